@@ -1,0 +1,8 @@
+//! Paxoscope: a complete Multi-Paxos replicated state machine, a deterministic simulator
+//! around it, safety checkers, and WebAssembly bindings for the browser playground.
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+/// The crate version, reported by the CLI and the page.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
