@@ -1,6 +1,9 @@
 //! Paxoscope: a complete Multi-Paxos replicated state machine, a deterministic simulator
 //! around it, safety checkers, and WebAssembly bindings for the browser playground.
 
+pub mod check;
+pub mod kv;
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

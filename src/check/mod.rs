@@ -1,0 +1,2 @@
+//! Safety checkers: invariants over the simulated world and linearizability of the
+//! client history. They read states and traces; they never call into protocol logic.

@@ -1,0 +1,130 @@
+//! The replicated state machine: a small key-value store with `put`, `get` and `cas`,
+//! plus the client session table that makes every command apply at most once.
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Identifies a client; together with a sequence number it names one command (rule 8).
+pub type ClientId = u32;
+
+/// A key-value operation, the payload of a client command. Reads go through the log too.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Op {
+    /// Set `key` to `value`.
+    Put { key: String, value: String },
+    /// Read `key` (linearizable: it is ordered in the log like a write).
+    Get { key: String },
+    /// Set `key` to `value` only if it currently holds `expected` (`None` = absent).
+    Cas {
+        key: String,
+        expected: Option<String>,
+        value: String,
+    },
+}
+
+impl Op {
+    /// The key this operation touches (linearizability is checked per key).
+    pub fn key(&self) -> &str {
+        match self {
+            Op::Put { key, .. } | Op::Get { key } | Op::Cas { key, .. } => key,
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::Put { key, value } => write!(f, "put {key}={value}"),
+            Op::Get { key } => write!(f, "get {key}"),
+            Op::Cas {
+                key,
+                expected,
+                value,
+            } => write!(
+                f,
+                "cas {key}:{}→{value}",
+                expected.as_deref().unwrap_or("∅")
+            ),
+        }
+    }
+}
+
+/// The answer a replica gives for an applied operation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "lowercase")]
+pub enum OpResult {
+    /// A `put` was applied.
+    Ok,
+    /// A `get` read this value (`None` = key absent).
+    Value { value: Option<String> },
+    /// A `cas` either swapped (`ok = true`) or found another value.
+    Cas { ok: bool },
+}
+
+impl fmt::Display for OpResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpResult::Ok => write!(f, "ok"),
+            OpResult::Value { value } => write!(f, "{}", value.as_deref().unwrap_or("∅")),
+            OpResult::Cas { ok } => write!(f, "{}", if *ok { "swapped" } else { "failed" }),
+        }
+    }
+}
+
+/// The key-value store every replica applies decided commands to, in slot order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KvStore {
+    /// Current contents.
+    pub data: BTreeMap<String, String>,
+}
+
+impl KvStore {
+    /// Applies one operation and returns its result (deterministic: same log ⇒ same state).
+    pub fn apply(&mut self, op: &Op) -> OpResult {
+        match op {
+            Op::Put { key, value } => {
+                self.data.insert(key.clone(), value.clone());
+                OpResult::Ok
+            }
+            Op::Get { key } => OpResult::Value {
+                value: self.data.get(key).cloned(),
+            },
+            Op::Cas {
+                key,
+                expected,
+                value,
+            } => {
+                let ok = self.data.get(key) == expected.as_ref();
+                if ok {
+                    self.data.insert(key.clone(), value.clone());
+                }
+                OpResult::Cas { ok }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cas_swaps_only_on_expected_value() {
+        let mut kv = KvStore::default();
+        let cas = |expected: Option<&str>, value: &str| Op::Cas {
+            key: "x".into(),
+            expected: expected.map(String::from),
+            value: value.into(),
+        };
+        assert_eq!(kv.apply(&cas(None, "1")), OpResult::Cas { ok: true });
+        assert_eq!(kv.apply(&cas(None, "2")), OpResult::Cas { ok: false });
+        assert_eq!(kv.apply(&cas(Some("1"), "2")), OpResult::Cas { ok: true });
+        assert_eq!(
+            kv.apply(&Op::Get { key: "x".into() }),
+            OpResult::Value {
+                value: Some("2".into())
+            }
+        );
+    }
+}
