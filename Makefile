@@ -1,0 +1,69 @@
+# Paxoscope: two commands.
+#   make serve   build the wasm module and serve the playground on http://127.0.0.1:8080/
+#   make test    every check: fmt, clippy, native tests, wasm tests (Chromium + Node), e2e
+# Everything the targets need is installed on first use into the git-ignored .tools/
+# (see scripts/setup.sh); later runs install nothing.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+
+PORT ?= 8080
+HOST ?= 127.0.0.1
+SEEDS ?= 2000
+
+# Project-local tools first; the npm binaryen wasm-opt must be the first wasm-opt on PATH.
+export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
+
+PKG_WASM := www/pkg/paxoscope_bg.wasm
+RUST_INPUTS := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+
+.PHONY: help setup setup-test build serve test dist bench fuzz screenshot clean
+
+help:
+	@echo "make serve       build the wasm module and serve www/ on http://$(HOST):$(PORT)/ (PORT=...)"
+	@echo "make test        fmt, clippy, native tests, wasm tests (Chromium, Node), dist, e2e"
+	@echo "make dist        self-contained static site in dist/ (works under any sub-path)"
+	@echo "make fuzz        paxoscope fuzz --seeds $(SEEDS) (SEEDS=...)"
+	@echo "make bench       cargo bench"
+	@echo "make screenshot  regenerate docs/screenshot.png"
+	@echo "make setup       install build tools into .tools/ (make setup-test: test tools too)"
+
+setup:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+# Rebuilt only when a Rust source, Cargo.toml or Cargo.lock changed, so a second
+# `make serve` starts in seconds.
+$(PKG_WASM): $(RUST_INPUTS) | setup
+	wasm-pack build --target web --release --out-dir www/pkg
+	@touch $@
+
+build: $(PKG_WASM)
+
+serve: $(PKG_WASM)
+	@[ -f www/index.html ] || echo "warning: www/index.html does not exist yet; only www/pkg is served"
+	@python3 scripts/serve.py --dir www --host $(HOST) --port $(PORT)
+
+test:
+	@scripts/test.sh
+
+dist: $(PKG_WASM)
+	@scripts/dist.sh
+
+# Placeholder: the benchmark suite (benches/simulation.rs) is filled in later.
+bench:
+	cargo bench
+
+# The fuzzer CLI (src/bin/paxoscope.rs `fuzz`) lands later.
+fuzz:
+	cargo run --release --bin paxoscope -- fuzz --seeds $(SEEDS)
+
+screenshot: $(PKG_WASM) setup-test
+	node scripts/screenshot.mjs
+
+clean:
+	rm -rf www/pkg dist tests/e2e/screenshots

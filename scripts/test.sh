@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, then runs every test stage, each under a header,
+# going on after a failure. Ends with one PASS/FAIL line per stage and exits non-zero if
+# any stage failed.
+#
+#   scripts/test.sh                 all stages
+#   STAGES="fmt clippy" scripts/test.sh   only those (names as in the summary)
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
+
+ALL_STAGES="setup fmt clippy native wasm-browser wasm-node dist e2e"
+STAGES="${STAGES:-$ALL_STAGES}"
+# wasm-bindgen-test-runner reads Chromium's capabilities (quiet-network flags) from here.
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PAXOSCOPE_ROOT/webdriver.json"
+# No colours in logs when not on a terminal.
+[ -t 1 ] || export CARGO_TERM_COLOR=never
+
+declare -a RESULTS=()
+failed=0
+passed=0
+
+stage() { # name description command...
+  local name="$1" desc="$2" start rc
+  shift 2
+  case " $STAGES " in *" $name "*) ;; *) return 0 ;; esac
+  printf '\n==================== %s: %s ====================\n' "$name" "$desc"
+  printf '$ %s\n' "$*"
+  start=$SECONDS
+  "$@"
+  rc=$?
+  local took=$((SECONDS - start))
+  if [ $rc -eq 0 ]; then
+    RESULTS+=("$(printf 'PASS  %-13s %4ds  %s' "$name" "$took" "$desc")")
+    passed=$((passed + 1))
+  else
+    RESULTS+=("$(printf 'FAIL  %-13s %4ds  %s (exit %d)' "$name" "$took" "$desc" "$rc")")
+    failed=$((failed + 1))
+  fi
+  printf -- '---- %s: %s in %ds\n' "$name" "$([ $rc -eq 0 ] && echo PASS || echo "FAIL (exit $rc)")" "$took"
+}
+
+run_e2e() {
+  (cd tests/e2e && npx --no-install playwright test)
+}
+
+stage setup "install missing tools (scripts/setup.sh test)" scripts/setup.sh test
+stage fmt "cargo fmt --check" cargo fmt --check
+stage clippy "cargo clippy --all-targets -- -D warnings" cargo clippy --all-targets -- -D warnings
+stage native "cargo test (native)" cargo test
+stage wasm-browser "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
+stage wasm-node "wasm-pack test --node" wasm-pack test --node
+stage dist "wasm-pack build --release + dist/ (make dist)" make --no-print-directory dist
+stage e2e "Playwright end-to-end tests (tests/e2e, system Chromium)" run_e2e
+
+printf '\n==================== summary ====================\n'
+printf '%s\n' "${RESULTS[@]}"
+printf 'stages: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
