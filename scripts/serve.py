@@ -17,6 +17,7 @@ import functools
 import http.server
 import os
 import sys
+import tempfile
 
 MIME = {
     ".wasm": "application/wasm",
@@ -81,10 +82,15 @@ def main():
     ap.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     ap.add_argument("--prefix", default="/", help="URL sub-path to serve the folder under")
     ap.add_argument("--quiet", action="store_true", help="do not log each request")
+    ap.add_argument("--allow-missing", action="store_true",
+                    help="if the folder does not exist, serve an empty one (tests then skip)")
     args = ap.parse_args()
 
     if not os.path.isdir(args.dir):
-        sys.exit(f"serve.py: no folder {args.dir!r} to serve")
+        if not args.allow_missing:
+            sys.exit(f"serve.py: no folder {args.dir!r} to serve")
+        print(f"serve.py: {args.dir!r} does not exist; serving an empty folder", file=sys.stderr)
+        args.dir = tempfile.mkdtemp(prefix="paxoscope-empty-")
     prefix = "/" + args.prefix.strip("/") + "/" if args.prefix.strip("/") else "/"
     handler = type("PaxoscopeHandler", (Handler,), {"prefix": prefix, "quiet": args.quiet})
     handler = functools.partial(handler, directory=os.path.abspath(args.dir))
@@ -94,7 +100,8 @@ def main():
     except OSError as e:
         sys.exit(f"serve.py: cannot listen on {args.host}:{args.port}: {e.strerror} "
                  f"(is another server running? try PORT=8081)")
-    print(f"Serving {args.dir} at http://{args.host}:{args.port}{prefix}  (Ctrl-C to stop)",
+    port = server.server_address[1]
+    print(f"Serving {args.dir} at http://{args.host}:{port}{prefix}  (Ctrl-C to stop)",
           flush=True)
     try:
         server.serve_forever()
