@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod kv;
+pub mod paxos;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

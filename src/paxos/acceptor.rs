@@ -1,0 +1,98 @@
+//! The acceptor role (rules 2 and 3): promise and accept by the rules, keep per slot only
+//! the highest-ballot accepted value, and persist before replying.
+use super::ballot::Ballot;
+use super::bugs::Bug;
+use super::durable::DurableWrite;
+use super::event::Event;
+use super::message::{AcceptedEntry, Addr, Message};
+use super::node::{Node, Ready};
+use super::value::Value;
+use super::Slot;
+
+impl Node {
+    /// Phase 1b (rule 2): promise `ballot` if it is at least every ballot promised so far —
+    /// equal is a retransmission from the same proposer, which is safe only because
+    /// ballots are unique — and report every value accepted from `from_slot` on (rule 4).
+    pub(crate) fn on_prepare(&mut self, from: Addr, ballot: Ballot, from_slot: Slot, out: &mut Ready) {
+        let Some(state) = self.durable.acceptor.as_ref() else {
+            return;
+        };
+        match state.promised {
+            Some(promised) if ballot < promised => {
+                out.events.push(Event::RefusedPrepare { ballot, promised });
+                self.send(from, Message::Nack { ballot, promised }, out);
+            }
+            promised => {
+                let start = from_slot.max(state.truncated_below);
+                let accepted = state
+                    .accepted
+                    .range(start..)
+                    .map(|(&slot, (b, v))| AcceptedEntry {
+                        slot,
+                        ballot: *b,
+                        value: v.clone(),
+                    })
+                    .collect();
+                let truncated_below = state.truncated_below;
+                if promised != Some(ballot) {
+                    self.persist(DurableWrite::Promise { ballot }, out);
+                    out.events.push(Event::Promised { ballot });
+                }
+                let reply = Message::Promise {
+                    ballot,
+                    truncated_below,
+                    accepted,
+                };
+                self.send(from, reply, out);
+            }
+        }
+    }
+
+    /// Phase 2b (rules 2 and 3): accept if `ballot` is at least the promise (raising the
+    /// promise), store it as the slot's value — it replaces any lower-ballot value — and
+    /// reply Accepted; otherwise reply Nack with the promise.
+    pub(crate) fn on_accept(&mut self, from: Addr, ballot: Ballot, slot: Slot, value: &Value, out: &mut Ready) {
+        let accept_below_promise = self.config.bug(Bug::AcceptBelowPromise);
+        let Some(state) = self.durable.acceptor.as_ref() else {
+            return;
+        };
+        let promised = state.promised;
+        if let Some(p) = promised {
+            if ballot < p && !accept_below_promise {
+                out.events.push(Event::RefusedAccept {
+                    slot,
+                    ballot,
+                    promised: p,
+                });
+                self.send(from, Message::Nack { ballot, promised: p }, out);
+                return;
+            }
+        }
+        let below_truncation = slot < state.truncated_below;
+        let already = state.accepted.get(&slot).map(|(b, v)| (*b, v == value));
+        if promised.is_none_or(|p| ballot > p) {
+            self.persist(DurableWrite::Promise { ballot }, out);
+        }
+        // A slot below the compaction point is chosen already: acknowledge, keep nothing.
+        if !below_truncation && already != Some((ballot, true)) {
+            let write = DurableWrite::Accept {
+                slot,
+                ballot,
+                value: value.clone(),
+            };
+            self.persist(write, out);
+            out.events.push(Event::AcceptedValue { slot, ballot });
+        }
+        self.send(from, Message::Accepted { ballot, slot }, out);
+    }
+
+    /// Rule 10: drop accepted entries below `slot`, which the caller knows are chosen and
+    /// snapshotted.
+    pub(crate) fn truncate_acceptor(&mut self, slot: Slot, out: &mut Ready) {
+        if let Some(state) = self.durable.acceptor.as_ref() {
+            if slot > state.truncated_below {
+                self.persist(DurableWrite::Truncate { slot }, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Durable state (rule 2: persist before replying). A crash keeps exactly this; everything
+//! else a node holds is volatile. Changes travel as [`DurableWrite`]s that the world must
+//! make stable before it sends the messages of the same step.
+use super::ballot::Ballot;
+use super::replica::Snapshot;
+use super::value::Value;
+use super::Slot;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What an acceptor must never forget.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptorDurable {
+    /// The highest ballot promised (rule 2).
+    pub promised: Option<Ballot>,
+    /// Per slot, only the highest-ballot accepted value (rule 3).
+    pub accepted: BTreeMap<Slot, (Ballot, Value)>,
+    /// Entries below this slot were dropped by compaction (rule 10).
+    pub truncated_below: Slot,
+}
+
+/// What a proposer must never forget: the highest round it used, so a restart never
+/// reuses a ballot (rule 1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposerDurable {
+    /// The highest round this proposer has started phase 1 with.
+    pub max_round: u64,
+}
+
+/// What a replica keeps across crashes: its latest snapshot (rule 10).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaDurable {
+    /// The key-value state and session table up to `snapshot.index`.
+    pub snapshot: Snapshot,
+}
+
+/// Everything durable on one node, per role.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DurableState {
+    /// Present if the node is an acceptor.
+    pub acceptor: Option<AcceptorDurable>,
+    /// Present if the node is a proposer.
+    pub proposer: Option<ProposerDurable>,
+    /// Present if the node is a replica.
+    pub replica: Option<ReplicaDurable>,
+}
+
+/// One change to durable state, to be made stable before the step's messages are sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "write")]
+pub enum DurableWrite {
+    /// The acceptor promised this ballot.
+    Promise {
+        /// The ballot.
+        ballot: Ballot,
+    },
+    /// The acceptor accepted `value` for `slot` in `ballot`.
+    Accept {
+        /// The slot.
+        slot: Slot,
+        /// The ballot.
+        ballot: Ballot,
+        /// The value.
+        value: Value,
+    },
+    /// The acceptor dropped every entry below `slot`.
+    Truncate {
+        /// First slot kept.
+        slot: Slot,
+    },
+    /// The proposer started phase 1 with this round.
+    ProposerRound {
+        /// The round.
+        round: u64,
+    },
+    /// The replica took or installed a snapshot.
+    Snapshot {
+        /// The snapshot.
+        snapshot: Snapshot,
+    },
+}
+
+impl DurableState {
+    /// Applies one write. Nodes and the world's disks both use this, so they agree.
+    pub fn apply(&mut self, write: &DurableWrite) {
+        match write {
+            DurableWrite::Promise { ballot } => {
+                self.acceptor.get_or_insert_with(Default::default).promised = Some(*ballot);
+            }
+            DurableWrite::Accept {
+                slot,
+                ballot,
+                value,
+            } => {
+                let a = self.acceptor.get_or_insert_with(Default::default);
+                a.accepted.insert(*slot, (*ballot, value.clone()));
+            }
+            DurableWrite::Truncate { slot } => {
+                let a = self.acceptor.get_or_insert_with(Default::default);
+                if *slot > a.truncated_below {
+                    a.truncated_below = *slot;
+                    a.accepted = a.accepted.split_off(slot);
+                }
+            }
+            DurableWrite::ProposerRound { round } => {
+                self.proposer.get_or_insert_with(Default::default).max_round = *round;
+            }
+            DurableWrite::Snapshot { snapshot } => {
+                self.replica.get_or_insert_with(Default::default).snapshot = snapshot.clone();
+            }
+        }
+    }
+}

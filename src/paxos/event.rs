@@ -1,0 +1,110 @@
+//! Things a node did in one step, in words a newcomer can follow. The page shows them as
+//! a narration; they carry no protocol meaning of their own.
+use super::ballot::Ballot;
+use super::{NodeId, Slot};
+use crate::kv::ClientId;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One explained action of a node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// Rule 2: an acceptor promised a ballot.
+    Promised { ballot: Ballot },
+    /// Rule 2: an acceptor refused a Prepare below its promise.
+    RefusedPrepare { ballot: Ballot, promised: Ballot },
+    /// Rule 2/3: an acceptor accepted a value.
+    AcceptedValue { slot: Slot, ballot: Ballot },
+    /// Rule 2: an acceptor refused an Accept below its promise.
+    RefusedAccept { slot: Slot, ballot: Ballot, promised: Ballot },
+    /// Rule 7: a proposer's election timer fired and it started phase 1.
+    StartedElection { ballot: Ballot },
+    /// Rule 4: a proposer got a quorum of promises and leads; it re-proposed `adopted`
+    /// values reported by acceptors and filled `noops` holes.
+    BecameLeader {
+        ballot: Ballot,
+        adopted: usize,
+        noops: usize,
+    },
+    /// Rule 4: the new leader adopted the highest-ballot value reported for a slot.
+    AdoptedValue { slot: Slot, from_ballot: Ballot },
+    /// Rule 7: a proposer saw a higher ballot and stepped down.
+    SteppedDown { ballot: Ballot, higher: Ballot },
+    /// Rule 6: a slot became known decided at this node.
+    Decided { slot: Slot },
+    /// Rule 10: the replica took a snapshot and dropped entries below `index`.
+    SnapshotTaken { index: Slot },
+    /// Rule 10: the replica installed a snapshot sent by another node.
+    SnapshotInstalled { index: Slot },
+    /// Rule 8: a non-leader forwarded a client request to the leader.
+    Forwarded { client: ClientId, seq: u64, leader: NodeId },
+    /// Rule 8: a retried command was found in the session table and not applied again.
+    DuplicateIgnored { client: ClientId, seq: u64 },
+    /// Rule 9: the replica lags and asked for the entries it misses.
+    RequestedCatchUp { from_slot: Slot },
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Promised { ballot } => write!(
+                f,
+                "promised b={ballot}: it will refuse any ballot below {ballot} from now on"
+            ),
+            Event::RefusedPrepare { ballot, promised } => write!(
+                f,
+                "refused Prepare b={ballot}: it already promised the higher b={promised}"
+            ),
+            Event::AcceptedValue { slot, ballot } => {
+                write!(f, "accepted slot {slot} in b={ballot} (saved to disk before replying)")
+            }
+            Event::RefusedAccept {
+                slot,
+                ballot,
+                promised,
+            } => write!(
+                f,
+                "refused Accept b={ballot} for slot {slot}: it promised b={promised}"
+            ),
+            Event::StartedElection { ballot } => write!(
+                f,
+                "heard no leader in time and started phase 1 with b={ballot}"
+            ),
+            Event::BecameLeader {
+                ballot,
+                adopted,
+                noops,
+            } => write!(
+                f,
+                "won a quorum of promises and leads with b={ballot}; re-proposed {adopted} accepted value(s) and filled {noops} hole(s) with no-ops"
+            ),
+            Event::AdoptedValue { slot, from_ballot } => write!(
+                f,
+                "must re-propose slot {slot}'s value accepted in b={from_ballot}: it may already be chosen"
+            ),
+            Event::SteppedDown { ballot, higher } => {
+                write!(f, "saw higher ballot b={higher} and stopped using b={ballot}")
+            }
+            Event::Decided { slot } => write!(f, "learned that slot {slot} is decided"),
+            Event::SnapshotTaken { index } => {
+                write!(f, "took a snapshot and dropped log entries below slot {index}")
+            }
+            Event::SnapshotInstalled { index } => {
+                write!(f, "installed a snapshot covering every slot below {index}")
+            }
+            Event::Forwarded {
+                client,
+                seq,
+                leader,
+            } => write!(f, "is not the leader: forwarded c{client}#{seq} to n{leader}"),
+            Event::DuplicateIgnored { client, seq } => write!(
+                f,
+                "skipped c{client}#{seq}: the session table shows it was applied already"
+            ),
+            Event::RequestedCatchUp { from_slot } => {
+                write!(f, "is behind and asked for decided entries from slot {from_slot}")
+            }
+        }
+    }
+}

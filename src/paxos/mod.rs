@@ -1,0 +1,34 @@
+//! The Multi-Paxos protocol as sans-IO state machines.
+//!
+//! A [`node::Node`] composes up to three roles — proposer ([`proposer`]), acceptor
+//! ([`acceptor`]) and replica ([`replica`]) — and is driven only through
+//! [`node::Node::step`]: it takes one [`node::Input`] and returns a [`node::Ready`] with
+//! the messages to send, the durable writes that must be made before those messages leave,
+//! the timers to set, and what was decided and applied. It never reads a clock, draws a
+//! random number or does I/O.
+
+pub mod acceptor;
+pub mod ballot;
+pub mod bugs;
+pub mod config;
+pub mod durable;
+pub mod event;
+pub mod message;
+pub mod node;
+pub mod proposer;
+pub mod quorum;
+pub mod replica;
+pub mod value;
+
+pub use ballot::Ballot;
+pub use bugs::{Bug, BugSet};
+pub use config::{Config, NodeSpec, Roles};
+pub use message::{Addr, Envelope, Message};
+pub use node::{Input, Node, Ready, TimerCmd, TimerKind};
+pub use value::{Command, Value};
+
+/// Identifies a node (proposer, acceptor and/or replica). Ids start at 1.
+pub type NodeId = u32;
+
+/// A position in the replicated log. Slots start at 0.
+pub type Slot = u64;

@@ -1,0 +1,371 @@
+//! The replica role (rules 6, 8, 9, 10): learn decided slots, apply the contiguous decided
+//! prefix in order to the key-value store with at-most-once sessions, serve and request
+//! catch-up, and snapshot to compact the log.
+use super::bugs::Bug;
+use super::durable::DurableWrite;
+use super::event::Event;
+use super::message::{Addr, Message};
+use super::node::{Node, Ready};
+use super::value::{Command, Value};
+use super::Slot;
+use crate::kv::{ClientId, KvStore, OpResult};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The last command a client had applied and its answer (rule 8: the session table).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The client's highest applied sequence number.
+    pub seq: u64,
+    /// Its result, returned again to a retry.
+    pub result: OpResult,
+}
+
+/// The replicated state up to a slot (rule 10): what compaction keeps instead of the log.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Every slot below this is reflected in the state.
+    pub index: Slot,
+    /// The key-value store.
+    pub kv: KvStore,
+    /// The session table (needed so retries after the snapshot are still answered once).
+    pub sessions: BTreeMap<ClientId, Session>,
+}
+
+/// One command a replica applied (or recognised as a duplicate) at a slot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied {
+    /// The slot it was decided in.
+    pub slot: Slot,
+    /// The command.
+    pub command: Command,
+    /// Its result (the cached one for a duplicate).
+    pub result: OpResult,
+    /// False when the session table recognised a retry and the store was not touched.
+    pub executed: bool,
+}
+
+/// A replica's volatile state: rebuilt from its snapshot after a restart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replica {
+    /// Slots below this were compacted into the snapshot.
+    pub snapshot_index: Slot,
+    /// Known decided values from `snapshot_index` on (may have holes above `commit_index`).
+    pub log: BTreeMap<Slot, Value>,
+    /// Every slot below this is known decided.
+    pub commit_index: Slot,
+    /// Every slot below this is applied to `kv`.
+    pub applied_index: Slot,
+    /// The key-value store.
+    pub kv: KvStore,
+    /// The session table.
+    pub sessions: BTreeMap<ClientId, Session>,
+}
+
+impl Replica {
+    /// Rebuilds the volatile state from a durable snapshot (restart, rule 10).
+    pub fn restore(snapshot: &Snapshot) -> Self {
+        Replica {
+            snapshot_index: snapshot.index,
+            log: BTreeMap::new(),
+            commit_index: snapshot.index,
+            applied_index: snapshot.index,
+            kv: snapshot.kv.clone(),
+            sessions: snapshot.sessions.clone(),
+        }
+    }
+
+    /// Records that `slot` is decided with `value`; returns whether this is news.
+    pub fn decide(&mut self, slot: Slot, value: Value) -> bool {
+        if slot < self.commit_index || self.log.contains_key(&slot) {
+            return false;
+        }
+        self.log.insert(slot, value);
+        while self.log.contains_key(&self.commit_index) {
+            self.commit_index += 1;
+        }
+        true
+    }
+
+    /// Rule 6: applies the contiguous decided prefix, in order. Rule 8: a command whose
+    /// sequence number the session table has seen is not applied again (unless `no_dedup`).
+    pub fn apply_decided(&mut self, no_dedup: bool) -> Vec<Applied> {
+        let mut applied = Vec::new();
+        while self.applied_index < self.commit_index {
+            let slot = self.applied_index;
+            for command in self.log[&slot].commands() {
+                let seen = self.sessions.get(&command.client);
+                let duplicate = seen.is_some_and(|s| command.seq <= s.seq);
+                let (result, executed) = match seen {
+                    Some(s) if duplicate && !no_dedup => (s.result.clone(), false),
+                    _ => (self.kv.apply(&command.op), true),
+                };
+                if executed {
+                    let session = Session {
+                        seq: command.seq.max(seen.map_or(0, |s| s.seq)),
+                        result: result.clone(),
+                    };
+                    self.sessions.insert(command.client, session);
+                }
+                applied.push(Applied {
+                    slot,
+                    command: command.clone(),
+                    result,
+                    executed,
+                });
+            }
+            self.applied_index += 1;
+        }
+        applied
+    }
+
+    /// Rule 10: a snapshot of everything applied, if `interval` slots were applied since
+    /// the last one; the log below it is dropped.
+    pub fn take_snapshot_if_due(&mut self, interval: u64) -> Option<Snapshot> {
+        if interval == 0 || self.applied_index < self.snapshot_index + interval {
+            return None;
+        }
+        self.compact_to(self.applied_index);
+        Some(self.snapshot())
+    }
+
+    /// The current applied state as a snapshot.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            index: self.applied_index,
+            kv: self.kv.clone(),
+            sessions: self.sessions.clone(),
+        }
+    }
+
+    fn compact_to(&mut self, index: Slot) {
+        self.snapshot_index = index;
+        self.log = self.log.split_off(&index);
+    }
+
+    /// Rule 10: replaces the state with a newer snapshot from another node; returns
+    /// whether it was newer than what is applied here.
+    pub fn install(&mut self, snapshot: &Snapshot) -> bool {
+        if snapshot.index <= self.applied_index {
+            return false;
+        }
+        self.kv = snapshot.kv.clone();
+        self.sessions = snapshot.sessions.clone();
+        self.applied_index = snapshot.index;
+        self.commit_index = self.commit_index.max(snapshot.index);
+        self.compact_to(snapshot.index);
+        while self.log.contains_key(&self.commit_index) {
+            self.commit_index += 1;
+        }
+        true
+    }
+
+    /// Rule 9: decided entries from `from` on, at most `max` of them, contiguous.
+    pub fn entries_from(&self, from: Slot, max: usize) -> Vec<(Slot, Value)> {
+        self.log
+            .range(from.max(self.snapshot_index)..self.commit_index)
+            .take(max)
+            .map(|(s, v)| (*s, v.clone()))
+            .collect()
+    }
+}
+
+impl Node {
+    /// Records a decision at this node's replica, reports it, and applies what became
+    /// contiguous (rule 6).
+    pub(crate) fn learn(&mut self, slot: Slot, value: Value, out: &mut Ready) {
+        let Some(replica) = self.replica.as_mut() else {
+            return;
+        };
+        if replica.decide(slot, value.clone()) {
+            out.decided.push((slot, value));
+            out.events.push(Event::Decided { slot });
+        }
+    }
+
+    /// Applies the decided prefix; the leader answers the clients whose commands it applied
+    /// (rule 8), and a snapshot is taken when due (rule 10).
+    pub(crate) fn apply_decided(&mut self, out: &mut Ready) {
+        let no_dedup = self.config.bug(Bug::NoDedup);
+        let interval = self.config.snapshot_interval;
+        let Some(replica) = self.replica.as_mut() else {
+            return;
+        };
+        let applied = replica.apply_decided(no_dedup);
+        let snapshot = replica.take_snapshot_if_due(interval);
+        let leading = self.is_leader();
+        for a in &applied {
+            if !a.executed {
+                out.events.push(Event::DuplicateIgnored {
+                    client: a.command.client,
+                    seq: a.command.seq,
+                });
+            }
+            if leading {
+                let reply = Message::Reply {
+                    seq: a.command.seq,
+                    result: a.result.clone(),
+                };
+                self.send(Addr::Client(a.command.client), reply, out);
+            }
+        }
+        out.applied.extend(applied);
+        if let Some(snapshot) = snapshot {
+            let index = snapshot.index;
+            self.persist(DurableWrite::Snapshot { snapshot }, out);
+            out.events.push(Event::SnapshotTaken { index });
+            self.truncate_acceptor(index, out);
+        }
+    }
+
+    /// Rule 9: answers a lagging replica with only what it misses — a snapshot if it is
+    /// behind this replica's compaction point, then at most `catchup_batch` entries.
+    pub(crate) fn on_catch_up(&mut self, from: Addr, from_slot: Slot, out: &mut Ready) {
+        let Some(replica) = self.replica.as_ref() else {
+            return;
+        };
+        if from_slot < replica.snapshot_index {
+            let snapshot = self.durable_snapshot();
+            self.send(from, Message::InstallSnapshot { snapshot }, out);
+        }
+        let replica = self.replica.as_ref().expect("replica checked above");
+        let entries = replica.entries_from(from_slot, self.config.catchup_batch);
+        let commit_index = replica.commit_index;
+        self.send(
+            from,
+            Message::CatchUpReply {
+                entries,
+                commit_index,
+            },
+            out,
+        );
+    }
+
+    /// Rule 9: learns the entries of a catch-up reply, and asks again if still behind.
+    pub(crate) fn on_catch_up_reply(
+        &mut self,
+        from: Addr,
+        entries: Vec<(Slot, Value)>,
+        commit_index: Slot,
+        out: &mut Ready,
+    ) {
+        for (slot, value) in entries {
+            self.learn(slot, value, out);
+        }
+        self.apply_decided(out);
+        self.follower.catchup_pending = false;
+        self.request_catch_up_if_behind(from, commit_index, out);
+    }
+
+    /// Rule 10: installs a snapshot that covers more than this replica applied.
+    pub(crate) fn on_install_snapshot(&mut self, snapshot: &super::replica::Snapshot, out: &mut Ready) {
+        let Some(replica) = self.replica.as_mut() else {
+            return;
+        };
+        if replica.install(snapshot) {
+            let index = snapshot.index;
+            self.persist(
+                DurableWrite::Snapshot {
+                    snapshot: snapshot.clone(),
+                },
+                out,
+            );
+            out.events.push(Event::SnapshotInstalled { index });
+            self.truncate_acceptor(index, out);
+            self.apply_decided(out);
+        }
+    }
+
+    /// Rule 9: if `leader_commit` is ahead of what this replica knows, ask `leader` for the
+    /// missing entries (one request outstanding at a time).
+    pub(crate) fn request_catch_up_if_behind(&mut self, leader: Addr, leader_commit: Slot, out: &mut Ready) {
+        let Some(replica) = self.replica.as_ref() else {
+            return;
+        };
+        if replica.commit_index < leader_commit && !self.follower.catchup_pending {
+            let from_slot = replica.commit_index;
+            self.follower.catchup_pending = true;
+            out.events.push(Event::RequestedCatchUp { from_slot });
+            self.send(leader, Message::CatchUp { from_slot }, out);
+        }
+    }
+
+    fn durable_snapshot(&self) -> Snapshot {
+        self.durable
+            .replica
+            .as_ref()
+            .map(|r| r.snapshot.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kv::Op;
+
+    fn put(client: ClientId, seq: u64, value: &str) -> Value {
+        Value::Commands(vec![Command {
+            client,
+            seq,
+            op: Op::Put {
+                key: "x".into(),
+                value: value.into(),
+            },
+        }])
+    }
+
+    #[test]
+    fn applies_only_the_contiguous_prefix_in_order() {
+        let mut r = Replica::default();
+        assert!(r.decide(1, put(1, 2, "b")));
+        assert!(r.apply_decided(false).is_empty(), "slot 0 is a hole");
+        assert!(r.decide(0, put(1, 1, "a")));
+        let applied = r.apply_decided(false);
+        assert_eq!(applied.iter().map(|a| a.slot).collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(r.kv.data["x"], "b");
+        assert!(!r.decide(0, Value::Noop), "a decided slot is never overwritten");
+    }
+
+    #[test]
+    fn a_retried_command_in_two_slots_is_applied_once() {
+        let mut r = Replica::default();
+        r.decide(0, put(1, 1, "a"));
+        r.decide(1, put(2, 1, "b"));
+        r.decide(2, put(1, 1, "a")); // client 1 retried
+        let applied = r.apply_decided(false);
+        assert_eq!(applied.iter().filter(|a| a.executed).count(), 2);
+        assert!(!applied[2].executed);
+        assert_eq!(applied[2].result, OpResult::Ok);
+        assert_eq!(r.kv.data["x"], "b", "the retry must not overwrite the later put");
+    }
+
+    #[test]
+    fn without_dedup_the_retry_is_applied_twice() {
+        let mut r = Replica::default();
+        r.decide(0, put(1, 1, "a"));
+        r.decide(1, put(2, 1, "b"));
+        r.decide(2, put(1, 1, "a"));
+        r.apply_decided(true);
+        assert_eq!(r.kv.data["x"], "a");
+    }
+
+    #[test]
+    fn snapshot_compacts_and_install_replaces_state() {
+        let mut r = Replica::default();
+        for s in 0..4 {
+            r.decide(s, put(1, s + 1, &s.to_string()));
+        }
+        r.apply_decided(false);
+        let snap = r.take_snapshot_if_due(4).expect("due after 4 slots");
+        assert_eq!(snap.index, 4);
+        assert!(r.log.is_empty());
+        assert!(r.take_snapshot_if_due(4).is_none());
+        let mut lagging = Replica::default();
+        assert!(lagging.install(&snap));
+        assert_eq!(lagging.kv, r.kv);
+        assert_eq!((lagging.applied_index, lagging.commit_index), (4, 4));
+        assert!(!lagging.install(&snap), "an older or equal snapshot is ignored");
+        assert!(lagging.entries_from(0, 10).is_empty());
+    }
+}
