@@ -15,7 +15,8 @@ STAGES="${STAGES:-$ALL_STAGES}"
 # wasm-bindgen-test-runner reads Chromium's capabilities (quiet-network flags) from here.
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PAXOSCOPE_ROOT/webdriver.json"
 # No colours in logs when not on a terminal.
-[ -t 1 ] || export CARGO_TERM_COLOR=never
+FMT_COLOR=auto
+[ -t 1 ] || { export CARGO_TERM_COLOR=never; FMT_COLOR=never; }
 
 declare -a RESULTS=()
 failed=0
@@ -46,7 +47,7 @@ run_e2e() {
 }
 
 stage setup "install missing tools (scripts/setup.sh test)" scripts/setup.sh test
-stage fmt "cargo fmt --check" cargo fmt --check
+stage fmt "cargo fmt --check" cargo fmt --check -- --color="$FMT_COLOR"
 stage clippy "cargo clippy --all-targets -- -D warnings" cargo clippy --all-targets -- -D warnings
 stage native "cargo test (native)" cargo test
 stage wasm-browser "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
