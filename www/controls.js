@@ -1,0 +1,258 @@
+// Everything a person can do to the run: the transport (play, step, back, run until quiet,
+// speed), the cluster set-up (size, seed layout, seed), client commands, network faults,
+// partitions, crash/restart and timers per node, and the injected-bug switches.
+
+import { h, setText, keepFocus } from './dom.js';
+import { partitionGroups } from './topology.js';
+import { icon } from './icons.js';
+
+export const SPEEDS = [
+  { v: 1, label: '1 step/s' }, { v: 2, label: '2 steps/s' }, { v: 4, label: '4 steps/s' },
+  { v: 10, label: '10 steps/s' }, { v: 30, label: '30 steps/s' }, { v: 120, label: '120 steps/s' },
+  { v: 600, label: '600 steps/s' },
+];
+
+/** Play/pause, step back/forward, tick, run until quiet, speed. */
+export function createTransport(app, root) {
+  const back = h('button', { type: 'button', class: 'btn icon', 'aria-label': 'Step back', title: 'Step back (←)' }, icon('back'));
+  const play = h('button', { type: 'button', class: 'btn icon primary play', 'aria-label': 'Play', 'aria-pressed': 'false', title: 'Play / pause (space)' }, icon('play'));
+  const fwd = h('button', { type: 'button', class: 'btn icon', 'aria-label': 'Step forward', title: 'Step forward (→): the scheduler picks the next event' }, icon('forward'));
+  const tick = h('button', { type: 'button', class: 'btn', 'aria-label': 'Advance time by one tick', title: 'Advance logical time by one tick: due timers fire, delayed messages arrive' }, icon('tick', 15), '+1 tick');
+  const quiet = h('button', { type: 'button', class: 'btn', 'aria-label': 'Run until quiet', title: 'Let the scheduler run until no message is in flight and no client waits' }, icon('fast', 14), 'Run until quiet');
+  const speed = h('select', { 'aria-label': 'Playback speed', id: 'speed' }, ...SPEEDS.map((x) => h('option', { value: x.v }, x.label)));
+  speed.value = String(app.speed);
+  back.addEventListener('click', () => app.stepBack());
+  fwd.addEventListener('click', () => app.stepForward());
+  play.addEventListener('click', () => app.togglePlay());
+  tick.addEventListener('click', () => app.apply({ type: 'tick' }, 'advancing time'));
+  quiet.addEventListener('click', () => app.runUntilQuiet());
+  speed.addEventListener('change', () => app.setSpeed(Number(speed.value)));
+  root.append(h('div', { class: 'transport' },
+    h('div', { class: 'btn-group' }, back, play, fwd), tick, quiet,
+    h('label', { class: 'speed' }, h('span', { class: 'visually-hidden' }, 'Speed'), speed)));
+
+  function update(view) {
+    play.replaceChildren(icon(app.playing ? 'pause' : 'play'));
+    play.setAttribute('aria-label', app.playing ? 'Pause' : 'Play');
+    play.setAttribute('aria-pressed', String(app.playing));
+    back.disabled = view.step <= 0;
+    speed.value = String(app.speed);
+  }
+  return { update };
+}
+
+function section(title, open, ...children) {
+  return h('details', { class: 'section', open }, h('summary', {}, title), h('div', { class: 'section-body' }, ...children));
+}
+
+function field(label, control, hint) {
+  return h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control, hint ? h('span', { class: 'hint' }, hint) : null);
+}
+
+/** The set-up rail: cluster, client, network, partition, nodes, bugs. */
+export function createControls(app, root) {
+  // ---------------- cluster
+  const layoutServers = h('input', { type: 'radio', name: 'layout', value: 'servers', id: 'layout-servers' });
+  const layoutSeed = h('input', { type: 'radio', name: 'layout', value: 'seed', id: 'layout-seed' });
+  const size = h('input', { type: 'range', min: 3, max: 9, step: 1, value: 5, id: 'cluster-size', 'aria-label': 'Cluster size (servers)' });
+  const sizeOut = h('output', { for: 'cluster-size', class: 'out' }, '5');
+  const clients = h('input', { type: 'number', min: 1, max: 8, step: 1, value: 2, id: 'clients-count', 'aria-label': 'Number of clients' });
+  const seed = h('input', { type: 'number', min: 0, step: 1, value: 1, id: 'rng-seed', 'aria-label': 'Random seed' });
+  const newRun = h('button', { type: 'submit', class: 'btn primary' }, 'Start new run');
+  const clusterForm = h('form', { class: 'stack', 'aria-label': 'Cluster set-up' },
+    h('div', { class: 'radio-row', role: 'radiogroup', 'aria-label': 'Layout' },
+      h('label', { class: 'radio', for: 'layout-servers' }, layoutServers, ' N servers'),
+      h('label', { class: 'radio', for: 'layout-seed' }, layoutSeed, ' Seed layout')),
+    h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'cluster-size' }, 'Servers (3–9)'), h('div', { class: 'range-row' }, size, sizeOut),
+      h('span', { class: 'hint' }, 'Each server is proposer + acceptor + replica.')),
+    h('p', { class: 'hint seed-hint' }, 'Seed layout: the seed program\'s 2 proposers and 5 acceptors.'),
+    h('div', { class: 'two' }, field('Clients', clients), field('Seed', seed, 'Same seed, same run.')),
+    newRun);
+  size.addEventListener('input', () => { sizeOut.value = size.value; layoutServers.checked = true; syncLayout(); });
+  layoutServers.addEventListener('change', syncLayout);
+  layoutSeed.addEventListener('change', syncLayout);
+  function syncLayout() { size.disabled = layoutSeed.checked; clusterForm.classList.toggle('seed', layoutSeed.checked); }
+  clusterForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const n = Number(size.value), c = Number(clients.value), sd = Number(seed.value);
+    if (!Number.isInteger(c) || c < 1 || c > 8) return app.notify('error', 'Cluster set-up', `Clients must be a whole number from 1 to 8 (got "${clients.value}").`);
+    if (!Number.isInteger(sd) || sd < 0 || sd > 4294967295) return app.notify('error', 'Cluster set-up', `The seed must be a whole number from 0 to 4294967295 (got "${seed.value}").`);
+    if (!layoutSeed.checked && (!Number.isInteger(n) || n < 3 || n > 9)) return app.notify('error', 'Cluster set-up', `The cluster size must be 3 to 9 (got "${size.value}").`);
+    const layout = layoutSeed.checked ? { kind: 'seed' } : { kind: 'servers', n };
+    app.newRun({ layout, clients: c }, sd);
+    return undefined;
+  });
+
+  // ---------------- client
+  const clientSel = h('select', { id: 'client-id', 'aria-label': 'Client' });
+  const opSel = h('select', { id: 'client-op', 'aria-label': 'Operation' },
+    h('option', { value: 'put' }, 'put'), h('option', { value: 'get' }, 'get'), h('option', { value: 'cas' }, 'cas'));
+  const keyIn = h('input', { type: 'text', id: 'client-key', value: 'x', 'aria-label': 'Key', autocomplete: 'off', spellcheck: 'false', maxlength: 40 });
+  const valIn = h('input', { type: 'text', id: 'client-value', value: 'ninja', 'aria-label': 'Value', autocomplete: 'off', spellcheck: 'false', maxlength: 80 });
+  const expIn = h('input', { type: 'text', id: 'client-expected', value: '', 'aria-label': 'Expected value (cas)', placeholder: 'empty = absent', autocomplete: 'off', spellcheck: 'false', maxlength: 80 });
+  const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Submit command');
+  const valField = field('Value', valIn);
+  const expField = field('Expected', expIn, 'cas sets the value only if the key holds this (empty: absent).');
+  const clientForm = h('form', { class: 'stack', 'aria-label': 'Client command' },
+    h('div', { class: 'two' }, field('Client', clientSel), field('Operation', opSel)),
+    field('Key', keyIn), valField, expField, submit);
+  function syncOp() { valField.hidden = opSel.value === 'get'; expField.hidden = opSel.value !== 'cas'; }
+  opSel.addEventListener('change', syncOp);
+  syncOp();
+  clientForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const key = keyIn.value.trim();
+    if (!key) return app.notify('error', 'Client command', 'The key must not be empty.');
+    const client = Number(clientSel.value);
+    let op;
+    if (opSel.value === 'put') op = { op: 'put', key, value: valIn.value };
+    else if (opSel.value === 'get') op = { op: 'get', key };
+    else op = { op: 'cas', key, expected: expIn.value === '' ? null : expIn.value, value: valIn.value };
+    app.apply({ type: 'submit', client, op }, `submitting ${op.op} from client ${client}`);
+    return undefined;
+  });
+
+  // ---------------- network
+  const mkRange = (id, label, min, max, unit) => {
+    const input = h('input', { type: 'range', min, max, step: 1, value: 0, id, 'aria-label': label });
+    const out = h('output', { for: id, class: 'out' }, `0${unit}`);
+    input.addEventListener('input', () => { out.value = `${input.value}${unit}`; });
+    input.addEventListener('change', applyNetwork);
+    return { input, out, el: h('div', { class: 'field' }, h('label', { class: 'field-label', for: id }, label), h('div', { class: 'range-row' }, input, out)) };
+  };
+  const drop = mkRange('net-drop', 'Drop %', 0, 100, '%');
+  const dup = mkRange('net-dup', 'Duplicate %', 0, 100, '%');
+  const delay = mkRange('net-delay', 'Max delay (ticks)', 0, 20, '');
+  function applyNetwork() {
+    app.apply({ type: 'set_network', drop_pct: Number(drop.input.value), dup_pct: Number(dup.input.value), max_delay: Number(delay.input.value) }, 'changing the network');
+  }
+  const netBox = h('div', { class: 'stack' }, drop.el, dup.el, delay.el,
+    h('p', { class: 'hint' }, 'These shape the scheduler\'s own choices (step, play, run until quiet); the messages you click are yours to deliver or drop.'));
+
+  // ---------------- partition
+  const partRows = h('div', { class: 'part-grid' });
+  const partApply = h('button', { type: 'button', class: 'btn' }, 'Apply partition');
+  const partHeal = h('button', { type: 'button', class: 'btn' }, 'Heal');
+  const partLeader = h('button', { type: 'button', class: 'btn', title: 'Put the current leader alone in group B' }, 'Isolate leader');
+  const partStatus = h('p', { class: 'hint part-status' });
+  const partBox = h('div', { class: 'stack' },
+    h('p', { class: 'hint' }, 'Put nodes in groups: messages between groups are held until the partition heals.'),
+    partRows, h('div', { class: 'btn-row' }, partApply, partHeal, partLeader), partStatus);
+  let partSig = '';
+  const GROUPS = ['A', 'B', 'C'];
+  function partitionFromSelects() {
+    const groups = GROUPS.map(() => []);
+    partRows.querySelectorAll('select').forEach((sel) => groups[Number(sel.value)].push(Number(sel.dataset.node)));
+    return groups.filter((g) => g.length);
+  }
+  partApply.addEventListener('click', () => {
+    const groups = partitionFromSelects();
+    if (groups.length < 2) return app.notify('info', 'Partition', 'All nodes are in one group: put at least one node in group B to split the network.');
+    app.apply({ type: 'partition', groups }, 'partitioning the network');
+    return undefined;
+  });
+  partHeal.addEventListener('click', () => app.apply({ type: 'heal' }, 'healing the partition'));
+  partLeader.addEventListener('click', () => {
+    const v = app.view;
+    const leader = v.nodes.find((n) => n.is_leader);
+    if (!leader) return app.notify('info', 'Partition', 'There is no leader to isolate right now.');
+    const rest = v.nodes.filter((n) => n.id !== leader.id).map((n) => n.id);
+    app.apply({ type: 'partition', groups: [rest, [leader.id]] }, 'isolating the leader');
+    return undefined;
+  });
+
+  // ---------------- nodes
+  const nodeList = h('div', { class: 'node-list' });
+  let nodesKey = '';
+
+  // ---------------- bugs
+  const bugList = h('div', { class: 'bug-list' });
+  const bugs = app.bugs || [];
+  for (const b of bugs) {
+    const id = `bug-${b.name}`;
+    const cb = h('input', { type: 'checkbox', id, 'data-bug': b.name });
+    cb.addEventListener('change', () => app.apply({ type: 'set_bug', bug: b.name, enabled: cb.checked }, `${cb.checked ? 'switching on' : 'switching off'} bug ${b.name}`));
+    bugList.append(h('label', { class: 'bug', for: id }, cb, h('span', {}, h('strong', {}, b.name), h('span', { class: 'hint' }, b.description))));
+  }
+  if (!bugs.length) bugList.append(h('p', { class: 'hint' }, 'This build has no injectable bugs.'));
+
+  root.append(
+    section('Client command', true, clientForm),
+    section('Network', true, netBox),
+    section('Nodes: crash, restart, timers', true, nodeList),
+    section('Partition', true, partBox),
+    section('Injected bugs', true, h('p', { class: 'hint' }, 'Classic Paxos mistakes, off by default. Switch one on and let the checker catch it.'), bugList),
+    section('Cluster set-up', true, clusterForm));
+
+  let cfgSig = '';
+  let clientsKey = '';
+  function update(view) {
+    const cfg = view.config || {};
+    // cluster form: refill when the run's configuration changes
+    const sig = JSON.stringify([cfg.layout, cfg.clients, view.seed]);
+    if (sig !== cfgSig) {
+      cfgSig = sig;
+      const seedLayout = cfg.layout && cfg.layout.kind === 'seed';
+      layoutSeed.checked = seedLayout; layoutServers.checked = !seedLayout;
+      if (!seedLayout && cfg.layout) { size.value = String(cfg.layout.n); sizeOut.value = String(cfg.layout.n); }
+      if (cfg.clients != null) clients.value = String(cfg.clients);
+      seed.value = String(view.seed ?? 1);
+      syncLayout();
+    }
+    // client select
+    const ck = (view.clients || []).map((c) => `${c.id}:${c.target}:${c.pending ? 1 : 0}`).join(',');
+    if (ck !== clientsKey) {
+      clientsKey = ck;
+      const cur = clientSel.value;
+      clientSel.replaceChildren(...(view.clients || []).map((c) => h('option', { value: c.id },
+        `C${c.id}${c.pending ? ' · busy' : ''}`)));
+      if ([...clientSel.options].some((o) => o.value === cur)) clientSel.value = cur;
+      submit.disabled = !(view.clients || []).length;
+    }
+    // network sliders mirror the config unless being dragged
+    const net = cfg.network || {};
+    for (const [r, v, unit] of [[drop, net.drop_pct, '%'], [dup, net.dup_pct, '%'], [delay, net.max_delay, '']]) {
+      if (v != null && document.activeElement !== r.input) { r.input.value = String(v); r.out.value = `${v}${unit}`; }
+    }
+    // partition selects: rebuilt when nodes or the current partition change
+    const parts = partitionGroups(view.nodes);
+    const ps = view.nodes.map((n) => `${n.id}:${n.group}`).join(',');
+    if (ps !== partSig) {
+      partSig = ps;
+      const gIndex = new Map();
+      if (parts) parts.forEach(([g], i) => gIndex.set(g, Math.min(i, GROUPS.length - 1)));
+      keepFocus(partRows, () => partRows.replaceChildren(...view.nodes.map((n) => {
+        const sel = h('select', { 'aria-label': `Partition group for node ${n.id}`, 'data-node': n.id },
+          ...GROUPS.map((g, i) => h('option', { value: i }, g)));
+        sel.value = String(parts ? gIndex.get(n.group) ?? 0 : 0);
+        return h('label', { class: 'part-cell' }, h('span', {}, `N${n.id}`), sel);
+      })));
+      setText(partStatus, parts ? `Partitioned: ${parts.map(([, ids]) => `{${ids.join(', ')}}`).join(' | ')}` : 'No partition: every node reaches every other.');
+      partHeal.disabled = !parts;
+    }
+    // nodes: crash / restart / timers
+    const nk = view.nodes.map((n) => `${n.id}:${n.crashed}:${n.is_leader}:${n.roles.join('+')}`).join(',');
+    if (nk !== nodesKey) {
+      nodesKey = nk;
+      keepFocus(nodeList, () => nodeList.replaceChildren(...view.nodes.map((n) => {
+        const prop = n.roles.includes('proposer');
+        return h('div', { class: `node-row${n.crashed ? ' crashed' : ''}` },
+          h('button', { type: 'button', class: 'node-name', 'aria-label': `Inspect node ${n.id}`, onclick: () => app.select({ kind: 'node', id: n.id }) },
+            `N${n.id}`, h('span', { class: 'muted' }, ` ${n.roles.map((r) => r[0].toUpperCase()).join('')}${n.is_leader ? ' ★' : ''}`)),
+          n.crashed
+            ? h('button', { type: 'button', class: 'btn small primary', 'aria-label': `Restart node ${n.id}`, onclick: () => app.apply({ type: 'restart', node: n.id }, `restarting node ${n.id}`) }, 'Restart')
+            : h('button', { type: 'button', class: 'btn small danger', 'aria-label': `Crash node ${n.id}`, onclick: () => app.apply({ type: 'crash', node: n.id }, `crashing node ${n.id}`) }, 'Crash'),
+          h('button', { type: 'button', class: 'btn small', disabled: !prop || n.crashed, 'aria-label': `Fire node ${n.id}'s election timer`, title: 'Fire the election timer', onclick: () => app.apply({ type: 'fire_timer', node: n.id, timer: 'election' }, `firing node ${n.id}'s election timer`) }, icon('timer', 14)),
+          h('button', { type: 'button', class: 'btn small', disabled: !prop || n.crashed, 'aria-label': `Fire node ${n.id}'s heartbeat timer`, title: 'Fire the heartbeat timer', onclick: () => app.apply({ type: 'fire_timer', node: n.id, timer: 'heartbeat' }, `firing node ${n.id}'s heartbeat timer`) }, icon('heart', 14)));
+      })));
+    }
+    // bugs
+    const on = new Set(cfg.bugs || []);
+    bugList.querySelectorAll('input[data-bug]').forEach((cb) => {
+      cb.checked = on.has(cb.dataset.bug);
+      cb.closest('.bug').classList.toggle('on', cb.checked);
+    });
+  }
+
+  return { update };
+}

@@ -1,0 +1,105 @@
+// Tiny DOM helpers shared by the view modules: element builders for HTML and SVG.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function setAttrs(el, attrs, isSvg) {
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v == null || v === false) continue;
+    if (k === 'class') {
+      if (isSvg) el.setAttribute('class', v); else el.className = v;
+    } else if (k === 'style' && typeof v === 'object') {
+      Object.assign(el.style, v);
+    } else if (k === 'dataset') {
+      Object.assign(el.dataset, v);
+    } else if (k.startsWith('on') && typeof v === 'function') {
+      el.addEventListener(k.slice(2), v);
+    } else if (!isSvg && (k === 'value' || k === 'checked' || k === 'selected' || k === 'disabled')) {
+      el[k] = v;
+    } else {
+      el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+}
+
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c == null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** h('button', {class: 'btn', onclick}, 'text', child...) → HTMLElement */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  setAttrs(el, attrs, false);
+  append(el, children);
+  return el;
+}
+
+/** s('circle', {cx, cy, r}) → SVGElement */
+export function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  setAttrs(el, attrs, true);
+  append(el, children);
+  return el;
+}
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+
+/** Replaces the children of el. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/** Sets textContent only when it changed (cheap re-renders). */
+export function setText(el, text) {
+  const t = String(text);
+  if (el.textContent !== t) el.textContent = t;
+}
+
+/** A ballot {round, proposer} as "2.1", or "—". */
+export function ballotStr(b) {
+  if (b == null) return '—';
+  if (typeof b === 'string') return b;
+  return `${b.round}.${b.proposer}`;
+}
+
+/** A message endpoint {node: 3} | {client: 1} as "N3" / "C1". */
+export function endStr(e) {
+  if (!e) return '?';
+  if (e.node != null) return `N${e.node}`;
+  if (e.client != null) return `C${e.client}`;
+  return '?';
+}
+
+/** A client operation as text: put x=1 | get x | cas x:old→new */
+export function opStr(op) {
+  if (!op) return 'no-op';
+  if (op.op === 'put') return `put ${op.key}=${op.value}`;
+  if (op.op === 'get') return `get ${op.key}`;
+  if (op.op === 'cas') return `cas ${op.key}:${op.expected ?? '∅'}→${op.value}`;
+  return JSON.stringify(op);
+}
+
+let uid = 0;
+export const nextId = (p = 'px') => `${p}-${++uid}`;
+
+/**
+ * Runs fn (which rebuilds part of root) and gives the focus back to the equivalent
+ * control afterwards (same aria-label or id), so keyboard users keep their place.
+ */
+export function keepFocus(root, fn) {
+  const a = document.activeElement;
+  const inside = a && a !== document.body && root.contains(a);
+  const label = inside ? a.getAttribute('aria-label') : null;
+  const id = inside ? a.id : null;
+  fn();
+  if (!inside || root.contains(a)) return;
+  let b = null;
+  if (id) b = root.querySelector(`#${CSS.escape(id)}`);
+  if (!b && label) b = root.querySelector(`[aria-label="${CSS.escape(label)}"]`);
+  if (b && !b.disabled) b.focus({ preventScroll: true });
+}

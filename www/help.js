@@ -1,0 +1,73 @@
+// Keyboard shortcuts and the help overlay (shortcuts + Multi-Paxos in one minute).
+
+import { h } from './dom.js';
+import { MESSAGE_TYPES, LEGEND_ORDER, typeColor, ROLES } from './glossary.js';
+
+const SHORTCUTS = [
+  ['Space', 'play / pause'],
+  ['→', 'step forward (replays the recorded future, or lets the scheduler take a new step)'],
+  ['←', 'step back'],
+  ['T', 'advance time by one tick'],
+  ['Q', 'run until quiet'],
+  ['D / X', 'deliver / drop the selected message'],
+  ['Esc', 'clear the selection, close this help'],
+  ['?', 'open this help'],
+];
+
+function isTyping(t) {
+  if (!t || !t.closest) return false;
+  return !!t.closest('input, select, textarea, button, summary, a, [role="button"], [contenteditable="true"], dialog');
+}
+
+export function createHelp(app, dialogRoot) {
+  const close = h('button', { type: 'button', class: 'btn icon close', 'aria-label': 'Close help' }, '✕');
+  const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' },
+    h('div', { class: 'help-head' }, h('h2', { id: 'help-title' }, 'Paxoscope in one minute'), close),
+    h('div', { class: 'help-body' },
+      h('section', {},
+        h('h3', {}, 'What you are looking at'),
+        h('p', {}, 'A real Multi-Paxos cluster (the Rust core, compiled to WebAssembly) runs in a deterministic simulated world. Nothing happens by itself: each step, either the scheduler picks the next event from the seed, or you do — deliver, drop or duplicate any message, crash a node, split the network, fire a timer.'),
+        h('p', {}, 'Clients want their commands (put, get, cas on a key-value store) placed in the same order in every replica\'s log. Each log position is a ', h('strong', {}, 'slot'), '. Paxos makes sure that once a slot\'s value is ', h('em', {}, 'chosen'), ', it can never change — even if leaders crash, messages are lost, or two proposers fight.'),
+        h('ul', { class: 'roles' }, ...['proposer', 'acceptor', 'replica', 'client'].map((r) => h('li', {}, ROLES[r])))),
+      h('section', {},
+        h('h3', {}, 'The messages'),
+        h('ul', { class: 'glossary' }, ...LEGEND_ORDER.filter((t) => MESSAGE_TYPES[t] && t !== 'Commit').map((t) =>
+          h('li', {}, h('span', { class: 'swatch', style: { background: typeColor(t) } }), h('strong', {}, t), ` — ${MESSAGE_TYPES[t].short}`))),
+        h('p', {}, 'A ', h('strong', {}, 'ballot'), ' such as ', h('code', {}, '2.1'), ' is (round 2, proposer 1): unique and totally ordered. A new leader runs phase 1 (Prepare → Promise) once, adopts for each slot the value accepted with the highest ballot (it may already be chosen), fills gaps with no-ops, then runs only phase 2 (Accept → Accepted) for each command.')),
+      h('section', {},
+        h('h3', {}, 'Keyboard'),
+        h('table', { class: 'shortcuts' }, h('tbody', {}, ...SHORTCUTS.map(([k, d]) => h('tr', {}, h('th', {}, h('kbd', {}, k)), h('td', {}, d)))))),
+      h('section', {},
+        h('h3', {}, 'Sharing and time travel'),
+        h('p', {}, 'The address bar always holds the whole run (settings, seed and every action) and the step you are looking at: copy it and anyone gets exactly this state. Drag the timeline to go back; acting in the past forks the run. Export saves the run as a file; Import opens one.'))));
+  dialogRoot.append(dialog);
+  close.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
+
+  function open() { if (!dialog.open) dialog.showModal(); }
+
+  document.addEventListener('keydown', (e) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (dialog.open) return; // the dialog handles Esc itself
+    const typing = isTyping(e.target);
+    if (e.key === '?' && !(e.target && e.target.closest && e.target.closest('input, textarea'))) { e.preventDefault(); open(); return; }
+    if (typing) return;
+    switch (e.key) {
+      case ' ': e.preventDefault(); app.togglePlay(); break;
+      case 'ArrowRight': e.preventDefault(); app.stepForward(); break;
+      case 'ArrowLeft': e.preventDefault(); app.stepBack(); break;
+      case 't': case 'T': app.apply({ type: 'tick' }, 'advancing time'); break;
+      case 'q': case 'Q': app.runUntilQuiet(); break;
+      case 'd': case 'D':
+        if (app.selection && app.selection.kind === 'message') app.apply({ type: 'deliver', id: app.selection.id }, `delivering message #${app.selection.id}`);
+        break;
+      case 'x': case 'X':
+        if (app.selection && app.selection.kind === 'message') app.apply({ type: 'drop', id: app.selection.id }, `dropping message #${app.selection.id}`);
+        break;
+      case 'Escape': app.select(null); break;
+      default:
+    }
+  });
+
+  return { open, close: () => dialog.close(), dialog };
+}

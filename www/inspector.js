@@ -1,0 +1,195 @@
+// The inspector: what the selected node holds (durable vs volatile state, with the actions
+// a person can take on it) or what the selected message carries (deliver / drop /
+// duplicate exactly that message).
+
+import { h, fill, ballotStr, endStr, keepFocus } from './dom.js';
+import { typeInfo, typeColor, ROLES, PHASES } from './glossary.js';
+import { groupLabel } from './topology.js';
+import { icon } from './icons.js';
+
+const MAX_ITEMS = 60;
+
+function isBallot(v) {
+  return v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 2 && 'round' in v && 'proposer' in v;
+}
+
+/** Renders any JSON value as a compact, readable tree. */
+export function renderValue(v, depth = 0) {
+  if (v === null || v === undefined) return h('span', { class: 'j-null' }, '—');
+  if (typeof v === 'boolean') return h('span', { class: 'j-bool' }, v ? 'yes' : 'no');
+  if (typeof v === 'number') return h('span', { class: 'j-num' }, String(v));
+  if (typeof v === 'string') return h('span', { class: 'j-str' }, v);
+  if (isBallot(v)) return h('span', { class: 'j-ballot' }, ballotStr(v));
+  if (Array.isArray(v)) {
+    if (!v.length) return h('span', { class: 'j-null' }, 'none');
+    if (v.every((x) => x === null || typeof x !== 'object' || isBallot(x))) {
+      const shown = v.slice(0, MAX_ITEMS).map((x) => (isBallot(x) ? ballotStr(x) : String(x))).join(', ');
+      return h('span', { class: 'j-list' }, shown + (v.length > MAX_ITEMS ? ` … (+${v.length - MAX_ITEMS})` : ''));
+    }
+    if (depth > 3) return h('code', { class: 'j-raw' }, JSON.stringify(v).slice(0, 200));
+    return h('ol', { class: 'j-arr', start: 0 },
+      ...v.slice(0, MAX_ITEMS).map((x) => h('li', {}, renderValue(x, depth + 1))),
+      v.length > MAX_ITEMS ? h('li', { class: 'muted' }, `… ${v.length - MAX_ITEMS} more`) : null);
+  }
+  if (typeof v === 'object') {
+    const keys = Object.keys(v);
+    if (!keys.length) return h('span', { class: 'j-null' }, 'empty');
+    if (depth > 3) return h('code', { class: 'j-raw' }, JSON.stringify(v).slice(0, 200));
+    return h('dl', { class: 'j-obj' }, ...keys.slice(0, MAX_ITEMS).flatMap((k) => [
+      h('dt', {}, k.replace(/_/g, ' ')), h('dd', {}, renderValue(v[k], depth + 1))]));
+  }
+  return h('span', {}, String(v));
+}
+
+function chip(text, cls = '') { return h('span', { class: `chip ${cls}` }, text); }
+
+export function createInspector(app, root) {
+  const body = h('div', { class: 'inspector-body' });
+  root.append(body);
+  let lastKey = '';
+
+  function placeholder() {
+    return h('div', { class: 'inspector-empty' },
+      h('p', {}, h('strong', {}, 'Click a node'), ' to see what it remembers across a crash (durable) and what it loses (volatile), and to crash, restart or fire its timers.'),
+      h('p', {}, h('strong', {}, 'Click a message'), ' in the diagram or in the list below to deliver, drop or duplicate exactly that message. You are the network.'));
+  }
+
+  function timerText(at, now) {
+    if (at == null) return 'off';
+    const d = at - now;
+    return d <= 0 ? `due now (tick ${at})` : `tick ${at} (in ${d})`;
+  }
+
+  function nodePanel(view, id) {
+    const brief = view.nodes.find((n) => n.id === id);
+    if (!brief) return null;
+    const r = app.call(`reading node ${id}`, (pg) => pg.node(id));
+    if (!r.ok) return null;
+    const n = r.value;
+    const gl = groupLabel(view, n.group);
+    const isProposer = n.roles.includes('proposer');
+    const crashBtn = n.crashed
+      ? h('button', { type: 'button', class: 'btn primary', 'aria-label': `Restart node ${id}`, onclick: () => app.apply({ type: 'restart', node: id }, `restarting node ${id}`) }, icon('restart', 14), 'Restart')
+      : h('button', { type: 'button', class: 'btn danger', 'aria-label': `Crash node ${id}`, onclick: () => app.apply({ type: 'crash', node: id }, `crashing node ${id}`) }, icon('power', 14), 'Crash');
+    const elBtn = h('button', { type: 'button', class: 'btn', disabled: n.crashed || !isProposer, 'aria-label': `Fire node ${id}'s election timer`,
+      title: isProposer ? 'Start an election now: the node runs phase 1 (Prepare) with a higher ballot' : 'Only proposers have an election timer',
+      onclick: () => app.apply({ type: 'fire_timer', node: id, timer: 'election' }, `firing node ${id}'s election timer`) }, icon('timer', 14), 'Election');
+    const hbBtn = h('button', { type: 'button', class: 'btn', disabled: n.crashed || !isProposer, 'aria-label': `Fire node ${id}'s heartbeat timer`,
+      title: 'A leader sends heartbeats (with its commit index) when this timer fires',
+      onclick: () => app.apply({ type: 'fire_timer', node: id, timer: 'heartbeat' }, `firing node ${id}'s heartbeat timer`) }, icon('heart', 14), 'Heartbeat');
+    const summary = {
+      phase: PHASES[n.phase] || n.phase,
+      ...(isProposer ? { 'own ballot': ballotStr(n.ballot) } : {}),
+      ...(n.roles.includes('acceptor') ? { promised: ballotStr(n.promised) } : {}),
+      'known leader': n.known_leader == null ? 'none' : `node ${n.known_leader}`,
+      'commit index': n.commit_index, 'applied index': n.applied_index, 'snapshot index': n.snapshot_index,
+      ...(n.timers ? Object.fromEntries(Object.entries(n.timers).map(([k, v]) => [`${k} timer`, timerText(v, view.now)])) : {}),
+    };
+    const kv = n.kv || {};
+    const kvKeys = Object.keys(kv);
+    return h('div', { class: 'node-panel' },
+      h('div', { class: 'insp-head' },
+        h('h3', {}, `Node ${id}`),
+        ...n.roles.map((ro) => chip(ro, 'role')),
+        n.is_leader ? chip('leader', 'leader') : null,
+        n.crashed ? chip('crashed', 'crashed') : null,
+        gl ? h('span', { class: 'chip group', style: { '--group': gl.color } }, `group ${gl.name}`) : null),
+      h('div', { class: 'btn-row' }, crashBtn, elBtn, hbBtn),
+      h('p', { class: 'explain' }, n.roles.map((ro) => ROLES[ro]).filter(Boolean).join(' ')),
+      renderValue(summary),
+      h('h4', {}, 'Key-value store', h('span', { class: 'muted' }, ` · ${kvKeys.length} key${kvKeys.length === 1 ? '' : 's'}`)),
+      kvKeys.length ? h('table', { class: 'kv' }, h('tbody', {}, ...kvKeys.slice(0, MAX_ITEMS).map((k) => h('tr', {}, h('th', {}, k), h('td', {}, String(kv[k]))))))
+        : h('p', { class: 'muted small' }, 'empty — nothing applied yet'),
+      h('h4', {}, 'Durable state ', h('span', { class: 'muted' }, '· survives a crash')),
+      renderValue(n.durable ?? null),
+      h('h4', {}, 'Volatile state ', h('span', { class: 'muted' }, '· lost on crash')),
+      n.crashed ? h('p', { class: 'muted small' }, 'The node is down: its volatile state is gone. Restart it to recover from the durable state only.') : renderValue(n.volatile ?? null));
+  }
+
+  function messagePanel(view, id) {
+    const m = view.messages.find((x) => x.id === id);
+    if (!m) return null;
+    const info = typeInfo(m.type);
+    let status;
+    if (m.deliverable) status = h('span', { class: 'ok' }, 'Deliverable now.');
+    else if (m.deliver_at > view.now) status = h('span', {}, `In transit until tick ${m.deliver_at} (now ${view.now}). Delivering it now is still allowed: any order is.`);
+    else status = h('span', { class: 'warn' }, 'Held by the partition: its sender and receiver are in different groups.');
+    const act = (type, verb) => () => app.apply({ type, id }, `${verb} message #${id}`);
+    return h('div', { class: 'msg-panel' },
+      h('div', { class: 'insp-head' },
+        h('span', { class: 'dot', style: { background: typeColor(m.type) } }),
+        h('h3', {}, `${m.type} `, h('span', { class: 'muted' }, `#${m.id}`)),
+        chip(info.family, 'role')),
+      h('p', { class: 'msg-label mono' }, m.label),
+      h('p', { class: 'route' }, `${endStr(m.from)} → ${endStr(m.to)} · `, status),
+      h('div', { class: 'btn-row' },
+        h('button', { type: 'button', class: 'btn primary', 'aria-label': `Deliver message ${id}`, onclick: act('deliver', 'delivering') }, icon('check', 14), 'Deliver'),
+        h('button', { type: 'button', class: 'btn danger', 'aria-label': `Drop message ${id}`, onclick: act('drop', 'dropping') }, icon('cross', 14), 'Drop'),
+        h('button', { type: 'button', class: 'btn', 'aria-label': `Duplicate message ${id}`, onclick: act('duplicate', 'duplicating') }, icon('copy', 14), 'Duplicate')),
+      info.long ? h('p', { class: 'explain' }, info.long) : null,
+      h('h4', {}, 'Payload'),
+      renderValue(m.payload ?? null));
+  }
+
+  function update(view) {
+    const sel = app.selection;
+    // Re-render only when what is shown may have changed.
+    const key = sel ? `${sel.kind}:${sel.id}:${view.step}:${view.total_steps}` : `none`;
+    if (key === lastKey) return;
+    lastKey = key;
+    let panel = null;
+    if (sel && sel.kind === 'node') panel = nodePanel(view, sel.id);
+    if (sel && sel.kind === 'message') {
+      panel = messagePanel(view, sel.id);
+      if (!panel) {
+        panel = h('div', { class: 'inspector-empty' }, h('p', {}, `Message #${sel.id} is no longer in flight (delivered, dropped, or not sent yet at this step).`), placeholder());
+      }
+    }
+    keepFocus(body, () => fill(body, panel || placeholder()));
+  }
+
+  return { update, invalidate: () => { lastKey = ''; } };
+}
+
+/** The list of every message in flight, each with deliver / drop / duplicate buttons. */
+export function createFlightList(app, root) {
+  const head = h('h2', { id: 'flight-title' }, 'In flight ', h('span', { class: 'count muted' }, '0'));
+  const hint = h('p', { class: 'muted small' }, 'You are the network: deliver, drop or duplicate any message, in any order.');
+  const list = h('ul', { class: 'flight-list', 'aria-labelledby': 'flight-title' });
+  const more = h('p', { class: 'muted small', hidden: true });
+  root.append(head, hint, list, more);
+  let lastKey = '';
+  const LIMIT = 150;
+
+  function row(m, view) {
+    const sel = app.selection && app.selection.kind === 'message' && app.selection.id === m.id;
+    const state = m.deliverable ? '' : m.deliver_at > view.now ? `until t${m.deliver_at}` : 'held';
+    const act = (type, verb) => (e) => { e.stopPropagation(); app.apply({ type, id: m.id }, `${verb} message #${m.id}`); };
+    const li = h('li', { class: `flight-item${sel ? ' selected' : ''}${m.deliverable ? '' : ' not-ready'}`, 'data-msg': m.id },
+      h('button', { type: 'button', class: 'flight-main', 'aria-label': `Inspect message ${m.id}: ${m.label}`, onclick: () => app.select({ kind: 'message', id: m.id }) },
+        h('span', { class: 'dot', style: { background: typeColor(m.type) } }),
+        h('span', { class: 'flight-label mono' }, m.label),
+        h('span', { class: 'flight-route' }, `${endStr(m.from)}→${endStr(m.to)}`, state ? h('span', { class: 'flight-state' }, ` ${state}`) : null)),
+      h('span', { class: 'flight-actions' },
+        h('button', { type: 'button', class: 'icon-btn ok', title: 'Deliver', 'aria-label': `Deliver message ${m.id}`, onclick: act('deliver', 'delivering') }, icon('check', 14)),
+        h('button', { type: 'button', class: 'icon-btn bad', title: 'Drop', 'aria-label': `Drop message ${m.id}`, onclick: act('drop', 'dropping') }, icon('cross', 14)),
+        h('button', { type: 'button', class: 'icon-btn', title: 'Duplicate', 'aria-label': `Duplicate message ${m.id}`, onclick: act('duplicate', 'duplicating') }, icon('copy', 14))));
+    return li;
+  }
+
+  function update(view) {
+    const sel = app.selection && app.selection.kind === 'message' ? app.selection.id : '';
+    const msgs = view.messages;
+    const key = `${sel}|${view.now}|` + msgs.map((m) => `${m.id}${m.deliverable ? '' : '*'}`).join(',');
+    if (key === lastKey) return;
+    lastKey = key;
+    head.querySelector('.count').textContent = String(msgs.length);
+    const shown = [...msgs].sort((a, b) => (b.deliverable - a.deliverable) || a.id - b.id).slice(0, LIMIT);
+    keepFocus(list, () => list.replaceChildren(...shown.map((m) => row(m, view))));
+    more.hidden = msgs.length <= LIMIT;
+    more.textContent = `… and ${msgs.length - LIMIT} more`;
+    if (!msgs.length) list.append(h('li', { class: 'muted small flight-empty' }, 'Nothing in flight.'));
+  }
+
+  return { update };
+}

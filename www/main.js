@@ -1,0 +1,499 @@
+// Wiring: loads the wasm core, owns the Playground, turns every user action into an API
+// call (catching errors and panics), re-renders the views, keeps the URL hash in sync, and
+// exposes window.paxoscope for debugging and tests. No protocol logic lives here.
+
+import { h, $ } from './dom.js';
+import * as share from './share.js';
+import { createTopology } from './topology.js';
+import { createLogGrid } from './log-grid.js';
+import { createTimeline } from './timeline.js';
+import { createInspector, createFlightList } from './inspector.js';
+import { createTransport, createControls } from './controls.js';
+import { createInvariants, createBanner, createStats } from './panels.js';
+import { createNarration } from './narration.js';
+import { createLegend } from './legend.js';
+import { createHelp } from './help.js';
+import { createNotices } from './notices.js';
+
+const PKG = './pkg/paxoscope.js';
+const DEFAULT_PRESET = 'seed-demo';
+const QUIET_MAX_STEPS = 20000;
+const MAX_STEPS_PER_FRAME = 400;
+
+// console_error_panic_hook prints the panic message with console.error just before the
+// RuntimeError is thrown: remember it so the page can show the real reason.
+let lastConsoleError = '';
+const origConsoleError = console.error.bind(console);
+console.error = (...args) => { lastConsoleError = args.map((a) => (a && a.message) || String(a)).join(' '); origConsoleError(...args); };
+
+async function loadApi(fresh = false) {
+  const mod = await import(fresh ? `${PKG}?instance=${Date.now()}` : PKG);
+  if (typeof mod.default === 'function') await mod.default();
+  return mod;
+}
+
+function isPanic(e) {
+  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return true;
+  const t = `${e && e.name} ${e && e.message}`;
+  return /RuntimeError|unreachable|panicked|recursive use of an object|already borrowed|null pointer passed to rust/i.test(t);
+}
+
+class App {
+  constructor(api, notices) {
+    this.api = api;
+    this.notices = notices;
+    this.pg = null;
+    this.view = null;
+    this.selection = null;
+    this.playing = false;
+    this.speed = 4;
+    this.components = [];
+    this.known = []; // violations seen anywhere on this timeline
+    this.lastGood = null; // {scenario, step}
+    this.presetName = null;
+    this.presetBlurb = '';
+    this.hashTimer = null;
+    this.hashSeq = 0;
+    this.ownHash = null;
+    this.pushNext = false;
+    this.recovering = false;
+    this.presets = safe(() => api.presets(), []);
+    this.bugs = safe(() => api.bugs(), []);
+    this.version = safe(() => api.version(), '?');
+    this.frame = this.frame.bind(this);
+  }
+
+  // ------------------------------------------------------------------ errors
+  notify(kind, title, text, opts) { return this.notices.notify(kind, title, text, opts); }
+
+  /** Runs fn(pg); on a thrown error shows it (and recovers from a panic). */
+  call(what, fn) {
+    if (!this.pg) return { ok: false, error: new Error('no playground') };
+    try {
+      return { ok: true, value: fn(this.pg) };
+    } catch (e) {
+      this.fail(what, e);
+      return { ok: false, error: e };
+    }
+  }
+
+  fail(what, e) {
+    const msg = (e && e.message) || String(e);
+    if (isPanic(e)) {
+      const detail = /panicked/.test(lastConsoleError) ? lastConsoleError : msg;
+      this.pause();
+      this.notify('error', `The simulator crashed while ${what}.`,
+        `${detail.slice(0, 400)} — the page rebuilt the run from its last good state${this.lastGood ? ` (step ${this.lastGood.step})` : ''}; nothing else was lost.`);
+      this.recover();
+      return;
+    }
+    this.notify('error', `Could not finish ${what}:`, msg);
+    let healthy = true;
+    try { this.pg.view(); } catch { healthy = false; }
+    if (!healthy) this.recover();
+  }
+
+  /** Rebuilds the Playground from the last good scenario (a fresh module instance if needed). */
+  async recover() {
+    if (this.recovering) return;
+    this.recovering = true;
+    const old = this.pg;
+    this.pg = null;
+    const good = this.lastGood;
+    const attempt = () => {
+      if (good) {
+        const pg = this.api.Playground.fromScenario(good.scenario);
+        pg.seek(Math.min(good.step, pg.view().total_steps));
+        return pg;
+      }
+      return this.api.Playground.fromPreset(DEFAULT_PRESET);
+    };
+    let pg = null;
+    try { pg = attempt(); } catch { pg = null; }
+    if (!pg) {
+      try { this.api = await loadApi(true); pg = attempt(); } catch (e2) {
+        try { pg = this.api.Playground.fromPreset(DEFAULT_PRESET); } catch {
+          this.notify('error', 'The simulator could not be restarted.', `${(e2 && e2.message) || e2}. Reload the page; your link still holds the run.`);
+        }
+      }
+    }
+    try { if (old) old.free(); } catch { /* already gone */ }
+    this.pg = pg;
+    this.recovering = false;
+    if (pg) this.render();
+  }
+
+  snapshotGood() {
+    if (!this.pg) return;
+    try { this.lastGood = { scenario: this.pg.scenario(), step: this.pg.view().step }; } catch { /* keep the older one */ }
+  }
+
+  // ------------------------------------------------------------------ runs
+  /** Replaces the Playground; returns false (and keeps the current run) when it fails. */
+  replace(factory, step, { source, push = true } = {}) {
+    let pg;
+    try {
+      pg = factory();
+      if (step != null) {
+        const total = pg.view().total_steps;
+        if (step > total) {
+          this.notify('error', `${source} asks for step ${step},`, `but the run has only ${total} steps: showing the last one.`);
+        } else {
+          pg.seek(step);
+        }
+      }
+      pg.view();
+    } catch (e) {
+      this.notify('error', `Could not open ${source}:`, (e && e.message) || String(e));
+      try { if (pg) pg.free(); } catch { /* ignore */ }
+      if (isPanic(e) && this.pg) this.recover();
+      return false;
+    }
+    this.pause();
+    const old = this.pg;
+    this.pg = pg;
+    try { if (old) old.free(); } catch { /* ignore */ }
+    this.selection = null;
+    this.known = [];
+    this.pushNext = push;
+    for (const c of this.components) if (c.reset) c.reset();
+    this.render();
+    this.snapshotGood();
+    return true;
+  }
+
+  loadPreset(name, { push = true } = {}) {
+    const p = this.presets.find((x) => x.name === name);
+    const ok = this.replace(() => this.api.Playground.fromPreset(name), null, { source: `the preset "${name}"`, push });
+    if (ok) {
+      this.presetName = name;
+      this.presetBlurb = p ? p.description : '';
+      this.render();
+    }
+    return ok;
+  }
+
+  loadScenario(json, step, { source = 'the scenario', push = true } = {}) {
+    const ok = this.replace(() => this.api.Playground.fromScenario(json), step, { source, push });
+    if (ok) { this.presetName = null; this.presetBlurb = ''; this.render(); }
+    return ok;
+  }
+
+  newRun(configPatch, seed) {
+    let base = {};
+    try { base = JSON.parse(this.pg.scenario()).config; } catch { base = (this.view && this.view.config) || {}; }
+    const config = { ...base, ...configPatch };
+    const ok = this.loadScenario(JSON.stringify({ config, seed, actions: [] }), null, { source: 'the new cluster set-up' });
+    if (ok) this.notify('info', 'New run started.', `${config.layout.kind === 'seed' ? 'Seed layout' : `${config.layout.n} servers`}, ${config.clients} client${config.clients === 1 ? '' : 's'}, seed ${seed}. Browser Back returns to the previous run.`);
+  }
+
+  // ------------------------------------------------------------------ actions
+  apply(action, what = 'that action') {
+    if (!this.pg || !this.view) return null;
+    this.snapshotGood();
+    const before = this.view;
+    const forking = before.step < before.total_steps;
+    const r = this.call(what, (pg) => pg.apply(action));
+    if (r.ok) {
+      if (forking) {
+        this.known = this.known.filter((v) => v.step <= before.step);
+        this.notify('info', `Forked at step ${before.step}.`, `The ${before.total_steps - before.step} later recorded step(s) were dropped; the run continues from your action.`);
+      }
+      if (this.selection && this.selection.kind === 'message' && action.id === this.selection.id) {
+        const m = before.messages.find((x) => x.id === action.id);
+        if (action.type === 'deliver' && m && m.to.node != null) this.selection = { kind: 'node', id: m.to.node };
+        else if (action.type === 'drop') this.selection = null;
+      }
+    }
+    this.render();
+    return r;
+  }
+
+  stepForward() {
+    if (!this.pg || !this.view) return;
+    const v = this.view;
+    if (v.step < v.total_steps) this.call('replaying the next step', (pg) => pg.seek(v.step + 1));
+    else { this.snapshotGood(); this.call('taking a step', (pg) => pg.step()); }
+    this.render();
+  }
+
+  stepBack() {
+    if (!this.pg || !this.view || this.view.step <= 0) return;
+    this.pause();
+    const target = this.view.step - 1;
+    this.call('stepping back', (pg) => pg.seek(target));
+    this.render();
+  }
+
+  seek(step) {
+    if (!this.pg || !this.view) return;
+    const target = Math.max(0, Math.min(this.view.total_steps, Math.round(step)));
+    if (target === this.view.step) return;
+    this.call(`going to step ${target}`, (pg) => pg.seek(target));
+    this.render();
+  }
+
+  runUntilQuiet() {
+    if (!this.pg || !this.view) return;
+    this.pause();
+    this.snapshotGood();
+    const before = this.view;
+    const r = this.call('running until quiet', (pg) => pg.runUntilQuiet(QUIET_MAX_STEPS));
+    this.render();
+    if (!r.ok) return;
+    const v = this.view;
+    if (before.step < before.total_steps && r.value > 0) this.known = this.known.filter((x) => x.step <= v.step);
+    const quiet = v.messages.length === 0 && (v.clients || []).every((c) => !c.pending);
+    if (quiet) this.notify('info', `Ran ${r.value} step${r.value === 1 ? '' : 's'}:`, 'no message in flight, no client waiting.');
+    else this.notify('info', `Stopped after ${r.value} steps,`, 'still not quiet (a partition or a crashed majority can keep clients waiting forever).');
+  }
+
+  select(sel) {
+    this.selection = sel;
+    if (sel && window.matchMedia && window.matchMedia('(max-width: 760px)').matches) {
+      const card = $('#inspector-card');
+      if (card) card.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+    this.render();
+  }
+
+  // ------------------------------------------------------------------ play
+  setSpeed(v) { this.speed = v; this.render(); }
+  togglePlay() { if (this.playing) this.pause(); else this.play(); }
+  play() {
+    if (this.playing || !this.pg) return;
+    this.playing = true;
+    this.acc = 1;
+    this.lastT = performance.now();
+    this.snapshotGood();
+    requestAnimationFrame(this.frame);
+    this.render();
+  }
+  pause() {
+    if (!this.playing) return;
+    this.playing = false;
+    this.syncHash();
+    if (this.view) this.render();
+  }
+  frame(t) {
+    if (!this.playing || !this.pg) return;
+    this.acc += ((t - this.lastT) / 1000) * this.speed;
+    this.lastT = t;
+    let k = Math.min(Math.floor(this.acc), MAX_STEPS_PER_FRAME);
+    this.acc -= k;
+    if (this.acc > MAX_STEPS_PER_FRAME) this.acc = 0;
+    if (k > 0) {
+      const v = this.view;
+      const violationsBefore = (v.violations || []).length;
+      const r = this.call('playing', (pg) => {
+        let step = v.step;
+        if (step < v.total_steps) {
+          const to = Math.min(v.total_steps, step + k);
+          pg.seek(to);
+          k -= to - step;
+          step = to;
+        }
+        for (let i = 0; i < k; i++) pg.step();
+      });
+      this.render();
+      if (!r.ok) return;
+      if ((this.view.violations || []).length > violationsBefore) {
+        const first = this.view.violations[0];
+        this.pause();
+        this.notify('error', 'Paused: an invariant was violated.', `${first.invariant} at step ${first.step}.`);
+        return;
+      }
+    }
+    requestAnimationFrame(this.frame);
+  }
+
+  animMs() {
+    if (!this.playing) return 420;
+    if (this.speed >= 30) return 0;
+    return Math.min(420, Math.round(700 / this.speed));
+  }
+
+  // ------------------------------------------------------------------ rendering
+  render() {
+    if (!this.pg) return;
+    let view;
+    try { view = this.pg.view(); } catch (e) { this.fail('reading the state', e); return; }
+    this.view = view;
+    for (const v of view.violations || []) {
+      if (!this.known.some((k) => k.invariant === v.invariant && k.step === v.step && k.message === v.message)) this.known.push(v);
+    }
+    document.body.classList.toggle('playing', this.playing);
+    document.body.classList.toggle('has-violation', (view.violations || []).length > 0);
+    for (const c of this.components) {
+      try { c.update(view, this.known); } catch (e) {
+        if (isPanic(e)) { this.fail('drawing the page', e); return; }
+        origConsoleError(e);
+        this.notify('error', 'A part of the page could not be drawn:', (e && e.message) || String(e));
+      }
+    }
+    this.scheduleHash();
+  }
+
+  // ------------------------------------------------------------------ URL hash
+  scheduleHash() {
+    if (this.hashTimer) return;
+    this.hashTimer = setTimeout(() => { this.hashTimer = null; this.syncHash(); }, this.playing ? 700 : 120);
+  }
+
+  async syncHash() {
+    if (this.hashTimer) { clearTimeout(this.hashTimer); this.hashTimer = null; }
+    if (!this.pg || !this.view) return;
+    let sc;
+    try { sc = this.pg.scenario(); } catch { return; }
+    const step = this.view.step;
+    this.lastGood = { scenario: sc, step };
+    const seq = ++this.hashSeq;
+    const hash = await share.encodeHash(sc, step);
+    if (seq !== this.hashSeq) return;
+    if (hash !== location.hash) {
+      const url = `${location.pathname}${location.search}${hash}`;
+      if (this.pushNext) history.pushState(null, '', url); else history.replaceState(null, '', url);
+    }
+    this.ownHash = hash;
+    this.pushNext = false;
+  }
+
+  async openHash(initial) {
+    let d;
+    try {
+      d = await share.decodeHash(location.hash);
+    } catch (e) {
+      const bad = location.hash.slice(0, 80);
+      this.notify('error', 'This link is broken:', `${e.message}. ${initial ? 'Showing the seed demo instead.' : 'The current run is unchanged.'}`,
+        { extra: h('details', { class: 'bad-link' }, h('summary', {}, 'the link as received'), h('code', {}, `${bad}${location.hash.length > 80 ? '…' : ''}`)) });
+      if (initial || !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
+      else this.syncHash();
+      return;
+    }
+    if (!d) { if (!this.pg) this.loadPreset(DEFAULT_PRESET, { push: false }); return; }
+    if (d.preset) {
+      if (!this.loadPreset(d.preset, { push: false }) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
+      return;
+    }
+    const ok = this.loadScenario(d.scenario, d.step, { source: 'this link', push: false });
+    if (!ok) {
+      if (!this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
+      else this.syncHash();
+    }
+  }
+}
+
+function safe(fn, fallback) { try { return fn(); } catch { return fallback; } }
+
+// -------------------------------------------------------------------- boot
+async function boot() {
+  const notices = createNotices($('#notices'));
+  window.addEventListener('unhandledrejection', (e) => notices.notify('error', 'Unexpected error:', String((e.reason && e.reason.message) || e.reason)));
+  let api;
+  try {
+    api = await loadApi();
+  } catch (e) {
+    $('#boot').classList.add('failed');
+    $('#boot').replaceChildren(h('strong', {}, 'The Paxos core (WebAssembly) could not be loaded. '),
+      h('span', {}, `${(e && e.message) || e}. Build it with `, h('code', {}, 'make serve'), ' and open the page over http.'));
+    return;
+  }
+  const app = new App(api, notices);
+
+  // header
+  const presetSel = $('#preset');
+  presetSel.replaceChildren(
+    ...app.presets.map((p) => h('option', { value: p.name, title: p.description }, p.title || p.name)),
+    h('option', { value: '', disabled: true }, '— custom run —'));
+  presetSel.addEventListener('change', () => { if (presetSel.value) app.loadPreset(presetSel.value); });
+  $('#version').textContent = `core ${app.version}`;
+
+  $('#share').addEventListener('click', async () => {
+    await app.syncHash();
+    const url = location.href;
+    let copied = false;
+    try { await navigator.clipboard.writeText(url); copied = true; } catch { copied = false; }
+    const input = h('input', { type: 'text', readonly: true, value: url, class: 'share-url', 'aria-label': 'Link to this exact state' });
+    app.notify('info', copied ? 'Link copied.' : 'Copy this link:', `Anyone who opens it sees step ${app.view.step} of this exact run.`, { extra: input, ms: 9000 });
+    input.select();
+  });
+  $('#export').addEventListener('click', async () => {
+    if (!app.pg) return;
+    let sc;
+    try { sc = app.pg.scenario(); } catch (e) { app.fail('exporting', e); return; }
+    const name = share.downloadRun(sc, app.view.step, app.version);
+    app.notify('info', `Saved ${name}.`, 'Import it here (or anywhere) to get this exact run back.');
+  });
+  const importInput = $('#import');
+  importInput.addEventListener('change', async () => {
+    const file = importInput.files && importInput.files[0];
+    importInput.value = '';
+    if (!file) return;
+    let parsed;
+    try {
+      if (file.size > 50 * 1024 * 1024) throw new Error(`${file.name} is too large (${Math.round(file.size / 1e6)} MB) to be a run`);
+      parsed = share.parseRunFile(await file.text(), file.name);
+    } catch (e) {
+      app.notify('error', 'Could not import that file:', `${e.message}. The current run is unchanged.`);
+      return;
+    }
+    if (app.loadScenario(parsed.scenario, parsed.step, { source: file.name })) {
+      app.notify('info', `Opened ${file.name}`, `at step ${app.view.step} of ${app.view.total_steps}.`);
+    }
+  });
+
+  const help = createHelp(app, $('#help-root'));
+  $('#help').addEventListener('click', () => help.open());
+
+  // views
+  const comp = (c) => { app.components.push(c); return c; };
+  comp(createBanner(app, $('#banner')));
+  comp(createTopology(app, $('#topology')));
+  comp(createLegend(app, $('#legend')));
+  comp(createTransport(app, $('#transport')));
+  comp(createTimeline(app, $('#timeline')));
+  comp(createNarration(app, $('#narration')));
+  comp(createInspector(app, $('#inspector')));
+  comp(createFlightList(app, $('#flight')));
+  comp(createInvariants(app, $('#invariants')));
+  comp(createStats(app, $('#stats')));
+  comp(createLogGrid(app, $('#log')));
+  comp(createControls(app, $('#controls')));
+  comp({
+    update(view) {
+      const p = app.presetName;
+      presetSel.value = p && app.presets.some((x) => x.name === p) ? p : '';
+      const sub = $('#stage-sub');
+      const cfg = view.config || {};
+      const layout = cfg.layout ? (cfg.layout.kind === 'seed' ? 'seed layout' : `${cfg.layout.n} servers`) : '';
+      sub.textContent = `${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`;
+    },
+  });
+
+  window.paxoscope = {
+    state: () => app.pg.state(),
+    view: () => app.pg.view(),
+    scenario: () => app.pg.scenario(),
+    playground: () => app.pg,
+    app,
+    api: () => app.api,
+    version: () => app.version,
+    flushHash: () => app.syncHash(),
+    ready: false,
+  };
+
+  window.addEventListener('hashchange', () => {
+    if (location.hash === app.ownHash) return;
+    app.openHash(false);
+  });
+  window.addEventListener('pagehide', () => { app.syncHash(); });
+
+  await app.openHash(true);
+  if (!app.pg) app.loadPreset(DEFAULT_PRESET, { push: false });
+  $('#boot').remove();
+  document.body.classList.add('ready');
+  await app.syncHash();
+  window.paxoscope.ready = true;
+}
+
+boot();

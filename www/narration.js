@@ -1,0 +1,47 @@
+// The narration: what the last step did, in words (the `events` texts of each step), as a
+// short feed, newest first. It rewinds with the timeline.
+
+import { h } from './dom.js';
+
+const KEEP = 120;
+
+export function createNarration(app, root) {
+  const head = h('div', { class: 'narration-head' }, h('h2', { id: 'narr-title' }, 'What just happened'));
+  const now = h('div', { class: 'narration-now', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  const feed = h('ol', { class: 'narration-feed', 'aria-label': 'Earlier steps', reversed: true });
+  root.append(head, now, feed);
+  let entries = []; // {step, now, events}
+  let shownKey = '';
+
+  function evLine(ev) {
+    return h('li', {}, ev.node != null ? h('span', { class: 'ev-node' }, `N${ev.node}`) : null, h('span', {}, ev.text));
+  }
+
+  function update(view) {
+    // forget steps at or after the current one (rewind / fork), then record this one
+    if (entries.length && entries[entries.length - 1].step >= view.step) entries = entries.filter((e) => e.step < view.step);
+    const evs = view.events || [];
+    if (view.step > 0) entries.push({ step: view.step, now: view.now, events: evs });
+    if (entries.length > KEEP) entries = entries.slice(-KEEP);
+    const key = `${view.step}|${view.total_steps}|${entries.length}`;
+    if (key === shownKey) return;
+    shownKey = key;
+    now.setAttribute('aria-live', app.playing ? 'off' : 'polite');
+    if (view.step === 0) {
+      now.replaceChildren(h('p', { class: 'intro' },
+        h('strong', {}, 'Step 0 — nothing has happened yet. '),
+        app.presetBlurb ? `${app.presetBlurb} ` : '',
+        'Press ', h('kbd', {}, '→'), ' to let the scheduler take one step, ', h('kbd', {}, 'space'), ' to play, or click a message in flight to deliver it yourself.'));
+    } else {
+      now.replaceChildren(
+        h('span', { class: 'step-badge' }, `step ${view.step}`),
+        evs.length ? h('ul', { class: 'ev-list' }, ...evs.map(evLine)) : h('span', { class: 'muted' }, ' Nothing visible happened in this step.'));
+    }
+    const older = entries.filter((e) => e.step < view.step).slice(-30).reverse();
+    feed.replaceChildren(...older.map((e) => h('li', { class: 'feed-item' },
+      h('button', { type: 'button', class: 'step-link', 'aria-label': `Go back to step ${e.step}`, onclick: () => app.seek(e.step) }, `${e.step}`),
+      h('ul', { class: 'ev-list' }, ...(e.events.length ? e.events.map(evLine) : [h('li', { class: 'muted' }, '—')])))));
+  }
+
+  return { update, reset: () => { entries = []; shownKey = ''; } };
+}

@@ -1,0 +1,100 @@
+// Checks and numbers: the invariants panel (green / red per invariant), the violation
+// banner with a link to the step where it happened, and the run's statistics.
+
+import { h, setText } from './dom.js';
+import { typeColor, LEGEND_ORDER } from './glossary.js';
+
+const PRETTY = (name) => name.replace(/[-_]/g, ' ');
+
+export function createInvariants(app, root) {
+  const head = h('h2', { id: 'inv-title' }, 'Invariants');
+  const summary = h('span', { class: 'inv-summary' });
+  const list = h('ul', { class: 'inv-list', 'aria-labelledby': 'inv-title' });
+  root.append(h('div', { class: 'panel-head' }, head, summary), list);
+  let key = '';
+  function update(view) {
+    const inv = view.invariants || [];
+    const k = inv.map((i) => `${i.name}:${i.ok}`).join(',');
+    if (k === key) return;
+    key = k;
+    const bad = inv.filter((i) => !i.ok).length;
+    summary.className = `inv-summary ${bad ? 'bad' : 'good'}`;
+    setText(summary, bad ? `${bad} violated` : 'all hold');
+    list.replaceChildren(...inv.map((i) => h('li', { class: `inv ${i.ok ? 'ok' : 'bad'}`, title: i.description || '' },
+      h('span', { class: 'inv-icon', 'aria-hidden': 'true' }, i.ok ? '✓' : '✗'),
+      h('span', { class: 'inv-name' }, PRETTY(i.name)),
+      h('span', { class: 'visually-hidden' }, i.ok ? ' holds' : ' violated'),
+      i.description ? h('span', { class: 'inv-desc' }, i.description) : null)));
+  }
+  return { update };
+}
+
+/** The red banner shown while the viewed state has (or the timeline ahead holds) a violation. */
+export function createBanner(app, root) {
+  root.hidden = true;
+  let key = '';
+  function update(view, known) {
+    const here = view.violations || [];
+    const ahead = (known || []).filter((v) => v.step > view.step && v.step <= view.total_steps);
+    const k = `${view.step}|${here.map((v) => v.step + v.invariant).join(',')}|${ahead.map((v) => v.step + v.invariant).join(',')}`;
+    if (k === key) return;
+    key = k;
+    if (!here.length && !ahead.length) { root.hidden = true; root.replaceChildren(); return; }
+    root.hidden = false;
+    const first = here.length ? here[0] : ahead[0];
+    const jump = h('button', { type: 'button', class: 'btn banner-jump', 'aria-label': `Jump to step ${first.step}, where ${first.invariant} was violated` },
+      `Go to step ${first.step}`);
+    jump.addEventListener('click', () => app.seek(first.step));
+    root.className = `banner ${here.length ? 'violation' : 'ahead'}`;
+    root.replaceChildren(
+      h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '⚠'),
+      h('div', { class: 'banner-text' },
+        h('strong', {}, here.length ? `Safety violated: ${PRETTY(first.invariant)} at step ${first.step}` : `Later in this run, ${PRETTY(first.invariant)} is violated at step ${first.step}`),
+        h('span', {}, ` — ${first.message}`),
+        here.length > 1 ? h('span', { class: 'muted' }, ` (+${here.length - 1} more)`) : null,
+        (view.config && view.config.bugs && view.config.bugs.length)
+          ? h('span', { class: 'banner-bugs' }, ` Injected bug${view.config.bugs.length > 1 ? 's' : ''} on: ${view.config.bugs.join(', ')}.`) : null),
+      jump);
+  }
+  return { update };
+}
+
+export function createStats(app, root) {
+  const head = h('h2', {}, 'Statistics');
+  const kpis = h('div', { class: 'kpis' });
+  const table = h('table', { class: 'stats-table' });
+  root.append(head, kpis, table);
+  let key = '';
+  function update(view) {
+    const st = view.stats || {};
+    const k = JSON.stringify(st);
+    if (k === key) return;
+    key = k;
+    const kpi = (label, value, hint) => h('div', { class: 'kpi', title: hint || '' }, h('span', { class: 'kpi-v' }, value), h('span', { class: 'kpi-l' }, label));
+    const mpc = st.messages_per_command;
+    kpis.replaceChildren(
+      kpi('committed', `${st.commands_committed ?? 0}/${st.commands_submitted ?? 0}`, 'Client commands committed / submitted'),
+      kpi('msgs / command', mpc == null || !st.commands_committed ? '—' : Number(mpc).toFixed(1), 'Messages sent per committed command: the price of consensus'),
+      kpi('messages sent', Object.values(st.sent || {}).reduce((a, b) => a + b, 0), 'All messages sent so far'));
+    const types = new Set([...Object.keys(st.sent || {}), ...Object.keys(st.delivered || {}), ...Object.keys(st.dropped || {}), ...Object.keys(st.duplicated || {})]);
+    const order = [...types].sort((a, b) => {
+      const ia = LEGEND_ORDER.indexOf(a), ib = LEGEND_ORDER.indexOf(b);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+    });
+    const max = Math.max(1, ...order.map((t) => (st.sent || {})[t] || 0));
+    table.replaceChildren(
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'type'), h('th', { scope: 'col' }, 'sent'), h('th', { scope: 'col' }, 'deliv.'), h('th', { scope: 'col' }, 'drop'), h('th', { scope: 'col' }, 'dup'))),
+      h('tbody', {}, ...order.map((t) => {
+        const sent = (st.sent || {})[t] || 0;
+        return h('tr', {},
+          h('th', { scope: 'row' }, h('span', { class: 'dot', style: { background: typeColor(t) } }), t,
+            h('span', { class: 'bar', style: { width: `${(sent / max) * 100}%`, background: typeColor(t) } })),
+          h('td', {}, sent), h('td', {}, (st.delivered || {})[t] || 0),
+          h('td', { class: (st.dropped || {})[t] ? 'bad' : '' }, (st.dropped || {})[t] || 0),
+          h('td', {}, (st.duplicated || {})[t] || 0));
+      })),
+    );
+    if (!order.length) table.replaceChildren(h('tbody', {}, h('tr', {}, h('td', { class: 'muted' }, 'No message sent yet.'))));
+  }
+  return { update };
+}
