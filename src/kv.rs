@@ -73,7 +73,7 @@ impl fmt::Display for OpResult {
 }
 
 /// The key-value store every replica applies decided commands to, in slot order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KvStore {
     /// Current contents.
     pub data: BTreeMap<String, String>,

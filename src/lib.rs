@@ -4,6 +4,7 @@
 pub mod check;
 pub mod kv;
 pub mod paxos;
+pub mod sim;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -13,7 +13,13 @@ impl Node {
     /// Phase 1b (rule 2): promise `ballot` if it is at least every ballot promised so far —
     /// equal is a retransmission from the same proposer, which is safe only because
     /// ballots are unique — and report every value accepted from `from_slot` on (rule 4).
-    pub(crate) fn on_prepare(&mut self, from: Addr, ballot: Ballot, from_slot: Slot, out: &mut Ready) {
+    pub(crate) fn on_prepare(
+        &mut self,
+        from: Addr,
+        ballot: Ballot,
+        from_slot: Slot,
+        out: &mut Ready,
+    ) {
         let Some(state) = self.durable.acceptor.as_ref() else {
             return;
         };
@@ -51,7 +57,14 @@ impl Node {
     /// Phase 2b (rules 2 and 3): accept if `ballot` is at least the promise (raising the
     /// promise), store it as the slot's value — it replaces any lower-ballot value — and
     /// reply Accepted; otherwise reply Nack with the promise.
-    pub(crate) fn on_accept(&mut self, from: Addr, ballot: Ballot, slot: Slot, value: &Value, out: &mut Ready) {
+    pub(crate) fn on_accept(
+        &mut self,
+        from: Addr,
+        ballot: Ballot,
+        slot: Slot,
+        value: &Value,
+        out: &mut Ready,
+    ) {
         let accept_below_promise = self.config.bug(Bug::AcceptBelowPromise);
         let Some(state) = self.durable.acceptor.as_ref() else {
             return;
@@ -64,7 +77,14 @@ impl Node {
                     ballot,
                     promised: p,
                 });
-                self.send(from, Message::Nack { ballot, promised: p }, out);
+                self.send(
+                    from,
+                    Message::Nack {
+                        ballot,
+                        promised: p,
+                    },
+                    out,
+                );
                 return;
             }
         }

@@ -127,7 +127,10 @@ mod tests {
         for bug in Bug::ALL {
             assert_eq!(bug.name().parse::<Bug>(), Ok(bug));
         }
-        assert!("no-such-bug".parse::<Bug>().unwrap_err().contains("known bugs"));
+        assert!("no-such-bug"
+            .parse::<Bug>()
+            .unwrap_err()
+            .contains("known bugs"));
     }
 
     #[test]

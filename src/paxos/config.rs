@@ -129,14 +129,23 @@ impl Config {
     /// Checks that the configuration can run; the error says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
         if self.nodes.is_empty() || self.nodes.len() > 16 {
-            return Err(format!("a cluster has 1 to 16 nodes, not {}", self.nodes.len()));
+            return Err(format!(
+                "a cluster has 1 to 16 nodes, not {}",
+                self.nodes.len()
+            ));
         }
         for (i, n) in self.nodes.iter().enumerate() {
             if n.id == 0 || self.nodes[..i].iter().any(|m| m.id == n.id) {
-                return Err(format!("node ids must be unique and at least 1 (got {})", n.id));
+                return Err(format!(
+                    "node ids must be unique and at least 1 (got {})",
+                    n.id
+                ));
             }
             if n.roles.proposer && !n.roles.replica {
-                return Err(format!("node {} is a proposer, so it must also be a replica", n.id));
+                return Err(format!(
+                    "node {} is a proposer, so it must also be a replica",
+                    n.id
+                ));
             }
         }
         if self.acceptors().is_empty() || self.proposers().is_empty() {
@@ -175,7 +184,11 @@ impl Config {
     }
 
     fn ids_where(&self, f: impl Fn(&Roles) -> bool) -> Vec<NodeId> {
-        self.nodes.iter().filter(|n| f(&n.roles)).map(|n| n.id).collect()
+        self.nodes
+            .iter()
+            .filter(|n| f(&n.roles))
+            .map(|n| n.id)
+            .collect()
     }
 
     /// Every acceptor's id.

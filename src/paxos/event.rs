@@ -17,7 +17,11 @@ pub enum Event {
     /// Rule 2/3: an acceptor accepted a value.
     AcceptedValue { slot: Slot, ballot: Ballot },
     /// Rule 2: an acceptor refused an Accept below its promise.
-    RefusedAccept { slot: Slot, ballot: Ballot, promised: Ballot },
+    RefusedAccept {
+        slot: Slot,
+        ballot: Ballot,
+        promised: Ballot,
+    },
     /// Rule 7: a proposer's election timer fired and it started phase 1.
     StartedElection { ballot: Ballot },
     /// Rule 4: a proposer got a quorum of promises and leads; it re-proposed `adopted`
@@ -38,7 +42,11 @@ pub enum Event {
     /// Rule 10: the replica installed a snapshot sent by another node.
     SnapshotInstalled { index: Slot },
     /// Rule 8: a non-leader forwarded a client request to the leader.
-    Forwarded { client: ClientId, seq: u64, leader: NodeId },
+    Forwarded {
+        client: ClientId,
+        seq: u64,
+        leader: NodeId,
+    },
     /// Rule 8: a retried command was found in the session table and not applied again.
     DuplicateIgnored { client: ClientId, seq: u64 },
     /// Rule 9: the replica lags and asked for the entries it misses.

@@ -182,7 +182,9 @@ impl Message {
     /// A short readable label, e.g. `Accept b=2.1 slot 7 put x=ninja`.
     pub fn label(&self) -> String {
         match self {
-            Message::Prepare { ballot, from_slot } => format!("Prepare b={ballot} from slot {from_slot}"),
+            Message::Prepare { ballot, from_slot } => {
+                format!("Prepare b={ballot} from slot {from_slot}")
+            }
             Message::Promise {
                 ballot, accepted, ..
             } => {

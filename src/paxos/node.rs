@@ -3,7 +3,9 @@
 use super::ballot::Ballot;
 use super::bugs::Bug;
 use super::config::Config;
-use super::durable::{AcceptorDurable, DurableState, DurableWrite, ProposerDurable, ReplicaDurable};
+use super::durable::{
+    AcceptorDurable, DurableState, DurableWrite, ProposerDurable, ReplicaDurable,
+};
 use super::event::Event;
 use super::message::{Addr, Envelope, Message};
 use super::proposer::{Phase, Proposer};
@@ -113,7 +115,10 @@ impl Node {
         let proposer = roles
             .proposer
             .then(|| Proposer::new(durable.proposer.as_ref().map_or(0, |p| p.max_round)));
-        let replica = durable.replica.as_ref().map(|r| Replica::restore(&r.snapshot));
+        let replica = durable
+            .replica
+            .as_ref()
+            .map(|r| Replica::restore(&r.snapshot));
         Node {
             id,
             config,
@@ -228,7 +233,9 @@ impl Node {
             Message::Prepare { ballot, from_slot } => {
                 self.on_prepare(from, ballot, from_slot, out);
                 // Someone is running for leader: give it time before running too.
-                if self.follower.leader_ballot.is_none_or(|b| ballot > b) && from_node != Some(self.id) {
+                if self.follower.leader_ballot.is_none_or(|b| ballot > b)
+                    && from_node != Some(self.id)
+                {
                     if let Some(p) = &self.proposer {
                         if matches!(p.phase, Phase::Following) {
                             self.set_election_timer(out);
@@ -308,7 +315,8 @@ impl Node {
         if self.replica.is_some() {
             let mut learned = Vec::new();
             if let (Some(acc), Some(rep)) = (&self.durable.acceptor, &self.replica) {
-                for (slot, (b, v)) in acc.accepted.range(rep.commit_index..commit_index) {
+                let range = rep.commit_index..commit_index.max(rep.commit_index);
+                for (slot, (b, v)) in acc.accepted.range(range) {
                     if *b == ballot {
                         learned.push((*slot, v.clone()));
                     }

@@ -54,6 +54,9 @@ pub struct Leading {
     pub next_slot: Slot,
     /// Proposed but not yet decided slots (at most `window`, rule 5).
     pub proposals: BTreeMap<Slot, Proposal>,
+    /// Slots below this were compacted by some acceptor: chosen, but this leader may not
+    /// know their values and must catch up on them (rule 9) instead of proposing.
+    pub catch_up_below: Slot,
 }
 
 /// A proposer's volatile state (its only durable state is its highest round).
@@ -91,7 +94,9 @@ impl Proposer {
 }
 
 /// Rule 4: per slot, the value accepted in the highest ballot among the promises.
-pub fn highest_accepted(promises: &BTreeMap<NodeId, (Slot, Vec<AcceptedEntry>)>) -> BTreeMap<Slot, (Ballot, Value)> {
+pub fn highest_accepted(
+    promises: &BTreeMap<NodeId, (Slot, Vec<AcceptedEntry>)>,
+) -> BTreeMap<Slot, (Ballot, Value)> {
     let mut best: BTreeMap<Slot, (Ballot, Value)> = BTreeMap::new();
     for (_, entries) in promises.values() {
         for e in entries {
@@ -175,7 +180,10 @@ impl Node {
         let truncated = prep.promises.values().map(|(t, _)| *t).max().unwrap_or(0);
         let best = highest_accepted(&prep.promises);
         let start = prep.from_slot.max(truncated);
-        let end = best.keys().next_back().map_or(start, |s| (s + 1).max(start));
+        let end = best
+            .keys()
+            .next_back()
+            .map_or(start, |s| (s + 1).max(start));
         let replica = self.replica.as_ref().expect("a proposer is a replica");
         let next_slot = end.max(replica.commit_index);
         let mut plan = Vec::new();
@@ -207,6 +215,7 @@ impl Node {
             ballot,
             next_slot,
             proposals: BTreeMap::new(),
+            catch_up_below: truncated,
         });
         self.follower.leader = Some(self.id);
         self.follower.leader_ballot = Some(ballot);
@@ -220,14 +229,7 @@ impl Node {
         });
         self.send_heartbeats(out);
         if behind {
-            // Slots below an acceptor's compaction point are chosen but unknown here.
-            self.follower.catchup_pending = true;
-            let from_slot = self.replica.as_ref().map_or(0, |r| r.commit_index);
-            for r in self.config.replicas() {
-                if r != self.id {
-                    self.send(Addr::Node(r), Message::CatchUp { from_slot }, out);
-                }
-            }
+            self.leader_catch_up(out);
         }
         for (slot, value) in plan {
             self.propose(slot, value, out);
@@ -295,7 +297,13 @@ impl Node {
 
     /// Phase 2b received: a value is chosen once a quorum accepted it in the leader's
     /// ballot (rule 6).
-    pub(crate) fn on_accepted(&mut self, from: NodeId, ballot: Ballot, slot: Slot, out: &mut Ready) {
+    pub(crate) fn on_accepted(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        slot: Slot,
+        out: &mut Ready,
+    ) {
         let quorum = self.config.quorum();
         let Some(Proposer {
             phase: Phase::Leading(lead),
@@ -321,13 +329,21 @@ impl Node {
     }
 
     /// Rule 8: a client command reached this node. The leader queues it for a slot; a
-    /// preparing proposer keeps it for when it leads; others forward it once to the leader
-    /// they know, or tell the client who to ask.
+    /// preparing proposer keeps it for when it leads; a proposer that knows no leader
+    /// keeps it and runs for leader; others forward it once to the leader they know, or
+    /// tell the client who to ask.
     pub(crate) fn on_request(&mut self, command: Command, forwarded: bool, out: &mut Ready) {
+        let leader_known = self.follower.leader.is_some_and(|l| l != self.id);
         if let Some(p) = self.proposer.as_mut() {
-            if !matches!(p.phase, Phase::Following) {
+            let following = matches!(p.phase, Phase::Following);
+            if !following || !leader_known {
                 p.queue.push_back(command);
-                self.propose_queued(out);
+                if following {
+                    // Nobody is known to lead: run for leader now rather than wait.
+                    self.start_election(out);
+                } else {
+                    self.propose_queued(out);
+                }
                 return;
             }
         }
@@ -389,6 +405,8 @@ impl Node {
             return;
         };
         let ballot = lead.ballot;
+        let commit = self.replica.as_ref().map_or(0, |r| r.commit_index);
+        let behind = commit < lead.catch_up_below;
         let mut resend = Vec::new();
         for (slot, p) in lead.proposals.iter_mut() {
             p.age += 1;
@@ -398,12 +416,26 @@ impl Node {
             }
         }
         self.send_heartbeats(out);
+        if behind {
+            self.leader_catch_up(out);
+        }
         for (slot, value, acks) in resend {
             let msg = self.accept_message(ballot, slot, value);
             for a in self.config.acceptors() {
                 if !acks.contains(&a) {
                     self.send(Addr::Node(a), msg.clone(), out);
                 }
+            }
+        }
+    }
+
+    /// Rule 9 at a new leader: slots below an acceptor's compaction point are chosen but
+    /// unknown here, so ask every other replica for them (again each heartbeat until known).
+    fn leader_catch_up(&mut self, out: &mut Ready) {
+        let from_slot = self.replica.as_ref().map_or(0, |r| r.commit_index);
+        for r in self.config.replicas() {
+            if r != self.id {
+                self.send(Addr::Node(r), Message::CatchUp { from_slot }, out);
             }
         }
     }

@@ -18,7 +18,15 @@ mod tests {
     #[test]
     fn majority_table() {
         // (acceptors, majority, with bug)
-        let table = [(1, 1, 1), (2, 2, 1), (3, 2, 1), (4, 3, 2), (5, 3, 2), (7, 4, 3), (9, 5, 4)];
+        let table = [
+            (1, 1, 1),
+            (2, 2, 1),
+            (3, 2, 1),
+            (4, 3, 2),
+            (5, 3, 2),
+            (7, 4, 3),
+            (9, 5, 4),
+        ];
         for (n, majority, buggy) in table {
             assert_eq!(quorum_size(n, false), majority, "n={n}");
             assert_eq!(quorum_size(n, true), buggy, "n={n} with bug");

@@ -162,8 +162,12 @@ impl Replica {
 
     /// Rule 9: decided entries from `from` on, at most `max` of them, contiguous.
     pub fn entries_from(&self, from: Slot, max: usize) -> Vec<(Slot, Value)> {
+        let start = from.max(self.snapshot_index);
+        if start >= self.commit_index {
+            return Vec::new();
+        }
         self.log
-            .range(from.max(self.snapshot_index)..self.commit_index)
+            .range(start..self.commit_index)
             .take(max)
             .map(|(s, v)| (*s, v.clone()))
             .collect()
@@ -258,7 +262,11 @@ impl Node {
     }
 
     /// Rule 10: installs a snapshot that covers more than this replica applied.
-    pub(crate) fn on_install_snapshot(&mut self, snapshot: &super::replica::Snapshot, out: &mut Ready) {
+    pub(crate) fn on_install_snapshot(
+        &mut self,
+        snapshot: &super::replica::Snapshot,
+        out: &mut Ready,
+    ) {
         let Some(replica) = self.replica.as_mut() else {
             return;
         };
@@ -278,7 +286,12 @@ impl Node {
 
     /// Rule 9: if `leader_commit` is ahead of what this replica knows, ask `leader` for the
     /// missing entries (one request outstanding at a time).
-    pub(crate) fn request_catch_up_if_behind(&mut self, leader: Addr, leader_commit: Slot, out: &mut Ready) {
+    pub(crate) fn request_catch_up_if_behind(
+        &mut self,
+        leader: Addr,
+        leader_commit: Slot,
+        out: &mut Ready,
+    ) {
         let Some(replica) = self.replica.as_ref() else {
             return;
         };
@@ -322,9 +335,15 @@ mod tests {
         assert!(r.apply_decided(false).is_empty(), "slot 0 is a hole");
         assert!(r.decide(0, put(1, 1, "a")));
         let applied = r.apply_decided(false);
-        assert_eq!(applied.iter().map(|a| a.slot).collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(
+            applied.iter().map(|a| a.slot).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
         assert_eq!(r.kv.data["x"], "b");
-        assert!(!r.decide(0, Value::Noop), "a decided slot is never overwritten");
+        assert!(
+            !r.decide(0, Value::Noop),
+            "a decided slot is never overwritten"
+        );
     }
 
     #[test]
@@ -337,7 +356,10 @@ mod tests {
         assert_eq!(applied.iter().filter(|a| a.executed).count(), 2);
         assert!(!applied[2].executed);
         assert_eq!(applied[2].result, OpResult::Ok);
-        assert_eq!(r.kv.data["x"], "b", "the retry must not overwrite the later put");
+        assert_eq!(
+            r.kv.data["x"], "b",
+            "the retry must not overwrite the later put"
+        );
     }
 
     #[test]
@@ -365,7 +387,10 @@ mod tests {
         assert!(lagging.install(&snap));
         assert_eq!(lagging.kv, r.kv);
         assert_eq!((lagging.applied_index, lagging.commit_index), (4, 4));
-        assert!(!lagging.install(&snap), "an older or equal snapshot is ignored");
+        assert!(
+            !lagging.install(&snap),
+            "an older or equal snapshot is ignored"
+        );
         assert!(lagging.entries_from(0, 10).is_empty());
     }
 }

@@ -1,0 +1,383 @@
+//! The safety invariants of design.md, checked after every step of a run. The checker only
+//! reads what nodes report (durable writes, decisions, applied commands) and their state;
+//! it never calls protocol logic, so a bug in the protocol cannot hide itself here.
+use crate::kv::{ClientId, Op};
+use crate::paxos::durable::DurableWrite;
+use crate::paxos::{Ballot, NodeId, Ready, Slot, Value};
+use fnv::FnvHasher;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+
+/// Agreement: at most one value is ever decided (or chosen by a quorum) per slot.
+pub const AGREEMENT: &str = "agreement";
+/// Validity: a decided value is a no-op or commands clients really submitted.
+pub const VALIDITY: &str = "validity";
+/// Replicas with the same applied index have the same state (applied logs are prefixes).
+pub const PREFIX: &str = "applied-prefix";
+/// A client command is applied at most once per replica.
+pub const EXACTLY_ONCE: &str = "exactly-once";
+/// An acceptor's promise never goes backwards, crashes included.
+pub const PROMISE_MONOTONIC: &str = "promise-monotonic";
+/// Rule 1: a ballot is used by one proposer only, once (no reuse after a restart).
+pub const UNIQUE_BALLOTS: &str = "unique-ballots";
+/// The client history is linearizable for a key-value store.
+pub const LINEARIZABILITY: &str = "linearizability";
+/// After faults stop, every submitted command commits within a bounded time.
+pub const LIVENESS: &str = "liveness";
+
+/// Every invariant with a one-line description, in display order.
+pub const ALL: [(&str, &str); 8] = [
+    (
+        AGREEMENT,
+        "At most one value is ever decided for each slot, across all nodes and all time.",
+    ),
+    (
+        VALIDITY,
+        "A decided value is a command some client submitted, or a no-op.",
+    ),
+    (
+        PREFIX,
+        "Replicas that applied the same number of slots hold the same key-value state.",
+    ),
+    (
+        EXACTLY_ONCE,
+        "A client command is applied at most once on each replica.",
+    ),
+    (
+        PROMISE_MONOTONIC,
+        "An acceptor's promised ballot never goes down, even across a crash.",
+    ),
+    (
+        UNIQUE_BALLOTS,
+        "No two proposers, and no two lives of one proposer, start phase 1 with the same ballot.",
+    ),
+    (
+        LINEARIZABILITY,
+        "Client operations look as if they ran one at a time, in real-time order.",
+    ),
+    (
+        LIVENESS,
+        "Once faults stop, every submitted command commits within a bounded time.",
+    ),
+];
+
+/// A broken invariant: which one, at which step, and what exactly went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// The invariant's name.
+    pub invariant: &'static str,
+    /// The step of the run at which it was detected.
+    pub step: u64,
+    /// The slot, nodes or operations involved.
+    pub message: String,
+}
+
+fn digest<T: Hash>(x: &T) -> u64 {
+    let mut h = FnvHasher::default();
+    x.hash(&mut h);
+    h.finish()
+}
+
+/// Observes a run and records violations.
+#[derive(Clone, Debug, Default)]
+pub struct Invariants {
+    majority: usize,
+    /// Slot → the one value decided or quorum-chosen there (digest, value, who).
+    decided: BTreeMap<Slot, (u64, Value, String)>,
+    /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
+    votes: BTreeMap<(Slot, Ballot), Vec<(u64, BTreeSet<NodeId>)>>,
+    submitted: BTreeMap<(ClientId, u64), Op>,
+    executed: BTreeMap<NodeId, BTreeMap<(ClientId, u64), Slot>>,
+    max_promise: BTreeMap<NodeId, Ballot>,
+    state_at: BTreeMap<Slot, (u64, NodeId)>,
+    ballot_owner: BTreeMap<Ballot, (NodeId, u32)>,
+    incarnation: BTreeMap<NodeId, u32>,
+    violations: Vec<Violation>,
+}
+
+impl Invariants {
+    /// A checker for a cluster with `acceptors` acceptors. "Chosen" always means a true
+    /// majority, whatever quorum size a buggy configuration uses.
+    pub fn new(acceptors: usize) -> Self {
+        Invariants {
+            majority: acceptors / 2 + 1,
+            ..Default::default()
+        }
+    }
+
+    /// The violations found so far (at most 100 are kept).
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Records a violation found outside this checker (linearizability, liveness).
+    pub fn report(&mut self, invariant: &'static str, step: u64, message: String) {
+        if self.violations.len() < 100 {
+            self.violations.push(Violation {
+                invariant,
+                step,
+                message,
+            });
+        }
+    }
+
+    /// A client submitted a command: it becomes a valid value (validity).
+    pub fn on_submit(&mut self, client: ClientId, seq: u64, op: &Op) {
+        self.submitted.insert((client, seq), op.clone());
+    }
+
+    /// Checks what node `node` reported in one step.
+    pub fn on_ready(&mut self, step: u64, node: NodeId, ready: &Ready) {
+        for w in &ready.persist {
+            match w {
+                DurableWrite::Accept {
+                    slot,
+                    ballot,
+                    value,
+                } => self.on_vote(step, node, *slot, *ballot, value),
+                DurableWrite::Promise { ballot } => self.raise_promise(node, *ballot),
+                _ => {}
+            }
+        }
+        for (slot, value) in &ready.decided {
+            self.on_decided(step, *slot, value, format!("decided at n{node}"));
+        }
+        for a in &ready.applied {
+            if !a.executed {
+                continue;
+            }
+            let key = (a.command.client, a.command.seq);
+            let seen = self.executed.entry(node).or_default();
+            if let Some(first) = seen.insert(key, a.slot) {
+                let m = format!(
+                    "n{node} applied c{}#{} ({}) twice: in slot {first} and in slot {}",
+                    key.0, key.1, a.command.op, a.slot
+                );
+                self.report(EXACTLY_ONCE, step, m);
+            }
+        }
+    }
+
+    fn on_vote(&mut self, step: u64, node: NodeId, slot: Slot, ballot: Ballot, value: &Value) {
+        let d = digest(value);
+        let entry = self.votes.entry((slot, ballot)).or_default();
+        let voters = match entry.iter_mut().find(|(x, _)| *x == d) {
+            Some((_, v)) => v,
+            None => {
+                entry.push((d, BTreeSet::new()));
+                &mut entry.last_mut().expect("just pushed").1
+            }
+        };
+        voters.insert(node);
+        if voters.len() == self.majority {
+            let who = format!("chosen by acceptors {voters:?} in b={ballot}");
+            self.on_decided(step, slot, value, who);
+        }
+    }
+
+    fn on_decided(&mut self, step: u64, slot: Slot, value: &Value, who: String) {
+        for c in value.commands() {
+            if self.submitted.get(&(c.client, c.seq)) != Some(&c.op) {
+                let m = format!(
+                    "slot {slot} holds c{}#{} ({}) that no client submitted",
+                    c.client, c.seq, c.op
+                );
+                self.report(VALIDITY, step, m);
+            }
+        }
+        let d = digest(value);
+        match self.decided.get(&slot) {
+            Some((first, v, first_who)) if *first != d => {
+                let m = format!("slot {slot}: \"{v}\" ({first_who}) but also \"{value}\" ({who})");
+                self.report(AGREEMENT, step, m);
+            }
+            Some(_) => {}
+            None => {
+                self.decided.insert(slot, (d, value.clone(), who));
+            }
+        }
+    }
+
+    fn raise_promise(&mut self, node: NodeId, ballot: Ballot) {
+        let max = self.max_promise.entry(node).or_insert(ballot);
+        if ballot > *max {
+            *max = ballot;
+        }
+    }
+
+    /// After a step (or a restart): the acceptor's current promise must not be below the
+    /// highest it ever made.
+    pub fn on_promise_state(&mut self, step: u64, node: NodeId, promised: Option<Ballot>) {
+        if let Some(p) = promised {
+            self.raise_promise(node, p);
+        }
+        if let Some(max) = self.max_promise.get(&node).copied() {
+            if promised.is_none_or(|p| p < max) {
+                let now = promised.map_or("nothing".to_string(), |p| format!("b={p}"));
+                let m = format!("acceptor n{node} had promised b={max} but now holds {now}");
+                self.report(PROMISE_MONOTONIC, step, m);
+                self.max_promise
+                    .insert(node, promised.unwrap_or(Ballot::new(0, 0)));
+            }
+        }
+    }
+
+    /// A replica reached `applied_index` with state digest `state`: any other replica at the
+    /// same index must have had the same state.
+    pub fn on_replica_state(&mut self, step: u64, node: NodeId, applied_index: Slot, state: u64) {
+        if applied_index == 0 {
+            return;
+        }
+        match self.state_at.get(&applied_index) {
+            Some((d, other)) if *d != state => {
+                let m = format!("n{node} and n{other} both applied {applied_index} slots but hold different states");
+                self.report(PREFIX, step, m);
+            }
+            Some(_) => {}
+            None => {
+                self.state_at.insert(applied_index, (state, node));
+            }
+        }
+    }
+
+    /// Node `node` sent a Prepare for `ballot`: no other proposer, and no earlier life of
+    /// this one, may have used it (unique ballots).
+    pub fn on_prepare(&mut self, step: u64, node: NodeId, ballot: Ballot) {
+        let life = self.incarnation.get(&node).copied().unwrap_or(0);
+        match self.ballot_owner.get(&ballot) {
+            Some(&(n, l)) if (n, l) != (node, life) => {
+                let who = if n == node {
+                    format!(
+                        "n{node} reused b={ballot} after a restart (it used it before it crashed)"
+                    )
+                } else {
+                    format!("n{node} and n{n} both ran phase 1 with b={ballot}")
+                };
+                self.report(UNIQUE_BALLOTS, step, who);
+            }
+            Some(_) => {}
+            None => {
+                self.ballot_owner.insert(ballot, (node, life));
+            }
+        }
+    }
+
+    /// A node restarted: a new life begins for ballot ownership.
+    pub fn on_restart(&mut self, node: NodeId) {
+        *self.incarnation.entry(node).or_insert(0) += 1;
+    }
+
+    /// A replica restarted from a snapshot at `snapshot_index`: what it applied after that
+    /// is rolled back and may be applied again.
+    pub fn on_replica_restart(&mut self, node: NodeId, snapshot_index: Slot) {
+        if let Some(seen) = self.executed.get_mut(&node) {
+            seen.retain(|_, slot| *slot < snapshot_index);
+        }
+    }
+
+    /// Pass/fail per invariant, for the page's panel.
+    pub fn statuses(&self) -> Vec<(&'static str, bool, &'static str)> {
+        ALL.iter()
+            .map(|(name, desc)| {
+                (
+                    *name,
+                    !self.violations.iter().any(|v| v.invariant == *name),
+                    *desc,
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paxos::Command;
+
+    fn put(v: &str) -> Value {
+        Value::Commands(vec![Command {
+            client: 1,
+            seq: 1,
+            op: Op::Put {
+                key: "x".into(),
+                value: v.into(),
+            },
+        }])
+    }
+
+    fn vote(node: NodeId, slot: Slot, round: u64, v: &Value) -> Ready {
+        Ready {
+            persist: vec![DurableWrite::Accept {
+                slot,
+                ballot: Ballot::new(round, 9),
+                value: v.clone(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn two_quorums_choosing_different_values_break_agreement() {
+        let mut inv = Invariants::new(3);
+        inv.on_submit(1, 1, &put("a").commands()[0].op);
+        for n in [1, 2] {
+            inv.on_ready(1, n, &vote(n, 0, 1, &put("a")));
+        }
+        assert!(inv.violations().is_empty());
+        for n in [2, 3] {
+            inv.on_ready(2, n, &vote(n, 0, 2, &Value::Noop));
+        }
+        assert_eq!(inv.violations()[0].invariant, AGREEMENT);
+        assert!(inv.violations()[0].message.contains("slot 0"));
+    }
+
+    #[test]
+    fn a_minority_vote_is_not_a_choice_and_unsubmitted_values_are_invalid() {
+        let mut inv = Invariants::new(5);
+        inv.on_submit(1, 1, &put("a").commands()[0].op);
+        inv.on_ready(1, 1, &vote(1, 0, 1, &put("a")));
+        inv.on_ready(1, 2, &vote(2, 0, 2, &Value::Noop));
+        assert!(inv.violations().is_empty());
+        let ready = Ready {
+            decided: vec![(3, put("zzz"))],
+            ..Default::default()
+        };
+        inv.on_ready(2, 1, &ready);
+        assert_eq!(inv.violations()[0].invariant, VALIDITY);
+    }
+
+    #[test]
+    fn promise_going_backwards_is_caught() {
+        let mut inv = Invariants::new(3);
+        inv.on_promise_state(1, 1, Some(Ballot::new(3, 1)));
+        inv.on_promise_state(2, 1, Some(Ballot::new(3, 1)));
+        assert!(inv.violations().is_empty());
+        inv.on_promise_state(3, 1, None);
+        assert_eq!(inv.violations()[0].invariant, PROMISE_MONOTONIC);
+    }
+
+    #[test]
+    fn a_ballot_used_by_two_proposers_or_two_lives_is_caught() {
+        let mut inv = Invariants::new(3);
+        inv.on_prepare(1, 1, Ballot::new(1, 1));
+        inv.on_prepare(2, 1, Ballot::new(1, 1)); // a retransmission by the same life is fine
+        assert!(inv.violations().is_empty());
+        inv.on_restart(1);
+        inv.on_prepare(3, 1, Ballot::new(1, 1));
+        assert_eq!(inv.violations()[0].invariant, UNIQUE_BALLOTS);
+        inv.on_prepare(4, 2, Ballot::new(2, 0));
+        inv.on_prepare(5, 3, Ballot::new(2, 0));
+        assert!(inv.violations()[1].message.contains("both"));
+    }
+
+    #[test]
+    fn different_states_at_the_same_index_are_caught() {
+        let mut inv = Invariants::new(3);
+        inv.on_replica_state(1, 1, 5, 42);
+        inv.on_replica_state(2, 2, 5, 42);
+        assert!(inv.violations().is_empty());
+        inv.on_replica_state(3, 3, 5, 43);
+        assert_eq!(inv.violations()[0].invariant, PREFIX);
+    }
+}

@@ -1,0 +1,21 @@
+//! The deterministic world the protocol runs in: a network where every in-flight message
+//! can be delivered, dropped or duplicated in any order, partitions, crashes and restarts,
+//! logical time and timers, clients, and one seeded random generator. A run is a function
+//! of (scenario configuration, seed, list of actions), natively and in wasm alike.
+
+pub mod action;
+pub mod client;
+pub mod digest;
+pub mod fuzz;
+pub mod network;
+pub mod presets;
+pub mod rng;
+pub mod scenario;
+pub mod stats;
+pub mod timeline;
+pub mod view;
+pub mod world;
+
+pub use action::Action;
+pub use scenario::{Layout, Scenario, SimConfig};
+pub use world::World;

@@ -1,0 +1,265 @@
+//! Named scenarios: the seed demo, the classic situations, and one per injected bug.
+use super::action::Action;
+use super::scenario::{
+    FaultConfig, Layout, NetworkConfig, Scenario, ScriptedOp, SimConfig, Workload,
+};
+use super::world::World;
+use crate::kv::Op;
+use crate::paxos::NodeId;
+use serde::Serialize;
+
+/// A preset's name and what it shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct PresetInfo {
+    /// Name used in URLs and on the command line.
+    pub name: &'static str,
+    /// Short title.
+    pub title: &'static str,
+    /// What to look at.
+    pub description: &'static str,
+}
+
+/// The values the seed program proposed.
+pub const SEED_VALUES: [&str; 5] = ["murolando", "ninja", "alexyB", "oleg", "joomba"];
+
+/// Every preset, `seed-demo` first.
+pub fn list() -> Vec<PresetInfo> {
+    let mut v = vec![
+        PresetInfo {
+            name: "seed-demo",
+            title: "Seed demo: 5 acceptors, 2 proposers",
+            description: "The program Paxoscope grew from: five values proposed at once through two proposers. Watch the proposers duel in phase 1, one win, and every replica end with all five values in one order.",
+        },
+        PresetInfo {
+            name: "steady-leader",
+            title: "Steady leader",
+            description: "Five servers and a stable leader: each command costs one Accept and one Accepted per other acceptor, and commit news rides on later messages.",
+        },
+        PresetInfo {
+            name: "dueling-proposers",
+            title: "Dueling proposers",
+            description: "Three proposers receive commands at once and run for leader together; higher ballots pre-empt lower ones and randomized backoff lets one win.",
+        },
+        PresetInfo {
+            name: "leader-crash",
+            title: "Leader crash",
+            description: "The leader crashes mid-stream. A follower times out, runs phase 1, adopts every value the old leader got accepted, fills holes with no-ops, and carries on.",
+        },
+        PresetInfo {
+            name: "minority-partition",
+            title: "Minority partition",
+            description: "The leader is cut off with one follower. It cannot reach a quorum and commits nothing; the majority side elects a new leader and continues.",
+        },
+        PresetInfo {
+            name: "lagging-replica",
+            title: "Lagging replica and snapshots",
+            description: "A replica is down while the others commit and compact their logs; when it restarts it is brought up to date with a snapshot plus only the entries it misses.",
+        },
+    ];
+    for (name, title, description) in BUG_PRESETS {
+        v.push(PresetInfo {
+            name,
+            title,
+            description,
+        });
+    }
+    v
+}
+
+/// (preset name, title, description) of the presets that show an injected bug breaking safety.
+const BUG_PRESETS: [(&str, &str, &str); 7] = [
+    ("bug-forgetful-acceptor", "Bug: forgetful acceptor", "Acceptors do not persist promises. After crashes they accept values from deposed leaders; watch the promise-monotonic check (and maybe agreement) fail."),
+    ("bug-ignore-promised-values", "Bug: leader ignores promised values", "A new leader proposes no-ops where acceptors reported accepted values, overwriting a chosen value: agreement fails."),
+    ("bug-ballots-without-proposer-id", "Bug: ballots without proposer id", "Two proposers share ballot numbers, as in the seed program; both lead the same ballot and choose different values for one slot."),
+    ("bug-accept-below-promise", "Bug: accept below promise", "Acceptors accept a deposed leader's Accepts even after promising a higher ballot."),
+    ("bug-small-quorum", "Bug: quorum smaller than a majority", "Two quorums need not overlap, so two leaders each get a value chosen for the same slot."),
+    ("bug-reuse-ballot-after-restart", "Bug: ballot reused after restart", "A proposer forgets its round on restart and proposes different values under a ballot it already used."),
+    ("bug-no-dedup", "Bug: no deduplication", "Replicas ignore the session table: a retried command that landed in two slots is applied twice."),
+];
+
+/// The swarm-fuzzing configuration used for bug presets and the fuzzer: faults on.
+pub fn faulty_config() -> SimConfig {
+    SimConfig {
+        layout: Layout::Servers { n: 5 },
+        clients: 3,
+        client_retry: 12,
+        network: NetworkConfig {
+            drop_pct: 10,
+            dup_pct: 10,
+            max_delay: 3,
+        },
+        faults: FaultConfig {
+            crash: 8,
+            restart: 30,
+            partition: 5,
+            heal: 20,
+        },
+        workload: Workload {
+            script: Vec::new(),
+            random_ops: 40,
+            keys: 3,
+        },
+        snapshot_interval: 16,
+        ..SimConfig::default()
+    }
+}
+
+fn seed_demo() -> Scenario {
+    let script = SEED_VALUES
+        .iter()
+        .enumerate()
+        .map(|(i, v)| ScriptedOp {
+            client: i as u32 + 1,
+            op: Op::Put {
+                key: "x".into(),
+                value: (*v).into(),
+            },
+        })
+        .collect();
+    Scenario {
+        preset: Some("seed-demo".into()),
+        config: SimConfig {
+            layout: Layout::Seed,
+            clients: 5,
+            workload: Workload {
+                script,
+                random_ops: 0,
+                keys: 0,
+            },
+            ..SimConfig::default()
+        },
+        seed: 1,
+        actions: Vec::new(),
+    }
+}
+
+fn steady(random_ops: u32) -> SimConfig {
+    SimConfig {
+        clients: 3,
+        workload: Workload {
+            script: Vec::new(),
+            random_ops,
+            keys: 3,
+        },
+        ..SimConfig::default()
+    }
+}
+
+/// Runs `auto` steps on a world until `done` or `limit` steps, returning the actions.
+fn run_until(world: &mut World, limit: u64, done: impl Fn(&World) -> bool) -> Vec<Action> {
+    let mut actions = Vec::new();
+    while actions.len() < limit as usize && !done(world) {
+        let a = Action::Auto { n: 1 };
+        world.apply(&a).expect("auto always applies");
+        actions.push(a);
+    }
+    actions
+}
+
+/// Builds a scenario that runs until a leader has committed some commands, then does `then`
+/// to the leader, and returns config + seed + the actions.
+fn after_leader(
+    name: &str,
+    config: SimConfig,
+    then: impl Fn(NodeId, &World) -> Vec<Action>,
+) -> Scenario {
+    let seed = 3;
+    let mut world = World::new(config.clone(), seed).expect("preset config is valid");
+    let mut actions = run_until(&mut world, 2_000, |w| {
+        w.leader().is_some() && w.stats.commands_committed >= 6
+    });
+    let leader = world.leader().unwrap_or(1);
+    for a in then(leader, &world) {
+        world.apply(&a).expect("preset action applies");
+        actions.push(a);
+    }
+    Scenario {
+        preset: Some(name.into()),
+        config,
+        seed,
+        actions,
+    }
+}
+
+/// The scenario of preset `name`, or an error listing the known names.
+pub fn scenario(name: &str) -> Result<Scenario, String> {
+    let s = match name {
+        "seed-demo" => seed_demo(),
+        "steady-leader" => Scenario {
+            preset: Some(name.into()),
+            config: steady(30),
+            seed: 1,
+            actions: Vec::new(),
+        },
+        "dueling-proposers" => {
+            let mut config = steady(5);
+            config.layout = Layout::Servers { n: 5 };
+            config.clients = 3;
+            Scenario {
+                preset: Some(name.into()),
+                config,
+                seed: 2,
+                actions: Vec::new(),
+            }
+        }
+        "leader-crash" => after_leader(name, steady(20), |leader, _| {
+            vec![Action::Crash { node: leader }]
+        }),
+        "minority-partition" => after_leader(name, steady(20), |leader, w| {
+            let other = w
+                .cluster
+                .node_ids()
+                .into_iter()
+                .find(|n| *n != leader)
+                .unwrap_or(1);
+            vec![Action::Partition {
+                groups: vec![vec![leader, other]],
+            }]
+        }),
+        "lagging-replica" => {
+            let mut config = steady(40);
+            config.snapshot_interval = 8;
+            after_leader(name, config, |leader, w| {
+                let lagging = w
+                    .cluster
+                    .node_ids()
+                    .into_iter()
+                    .rev()
+                    .find(|n| *n != leader)
+                    .unwrap_or(1);
+                let mut a = vec![Action::Crash { node: lagging }];
+                a.extend((0..400).map(|_| Action::Auto { n: 1 }));
+                a.push(Action::Restart { node: lagging });
+                a
+            })
+        }
+        _ => match BUG_PRESETS.iter().find(|(n, _, _)| *n == name) {
+            Some((n, _, _)) => bug_scenario(n),
+            None => {
+                let names: Vec<&str> = list().iter().map(|p| p.name).collect();
+                return Err(format!(
+                    "unknown preset '{name}'; presets: {}",
+                    names.join(", ")
+                ));
+            }
+        },
+    };
+    Ok(s)
+}
+
+/// Seeds (found by the fuzzer) at which each bug visibly breaks an invariant.
+fn bug_scenario(name: &str) -> Scenario {
+    let bug = name.trim_start_matches("bug-");
+    let mut config = faulty_config();
+    config.bugs = vec![bug.to_string()];
+    Scenario {
+        preset: Some(name.into()),
+        config,
+        seed: bug_seed(bug),
+        actions: Vec::new(),
+    }
+}
+
+fn bug_seed(_bug: &str) -> u64 {
+    1
+}

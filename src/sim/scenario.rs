@@ -1,0 +1,218 @@
+//! What a run is made of: the simulator configuration, the seed and the actions.
+use super::action::Action;
+use crate::kv::{ClientId, Op};
+use crate::paxos::{Bug, Config};
+use serde::{Deserialize, Serialize};
+
+/// Which nodes exist and what they do (rule 11).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Layout {
+    /// `n` servers, each proposer + acceptor + replica.
+    Servers { n: u32 },
+    /// The seed program's layout: acceptors 1–5, proposers (and replicas) 6 and 7.
+    Seed,
+}
+
+/// Random network faults applied by the scheduler.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// Chance (percent) that the scheduler loses a message instead of delivering it.
+    pub drop_pct: u32,
+    /// Chance (percent) that the scheduler duplicates a message as it delivers it.
+    pub dup_pct: u32,
+    /// Messages become deliverable after a random 0..=max_delay ticks.
+    pub max_delay: u64,
+}
+
+/// Random crashes and partitions applied by the scheduler (per mille per scheduler step).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FaultConfig {
+    /// Chance to crash a random live node.
+    pub crash: u32,
+    /// Chance to restart a random crashed node.
+    pub restart: u32,
+    /// Chance to split the nodes into two random groups.
+    pub partition: u32,
+    /// Chance to heal all partitions.
+    pub heal: u32,
+}
+
+/// One scripted client command, submitted when the world starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptedOp {
+    /// The client.
+    pub client: ClientId,
+    /// Its operation.
+    pub op: Op,
+}
+
+/// What clients do on their own.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Workload {
+    /// Commands each client submits at the start, in order.
+    pub script: Vec<ScriptedOp>,
+    /// Random put/get/cas commands each client submits after its script.
+    pub random_ops: u32,
+    /// Random commands use keys `k0..k{keys-1}`.
+    pub keys: u32,
+}
+
+/// The whole configuration of a simulated run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimConfig {
+    /// Nodes and roles.
+    pub layout: Layout,
+    /// Number of clients (ids 1..=clients).
+    pub clients: u32,
+    /// Rule 5: pipelining window.
+    pub window: u64,
+    /// Rule 5: commands per slot.
+    pub batch: usize,
+    /// Rule 10: snapshot every this many slots (0 = never).
+    pub snapshot_interval: u64,
+    /// Rule 7: election timeout in ticks.
+    pub election_timeout: u64,
+    /// Rule 7: heartbeat interval in ticks.
+    pub heartbeat_interval: u64,
+    /// Ticks a client waits for an answer before retrying.
+    pub client_retry: u64,
+    /// Chance (per mille) the scheduler advances time although messages are deliverable.
+    pub tick_per_mille: u32,
+    /// Injected bugs, by name.
+    pub bugs: Vec<String>,
+    /// Random network faults.
+    pub network: NetworkConfig,
+    /// Random crashes and partitions.
+    pub faults: FaultConfig,
+    /// Client behaviour.
+    pub workload: Workload,
+    /// Run the invariant checkers after every step.
+    pub check: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            layout: Layout::Servers { n: 5 },
+            clients: 2,
+            window: 8,
+            batch: 1,
+            snapshot_interval: 64,
+            election_timeout: 10,
+            heartbeat_interval: 3,
+            client_retry: 30,
+            tick_per_mille: 100,
+            bugs: Vec::new(),
+            network: NetworkConfig {
+                drop_pct: 0,
+                dup_pct: 0,
+                max_delay: 1,
+            },
+            faults: FaultConfig::default(),
+            workload: Workload::default(),
+            check: true,
+        }
+    }
+}
+
+fn in_range(name: &str, v: u64, lo: u64, hi: u64) -> Result<(), String> {
+    if v < lo || v > hi {
+        Err(format!("{name} must be between {lo} and {hi}, got {v}"))
+    } else {
+        Ok(())
+    }
+}
+
+impl SimConfig {
+    /// The protocol configuration it describes, or a clear error for out-of-range settings.
+    pub fn cluster(&self) -> Result<Config, String> {
+        let mut c = match self.layout {
+            Layout::Servers { n } => {
+                in_range("cluster size", n as u64, 1, 9)?;
+                Config::servers(n)
+            }
+            Layout::Seed => Config::seed_layout(),
+        };
+        c.window = self.window;
+        c.batch = self.batch;
+        c.snapshot_interval = self.snapshot_interval;
+        c.election_timeout = self.election_timeout;
+        c.heartbeat_interval = self.heartbeat_interval;
+        for name in &self.bugs {
+            c.bugs.set(name.parse::<Bug>()?, true);
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    /// Checks every setting; the error names the one out of range.
+    pub fn validate(&self) -> Result<Config, String> {
+        in_range("clients", self.clients as u64, 0, 16)?;
+        in_range("client_retry", self.client_retry, 1, 10_000)?;
+        in_range("tick_per_mille", self.tick_per_mille as u64, 0, 1000)?;
+        in_range("drop_pct", self.network.drop_pct as u64, 0, 100)?;
+        in_range("dup_pct", self.network.dup_pct as u64, 0, 100)?;
+        in_range("max_delay", self.network.max_delay, 0, 20)?;
+        for (name, v) in [
+            ("faults.crash", self.faults.crash),
+            ("faults.restart", self.faults.restart),
+            ("faults.partition", self.faults.partition),
+            ("faults.heal", self.faults.heal),
+        ] {
+            in_range(name, v as u64, 0, 1000)?;
+        }
+        in_range(
+            "workload.random_ops",
+            self.workload.random_ops as u64,
+            0,
+            1_000_000,
+        )?;
+        in_range("workload.keys", self.workload.keys as u64, 0, 1000)?;
+        if self.workload.random_ops > 0 && self.workload.keys == 0 {
+            return Err("workload.keys must be at least 1 when random_ops > 0".into());
+        }
+        for s in &self.workload.script {
+            if s.client == 0 || s.client > self.clients {
+                return Err(format!(
+                    "scripted client {} does not exist (clients: 1..={})",
+                    s.client, self.clients
+                ));
+            }
+        }
+        self.cluster()
+    }
+}
+
+/// A complete, replayable run: configuration + seed + actions (what a share link holds).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The preset it came from, if any (for display only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    /// The configuration.
+    #[serde(default)]
+    pub config: SimConfig,
+    /// The seed of the world's random generator.
+    #[serde(default)]
+    pub seed: u64,
+    /// The actions taken, in order.
+    #[serde(default)]
+    pub actions: Vec<Action>,
+}
+
+impl Scenario {
+    /// Parses a scenario from JSON with a message that says what is wrong.
+    pub fn from_json(text: &str) -> Result<Scenario, String> {
+        let s: Scenario = serde_json::from_str(text)
+            .map_err(|e| format!("not a valid Paxoscope scenario: {e}"))?;
+        s.config.validate()?;
+        Ok(s)
+    }
+}

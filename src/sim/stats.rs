@@ -1,0 +1,47 @@
+//! Counters of a run: messages by type and fate, commands submitted and committed.
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Message and command counters.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Stats {
+    /// Messages sent, by type.
+    pub sent: BTreeMap<&'static str, u64>,
+    /// Messages delivered, by type.
+    pub delivered: BTreeMap<&'static str, u64>,
+    /// Messages lost (dropped, partitioned, or sent to a crashed node), by type.
+    pub dropped: BTreeMap<&'static str, u64>,
+    /// Messages duplicated, by type.
+    pub duplicated: BTreeMap<&'static str, u64>,
+    /// Client commands submitted (first attempts only).
+    pub commands_submitted: u64,
+    /// Distinct client commands decided in some slot.
+    pub commands_committed: u64,
+    /// Protocol (non-client) messages sent per committed command.
+    pub messages_per_command: f64,
+}
+
+impl Stats {
+    /// Counts one message of type `kind` in `map`.
+    pub fn bump(map: &mut BTreeMap<&'static str, u64>, kind: &'static str) {
+        *map.entry(kind).or_insert(0) += 1;
+    }
+
+    /// Protocol messages sent (client requests and replies excluded).
+    pub fn protocol_messages_sent(&self) -> u64 {
+        self.sent
+            .iter()
+            .filter(|(k, _)| !matches!(**k, "Request" | "Reply" | "NotLeader"))
+            .map(|(_, v)| v)
+            .sum()
+    }
+
+    /// Recomputes the derived ratio.
+    pub fn refresh(&mut self) {
+        self.messages_per_command = if self.commands_committed == 0 {
+            0.0
+        } else {
+            self.protocol_messages_sent() as f64 / self.commands_committed as f64
+        };
+    }
+}
