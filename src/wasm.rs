@@ -1,8 +1,152 @@
-//! Thin wasm-bindgen bindings used by the page in `www/`.
+//! Thin wasm-bindgen bindings for the page in `www/` (contract: docs/wasm-api.md). Every
+//! behaviour lives in the library; this file only converts between JS and Rust values.
+use crate::paxos::Bug;
+use crate::sim::action::Action;
+use crate::sim::scenario::Scenario;
+use crate::sim::session::Session;
+use crate::sim::{presets, view};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// Installs the panic hook so a Rust panic is reported in the console with its message.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
 
 /// Returns the crate version, so the page can check that the wasm module answered.
 #[wasm_bindgen]
 pub fn version() -> String {
     crate::VERSION.to_string()
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("could not convert the state for the page: {e}")))
+}
+
+/// Every simulator preset (`seed-demo` first) with its title and description.
+#[wasm_bindgen]
+pub fn presets() -> Result<JsValue, JsError> {
+    to_js(&presets::list())
+}
+
+/// The injectable bugs (rule each breaks), all off by default.
+#[wasm_bindgen]
+pub fn bugs() -> Result<JsValue, JsError> {
+    let list: Vec<serde_json::Value> = Bug::ALL
+        .iter()
+        .map(|b| serde_json::json!({ "name": b.name(), "description": b.description() }))
+        .collect();
+    to_js(&list)
+}
+
+/// A run in the browser: a time-travelling simulation of one scenario.
+#[wasm_bindgen]
+pub struct Playground {
+    session: Session,
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// Builds the run of preset `name`.
+    #[wasm_bindgen(js_name = fromPreset)]
+    pub fn from_preset(name: &str) -> Result<Playground, JsError> {
+        let scenario = presets::scenario(name).map_err(|e| JsError::new(&e))?;
+        Self::build(scenario)
+    }
+
+    /// Builds a run from a scenario JSON (configuration + seed + actions) and replays it.
+    #[wasm_bindgen(js_name = fromScenario)]
+    pub fn from_scenario(json: &str) -> Result<Playground, JsError> {
+        let scenario = Scenario::from_json(json).map_err(|e| JsError::new(&e))?;
+        Self::build(scenario)
+    }
+
+    fn build(scenario: Scenario) -> Result<Playground, JsError> {
+        let session = Session::new(scenario, true).map_err(|e| JsError::new(&e))?;
+        Ok(Playground { session })
+    }
+
+    /// The scenario reproducing the whole recorded run, as JSON (share links, export).
+    pub fn scenario(&self) -> String {
+        serde_json::to_string(&self.session.timeline.scenario()).unwrap_or_default()
+    }
+
+    /// The full state, as `paxoscope run` prints it.
+    pub fn state(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.session.state(true))
+    }
+
+    /// The state without per-node durable/volatile detail: cheap enough for every frame.
+    pub fn view(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.session.state(false))
+    }
+
+    /// One node with its durable and volatile state (the inspector).
+    pub fn node(&self, id: u32) -> Result<JsValue, JsError> {
+        let world = self.session.timeline.world();
+        if !world.nodes.contains_key(&id) {
+            return Err(JsError::new(&format!("there is no node {id}")));
+        }
+        to_js(&view::node(world, id, true))
+    }
+
+    /// Rows of the log grid from slot `from`, at most `count` (max 2000).
+    #[wasm_bindgen(js_name = logWindow)]
+    pub fn log_window(&self, from: f64, count: f64) -> Result<JsValue, JsError> {
+        if !(from >= 0.0 && count >= 0.0) {
+            return Err(JsError::new("logWindow needs non-negative numbers"));
+        }
+        to_js(&view::log_window(
+            self.session.timeline.world(),
+            from as u64,
+            count as u64,
+        ))
+    }
+
+    /// Performs one user action (a JS object, see docs/wasm-api.md) and returns
+    /// `{ step, events }`. Acting after stepping back drops the recorded future (a fork).
+    pub fn apply(&mut self, action: JsValue) -> Result<JsValue, JsError> {
+        let action: Action = serde_wasm_bindgen::from_value(action)
+            .map_err(|e| JsError::new(&format!("not a valid action: {e}")))?;
+        self.session.apply(&action).map_err(|e| JsError::new(&e))?;
+        to_js(&self.session.last_step())
+    }
+
+    /// One scheduler step, recorded as `{"type":"auto"}`.
+    pub fn step(&mut self) -> Result<JsValue, JsError> {
+        self.session
+            .apply(&Action::Auto { n: 1 })
+            .map_err(|e| JsError::new(&e))?;
+        to_js(&self.session.last_step())
+    }
+
+    /// Scheduler steps until nothing is in flight and no client waits, at most `max_steps`;
+    /// returns how many ran.
+    #[wasm_bindgen(js_name = runUntilQuiet)]
+    pub fn run_until_quiet(&mut self, max_steps: u32) -> Result<u32, JsError> {
+        self.session
+            .run_until_quiet(max_steps as u64)
+            .map(|n| n as u32)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// Time travel to any recorded step.
+    pub fn seek(&mut self, step: f64) -> Result<(), JsError> {
+        if !(step >= 0.0) {
+            return Err(JsError::new("seek needs a non-negative step"));
+        }
+        self.session
+            .timeline
+            .seek(step as u64)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// The digest of the run so far (equal to the native one for the same scenario).
+    #[wasm_bindgen(js_name = traceDigest)]
+    pub fn trace_digest(&self) -> String {
+        self.session.timeline.world().trace_digest()
+    }
 }

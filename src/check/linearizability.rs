@@ -1574,11 +1574,21 @@ mod tests {
 
     #[test]
     fn agrees_with_brute_force_on_small_random_histories() {
-        let mut rng = Rng(2024);
+        let mut rng = Rng(std::env::var("BSEED")
+            .map(|v| v.parse().unwrap())
+            .unwrap_or(2024));
         let values = ["1", "2", "3"];
         let (mut accepted, mut rejected) = (0, 0);
-        for _ in 0..3000 {
-            let n = 1 + rng.below(7) as usize;
+        for _ in 0..std::env::var("BITERS")
+            .map(|v| v.parse().unwrap())
+            .unwrap_or(3000)
+        {
+            let n = 1 + rng.below(
+                std::env::var("BMAXN")
+                    .map(|v| v.parse().unwrap())
+                    .unwrap_or(7),
+            ) as usize;
+            let unk = 2 + rng.below(3);
             let mut rows = Vec::new();
             for c in 0..n {
                 let v = values[rng.below(3) as usize];
@@ -1595,7 +1605,7 @@ mod tests {
                     ),
                 };
                 let invoke = rng.below(12);
-                let done = (rng.below(4) > 0).then(|| (invoke + rng.below(6), result));
+                let done = (rng.below(unk) > 0).then(|| (invoke + rng.below(6), result));
                 rows.push((c as ClientId, op, invoke, done));
             }
             let h = hist(rows);
@@ -1608,6 +1618,7 @@ mod tests {
                 rejected += 1;
             }
         }
+        eprintln!("acc {accepted} rej {rejected}");
         assert!(accepted > 300 && rejected > 300, "{accepted} / {rejected}");
     }
 

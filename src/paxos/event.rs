@@ -22,7 +22,8 @@ pub enum Event {
         ballot: Ballot,
         promised: Ballot,
     },
-    /// Rule 7: a proposer's election timer fired and it started phase 1.
+    /// Rule 7: a proposer's election timer fired (or it got a command and knows no leader)
+    /// and it started phase 1.
     StartedElection { ballot: Ballot },
     /// Rule 4: a proposer got a quorum of promises and leads; it re-proposed `adopted`
     /// values reported by acceptors and filled `noops` holes.
@@ -77,7 +78,7 @@ impl fmt::Display for Event {
             ),
             Event::StartedElection { ballot } => write!(
                 f,
-                "heard no leader in time and started phase 1 with b={ballot}"
+                "runs for leader: started phase 1 with b={ballot}"
             ),
             Event::BecameLeader {
                 ballot,

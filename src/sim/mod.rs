@@ -11,6 +11,7 @@ pub mod network;
 pub mod presets;
 pub mod rng;
 pub mod scenario;
+pub mod session;
 pub mod stats;
 pub mod timeline;
 pub mod view;

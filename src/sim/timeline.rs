@@ -59,6 +59,11 @@ impl Timeline {
         self.actions.len() as u64
     }
 
+    /// The preset this run came from, if any.
+    pub fn preset(&self) -> Option<&str> {
+        self.base.preset.as_deref()
+    }
+
     /// The recorded actions.
     pub fn actions(&self) -> &[Action] {
         &self.actions

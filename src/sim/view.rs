@@ -150,7 +150,7 @@ pub fn state(t: &Timeline, full: bool, extra: &[Violation]) -> Json {
         .collect();
     json!({
         "step": t.step(), "total_steps": t.total_steps(), "now": w.now, "seed": w.seed,
-        "preset": t.scenario().preset,
+        "preset": t.preset(),
         "config": w.config, "leader": w.leader(),
         "nodes": nodes, "messages": messages(w), "clients": clients,
         "log": { "first_slot": first_slot, "end_slot": end_slot },

@@ -1,0 +1,87 @@
+//! A run as the page and the CLI drive it: a timeline plus the cached linearizability
+//! verdict of its client history (recomputed only when the history changed).
+use super::action::Action;
+use super::scenario::Scenario;
+use super::timeline::Timeline;
+use super::view;
+use crate::check::invariants::Violation;
+use serde::Serialize;
+use serde_json::Value as Json;
+
+/// What one action did: the step reached and its narration.
+#[derive(Clone, Debug, Serialize)]
+pub struct StepResult {
+    /// The step reached.
+    pub step: u64,
+    /// What happened, in words.
+    pub events: Vec<super::world::StepEvent>,
+}
+
+/// A timeline with a linearizability cache.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The run.
+    pub timeline: Timeline,
+    /// (history fingerprint, violation found for it).
+    lin_cache: Option<((u64, usize, u64), Option<Violation>)>,
+}
+
+impl Session {
+    /// Builds the run of `scenario`; `explain` turns on step narration.
+    pub fn new(scenario: Scenario, explain: bool) -> Result<Session, String> {
+        Ok(Session {
+            timeline: Timeline::new(scenario, explain)?,
+            lin_cache: None,
+        })
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: &Action) -> Result<(), String> {
+        self.timeline.apply(action)
+    }
+
+    /// The step reached and the narration of the last action.
+    pub fn last_step(&self) -> StepResult {
+        StepResult {
+            step: self.timeline.step(),
+            events: self.timeline.world().events.clone(),
+        }
+    }
+
+    /// Scheduler steps until quiet or `max_steps`; returns how many ran.
+    pub fn run_until_quiet(&mut self, max_steps: u64) -> Result<u64, String> {
+        let mut n = 0;
+        while n < max_steps && !self.timeline.world().is_quiet() {
+            self.timeline.apply(&Action::Auto { n: 1 })?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The linearizability violation of the current history, if any (cached).
+    pub fn linearizability(&mut self) -> Option<Violation> {
+        let w = self.timeline.world();
+        let done = w
+            .history
+            .entries
+            .iter()
+            .filter(|e| e.complete.is_some())
+            .count();
+        let key = (w.step, w.history.len(), done as u64);
+        let same_history = self
+            .lin_cache
+            .as_ref()
+            .is_some_and(|((_, len, d), _)| (*len, *d) == (key.1, key.2));
+        if !same_history {
+            let v = view::linearizability_violation(w).1;
+            self.lin_cache = Some((key, v));
+        }
+        self.lin_cache.as_ref().and_then(|(_, v)| v.clone())
+    }
+
+    /// The state JSON (see docs/wasm-api.md); `full` adds node internals.
+    pub fn state(&mut self, full: bool) -> Json {
+        let extra: Vec<Violation> = self.linearizability().into_iter().collect();
+        view::state(&self.timeline, full, &extra)
+    }
+}
