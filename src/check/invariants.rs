@@ -73,6 +73,18 @@ pub struct Violation {
     pub message: String,
 }
 
+/// A value as invariant reports show it: every command with its client and sequence number.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Noop => "no-op".into(),
+        Value::Commands(cmds) => cmds
+            .iter()
+            .map(|c| format!("c{}#{} {}", c.client, c.seq, c.op))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
 fn digest<T: Hash>(x: &T) -> u64 {
     let mut h = FnvHasher::default();
     x.hash(&mut h);
@@ -189,7 +201,11 @@ impl Invariants {
         let d = digest(value);
         match self.decided.get(&slot) {
             Some((first, v, first_who)) if *first != d => {
-                let m = format!("slot {slot}: \"{v}\" ({first_who}) but also \"{value}\" ({who})");
+                let m = format!(
+                    "slot {slot}: \"{}\" ({first_who}) but also \"{}\" ({who})",
+                    describe(v),
+                    describe(value)
+                );
                 self.report(AGREEMENT, step, m);
             }
             Some(_) => {}
@@ -255,6 +271,7 @@ impl Invariants {
                     format!("n{node} and n{n} both ran phase 1 with b={ballot}")
                 };
                 self.report(UNIQUE_BALLOTS, step, who);
+                self.ballot_owner.insert(ballot, (node, life));
             }
             Some(_) => {}
             None => {

@@ -1574,21 +1574,11 @@ mod tests {
 
     #[test]
     fn agrees_with_brute_force_on_small_random_histories() {
-        let mut rng = Rng(std::env::var("BSEED")
-            .map(|v| v.parse().unwrap())
-            .unwrap_or(2024));
+        let mut rng = Rng(2024);
         let values = ["1", "2", "3"];
         let (mut accepted, mut rejected) = (0, 0);
-        for _ in 0..std::env::var("BITERS")
-            .map(|v| v.parse().unwrap())
-            .unwrap_or(3000)
-        {
-            let n = 1 + rng.below(
-                std::env::var("BMAXN")
-                    .map(|v| v.parse().unwrap())
-                    .unwrap_or(7),
-            ) as usize;
-            let unk = 2 + rng.below(3);
+        for _ in 0..3000 {
+            let n = 1 + rng.below(7) as usize;
             let mut rows = Vec::new();
             for c in 0..n {
                 let v = values[rng.below(3) as usize];
@@ -1605,7 +1595,7 @@ mod tests {
                     ),
                 };
                 let invoke = rng.below(12);
-                let done = (rng.below(unk) > 0).then(|| (invoke + rng.below(6), result));
+                let done = (rng.below(4) > 0).then(|| (invoke + rng.below(6), result));
                 rows.push((c as ClientId, op, invoke, done));
             }
             let h = hist(rows);
@@ -1618,51 +1608,65 @@ mod tests {
                 rejected += 1;
             }
         }
-        eprintln!("acc {accepted} rej {rejected}");
         assert!(accepted > 300 && rejected > 300, "{accepted} / {rejected}");
     }
 
-    /// Simulates 5 clients against a sequential store on 3 keys: each operation takes
-    /// effect at a random moment between its invocation and completion; some replies are
-    /// lost after the effect, and some commands are abandoned before it (half of those
-    /// take effect much later, half never). Every written value is unique.
-    fn generated_history(seed: u64, ops: usize) -> History {
+    /// The shape of a simulated workload.
+    struct Workload {
+        clients: usize,
+        keys: usize,
+        ops: usize,
+        /// One in `loss` commands loses its reply, and one in `loss` is abandoned before
+        /// taking effect (half of those take effect much later, half never).
+        loss: u64,
+        /// Values are drawn from `0..n` if set, else every written value is unique.
+        domain: Option<u64>,
+    }
+
+    /// Simulates clients against a sequential store: each operation takes effect at a
+    /// random moment between its invocation and completion, so the history is
+    /// linearizable by construction.
+    fn simulate(seed: u64, w: &Workload) -> History {
         struct Pending {
             entry: usize,
             applied: Option<OpResult>,
         }
-        let keys = ["a", "b", "c"];
+        let keys = ["a", "b", "c", "d", "e"];
         let mut rng = Rng(seed);
         let mut kv = KvStore::default();
         let mut entries: Vec<HistoryEntry> = Vec::new();
-        let mut pending: Vec<Option<Pending>> = (0..5).map(|_| None).collect();
-        let mut seqs = [0u64; 5];
+        let mut pending: Vec<Option<Pending>> = (0..w.clients).map(|_| None).collect();
+        let mut seqs = vec![0u64; w.clients];
         let mut ghosts: Vec<Op> = Vec::new();
         let mut written = 0u64;
         let mut time = 0u64;
-        while entries.len() < ops || pending.iter().any(Option::is_some) {
+        while entries.len() < w.ops || pending.iter().any(Option::is_some) {
             time += 1;
             if !ghosts.is_empty() && rng.below(40) == 0 {
                 let g = ghosts.swap_remove(rng.below(ghosts.len() as u64) as usize);
                 kv.apply(&g);
             }
-            let c = rng.below(5) as usize;
+            let c = rng.below(w.clients as u64) as usize;
             match pending[c].take() {
-                None if entries.len() < ops => {
-                    let key = keys[rng.below(3) as usize];
+                None if entries.len() < w.ops => {
+                    let key = keys[rng.below(w.keys as u64) as usize];
                     written += 1;
-                    let fresh = format!("v{written}");
+                    let value = |rng: &mut Rng| match w.domain {
+                        Some(d) => rng.below(d).to_string(),
+                        None => format!("v{}", rng.below(written)),
+                    };
+                    let fresh = match w.domain {
+                        Some(_) => value(&mut rng),
+                        None => format!("v{written}"),
+                    };
                     let op = match rng.below(20) {
                         0..=7 => get(key),
                         8..=14 => put(key, &fresh),
                         n => {
-                            let current = kv.data.get(key).cloned();
-                            let expected = if n < 18 {
-                                current
-                            } else if n == 18 {
-                                None
-                            } else {
-                                Some(format!("v{}", rng.below(written)))
+                            let expected = match n {
+                                15..=17 => kv.data.get(key).cloned(),
+                                18 => None,
+                                _ => Some(value(&mut rng)),
                             };
                             cas(key, expected.as_deref(), &fresh)
                         }
@@ -1676,7 +1680,7 @@ mod tests {
                 }
                 None => {}
                 Some(mut p) => match p.applied.take() {
-                    None if rng.below(150) == 0 => {
+                    None if rng.below(w.loss) == 0 => {
                         if rng.below(2) == 0 {
                             ghosts.push(entries[p.entry].op.clone());
                         }
@@ -1685,7 +1689,7 @@ mod tests {
                         p.applied = Some(kv.apply(&entries[p.entry].op));
                         pending[c] = Some(p);
                     }
-                    Some(_) if rng.below(150) == 0 => {} // reply lost
+                    Some(_) if rng.below(w.loss) == 0 => {} // reply lost
                     Some(r) => {
                         entries[p.entry].complete = Some(time);
                         entries[p.entry].result = Some(r);
@@ -1694,6 +1698,109 @@ mod tests {
             }
         }
         History::from(entries)
+    }
+
+    /// 5 clients, 3 keys, about 1.3% of commands with unknown outcome, unique values.
+    fn generated_history(seed: u64, ops: usize) -> History {
+        simulate(
+            seed,
+            &Workload {
+                clients: 5,
+                keys: 3,
+                ops,
+                loss: 150,
+                domain: None,
+            },
+        )
+    }
+
+    /// A plain Porcupine-style reference: per key, depth-first over "which operation
+    /// takes effect next" with unknown ones optional, memoized on (set placed, store).
+    fn reference(h: &History) -> bool {
+        fn dfs(
+            ops: &[&HistoryEntry],
+            done: &mut Vec<bool>,
+            kv: &KvStore,
+            memo: &mut std::collections::HashSet<(Vec<bool>, KvStore)>,
+        ) -> bool {
+            let open_known = (0..ops.len()).filter(|&i| !done[i] && !ops[i].is_unknown());
+            let Some(first_return) = open_known.filter_map(|i| ops[i].complete).min() else {
+                return true;
+            };
+            if !memo.insert((done.clone(), kv.clone())) {
+                return false;
+            }
+            for i in 0..ops.len() {
+                if done[i] || ops[i].invoke > first_return {
+                    continue;
+                }
+                let mut next = kv.clone();
+                let r = next.apply(&ops[i].op);
+                if ops[i].result.as_ref().is_some_and(|want| *want != r) {
+                    continue;
+                }
+                done[i] = true;
+                let found = dfs(ops, done, &next, memo);
+                done[i] = false;
+                if found {
+                    return true;
+                }
+            }
+            false
+        }
+        h.indices_by_key().values().all(|idx| {
+            let ops: Vec<&HistoryEntry> = idx.iter().map(|&i| &h.entries[i]).collect();
+            let mut memo = std::collections::HashSet::new();
+            dfs(
+                &ops,
+                &mut vec![false; ops.len()],
+                &KvStore::default(),
+                &mut memo,
+            )
+        })
+    }
+
+    #[test]
+    fn agrees_with_a_plain_reference_on_medium_histories() {
+        let mut rng = Rng(99);
+        let (mut accepted, mut rejected) = (0, 0);
+        let n: u64 = std::env::var("MITERS")
+            .map(|v| v.parse().unwrap())
+            .unwrap_or(150);
+        let ops: usize = std::env::var("MOPS")
+            .map(|v| v.parse().unwrap())
+            .unwrap_or(30);
+        for seed in 0..n {
+            let w = Workload {
+                clients: 2 + (seed % 3) as usize,
+                keys: 1 + (seed % 2) as usize,
+                ops,
+                loss: 4 + seed % 5,
+                domain: Some(2 + seed % 3),
+            };
+            let mut h = simulate(seed, &w);
+            assert!(check(&h).is_linearizable(), "seed {seed}: {}", check(&h));
+            // Corrupt one or two completed results.
+            for _ in 0..1 + rng.below(2) {
+                let i = rng.below(h.len() as u64) as usize;
+                let v = (rng.below(4) > 0).then(|| rng.below(3).to_string());
+                h.entries[i].result = match (&h.entries[i].op, &h.entries[i].result) {
+                    (Op::Get { .. }, Some(_)) => Some(val(v.as_deref())),
+                    (Op::Cas { .. }, Some(OpResult::Cas { ok })) => Some(OpResult::Cas { ok: !ok }),
+                    (_, r) => r.clone(),
+                };
+            }
+            let expected = reference(&h);
+            let r = check(&h);
+            assert_eq!(r.is_linearizable(), expected, "seed {seed}: {h:#?}\n{r}");
+            if expected {
+                accepted += 1;
+            } else {
+                rejected += 1;
+            }
+        }
+        eprintln!("acc {accepted} rej {rejected}");
+        assert!(accepted > 10 && rejected > 10, "{accepted} / {rejected}");
     }
 
     pub fn measure_run() {

@@ -10,6 +10,9 @@ use crate::check::history::History;
 use crate::check::invariants::{Violation, LIVENESS};
 use crate::paxos::Bug;
 
+/// Scheduler steps under faults per seed, unless told otherwise.
+pub const DEFAULT_FAULT_STEPS: u64 = 1500;
+
 /// Ticks allowed after faults stop for every started command to be answered.
 pub const LIVENESS_TICKS: u64 = 400;
 

@@ -160,10 +160,11 @@ fn run_until(world: &mut World, limit: u64, done: impl Fn(&World) -> bool) -> Ve
 /// to the leader, and returns config + seed + the actions.
 fn after_leader(
     name: &str,
+    seed: Option<u64>,
     config: SimConfig,
     then: impl Fn(NodeId, &World) -> Vec<Action>,
 ) -> Scenario {
-    let seed = 3;
+    let seed = seed.unwrap_or(3);
     let mut world = World::new(config.clone(), seed).expect("preset config is valid");
     let mut actions = run_until(&mut world, 2_000, |w| {
         w.leader().is_some() && w.stats.commands_committed >= 6
@@ -181,8 +182,21 @@ fn after_leader(
     }
 }
 
-/// The scenario of preset `name`, or an error listing the known names.
+/// The scenario of preset `name` with its own seed, or an error listing the known names.
 pub fn scenario(name: &str) -> Result<Scenario, String> {
+    scenario_with_seed(name, None)
+}
+
+/// The scenario of preset `name`, run with `seed` instead of the preset's own if given.
+pub fn scenario_with_seed(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
+    let mut s = build(name, seed)?;
+    if let Some(seed) = seed {
+        s.seed = seed;
+    }
+    Ok(s)
+}
+
+fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
     let s = match name {
         "seed-demo" => seed_demo(),
         "steady-leader" => Scenario {
@@ -202,10 +216,10 @@ pub fn scenario(name: &str) -> Result<Scenario, String> {
                 actions: Vec::new(),
             }
         }
-        "leader-crash" => after_leader(name, steady(20), |leader, _| {
+        "leader-crash" => after_leader(name, seed, steady(20), |leader, _| {
             vec![Action::Crash { node: leader }]
         }),
-        "minority-partition" => after_leader(name, steady(20), |leader, w| {
+        "minority-partition" => after_leader(name, seed, steady(20), |leader, w| {
             let other = w
                 .cluster
                 .node_ids()
@@ -219,7 +233,7 @@ pub fn scenario(name: &str) -> Result<Scenario, String> {
         "lagging-replica" => {
             let mut config = steady(40);
             config.snapshot_interval = 8;
-            after_leader(name, config, |leader, w| {
+            after_leader(name, seed, config, |leader, w| {
                 let lagging = w
                     .cluster
                     .node_ids()
@@ -234,7 +248,7 @@ pub fn scenario(name: &str) -> Result<Scenario, String> {
             })
         }
         _ => match BUG_PRESETS.iter().find(|(n, _, _)| *n == name) {
-            Some((n, _, _)) => bug_scenario(n),
+            Some((n, _, _)) => bug_scenario(n, seed),
             None => {
                 let names: Vec<&str> = list().iter().map(|p| p.name).collect();
                 return Err(format!(
@@ -247,19 +261,48 @@ pub fn scenario(name: &str) -> Result<Scenario, String> {
     Ok(s)
 }
 
-/// Seeds (found by the fuzzer) at which each bug visibly breaks an invariant.
-fn bug_scenario(name: &str) -> Scenario {
+/// A bug preset: a faulty run (or, for shared ballots, the seed demo) with the bug on,
+/// recorded up to the step where the first invariant breaks, so the page opens on the
+/// violation and the timeline shows how it came about.
+fn bug_scenario(name: &str, seed: Option<u64>) -> Scenario {
     let bug = name.trim_start_matches("bug-");
-    let mut config = faulty_config();
+    let (mut config, own_seed) = match bug {
+        "ballots-without-proposer-id" => (seed_demo().config, 1),
+        _ => (faulty_config(), bug_seed(bug)),
+    };
     config.bugs = vec![bug.to_string()];
+    let seed = seed.unwrap_or(own_seed);
+    let mut world = World::new(config.clone(), seed).expect("preset config is valid");
+    // Shared ballots break uniqueness at once; run on to the agreement failure it causes.
+    let wanted = match bug {
+        "ballots-without-proposer-id" => Some(crate::check::invariants::AGREEMENT),
+        _ => None,
+    };
+    let broken = |w: &World| {
+        w.checker
+            .violations()
+            .iter()
+            .any(|v| wanted.is_none_or(|name| v.invariant == name))
+    };
+    let steps = run_until(&mut world, 5_000, broken).len() as u64;
     Scenario {
         preset: Some(name.into()),
         config,
-        seed: bug_seed(bug),
-        actions: Vec::new(),
+        seed,
+        actions: vec![Action::Auto { n: steps.max(1) }],
     }
 }
 
-fn bug_seed(_bug: &str) -> u64 {
-    1
+/// Seeds (found by searching with the fuzzer's fault mix) at which each bug breaks an
+/// invariant early.
+fn bug_seed(bug: &str) -> u64 {
+    match bug {
+        "forgetful-acceptor" => 194,
+        "ignore-promised-values" => 280,
+        "accept-below-promise" => 125,
+        "small-quorum" => 251,
+        "reuse-ballot-after-restart" => 195,
+        "no-dedup" => 29,
+        _ => 1,
+    }
 }
