@@ -1,0 +1,565 @@
+//! One test per protocol rule, driving nodes directly through the sans-IO interface.
+//! Each fails if its rule is broken (several show it with the matching injected bug).
+#![cfg(not(target_arch = "wasm32"))]
+
+use paxoscope::kv::Op;
+use paxoscope::paxos::durable::{DurableState, DurableWrite};
+use paxoscope::paxos::message::AcceptedEntry;
+use paxoscope::paxos::{
+    Addr, Ballot, Bug, Command, Config, Envelope, Input, Message, Node, NodeId, Ready, TimerCmd,
+    TimerKind, Value,
+};
+use std::sync::Arc;
+
+fn b(round: u64, proposer: NodeId) -> Ballot {
+    Ballot::new(round, proposer)
+}
+
+fn put(client: u32, seq: u64, v: &str) -> Command {
+    Command {
+        client,
+        seq,
+        op: Op::Put {
+            key: "x".into(),
+            value: v.into(),
+        },
+    }
+}
+
+fn val(v: &str) -> Value {
+    Value::Commands(vec![put(1, 1, v)])
+}
+
+fn msg(from: NodeId, to: NodeId, msg: Message) -> Input {
+    Input::Message(Envelope {
+        from: Addr::Node(from),
+        to: Addr::Node(to),
+        msg,
+    })
+}
+
+fn accept(ballot: Ballot, slot: u64, v: Value) -> Message {
+    Message::Accept {
+        ballot,
+        slot,
+        value: v,
+        commit_index: 0,
+        safe_point: 0,
+    }
+}
+
+fn prepare(ballot: Ballot) -> Message {
+    Message::Prepare {
+        ballot,
+        from_slot: 0,
+    }
+}
+
+/// A pure acceptor (node 1 of the seed layout), fresh or from a disk.
+fn acceptor(config: Config, disk: DurableState) -> Node {
+    Node::new(1, Arc::new(config), disk)
+}
+
+fn replies(r: &Ready) -> Vec<&Message> {
+    r.messages.iter().map(|e| &e.msg).collect()
+}
+
+fn disk_after(steps: &[&Ready]) -> DurableState {
+    let mut d = DurableState::default();
+    for r in steps {
+        for w in &r.persist {
+            d.apply(w);
+        }
+    }
+    d
+}
+
+#[test]
+fn acceptor_refuses_accept_below_its_promise() {
+    let mut a = acceptor(Config::seed_layout(), DurableState::default());
+    let r = a.step(msg(6, 1, prepare(b(2, 6))));
+    assert!(matches!(replies(&r)[0], Message::Promise { ballot, .. } if *ballot == b(2, 6)));
+    let r = a.step(msg(7, 1, accept(b(1, 7), 0, val("old"))));
+    assert_eq!(
+        replies(&r),
+        vec![&Message::Nack {
+            ballot: b(1, 7),
+            promised: b(2, 6)
+        }]
+    );
+    assert!(
+        r.persist.is_empty(),
+        "nothing is stored for a refused Accept"
+    );
+    assert!(a.durable().acceptor.as_ref().unwrap().accepted.is_empty());
+}
+
+#[test]
+fn with_accept_below_promise_bug_the_acceptor_accepts() {
+    let mut c = Config::seed_layout();
+    c.bugs.set(Bug::AcceptBelowPromise, true);
+    let mut a = acceptor(c, DurableState::default());
+    a.step(msg(6, 1, prepare(b(2, 6))));
+    let r = a.step(msg(7, 1, accept(b(1, 7), 0, val("old"))));
+    assert!(matches!(replies(&r)[0], Message::Accepted { .. }));
+}
+
+#[test]
+fn acceptor_promises_only_at_or_above_its_promise_and_persists_before_replying() {
+    let mut a = acceptor(Config::seed_layout(), DurableState::default());
+    let r = a.step(msg(6, 1, prepare(b(3, 6))));
+    assert_eq!(r.persist, vec![DurableWrite::Promise { ballot: b(3, 6) }]);
+    let r = a.step(msg(7, 1, prepare(b(3, 5))));
+    assert!(matches!(replies(&r)[0], Message::Nack { .. }), "3.5 < 3.6");
+    let r = a.step(msg(6, 1, prepare(b(3, 6))));
+    assert!(
+        matches!(replies(&r)[0], Message::Promise { .. }),
+        "a retransmitted Prepare is answered"
+    );
+    assert!(r.persist.is_empty(), "and nothing new is written");
+}
+
+#[test]
+fn restarted_acceptor_still_refuses_lower_ballots() {
+    let mut a = acceptor(Config::seed_layout(), DurableState::default());
+    let r1 = a.step(msg(6, 1, prepare(b(5, 6))));
+    let mut restarted = acceptor(Config::seed_layout(), disk_after(&[&r1]));
+    let r = restarted.step(msg(7, 1, accept(b(4, 7), 0, val("stale"))));
+    assert!(matches!(replies(&r)[0], Message::Nack { promised, .. } if *promised == b(5, 6)));
+}
+
+#[test]
+fn a_forgetful_acceptor_loses_its_promise_in_a_crash() {
+    let mut c = Config::seed_layout();
+    c.bugs.set(Bug::ForgetfulAcceptor, true);
+    let mut a = acceptor(c.clone(), DurableState::default());
+    let r1 = a.step(msg(6, 1, prepare(b(5, 6))));
+    assert!(r1.persist.is_empty(), "the promise never reached the disk");
+    let mut restarted = acceptor(c, disk_after(&[&r1]));
+    let r = restarted.step(msg(7, 1, accept(b(4, 7), 0, val("stale"))));
+    assert!(matches!(replies(&r)[0], Message::Accepted { .. }));
+}
+
+#[test]
+fn acceptor_keeps_only_the_highest_ballot_value_per_slot_and_reports_it() {
+    let mut a = acceptor(Config::seed_layout(), DurableState::default());
+    a.step(msg(6, 1, accept(b(1, 6), 0, val("first"))));
+    a.step(msg(7, 1, accept(b(2, 7), 0, val("second"))));
+    let stored = &a.durable().acceptor.as_ref().unwrap().accepted;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[&0], (b(2, 7), val("second")));
+    let r = a.step(msg(6, 1, prepare(b(3, 6))));
+    match replies(&r)[0] {
+        Message::Promise { accepted, .. } => assert_eq!(
+            accepted,
+            &vec![AcceptedEntry {
+                slot: 0,
+                ballot: b(2, 7),
+                value: val("second")
+            }]
+        ),
+        m => panic!("expected a Promise, got {m:?}"),
+    }
+}
+
+/// Node 1 of a 3-server cluster runs for leader and receives `promises` from nodes 2, 3.
+fn elect(config: Config, promises: Vec<(NodeId, Vec<AcceptedEntry>)>) -> (Node, Vec<Ready>) {
+    let mut n = Node::new(1, Arc::new(config), DurableState::default());
+    let mut out = vec![n.start()];
+    let r = n.step(Input::Timeout(TimerKind::Election));
+    let ballot = r
+        .messages
+        .iter()
+        .find_map(|e| match e.msg {
+            Message::Prepare { ballot, .. } => Some(ballot),
+            _ => None,
+        })
+        .expect("a Prepare was sent");
+    out.push(r);
+    for (from, accepted) in promises {
+        let p = Message::Promise {
+            ballot,
+            truncated_below: 0,
+            accepted,
+        };
+        out.push(n.step(msg(from, 1, p)));
+    }
+    (n, out)
+}
+
+fn accepts_sent(rs: &[Ready]) -> Vec<(u64, Value)> {
+    let mut v: Vec<(u64, Value)> = rs
+        .iter()
+        .flat_map(|r| r.messages.iter())
+        .filter_map(|e| match &e.msg {
+            Message::Accept { slot, value, .. } if e.to == Addr::Node(2) => {
+                Some((*slot, value.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    v.sort_by_key(|(s, _)| *s);
+    v
+}
+
+fn reported(slot: u64, ballot: Ballot, v: &str) -> AcceptedEntry {
+    AcceptedEntry {
+        slot,
+        ballot,
+        value: val(v),
+    }
+}
+
+#[test]
+fn new_leader_adopts_the_highest_ballot_value_and_fills_holes_with_noops() {
+    let promises = vec![
+        (
+            2,
+            vec![reported(0, b(1, 2), "older"), reported(2, b(1, 2), "x")],
+        ),
+        (3, vec![reported(0, b(2, 3), "newer")]),
+    ];
+    let (n, rs) = elect(Config::servers(5), promises);
+    assert!(n.is_leader());
+    assert_eq!(
+        accepts_sent(&rs),
+        vec![(0, val("newer")), (1, Value::Noop), (2, val("x"))],
+        "slot 0 takes the value of ballot 2.3, slot 1 is a hole, slot 2 is re-proposed"
+    );
+}
+
+#[test]
+fn with_the_ignore_bug_the_leader_overwrites_reported_values() {
+    let mut c = Config::servers(3);
+    c.bugs.set(Bug::IgnorePromisedValues, true);
+    let (_, rs) = elect(c, vec![(2, vec![reported(0, b(1, 2), "chosen?")])]);
+    assert_eq!(accepts_sent(&rs), vec![(0, Value::Noop)]);
+}
+
+#[test]
+fn phase_one_needs_a_majority_of_promises() {
+    let mut c = Config::servers(5);
+    c.validate().unwrap();
+    let mut n = Node::new(1, Arc::new(c), DurableState::default());
+    let r = n.step(Input::Timeout(TimerKind::Election));
+    let Message::Prepare { ballot, .. } = r.messages[0].msg else {
+        panic!("expected Prepare")
+    };
+    // Node 1 promised itself; one more is not a majority of five.
+    let promise = || Message::Promise {
+        ballot,
+        truncated_below: 0,
+        accepted: vec![],
+    };
+    n.step(msg(2, 1, promise()));
+    assert!(!n.is_leader());
+    n.step(msg(3, 1, promise()));
+    assert!(n.is_leader());
+}
+
+#[test]
+fn a_value_is_decided_only_when_a_quorum_accepted_it() {
+    let (mut n, _) = elect(Config::servers(5), vec![(2, vec![]), (3, vec![])]);
+    let r = n.step(Input::Message(Envelope {
+        from: Addr::Client(1),
+        to: Addr::Node(1),
+        msg: Message::Request {
+            command: put(1, 1, "v"),
+            forwarded: false,
+        },
+    }));
+    let ballot = n.proposer().unwrap().ballot().unwrap();
+    assert!(
+        r.decided.is_empty(),
+        "only the leader's own acceptor accepted"
+    );
+    let r = n.step(msg(2, 1, Message::Accepted { ballot, slot: 0 }));
+    assert!(r.decided.is_empty(), "two of five is not a majority");
+    let r = n.step(msg(2, 1, Message::Accepted { ballot, slot: 0 }));
+    assert!(r.decided.is_empty(), "a duplicate Accepted counts once");
+    let r = n.step(msg(3, 1, Message::Accepted { ballot, slot: 0 }));
+    assert_eq!(r.decided, vec![(0, Value::Commands(vec![put(1, 1, "v")]))]);
+    assert!(
+        r.messages
+            .iter()
+            .any(|e| e.to == Addr::Client(1) && matches!(e.msg, Message::Reply { seq: 1, .. })),
+        "the leader answers the client once applied"
+    );
+}
+
+#[test]
+fn a_proposer_steps_down_on_a_higher_ballot() {
+    let (mut n, _) = elect(Config::servers(3), vec![(2, vec![])]);
+    assert!(n.is_leader());
+    let mine = n.proposer().unwrap().ballot().unwrap();
+    let higher = Ballot::new(mine.round + 1, 3);
+    let r = n.step(msg(
+        2,
+        1,
+        Message::Nack {
+            ballot: mine,
+            promised: higher,
+        },
+    ));
+    assert!(!n.is_leader());
+    assert!(r.timers.iter().any(|t| matches!(
+        t,
+        TimerCmd::Set {
+            kind: TimerKind::Election,
+            ..
+        }
+    )));
+    // Its next ballot is above the one it saw.
+    let r = n.step(Input::Timeout(TimerKind::Election));
+    let Message::Prepare { ballot, .. } = r.messages[0].msg else {
+        panic!("expected Prepare")
+    };
+    assert!(ballot > higher);
+}
+
+#[test]
+fn a_restarted_proposer_never_reuses_a_ballot() {
+    let mut n = Node::new(1, Arc::new(Config::servers(3)), DurableState::default());
+    let r = n.step(Input::Timeout(TimerKind::Election));
+    let first = n.proposer().unwrap().ballot().unwrap();
+    let mut restarted = Node::new(1, Arc::new(Config::servers(3)), disk_after(&[&r]));
+    restarted.step(Input::Timeout(TimerKind::Election));
+    assert!(restarted.proposer().unwrap().ballot().unwrap() > first);
+
+    let mut c = Config::servers(3);
+    c.bugs.set(Bug::ReuseBallotAfterRestart, true);
+    let mut n = Node::new(1, Arc::new(c.clone()), DurableState::default());
+    let r = n.step(Input::Timeout(TimerKind::Election));
+    let mut restarted = Node::new(1, Arc::new(c), disk_after(&[&r]));
+    restarted.step(Input::Timeout(TimerKind::Election));
+    assert_eq!(
+        restarted.proposer().unwrap().ballot().unwrap(),
+        first,
+        "the bug reuses it"
+    );
+}
+
+#[test]
+fn two_proposers_never_share_a_ballot_unless_the_bug_drops_the_id() {
+    let ballot_of = |id: NodeId, c: &Config| {
+        let mut n = Node::new(id, Arc::new(c.clone()), DurableState::default());
+        n.step(Input::Timeout(TimerKind::Election));
+        n.proposer().unwrap().ballot().unwrap()
+    };
+    let c = Config::seed_layout();
+    assert_ne!(ballot_of(6, &c), ballot_of(7, &c));
+    let mut c = Config::seed_layout();
+    c.bugs.set(Bug::BallotsWithoutProposerId, true);
+    assert_eq!(ballot_of(6, &c), ballot_of(7, &c));
+}
+
+#[test]
+fn election_backoff_grows_after_failed_elections() {
+    let mut n = Node::new(1, Arc::new(Config::servers(3)), DurableState::default());
+    let delay = |r: &Ready| {
+        r.timers
+            .iter()
+            .find_map(|t| match t {
+                TimerCmd::Set {
+                    kind: TimerKind::Election,
+                    after,
+                    jitter,
+                } => Some((*after, *jitter)),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let d1 = delay(&n.step(Input::Timeout(TimerKind::Election)));
+    let d2 = delay(&n.step(Input::Timeout(TimerKind::Election)));
+    let d3 = delay(&n.step(Input::Timeout(TimerKind::Election)));
+    assert!(d2.0 > d1.0 && d3.0 > d2.0, "{d1:?} {d2:?} {d3:?}");
+    assert!(d1.1 > 0, "the world is asked for random jitter");
+}
+
+#[test]
+fn a_follower_learns_commits_piggybacked_on_the_next_accept() {
+    let mut f = Node::new(2, Arc::new(Config::servers(3)), DurableState::default());
+    let ballot = b(1, 1);
+    let r = f.step(msg(1, 2, accept(ballot, 0, val("a"))));
+    assert!(r.decided.is_empty());
+    let next = Message::Accept {
+        ballot,
+        slot: 1,
+        value: val("b"),
+        commit_index: 1,
+        safe_point: 0,
+    };
+    let r = f.step(msg(1, 2, next));
+    assert_eq!(r.decided, vec![(0, val("a"))]);
+    assert_eq!(r.applied.len(), 1);
+    assert_eq!(f.replica().unwrap().kv.data["x"], "a");
+}
+
+#[test]
+fn a_follower_does_not_trust_a_value_accepted_in_another_ballot() {
+    let mut f = Node::new(2, Arc::new(Config::servers(3)), DurableState::default());
+    f.step(msg(3, 2, accept(b(1, 3), 0, val("old leader's"))));
+    let hb = Message::Heartbeat {
+        ballot: b(2, 1),
+        commit_index: 1,
+        safe_point: 0,
+    };
+    let r = f.step(msg(1, 2, hb));
+    assert!(r.decided.is_empty());
+    assert!(
+        r.messages
+            .iter()
+            .any(|e| e.to == Addr::Node(1) && e.msg == Message::CatchUp { from_slot: 0 }),
+        "it asks the leader for slot 0 instead"
+    );
+}
+
+#[test]
+fn catch_up_sends_only_the_missing_entries() {
+    let c = Arc::new(Config::servers(3));
+    let mut leader_replica = Node::new(1, c.clone(), DurableState::default());
+    let ballot = b(1, 1);
+    // Feed node 1 as a follower: 10 accepted slots, all committed.
+    for s in 0..10 {
+        let m = Message::Accept {
+            ballot,
+            slot: s,
+            value: val(&s.to_string()),
+            commit_index: s,
+            safe_point: 0,
+        };
+        leader_replica.step(msg(3, 1, m));
+    }
+    leader_replica.step(msg(
+        3,
+        1,
+        Message::Heartbeat {
+            ballot,
+            commit_index: 10,
+            safe_point: 0,
+        },
+    ));
+    assert_eq!(leader_replica.replica().unwrap().commit_index, 10);
+    let r = leader_replica.step(msg(2, 1, Message::CatchUp { from_slot: 7 }));
+    match &r.messages[0].msg {
+        Message::CatchUpReply {
+            entries,
+            commit_index,
+        } => {
+            assert_eq!(
+                entries.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+                vec![7, 8, 9]
+            );
+            assert_eq!(*commit_index, 10);
+        }
+        m => panic!("expected CatchUpReply, got {m:?}"),
+    }
+}
+
+#[test]
+fn a_replica_behind_the_compaction_point_gets_a_snapshot() {
+    let mut c = Config::servers(3);
+    c.snapshot_interval = 4;
+    let c = Arc::new(c);
+    let mut n = Node::new(1, c.clone(), DurableState::default());
+    let ballot = b(1, 3);
+    for s in 0..6 {
+        let m = Message::Accept {
+            ballot,
+            slot: s,
+            value: Value::Commands(vec![put(1, s + 1, &s.to_string())]),
+            commit_index: s,
+            safe_point: 0,
+        };
+        n.step(msg(3, 1, m));
+    }
+    let hb = Message::Heartbeat {
+        ballot,
+        commit_index: 6,
+        safe_point: 0,
+    };
+    n.step(msg(3, 1, hb));
+    assert_eq!(
+        n.replica().unwrap().snapshot_index,
+        4,
+        "snapshot after 4 applied slots"
+    );
+    let on_disk = n.durable().replica.as_ref().unwrap().snapshot.index;
+    assert_eq!(on_disk, 4);
+    let r = n.step(msg(2, 1, Message::CatchUp { from_slot: 0 }));
+    let Message::InstallSnapshot { snapshot } = &r.messages[0].msg else {
+        panic!("expected a snapshot first, got {:?}", r.messages[0].msg)
+    };
+    let Message::CatchUpReply { entries, .. } = &r.messages[1].msg else {
+        panic!("then the entries after it")
+    };
+    assert_eq!(entries.first().map(|e| e.0), Some(snapshot.index));
+    let mut lagging = Node::new(2, c, DurableState::default());
+    lagging.step(msg(1, 2, r.messages[0].msg.clone()));
+    lagging.step(msg(1, 2, r.messages[1].msg.clone()));
+    assert_eq!(lagging.replica().unwrap().kv, n.replica().unwrap().kv);
+    assert_eq!(lagging.replica().unwrap().applied_index, 6);
+}
+
+#[test]
+fn a_non_leader_forwards_a_request_to_the_leader_it_knows() {
+    let mut f = Node::new(2, Arc::new(Config::servers(3)), DurableState::default());
+    f.step(msg(
+        1,
+        2,
+        Message::Heartbeat {
+            ballot: b(1, 1),
+            commit_index: 0,
+            safe_point: 0,
+        },
+    ));
+    let r = f.step(Input::Message(Envelope {
+        from: Addr::Client(4),
+        to: Addr::Node(2),
+        msg: Message::Request {
+            command: put(4, 1, "v"),
+            forwarded: false,
+        },
+    }));
+    assert_eq!(r.messages.len(), 1);
+    assert_eq!(r.messages[0].to, Addr::Node(1));
+    assert!(matches!(
+        r.messages[0].msg,
+        Message::Request {
+            forwarded: true,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_leader_batches_queued_commands_and_respects_the_window() {
+    let mut c = Config::servers(3);
+    c.window = 2;
+    c.batch = 3;
+    let (mut n, _) = elect(c, vec![(2, vec![])]);
+    let mut rs = Vec::new();
+    for seq in 1..=10 {
+        rs.push(n.step(Input::Message(Envelope {
+            from: Addr::Client(1),
+            to: Addr::Node(1),
+            msg: Message::Request {
+                command: put(1, seq, "v"),
+                forwarded: false,
+            },
+        })));
+    }
+    let sent = accepts_sent(&rs);
+    assert_eq!(sent.len(), 2, "at most `window` undecided slots");
+    let ballot = n.proposer().unwrap().ballot().unwrap();
+    let r = n.step(msg(2, 1, Message::Accepted { ballot, slot: 0 }));
+    assert_eq!(r.decided.len(), 1);
+    let next = accepts_sent(&[r]);
+    assert_eq!(next.len(), 1, "one slot freed, one new slot");
+    assert_eq!(next[0].0, 2);
+    assert_eq!(
+        next[0].1.commands().len(),
+        3,
+        "it batches what queued meanwhile"
+    );
+}

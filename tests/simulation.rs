@@ -1,0 +1,348 @@
+//! The simulator: determinism, presets, the seed demo, time travel, scenario files,
+//! message efficiency.
+#![cfg(not(target_arch = "wasm32"))]
+
+use paxoscope::check::invariants::AGREEMENT;
+use paxoscope::kv::Op;
+use paxoscope::paxos::Value;
+use paxoscope::sim::presets::{self, SEED_VALUES};
+use paxoscope::sim::scenario::{Layout, Scenario, SimConfig, Workload};
+use paxoscope::sim::timeline::Timeline;
+use paxoscope::sim::{Action, World};
+
+fn run_quiet(world: &mut World, max: u64) {
+    for _ in 0..max {
+        if world.is_quiet() {
+            return;
+        }
+        world.apply(&Action::Auto { n: 1 }).unwrap();
+    }
+    panic!("not quiet after {max} steps");
+}
+
+fn replay(s: &Scenario) -> Timeline {
+    Timeline::new(s.clone(), false).unwrap()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_trace_and_another_seed_another() {
+    let config = presets::faulty_config();
+    let digest = |seed| {
+        let mut w = World::new(config.clone(), seed).unwrap();
+        for _ in 0..3000 {
+            w.apply(&Action::Auto { n: 1 }).unwrap();
+        }
+        (w.trace_digest(), w.stats.commands_committed)
+    };
+    let (a, committed) = digest(7);
+    assert_eq!(a, digest(7).0);
+    assert_ne!(a, digest(8).0);
+    assert!(committed > 0, "the faulty run still makes progress");
+}
+
+#[test]
+fn seed_demo_ends_with_all_five_values_once_in_the_same_order_everywhere() {
+    let s = presets::scenario("seed-demo").unwrap();
+    let mut w = World::new(s.config, s.seed).unwrap();
+    run_quiet(&mut w, 10_000);
+    assert!(
+        w.checker.violations().is_empty(),
+        "{:?}",
+        w.checker.violations()
+    );
+    let mut logs = Vec::new();
+    for id in w.cluster.replicas() {
+        let r = w.node(id).unwrap().replica().unwrap();
+        let values: Vec<String> = r
+            .log
+            .values()
+            .flat_map(Value::commands)
+            .map(|c| match &c.op {
+                Op::Put { value, .. } => value.clone(),
+                op => panic!("unexpected {op}"),
+            })
+            .collect();
+        assert_eq!(
+            r.applied_index,
+            r.log.len() as u64,
+            "everything decided is applied"
+        );
+        logs.push(values);
+    }
+    assert_eq!(logs.len(), 2, "both proposers are replicas");
+    assert_eq!(logs[0], logs[1], "same order on every replica");
+    let mut sorted = logs[0].clone();
+    sorted.sort();
+    let mut expected: Vec<String> = SEED_VALUES.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(sorted, expected, "each value exactly once");
+}
+
+#[test]
+fn every_layout_from_3_to_9_servers_commits_everything_without_violations() {
+    for n in 3..=9 {
+        let config = SimConfig {
+            layout: Layout::Servers { n },
+            clients: 3,
+            workload: Workload {
+                script: vec![],
+                random_ops: 10,
+                keys: 2,
+            },
+            ..SimConfig::default()
+        };
+        let mut w = World::new(config, n as u64).unwrap();
+        run_quiet(&mut w, 50_000);
+        assert!(
+            w.checker.violations().is_empty(),
+            "n={n}: {:?}",
+            w.checker.violations()
+        );
+        assert_eq!(w.stats.commands_committed, 30, "n={n}");
+        assert_eq!(
+            w.history
+                .entries
+                .iter()
+                .filter(|e| e.result.is_some())
+                .count(),
+            30
+        );
+    }
+}
+
+#[test]
+fn the_correct_presets_break_no_invariant_and_finish_their_work() {
+    for p in presets::list()
+        .iter()
+        .filter(|p| !p.name.starts_with("bug-"))
+    {
+        let s = presets::scenario(p.name).unwrap();
+        let mut t = Timeline::new(s, true).unwrap();
+        while !t.world().is_quiet() && t.step() < 60_000 {
+            t.apply(&Action::Auto { n: 1 }).unwrap();
+        }
+        let w = t.world();
+        assert!(
+            w.checker.violations().is_empty(),
+            "{}: {:?}",
+            p.name,
+            w.checker.violations()
+        );
+        assert!(w.clients_done(), "{}: clients still waiting", p.name);
+        let (report, v) = paxoscope::sim::view::linearizability_violation(w);
+        assert!(
+            v.is_none() && report.is_linearizable(),
+            "{}: {report}",
+            p.name
+        );
+    }
+}
+
+#[test]
+fn every_bug_preset_opens_on_a_violation() {
+    for p in presets::list()
+        .iter()
+        .filter(|p| p.name.starts_with("bug-"))
+    {
+        let t = Timeline::new(presets::scenario(p.name).unwrap(), false).unwrap();
+        let v = t.world().checker.violations();
+        assert!(!v.is_empty(), "{} shows no violation", p.name);
+        assert_eq!(
+            v.iter().map(|v| v.step).max(),
+            Some(t.step()),
+            "{} ends at its violation",
+            p.name
+        );
+    }
+    let t = Timeline::new(
+        presets::scenario("bug-ballots-without-proposer-id").unwrap(),
+        false,
+    )
+    .unwrap();
+    assert!(t
+        .world()
+        .checker
+        .violations()
+        .iter()
+        .any(|v| v.invariant == AGREEMENT));
+}
+
+#[test]
+fn the_leader_crash_preset_elects_a_new_leader_that_keeps_the_log() {
+    let s = presets::scenario("leader-crash").unwrap();
+    let crashed = match s.actions.last() {
+        Some(Action::Crash { node }) => *node,
+        a => panic!("preset ends with {a:?}"),
+    };
+    let mut t = replay(&s);
+    let before = t
+        .world()
+        .node((crashed % 5) + 1)
+        .unwrap()
+        .replica()
+        .unwrap()
+        .commit_index;
+    while !t.world().is_quiet() {
+        t.apply(&Action::Auto { n: 1 }).unwrap();
+    }
+    let w = t.world();
+    let leader = w.leader().expect("a new leader");
+    assert_ne!(leader, crashed);
+    assert!(w.node(leader).unwrap().replica().unwrap().commit_index >= before);
+}
+
+#[test]
+fn the_lagging_replica_catches_up_through_a_snapshot() {
+    let mut t = replay(&presets::scenario("lagging-replica").unwrap());
+    while !t.world().is_quiet() {
+        t.apply(&Action::Auto { n: 1 }).unwrap();
+    }
+    let w = t.world();
+    assert!(
+        w.stats
+            .delivered
+            .get("InstallSnapshot")
+            .copied()
+            .unwrap_or(0)
+            >= 1
+    );
+    let applied: Vec<u64> = w
+        .cluster
+        .replicas()
+        .iter()
+        .map(|id| w.node(*id).unwrap().replica().unwrap().applied_index)
+        .collect();
+    assert!(applied.iter().all(|a| *a == applied[0]), "{applied:?}");
+}
+
+#[test]
+fn minority_partition_commits_nothing_on_the_small_side() {
+    let s = presets::scenario("minority-partition").unwrap();
+    let Some(Action::Partition { groups }) = s.actions.last().cloned() else {
+        panic!("preset ends with a partition")
+    };
+    let old_leader = groups[0][0];
+    let mut t = replay(&s);
+    let before = t
+        .world()
+        .node(old_leader)
+        .unwrap()
+        .replica()
+        .unwrap()
+        .commit_index;
+    for _ in 0..600 {
+        t.apply(&Action::Auto { n: 1 }).unwrap();
+    }
+    let w = t.world();
+    let new_leader = w.leader().expect("the majority elects a leader");
+    assert!(!groups[0].contains(&new_leader));
+    let majority_commit = w.node(new_leader).unwrap().replica().unwrap().commit_index;
+    assert!(majority_commit > before, "the majority side makes progress");
+    let minority_commit = w.node(old_leader).unwrap().replica().unwrap().commit_index;
+    assert!(minority_commit <= majority_commit);
+    assert!(w.checker.violations().is_empty());
+}
+
+#[test]
+fn stepping_back_and_acting_forks_and_seeking_is_exact() {
+    let mut t = replay(&presets::scenario("steady-leader").unwrap());
+    for _ in 0..300 {
+        t.apply(&Action::Auto { n: 1 }).unwrap();
+    }
+    let digest_at_300 = t.world().trace_digest();
+    t.seek(120).unwrap();
+    assert_eq!(t.step(), 120);
+    assert_eq!(t.total_steps(), 300, "the future is kept until we act");
+    t.seek(300).unwrap();
+    assert_eq!(t.world().trace_digest(), digest_at_300);
+    t.seek(120).unwrap();
+    t.apply(&Action::Tick).unwrap();
+    assert_eq!((t.step(), t.total_steps()), (121, 121), "acting forks");
+    assert!(t.seek(122).is_err());
+}
+
+#[test]
+fn a_scenario_round_trips_through_json_to_the_same_run() {
+    let mut t = replay(&presets::scenario("seed-demo").unwrap());
+    let first = t.world().in_flight()[0].id;
+    t.apply(&Action::Deliver { id: first }).unwrap();
+    let dup = t.world().in_flight()[0].id;
+    t.apply(&Action::Duplicate { id: dup }).unwrap();
+    for _ in 0..50 {
+        t.apply(&Action::Auto { n: 1 }).unwrap();
+    }
+    t.apply(&Action::Crash { node: 3 }).unwrap();
+    let json = serde_json::to_string(&t.scenario()).unwrap();
+    assert!(
+        json.contains(r#"{"type":"auto","n":50}"#),
+        "automatic steps are stored compactly"
+    );
+    let again = Timeline::new(Scenario::from_json(&json).unwrap(), false).unwrap();
+    assert_eq!(again.step(), t.step());
+    assert_eq!(again.world().trace_digest(), t.world().trace_digest());
+}
+
+#[test]
+fn bad_scenarios_and_actions_get_clear_errors() {
+    let err = Scenario::from_json("{not json").unwrap_err();
+    assert!(err.contains("not a valid Paxoscope scenario"), "{err}");
+    let err =
+        Scenario::from_json(r#"{"config":{"layout":{"kind":"servers","n":12}}}"#).unwrap_err();
+    assert!(err.contains("cluster size"), "{err}");
+    let err = Scenario::from_json(r#"{"config":{"network":{"drop_pct":150}}}"#).unwrap_err();
+    assert!(err.contains("drop_pct"), "{err}");
+    let err = Scenario::from_json(r#"{"actions":[{"type":"crash","node":42}]}"#)
+        .and_then(|s| Timeline::new(s, false).map(|_| ()))
+        .unwrap_err();
+    assert!(err.contains("no node 42"), "{err}");
+    let mut w = World::new(SimConfig::default(), 1).unwrap();
+    assert!(w
+        .apply(&Action::Deliver { id: 999 })
+        .unwrap_err()
+        .contains("not in flight"));
+    assert!(w
+        .apply(&Action::Restart { node: 1 })
+        .unwrap_err()
+        .contains("running"));
+    assert_eq!(w.step, 0, "failed actions do not count");
+}
+
+#[test]
+fn a_stable_leader_costs_two_messages_per_remote_acceptor_per_command() {
+    for n in [3u32, 5, 7] {
+        let config = SimConfig {
+            layout: Layout::Servers { n },
+            clients: 1,
+            ..SimConfig::default()
+        };
+        let mut w = World::new(config, 1).unwrap();
+        w.apply(&Action::Submit {
+            client: 1,
+            op: Op::Put {
+                key: "warm".into(),
+                value: "up".into(),
+            },
+        })
+        .unwrap();
+        run_quiet(&mut w, 10_000);
+        let sent_before = w.stats.protocol_messages_sent();
+        let committed_before = w.stats.commands_committed;
+        // Steady state: commands flow and every message is delivered before time moves.
+        for i in 0..200 {
+            let op = Op::Put {
+                key: format!("k{}", i % 4),
+                value: i.to_string(),
+            };
+            w.apply(&Action::Submit { client: 1, op }).unwrap();
+            while let Some(m) = w.in_flight().first() {
+                let id = m.id;
+                w.apply(&Action::Deliver { id }).unwrap();
+            }
+        }
+        let per_command = (w.stats.protocol_messages_sent() - sent_before) as f64
+            / (w.stats.commands_committed - committed_before) as f64;
+        assert_eq!(w.stats.commands_committed - committed_before, 200);
+        assert_eq!(per_command, 2.0 * (n as f64 - 1.0), "n={n}");
+        assert!(w.checker.violations().is_empty());
+    }
+}

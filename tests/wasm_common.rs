@@ -1,0 +1,131 @@
+// wasm-bindgen tests shared by tests/web.rs (headless Chromium) and tests/node.rs (Node.js).
+// Each file includes this one; the browser/Node choice is made by the including file.
+
+use paxoscope::sim::scenario::Scenario;
+use paxoscope::wasm::{bugs, presets, version, Playground};
+use serde_json::Value as Json;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+include!("golden_digests.rs");
+
+fn json(v: JsValue) -> Json {
+    serde_wasm_bindgen::from_value(v).expect("the API returns JSON-compatible values")
+}
+
+fn action(a: Json) -> JsValue {
+    a.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
+use serde::Serialize;
+
+#[wasm_bindgen_test]
+fn wasm_replays_runs_exactly_as_native() {
+    for (name, steps, expected) in GOLDEN {
+        assert_eq!(
+            digest_of(name, steps),
+            expected,
+            "{name} after {steps} steps"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn version_and_catalogues_answer() {
+    assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+    let p = json(presets().unwrap());
+    assert_eq!(p[0]["name"], "seed-demo");
+    assert_eq!(json(bugs().unwrap()).as_array().unwrap().len(), 7);
+}
+
+#[wasm_bindgen_test]
+fn a_playground_delivers_crashes_travels_in_time_and_forks() {
+    let mut pg = Playground::from_preset("seed-demo").unwrap();
+    let v = json(pg.view().unwrap());
+    assert_eq!(v["step"], 0);
+    assert_eq!(v["nodes"].as_array().unwrap().len(), 7);
+    let first = v["messages"][0]["id"].as_u64().unwrap();
+    let r = json(
+        pg.apply(action(serde_json::json!({"type": "deliver", "id": first})))
+            .unwrap(),
+    );
+    assert_eq!(r["step"], 1);
+    assert!(
+        !r["events"].as_array().unwrap().is_empty(),
+        "each step is narrated"
+    );
+    pg.apply(action(serde_json::json!({"type": "crash", "node": 3})))
+        .unwrap();
+    let s = json(pg.state().unwrap());
+    assert_eq!(s["nodes"][2]["crashed"], true);
+    assert!(
+        s["nodes"][2]["durable"].is_object(),
+        "state() has the inspector detail"
+    );
+    pg.apply(action(serde_json::json!({"type": "restart", "node": 3})))
+        .unwrap();
+    let ran = pg.run_until_quiet(20_000).unwrap();
+    assert!(ran > 10);
+    let end = json(pg.view().unwrap());
+    assert!(end["invariants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["ok"] == true));
+    assert_eq!(end["stats"]["commands_committed"], 5);
+    let total = end["step"].as_u64().unwrap();
+    pg.seek(2.0).unwrap();
+    assert_eq!(
+        json(pg.view().unwrap())["total_steps"].as_u64(),
+        Some(total)
+    );
+    pg.apply(action(serde_json::json!({"type": "tick"})))
+        .unwrap();
+    assert_eq!(
+        json(pg.view().unwrap())["total_steps"],
+        3,
+        "acting after stepping back forks"
+    );
+    let grid = json(pg.log_window(0.0, 10.0).unwrap());
+    assert_eq!(grid["columns"].as_array().unwrap().len(), 7);
+}
+
+#[wasm_bindgen_test]
+fn a_shared_scenario_reproduces_the_same_run() {
+    let mut pg = Playground::from_preset("steady-leader").unwrap();
+    for _ in 0..150 {
+        pg.step().unwrap();
+    }
+    let link = pg.scenario();
+    let again = Playground::from_scenario(&link).unwrap();
+    assert_eq!(again.trace_digest(), pg.trace_digest());
+    assert!(Scenario::from_json(&link).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn bad_input_is_refused_with_a_message() {
+    assert!(Playground::from_preset("no-such-preset").is_err());
+    assert!(Playground::from_scenario("{\"config\": 3}").is_err());
+    let mut pg = Playground::from_preset("seed-demo").unwrap();
+    assert!(pg
+        .apply(action(serde_json::json!({"type": "deliver", "id": 12345})))
+        .is_err());
+    assert!(pg
+        .apply(action(serde_json::json!({"type": "explode"})))
+        .is_err());
+    assert!(pg.seek(99.0).is_err());
+    assert_eq!(json(pg.view().unwrap())["step"], 0, "nothing changed");
+}
+
+#[wasm_bindgen_test]
+fn a_bug_preset_shows_its_violation() {
+    let mut pg = Playground::from_preset("bug-no-dedup").unwrap();
+    let v = json(pg.view().unwrap());
+    assert!(!v["violations"].as_array().unwrap().is_empty());
+    assert!(v["invariants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["ok"] == false));
+}
