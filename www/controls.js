@@ -56,10 +56,10 @@ export function createControls(app, root) {
   const layoutSeed = h('input', { type: 'radio', name: 'layout', value: 'seed', id: 'layout-seed' });
   const size = h('input', { type: 'range', min: 3, max: 9, step: 1, value: 5, id: 'cluster-size', 'aria-label': 'Cluster size (servers)' });
   const sizeOut = h('output', { for: 'cluster-size', class: 'out' }, '5');
-  const clients = h('input', { type: 'number', min: 1, max: 8, step: 1, value: 2, id: 'clients-count', 'aria-label': 'Number of clients' });
+  const clients = h('input', { type: 'number', min: 1, max: 16, step: 1, value: 2, id: 'clients-count', 'aria-label': 'Number of clients' });
   const seed = h('input', { type: 'number', min: 0, step: 1, value: 1, id: 'rng-seed', 'aria-label': 'Random seed' });
   const newRun = h('button', { type: 'submit', class: 'btn primary' }, 'Start new run');
-  const clusterForm = h('form', { class: 'stack', 'aria-label': 'Cluster set-up' },
+  const clusterForm = h('form', { class: 'stack', 'aria-label': 'Cluster set-up', novalidate: true },
     h('div', { class: 'radio-row', role: 'radiogroup', 'aria-label': 'Layout' },
       h('label', { class: 'radio', for: 'layout-servers' }, layoutServers, ' N servers'),
       h('label', { class: 'radio', for: 'layout-seed' }, layoutSeed, ' Seed layout')),
@@ -75,7 +75,7 @@ export function createControls(app, root) {
   clusterForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const n = Number(size.value), c = Number(clients.value), sd = Number(seed.value);
-    if (!Number.isInteger(c) || c < 1 || c > 8) return app.notify('error', 'Cluster set-up', `Clients must be a whole number from 1 to 8 (got "${clients.value}").`);
+    if (!Number.isInteger(c) || c < 1 || c > 16) return app.notify('error', 'Cluster set-up', `Clients must be a whole number from 1 to 16 (got "${clients.value}").`);
     if (!Number.isInteger(sd) || sd < 0 || sd > 4294967295) return app.notify('error', 'Cluster set-up', `The seed must be a whole number from 0 to 4294967295 (got "${seed.value}").`);
     if (!layoutSeed.checked && (!Number.isInteger(n) || n < 3 || n > 9)) return app.notify('error', 'Cluster set-up', `The cluster size must be 3 to 9 (got "${size.value}").`);
     const layout = layoutSeed.checked ? { kind: 'seed' } : { kind: 'servers', n };
@@ -93,7 +93,7 @@ export function createControls(app, root) {
   const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Submit command');
   const valField = field('Value', valIn);
   const expField = field('Expected', expIn, 'cas sets the value only if the key holds this (empty: absent).');
-  const clientForm = h('form', { class: 'stack', 'aria-label': 'Client command' },
+  const clientForm = h('form', { class: 'stack', 'aria-label': 'Client command', novalidate: true },
     h('div', { class: 'two' }, field('Client', clientSel), field('Operation', opSel)),
     field('Key', keyIn), valField, expField, submit);
   function syncOp() { valField.hidden = opSel.value === 'get'; expField.hidden = opSel.value !== 'cas'; }
@@ -126,13 +126,18 @@ export function createControls(app, root) {
   function applyNetwork() {
     app.apply({ type: 'set_network', drop_pct: Number(drop.input.value), dup_pct: Number(dup.input.value), max_delay: Number(delay.input.value) }, 'changing the network');
   }
+  const faultsHint = h('p', { class: 'hint faults-hint', hidden: true });
+  const endFaults = h('button', { type: 'button', class: 'btn', 'aria-label': 'End faults: stop random faults, heal the partition, restart every node',
+    title: 'Stop random faults, heal any partition and restart every crashed node' }, 'End faults');
+  endFaults.addEventListener('click', () => app.apply({ type: 'end_faults' }, 'ending the faults'));
   const netBox = h('div', { class: 'stack' }, drop.el, dup.el, delay.el,
-    h('p', { class: 'hint' }, 'These shape the scheduler\'s own choices (step, play, run until quiet); the messages you click are yours to deliver or drop.'));
+    h('p', { class: 'hint' }, 'These shape the scheduler\'s own choices (step, play, run until quiet); the messages you click are yours to deliver or drop.'),
+    faultsHint, h('div', { class: 'btn-row' }, endFaults));
 
   // ---------------- partition
   const partRows = h('div', { class: 'part-grid' });
-  const partApply = h('button', { type: 'button', class: 'btn' }, 'Apply partition');
-  const partHeal = h('button', { type: 'button', class: 'btn' }, 'Heal');
+  const partApply = h('button', { type: 'button', class: 'btn primary' }, 'Apply partition');
+  const partHeal = h('button', { type: 'button', class: 'btn', 'aria-label': 'Heal the partition' }, 'Heal');
   const partLeader = h('button', { type: 'button', class: 'btn', title: 'Put the current leader alone in group B' }, 'Isolate leader');
   const partStatus = h('p', { class: 'hint part-status' });
   const partBox = h('div', { class: 'stack' },
@@ -214,6 +219,10 @@ export function createControls(app, root) {
     for (const [r, v, unit] of [[drop, net.drop_pct, '%'], [dup, net.dup_pct, '%'], [delay, net.max_delay, '']]) {
       if (v != null && document.activeElement !== r.input) { r.input.value = String(v); r.out.value = `${v}${unit}`; }
     }
+    const faults = cfg.faults || {};
+    const active = Object.entries(faults).filter(([, v]) => typeof v === 'number' && v > 0);
+    faultsHint.hidden = !active.length;
+    if (active.length) setText(faultsHint, `This run also injects random faults, per scheduler step: ${active.map(([k, v]) => `${k} ${v / 10}%`).join(', ')}. End faults stops them, heals the network and restarts every node.`);
     // partition selects: rebuilt when nodes or the current partition change
     const parts = partitionGroups(view.nodes);
     const ps = view.nodes.map((n) => `${n.id}:${n.group}`).join(',');

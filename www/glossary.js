@@ -97,10 +97,12 @@ export const ROLES = {
 };
 
 export const PHASES = {
+  none: 'not a proposer',
   idle: 'idle',
+  following: 'following',
   preparing: 'preparing (phase 1)',
   leading: 'leading',
-  following: 'following',
+  crashed: 'crashed',
 };
 
 /** The legend order: the protocol's story from election to clients. */

@@ -14,9 +14,15 @@ const SHORTCUTS = [
   ['?', 'open this help'],
 ];
 
-function isTyping(t) {
+/** Text fields, selects and sliders keep every key for themselves. */
+function isField(t) {
   if (!t || !t.closest) return false;
-  return !!t.closest('input, select, textarea, button, summary, a, [role="button"], [contenteditable="true"], dialog');
+  return !!t.closest('input, select, textarea, [contenteditable="true"], dialog');
+}
+/** Buttons, links and summaries use Space and Enter themselves. */
+function isPressable(t) {
+  if (!t || !t.closest) return false;
+  return !!t.closest('button, summary, a, [role="button"], label');
 }
 
 export function createHelp(app, dialogRoot) {
@@ -49,9 +55,9 @@ export function createHelp(app, dialogRoot) {
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (dialog.open) return; // the dialog handles Esc itself
-    const typing = isTyping(e.target);
-    if (e.key === '?' && !(e.target && e.target.closest && e.target.closest('input, textarea'))) { e.preventDefault(); open(); return; }
-    if (typing) return;
+    if (isField(e.target)) return;
+    if (e.key === '?') { e.preventDefault(); open(); return; }
+    if ((e.key === ' ' || e.key === 'Enter') && isPressable(e.target)) return;
     switch (e.key) {
       case ' ': e.preventDefault(); app.togglePlay(); break;
       case 'ArrowRight': e.preventDefault(); app.stepForward(); break;

@@ -77,14 +77,16 @@ export function createInspector(app, root) {
     const hbBtn = h('button', { type: 'button', class: 'btn', disabled: n.crashed || !isProposer, 'aria-label': `Fire node ${id}'s heartbeat timer`,
       title: 'A leader sends heartbeats (with its commit index) when this timer fires',
       onclick: () => app.apply({ type: 'fire_timer', node: id, timer: 'heartbeat' }, `firing node ${id}'s heartbeat timer`) }, icon('heart', 14), 'Heartbeat');
+    const isReplica = n.roles.includes('replica') || n.roles.includes('learner');
     const summary = {
       phase: PHASES[n.phase] || n.phase,
       ...(isProposer ? { 'own ballot': ballotStr(n.ballot) } : {}),
       ...(n.roles.includes('acceptor') ? { promised: ballotStr(n.promised) } : {}),
       'known leader': n.known_leader == null ? 'none' : `node ${n.known_leader}`,
-      'commit index': n.commit_index, 'applied index': n.applied_index, 'snapshot index': n.snapshot_index,
-      ...(n.timers ? Object.fromEntries(Object.entries(n.timers).map(([k, v]) => [`${k} timer`, timerText(v, view.now)])) : {}),
+      ...(isReplica ? { 'commit index': n.commit_index, 'applied index': n.applied_index, 'snapshot index': n.snapshot_index } : {}),
+      ...(n.timers ? Object.fromEntries(Object.entries(n.timers).filter(([, v]) => v != null || isProposer).map(([k, v]) => [`${k} timer`, timerText(v, view.now)])) : {}),
     };
+    const sameDisk = n.disk === undefined || JSON.stringify(n.disk) === JSON.stringify(n.durable);
     const kv = n.kv || {};
     const kvKeys = Object.keys(kv);
     return h('div', { class: 'node-panel' },
@@ -95,13 +97,16 @@ export function createInspector(app, root) {
         n.crashed ? chip('crashed', 'crashed') : null,
         gl ? h('span', { class: 'chip group', style: { '--group': gl.color } }, `group ${gl.name}`) : null),
       h('div', { class: 'btn-row' }, crashBtn, elBtn, hbBtn),
-      h('p', { class: 'explain' }, n.roles.map((ro) => ROLES[ro]).filter(Boolean).join(' ')),
+      h('details', { class: 'explain' }, h('summary', {}, `What does a ${n.roles.join(' + ')} do?`),
+        ...n.roles.map((ro) => ROLES[ro]).filter(Boolean).map((x) => h('p', {}, x))),
       renderValue(summary),
-      h('h4', {}, 'Key-value store', h('span', { class: 'muted' }, ` · ${kvKeys.length} key${kvKeys.length === 1 ? '' : 's'}`)),
-      kvKeys.length ? h('table', { class: 'kv' }, h('tbody', {}, ...kvKeys.slice(0, MAX_ITEMS).map((k) => h('tr', {}, h('th', {}, k), h('td', {}, String(kv[k]))))))
+      isReplica ? h('h4', {}, 'Key-value store', h('span', { class: 'muted' }, ` · ${kvKeys.length} key${kvKeys.length === 1 ? '' : 's'}`)) : null,
+      !isReplica ? null : kvKeys.length ? h('table', { class: 'kv' }, h('tbody', {}, ...kvKeys.slice(0, MAX_ITEMS).map((k) => h('tr', {}, h('th', {}, k), h('td', {}, String(kv[k]))))))
         : h('p', { class: 'muted small' }, 'empty — nothing applied yet'),
-      h('h4', {}, 'Durable state ', h('span', { class: 'muted' }, '· survives a crash')),
+      h('h4', {}, 'Durable state ', h('span', { class: 'muted' }, n.crashed ? '· what the disk kept' : '· survives a crash')),
       renderValue(n.durable ?? null),
+      sameDisk ? null : h('h4', {}, 'On disk ', h('span', { class: 'muted' }, '· writes not yet persisted are missing here')),
+      sameDisk ? null : renderValue(n.disk),
       h('h4', {}, 'Volatile state ', h('span', { class: 'muted' }, '· lost on crash')),
       n.crashed ? h('p', { class: 'muted small' }, 'The node is down: its volatile state is gone. Restart it to recover from the durable state only.') : renderValue(n.volatile ?? null));
   }
@@ -131,12 +136,20 @@ export function createInspector(app, root) {
       renderValue(m.payload ?? null));
   }
 
+  let lastNodeAt = 0;
+  let pendingTimer = 0;
   function update(view) {
     const sel = app.selection;
     // Re-render only when what is shown may have changed.
     const key = sel ? `${sel.kind}:${sel.id}:${view.step}:${view.total_steps}` : `none`;
     if (key === lastKey) return;
+    // node() serialises the node's whole state: while playing, refresh it at most twice a second.
+    if (sel && sel.kind === 'node' && app.playing && lastKey.startsWith(`node:${sel.id}:`) && performance.now() - lastNodeAt < 500) {
+      if (!pendingTimer) pendingTimer = setTimeout(() => { pendingTimer = 0; if (app.view) update(app.view); }, 520);
+      return;
+    }
     lastKey = key;
+    if (sel && sel.kind === 'node') lastNodeAt = performance.now();
     let panel = null;
     if (sel && sel.kind === 'node') panel = nodePanel(view, sel.id);
     if (sel && sel.kind === 'message') {

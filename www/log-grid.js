@@ -10,7 +10,8 @@ const SLOT_W = 64;
 const COL_MIN = 104;
 
 const STATUS_TEXT = {
-  decided: 'decided (chosen, known here)',
+  applied: 'decided and applied to this replica\'s key-value store',
+  decided: 'decided (known chosen here), not applied yet',
   accepted: 'accepted, not yet known decided',
   empty: 'empty',
   compacted: 'compacted into a snapshot',
@@ -28,7 +29,7 @@ export function createLogGrid(app, root) {
     h('form', { class: 'goto', onsubmit: (e) => { e.preventDefault(); gotoSlot(); } }, gotoInput, gotoBtn), followLbl);
 
   const legend = h('div', { class: 'log-legend', 'aria-hidden': 'true' },
-    ...['decided', 'accepted', 'empty', 'compacted'].map((st) => h('span', { class: `cell-key st-${st}` }, st)));
+    ...['applied', 'decided', 'accepted', 'empty', 'compacted'].map((st) => h('span', { class: `cell-key st-${st}`, title: STATUS_TEXT[st] }, st)));
 
   const scroller = h('div', { class: 'log-scroller', tabindex: 0, role: 'region', 'aria-labelledby': 'log-title' });
   const inner = h('div', { class: 'log-inner' });

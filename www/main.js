@@ -448,7 +448,8 @@ async function boot() {
   // views
   const comp = (c) => { app.components.push(c); return c; };
   comp(createBanner(app, $('#banner')));
-  comp(createTopology(app, $('#topology')));
+  const topo = comp(createTopology(app, $('#topology')));
+  $('#stage-hint').append(topo.emptyHint);
   comp(createLegend(app, $('#legend')));
   comp(createTransport(app, $('#transport')));
   comp(createTimeline(app, $('#timeline')));
@@ -461,7 +462,8 @@ async function boot() {
   comp(createControls(app, $('#controls')));
   comp({
     update(view) {
-      const p = app.presetName;
+      const p = view.preset !== undefined ? view.preset : app.presetName;
+      app.presetName = p;
       presetSel.value = p && app.presets.some((x) => x.name === p) ? p : '';
       const sub = $('#stage-sub');
       const cfg = view.config || {};

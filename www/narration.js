@@ -13,6 +13,12 @@ export function createNarration(app, root) {
   let entries = []; // {step, now, events}
   let shownKey = '';
 
+  function blurb(view) {
+    const name = view.preset !== undefined ? view.preset : app.presetName;
+    const p = (app.presets || []).find((x) => x.name === name);
+    return p ? p.description : '';
+  }
+
   function evLine(ev) {
     return h('li', {}, ev.node != null ? h('span', { class: 'ev-node' }, `N${ev.node}`) : null, h('span', {}, ev.text));
   }
@@ -30,7 +36,7 @@ export function createNarration(app, root) {
     if (view.step === 0) {
       now.replaceChildren(h('p', { class: 'intro' },
         h('strong', {}, 'Step 0 — nothing has happened yet. '),
-        app.presetBlurb ? `${app.presetBlurb} ` : '',
+        blurb(view) ? `${blurb(view)} ` : '',
         'Press ', h('kbd', {}, '→'), ' to let the scheduler take one step, ', h('kbd', {}, 'space'), ' to play, or click a message in flight to deliver it yourself.'));
     } else {
       now.replaceChildren(

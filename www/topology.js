@@ -68,22 +68,24 @@ function computeLayout(view, w, h) {
       const top = clients.length ? 84 : 26;
       clients.forEach((c, i) => pos.set(`c${c.id}`, { x: (w * (i + 0.5)) / clients.length, y: 44 }));
       if (clients.length) zones.push({ label: 'Clients', x: pad, y: 8, w: w - 2 * pad, h: 70 });
-      cx = w / 2; cy = top + (h - top) / 2 + 4;
-      rad = Math.min(w / 2 - R - 40, (h - top) / 2 - R - 26);
+      cx = w / 2; cy = top + (h - top) / 2 + 2;
+      rad = Math.min(w / 2 - R - 40, (h - top) / 2 - R - 42);
     } else {
       const left = clients.length ? 120 : 0;
       clients.forEach((c, i) => pos.set(`c${c.id}`, { x: 62, y: 40 + ((h - 60) * (i + 0.5)) / clients.length }));
       if (clients.length) zones.push({ label: 'Clients', x: pad, y: 8, w: 100, h: h - 16 });
-      cx = left + (w - left) / 2; cy = h / 2 + 8;
-      rad = Math.min((w - left) / 2 - R - 54, h / 2 - R - 34);
+      cx = left + (w - left) / 2; cy = h / 2 + 4;
+      rad = Math.min((w - left) / 2 - R - 54, h / 2 - R - 44);
     }
     rad = Math.max(rad, R * 2);
+    // An ellipse uses the width of a wide stage: messages between servers need room.
+    const rx = narrow ? rad : Math.max(rad, Math.min(rad * 1.45, (w - (clients.length ? 120 : 0)) / 2 - R - 70));
     const n = g.nodes.length;
     g.nodes.forEach((node, i) => {
       const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
-      pos.set(`n${node.id}`, { x: cx + rad * Math.cos(a), y: cy + rad * Math.sin(a) });
+      pos.set(`n${node.id}`, { x: cx + rx * Math.cos(a), y: cy + rad * Math.sin(a) });
     });
-    zones.push({ label: `${g.nodes.length} servers · each is ${g.roles.join(' + ')}`, ring: true, cx, cy, r: rad });
+    zones.push({ label: `${g.nodes.length} servers · each is ${g.roles.join(' + ')}`, ring: true, cx, cy, rx, r: rad });
   } else {
     // Distinct roles: one column per role (one row per role when narrow), clients first.
     const cols = [];
@@ -131,7 +133,7 @@ export function createTopology(app, root) {
   const gMsgs = s('g', { class: 'msgs' });
   svg.append(defs, gZones, gEdges, gNodes, gMsgs);
   const empty = h('p', { class: 'topology-empty', hidden: true });
-  wrap.append(svg, empty);
+  wrap.append(svg);
   root.append(wrap);
 
   let W = 0, H = 0, layoutSig = '', L = null;
@@ -157,7 +159,7 @@ export function createTopology(app, root) {
     gZones.replaceChildren();
     for (const z of L.zones) {
       if (z.ring) {
-        gZones.append(s('circle', { class: 'ring', cx: z.cx, cy: z.cy, r: z.r }));
+        gZones.append(s('ellipse', { class: 'ring', cx: z.cx, cy: z.cy, rx: z.rx, ry: z.r }));
         gZones.append(s('text', { class: 'zone-label', x: z.cx, y: Math.max(16, z.cy - z.r - L.R - 34), 'text-anchor': 'middle' }, z.label));
       } else {
         gZones.append(s('rect', { class: 'zone', x: z.x, y: z.y, width: z.w, height: z.h, rx: 12 }));
@@ -212,7 +214,7 @@ export function createTopology(app, root) {
     if (n.roles.includes('proposer')) {
       if (n.is_leader) lines.push(`${c ? 'lead' : 'leader'} b ${ballotStr(n.ballot)}`);
       else if (n.phase === 'preparing') lines.push(`${c ? 'prep' : 'preparing'} b ${ballotStr(n.ballot)}`);
-      else if (n.phase) lines.push(n.phase);
+      else if (n.phase && n.phase !== 'none') lines.push(n.phase);
     }
     if (n.roles.includes('acceptor')) lines.push(`${c ? 'prom' : 'promised'} ${ballotStr(n.promised)}`);
     if (n.roles.includes('replica') || n.roles.includes('learner')) lines.push(`applied ${n.applied_index}`);
@@ -263,7 +265,7 @@ export function createTopology(app, root) {
   function labelLevel(count) {
     const narrow = L && L.narrow;
     if (count <= (narrow ? 2 : 4)) return 2;
-    if (count <= (narrow ? 8 : 16)) return 1;
+    if (count <= (narrow ? 6 : 12)) return 1;
     return 0;
   }
 
@@ -290,60 +292,54 @@ export function createTopology(app, root) {
       const k = `${endKey(m.from)}>${endKey(m.to)}`;
       const idx = byPair.get(k) || 0;
       byPair.set(k, idx + 1);
-      const base = !m.deliverable ? (m.deliver_at > view.now ? 0.38 : 0.5) : 0.62;
+      const base = !m.deliverable ? (m.deliver_at > view.now ? 0.36 : 0.48) : 0.56;
       const isSel = sel && sel.kind === 'message' && sel.id === m.id;
       const text = pillText(m, isSel ? 2 : level);
-      items.push({ m, a, b, len, ux: dx / len, uy: dy / len, nx: -dy / len, ny: dx / len,
-        t: base + (idx % 2 ? -1 : 1) * Math.ceil(idx / 2) * 0.07, o: 8, w: pillWidth(text), h: 20, text, x: 0, y: 0 });
+      items.push({ m, a, b, len, ux: dx / len, uy: dy / len, nx: -dy / len, ny: dx / len, sel: isSel ? 1 : 0,
+        t: base, w: pillWidth(text), h: 20, text, x: 0, y: 0 });
     }
     const R = L.R;
-    const tMinOf = (it) => Math.min(0.45, (R + 10) / it.len);
-    const place = (it) => {
-      const tm = tMinOf(it);
-      it.t = Math.max(tm, Math.min(1 - tm, it.t));
-      it.o = Math.max(-26, Math.min(26, it.o));
-      it.x = it.a.x + it.ux * it.len * it.t + it.nx * it.o;
-      it.y = it.a.y + it.uy * it.len * it.t + it.ny * it.o;
-    };
-    const push = (it, sx, sy) => {
-      it.t += (sx * it.ux + sy * it.uy) / it.len;
-      it.o += sx * it.nx + sy * it.ny;
-      place(it);
-    };
-    items.forEach(place);
     const obstacles = [];
     for (const [key, p] of L.pos) {
       const isClient = key[0] === 'c';
-      obstacles.push({ x: p.x, y: p.y + (isClient ? 4 : 8), w: isClient ? R * 2.1 : R * 2 + 8, h: isClient ? R * 1.4 + 26 : R * 2 + 34 });
+      obstacles.push({ x: p.x, y: p.y + (isClient ? 4 : 12), w: isClient ? R * 2.1 : Math.max(R * 2 + 8, 84), h: isClient ? R * 1.4 + 26 : R * 2 + 46 });
     }
-    if (items.length <= 80) {
-      for (let round = 0; round < 60; round++) {
-        let moved = false;
-        for (let i = 0; i < items.length; i++) {
-          const A = items[i];
-          for (let j = i + 1; j < items.length; j++) {
-            const B = items[j];
-            let dx = B.x - A.x, dy = B.y - A.y;
-            const ox = (A.w + B.w) / 2 + 4 - Math.abs(dx);
-            const oy = (A.h + B.h) / 2 + 3 - Math.abs(dy);
-            if (ox <= 0 || oy <= 0) continue;
-            moved = true;
-            if (dx === 0 && dy === 0) { dy = j - i; }
-            if (ox < oy) { const sx = Math.sign(dx || 1) * Math.min(ox, 14) / 2; push(A, -sx, 0); push(B, sx, 0); }
-            else { const sy = Math.sign(dy || 1) * Math.min(oy, 14) / 2; push(A, 0, -sy); push(B, 0, sy); }
-          }
-          for (const ob of obstacles) {
-            const dx = A.x - ob.x, dy = A.y - ob.y;
-            const ox = (A.w + ob.w) / 2 - Math.abs(dx);
-            const oy = (A.h + ob.h) / 2 - Math.abs(dy);
-            if (ox <= 0 || oy <= 0) continue;
-            moved = true;
-            if (ox < oy) push(A, Math.sign(dx || 1) * Math.min(ox, 10), 0);
-            else push(A, 0, Math.sign(dy || 1) * Math.min(oy, 10));
-          }
+    const overlap = (x, y, w, hh, o) => {
+      const ox = (w + o.w) / 2 + 3 - Math.abs(x - o.x);
+      const oy = (hh + o.h) / 2 + 2 - Math.abs(y - o.y);
+      return ox > 0 && oy > 0 ? ox * oy : 0;
+    };
+    // Greedy: the selected message first, then deliverable ones; each takes the first spot
+    // along its own segment (and a little to either side) that touches nothing placed yet.
+    const order = [...items].sort((p, q) => (q.sel - p.sel) || (q.m.deliverable - p.m.deliverable) || p.m.id - q.m.id);
+    const placed = [];
+    const offsets = [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6];
+    const sides = [8, -8, 22, -22, 36, -36];
+    for (const it of order) {
+      const tm = Math.min(0.45, (R + 12 + it.w / 2 * Math.abs(it.ux)) / it.len);
+      let best = null;
+      for (const k of offsets) {
+        const tt = it.t + k * 0.055;
+        if (tt < tm || tt > 1 - tm) continue;
+        for (const o of sides) {
+          const x = it.a.x + it.ux * it.len * tt + it.nx * o;
+          const y = it.a.y + it.uy * it.len * tt + it.ny * o;
+          if (x - it.w / 2 < 2 || x + it.w / 2 > W - 2 || y < 12 || y > H - 12) continue;
+          let cost = 0;
+          for (const p of placed) { cost += overlap(x, y, it.w, it.h, p); if (cost > 0 && best && cost >= best.cost) break; }
+          for (const ob of obstacles) cost += overlap(x, y, it.w, it.h, ob) * 1.5;
+          cost += Math.abs(k) * 2 + Math.abs(o) * 0.5;
+          if (!best || cost < best.cost) best = { x, y, cost };
+          if (cost <= Math.abs(k) * 2 + Math.abs(o) * 0.5) break;
         }
-        if (!moved) break;
+        if (best && best.cost <= Math.abs(k) * 2 + 20) break;
       }
+      if (!best) {
+        const tt = Math.max(0.2, Math.min(0.8, it.t));
+        best = { x: it.a.x + it.ux * it.len * tt + it.nx * 8, y: it.a.y + it.uy * it.len * tt + it.ny * 8 };
+      }
+      it.x = best.x; it.y = best.y;
+      placed.push({ x: it.x, y: it.y, w: it.w, h: it.h });
     }
     const out = new Map();
     for (const it of items) out.set(it.m.id, { x: it.x, y: it.y, from: it.a, to: it.b, text: it.text, w: it.w });
@@ -388,7 +384,8 @@ export function createTopology(app, root) {
       const color = typeColor(m.type);
       if (!e) {
         const g = s('g', { class: 'msg', tabindex: 0, role: 'button', 'data-msg': m.id });
-        const rect = s('rect', { y: -10, height: 20, rx: 10, fill: color });
+        const rect = s('rect', { y: -10, height: 20, rx: 10 });
+        g.style.color = color;
         const label = s('text', { 'text-anchor': 'middle', dy: '0.35em' }, '');
         const title = s('title', {}, '');
         g.append(title, rect, label);
@@ -396,7 +393,7 @@ export function createTopology(app, root) {
         g.addEventListener('keydown', (ev) => {
           if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); app.select({ kind: 'message', id: m.id }); }
         });
-        g.addEventListener('pointerenter', () => { gMsgs.append(g); });
+        g.addEventListener('pointerenter', () => { if (gMsgs.lastChild !== g) gMsgs.append(g); });
         e = { g, rect, label, title, text: null };
         msgEls.set(m.id, e);
         g.style.transition = 'none';
@@ -416,7 +413,7 @@ export function createTopology(app, root) {
       e.g.style.transform = `translate(${p.x.toFixed(1)}px,${p.y.toFixed(1)}px)`;
       e.g.style.opacity = '1';
       e.to = p.to;
-      if (isSel) gMsgs.append(e.g);
+      if (isSel && gMsgs.lastChild !== e.g) gMsgs.append(e.g);
     }
     for (const [id, e] of msgEls) {
       if (seen.has(id)) continue;
@@ -454,5 +451,5 @@ export function createTopology(app, root) {
   });
   ro.observe(wrap);
 
-  return { update };
+  return { update, emptyHint: empty };
 }
