@@ -2,39 +2,76 @@
 // a person can take on it) or what the selected message carries (deliver / drop /
 // duplicate exactly that message).
 
-import { h, fill, ballotStr, endStr, keepFocus } from './dom.js';
+import { h, fill, ballotStr, endStr, opStr, keepFocus } from './dom.js';
 import { typeInfo, typeColor, ROLES, PHASES } from './glossary.js';
 import { groupLabel } from './topology.js';
 import { icon } from './icons.js';
 
 const MAX_ITEMS = 60;
+const SLOT_ROWS = 12;
 
 function isBallot(v) {
   return v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 2 && 'round' in v && 'proposer' in v;
 }
 
-/** Renders any JSON value as a compact, readable tree. */
+function cmdStr(c) {
+  return `c${c.client}#${c.seq} ${opStr(c.op)}`;
+}
+
+/** A one-line summary of the small shapes the core uses (ballots, values, commands, results). */
+export function brief(v) {
+  if (isBallot(v)) return ballotStr(v);
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    if (v.kind === 'commands' && Array.isArray(v.commands)) return v.commands.length ? v.commands.map(cmdStr).join('; ') : 'no commands';
+    if (typeof v.kind === 'string' && /^no-?op$/i.test(v.kind)) return 'no-op';
+    if (typeof v.op === 'string' && 'key' in v) return opStr(v);
+    if ('client' in v && 'seq' in v && v.op && typeof v.op === 'object') return cmdStr(v);
+    if (typeof v.result === 'string' && Object.keys(v).length <= 2) return v.result + ('value' in v ? ` ${v.value ?? '∅'}` : '');
+    if ('seq' in v && 'result' in v && Object.keys(v).length === 2) return `#${v.seq} → ${brief(v.result) ?? JSON.stringify(v.result)}`;
+  }
+  if (Array.isArray(v) && v.length === 2 && isBallot(v[0])) {
+    const b = brief(v[1]);
+    if (b != null) return `${b}  (b ${ballotStr(v[0])})`;
+  }
+  return null;
+}
+
+const isSlotMap = (v) => {
+  const keys = Object.keys(v);
+  return keys.length > 0 && keys.every((k) => /^\d+$/.test(k));
+};
+
+/** Renders any JSON value as a compact, readable tree (null fields are left out). */
 export function renderValue(v, depth = 0) {
   if (v === null || v === undefined) return h('span', { class: 'j-null' }, '—');
   if (typeof v === 'boolean') return h('span', { class: 'j-bool' }, v ? 'yes' : 'no');
   if (typeof v === 'number') return h('span', { class: 'j-num' }, String(v));
   if (typeof v === 'string') return h('span', { class: 'j-str' }, v);
-  if (isBallot(v)) return h('span', { class: 'j-ballot' }, ballotStr(v));
+  const b = brief(v);
+  if (b != null) return h('span', { class: isBallot(v) ? 'j-ballot' : 'j-str' }, b);
   if (Array.isArray(v)) {
     if (!v.length) return h('span', { class: 'j-null' }, 'none');
     if (v.every((x) => x === null || typeof x !== 'object' || isBallot(x))) {
       const shown = v.slice(0, MAX_ITEMS).map((x) => (isBallot(x) ? ballotStr(x) : String(x))).join(', ');
       return h('span', { class: 'j-list' }, shown + (v.length > MAX_ITEMS ? ` … (+${v.length - MAX_ITEMS})` : ''));
     }
-    if (depth > 3) return h('code', { class: 'j-raw' }, JSON.stringify(v).slice(0, 200));
+    if (depth > 4) return h('code', { class: 'j-raw' }, JSON.stringify(v).slice(0, 160));
     return h('ol', { class: 'j-arr', start: 0 },
       ...v.slice(0, MAX_ITEMS).map((x) => h('li', {}, renderValue(x, depth + 1))),
       v.length > MAX_ITEMS ? h('li', { class: 'muted' }, `… ${v.length - MAX_ITEMS} more`) : null);
   }
   if (typeof v === 'object') {
-    const keys = Object.keys(v);
+    if (isSlotMap(v)) {
+      // slot → value maps (logs, accepted values): the most recent slots, newest last
+      const keys = Object.keys(v).map(Number).sort((x, y) => x - y);
+      const shown = keys.slice(-SLOT_ROWS);
+      return h('div', { class: 'j-slots' },
+        keys.length > shown.length ? h('p', { class: 'muted small' }, `${keys.length} slots; the last ${shown.length}:`) : null,
+        h('table', { class: 'slot-table' }, h('tbody', {}, ...shown.map((k) => h('tr', {}, h('th', {}, String(k)), h('td', {}, renderValue(v[k], depth + 1)))))));
+    }
+    const keys = Object.keys(v).filter((k) => v[k] !== null && v[k] !== undefined);
     if (!keys.length) return h('span', { class: 'j-null' }, 'empty');
-    if (depth > 3) return h('code', { class: 'j-raw' }, JSON.stringify(v).slice(0, 200));
+    if (depth > 4) return h('code', { class: 'j-raw' }, JSON.stringify(v).slice(0, 160));
     return h('dl', { class: 'j-obj' }, ...keys.slice(0, MAX_ITEMS).flatMap((k) => [
       h('dt', {}, k.replace(/_/g, ' ')), h('dd', {}, renderValue(v[k], depth + 1))]));
   }

@@ -92,8 +92,9 @@ function computeLayout(view, w, h) {
     if (clients.length) cols.push({ title: 'Clients', keys: clients.map((c) => `c${c.id}`) });
     for (const g of groups) cols.push({ title: groupTitle(g.roles), keys: g.nodes.map((n) => `n${n.id}`) });
     // Clients get a narrower band; the space between proposers and acceptors carries most traffic.
-    const weights = cols.map((c) => (c.title === 'Clients' ? 0.62 : 1));
+    const weights = cols.map((c) => (c.title === 'Clients' ? 0.5 : 1));
     const wsum = weights.reduce((x, y) => x + y, 0);
+    const k = cols.length;
     let acc = 0;
     cols.forEach((col, ci) => {
       const frac0 = acc / wsum, frac = weights[ci] / wsum;
@@ -105,7 +106,9 @@ function computeLayout(view, w, h) {
       } else {
         const x0 = pad + frac0 * (w - 2 * pad), colW = frac * (w - 2 * pad);
         zones.push({ label: col.title, x: x0 + 6, y: 8, w: colW - 12, h: h - 16 });
-        col.keys.forEach((key, i) => pos.set(key, { x: x0 + colW / 2, y: 44 + ((h - 64) * (i + 0.5)) / col.keys.length }));
+        // A crowded last column (usually the acceptors) puts captions beside its nodes.
+        const crowded = (h - 64) / col.keys.length < 2 * R + 46 && ci === k - 1 && ci > 0;
+        col.keys.forEach((key, i) => pos.set(key, { x: x0 + colW * (crowded ? 0.32 : 0.5), y: 44 + ((h - 64) * (i + 0.5)) / col.keys.length, cap: crowded ? 'right' : 'below' }));
       }
     });
   }
@@ -184,7 +187,8 @@ export function createTopology(app, root) {
         s('text', { 'text-anchor': 'middle', dy: '0.34em' }, ''));
       const part = s('g', { class: 'part', transform: `translate(${R * 0.78},${-R * 0.78})` },
         s('circle', { r: 8.5 }), s('text', { 'text-anchor': 'middle', dy: '0.35em' }, ''));
-      const info = s('text', { class: 'node-info', 'text-anchor': 'middle', y: R + 15 });
+      const right = p.cap === 'right';
+      const info = s('text', { class: 'node-info', 'text-anchor': right ? 'start' : 'middle', x: right ? R + 7 : 0, y: right ? 0 : R + 15, 'data-cap': right ? 'right' : 'below' });
       const title = s('title', {}, '');
       g.append(title, halo, body, idText, cross, badge, part, info);
       g.addEventListener('click', () => app.select({ kind: 'node', id: n.id }));
@@ -241,7 +245,10 @@ export function createTopology(app, root) {
       const key = lines.join('|');
       if (el.info.dataset.key !== key) {
         el.info.dataset.key = key;
-        el.info.replaceChildren(...lines.map((t, i) => s('tspan', { x: 0, dy: i ? '1.2em' : 0 }, t)));
+        const right = el.info.dataset.cap === 'right';
+        const x = right ? el.info.getAttribute('x') : 0;
+        const first = right ? `${0.35 - (lines.length - 1) * 0.6}em` : 0;
+        el.info.replaceChildren(...lines.map((t, i) => s('tspan', { x, dy: i ? '1.2em' : first }, t)));
       }
       const label = `Node ${n.id}, ${n.roles.join(' + ')}` + (n.crashed ? ', crashed' : '') + (n.is_leader ? ', leader' : '') +
         (n.roles.includes('acceptor') ? `, promised ${ballotStr(n.promised)}` : '') + (gl ? `, partition group ${gl.name}` : '') + '. Press Enter to inspect.';
@@ -265,17 +272,19 @@ export function createTopology(app, root) {
   function labelLevel(count) {
     const narrow = L && L.narrow;
     if (count <= (narrow ? 2 : 4)) return 2;
-    if (count <= (narrow ? 6 : 12)) return 1;
-    return 0;
+    if (count <= (narrow ? 5 : 8)) return 1;
+    if (count <= (narrow ? 8 : 12)) return 0;
+    return -1; // crowded: coloured dots; the label shows on hover, on selection and in the list
   }
 
   function pillText(m, level) {
     if (level >= 2) return m.label;
     if (level === 1) return shortLabel(m);
-    return m.type;
+    if (level === 0) return m.type;
+    return '';
   }
 
-  const pillWidth = (text) => Math.round(text.length * 6.7 + 16);
+  const pillWidth = (text) => (text ? Math.round(text.length * 6.7 + 16) : 14);
 
   function msgPlacement(view, level) {
     // Each message sits on the segment from its sender to its receiver: nearer the sender
@@ -296,13 +305,14 @@ export function createTopology(app, root) {
       const isSel = sel && sel.kind === 'message' && sel.id === m.id;
       const text = pillText(m, isSel ? 2 : level);
       items.push({ m, a, b, len, ux: dx / len, uy: dy / len, nx: -dy / len, ny: dx / len, sel: isSel ? 1 : 0,
-        t: base, w: pillWidth(text), h: 20, text, x: 0, y: 0 });
+        t: base, w: pillWidth(text), h: text ? 20 : 14, text, x: 0, y: 0 });
     }
     const R = L.R;
     const obstacles = [];
     for (const [key, p] of L.pos) {
       const isClient = key[0] === 'c';
-      obstacles.push({ x: p.x, y: p.y + (isClient ? 4 : 12), w: isClient ? R * 2.1 : Math.max(R * 2 + 8, 84), h: isClient ? R * 1.4 + 26 : R * 2 + 46 });
+      if (p.cap === 'right') obstacles.push({ x: p.x + 44, y: p.y, w: R * 2 + 100, h: R * 2 + 6 });
+      else obstacles.push({ x: p.x, y: p.y + (isClient ? 4 : 12), w: isClient ? R * 2.1 : Math.max(R * 2 + 8, 84), h: isClient ? R * 1.4 + 26 : R * 2 + 46 });
     }
     const overlap = (x, y, w, hh, o) => {
       const ox = (w + o.w) / 2 + 3 - Math.abs(x - o.x);
@@ -313,8 +323,8 @@ export function createTopology(app, root) {
     // along its own segment (and a little to either side) that touches nothing placed yet.
     const order = [...items].sort((p, q) => (q.sel - p.sel) || (q.m.deliverable - p.m.deliverable) || p.m.id - q.m.id);
     const placed = [];
-    const offsets = [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6];
-    const sides = [8, -8, 22, -22, 36, -36];
+    const offsets = [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8];
+    const sides = [8, -8, 22, -22, 36, -36, 50, -50];
     for (const it of order) {
       const tm = Math.min(0.45, (R + 12 + it.w / 2 * Math.abs(it.ux)) / it.len);
       let best = null;
@@ -332,7 +342,7 @@ export function createTopology(app, root) {
           if (!best || cost < best.cost) best = { x, y, cost };
           if (cost <= Math.abs(k) * 2 + Math.abs(o) * 0.5) break;
         }
-        if (best && best.cost <= Math.abs(k) * 2 + 20) break;
+        if (best && best.cost <= Math.abs(k) * 2 + 26) break;
       }
       if (!best) {
         const tt = Math.max(0.2, Math.min(0.8, it.t));
@@ -354,8 +364,12 @@ export function createTopology(app, root) {
     if (entry.text === text) return;
     entry.text = text;
     const wPx = pillWidth(text);
+    const hPx = text ? 20 : 14;
     entry.rect.setAttribute('x', -wPx / 2);
     entry.rect.setAttribute('width', wPx);
+    entry.rect.setAttribute('y', -hPx / 2);
+    entry.rect.setAttribute('height', hPx);
+    entry.rect.setAttribute('rx', hPx / 2);
     entry.label.textContent = text;
   }
 
@@ -434,7 +448,7 @@ export function createTopology(app, root) {
     lastView = view;
     if (!W) measure();
     const sig = `${W}x${H}|` + view.nodes.map((n) => `${n.id}:${n.roles.join('+')}`).join(',') + '|' + (view.clients || []).map((c) => c.id).join(',');
-    if (sig !== layoutSig) { layoutSig = sig; buildStatic(view); }
+    if (sig !== layoutSig) { layoutSig = ''; buildStatic(view); layoutSig = sig; }
     updateNodes(view);
     updateMessages(view);
     const none = view.messages.length === 0;

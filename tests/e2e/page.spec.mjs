@@ -8,6 +8,7 @@
 import { test, expect } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { hasFile, screenshot, watchFailures, SCREENSHOTS } from './helpers.mjs';
 
 const MOCK = fileURLToPath(new URL('./fixtures/mock-paxoscope.js', import.meta.url));
@@ -36,7 +37,9 @@ const view = (page) => page.evaluate(() => window.paxoscope.view());
 const lastAction = (page) => page.evaluate(() => { const a = JSON.parse(window.paxoscope.scenario()).actions; return a[a.length - 1]; });
 /** The error notices on the page; with a text, the one that contains it. */
 const errorNotice = (page, text) => (text ? page.locator('.notice.error').filter({ hasText: text }) : page.locator('.notice.error'));
-const shotPath = (name) => path.join(SCREENSHOTS, `${name}.png`);
+const shotPath = (name) => { mkdirSync(SCREENSHOTS, { recursive: true }); return path.join(SCREENSHOTS, `${name}.png`); };
+/** A screenshot of the window as a person sees it (the desktop page scrolls inside its columns). */
+const shot = (page, name) => page.screenshot({ path: shotPath(name) });
 
 /** Lets the scheduler step until some message is deliverable (the seed demo starts with some). */
 async function ensureDeliverable(page, want = 1) {
@@ -68,7 +71,7 @@ test('first visit shows the seed demo, labelled, with no error', async ({ page }
   await expect(page.locator('.inv.bad')).toHaveCount(0);
   await expect(page.locator('.legend li').first()).toBeVisible();
   await page.waitForTimeout(300);
-  await screenshot(page, 'page-seed-demo-1280');
+  await shot(page, 'page-seed-demo-1280');
   expect(failures, failures.join('\n')).toEqual([]);
 });
 
@@ -282,7 +285,7 @@ test('export then import the run as a file; a bad file shows an error and change
   await page.getByLabel('Import a run file').setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
   await expect(errorNotice(page, 'Could not open big.json')).toBeVisible();
   expect(await state(page)).toEqual(before);
-  await screenshot(page, 'page-bad-import-1280');
+  await shot(page, 'page-bad-import-1280');
 
   // the good file comes back identical, at its step
   await page.getByRole('button', { name: 'Step back' }).click();
@@ -356,7 +359,7 @@ test('an injected bug is caught: the violation banner links to its step', async 
   await expect(banner).toBeVisible();
   await expect(banner).toContainText(`at step ${first.step}`);
   await expect(page.locator('.inv.bad').first()).toBeVisible();
-  await screenshot(page, 'page-violation-1280');
+  await shot(page, 'page-violation-1280');
 
   // go back before it, then use the banner's link to jump there
   await page.getByLabel('Timeline: choose the step to view').fill('0');
@@ -415,7 +418,7 @@ test('the log grid stays virtual and jumps to any slot of a 10,000-slot log', as
   await page.getByRole('button', { name: 'Scroll the log to that slot' }).click();
   await expect(page.locator(`.log-row[data-slot="${target}"]`)).toBeVisible();
   await expect(page.locator(`.log-row[data-slot="${target}"] .log-cell`).first()).toHaveClass(/st-applied/);
-  await screenshot(page, 'page-long-log-1280');
+  await shot(page, 'page-long-log-1280');
 });
 
 test('phone width: one readable column', async ({ page }) => {
@@ -451,5 +454,5 @@ test('desktop screenshots of a five-server run with a partition', async ({ page 
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   await page.locator('svg.topology .node').first().click();
   await page.waitForTimeout(600);
-  await screenshot(page, 'page-partition-1280');
+  await shot(page, 'page-partition-1280');
 });
