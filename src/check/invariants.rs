@@ -91,6 +91,9 @@ fn digest<T: Hash>(x: &T) -> u64 {
     h.finish()
 }
 
+/// The acceptors that accepted one value (by digest) in one ballot for one slot.
+type Votes = (u64, BTreeSet<NodeId>);
+
 /// Observes a run and records violations.
 #[derive(Clone, Debug, Default)]
 pub struct Invariants {
@@ -98,7 +101,7 @@ pub struct Invariants {
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
     decided: BTreeMap<Slot, (u64, Value, String)>,
     /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
-    votes: BTreeMap<(Slot, Ballot), Vec<(u64, BTreeSet<NodeId>)>>,
+    votes: BTreeMap<(Slot, Ballot), Vec<Votes>>,
     submitted: BTreeMap<(ClientId, u64), Op>,
     executed: BTreeMap<NodeId, BTreeMap<(ClientId, u64), Slot>>,
     max_promise: BTreeMap<NodeId, Ballot>,
@@ -323,7 +326,7 @@ mod tests {
         }])
     }
 
-    fn vote(node: NodeId, slot: Slot, round: u64, v: &Value) -> Ready {
+    fn vote(slot: Slot, round: u64, v: &Value) -> Ready {
         Ready {
             persist: vec![DurableWrite::Accept {
                 slot,
@@ -339,11 +342,11 @@ mod tests {
         let mut inv = Invariants::new(3);
         inv.on_submit(1, 1, &put("a").commands()[0].op);
         for n in [1, 2] {
-            inv.on_ready(1, n, &vote(n, 0, 1, &put("a")));
+            inv.on_ready(1, n, &vote(0, 1, &put("a")));
         }
         assert!(inv.violations().is_empty());
         for n in [2, 3] {
-            inv.on_ready(2, n, &vote(n, 0, 2, &Value::Noop));
+            inv.on_ready(2, n, &vote(0, 2, &Value::Noop));
         }
         assert_eq!(inv.violations()[0].invariant, AGREEMENT);
         assert!(inv.violations()[0].message.contains("slot 0"));
@@ -353,8 +356,8 @@ mod tests {
     fn a_minority_vote_is_not_a_choice_and_unsubmitted_values_are_invalid() {
         let mut inv = Invariants::new(5);
         inv.on_submit(1, 1, &put("a").commands()[0].op);
-        inv.on_ready(1, 1, &vote(1, 0, 1, &put("a")));
-        inv.on_ready(1, 2, &vote(2, 0, 2, &Value::Noop));
+        inv.on_ready(1, 1, &vote(0, 1, &put("a")));
+        inv.on_ready(1, 2, &vote(0, 2, &Value::Noop));
         assert!(inv.violations().is_empty());
         let ready = Ready {
             decided: vec![(3, put("zzz"))],

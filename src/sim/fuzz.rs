@@ -102,7 +102,7 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
         {
             world.apply(&Action::Auto { n: 1 }).expect("auto applies");
             healing += 1;
-            if world.checker.violations().first().is_some() {
+            if !world.checker.violations().is_empty() {
                 break;
             }
         }

@@ -451,7 +451,7 @@ impl World {
         if self.rng.chance(f.partition) {
             let ids: Vec<NodeId> = self.nodes.keys().copied().collect();
             let side: Vec<NodeId> = ids.into_iter().filter(|_| self.rng.chance(500)).collect();
-            self.network.partition(&[side.clone()]);
+            self.network.partition(std::slice::from_ref(&side));
             self.say(None, format!("random partition: {side:?} cut off"));
         }
         if self.rng.chance(f.heal) {
