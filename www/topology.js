@@ -118,7 +118,7 @@ function computeLayout(view, w, h) {
   for (let i = 0; i < pts.length; i++) for (let j = i + 1; j < pts.length; j++) {
     if (Math.abs(pts[i].y - pts[j].y) < 30) minGap = Math.min(minGap, Math.abs(pts[i].x - pts[j].x));
   }
-  return { pos, zones, R, narrow, compact: minGap < 100 };
+  return { pos, zones, R, narrow, compact: minGap < 100, capChars: Math.max(6, Math.floor(minGap / 6.4) - 1) };
 }
 
 export function createTopology(app, root) {
@@ -260,7 +260,8 @@ export function createTopology(app, root) {
     for (const c of view.clients || []) {
       const el = nodeEls.get(`c${c.id}`);
       if (!el) continue;
-      const info = c.pending ? opStr(c.pending.op) : `${c.completed} done`;
+      let info = c.pending ? opStr(c.pending.op) : `${c.completed} done`;
+      if (info.length > L.capChars) info = `${info.slice(0, L.capChars - 1)}…`;
       const t = el.g.querySelector('.node-info');
       if (t.textContent !== info) t.textContent = info;
       el.g.classList.toggle('waiting', !!c.pending);

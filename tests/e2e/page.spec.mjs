@@ -78,7 +78,7 @@ test('first visit shows the seed demo, labelled, with no error', async ({ page }
 test('every control has an accessible name', async ({ page }) => {
   await open(page);
   await ensureDeliverable(page);
-  await page.locator('svg.topology .node').first().click();
+  await page.locator('svg.topology .node .body').first().click();
   const unnamed = await page.evaluate(() => {
     const named = (el) => {
       if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title')) return true;
@@ -132,7 +132,7 @@ test('crash and restart a node; fire its election timer', async ({ page }) => {
   await open(page);
   const s0 = await state(page);
   const victim = s0.nodes.find((n) => n.roles.includes('acceptor')) || s0.nodes[0];
-  await page.locator(`svg.topology .node[data-node="${victim.id}"]`).click();
+  await page.locator(`svg.topology .node[data-node="${victim.id}"] .body`).click();
   await expect(page.locator('.node-panel h3')).toHaveText(`Node ${victim.id}`);
   await expect(page.locator('.node-panel')).toContainText('Durable state');
   await expect(page.locator('.node-panel')).toContainText('Volatile state');
@@ -441,7 +441,7 @@ test('desktop screenshots of a five-server run with a partition', async ({ page 
   await page.setViewportSize({ width: 1280, height: 800 });
   await open(page);
   const presets = await page.evaluate(() => window.paxoscope.api().presets());
-  const five = presets.find((p) => /five|5/.test(`${p.name} ${p.title}`) && !/bug|seed/i.test(p.name));
+  const five = presets.find((p) => /steady|five/i.test(`${p.name} ${p.title}`) && !/bug|seed/i.test(p.name));
   if (five) await page.getByLabel('Preset scenario').selectOption(five.name);
   await page.getByRole('button', { name: 'Run until quiet' }).click();
   await page.getByLabel('Key', { exact: true }).fill('x');
@@ -452,7 +452,7 @@ test('desktop screenshots of a five-server run with a partition', async ({ page 
   const leader = s.nodes.find((n) => n.is_leader);
   if (leader) await page.getByRole('button', { name: 'Isolate leader' }).click();
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
-  await page.locator('svg.topology .node').first().click();
+  await page.locator('svg.topology .node .body').first().click();
   await page.waitForTimeout(600);
   await shot(page, 'page-partition-1280');
 });
