@@ -12,13 +12,24 @@ pub type ClientId = u32;
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum Op {
     /// Set `key` to `value`.
-    Put { key: String, value: String },
+    Put {
+        /// The key.
+        key: String,
+        /// The value.
+        value: String,
+    },
     /// Read `key` (linearizable: it is ordered in the log like a write).
-    Get { key: String },
+    Get {
+        /// The key.
+        key: String,
+    },
     /// Set `key` to `value` only if it currently holds `expected` (`None` = absent).
     Cas {
+        /// The key.
         key: String,
+        /// The value the key must hold for the swap (None = absent).
         expected: Option<String>,
+        /// The value.
         value: String,
     },
 }
@@ -57,9 +68,15 @@ pub enum OpResult {
     /// A `put` was applied.
     Ok,
     /// A `get` read this value (`None` = key absent).
-    Value { value: Option<String> },
+    Value {
+        /// The value.
+        value: Option<String>,
+    },
     /// A `cas` either swapped (`ok = true`) or found another value.
-    Cas { ok: bool },
+    Cas {
+        /// Whether the swap happened.
+        ok: bool,
+    },
 }
 
 impl fmt::Display for OpResult {

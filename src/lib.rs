@@ -1,6 +1,8 @@
 //! Paxoscope: a complete Multi-Paxos replicated state machine, a deterministic simulator
 //! around it, safety checkers, and WebAssembly bindings for the browser playground.
 
+#![warn(missing_docs)]
+
 pub mod check;
 pub mod kv;
 pub mod paxos;

@@ -11,47 +11,99 @@ use std::fmt;
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// Rule 2: an acceptor promised a ballot.
-    Promised { ballot: Ballot },
+    Promised {
+        /// The ballot concerned.
+        ballot: Ballot,
+    },
     /// Rule 2: an acceptor refused a Prepare below its promise.
-    RefusedPrepare { ballot: Ballot, promised: Ballot },
+    RefusedPrepare {
+        /// The ballot concerned.
+        ballot: Ballot,
+        /// The promise that refused it.
+        promised: Ballot,
+    },
     /// Rule 2/3: an acceptor accepted a value.
-    AcceptedValue { slot: Slot, ballot: Ballot },
+    AcceptedValue {
+        /// The slot.
+        slot: Slot,
+        /// The ballot concerned.
+        ballot: Ballot,
+    },
     /// Rule 2: an acceptor refused an Accept below its promise.
     RefusedAccept {
+        /// The slot.
         slot: Slot,
+        /// The ballot concerned.
         ballot: Ballot,
+        /// The promise that refused it.
         promised: Ballot,
     },
     /// Rule 7: a proposer's election timer fired (or it got a command and knows no leader)
     /// and it started phase 1.
-    StartedElection { ballot: Ballot },
+    StartedElection {
+        /// The ballot concerned.
+        ballot: Ballot,
+    },
     /// Rule 4: a proposer got a quorum of promises and leads; it re-proposed `adopted`
     /// values reported by acceptors and filled `noops` holes.
     BecameLeader {
+        /// The ballot concerned.
         ballot: Ballot,
+        /// Values re-proposed from promises.
         adopted: usize,
+        /// Holes filled with no-ops.
         noops: usize,
     },
     /// Rule 4: the new leader adopted the highest-ballot value reported for a slot.
-    AdoptedValue { slot: Slot, from_ballot: Ballot },
+    AdoptedValue {
+        /// The slot.
+        slot: Slot,
+        /// The ballot the value was accepted in.
+        from_ballot: Ballot,
+    },
     /// Rule 7: a proposer saw a higher ballot and stepped down.
-    SteppedDown { ballot: Ballot, higher: Ballot },
+    SteppedDown {
+        /// The ballot concerned.
+        ballot: Ballot,
+        /// The higher ballot it saw.
+        higher: Ballot,
+    },
     /// Rule 6: a slot became known decided at this node.
-    Decided { slot: Slot },
+    Decided {
+        /// The slot.
+        slot: Slot,
+    },
     /// Rule 10: the replica took a snapshot and dropped entries below `index`.
-    SnapshotTaken { index: Slot },
+    SnapshotTaken {
+        /// First slot not covered.
+        index: Slot,
+    },
     /// Rule 10: the replica installed a snapshot sent by another node.
-    SnapshotInstalled { index: Slot },
+    SnapshotInstalled {
+        /// First slot not covered.
+        index: Slot,
+    },
     /// Rule 8: a non-leader forwarded a client request to the leader.
     Forwarded {
+        /// The client.
         client: ClientId,
+        /// Its sequence number.
         seq: u64,
+        /// The leader it forwarded to.
         leader: NodeId,
     },
     /// Rule 8: a retried command was found in the session table and not applied again.
-    DuplicateIgnored { client: ClientId, seq: u64 },
+    DuplicateIgnored {
+        /// The client.
+        client: ClientId,
+        /// Its sequence number.
+        seq: u64,
+    },
     /// Rule 9: the replica lags and asked for the entries it misses.
-    RequestedCatchUp { from_slot: Slot },
+    RequestedCatchUp {
+        /// First slot asked for.
+        from_slot: Slot,
+    },
 }
 
 impl fmt::Display for Event {

@@ -12,32 +12,64 @@ pub enum Action {
     /// is stored as one action in scenario files; each counts as one step).
     Auto {
         #[serde(default = "one", skip_serializing_if = "is_one")]
+        /// How many automatic steps.
         n: u64,
     },
     /// Deliver in-flight message `id` now.
-    Deliver { id: u64 },
+    Deliver {
+        /// The message id.
+        id: u64,
+    },
     /// Lose in-flight message `id`.
-    Drop { id: u64 },
+    Drop {
+        /// The message id.
+        id: u64,
+    },
     /// Put a copy of in-flight message `id` in flight.
-    Duplicate { id: u64 },
+    Duplicate {
+        /// The message id.
+        id: u64,
+    },
     /// Advance logical time by one tick, firing due timers.
     Tick,
     /// Fire one node's timer now.
-    FireTimer { node: NodeId, timer: TimerKind },
+    FireTimer {
+        /// The node.
+        node: NodeId,
+        /// Which timer.
+        timer: TimerKind,
+    },
     /// Crash a node: it loses volatile state and its inbox.
-    Crash { node: NodeId },
+    Crash {
+        /// The node.
+        node: NodeId,
+    },
     /// Restart a crashed node from its durable state.
-    Restart { node: NodeId },
+    Restart {
+        /// The node.
+        node: NodeId,
+    },
     /// Split nodes into groups; nodes not listed form one more group together.
-    Partition { groups: Vec<Vec<NodeId>> },
+    Partition {
+        /// The groups of node ids.
+        groups: Vec<Vec<NodeId>>,
+    },
     /// Remove every partition.
     Heal,
     /// A client submits a command.
-    Submit { client: ClientId, op: Op },
+    Submit {
+        /// The client.
+        client: ClientId,
+        /// The operation.
+        op: Op,
+    },
     /// Change the random network faults.
     SetNetwork {
+        /// Percent of messages lost.
         drop_pct: u32,
+        /// Percent of messages duplicated.
         dup_pct: u32,
+        /// Maximum delivery delay in ticks.
         max_delay: u64,
     },
     /// Stop every fault: no more random drops, duplicates, crashes or partitions; heal the
@@ -45,7 +77,12 @@ pub enum Action {
     /// fuzzer's healing phase).
     EndFaults,
     /// Switch an injected bug on or off.
-    SetBug { bug: String, enabled: bool },
+    SetBug {
+        /// The bug name.
+        bug: String,
+        /// On or off.
+        enabled: bool,
+    },
 }
 
 fn one() -> u64 {

@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Layout {
     /// `n` servers, each proposer + acceptor + replica.
-    Servers { n: u32 },
+    Servers {
+        /// How many automatic steps.
+        n: u32,
+    },
     /// The seed program's layout: acceptors 1–5, proposers (and replicas) 6 and 7.
     Seed,
 }
