@@ -12,6 +12,8 @@ SHELL := bash
 PORT ?= 8080
 HOST ?= 127.0.0.1
 SEEDS ?= 2000
+# The README picture: the seed demo 12 scheduler steps in, proposers duelling in phase 1.
+SCREENSHOT_ARGS ?= --press ArrowRight --times 12
 
 # Project-local tools first; the npm binaryen wasm-opt must be the first wasm-opt on PATH.
 export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
@@ -63,7 +65,7 @@ fuzz:
 	cargo run --release --bin paxoscope -- fuzz --seeds $(SEEDS)
 
 screenshot: $(PKG_WASM) setup-test
-	node scripts/screenshot.mjs
+	node scripts/screenshot.mjs $(SCREENSHOT_ARGS)
 
 clean:
 	rm -rf www/pkg dist tests/e2e/screenshots

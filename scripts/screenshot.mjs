@@ -2,9 +2,12 @@
 // Regenerates docs/screenshot.png (the picture in the README) from the page in www/.
 //
 //   make screenshot                     (builds www/pkg and installs the e2e packages first)
-//   node scripts/screenshot.mjs [--out docs/screenshot.png] [--path ./] [--width 1280] [--height 800]
+//   node scripts/screenshot.mjs [--out docs/screenshot.png] [--path ''] [--width 1280] [--height 800]
+//                               [--press ArrowRight --times 0]
 //
-// `--path` is appended to the page URL, e.g. `--path '#scenario=...'` to picture a shared run.
+// `--path` is resolved against the page URL, e.g. `--path '#preset=lossy-network'` or a
+// share link's fragment, to picture that run. `--press KEY --times N` presses a key N times
+// once the page is ready (ArrowRight takes one scheduler step), to picture a run in progress.
 // Uses Playwright from tests/e2e/node_modules and the system Chromium.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -16,12 +19,12 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const require = createRequire(path.join(root, 'tests/e2e/package.json'));
 const { CHROMIUM, CHROMIUM_ARGS } = await import(new URL('../tests/e2e/helpers.mjs', import.meta.url));
 
-const opts = { out: 'docs/screenshot.png', path: '', width: '1280', height: '800' };
+const opts = { out: 'docs/screenshot.png', path: '', width: '1280', height: '800', press: 'ArrowRight', times: '0' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
   if (!(key in opts) || argv[i + 1] === undefined) {
-    console.error(`usage: node scripts/screenshot.mjs [--out FILE] [--path SUFFIX] [--width N] [--height N]`);
+    console.error('usage: node scripts/screenshot.mjs [--out FILE] [--path URL] [--width N] [--height N] [--press KEY --times N]');
     process.exit(2);
   }
   opts[key] = argv[i + 1];
@@ -71,6 +74,8 @@ try {
     console.error('screenshot: window.paxoscope did not appear within 10 s; taking the picture anyway');
   });
   await page.waitForLoadState('networkidle');
+  for (let i = 0; i < Number(opts.times); i++) await page.keyboard.press(opts.press);
+  if (Number(opts.times) > 0) await page.waitForTimeout(500); // let the view settle
   const out = path.resolve(root, opts.out);
   mkdirSync(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out });
