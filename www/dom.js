@@ -8,7 +8,9 @@ function setAttrs(el, attrs, isSvg) {
     if (k === 'class') {
       if (isSvg) el.setAttribute('class', v); else el.className = v;
     } else if (k === 'style' && typeof v === 'object') {
-      Object.assign(el.style, v);
+      for (const [prop, val] of Object.entries(v)) {
+        if (prop.startsWith('--')) el.style.setProperty(prop, val); else el.style[prop] = val;
+      }
     } else if (k === 'dataset') {
       Object.assign(el.dataset, v);
     } else if (k.startsWith('on') && typeof v === 'function') {

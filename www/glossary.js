@@ -52,6 +52,11 @@ export const MESSAGE_TYPES = {
     short: 'The decided entries a lagging replica asked for.',
     long: 'The decided entries a lagging replica asked for. If it is behind the compaction point it gets a snapshot instead.',
   },
+  InstallSnapshot: {
+    color: '#b8591a', family: 'Catch-up',
+    short: 'A state-machine snapshot for a replica behind compaction.',
+    long: 'The key-value store image (and session table) at a compaction point, sent to a replica that is behind it: the log entries it would need were compacted away.',
+  },
   Snapshot: {
     color: '#b8591a', family: 'Catch-up',
     short: 'A state-machine snapshot for a replica behind compaction.',
@@ -66,6 +71,11 @@ export const MESSAGE_TYPES = {
     color: '#5f8d3a', family: 'Client',
     short: 'The answer to a client command.',
     long: 'The answer to a client command, sent once the command is chosen and applied. A retry of an applied command is answered from the session table.',
+  },
+  NotLeader: {
+    color: '#7aa35a', family: 'Client',
+    short: 'Not the leader: try that node instead.',
+    long: 'The node is not the leader and tells the client which node it believes is, so the client retries there.',
   },
   Redirect: {
     color: '#7aa35a', family: 'Client',
@@ -107,4 +117,4 @@ export const PHASES = {
 
 /** The legend order: the protocol's story from election to clients. */
 export const LEGEND_ORDER = ['Prepare', 'Promise', 'Accept', 'Accepted', 'Nack', 'Heartbeat',
-  'Commit', 'Decide', 'CatchUp', 'CatchUpReply', 'Snapshot', 'Request', 'Reply', 'Redirect'];
+  'Commit', 'Decide', 'CatchUp', 'CatchUpReply', 'InstallSnapshot', 'Snapshot', 'Request', 'Reply', 'NotLeader', 'Redirect'];

@@ -37,7 +37,7 @@ export function createHelp(app, dialogRoot) {
         h('ul', { class: 'roles' }, ...['proposer', 'acceptor', 'replica', 'client'].map((r) => h('li', {}, ROLES[r])))),
       h('section', {},
         h('h3', {}, 'The messages'),
-        h('ul', { class: 'glossary' }, ...LEGEND_ORDER.filter((t) => MESSAGE_TYPES[t] && t !== 'Commit').map((t) =>
+        h('ul', { class: 'glossary' }, ...LEGEND_ORDER.filter((t) => MESSAGE_TYPES[t] && !['Commit', 'Decide', 'Snapshot', 'Redirect'].includes(t)).map((t) =>
           h('li', {}, h('span', { class: 'swatch', style: { background: typeColor(t) } }), h('strong', {}, t), ` — ${MESSAGE_TYPES[t].short}`))),
         h('p', {}, 'A ', h('strong', {}, 'ballot'), ' such as ', h('code', {}, '2.1'), ' is (round 2, proposer 1): unique and totally ordered. A new leader runs phase 1 (Prepare → Promise) once, adopts for each slot the value accepted with the highest ballot (it may already be chosen), fills gaps with no-ops, then runs only phase 2 (Accept → Accepted) for each command.')),
       h('section', {},

@@ -72,8 +72,11 @@ export function renderValue(v, depth = 0) {
     const keys = Object.keys(v).filter((k) => v[k] !== null && v[k] !== undefined);
     if (!keys.length) return h('span', { class: 'j-null' }, 'empty');
     if (depth > 4) return h('code', { class: 'j-raw' }, JSON.stringify(v).slice(0, 160));
-    return h('dl', { class: 'j-obj' }, ...keys.slice(0, MAX_ITEMS).flatMap((k) => [
-      h('dt', {}, k.replace(/_/g, ' ')), h('dd', {}, renderValue(v[k], depth + 1))]));
+    const complex = (x) => x && typeof x === 'object' && brief(x) == null && !(Array.isArray(x) && x.every((y) => y === null || typeof y !== 'object'));
+    return h('dl', { class: 'j-obj' }, ...keys.slice(0, MAX_ITEMS).flatMap((k) => {
+      const wide = complex(v[k]) ? 'wide' : null;
+      return [h('dt', { class: wide }, k.replace(/_/g, ' ')), h('dd', { class: wide }, renderValue(v[k], depth + 1))];
+    }));
   }
   return h('span', {}, String(v));
 }

@@ -22,7 +22,7 @@ export function createLogGrid(app, root) {
   const title = h('h2', { id: 'log-title' }, 'Replicated log');
   const extent = h('span', { class: 'muted log-extent' });
   const gotoInput = h('input', { type: 'number', min: 0, step: 1, class: 'goto-input', 'aria-label': 'Go to slot number', placeholder: 'slot' });
-  const gotoBtn = h('button', { class: 'btn small', type: 'button', 'aria-label': 'Scroll the log to that slot' }, 'Go');
+  const gotoBtn = h('button', { class: 'btn small', type: 'submit', 'aria-label': 'Scroll the log to that slot' }, 'Go');
   const followBox = h('input', { type: 'checkbox', checked: true, id: 'log-follow' });
   const followLbl = h('label', { class: 'check small', for: 'log-follow' }, followBox, ' follow newest');
   head.append(title, extent, h('span', { class: 'spacer' }),
