@@ -81,6 +81,15 @@ pub fn node(world: &World, id: NodeId, full: bool) -> Json {
                     json!({ "proposer": n.proposer(), "replica": r, "follower": n.follower() }),
                 );
                 o.insert("disk".into(), json!(slot.disk));
+                let decided: Vec<Json> = r
+                    .map(|r| {
+                        r.log
+                            .iter()
+                            .map(|(s, v)| json!({ "slot": s, "value": v.to_string() }))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                o.insert("decided_log".into(), Json::Array(decided));
             }
         }
     }
