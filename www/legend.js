@@ -1,7 +1,10 @@
-// The legend: which colour is which message type, with a one-line meaning for each.
+// The legend: which colour is which message type, grouped the way the protocol uses them
+// (phase 1, phase 2, ...), each with a one-line meaning on hover.
 
 import { h } from './dom.js';
-import { MESSAGE_TYPES, LEGEND_ORDER, typeColor, typeInfo } from './glossary.js';
+import { LEGEND_ORDER, typeColor, typeInfo } from './glossary.js';
+
+const FAMILY_LABEL = { 'Phase 1': 'phase 1', 'Phase 2': 'phase 2', Client: 'clients', 'Catch-up': 'catch-up' };
 
 export function createLegend(app, root) {
   const list = h('ul', { class: 'legend', 'aria-label': 'Message colours' });
@@ -18,9 +21,16 @@ export function createLegend(app, root) {
     const k = types.join(',');
     if (k === key) return;
     key = k;
-    list.replaceChildren(...types.map((t) => h('li', { title: typeInfo(t).short || t },
-      h('span', { class: 'swatch', style: { background: typeColor(t) } }), t)));
+    const groups = [];
+    for (const t of types) {
+      const fam = typeInfo(t).family;
+      const last = groups[groups.length - 1];
+      if (last && last.fam === fam) last.types.push(t); else groups.push({ fam, types: [t] });
+    }
+    list.replaceChildren(...groups.map((g) => h('li', { class: 'legend-group' },
+      FAMILY_LABEL[g.fam] ? h('span', { class: 'legend-fam' }, FAMILY_LABEL[g.fam]) : null,
+      ...g.types.map((t) => h('span', { class: 'legend-item', title: `${t}: ${typeInfo(t).short || ''}` },
+        h('span', { class: 'swatch', style: { background: typeColor(t) } }), t)))));
   }
-  void MESSAGE_TYPES;
   return { update };
 }

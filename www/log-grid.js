@@ -126,6 +126,7 @@ export function createLogGrid(app, root) {
       setText(r.slot, row.slot);
       r.el.setAttribute('aria-rowindex', row.slot + 1);
       r.el.dataset.slot = row.slot;
+      r.el.classList.toggle('hl', row.slot === highlight);
       row.cells.forEach((cell, ci) => {
         const x = r.cells[ci];
         if (!x) return;
@@ -162,7 +163,9 @@ export function createLogGrid(app, root) {
     scrollToSlot(Math.max(n, firstSlot));
   }
 
+  let highlight = null;
   function scrollToSlot(n) {
+    highlight = n;
     programmatic = true;
     scroller.scrollTop = Math.max(0, (n - firstSlot) * ROW_H - scroller.clientHeight / 2 + ROW_H);
     schedule();

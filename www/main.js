@@ -442,6 +442,14 @@ async function boot() {
     }
   });
 
+  // A mouse click leaves no focus on buttons, so Space and the arrows go back to the
+  // timeline at once; keyboard users (click detail 0) keep their focus.
+  document.addEventListener('click', (e) => {
+    if (e.detail === 0 || !e.target.closest) return;
+    const b = e.target.closest('button, [role="button"]');
+    if (b && !b.closest('dialog')) setTimeout(() => { if (document.activeElement === b) b.blur(); }, 0);
+  }, true);
+
   const help = createHelp(app, $('#help-root'));
   $('#help').addEventListener('click', () => help.open());
 
@@ -471,6 +479,8 @@ async function boot() {
       sub.textContent = `${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`;
     },
   });
+
+  for (const sel of ['#preset', '#speed']) $(sel)?.addEventListener('change', (e) => e.target.blur());
 
   window.paxoscope = {
     state: () => app.pg.state(),

@@ -377,6 +377,15 @@ test('play, pause and the help overlay from the keyboard', async ({ page }) => {
   await expect.poll(async () => (await view(page)).step, { timeout: 5000 }).toBeGreaterThan(1);
   await page.keyboard.press(' ');
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  // after a mouse click on a button or a node, Space still plays / pauses
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await page.locator('svg.topology .node .body').first().click();
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await page.keyboard.press(' ');
   await page.keyboard.press('?');
   await expect(page.getByRole('dialog')).toBeVisible();
   await expect(page.getByRole('dialog')).toContainText('Prepare');
