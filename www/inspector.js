@@ -143,6 +143,10 @@ export function createInspector(app, root) {
       isReplica ? h('h4', {}, 'Key-value store', h('span', { class: 'muted' }, ` · ${kvKeys.length} key${kvKeys.length === 1 ? '' : 's'}`)) : null,
       !isReplica ? null : kvKeys.length ? h('table', { class: 'kv' }, h('tbody', {}, ...kvKeys.slice(0, MAX_ITEMS).map((k) => h('tr', {}, h('th', {}, k), h('td', {}, String(kv[k]))))))
         : h('p', { class: 'muted small' }, 'empty — nothing applied yet'),
+      Array.isArray(n.decided_log) && n.decided_log.length ? [
+        h('h4', {}, 'Decided log ', h('span', { class: 'muted' }, `· ${n.decided_log.length} entr${n.decided_log.length === 1 ? 'y' : 'ies'} from the snapshot point`)),
+        h('table', { class: 'slot-table' }, h('tbody', {}, ...n.decided_log.slice(-SLOT_ROWS).map((e) => h('tr', {}, h('th', {}, String(e.slot)), h('td', {}, brief(e.value) ?? String(e.value)))))),
+      ] : null,
       h('h4', {}, 'Durable state ', h('span', { class: 'muted' }, n.crashed ? '· what the disk kept' : '· survives a crash')),
       renderValue(n.durable ?? null),
       sameDisk ? null : h('h4', {}, 'On disk ', h('span', { class: 'muted' }, '· writes not yet persisted are missing here')),

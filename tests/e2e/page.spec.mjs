@@ -294,6 +294,22 @@ test('export then import the run as a file; a bad file shows an error and change
   expect(await state(page)).toEqual(before);
 });
 
+test('choosing a preset starts a new run; browser Back returns to the previous one', async ({ page }) => {
+  await open(page);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.evaluate(() => window.paxoscope.flushHash());
+  const before = await state(page);
+  const presets = await page.evaluate(() => window.paxoscope.api().presets());
+  const other = presets.find((p) => p.name !== 'seed-demo');
+  await page.getByLabel('Preset scenario').selectOption(other.name);
+  await expect.poll(async () => (await view(page)).preset ?? null).toBe(other.name);
+  await page.evaluate(() => window.paxoscope.flushHash());
+  await page.goBack();
+  await expect.poll(async () => (await view(page)).step).toBe(before.step);
+  expect(await state(page)).toEqual(before);
+  await expect(page.getByLabel('Preset scenario')).toHaveValue('seed-demo');
+});
+
 test('a malformed share link shows a clear message and the seed demo', async ({ page }) => {
   await open(page, '#z=not-a-real-link!!&step=3');
   await expect(errorNotice(page, 'This link is broken')).toBeVisible();
