@@ -185,7 +185,9 @@ impl Node {
             .next_back()
             .map_or(start, |s| (s + 1).max(start));
         let replica = self.replica.as_ref().expect("a proposer is a replica");
-        let next_slot = end.max(replica.commit_index);
+        // New commands go after every slot anyone reported or this replica knows decided.
+        let known_end = replica.log.keys().next_back().map_or(0, |s| s + 1);
+        let next_slot = end.max(replica.commit_index).max(known_end);
         let mut plan = Vec::new();
         let (mut adopted, mut noops) = (0, 0);
         for slot in start..end {
