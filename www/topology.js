@@ -273,8 +273,8 @@ export function createTopology(app, root) {
   function labelLevel(count) {
     const narrow = L && L.narrow;
     if (count <= (narrow ? 2 : 4)) return 2;
-    if (count <= (narrow ? 5 : 8)) return 1;
-    if (count <= (narrow ? 8 : 12)) return 0;
+    if (count <= (narrow ? 3 : 8)) return 1;
+    if (count <= (narrow ? 6 : 12)) return 0;
     return -1; // crowded: coloured dots; the label shows on hover, on selection and in the list
   }
 
