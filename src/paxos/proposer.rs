@@ -173,21 +173,20 @@ impl Node {
     }
 
     /// Rule 4: re-propose, in the new ballot, every slot from the first one not known
-    /// decided up to the highest slot any promise reported: the value known decided, else
+    /// decided up to the highest slot any promise reported (or this replica knows
+    /// decided): the value known decided, else
     /// the value accepted with the highest ballot, else a no-op to fill the hole.
     fn become_leader(&mut self, prep: Preparing, out: &mut Ready) {
         let ignore_values = self.config.bug(Bug::IgnorePromisedValues);
         let truncated = prep.promises.values().map(|(t, _)| *t).max().unwrap_or(0);
         let best = highest_accepted(&prep.promises);
         let start = prep.from_slot.max(truncated);
-        let end = best
-            .keys()
-            .next_back()
-            .map_or(start, |s| (s + 1).max(start));
         let replica = self.replica.as_ref().expect("a proposer is a replica");
-        // New commands go after every slot anyone reported or this replica knows decided.
+        // Cover every slot anyone reported and every slot this replica knows decided.
         let known_end = replica.log.keys().next_back().map_or(0, |s| s + 1);
-        let next_slot = end.max(replica.commit_index).max(known_end);
+        let reported_end = best.keys().next_back().map_or(0, |s| s + 1);
+        let end = reported_end.max(known_end).max(start);
+        let next_slot = end.max(replica.commit_index);
         let mut plan = Vec::new();
         let (mut adopted, mut noops) = (0, 0);
         for slot in start..end {
