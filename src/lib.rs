@@ -11,5 +11,8 @@ pub mod sim;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+#[cfg(target_arch = "wasm32")]
+pub mod bench_api;
+
 /// The crate version, reported by the CLI and the page.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -84,13 +84,14 @@ impl Playground {
         to_js(&self.session.state(false))
     }
 
-    /// One node with its durable and volatile state (the inspector).
+    /// One node with its durable and volatile state (the inspector); logs are cut to
+    /// their last 64 slots so it stays fast on long runs.
     pub fn node(&self, id: u32) -> Result<JsValue, JsError> {
         let world = self.session.timeline.world();
         if !world.nodes.contains_key(&id) {
             return Err(JsError::new(&format!("there is no node {id}")));
         }
-        to_js(&view::node(world, id, true))
+        to_js(&view::node_with_tail(world, id, true, 64))
     }
 
     /// Rows of the log grid from slot `from`, at most `count` (max 2000).

@@ -1715,34 +1715,36 @@ mod tests {
     }
 
     /// A plain Porcupine-style reference: per key, depth-first over "which operation
-    /// takes effect next" with unknown ones optional, memoized on (set placed, store).
+    /// takes effect next" with unknown ones optional, memoized on (set placed, value).
+    /// At most 64 operations per key.
     fn reference(h: &History) -> bool {
         fn dfs(
             ops: &[&HistoryEntry],
-            done: &mut Vec<bool>,
-            kv: &KvStore,
-            memo: &mut std::collections::HashSet<(Vec<bool>, KvStore)>,
+            done: u64,
+            value: Option<&String>,
+            memo: &mut std::collections::HashSet<(u64, Option<String>)>,
         ) -> bool {
-            let open_known = (0..ops.len()).filter(|&i| !done[i] && !ops[i].is_unknown());
+            let open_known =
+                (0..ops.len()).filter(|&i| done & (1 << i) == 0 && !ops[i].is_unknown());
             let Some(first_return) = open_known.filter_map(|i| ops[i].complete).min() else {
                 return true;
             };
-            if !memo.insert((done.clone(), kv.clone())) {
+            if !memo.insert((done, value.cloned())) {
                 return false;
             }
             for i in 0..ops.len() {
-                if done[i] || ops[i].invoke > first_return {
+                if done & (1 << i) != 0 || ops[i].invoke > first_return {
                     continue;
                 }
-                let mut next = kv.clone();
-                let r = next.apply(&ops[i].op);
+                let mut kv = KvStore::default();
+                if let Some(v) = value {
+                    kv.data.insert(ops[i].key().to_string(), v.clone());
+                }
+                let r = kv.apply(&ops[i].op);
                 if ops[i].result.as_ref().is_some_and(|want| *want != r) {
                     continue;
                 }
-                done[i] = true;
-                let found = dfs(ops, done, &next, memo);
-                done[i] = false;
-                if found {
+                if dfs(ops, done | (1 << i), kv.data.values().next(), memo) {
                     return true;
                 }
             }
@@ -1750,13 +1752,8 @@ mod tests {
         }
         h.indices_by_key().values().all(|idx| {
             let ops: Vec<&HistoryEntry> = idx.iter().map(|&i| &h.entries[i]).collect();
-            let mut memo = std::collections::HashSet::new();
-            dfs(
-                &ops,
-                &mut vec![false; ops.len()],
-                &KvStore::default(),
-                &mut memo,
-            )
+            assert!(ops.len() <= 64);
+            dfs(&ops, 0, None, &mut std::collections::HashSet::new())
         })
     }
 
@@ -1764,17 +1761,11 @@ mod tests {
     fn agrees_with_a_plain_reference_on_medium_histories() {
         let mut rng = Rng(99);
         let (mut accepted, mut rejected) = (0, 0);
-        let n: u64 = std::env::var("MITERS")
-            .map(|v| v.parse().unwrap())
-            .unwrap_or(150);
-        let ops: usize = std::env::var("MOPS")
-            .map(|v| v.parse().unwrap())
-            .unwrap_or(30);
-        for seed in 0..n {
+        for seed in 0..150 {
             let w = Workload {
                 clients: 2 + (seed % 3) as usize,
                 keys: 1 + (seed % 2) as usize,
-                ops,
+                ops: 30,
                 loss: 4 + seed % 5,
                 domain: Some(2 + seed % 3),
             };
@@ -1799,8 +1790,48 @@ mod tests {
                 rejected += 1;
             }
         }
-        eprintln!("acc {accepted} rej {rejected}");
         assert!(accepted > 10 && rejected > 10, "{accepted} / {rejected}");
+    }
+
+    pub fn measure_patho() {
+        let loss = std::env::var("LOSS")
+            .map(|v| v.parse().unwrap())
+            .unwrap_or(8);
+        for (clients, domain) in [(5usize, 2u64), (8usize, 2u64), (12, 2), (16, 3), (30, 2)] {
+            let w = Workload {
+                clients,
+                keys: 1,
+                ops: 3000,
+                loss,
+                domain: Some(domain),
+            };
+            let mut h = simulate(1, &w);
+            let g = (1500..3000)
+                .find(|&g| matches!(h.entries[g].op, Op::Get { .. }) && !h.entries[g].is_unknown())
+                .unwrap();
+            h.entries[g].result = Some(val(Some("zzz")));
+            let t = std::time::Instant::now();
+            super::DBG.with(|d| *d.borrow_mut() = [0; 9]);
+            let r = check_with(
+                &h,
+                &CheckOptions {
+                    max_steps: std::env::var("MAXS")
+                        .map(|v| v.parse().unwrap())
+                        .unwrap_or(DEFAULT_MAX_STEPS),
+                },
+            );
+            eprintln!(
+                "clients {clients}: {} in {:?}, steps {} dbg {:?}",
+                match r.outcome {
+                    Outcome::Violation(_) => "violation",
+                    Outcome::Inconclusive { .. } => "inconclusive",
+                    _ => "other",
+                },
+                t.elapsed(),
+                r.steps,
+                super::DBG.with(|d| *d.borrow())
+            );
+        }
     }
 
     pub fn measure_run() {
@@ -1890,5 +1921,6 @@ mod scratch_measure {
     #[test]
     fn measure() {
         super::tests::measure_run();
+        super::tests::measure_patho();
     }
 }

@@ -52,7 +52,7 @@ impl Session {
     pub fn run_until_quiet(&mut self, max_steps: u64) -> Result<u64, String> {
         let mut n = 0;
         while n < max_steps && !self.timeline.world().is_quiet() {
-            self.timeline.apply(&Action::Auto { n: 1 })?;
+            self.timeline.apply_quietly(&Action::Auto { n: 1 })?;
             n += 1;
         }
         Ok(n)

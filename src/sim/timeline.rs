@@ -4,8 +4,12 @@ use super::action::{compress, expand, Action};
 use super::scenario::Scenario;
 use super::world::World;
 
-/// Steps between stored world checkpoints.
-pub const CHECKPOINT_EVERY: u64 = 500;
+/// Steps between stored world checkpoints at the start of a run.
+pub const FIRST_CHECKPOINT_INTERVAL: u64 = 256;
+
+/// At most this many checkpoints are kept: past it, every other one is dropped and the
+/// interval doubles, so memory stays bounded however long the run.
+pub const MAX_CHECKPOINTS: usize = 48;
 
 /// Longest run a scenario may describe.
 pub const MAX_STEPS: u64 = 1_000_000;
@@ -15,8 +19,11 @@ pub const MAX_STEPS: u64 = 1_000_000;
 pub struct Timeline {
     base: Scenario,
     actions: Vec<Action>,
+    /// `checkpoints[i]` is the world at step `i * interval`.
     checkpoints: Vec<World>,
+    interval: u64,
     world: World,
+    explain: bool,
 }
 
 impl Timeline {
@@ -25,8 +32,7 @@ impl Timeline {
     pub fn new(scenario: Scenario, explain: bool) -> Result<Timeline, String> {
         scenario.config.validate()?;
         let actions = expand(&scenario.actions, MAX_STEPS)?;
-        let mut world = World::new(scenario.config.clone(), scenario.seed)?;
-        world.explain = explain;
+        let world = World::new(scenario.config.clone(), scenario.seed)?;
         let base = Scenario {
             actions: Vec::new(),
             ..scenario
@@ -35,10 +41,13 @@ impl Timeline {
             base,
             actions: Vec::new(),
             checkpoints: vec![world.clone()],
+            interval: FIRST_CHECKPOINT_INTERVAL,
             world,
+            explain,
         };
+        let last = actions.len().saturating_sub(1);
         for (i, a) in actions.iter().enumerate() {
-            t.apply(a)
+            t.record(a, i == last)
                 .map_err(|e| format!("action {} of the scenario cannot be applied: {e}", i + 1))?;
         }
         Ok(t)
@@ -69,22 +78,45 @@ impl Timeline {
         &self.actions
     }
 
-    /// Applies `action` at the current step. If the timeline was rewound, the recorded
-    /// future is dropped first (a fork).
+    /// Applies `action` at the current step, narrated if the timeline explains. If the
+    /// timeline was rewound, the recorded future is dropped first (a fork).
     pub fn apply(&mut self, action: &Action) -> Result<(), String> {
+        self.record(action, true)
+    }
+
+    /// Like `apply`, without narration (for bulk runs).
+    pub fn apply_quietly(&mut self, action: &Action) -> Result<(), String> {
+        self.record(action, false)
+    }
+
+    fn record(&mut self, action: &Action, narrate: bool) -> Result<(), String> {
         let step = self.world.step;
+        self.world.explain = narrate && self.explain;
         self.world.apply(action)?; // validates first: on error nothing changed
         self.actions.truncate(step as usize);
         self.checkpoints
-            .truncate((step / CHECKPOINT_EVERY) as usize + 1);
+            .truncate((step / self.interval) as usize + 1);
         self.actions.push(action.clone());
-        if self.world.step % CHECKPOINT_EVERY == 0 {
+        if self.world.step % self.interval == 0 {
             self.checkpoints.push(self.world.clone());
+            if self.checkpoints.len() > MAX_CHECKPOINTS {
+                self.thin_checkpoints();
+            }
         }
         Ok(())
     }
 
-    /// Moves to `step` (0 ..= total_steps) by replaying from the nearest checkpoint.
+    fn thin_checkpoints(&mut self) {
+        let kept: Vec<World> = std::mem::take(&mut self.checkpoints)
+            .into_iter()
+            .step_by(2)
+            .collect();
+        self.checkpoints = kept;
+        self.interval *= 2;
+    }
+
+    /// Moves to `step` (0 ..= total_steps) by replaying from the nearest checkpoint; only
+    /// the last replayed step is narrated.
     pub fn seek(&mut self, step: u64) -> Result<(), String> {
         if step > self.total_steps() {
             return Err(format!(
@@ -95,15 +127,16 @@ impl Timeline {
         if step == self.world.step {
             return Ok(());
         }
-        let from_current = step > self.world.step && step - self.world.step < CHECKPOINT_EVERY;
+        let from_current = step > self.world.step && step - self.world.step < self.interval;
         if !from_current {
-            let i = ((step / CHECKPOINT_EVERY) as usize).min(self.checkpoints.len() - 1);
+            let i = ((step / self.interval) as usize).min(self.checkpoints.len() - 1);
             self.world = self.checkpoints[i].clone();
         }
         while self.world.step < step {
-            let a = self.actions[self.world.step as usize].clone();
+            let a = &self.actions[self.world.step as usize];
+            self.world.explain = self.explain && self.world.step + 1 == step;
             self.world
-                .apply(&a)
+                .apply(a)
                 .map_err(|e| format!("replay diverged at step {}: {e}", self.world.step))?;
         }
         Ok(())
@@ -115,6 +148,32 @@ impl Timeline {
         Scenario {
             actions: compress(&self.actions),
             ..self.base.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::presets;
+
+    #[test]
+    fn checkpoints_stay_bounded_and_seeking_stays_exact() {
+        let mut t = Timeline::new(presets::scenario("steady-leader").unwrap(), false).unwrap();
+        let mut digests = Vec::new();
+        for _ in 0..(FIRST_CHECKPOINT_INTERVAL * MAX_CHECKPOINTS as u64 * 2) {
+            t.apply(&Action::Auto { n: 1 }).unwrap();
+            digests.push(t.world().trace_digest());
+        }
+        assert!(t.checkpoints.len() <= MAX_CHECKPOINTS);
+        assert!(t.interval > FIRST_CHECKPOINT_INTERVAL);
+        for step in [1u64, 300, 7_777, 20_000, 24_575] {
+            t.seek(step).unwrap();
+            assert_eq!(
+                t.world().trace_digest(),
+                digests[step as usize - 1],
+                "step {step}"
+            );
         }
     }
 }

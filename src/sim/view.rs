@@ -3,6 +3,7 @@ use super::timeline::Timeline;
 use super::world::World;
 use crate::check::invariants::{Violation, LINEARIZABILITY};
 use crate::check::linearizability::{self, LinearizabilityReport};
+use crate::paxos::durable::DurableState;
 use crate::paxos::proposer::Phase;
 use crate::paxos::{Addr, NodeId, TimerKind};
 use serde_json::{json, Value as Json};
@@ -21,6 +22,38 @@ pub fn linearizability_violation(world: &World) -> (LinearizabilityReport, Optio
 /// One node: roles, leadership, ballots, indices, key-value contents and timers; with
 /// `full`, also its whole durable and volatile state (the inspector).
 pub fn node(world: &World, id: NodeId, full: bool) -> Json {
+    node_with_tail(world, id, full, usize::MAX)
+}
+
+/// The last `tail` entries of a slot-keyed map (all of them when `tail` is large).
+fn tail_of<V: Clone>(
+    map: &std::collections::BTreeMap<u64, V>,
+    tail: usize,
+) -> std::collections::BTreeMap<u64, V> {
+    map.iter()
+        .rev()
+        .take(tail)
+        .map(|(k, v)| (*k, v.clone()))
+        .collect()
+}
+
+/// A durable state with only the last `tail` accepted slots (the inspector on long logs).
+fn durable_tail(d: &DurableState, tail: usize) -> Json {
+    let mut j = json!({ "proposer": d.proposer, "replica": d.replica });
+    if let Some(a) = &d.acceptor {
+        j["acceptor"] = json!({
+            "promised": a.promised,
+            "truncated_below": a.truncated_below,
+            "accepted_slots": a.accepted.len(),
+            "accepted": tail_of(&a.accepted, tail),
+        });
+    }
+    j
+}
+
+/// Like [`node`] with full detail, but logs cut to their last `tail` slots, so the
+/// inspector stays fast on logs of thousands of slots.
+pub fn node_with_tail(world: &World, id: NodeId, full: bool, tail: usize) -> Json {
     let slot = &world.nodes[&id];
     let roles = world.cluster.roles(id);
     let group = world.network.group(Addr::Node(id)).unwrap_or(0);
@@ -47,7 +80,7 @@ pub fn node(world: &World, id: NodeId, full: bool) -> Json {
             o.insert("snapshot_index".into(), json!(snap));
             o.insert("kv".into(), json!({}));
             if full {
-                o.insert("durable".into(), json!(slot.disk));
+                o.insert("durable".into(), durable_tail(&slot.disk, tail));
                 o.insert("volatile".into(), Json::Null);
             }
         }
@@ -75,15 +108,22 @@ pub fn node(world: &World, id: NodeId, full: bool) -> Json {
             o.insert("snapshot_index".into(), json!(r.map(|r| r.snapshot_index)));
             o.insert("kv".into(), json!(r.map(|r| &r.kv.data)));
             if full {
-                o.insert("durable".into(), json!(n.durable()));
+                o.insert("durable".into(), durable_tail(n.durable(), tail));
+                let replica = r.map(|r| {
+                    json!({
+                        "snapshot_index": r.snapshot_index, "commit_index": r.commit_index,
+                        "applied_index": r.applied_index, "log_slots": r.log.len(),
+                        "log": tail_of(&r.log, tail), "kv": r.kv, "sessions": r.sessions,
+                    })
+                });
                 o.insert(
                     "volatile".into(),
-                    json!({ "proposer": n.proposer(), "replica": r, "follower": n.follower() }),
+                    json!({ "proposer": n.proposer(), "replica": replica, "follower": n.follower() }),
                 );
-                o.insert("disk".into(), json!(slot.disk));
+                o.insert("disk".into(), durable_tail(&slot.disk, tail));
                 let decided: Vec<Json> = r
                     .map(|r| {
-                        r.log
+                        tail_of(&r.log, tail)
                             .iter()
                             .map(|(s, v)| json!({ "slot": s, "value": v.to_string() }))
                             .collect()
