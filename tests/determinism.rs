@@ -2,7 +2,7 @@
 //! check too.
 #![cfg(not(target_arch = "wasm32"))]
 
-include!("golden_digests.rs");
+include!("shared/golden_digests.rs");
 
 #[test]
 fn native_digests_match_the_recorded_ones() {
@@ -16,6 +16,6 @@ fn native_digests_match_the_recorded_ones() {
         .collect();
     assert_eq!(
         actual, expected,
-        "update tests/golden_digests.rs if the change was intended"
+        "update tests/shared/golden_digests.rs if the change was intended"
     );
 }

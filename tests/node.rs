@@ -2,4 +2,4 @@
 //! (Browser-only suites live in tests/web.rs.)
 #![cfg(target_arch = "wasm32")]
 
-include!("wasm_common.rs");
+include!("shared/wasm_api.rs");
