@@ -28,7 +28,7 @@ help:
 	@echo "make test        fmt, clippy, native tests, wasm tests (Chromium, Node), dist, e2e"
 	@echo "make dist        self-contained static site in dist/ (works under any sub-path)"
 	@echo "make fuzz        paxoscope fuzz --seeds $(SEEDS) (SEEDS=...)"
-	@echo "make bench       cargo bench"
+	@echo "make bench       measure everything, print one table (docs/benchmarks.md)"
 	@echo "make screenshot  regenerate docs/screenshot.png"
 	@echo "make setup       install build tools into .tools/ (make setup-test: test tools too)"
 
@@ -56,9 +56,11 @@ test:
 dist: $(PKG_WASM)
 	@scripts/dist.sh
 
-# Placeholder: the benchmark suite (benches/simulation.rs) is filled in later.
+# One run, one table (docs/benchmarks.md): native simulation, protocol efficiency, memory,
+# fuzzer, dist size, wasm in headless Chromium, page. Installs what it needs first.
+# BENCH_QUICK=1 for a short smoke run; BENCH_PARTS="sim size" for some parts only.
 bench:
-	cargo bench
+	@scripts/bench.sh
 
 # The fuzzer CLI (src/bin/paxoscope.rs `fuzz`) lands later.
 fuzz:

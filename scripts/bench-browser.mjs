@@ -1,0 +1,329 @@
+// Browser half of `make bench` (see scripts/bench.sh and docs/benchmarks.md): headless
+// Chromium (the system /usr/bin/chromium through playwright-core from tests/e2e), the page
+// in www/ served by scripts/serve.py. Prints `BENCH {json}` lines like the native benches.
+//
+//   node scripts/bench-browser.mjs [--workloads target/bench/workloads.json] [--quick]
+//
+// Sections:
+//   wasm  the native simulation workloads run in wasm (BenchWorld, src/bench_api.rs), same
+//         configuration, seed, warm-up and steps; trace digests must equal the native ones.
+//   page  time to interactive; frame time while running with 9 nodes, 300 messages in flight
+//         and a 10,000-slot log; the per-frame wasm calls (view, logWindow); seek in a
+//         100,000-step history.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const require = createRequire(path.join(ROOT, 'tests/e2e/package.json'));
+const { chromium } = require('playwright-core');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const QUICK = args.includes('--quick') || !!Number(process.env.BENCH_QUICK || 0);
+const WORKLOADS = opt('--workloads', path.join(ROOT, 'target/bench/workloads.json'));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+function report(section, name, value, unit, extra = {}) {
+  console.log(`BENCH ${JSON.stringify({ section, name, value, unit, ...extra })}`);
+  const v = typeof value === 'number' ? value.toFixed(2) : String(value);
+  console.error(`  ${section.padEnd(6)} ${name.padEnd(58)} ${v.padStart(14)} ${unit}`);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(dir) {
+  const port = await freePort();
+  const proc = spawn('python3', [path.join(ROOT, 'scripts/serve.py'), '--quiet', '--host', '127.0.0.1',
+    '--port', String(port), '--dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url)).ok) return { proc, url }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill();
+  throw new Error(`scripts/serve.py did not start on ${url}`);
+}
+
+// A blank page at the server's origin, so ./pkg/paxoscope.js loads without booting the app.
+async function blankPage(context, url) {
+  const page = await context.newPage();
+  await page.route(`${url}__bench.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>bench</title>' }));
+  await page.goto(`${url}__bench.html`);
+  await page.evaluate(async () => {
+    const m = await import(new URL('pkg/paxoscope.js', document.baseURI).href);
+    await m.default();
+    window.pkg = m;
+  });
+  return page;
+}
+
+// ----------------------------------------------------------------------------- wasm
+async function benchWasm(context, url) {
+  if (!existsSync(WORKLOADS)) {
+    console.error(`  (no ${WORKLOADS}: run the native bench first; skipping the wasm workloads)`);
+    return;
+  }
+  const workloads = JSON.parse(readFileSync(WORKLOADS, 'utf8'));
+  console.error('simulation throughput in wasm (headless Chromium, the workloads of the native bench)');
+  const page = await blankPage(context, url);
+  const reps = QUICK ? 1 : 5;
+  for (const w of workloads) {
+    const r = await page.evaluate(({ w, reps }) => {
+      const bw = new window.pkg.BenchWorld(JSON.stringify(w.config), w.seed, w.warmup_commands);
+      const rates = [];
+      let counts = null;
+      for (let i = 0; i < reps; i++) {
+        bw.reset();
+        const t0 = performance.now();
+        const c = bw.run(w.steps);
+        const ms = performance.now() - t0;
+        rates.push({ d: c[0] / (ms / 1000), c: c[1] / (ms / 1000), ms });
+        counts = c;
+      }
+      const digest = bw.digest();
+      bw.free();
+      return { rates, counts: Array.from(counts), digest };
+    }, { w, reps });
+    const same = r.digest === w.digest && r.counts[0] === w.deliveries && r.counts[1] === w.commands;
+    const extra = { case: w.name, steps: w.steps, reps, deliveries: r.counts[0], commands: r.counts[1], same_trace_as_native: same };
+    if (!same) console.error(`  WARNING: ${w.name}: wasm trace differs from native (digest ${r.digest} vs ${w.digest})`);
+    report('wasm', `${w.name}: deliveries/s`, median(r.rates.map((x) => x.d)), '1/s', extra);
+    report('wasm', `${w.name}: commands/s`, median(r.rates.map((x) => x.c)), '1/s', extra);
+  }
+  await page.close();
+}
+
+// ----------------------------------------------------------------------------- page
+const PAGE_ARGS = { timeout: 180_000 };
+
+async function timeToInteractive(browser, url) {
+  const runs = QUICK ? 1 : 5;
+  const tti = [];
+  const dcl = [];
+  const wasmFetch = [];
+  for (let i = 0; i < runs; i++) {
+    // A fresh profile each time: nothing cached.
+    const dir = mkdtempSync(path.join(tmpdir(), 'paxoscope-bench-'));
+    const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const page = ctx.pages()[0] || await ctx.newPage();
+    await page.addInitScript(() => {
+      // The page adds class "ready" to <body> once the first run is drawn and the controls
+      // are wired: that moment is "interactive".
+      new MutationObserver((_, obs) => {
+        if (document.body && document.body.classList.contains('ready')) {
+          window.__readyAt = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { attributes: true, subtree: true, attributeFilter: ['class'] });
+    });
+    await page.goto(url);
+    await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready, null, PAGE_ARGS);
+    const r = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+      return { ready: window.__readyAt, dcl: nav.domContentLoadedEventEnd, wasm: wasm ? wasm.responseEnd - wasm.startTime : null };
+    });
+    tti.push(r.ready);
+    dcl.push(r.dcl);
+    if (r.wasm != null) wasmFetch.push(r.wasm);
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const extra = { runs, dom_content_loaded_ms: median(dcl), wasm_fetch_ms: wasmFetch.length ? median(wasmFetch) : null };
+  report('page', 'navigation to interactive (seed-demo, cold profile)', median(tti), 'ms', extra);
+}
+
+// 9 servers, server 9 cut off from the start (a lagging replica, so the log grid spans from
+// slot 0 while the others compact), run until the log reaches 10,000 slots; then only time
+// passes (ticks) until 300 messages are in flight.
+function frameScenario(check) {
+  return {
+    config: {
+      layout: { kind: 'servers', n: 9 }, clients: 16, window: 32, tick_per_mille: 20, snapshot_interval: 64,
+      workload: { random_ops: 100000, keys: 8 }, check,
+    },
+    seed: 1,
+    // With the checker on, every timeline checkpoint copies the checker's state, which grows
+    // with the log: a 10,000-slot run does not fit in wasm memory, so that variant stops at
+    // about 2,000 slots.
+    actions: [{ type: 'partition', groups: [[9]] }, { type: 'auto', n: QUICK || check ? 40000 : 220000 }],
+  };
+}
+
+async function frames(browser, url, check) {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready, null, PAGE_ARGS);
+  let tag = check ? 'checker on' : 'checker off';
+  const setup = await page.evaluate(({ sc }) => {
+    const app = window.paxoscope.app;
+    const t0 = performance.now();
+    if (!app.loadScenario(JSON.stringify(sc), null, { push: false })) throw new Error('loadScenario failed');
+    const built = performance.now() - t0;
+    let ticks = 0;
+    while (app.pg.view().messages.length < 300 && ticks < 500) { app.pg.apply({ type: 'tick' }); ticks++; }
+    app.render();
+    const v = app.pg.view();
+    return { built, ticks, inFlight: v.messages.length, log: v.log, nodes: v.nodes.length, steps: v.step };
+  }, { sc: frameScenario(check) });
+  tag = `${tag}, ${setup.log.end_slot - setup.log.first_slot} slots`;
+  console.error(`  (${tag}: built ${setup.steps} steps in ${setup.built.toFixed(0)} ms; log ${setup.log.first_slot}..${setup.log.end_slot}; ${setup.inFlight} in flight after ${setup.ticks} ticks)`);
+  const n = QUICK ? 60 : 300;
+  // (1) Drawing only: one full render (view() + every component) and a forced style/layout
+  //     per animation frame, state unchanged (exactly 300+ in flight).
+  // (2) Running: the page's own play loop at 60 steps/s (one scheduler step per frame):
+  //     each frame's work (steps + render + forced layout) and the rAF-to-rAF interval.
+  const r = await page.evaluate(({ n }) => new Promise((resolve) => {
+    const app = window.paxoscope.app;
+    const draw = [];
+    let i = 0;
+    const drawFrame = () => {
+      const t0 = performance.now();
+      app.render();
+      void document.documentElement.offsetHeight;
+      draw.push(performance.now() - t0);
+      if (++i < n) requestAnimationFrame(drawFrame); else play();
+    };
+    // Which parts of the page the drawing time goes to (same order as app.components).
+    const parts = app.components.map(() => 0);
+    const origUpdates = app.components.map((c, k) => {
+      const u = c.update;
+      c.update = function (...a) { const t = performance.now(); try { return u.apply(this, a); } finally { parts[k] += performance.now() - t; } };
+      return u;
+    });
+    const play = () => {
+      app.components.forEach((c, k) => { c.update = origUpdates[k]; });
+      const work = [];
+      const stamps = [];
+      const orig = app.frame;
+      const inFlightStart = app.view.messages.length;
+      app.frame = (t) => {
+        stamps.push(t);
+        const t0 = performance.now();
+        orig(t);
+        void document.documentElement.offsetHeight;
+        work.push(performance.now() - t0);
+        if (work.length >= n) {
+          app.pause();
+          app.frame = orig;
+          const gaps = stamps.slice(1).map((s, k) => s - stamps[k]);
+          resolve({ parts: parts.map((x) => x / n), draw, work, gaps, inFlightStart, inFlightEnd: app.view.messages.length, steps: app.view.step });
+        }
+      };
+      app.setSpeed(60);
+      app.play();
+    };
+    requestAnimationFrame(drawFrame);
+  }), { n });
+  // Component order of www/main.js boot(): banner, topology, legend, transport, timeline,
+  // narration, inspector, flight list, invariants, stats, log grid, controls, header.
+  const names = ['banner', 'topology', 'legend', 'transport', 'timeline', 'narration', 'inspector', 'flight', 'invariants', 'stats', 'log-grid', 'controls', 'header'];
+  const parts = Object.fromEntries(r.parts.map((ms, k) => [names[k] || `#${k}`, Math.round(ms * 100) / 100]));
+  console.error(`  (drawing time per component, ms/frame: ${JSON.stringify(parts)})`);
+  const base = { frames: n, nodes: setup.nodes, log_slots: setup.log.end_slot - setup.log.first_slot, in_flight: setup.inFlight, check };
+  report('page', `draw frame p50 (${tag})`, pct(r.draw, 50), 'ms', { ...base, components_ms: parts });
+  report('page', `draw frame p95 (${tag})`, pct(r.draw, 95), 'ms', base);
+  const run = { ...base, in_flight_start: r.inFlightStart, in_flight_end: r.inFlightEnd, gap_p50_ms: pct(r.gaps, 50), gap_p95_ms: pct(r.gaps, 95) };
+  report('page', `running frame work p50 (${tag})`, pct(r.work, 50), 'ms', run);
+  report('page', `running frame work p95 (${tag})`, pct(r.work, 95), 'ms', run);
+  report('page', `running rAF interval p95 (${tag})`, pct(r.gaps, 95), 'ms', run);
+  // The wasm calls the page makes per frame, on the same state.
+  const calls = await page.evaluate(({ n }) => {
+    const pg = window.paxoscope.app.pg;
+    const time = (f) => { const xs = []; for (let i = 0; i < n; i++) { const t0 = performance.now(); f(); xs.push(performance.now() - t0); } return xs; };
+    const end = pg.view().log.end_slot;
+    return { view: time(() => pg.view()), logWindow: time(() => pg.logWindow(Math.max(0, end - 5000), 40)) };
+  }, { n: QUICK ? 10 : 50 });
+  report('page', `view() p50 (${tag})`, pct(calls.view, 50), 'ms', base);
+  report('page', `logWindow(slot, 40) p50 (${tag})`, pct(calls.logWindow, 50), 'ms', base);
+  await ctx.close();
+}
+
+// A 100,000-step history on the steady-leader set-up (5 servers, 3 clients, snapshots every
+// 64 slots, checker on): Playground.fromScenario, then seek to random steps.
+async function seek(context, url) {
+  const page = await blankPage(context, url);
+  const steps = QUICK ? 20000 : 100000;
+  const r = await page.evaluate(({ steps }) => {
+    const sc = { config: { layout: { kind: 'servers', n: 5 }, clients: 3, workload: { random_ops: 100000, keys: 3 }, check: true },
+      seed: 1, actions: [{ type: 'auto', n: steps }] };
+    const t0 = performance.now();
+    const pg = window.pkg.Playground.fromScenario(JSON.stringify(sc));
+    const built = performance.now() - t0;
+    let x = 12345;
+    const rnd = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+    const times = [];
+    for (let i = 0; i < 40; i++) {
+      const to = Math.floor(rnd() * (steps + 1));
+      const t = performance.now();
+      pg.seek(to);
+      pg.view();
+      times.push(performance.now() - t);
+    }
+    const total = pg.view().total_steps;
+    pg.free();
+    return { built, times, total };
+  }, { steps });
+  const extra = { history_steps: r.total, seeks: r.times.length, build_ms: r.built, includes: 'seek + view()' };
+  report('page', `seek in a ${r.total}-step history p50`, pct(r.times, 50), 'ms', extra);
+  report('page', `seek in a ${r.total}-step history max`, Math.max(...r.times), 'ms', extra);
+  report('page', `fromScenario(${r.total} steps) build`, r.built, 'ms', extra);
+  await page.close();
+}
+
+async function main() {
+  const only = args.filter((a) => !a.startsWith('--') && !args[args.indexOf(a) - 1]?.startsWith('--workloads'));
+  const want = (s) => only.length === 0 || only.includes(s);
+  if (!existsSync(path.join(ROOT, 'www/pkg/paxoscope_bg.wasm'))) throw new Error('www/pkg is not built (make build)');
+  const { proc, url } = await startServer(path.join(ROOT, 'www'));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const context = await browser.newContext();
+    if (want('wasm')) await benchWasm(context, url);
+    if (want('page')) {
+      console.error('page (headless Chromium)');
+      await timeToInteractive(browser, url);
+      await frames(browser, url, false);
+      if (!QUICK) await frames(browser, url, true).catch((e) => console.error(`  (checker-on frame bench failed: ${e.message.split('\n')[0]})`));
+      await seek(context, url);
+    }
+  } finally {
+    await browser.close();
+    proc.kill();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,114 @@
+// Turns the BENCH lines of one `make bench` run (target/bench/results.jsonl) into the one
+// table `make bench` prints (markdown, so docs/benchmarks.md can record it as is).
+//
+//   node scripts/bench-table.mjs target/bench/results.jsonl [target/bench/machine.txt]
+//
+// Ratios (wasm/native, bytes growth) are computed here from figures of the same run.
+import { readFileSync, existsSync } from 'node:fs';
+
+const [file, machineFile] = process.argv.slice(2);
+const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const find = (section, name) => rows.find((r) => r.section === section && r.name === name);
+
+const fmt = (v, unit) => {
+  if (v == null || Number.isNaN(v)) return '—';
+  const n = (x, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  switch (unit) {
+    case '1/s': return `${n(v)} /s`;
+    case 'ms': return `${n(v, v < 10 ? 2 : 1)} ms`;
+    case 'KB': return `${n(v, 1)} KB`;
+    case 'MB': return `${n(v, 1)} MB`;
+    case 'B': return `${n(v)} B`;
+    case 'x': return `${n(v, 2)}×`;
+    case 'msgs': return n(v, 2);
+    default: return Number.isInteger(v) ? n(v) : n(v, 2);
+  }
+};
+
+// [section, figure, value, unit, goal text, ok (true/false/null), note]
+const out = [];
+const add = (section, name, value, unit, goal = '', ok = null, note = '') => out.push({ section, name, value, unit, goal, ok, note });
+
+// --- native simulation ---
+for (const r of rows.filter((x) => x.section === 'sim')) {
+  let goal = '';
+  let ok = null;
+  if (r.name === 'steady leader, 5 nodes, check off: deliveries/s') { goal = '≥ 2,000,000 /s'; ok = r.value >= 2e6; }
+  add('native sim', r.name, r.value, r.unit, goal, ok);
+}
+// --- wasm and ratios ---
+for (const r of rows.filter((x) => x.section === 'wasm')) {
+  const native = find('sim', r.name);
+  add('wasm (Chromium)', r.name, r.value, r.unit, '', null, r.same_trace_as_native === false ? 'TRACE DIFFERS FROM NATIVE' : 'same trace as native');
+  if (native && r.name.endsWith('deliveries/s')) {
+    const ratio = r.value / native.value;
+    add('wasm (Chromium)', `wasm/native, ${r.name.replace(': deliveries/s', '')}`, ratio, 'x', '≥ 0.5', ratio >= 0.5);
+  }
+}
+// --- fuzzer ---
+for (const r of rows.filter((x) => x.section === 'fuzz')) {
+  const v = r.name.startsWith('violations');
+  add('fuzzer', r.name, r.value, r.unit, v ? '= 0' : '', v ? r.value === 0 : null, v ? '' : `${r.seeds} seeds, ${r.steps} steps in ${r.elapsed_ms} ms`);
+}
+// --- protocol efficiency ---
+for (const r of rows.filter((x) => x.section === 'proto')) {
+  let goal = '';
+  let ok = null;
+  let note = '';
+  if (r.name.includes('Accept+Accepted per command')) {
+    goal = `theory ${fmt(r.theory_per_command, 'msgs')}`;
+    note = `2 × ${r.nodes - 1} remote acceptors per slot; ${fmt(r.commands_per_slot, 'msgs')} commands per slot`;
+    ok = r.value <= r.theory_per_command * 1.15;
+  } else if (r.name.includes('all protocol msgs')) {
+    note = `incl. ${fmt(r.heartbeats, 'msgs')} heartbeats/command`;
+  }
+  add('protocol', r.name, r.value, r.unit, goal, ok, note);
+}
+const bytes = rows.filter((x) => x.section === 'proto' && x.name.startsWith('bytes/command'));
+const pick = (who) => bytes.filter((x) => x.name.endsWith(who)).sort((a, b) => a.log_entries - b.log_entries);
+const ours = pick('ours');
+const base = pick('seed baseline');
+if (ours.length >= 2) {
+  const g = ours.at(-1).value / ours[0].value;
+  add('protocol', `bytes/command growth, log ${ours[0].log_entries} → ${ours.at(-1).log_entries}: ours`, g, 'x', 'flat (≤ 1.1×)', g <= 1.1);
+}
+if (base.length >= 2) {
+  const g = base.at(-1).value / base[0].value;
+  add('protocol', `bytes/command growth, log ${base[0].log_entries} → ${base.at(-1).log_entries}: seed baseline`, g, 'x', 'grows', g > 2);
+}
+// --- memory ---
+for (const r of rows.filter((x) => x.section === 'memory')) {
+  let goal = '';
+  let ok = null;
+  if (r.name.startsWith('peak heap') || r.name.startsWith('max resident')) { goal = '≤ 64 MB'; ok = r.value <= 64; }
+  const note = r.steps ? `${r.commands} commands, ${r.steps} steps` : '';
+  add('memory', r.name, r.value, r.unit, goal, ok, note);
+}
+// --- size ---
+for (const r of rows.filter((x) => x.section === 'size')) {
+  const total = r.name.startsWith('wasm + JS + CSS');
+  add('size (dist/)', r.name, r.value, r.unit, total ? '≤ 150 KB' : '', total ? r.value <= 150 : null, `${fmt(r.raw_kb, 'KB')} raw`);
+}
+// --- page ---
+for (const r of rows.filter((x) => x.section === 'page')) {
+  let goal = '';
+  let ok = null;
+  let note = '';
+  if (/(draw frame|running frame work) p95/.test(r.name)) { goal = '≤ 16.7 ms'; ok = r.value <= 16.7; }
+  if (/^seek .* max$/.test(r.name)) { goal = '≤ 50 ms'; ok = r.value <= 50; }
+  if (r.in_flight_start != null) note = `${r.in_flight_start} → ${r.in_flight_end} in flight`;
+  else if (r.in_flight != null) note = `${r.nodes} nodes, ${r.log_slots} slots, ${r.in_flight} in flight`;
+  if (r.dom_content_loaded_ms != null) note = `DOMContentLoaded ${fmt(r.dom_content_loaded_ms, 'ms')}, wasm fetched in ${fmt(r.wasm_fetch_ms, 'ms')}`;
+  add('page (Chromium)', r.name, r.value, r.unit, goal, ok, note);
+}
+
+const machine = machineFile && existsSync(machineFile) ? readFileSync(machineFile, 'utf8').trim() : '';
+if (machine) console.log(machine.split('\n').map((l) => `- ${l}`).join('\n') + '\n');
+console.log('| part | figure | value | goal | met | note |');
+console.log('|---|---|---:|---|:-:|---|');
+for (const r of out) {
+  const ok = r.ok == null ? '' : r.ok ? 'yes' : '**no**';
+  console.log(`| ${r.section} | ${r.name} | ${fmt(r.value, r.unit)} | ${r.goal} | ${ok} | ${r.note} |`);
+}
+const goals = out.filter((r) => r.ok != null);
+console.log(`\n${goals.filter((r) => r.ok).length} of ${goals.length} goals met.`);

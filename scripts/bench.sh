@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# `make bench`: measures everything in one run and prints ONE table (docs/benchmarks.md says
+# how each figure is measured). Installs what it needs first, like `make test`.
+#
+#   scripts/bench.sh                 everything (about 10 minutes on 2 cores, builds included)
+#   BENCH_QUICK=1 scripts/bench.sh   short runs: checks the harness, not a measurement
+#   BENCH_PARTS="sim fuzz" scripts/bench.sh   only some parts: sim proto memory fuzz size wasm page
+#
+# Every part writes `BENCH {json}` lines; they are gathered in target/bench/results.jsonl and
+# scripts/bench-table.mjs turns them into the table (also saved as target/bench/table.md).
+# Timing never goes in `make test`: the machine is shared and noisy, so compare figures as
+# ratios measured in the same run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
+
+PARTS="${BENCH_PARTS:-sim proto memory fuzz size wasm page}"
+OUT=target/bench
+RESULTS="$OUT/results.jsonl"
+FUZZ_SEEDS="${FUZZ_SEEDS:-500}"
+[ -n "${BENCH_QUICK:-}" ] && [ "${BENCH_QUICK}" != 0 ] && FUZZ_SEEDS=50
+export BENCH_OUT="$PWD/$OUT"
+mkdir -p "$OUT"
+: >"$RESULTS"
+[ -t 1 ] || export CARGO_TERM_COLOR=never
+
+want() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+say() { printf '\n[bench] %s\n' "$*" >&2; }
+# collect CMD...: runs CMD, passes its stderr through, keeps its BENCH lines.
+collect() {
+  "$@" | tee "$OUT/last.log" | sed -n 's/^BENCH //p' >>"$RESULTS"
+}
+bench_line() { # section name value unit: one JSON line for $RESULTS
+  printf '{"section":"%s","name":"%s","value":%s,"unit":"%s"}\n' "$1" "$2" "$3" "$4"
+}
+
+say "setup (scripts/setup.sh test: wasm tools, Chromium, Playwright)"
+scripts/setup.sh test >&2
+
+{
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GB RAM", $2/1048576}' /proc/meminfo)"
+  echo "rustc: $(rustc --version)"
+  echo "chromium: $(/usr/bin/chromium --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n1)"
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
+} >"$OUT/machine.txt"
+cat "$OUT/machine.txt" >&2
+
+# --- native simulation and protocol efficiency --------------------------------------
+if want sim || want proto; then
+  filter=()
+  want sim && filter+=(sim)
+  want proto && filter+=(proto)
+  say "native benches: cargo bench --bench simulation -- ${filter[*]}"
+  collect cargo bench --bench simulation -- "${filter[@]}"
+fi
+
+# --- memory ---------------------------------------------------------------------------
+if want memory; then
+  say "memory: cargo bench --bench memory, under /usr/bin/time -v"
+  cargo bench --bench memory --no-run >&2
+  bin="$(cargo bench --bench memory --no-run --message-format=json 2>/dev/null | node -e '
+    const lines = require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const a = lines.find((m) => m.reason === "compiler-artifact" && m.target && m.target.name === "memory" && m.executable);
+    if (a) console.log(a.executable);')"
+  [ -x "$bin" ] || { echo "[bench] could not find the memory bench binary" >&2; exit 1; }
+  if [ -x /usr/bin/time ]; then
+    collect /usr/bin/time -v -o "$OUT/memory.time" "$bin" --bench
+    rss_kb="$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$OUT/memory.time")"
+    bench_line memory "max resident set size (/usr/bin/time -v)" "$(awk -v k="$rss_kb" 'BEGIN {printf "%.2f", k/1024}')" MB >>"$RESULTS"
+  else
+    echo "[bench] /usr/bin/time missing (Debian package time): no max RSS figure" >&2
+    collect "$bin" --bench
+  fi
+fi
+
+# --- fuzzer ---------------------------------------------------------------------------
+if want fuzz; then
+  say "fuzzer: target/release/paxoscope fuzz --seeds $FUZZ_SEEDS"
+  cargo build --release --bin paxoscope >&2
+  last="$(target/release/paxoscope fuzz --seeds "$FUZZ_SEEDS" 2>/dev/null | tail -n1)"
+  echo "  $last" >&2
+  node -e '
+    const r = JSON.parse(process.argv[1]);
+    const s = r.elapsed_ms / 1000;
+    const line = (name, value, unit) => console.log("BENCH " + JSON.stringify({ section: "fuzz", name, value, unit,
+      seeds: r.seeds, steps: r.steps, elapsed_ms: r.elapsed_ms, violations: r.violations }));
+    line("seeds/s", r.seeds / s, "1/s");
+    line("steps/s (checker on)", r.steps / s, "1/s");
+    line(`violations in ${r.seeds} seeds`, r.violations, "");
+  ' "$last" | sed -n 's/^BENCH //p' >>"$RESULTS"
+fi
+
+# --- wasm build, dist size --------------------------------------------------------------
+if want size || want wasm || want page; then
+  say "wasm build and dist/ (make dist)"
+  make --no-print-directory dist >&2
+fi
+if want size; then
+  node -e '
+    const fs = require("fs"), zlib = require("zlib"), path = require("path");
+    const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]);
+    const files = walk("dist");
+    const kinds = { wasm: /\.wasm$/, js: /\.m?js$/, css: /\.css$/, html: /\.html$/ };
+    let total = { raw: 0, gz: 0 };
+    for (const [kind, re] of Object.entries(kinds)) {
+      const fs_ = files.filter((f) => re.test(f));
+      const raw = fs_.reduce((a, f) => a + fs.statSync(f).size, 0);
+      const gz = fs_.reduce((a, f) => a + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length, 0);
+      if (kind !== "html") { total.raw += raw; total.gz += gz; }
+      console.log("BENCH " + JSON.stringify({ section: "size", name: `${kind} gzipped`, value: gz / 1024, unit: "KB", raw_kb: raw / 1024, files: fs_.length }));
+    }
+    console.log("BENCH " + JSON.stringify({ section: "size", name: "wasm + JS + CSS gzipped", value: total.gz / 1024, unit: "KB", raw_kb: total.raw / 1024 }));
+  ' | tee >(sed -n 's/^BENCH //p' >>"$RESULTS") | sed 's/^BENCH /  /' >&2
+fi
+
+# --- browser ------------------------------------------------------------------------------
+if want wasm || want page; then
+  parts=()
+  want wasm && parts+=(wasm)
+  want page && parts+=(page)
+  say "headless Chromium: node scripts/bench-browser.mjs ${parts[*]}"
+  collect node scripts/bench-browser.mjs "${parts[@]}"
+fi
+
+say "results: $RESULTS"
+node scripts/bench-table.mjs "$RESULTS" "$OUT/machine.txt" | tee "$OUT/table.md"
