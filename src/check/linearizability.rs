@@ -7,31 +7,42 @@
 //! * **Per key** (P-compositionality, as in Porcupine): every operation touches one key,
 //!   so the history is linearizable iff each key's sub-history is. Keys are checked
 //!   independently and share one search budget.
-//! * **Per key, the Wing & Gong / Lowe search** (WGL): the invocations and completions of
-//!   the key's operations form one list in time order; a depth-first search repeatedly
-//!   picks an operation whose invocation precedes the first pending completion, applies it
-//!   to the model, and backtracks when a completion is reached whose operation could not be
-//!   placed. Visited `(set of linearized operations, model state)` pairs are memoized so no
-//!   configuration is explored twice. The set is stored sparsely (the highest linearized
-//!   operation plus the unlinearized "holes" below it, operations being numbered by
-//!   invocation), which is small when few operations are concurrent.
-//! * **Unknown outcomes** have no completion (return time +∞): they may be placed anywhere
-//!   after their invocation, and the search succeeds once every *completed* operation is
-//!   placed, so an unknown operation may also never take effect. Two exact reductions keep
-//!   them cheap: an unknown `get` constrains nothing and is dropped; an unknown write whose
-//!   value nothing could observe (no completed `get` returned it, no `cas` expects it, and
-//!   no completed failed `cas` exists on the key) is dropped too — any linearization using
-//!   it stays valid without it.
-//! * **Explanations**: the furthest completion at which the search got stuck is the end of
-//!   the shortest prefix of the history that cannot be linearized; that completion's
-//!   operation is reported with the values the key could hold when it had to take effect
-//!   and the few operations that explain why.
+//! * **Per key, the Wing & Gong / Lowe search** (WGL), as in Porcupine: invocations and
+//!   completions form one list in time order (invocations first at equal times); a
+//!   depth-first search repeatedly places an operation whose invocation precedes the first
+//!   pending completion, applies it to the model, and backtracks when it reaches a
+//!   completion whose operation could not be placed. Configurations — (operations placed,
+//!   model state) — that were fully explored without success are memoized and never
+//!   explored again. The set placed is stored sparsely (the highest placed operation and
+//!   the unplaced "holes" below it, operations being numbered by invocation), which stays
+//!   small when few operations are concurrent.
+//! * **Unknown outcomes** may take effect any time after their invocation, or never; the
+//!   search succeeds once every *completed* operation is placed. They are handled by exact
+//!   reductions rather than as +∞ returns:
+//!   - an unknown `get` constrains nothing and is dropped;
+//!   - an unknown write of `v` only matters until the last completion that could observe
+//!     it (a completed get of `v`, a completed cas that swapped from `v` or failed on
+//!     another value, or — transitively — an unknown cas expecting `v`): that is its
+//!     *deadline*. Any valid order can be changed so that every unknown write either
+//!     takes effect before its deadline or never, so at its deadline the search may
+//!     declare it never happened; one with no deadline after its invocation is dropped;
+//!   - unknown operations are only tried after the completed ones at each step, and only
+//!     when the state they produce lets a pending completed operation apply (or feeds an
+//!     unknown cas): a completed operation that already applies was tried first;
+//!   - values no operation ever tests are interchangeable, and so are unknown operations
+//!     with the same effect and deadline: those are used in invocation order only.
+//!
+//!   A memoized failure also prunes any configuration with the same completed operations
+//!   placed and the same state but more unknown operations used up.
+//! * **Explanations**: the furthest completion any order reached is where the violation
+//!   shows: that operation is reported with the values the key could hold when it had to
+//!   take effect and the few operations that explain why.
 //! * **Bounded effort**: every attempt to place an operation counts as one step; past
 //!   [`CheckOptions::max_steps`] the outcome is [`Outcome::Inconclusive`] instead of a
-//!   browser hang.
+//!   browser hang. Memory grows with the steps taken (tens of MB for the default budget).
 //!
-//! Everything is deterministic (ordered maps, sorted output, a fixed hash function only
-//! used for membership tests), single-threaded and clock-free, so it runs the same in wasm.
+//! Everything is deterministic (ordered maps, sorted output, a fixed hash function used
+//! only for lookups), single-threaded and clock-free, so it runs the same in wasm.
 use super::history::{History, HistoryError};
 use crate::kv::{Op, OpResult};
 use fnv::FnvHashMap;
@@ -154,8 +165,8 @@ pub enum Outcome {
 pub struct Violation {
     /// The key.
     pub key: String,
-    /// Index in `History::entries` of the operation that cannot be placed: its completion
-    /// ends the shortest prefix of the key's history that is not linearizable.
+    /// Index in `History::entries` of the completed operation no valid order gets past:
+    /// every order of the key's operations is stuck at its completion or earlier.
     pub culprit: usize,
     /// Logical time of that completion.
     pub failed_at: u64,
@@ -373,10 +384,12 @@ struct KeyProblem {
     call_event: Vec<u32>,
     return_event: Vec<u32>,
     deadline_event: Vec<u32>,
-    /// Next unknown operation (by invocation) with the same effect and deadline, up to
-    /// values no operation tests; placing the later of two such operations leaves the
-    /// more useful one open, so the earlier is never placed while the later is available.
-    twin: Vec<u32>,
+    /// Previous unknown operation (by invocation) with the same effect and deadline, up
+    /// to values no operation tests. Such twins are interchangeable once invoked, so they
+    /// are only ever resolved in invocation order: the resolved ones of a group are always
+    /// its first few, which makes configurations that differ only by which twins were
+    /// used identical.
+    twin_prev: Vec<u32>,
     /// Per value: some operation tests the state against it (a completed get returned it
     /// or some cas expects it). All other values are interchangeable.
     significant: Vec<bool>,
@@ -538,16 +551,16 @@ impl KeyProblem {
             }
         }
         let canon = |v: u32| if significant[v as usize] { v } else { TOP };
-        let mut twin = vec![NIL; unknown.len()];
+        let mut twin_prev = vec![NIL; unknown.len()];
         let mut last: BTreeMap<(u32, u32, u64), u32> = BTreeMap::new();
-        for i in (0..unknown.len()).rev() {
+        for i in 0..unknown.len() {
             let shape = match unknown[i].step {
                 Step::Put(v) => (TOP, canon(v), deadlines[i]),
                 Step::CasMaybe(e, v) => (e, canon(v), deadlines[i]),
                 _ => unreachable!("unknown operations are puts and cas"),
             };
             if let Some(j) = last.insert(shape, i as u32) {
-                twin[i] = j;
+                twin_prev[i] = j;
             }
         }
 
@@ -580,7 +593,7 @@ impl KeyProblem {
             call_event,
             return_event,
             deadline_event,
-            twin,
+            twin_prev,
             significant,
             values,
             total: indices.len(),
@@ -857,8 +870,8 @@ fn resolved_subset(a_high: u32, a_holes: &[u32], b_high: u32, b_holes: &[u32]) -
     true
 }
 
-#[cfg(test)]
-thread_local! { pub(crate) static DBG: std::cell::RefCell<[u64; 9]> = const { std::cell::RefCell::new([0; 9]) }; }
+/// Failed configurations: known part → `(unknown_high, unknown_holes)` of each.
+type FailedConfigs = FnvHashMap<Box<[u32]>, Vec<(u32, Box<[u32]>)>>;
 
 /// A pushed choice and what to restore when it is taken back.
 struct Frame {
@@ -886,7 +899,7 @@ struct Searcher<'p> {
     /// Configurations fully explored without success, by known part. A configuration is
     /// pruned if one with the same known part and state and a subset of its resolved
     /// unknown operations failed: everything it could do, that one could too.
-    failed: FnvHashMap<Box<[u32]>, Vec<(u32, Box<[u32]>)>>,
+    failed: FailedConfigs,
     scratch: Vec<u32>,
     scratch_unknown: Vec<u32>,
     furthest: Option<usize>,
@@ -1061,22 +1074,6 @@ impl<'p> Searcher<'p> {
                     resolved_subset(*h, holes, unknown_high, &self.scratch_unknown)
                 })
             });
-        #[cfg(test)]
-        DBG.with(|d| {
-            let mut d = d.borrow_mut();
-            let i = match alt {
-                Alt::Known(_) => 0,
-                Alt::Unknown { .. } => 1,
-                Alt::Omit { .. } => 2,
-            };
-            d[i] += 1;
-            if pruned {
-                d[3 + i] += 1;
-            }
-            d[6] = d[6].max(self.stack.len() as u64);
-            d[7] = d[7].max(self.scratch_unknown.len() as u64);
-            d[8] = d[8].max(self.scratch.len() as u64);
-        });
         if pruned {
             self.unlift(alt);
             return false;
@@ -1124,7 +1121,7 @@ impl<'p> Searcher<'p> {
 
     /// Whether placing unknown operation `u` (leading to `new_state`) at this configuration,
     /// stopped at `barrier` after every other kind of choice failed, can help. Only if it
-    /// changes the state, no later-invoked twin is available, and the new state lets a
+    /// changes the state, no earlier twin is unresolved, and the new state lets a
     /// pending completed operation apply that cannot apply now, or is what an available
     /// unknown cas expects. (In any valid continuation, the unknown operations placed
     /// before the next completed one either matter to it this way or can be left to
@@ -1135,15 +1132,9 @@ impl<'p> Searcher<'p> {
         if new_state == self.state {
             return false;
         }
-        let mut t = p.twin[u as usize];
-        while t != NIL {
-            if !self.resolved[t as usize] {
-                if p.unknown[t as usize].invoke <= now {
-                    return false;
-                }
-                break;
-            }
-            t = p.twin[t as usize];
+        let prev = p.twin_prev[u as usize];
+        if prev != NIL && !self.resolved[prev as usize] {
+            return false;
         }
         let mut x = self.next[p.events.len()];
         while x != barrier && x != NIL {
@@ -1169,7 +1160,7 @@ impl<'p> Searcher<'p> {
 
     /// Records a dead end at return event `pos` in the current state.
     fn stuck_at(&mut self, pos: usize) {
-        if self.furthest.map_or(true, |f| pos > f) {
+        if self.furthest < Some(pos) {
             self.furthest = Some(pos);
             self.stuck_states.clear();
         }
@@ -1214,9 +1205,12 @@ mod tests {
         }
     }
 
+    /// `(client, op, invoke, completion and result)`.
+    type Row = (ClientId, Op, u64, Option<(u64, OpResult)>);
+
     /// Builds a history from `(client, op, invoke, complete/result)` rows; sequence
     /// numbers are assigned per client in row order.
-    fn hist(rows: Vec<(ClientId, Op, u64, Option<(u64, OpResult)>)>) -> History {
+    fn hist(rows: Vec<Row>) -> History {
         let mut seqs: BTreeMap<ClientId, u64> = BTreeMap::new();
         let mut h = History::new();
         for (client, op, invoke, done) in rows {
@@ -1793,80 +1787,6 @@ mod tests {
         assert!(accepted > 10 && rejected > 10, "{accepted} / {rejected}");
     }
 
-    pub fn measure_patho() {
-        let loss = std::env::var("LOSS")
-            .map(|v| v.parse().unwrap())
-            .unwrap_or(8);
-        for (clients, domain) in [(5usize, 2u64), (8usize, 2u64), (12, 2), (16, 3), (30, 2)] {
-            let w = Workload {
-                clients,
-                keys: 1,
-                ops: 3000,
-                loss,
-                domain: Some(domain),
-            };
-            let mut h = simulate(1, &w);
-            let g = (1500..3000)
-                .find(|&g| matches!(h.entries[g].op, Op::Get { .. }) && !h.entries[g].is_unknown())
-                .unwrap();
-            h.entries[g].result = Some(val(Some("zzz")));
-            let t = std::time::Instant::now();
-            super::DBG.with(|d| *d.borrow_mut() = [0; 9]);
-            let r = check_with(
-                &h,
-                &CheckOptions {
-                    max_steps: std::env::var("MAXS")
-                        .map(|v| v.parse().unwrap())
-                        .unwrap_or(DEFAULT_MAX_STEPS),
-                },
-            );
-            eprintln!(
-                "clients {clients}: {} in {:?}, steps {} dbg {:?}",
-                match r.outcome {
-                    Outcome::Violation(_) => "violation",
-                    Outcome::Inconclusive { .. } => "inconclusive",
-                    _ => "other",
-                },
-                t.elapsed(),
-                r.steps,
-                super::DBG.with(|d| *d.borrow())
-            );
-        }
-    }
-
-    pub fn measure_run() {
-        for (seed, n) in [(7u64, 5000usize), (8, 5000), (9, 20000)] {
-            let h = generated_history(seed, n);
-            let t = std::time::Instant::now();
-            super::DBG.with(|d| *d.borrow_mut() = [0; 9]);
-            let r = check(&h);
-            eprintln!("dbg {:?}", super::DBG.with(|d| *d.borrow()));
-            eprintln!(
-                "seed {seed} n {n} unknown {} -> {} in {:?}; keys {:?}",
-                h.unknown_count(),
-                r.is_linearizable(),
-                t.elapsed(),
-                r.keys
-                    .iter()
-                    .map(|k| (k.operations, k.unknown, k.dropped, k.steps))
-                    .collect::<Vec<_>>()
-            );
-            let mut bad = h.clone();
-            let g = (n / 2..n)
-                .find(|&g| matches!(h.entries[g].op, Op::Get { .. }) && !h.entries[g].is_unknown())
-                .unwrap();
-            bad.entries[g].result = Some(val(Some("zzz")));
-            let t = std::time::Instant::now();
-            let r = check(&bad);
-            eprintln!(
-                "  corrupted: {} in {:?}, steps {}",
-                r.violation().is_some(),
-                t.elapsed(),
-                r.steps
-            );
-        }
-    }
-
     #[test]
     fn generated_history_of_5000_ops_is_accepted_and_a_corrupted_read_is_caught() {
         let h = generated_history(7, 5000);
@@ -1914,13 +1834,5 @@ mod tests {
         let mut bad = h.clone();
         bad.entries[g].result = Some(val(Some("never written")));
         assert_eq!(check(&bad).violation().map(|v| v.culprit), Some(g));
-    }
-}
-#[cfg(test)]
-mod scratch_measure {
-    #[test]
-    fn measure() {
-        super::tests::measure_run();
-        super::tests::measure_patho();
     }
 }
