@@ -238,7 +238,7 @@ fn with_the_ignore_bug_the_leader_overwrites_reported_values() {
 
 #[test]
 fn phase_one_needs_a_majority_of_promises() {
-    let mut c = Config::servers(5);
+    let c = Config::servers(5);
     c.validate().unwrap();
     let mut n = Node::new(1, Arc::new(c), DurableState::default());
     let r = n.step(Input::Timeout(TimerKind::Election));
