@@ -9,7 +9,7 @@ pub type ClientId = u32;
 
 /// A key-value operation, the payload of a client command. Reads go through the log too.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "lowercase")]
+#[serde(tag = "op", rename_all = "lowercase", try_from = "RawOp")]
 pub enum Op {
     /// Set `key` to `value`.
     Put {
@@ -32,6 +32,45 @@ pub enum Op {
         /// The value.
         value: String,
     },
+}
+
+/// The JSON form of an [`Op`] read flat: serde's internally tagged enums buffer every
+/// field in a generic `Content` tree first, which costs tens of KB in the wasm module.
+#[derive(Deserialize)]
+struct RawOp {
+    op: String,
+    key: Option<String>,
+    value: Option<String>,
+    #[serde(default)]
+    expected: Option<String>,
+}
+
+impl TryFrom<RawOp> for Op {
+    type Error = String;
+
+    fn try_from(r: RawOp) -> Result<Op, String> {
+        let need =
+            |v: Option<String>, field: &str| v.ok_or_else(|| format!("missing field `{field}`"));
+        Ok(match r.op.as_str() {
+            "put" => Op::Put {
+                key: need(r.key, "key")?,
+                value: need(r.value, "value")?,
+            },
+            "get" => Op::Get {
+                key: need(r.key, "key")?,
+            },
+            "cas" => Op::Cas {
+                key: need(r.key, "key")?,
+                expected: r.expected,
+                value: need(r.value, "value")?,
+            },
+            other => {
+                return Err(format!(
+                    "unknown variant `{other}`, expected one of `put`, `get`, `cas`"
+                ))
+            }
+        })
+    }
 }
 
 impl Op {

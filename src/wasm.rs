@@ -20,10 +20,13 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
+/// Converts a value for the page: serde_json writes the JSON text and the browser's own
+/// `JSON.parse` builds the objects. Smaller than a serde-to-JsValue serializer (no second
+/// copy of every Serialize impl in the module) and faster for big states.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("could not convert the state for the page: {e}")))
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsError::new(&format!("could not convert the state for the page: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not convert the state for the page"))
 }
 
 /// Every simulator preset (`seed-demo` first) with its title and description.
@@ -110,7 +113,10 @@ impl Playground {
     /// Performs one user action (a JS object, see docs/wasm-api.md) and returns
     /// `{ step, events }`. Acting after stepping back drops the recorded future (a fork).
     pub fn apply(&mut self, action: JsValue) -> Result<JsValue, JsError> {
-        let action: Action = serde_wasm_bindgen::from_value(action)
+        let text: String = js_sys::JSON::stringify(&action)
+            .map(String::from)
+            .map_err(|_| JsError::new("not a valid action: it cannot be written as JSON"))?;
+        let action: Action = serde_json::from_str(&text)
             .map_err(|e| JsError::new(&format!("not a valid action: {e}")))?;
         self.session.apply(&action).map_err(|e| JsError::new(&e))?;
         to_js(&self.session.last_step())

@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 
 /// One step of a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "RawAction")]
 pub enum Action {
     /// Let the seeded scheduler choose the next event, `n` times (a run of automatic steps
     /// is stored as one action in scenario files; each counts as one step).
     Auto {
-        #[serde(default = "one", skip_serializing_if = "is_one")]
+        #[serde(skip_serializing_if = "is_one")]
         /// How many automatic steps.
         n: u64,
     },
@@ -85,8 +85,123 @@ pub enum Action {
     },
 }
 
-fn one() -> u64 {
-    1
+/// The JSON form of an [`Action`], read flat: serde's internally tagged enums buffer every
+/// field in a generic `Content` tree first, which costs tens of KB in the wasm module. The
+/// checks below keep the strictness of `deny_unknown_fields` for each variant.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAction {
+    #[serde(rename = "type")]
+    kind: String,
+    n: Option<u64>,
+    id: Option<u64>,
+    node: Option<NodeId>,
+    timer: Option<TimerKind>,
+    groups: Option<Vec<Vec<NodeId>>>,
+    client: Option<ClientId>,
+    op: Option<Op>,
+    drop_pct: Option<u32>,
+    dup_pct: Option<u32>,
+    max_delay: Option<u64>,
+    bug: Option<String>,
+    enabled: Option<bool>,
+}
+
+fn need<T>(v: Option<T>, field: &str) -> Result<T, String> {
+    v.ok_or_else(|| format!("missing field `{field}`"))
+}
+
+impl TryFrom<RawAction> for Action {
+    type Error = String;
+
+    fn try_from(r: RawAction) -> Result<Action, String> {
+        let allowed: &[&str] = match r.kind.as_str() {
+            "auto" => &["n"],
+            "deliver" | "drop" | "duplicate" => &["id"],
+            "tick" | "heal" | "end_faults" => &[],
+            "fire_timer" => &["node", "timer"],
+            "crash" | "restart" => &["node"],
+            "partition" => &["groups"],
+            "submit" => &["client", "op"],
+            "set_network" => &["drop_pct", "dup_pct", "max_delay"],
+            "set_bug" => &["bug", "enabled"],
+            other => {
+                return Err(format!(
+                    "unknown variant `{other}`, expected one of `auto`, `deliver`, `drop`, \
+                     `duplicate`, `tick`, `fire_timer`, `crash`, `restart`, `partition`, \
+                     `heal`, `submit`, `set_network`, `end_faults`, `set_bug`"
+                ))
+            }
+        };
+        let present = [
+            ("n", r.n.is_some()),
+            ("id", r.id.is_some()),
+            ("node", r.node.is_some()),
+            ("timer", r.timer.is_some()),
+            ("groups", r.groups.is_some()),
+            ("client", r.client.is_some()),
+            ("op", r.op.is_some()),
+            ("drop_pct", r.drop_pct.is_some()),
+            ("dup_pct", r.dup_pct.is_some()),
+            ("max_delay", r.max_delay.is_some()),
+            ("bug", r.bug.is_some()),
+            ("enabled", r.enabled.is_some()),
+        ];
+        if let Some((field, _)) = present.iter().find(|(f, p)| *p && !allowed.contains(f)) {
+            return Err(format!(
+                "unknown field `{field}` for `{}`, expected {}",
+                r.kind,
+                if allowed.is_empty() {
+                    "no fields".to_string()
+                } else {
+                    allowed.join(", ")
+                }
+            ));
+        }
+        Ok(match r.kind.as_str() {
+            "auto" => Action::Auto {
+                n: r.n.unwrap_or(1),
+            },
+            "deliver" => Action::Deliver {
+                id: need(r.id, "id")?,
+            },
+            "drop" => Action::Drop {
+                id: need(r.id, "id")?,
+            },
+            "duplicate" => Action::Duplicate {
+                id: need(r.id, "id")?,
+            },
+            "tick" => Action::Tick,
+            "heal" => Action::Heal,
+            "end_faults" => Action::EndFaults,
+            "fire_timer" => Action::FireTimer {
+                node: need(r.node, "node")?,
+                timer: need(r.timer, "timer")?,
+            },
+            "crash" => Action::Crash {
+                node: need(r.node, "node")?,
+            },
+            "restart" => Action::Restart {
+                node: need(r.node, "node")?,
+            },
+            "partition" => Action::Partition {
+                groups: need(r.groups, "groups")?,
+            },
+            "submit" => Action::Submit {
+                client: need(r.client, "client")?,
+                op: need(r.op, "op")?,
+            },
+            "set_network" => Action::SetNetwork {
+                drop_pct: need(r.drop_pct, "drop_pct")?,
+                dup_pct: need(r.dup_pct, "dup_pct")?,
+                max_delay: need(r.max_delay, "max_delay")?,
+            },
+            _ => Action::SetBug {
+                bug: need(r.bug, "bug")?,
+                enabled: need(r.enabled, "enabled")?,
+            },
+        })
+    }
 }
 
 fn is_one(n: &u64) -> bool {
@@ -127,4 +242,101 @@ pub fn expand(actions: &[Action], max_steps: u64) -> Result<Vec<Action>, String>
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Layout;
+
+    fn every_action() -> Vec<Action> {
+        vec![
+            Action::Auto { n: 1 },
+            Action::Auto { n: 57 },
+            Action::Deliver { id: 3 },
+            Action::Drop { id: 4 },
+            Action::Duplicate { id: 5 },
+            Action::Tick,
+            Action::FireTimer {
+                node: 2,
+                timer: TimerKind::Heartbeat,
+            },
+            Action::Crash { node: 1 },
+            Action::Restart { node: 1 },
+            Action::Partition {
+                groups: vec![vec![1, 2], vec![3]],
+            },
+            Action::Heal,
+            Action::Submit {
+                client: 1,
+                op: Op::Cas {
+                    key: "x".into(),
+                    expected: None,
+                    value: "1".into(),
+                },
+            },
+            Action::Submit {
+                client: 2,
+                op: Op::Get { key: "y".into() },
+            },
+            Action::SetNetwork {
+                drop_pct: 10,
+                dup_pct: 5,
+                max_delay: 3,
+            },
+            Action::EndFaults,
+            Action::SetBug {
+                bug: "small-quorum".into(),
+                enabled: true,
+            },
+        ]
+    }
+
+    #[test]
+    fn every_action_reads_back_what_it_writes() {
+        for a in every_action() {
+            let text = serde_json::to_string(&a).unwrap();
+            let back: Action = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, a, "{text}");
+        }
+        let auto: Action = serde_json::from_str(r#"{"type":"auto"}"#).unwrap();
+        assert_eq!(auto, Action::Auto { n: 1 });
+    }
+
+    #[test]
+    fn malformed_actions_are_refused_with_the_reason() {
+        let err = |text: &str| {
+            serde_json::from_str::<Action>(text)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err(r#"{"type":"teleport"}"#).contains("unknown variant `teleport`"));
+        assert!(err(r#"{"type":"deliver"}"#).contains("missing field `id`"));
+        assert!(err(r#"{"type":"tick","id":3}"#).contains("unknown field `id`"));
+        assert!(err(r#"{"type":"crash","node":1,"color":"red"}"#).contains("unknown field"));
+        assert!(
+            err(r#"{"type":"submit","client":1,"op":{"op":"put","key":"x"}}"#)
+                .contains("missing field `value`")
+        );
+        assert!(err(r#"{"id":3}"#).contains("missing field `type`"));
+    }
+
+    #[test]
+    fn layouts_read_flat_and_strictly() {
+        let servers: Layout = serde_json::from_str(r#"{"kind":"servers","n":3}"#).unwrap();
+        assert_eq!(servers, Layout::Servers { n: 3 });
+        let seed: Layout = serde_json::from_str(r#"{"kind":"seed"}"#).unwrap();
+        assert_eq!(seed, Layout::Seed);
+        for text in [
+            r#"{"kind":"servers"}"#,
+            r#"{"kind":"seed","n":3}"#,
+            r#"{"kind":"ring"}"#,
+        ] {
+            assert!(serde_json::from_str::<Layout>(text).is_err(), "{text}");
+        }
+        for l in [Layout::Servers { n: 7 }, Layout::Seed] {
+            let text = serde_json::to_string(&l).unwrap();
+            assert_eq!(serde_json::from_str::<Layout>(&text).unwrap(), l);
+        }
+    }
 }

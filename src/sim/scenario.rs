@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which nodes exist and what they do (rule 11).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "lowercase", try_from = "RawLayout")]
 pub enum Layout {
     /// `n` servers, each proposer + acceptor + replica.
     Servers {
@@ -15,6 +15,30 @@ pub enum Layout {
     },
     /// The seed program's layout: acceptors 1–5, proposers (and replicas) 6 and 7.
     Seed,
+}
+
+/// The JSON form of a [`Layout`], read flat (see `RawOp` in kv.rs for why).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLayout {
+    kind: String,
+    n: Option<u32>,
+}
+
+impl TryFrom<RawLayout> for Layout {
+    type Error = String;
+
+    fn try_from(r: RawLayout) -> Result<Layout, String> {
+        match (r.kind.as_str(), r.n) {
+            ("servers", Some(n)) => Ok(Layout::Servers { n }),
+            ("servers", None) => Err("missing field `n`".into()),
+            ("seed", None) => Ok(Layout::Seed),
+            ("seed", Some(_)) => Err("unknown field `n`, there are no fields".into()),
+            (other, _) => Err(format!(
+                "unknown variant `{other}`, expected `servers` or `seed`"
+            )),
+        }
+    }
 }
 
 /// Random network faults applied by the scheduler.
