@@ -25,6 +25,31 @@ cp "$PKG/paxoscope.js" "$PKG/paxoscope_bg.wasm" "$DIST/pkg/"
 # GitHub Pages: serve files as they are (no Jekyll processing of _-prefixed names).
 touch "$DIST/.nojekyll"
 
+# Smaller downloads: esbuild (npm, pinned in tools/package.json, installed by setup.sh)
+# bundles the page's ES modules into one minified main.js, and minifies the CSS and the
+# wasm glue. The glue stays a separate module: main.js loads it with import(). Without
+# esbuild, dist/ keeps the plain sources (it works the same, only bigger).
+if command -v esbuild >/dev/null 2>&1 && [ -f "$WWW/main.js" ]; then
+  meta="$(mktemp)"
+  esbuild "$WWW/main.js" --bundle --format=esm --minify --target=es2020 --log-level=warning \
+    --metafile="$meta" --outfile="$DIST/main.js" --allow-overwrite
+  # The modules now inside main.js are not needed as separate files.
+  node -e '
+    const path = require("path"), fs = require("fs");
+    const meta = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    for (const input of Object.keys(meta.inputs)) {
+      const rel = path.relative(process.argv[2], input);
+      if (rel !== "main.js" && !rel.startsWith("..")) fs.rmSync(path.join(process.argv[3], rel), { force: true });
+    }' "$meta" "$WWW" "$DIST"
+  rm -f "$meta"
+  find "$DIST" -name '*.css' -exec esbuild {} --minify --log-level=warning --outfile={} --allow-overwrite \;
+  esbuild "$DIST/pkg/paxoscope.js" --minify --format=esm --log-level=warning \
+    --outfile="$DIST/pkg/paxoscope.js" --allow-overwrite
+  find "$DIST" -type d -empty -delete
+else
+  echo "[dist] WARNING: esbuild not found (scripts/setup.sh installs it): JS and CSS are not minified" >&2
+fi
+
 # Only relative URLs, so the folder works under any sub-path. Catch the common absolute forms:
 # src="/x", href="/x", url(/x), import ... from "/x", import("/x"), fetch("/x").
 abs="$(grep -rnoE \

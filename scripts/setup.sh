@@ -123,6 +123,10 @@ case "$opt_version" in
 esac
 first_opt="$(command -v wasm-opt || true)"
 [ "$first_opt" = "$WASM_OPT" ] || die "the first wasm-opt on PATH is $first_opt, not $WASM_OPT (check scripts/env.sh)"
+# esbuild (same npm install) bundles and minifies the page for make dist.
+esbuild_version="$("$TOOLS/npm/node_modules/.bin/esbuild" --version 2>/dev/null || true)"
+[ -n "$esbuild_version" ] || die "esbuild from npm does not run; delete .tools/npm and retry"
+say "esbuild: $esbuild_version"
 
 if [ "$MODE" = build ]; then
   say "build tools ready"
