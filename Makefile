@@ -40,8 +40,9 @@ setup-test:
 
 # Rebuilt only when a Rust source, Cargo.toml or Cargo.lock changed, so a second
 # `make serve` starts in seconds.
+# The wasm module is optimized for size (opt-level z); native release builds for speed.
 $(PKG_WASM): $(RUST_INPUTS) | setup
-	wasm-pack build --target web --release --out-dir www/pkg
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=z wasm-pack build --target web --release --out-dir www/pkg
 	@touch $@
 
 build: $(PKG_WASM)
