@@ -447,7 +447,7 @@ fn bench_bytes() {
     for &point in points {
         while (log.len() as u64) < point {
             seq += 1;
-            log.push(Value::Commands(vec![command(seq)]));
+            log.push(Value::Commands(vec![command(seq)].into()));
             let env = Envelope {
                 from: Addr::Client(1),
                 to: Addr::Node(1),
@@ -464,7 +464,7 @@ fn bench_bytes() {
         let mut base_msgs = 0;
         for _ in 0..window {
             seq += 1;
-            log.push(Value::Commands(vec![command(seq)]));
+            log.push(Value::Commands(vec![command(seq)].into()));
             let env = Envelope {
                 from: Addr::Client(1),
                 to: Addr::Node(1),

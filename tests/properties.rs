@@ -41,7 +41,7 @@ proptest! {
             } else {
                 let op = Op::Put { key: "k".into(), value: v.to_string() };
                 Message::Accept {
-                    ballot: b, slot, value: Value::Commands(vec![Command { client: 1, seq: 1, op }]),
+                    ballot: b, slot, value: Value::Commands(vec![Command { client: 1, seq: 1, op }].into()),
                     commit_index: 0, safe_point: 0,
                 }
             };

@@ -27,7 +27,7 @@ fn put(client: u32, seq: u64, v: &str) -> Command {
 }
 
 fn val(v: &str) -> Value {
-    Value::Commands(vec![put(1, 1, v)])
+    Value::Commands(vec![put(1, 1, v)].into())
 }
 
 fn msg(from: NodeId, to: NodeId, msg: Message) -> Input {
@@ -278,7 +278,10 @@ fn a_value_is_decided_only_when_a_quorum_accepted_it() {
     let r = n.step(msg(2, 1, Message::Accepted { ballot, slot: 0 }));
     assert!(r.decided.is_empty(), "a duplicate Accepted counts once");
     let r = n.step(msg(3, 1, Message::Accepted { ballot, slot: 0 }));
-    assert_eq!(r.decided, vec![(0, Value::Commands(vec![put(1, 1, "v")]))]);
+    assert_eq!(
+        r.decided,
+        vec![(0, Value::Commands(vec![put(1, 1, "v")].into()))]
+    );
     assert!(
         r.messages
             .iter()
@@ -467,7 +470,7 @@ fn a_replica_behind_the_compaction_point_gets_a_snapshot() {
         let m = Message::Accept {
             ballot,
             slot: s,
-            value: Value::Commands(vec![put(1, s + 1, &s.to_string())]),
+            value: Value::Commands(vec![put(1, s + 1, &s.to_string())].into()),
             commit_index: s,
             safe_point: 0,
         };

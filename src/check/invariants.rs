@@ -316,14 +316,17 @@ mod tests {
     use crate::paxos::Command;
 
     fn put(v: &str) -> Value {
-        Value::Commands(vec![Command {
-            client: 1,
-            seq: 1,
-            op: Op::Put {
-                key: "x".into(),
-                value: v.into(),
-            },
-        }])
+        Value::Commands(
+            vec![Command {
+                client: 1,
+                seq: 1,
+                op: Op::Put {
+                    key: "x".into(),
+                    value: v.into(),
+                },
+            }]
+            .into(),
+        )
     }
 
     fn vote(slot: Slot, round: u64, v: &Value) -> Ready {

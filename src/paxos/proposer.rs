@@ -292,7 +292,7 @@ impl Node {
             let commands: Vec<Command> = p.queue.drain(..take).collect();
             let slot = lead.next_slot;
             lead.next_slot += 1;
-            self.propose(slot, Value::Commands(commands), out);
+            self.propose(slot, Value::Commands(commands.into()), out);
         }
     }
 

@@ -318,14 +318,17 @@ mod tests {
     use crate::kv::Op;
 
     fn put(client: ClientId, seq: u64, value: &str) -> Value {
-        Value::Commands(vec![Command {
-            client,
-            seq,
-            op: Op::Put {
-                key: "x".into(),
-                value: value.into(),
-            },
-        }])
+        Value::Commands(
+            vec![Command {
+                client,
+                seq,
+                op: Op::Put {
+                    key: "x".into(),
+                    value: value.into(),
+                },
+            }]
+            .into(),
+        )
     }
 
     #[test]
