@@ -213,7 +213,9 @@ impl Config {
 
     /// The quorum size: a majority of the acceptors (one less with the `small-quorum` bug).
     pub fn quorum(&self) -> usize {
-        quorum_size(self.acceptors().len(), self.bugs.has(Bug::SmallQuorum))
+        // Counted, not collected: this runs on every Accepted and Promise.
+        let acceptors = self.nodes.iter().filter(|n| n.roles.acceptor).count();
+        quorum_size(acceptors, self.bugs.has(Bug::SmallQuorum))
     }
 
     /// Whether `bug` is switched on.
