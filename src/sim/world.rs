@@ -673,7 +673,7 @@ impl World {
 
     fn send(&mut self, env: Envelope) {
         let kind = env.msg.kind();
-        Stats::bump(&mut self.stats.sent, kind);
+        self.stats.count_sent(kind, !env.msg.is_client_traffic());
         self.digest.str(kind);
         if !self.network.connected(env.from, env.to) {
             Stats::bump(&mut self.stats.dropped, kind);
