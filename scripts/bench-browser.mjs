@@ -307,8 +307,8 @@ async function seek(context, url) {
 async function main() {
   const only = args.filter((a) => !a.startsWith('--') && !args[args.indexOf(a) - 1]?.startsWith('--workloads'));
   const want = (s) => only.length === 0 || only.includes(s);
-  if (!existsSync(path.join(ROOT, 'www/pkg/paxoscope_bg.wasm'))) throw new Error('www/pkg is not built (make build)');
-  const { proc, url } = await startServer(path.join(ROOT, 'www'));
+  if (!existsSync(path.join(process.env.BENCH_WWW || path.join(ROOT, 'www'), 'pkg/paxoscope_bg.wasm'))) throw new Error('www/pkg is not built (make build)');
+  const { proc, url } = await startServer(process.env.BENCH_WWW || path.join(ROOT, 'www'));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   try {
     const context = await browser.newContext();
