@@ -258,8 +258,10 @@ impl Node {
         );
         let ballot = lead.ballot;
         let msg = self.accept_message(ballot, slot, value);
-        for a in self.config.acceptors() {
-            self.send(Addr::Node(a), msg.clone(), out);
+        // Once per slot: walk the node list instead of collecting the acceptor ids.
+        let config = self.config.clone();
+        for n in config.nodes.iter().filter(|n| n.roles.acceptor) {
+            self.send(Addr::Node(n.id), msg.clone(), out);
         }
     }
 

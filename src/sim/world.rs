@@ -721,17 +721,17 @@ impl World {
                 self.history_clock,
             ));
         }
+        if self.config.check {
+            self.checker.on_submit(client.id, seq, &op);
+        }
         client.pending = Some(Pending {
             seq,
-            op: op.clone(),
+            op,
             invoked_at: self.history_clock,
             history_index,
             attempts: 0,
         });
         self.stats.commands_submitted += 1;
-        if self.config.check {
-            self.checker.on_submit(client.id, seq, &op);
-        }
         self.client_send(i);
     }
 
@@ -810,27 +810,33 @@ impl World {
         let Some(i) = self.client_index(c) else {
             return;
         };
-        let Some(pending) = self.clients[i].pending.clone() else {
+        let Some((pending_seq, history_index)) = self.clients[i]
+            .pending
+            .as_ref()
+            .map(|p| (p.seq, p.history_index))
+        else {
             return;
         };
         match msg {
-            Message::Reply { seq, result } if seq == pending.seq => {
+            Message::Reply { seq, result } if seq == pending_seq => {
                 self.history_clock += 1;
-                if let Some(entry) = self.history.entries.get_mut(pending.history_index) {
+                if let Some(entry) = self.history.entries.get_mut(history_index) {
                     entry.complete = Some(self.history_clock);
                     entry.result = Some(result.clone());
                 }
                 let client = &mut self.clients[i];
-                client.pending = None;
+                let op = client.pending.take().map(|p| p.op);
                 client.completed += 1;
                 self.client_timers.remove(&c);
-                self.say(
-                    None,
-                    format!("c{c} got its answer for #{seq} ({}): {result}", pending.op),
-                );
+                if let (true, Some(op)) = (self.explain, op) {
+                    self.say(
+                        None,
+                        format!("c{c} got its answer for #{seq} ({op}): {result}"),
+                    );
+                }
                 self.client_next(i);
             }
-            Message::NotLeader { seq, hint } if seq == pending.seq => {
+            Message::NotLeader { seq, hint } if seq == pending_seq => {
                 if let Some(h) = hint {
                     self.clients[i].target = h;
                     self.client_send(i);
