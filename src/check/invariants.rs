@@ -162,12 +162,15 @@ impl Invariants {
             if !a.executed {
                 continue;
             }
-            let key = (a.command.client, a.command.seq);
+            let key = (a.command().client, a.command().seq);
             let seen = self.executed.entry(node).or_default();
             if let Some(first) = seen.insert(key, a.slot) {
                 let m = format!(
                     "n{node} applied c{}#{} ({}) twice: in slot {first} and in slot {}",
-                    key.0, key.1, a.command.op, a.slot
+                    key.0,
+                    key.1,
+                    a.command().op,
+                    a.slot
                 );
                 self.report(EXACTLY_ONCE, step, m);
             }

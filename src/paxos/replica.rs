@@ -37,12 +37,21 @@ pub struct Snapshot {
 pub struct Applied {
     /// The slot it was decided in.
     pub slot: Slot,
-    /// The command.
-    pub command: Command,
+    /// The value decided in that slot (shared with the log, not copied).
+    pub value: Value,
+    /// Which command of the value's batch this is (see [`Applied::command`]).
+    pub index: usize,
     /// Its result (the cached one for a duplicate).
     pub result: OpResult,
     /// False when the session table recognised a retry and the store was not touched.
     pub executed: bool,
+}
+
+impl Applied {
+    /// The command that was applied.
+    pub fn command(&self) -> &Command {
+        &self.value.commands()[self.index]
+    }
 }
 
 /// A replica's volatile state: rebuilt from its snapshot after a restart.
@@ -93,7 +102,8 @@ impl Replica {
         let mut applied = Vec::new();
         while self.applied_index < self.commit_index {
             let slot = self.applied_index;
-            for command in self.log[&slot].commands() {
+            let value = &self.log[&slot];
+            for (index, command) in value.commands().iter().enumerate() {
                 let seen = self.sessions.get(&command.client);
                 let duplicate = seen.is_some_and(|s| command.seq <= s.seq);
                 let (result, executed) = match seen {
@@ -109,7 +119,8 @@ impl Replica {
                 }
                 applied.push(Applied {
                     slot,
-                    command: command.clone(),
+                    value: value.clone(),
+                    index,
                     result,
                     executed,
                 });
@@ -199,18 +210,19 @@ impl Node {
         let snapshot = replica.take_snapshot_if_due(interval);
         let leading = self.is_leader();
         for a in &applied {
+            let command = a.command();
             if !a.executed {
                 out.events.push(Event::DuplicateIgnored {
-                    client: a.command.client,
-                    seq: a.command.seq,
+                    client: command.client,
+                    seq: command.seq,
                 });
             }
             if leading {
                 let reply = Message::Reply {
-                    seq: a.command.seq,
+                    seq: command.seq,
                     result: a.result.clone(),
                 };
-                self.send(Addr::Client(a.command.client), reply, out);
+                self.send(Addr::Client(command.client), reply, out);
             }
         }
         out.applied.extend(applied);
