@@ -191,7 +191,9 @@ export function createTopology(app, root) {
       const info = s('text', { class: 'node-info', 'text-anchor': right ? 'start' : 'middle', x: right ? R + 7 : 0, y: right ? 0 : R + 15, 'data-cap': right ? 'right' : 'below' });
       const title = s('title', {}, '');
       g.append(title, halo, body, idText, cross, badge, part, info);
-      g.addEventListener('click', () => app.select({ kind: 'node', id: n.id }));
+      // A mouse click must not leave focus on the node, or Space would select it again
+      // instead of playing; keyboard activation (detail 0) keeps the focus.
+      g.addEventListener('click', (e) => { if (e.detail > 0) g.blur(); app.select({ kind: 'node', id: n.id }); });
       g.addEventListener('keydown', (e) => {
         if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); app.select({ kind: 'node', id: n.id }); }
       });
@@ -404,7 +406,7 @@ export function createTopology(app, root) {
         const label = s('text', { 'text-anchor': 'middle', dy: '0.35em' }, '');
         const title = s('title', {}, '');
         g.append(title, rect, label);
-        g.addEventListener('click', (ev) => { ev.stopPropagation(); app.select({ kind: 'message', id: m.id }); });
+        g.addEventListener('click', (ev) => { ev.stopPropagation(); if (ev.detail > 0) g.blur(); app.select({ kind: 'message', id: m.id }); });
         g.addEventListener('keydown', (ev) => {
           if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); app.select({ kind: 'message', id: m.id }); }
         });
