@@ -43,6 +43,9 @@ pub struct Proposal {
     pub acks: BTreeSet<NodeId>,
     /// Heartbeat intervals since it was (re)sent; drives retransmission.
     pub age: u32,
+    /// Times it was resent: each resend waits twice as long (up to 32 intervals), so a
+    /// congested network is not flooded with copies.
+    pub resends: u32,
 }
 
 /// Leadership state.
@@ -254,6 +257,7 @@ impl Node {
                 value: value.clone(),
                 acks: BTreeSet::new(),
                 age: 0,
+                resends: 0,
             },
         );
         let ballot = lead.ballot;
@@ -398,7 +402,8 @@ impl Node {
     }
 
     /// Rule 7: the leader's heartbeat timer fired: tell every node it still leads (with the
-    /// commit index), and resend Accepts that went unanswered for two intervals.
+    /// commit index), and resend Accepts that went unanswered for two intervals (then
+    /// four, eight, ... up to 32: exponential backoff).
     pub(crate) fn on_heartbeat_timer(&mut self, out: &mut Ready) {
         let Some(Proposer {
             phase: Phase::Leading(lead),
@@ -413,8 +418,9 @@ impl Node {
         let mut resend = Vec::new();
         for (slot, p) in lead.proposals.iter_mut() {
             p.age += 1;
-            if p.age >= 2 {
+            if p.age >= 2 << p.resends.min(4) {
                 p.age = 0;
+                p.resends += 1;
                 resend.push((*slot, p.value.clone(), p.acks.clone()));
             }
         }

@@ -782,8 +782,10 @@ impl World {
             },
         };
         let id = client.id;
-        self.client_timers
-            .insert(id, self.now + self.config.client_retry);
+        // Each retry waits twice as long as the last (up to 8×), so clients back off
+        // when the cluster is slow instead of piling retries onto it.
+        let backoff = self.config.client_retry << (p.attempts - 1).min(3);
+        self.client_timers.insert(id, self.now + backoff);
         self.send(env);
     }
 
