@@ -447,7 +447,9 @@ async function boot() {
   document.addEventListener('click', (e) => {
     if (e.detail === 0 || !e.target.closest) return;
     const b = e.target.closest('button, [role="button"]');
-    if (b && !b.closest('dialog')) setTimeout(() => { if (document.activeElement === b) b.blur(); }, 0);
+    // Blur at once (not in a later task): a key pressed right after the click must
+    // already reach the page's shortcuts, however busy the main thread is.
+    if (b && !b.closest('dialog')) b.blur();
   }, true);
 
   const help = createHelp(app, $('#help-root'));
