@@ -362,6 +362,20 @@ impl Cluster {
         self.absorb(ready.messages);
     }
 
+    /// Client 1 sends command `seq` to node 1 and everything is delivered.
+    fn submit(&mut self, seq: u64) {
+        let env = Envelope {
+            from: Addr::Client(1),
+            to: Addr::Node(1),
+            msg: Message::Request {
+                command: command(seq),
+                forwarded: false,
+            },
+        };
+        self.step(1, Input::Message(env));
+        self.run();
+    }
+
     fn run(&mut self) {
         while let Some(env) = self.queue.pop_front() {
             if let Addr::Node(to) = env.to {
@@ -448,16 +462,7 @@ fn bench_bytes() {
         while (log.len() as u64) < point {
             seq += 1;
             log.push(Value::Commands(vec![command(seq)].into()));
-            let env = Envelope {
-                from: Addr::Client(1),
-                to: Addr::Node(1),
-                msg: Message::Request {
-                    command: command(seq),
-                    forwarded: false,
-                },
-            };
-            cluster.step(1, Input::Message(env));
-            cluster.run();
+            cluster.submit(seq);
         }
         let (b0, m0) = (cluster.bytes, cluster.msgs);
         let mut base_bytes = 0;
@@ -465,16 +470,7 @@ fn bench_bytes() {
         for _ in 0..window {
             seq += 1;
             log.push(Value::Commands(vec![command(seq)].into()));
-            let env = Envelope {
-                from: Addr::Client(1),
-                to: Addr::Node(1),
-                msg: Message::Request {
-                    command: command(seq),
-                    forwarded: false,
-                },
-            };
-            cluster.step(1, Input::Message(env));
-            cluster.run();
+            cluster.submit(seq);
             let (b, m) = seed_round_bytes(&log, remote, seq);
             base_bytes += b;
             base_msgs += m;
