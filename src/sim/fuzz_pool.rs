@@ -128,7 +128,10 @@ fn hand_back_in_order<E>(
 mod tests {
     use super::*;
 
-    fn summary(jobs: usize, bug: Option<Bug>) -> Vec<(u64, u64, Option<(&'static str, u64)>)> {
+    /// (seed, steps, (invariant, step) of its violation) for each seed, in the order seen.
+    type Seen = Vec<(u64, u64, Option<(&'static str, u64)>)>;
+
+    fn summary(jobs: usize, bug: Option<Bug>) -> Seen {
         let mut seen = Vec::new();
         run_seeds::<()>(40..64, 300, bug, jobs, |o| {
             let v = o.violation.as_ref().map(|v| (v.invariant, v.step));
