@@ -1,10 +1,11 @@
 //! One node as the page draws it: roles, leadership, ballots, indices, key-value contents
 //! and timers; with detail, its durable and volatile state (the inspector).
 use crate::kv::{ClientId, KvStore};
+use crate::paxos::durable::Session;
 use crate::paxos::durable::{AcceptorDurable, DurableState, ProposerDurable, ReplicaDurable};
 use crate::paxos::node::FollowerState;
 use crate::paxos::proposer::Proposer;
-use crate::paxos::replica::{Replica, Session};
+use crate::paxos::replica::Replica;
 use crate::paxos::{Ballot, Node, NodeId, Slot, TimerKind, Value};
 use crate::sim::world::{ProposerPhase, World};
 use serde::{Serialize, Serializer};
