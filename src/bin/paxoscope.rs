@@ -128,9 +128,7 @@ mod cli {
             }
         };
         if let Some(b) = bug {
-            if !scenario.config.bugs.iter().any(|n| n == b.name()) {
-                scenario.config.bugs.push(b.name().to_string());
-            }
+            scenario.config.bugs.set(b, true);
         }
         let mut session = Session::new(scenario, false)?;
         match steps {

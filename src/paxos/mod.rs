@@ -21,7 +21,7 @@ pub mod replica;
 pub mod value;
 
 pub use ballot::Ballot;
-pub use bugs::{Bug, BugSet};
+pub use bugs::{Bug, BugInfo, BugSet};
 pub use config::{Config, NodeSpec, Roles};
 pub use message::{Addr, Envelope, Message};
 pub use node::{Input, Node, Ready, TimerCmd, TimerKind};
