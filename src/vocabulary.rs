@@ -227,7 +227,7 @@ pub const MESSAGES: [MessageKind; 12] = [
         when: "A client submits a command, or retries it after a timeout; a non-leader proposer forwards it once to the leader it knows.",
         rules: &[8],
         summary: "A client command, tagged with (client id, sequence number).",
-        description: "put, get or cas. The tag lets replicas apply the command at most once, even when a retry lands it in two slots.",
+        description: "The command is a put, get or cas. Its tag lets replicas apply it at most once, even when a retry lands it in two slots.",
         client_traffic: true,
     },
     MessageKind {
@@ -298,11 +298,11 @@ pub const PHASES: [Term; 5] = [
     },
     Term {
         name: "preparing",
-        description: "phase 1: sent Prepare, waits for a majority of Promises",
+        description: "sent Prepare (phase 1), waits for a majority of Promises",
     },
     Term {
         name: "leading",
-        description: "leads: a majority promised, it runs phase 2 for every slot",
+        description: "a majority promised: it leads and runs phase 2 for every slot",
     },
     Term {
         name: "crashed",

@@ -119,7 +119,7 @@ export function createInspector(app, root) {
       onclick: () => app.apply({ type: 'fire_timer', node: id, timer: 'heartbeat' }, `firing node ${id}'s heartbeat timer`) }, icon('heart', 14), 'Heartbeat');
     const isReplica = n.roles.includes('replica');
     const summary = {
-      phase: phaseDescription(n.phase) ? `${n.phase}: ${phaseDescription(n.phase)}` : n.phase,
+      phase: phaseDescription(n.phase) ? `${n.phase} — ${phaseDescription(n.phase)}` : n.phase,
       ...(isProposer ? { 'own ballot': ballotStr(n.ballot) } : {}),
       ...(n.roles.includes('acceptor') ? { promised: ballotStr(n.promised) } : {}),
       'known leader': n.known_leader == null ? 'none' : `node ${n.known_leader}`,
@@ -175,8 +175,8 @@ export function createInspector(app, root) {
         h('button', { type: 'button', class: 'btn primary', 'aria-label': `Deliver message ${id}`, onclick: act('deliver', 'delivering') }, icon('check', 14), 'Deliver'),
         h('button', { type: 'button', class: 'btn danger', 'aria-label': `Drop message ${id}`, onclick: act('drop', 'dropping') }, icon('cross', 14), 'Drop'),
         h('button', { type: 'button', class: 'btn', 'aria-label': `Duplicate message ${id}`, onclick: act('duplicate', 'duplicating') }, icon('copy', 14), 'Duplicate')),
-      info.description ? h('p', { class: 'explain' }, info.description) : null,
-      info.when ? h('p', { class: 'explain muted' }, `${kindRoute(m.type)} · ${kindRules(m.type)}. ${info.when}`) : null,
+      info.summary ? h('p', { class: 'explain' }, h('strong', {}, info.summary), ` ${info.description}`) : null,
+      info.when ? h('p', { class: 'explain muted' }, `From ${kindRoute(m.type).replace(' → ', ' to ')} · ${kindRules(m.type)}. ${info.when}`) : null,
       h('h4', {}, 'Payload'),
       renderValue(m.payload ?? null));
   }
