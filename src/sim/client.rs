@@ -1,9 +1,13 @@
 //! Simulated clients: submit put/get/cas commands one at a time, wait, retry with the same
-//! (client id, sequence number), and follow leader hints.
-use crate::kv::{ClientId, Op};
-use crate::paxos::NodeId;
+//! (client id, sequence number), and follow leader hints. The pool keeps their retry
+//! timers and the history of their operations (what the linearizability check reads).
+use super::rng::SimRng;
+use super::scenario::SimConfig;
+use crate::check::history::{History, HistoryEntry};
+use crate::kv::{ClientId, Op, OpResult};
+use crate::paxos::{Addr, Command, Envelope, Message, NodeId};
 use serde::Serialize;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// A command the client is waiting on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,5 +71,332 @@ impl Client {
             .position(|p| *p == self.target)
             .map_or(0, |i| i + 1);
         self.target = proposers[i % proposers.len()];
+    }
+}
+
+/// The simulated clients, their retry timers and the history of their operations.
+#[derive(Clone, Debug)]
+pub struct ClientPool {
+    clients: Vec<Client>,
+    /// Client → the tick its retry timer fires at.
+    retry_at: BTreeMap<ClientId, u64>,
+    /// Every operation with its invoke and complete times (kept only when `keep_history`:
+    /// it feeds the linearizability check only, so a long unchecked run stays bounded).
+    history: History,
+    /// The history's logical clock: one tick per invocation and per completion.
+    clock: u64,
+    keep_history: bool,
+}
+
+/// What a client did with a message addressed to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reaction {
+    /// Nothing: an answer to an older command, or no command waiting.
+    Ignored,
+    /// Its command `seq` was answered.
+    Answered {
+        /// The command's sequence number.
+        seq: u64,
+        /// The operation.
+        op: Op,
+        /// Its result.
+        result: OpResult,
+    },
+    /// Told who leads: it sends its command there now.
+    Redirected,
+    /// Told the node does not lead, with no hint: it should pick the next proposer (and
+    /// send there when its retry timer fires).
+    Refused,
+}
+
+impl ClientPool {
+    /// The clients of `config`, each first talking to a proposer in turn, with their
+    /// scripted and random work.
+    pub fn new(config: &SimConfig, proposers: &[NodeId]) -> Self {
+        let clients = (1..=config.clients)
+            .map(|id| {
+                let script = config
+                    .workload
+                    .script
+                    .iter()
+                    .filter(|s| s.client == id)
+                    .map(|s| s.op.clone())
+                    .collect();
+                let target = proposers[(id as usize - 1) % proposers.len()];
+                Client::new(id, target, script, config.workload.random_ops)
+            })
+            .collect();
+        ClientPool {
+            clients,
+            retry_at: BTreeMap::new(),
+            history: History::default(),
+            clock: 0,
+            keep_history: config.check,
+        }
+    }
+
+    /// The clients, by id.
+    pub fn clients(&self) -> &[Client] {
+        &self.clients
+    }
+
+    /// Every operation so far (empty unless checks are on).
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Whether every client has nothing in progress and nothing left to do.
+    pub fn all_done(&self) -> bool {
+        self.clients.iter().all(|c| c.is_done())
+    }
+
+    /// The index of client `id`.
+    pub fn index(&self, id: ClientId) -> Option<usize> {
+        self.clients.iter().position(|c| c.id == id)
+    }
+
+    /// Queues `op` for client `i`; returns whether the client is idle (so it can start).
+    pub fn queue(&mut self, i: usize, op: Op) -> bool {
+        let client = &mut self.clients[i];
+        client.queue.push_back(op);
+        client.pending.is_none()
+    }
+
+    /// Client `i`'s next operation, if it is idle and has work: its queue first, then a
+    /// random one drawn by `random(client, seq)` while it has random commands left.
+    pub fn next_op(&mut self, i: usize, random: impl FnOnce(ClientId, u64) -> Op) -> Option<Op> {
+        let client = &mut self.clients[i];
+        if client.pending.is_some() {
+            return None;
+        }
+        match client.queue.pop_front() {
+            Some(op) => Some(op),
+            None if client.random_left > 0 => {
+                client.random_left -= 1;
+                Some(random(client.id, client.next_seq))
+            }
+            None => None,
+        }
+    }
+
+    /// Client `i` invokes `op` as its next command; returns the command's sequence number.
+    pub fn start(&mut self, i: usize, op: Op) -> u64 {
+        let client = &mut self.clients[i];
+        debug_assert!(
+            client.pending.is_none(),
+            "c{} starts one command at a time",
+            client.id
+        );
+        let seq = client.next_seq;
+        client.next_seq += 1;
+        self.clock += 1;
+        let history_index = self.history.len();
+        if self.keep_history {
+            self.history.push(HistoryEntry::unknown(
+                client.id,
+                seq,
+                op.clone(),
+                self.clock,
+            ));
+        }
+        client.pending = Some(Pending {
+            seq,
+            op,
+            invoked_at: self.clock,
+            history_index,
+            attempts: 0,
+        });
+        seq
+    }
+
+    /// The request carrying client `i`'s pending command to its target, counted as one
+    /// more attempt; arms the retry timer. Each retry waits twice as long as the last (up
+    /// to 8×), so clients back off when the cluster is slow instead of piling retries on it.
+    pub fn request(&mut self, i: usize, now: u64, retry_ticks: u64) -> Option<Envelope> {
+        let client = &mut self.clients[i];
+        let p = client.pending.as_mut()?;
+        p.attempts += 1;
+        let command = Command {
+            client: client.id,
+            seq: p.seq,
+            op: p.op.clone(),
+        };
+        let backoff = retry_ticks << (p.attempts - 1).min(3);
+        self.retry_at.insert(client.id, now + backoff);
+        Some(Envelope {
+            from: Addr::Client(client.id),
+            to: Addr::Node(client.target),
+            msg: Message::Request {
+                command,
+                forwarded: false,
+            },
+        })
+    }
+
+    /// The clients whose retry timer is due at `now`, in id order; their timers are cleared.
+    pub fn take_due(&mut self, now: u64) -> Vec<ClientId> {
+        let due: Vec<ClientId> = self
+            .retry_at
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(c, _)| *c)
+            .collect();
+        for c in &due {
+            self.retry_at.remove(c);
+        }
+        due
+    }
+
+    /// Client `i` gives up on its target and picks the next proposer; returns it.
+    pub fn rotate(&mut self, i: usize, proposers: &[NodeId]) -> NodeId {
+        self.clients[i].rotate_target(proposers);
+        self.clients[i].target
+    }
+
+    /// Client `i` receives `msg`: an answer completes its command (in the history too), a
+    /// leader hint redirects it.
+    pub fn receive(&mut self, i: usize, msg: Message) -> Reaction {
+        let client = &mut self.clients[i];
+        let Some(pending) = client.pending.as_ref() else {
+            return Reaction::Ignored;
+        };
+        match msg {
+            Message::Reply { seq, result } if seq == pending.seq => {
+                self.clock += 1;
+                if let Some(entry) = self.history.entries.get_mut(pending.history_index) {
+                    entry.complete = Some(self.clock);
+                    entry.result = Some(result.clone());
+                }
+                let op = client.pending.take().map(|p| p.op).expect("pending");
+                client.completed += 1;
+                self.retry_at.remove(&client.id);
+                Reaction::Answered { seq, op, result }
+            }
+            Message::NotLeader { seq, hint } if seq == pending.seq => match hint {
+                Some(leader) => {
+                    client.target = leader;
+                    Reaction::Redirected
+                }
+                None => Reaction::Refused,
+            },
+            _ => Reaction::Ignored,
+        }
+    }
+
+    /// Every client stops taking new work (faults ended: only started commands finish).
+    pub fn stop_new_work(&mut self) {
+        for c in &mut self.clients {
+            c.random_left = 0;
+            c.queue.clear();
+        }
+    }
+}
+
+/// A random operation for `client`'s command `seq` on the workload's keys: half puts,
+/// three in ten gets, two in ten compare-and-sets (often against another client's value).
+pub fn random_op(rng: &mut SimRng, config: &SimConfig, client: ClientId, seq: u64) -> Op {
+    let key = format!("k{}", rng.below(config.workload.keys.max(1) as u64));
+    let value = format!("{client}.{seq}");
+    match rng.below(10) {
+        0..=4 => Op::Put { key, value },
+        5..=7 => Op::Get { key },
+        _ => {
+            let expected = match rng.below(3) {
+                0 => None,
+                _ => Some(format!(
+                    "{}.{}",
+                    rng.between(1, config.clients.max(1) as u64),
+                    rng.between(1, seq)
+                )),
+            };
+            Op::Cas {
+                key,
+                expected,
+                value,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::ScriptedOp;
+
+    fn put(v: &str) -> Op {
+        Op::Put {
+            key: "x".into(),
+            value: v.into(),
+        }
+    }
+
+    fn pool() -> ClientPool {
+        let mut config = SimConfig {
+            clients: 1,
+            check: true,
+            ..SimConfig::default()
+        };
+        config.workload.random_ops = 0;
+        config.workload.script = vec![ScriptedOp {
+            client: 1,
+            op: put("a"),
+        }];
+        ClientPool::new(&config, &[6, 7])
+    }
+
+    #[test]
+    fn a_command_is_retried_with_backoff_and_answered_once() {
+        let mut p = pool();
+        let op = p.next_op(0, |_, _| unreachable!("scripted")).unwrap();
+        assert_eq!(p.start(0, op), 1);
+        assert_eq!(p.next_op(0, |_, _| put("b")), None, "one command at a time");
+        let env = p.request(0, 100, 10).unwrap();
+        assert_eq!(env.to, Addr::Node(6));
+        assert_eq!(p.take_due(109), Vec::<ClientId>::new());
+        assert_eq!(p.take_due(110), vec![1]);
+        assert_eq!(p.rotate(0, &[6, 7]), 7);
+        p.request(0, 110, 10).unwrap();
+        assert_eq!(
+            p.take_due(129),
+            Vec::<ClientId>::new(),
+            "the second wait doubles"
+        );
+        let stale = Message::Reply {
+            seq: 0,
+            result: OpResult::Ok,
+        };
+        assert_eq!(p.receive(0, stale), Reaction::Ignored);
+        let answer = Message::Reply {
+            seq: 1,
+            result: OpResult::Ok,
+        };
+        assert!(matches!(
+            p.receive(0, answer.clone()),
+            Reaction::Answered { seq: 1, .. }
+        ));
+        assert_eq!(p.receive(0, answer), Reaction::Ignored, "answered once");
+        assert_eq!(
+            p.take_due(1_000),
+            Vec::<ClientId>::new(),
+            "no retry after the answer"
+        );
+        let entry = &p.history().entries[0];
+        assert_eq!((entry.invoke, entry.complete), (1, Some(2)));
+        assert!(p.all_done());
+    }
+
+    #[test]
+    fn a_leader_hint_redirects_and_a_bare_refusal_asks_to_rotate() {
+        let mut p = pool();
+        let op = p.next_op(0, |_, _| unreachable!("scripted")).unwrap();
+        p.start(0, op);
+        let hint = Message::NotLeader {
+            seq: 1,
+            hint: Some(7),
+        };
+        assert_eq!(p.receive(0, hint), Reaction::Redirected);
+        assert_eq!(p.request(0, 0, 10).unwrap().to, Addr::Node(7));
+        let refusal = Message::NotLeader { seq: 1, hint: None };
+        assert_eq!(p.receive(0, refusal), Reaction::Refused);
     }
 }

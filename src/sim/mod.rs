@@ -4,11 +4,14 @@
 //! of (scenario configuration, seed, list of actions), natively and in wasm alike.
 
 pub mod action;
+pub mod checking;
 pub mod client;
 pub mod digest;
+pub mod event;
 pub mod fuzz;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fuzz_pool;
+pub mod narration;
 pub mod network;
 pub mod presets;
 pub mod rng;

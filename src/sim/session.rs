@@ -14,7 +14,7 @@ pub struct StepResult {
     /// The step reached.
     pub step: u64,
     /// What happened, in words.
-    pub events: Vec<super::world::StepEvent>,
+    pub events: Vec<super::narration::NarrationLine>,
 }
 
 /// A timeline with a linearizability cache.

@@ -1,4 +1,7 @@
-//! Counters of a run: messages by type and fate, commands submitted and committed.
+//! Counters of a run: messages by type and fate, commands submitted and committed, kept
+//! from the world's events.
+use super::event::WorldEvent;
+use crate::kv::ClientId;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -23,9 +26,56 @@ pub struct Stats {
     /// `refresh` after every step does not walk the `sent` map.
     #[serde(skip)]
     protocol_sent: u64,
+    /// Per client, the highest sequence number decided so far (what
+    /// `commands_committed` counts up to).
+    #[serde(skip)]
+    committed_seq: BTreeMap<ClientId, u64>,
 }
 
 impl Stats {
+    /// Counts what one event changes, and keeps `messages_per_command` current.
+    pub fn observe(&mut self, e: &WorldEvent) {
+        match *e {
+            WorldEvent::Sent { env, lost } => {
+                let kind = env.msg.kind();
+                self.count_sent(kind, !env.msg.is_client_traffic());
+                if lost {
+                    Self::bump(&mut self.dropped, kind);
+                }
+            }
+            WorldEvent::Delivered { env } => Self::bump(&mut self.delivered, env.msg.kind()),
+            WorldEvent::Unreachable { env } | WorldEvent::Dropped { env, .. } => {
+                Self::bump(&mut self.dropped, env.msg.kind())
+            }
+            WorldEvent::Duplicated { env, .. } => Self::bump(&mut self.duplicated, env.msg.kind()),
+            WorldEvent::Crashed { lost, .. } => {
+                for m in lost {
+                    Self::bump(&mut self.dropped, m.env.msg.kind());
+                }
+            }
+            WorldEvent::Stepped { ready, .. } => {
+                for (_, value) in &ready.decided {
+                    for c in value.commands() {
+                        self.committed(c.client, c.seq);
+                    }
+                }
+            }
+            WorldEvent::CommandSubmitted { .. } => self.commands_submitted += 1,
+            _ => return,
+        }
+        self.refresh();
+    }
+
+    /// Client `client`'s command `seq` was decided: it and every earlier one of the client
+    /// count as committed.
+    fn committed(&mut self, client: ClientId, seq: u64) {
+        let highest = self.committed_seq.entry(client).or_insert(0);
+        if seq > *highest {
+            self.commands_committed += seq - *highest;
+            *highest = seq;
+        }
+    }
+
     /// Counts one message of type `kind` in `map`.
     pub fn bump(map: &mut BTreeMap<&'static str, u64>, kind: &'static str) {
         *map.entry(kind).or_insert(0) += 1;

@@ -4,10 +4,11 @@ pub mod log;
 pub mod node;
 
 use super::client::Pending;
+use super::narration::NarrationLine;
 use super::scenario::SimConfig;
 use super::stats::Stats;
 use super::timeline::Timeline;
-use super::world::{StepEvent, World};
+use super::world::World;
 use crate::check::invariants::Violation;
 use crate::check::verdict::{self, InvariantStatus};
 use crate::kv::ClientId;
@@ -54,7 +55,7 @@ pub struct StateView<'a> {
     /// Every violation found (the checker's, then linearizability's).
     pub violations: Vec<Violation>,
     /// Narration of the last step.
-    pub events: &'a [StepEvent],
+    pub events: &'a [NarrationLine],
     /// Digest of everything that happened so far.
     pub trace_digest: String,
 }

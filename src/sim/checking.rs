@@ -1,0 +1,87 @@
+//! Feeds the invariant checker (`check::invariants`) from the world's events: what nodes
+//! report after each step and on restart, their promises and replica states, and the
+//! commands clients submit. Off unless the configuration asks for checks.
+use super::event::WorldEvent;
+use crate::check::invariants::{Invariants, Violation};
+use crate::paxos::{Message, Node, NodeId, Ready, Slot};
+use fnv::FnvHasher;
+use std::hash::{Hash, Hasher};
+
+/// The invariant checker with the step it is at.
+#[derive(Clone, Debug)]
+pub struct CheckFeed {
+    on: bool,
+    step: u64,
+    invariants: Invariants,
+}
+
+/// A replica's applied index and a digest of its key-value state and sessions.
+fn replica_state(node: &Node) -> Option<(Slot, u64)> {
+    let r = node.replica()?;
+    let mut h = FnvHasher::default();
+    r.kv.hash(&mut h);
+    for (c, s) in &r.sessions {
+        (c, s.seq).hash(&mut h);
+    }
+    Some((r.applied_index, h.finish()))
+}
+
+/// The promise an acceptor holds (`None` for no promise or no acceptor).
+fn promise(node: &Node) -> Option<crate::paxos::Ballot> {
+    node.durable().acceptor.as_ref().and_then(|a| a.promised)
+}
+
+impl CheckFeed {
+    /// A checker for a cluster of `acceptors` acceptors; `on` is `config.check`.
+    pub fn new(on: bool, acceptors: usize) -> Self {
+        CheckFeed {
+            on,
+            step: 0,
+            invariants: Invariants::new(acceptors),
+        }
+    }
+
+    /// The violations found so far.
+    pub fn violations(&self) -> &[Violation] {
+        self.invariants.violations()
+    }
+
+    /// Checks what one event shows.
+    pub fn observe(&mut self, e: &WorldEvent) {
+        if !self.on {
+            return;
+        }
+        match *e {
+            WorldEvent::Step { step, .. } => self.step = step,
+            WorldEvent::Stepped { node, ready, state } => self.stepped(node, ready, state),
+            WorldEvent::Restarted { node } => {
+                let id = node.id();
+                self.invariants.on_restart(id);
+                self.invariants
+                    .on_promise_state(self.step, id, promise(node));
+                let snapshot_index = node.replica().map_or(0, |r| r.snapshot_index);
+                self.invariants.on_replica_restart(id, snapshot_index);
+            }
+            WorldEvent::CommandSubmitted { client, seq, op } => {
+                self.invariants.on_submit(client, seq, op)
+            }
+            _ => {}
+        }
+    }
+
+    fn stepped(&mut self, id: NodeId, ready: &Ready, node: &Node) {
+        let step = self.step;
+        self.invariants.on_ready(step, id, ready);
+        self.invariants.on_promise_state(step, id, promise(node));
+        if !(ready.applied.is_empty() && ready.persist.is_empty()) {
+            if let Some((applied, digest)) = replica_state(node) {
+                self.invariants.on_replica_state(step, id, applied, digest);
+            }
+        }
+        for env in &ready.messages {
+            if let Message::Prepare { ballot, .. } = env.msg {
+                self.invariants.on_prepare(step, id, ballot);
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The simulated world: nodes with their disks, the network, timers, clients and the seeded
+//! generator, advanced one action at a time.
+//!
+//! The world does the mechanics only (`mechanics`: deliver, drop, duplicate, tick, crash,
+//! restart, carry out a node's step), drives the clients (`clients`) and schedules random
+//! faults (`faults`). Everything else listens to the typed [`WorldEvent`]s it emits: the
+//! trace digest, the counters, the invariant checker and the narration. The page, the CLI
+//! and the tests read it through the accessors in `read`.
+mod clients;
+mod faults;
+mod mechanics;
+mod read;
+mod validate;
+
+pub use read::ProposerPhase;
+
+use super::action::Action;
+use super::checking::CheckFeed;
+use super::client::ClientPool;
+use super::digest::TraceDigest;
+use super::event::WorldEvent;
+use super::narration::Narrator;
+use super::network::Network;
+use super::rng::SimRng;
+use super::scenario::SimConfig;
+use super::stats::Stats;
+use crate::paxos::durable::DurableState;
+use crate::paxos::{Bug, Config, Node, NodeId, TimerKind};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A node's place in the world: the running node (none while crashed) and its disk.
+#[derive(Clone, Debug)]
+struct NodeSlot {
+    /// The running node; `None` while crashed.
+    node: Option<Node>,
+    /// What survives a crash.
+    disk: DurableState,
+}
+
+/// Everything that listens to the world's events.
+#[derive(Clone, Debug)]
+struct Observers {
+    digest: TraceDigest,
+    stats: Stats,
+    checker: CheckFeed,
+    narrator: Narrator,
+}
+
+impl Observers {
+    fn observe(&mut self, e: WorldEvent) {
+        self.digest.observe(&e);
+        self.stats.observe(&e);
+        self.checker.observe(&e);
+        self.narrator.observe(&e);
+    }
+}
+
+/// The whole simulated world. Its state changes only through [`World::apply`]; the view,
+/// the CLI and the tests read it through its accessors.
+#[derive(Clone, Debug)]
+pub struct World {
+    /// The simulation's configuration (network settings and bugs can change through actions).
+    config: SimConfig,
+    /// The protocol configuration every node runs (layout, quorum, timeouts, bugs), derived
+    /// from `config`.
+    protocol: Arc<Config>,
+    seed: u64,
+    rng: SimRng,
+    /// Logical time, in ticks.
+    now: u64,
+    /// Actions applied so far.
+    step: u64,
+    nodes: BTreeMap<NodeId, NodeSlot>,
+    network: Network,
+    /// Pending node timers: (node, kind) → tick it fires at.
+    timers: BTreeMap<(NodeId, TimerKind), u64>,
+    clients: ClientPool,
+    observers: Observers,
+    /// Whether a bug that skips disk writes was ever on: then a disk may legitimately lag
+    /// behind what its node believes it wrote.
+    forgetful_disks: bool,
+}
+
+/// Whether `bug` makes nodes skip disk writes they report as done.
+fn skips_disk_writes(bug: Bug) -> bool {
+    matches!(bug, Bug::ForgetfulAcceptor | Bug::ReuseBallotAfterRestart)
+}
+
+impl World {
+    /// Builds the world for `config` and `seed`: starts every node and lets scripted
+    /// clients send their first commands. Fails with a message on a bad configuration.
+    pub fn new(config: SimConfig, seed: u64) -> Result<World, String> {
+        let protocol = Arc::new(config.validate()?);
+        let nodes = protocol
+            .node_ids()
+            .into_iter()
+            .map(|id| {
+                let disk = DurableState::default();
+                let node = Some(Node::new(id, protocol.clone(), disk.clone()));
+                (id, NodeSlot { node, disk })
+            })
+            .collect();
+        let observers = Observers {
+            digest: TraceDigest::default(),
+            stats: Stats::default(),
+            checker: CheckFeed::new(config.check, protocol.acceptors().len()),
+            narrator: Narrator::default(),
+        };
+        let forgetful_disks = protocol.bugs.iter().any(skips_disk_writes);
+        let mut world = World {
+            clients: ClientPool::new(&config, &protocol.proposers()),
+            forgetful_disks,
+            protocol,
+            seed,
+            rng: SimRng::new(seed),
+            now: 0,
+            step: 0,
+            nodes,
+            network: Network::default(),
+            timers: BTreeMap::new(),
+            observers,
+            config,
+        };
+        let ids: Vec<NodeId> = world.nodes.keys().copied().collect();
+        for id in ids {
+            world.start_node(id);
+        }
+        for i in 0..world.clients.clients().len() {
+            world.client_next(i);
+        }
+        Ok(world)
+    }
+
+    /// Applies one action. On error nothing changed and the action does not count.
+    pub fn apply(&mut self, action: &Action) -> Result<(), String> {
+        self.validate(action)?;
+        self.step += 1;
+        let step = self.step;
+        self.observers.observe(WorldEvent::Step { step, action });
+        match action {
+            Action::Auto { n } => {
+                for _ in 0..*n {
+                    self.auto();
+                }
+            }
+            Action::Deliver { id } => self.deliver(*id),
+            Action::Drop { id } => self.drop_message(*id),
+            Action::Duplicate { id } => self.duplicate(*id),
+            Action::Tick => self.tick(),
+            Action::FireTimer { node, timer } => self.fire_timer(*node, *timer),
+            Action::Crash { node } => self.crash(*node),
+            Action::Restart { node } => self.restart(*node),
+            Action::Partition { groups } => {
+                self.network.partition(groups);
+                self.observers.observe(WorldEvent::Partitioned { groups });
+            }
+            Action::Heal => {
+                self.network.heal();
+                self.observers.observe(WorldEvent::Healed { by_hand: true });
+            }
+            Action::Submit { client, op } => self.submit(*client, op),
+            Action::SetNetwork {
+                drop_per_mille,
+                dup_per_mille,
+                delay_ticks_max,
+            } => self.set_network(*drop_per_mille, *dup_per_mille, *delay_ticks_max),
+            Action::EndFaults => self.end_faults(),
+            Action::SetBug { bug, enabled } => self.set_bug(*bug, *enabled),
+        }
+        Ok(())
+    }
+
+    /// Switches `bug` on or off in the configuration and in every running node.
+    fn set_bug(&mut self, bug: Bug, enabled: bool) {
+        let mut protocol = (*self.protocol).clone();
+        protocol.bugs.set(bug, enabled);
+        self.forgetful_disks |= enabled && skips_disk_writes(bug);
+        self.config.bugs = protocol.bugs.clone();
+        self.protocol = Arc::new(protocol);
+        for slot in self.nodes.values_mut() {
+            if let Some(n) = slot.node.as_mut() {
+                n.set_config(self.protocol.clone());
+            }
+        }
+        self.observers
+            .observe(WorldEvent::BugSwitched { bug, enabled });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::presets;
+
+    fn forgetful_world() -> World {
+        let mut config = presets::scenario("steady-leader").unwrap().config;
+        config.bugs.set(Bug::ForgetfulAcceptor, true);
+        World::new(config, 1).unwrap()
+    }
+
+    #[test]
+    fn a_bug_that_skips_disk_writes_is_remembered_even_once_switched_off() {
+        let mut w = forgetful_world();
+        assert!(w.forgetful_disks);
+        w.apply(&Action::SetBug {
+            bug: Bug::ForgetfulAcceptor,
+            enabled: false,
+        })
+        .unwrap();
+        assert!(w.forgetful_disks, "disks written under the bug still lag");
+        let mut clean = World::new(presets::scenario("steady-leader").unwrap().config, 1).unwrap();
+        assert!(!clean.forgetful_disks);
+        clean
+            .apply(&Action::SetBug {
+                bug: Bug::SmallQuorum,
+                enabled: true,
+            })
+            .unwrap();
+        assert!(!clean.forgetful_disks, "a small quorum writes every disk");
+    }
+
+    /// The disk check is real: a node whose promise never reaches its disk trips it.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "disk holds what it wrote")]
+    fn a_disk_missing_a_write_trips_the_persist_assertion() {
+        let mut w = forgetful_world();
+        w.forgetful_disks = false;
+        for _ in 0..2_000 {
+            w.apply(&Action::Auto { n: 1 }).unwrap();
+        }
+    }
+}
