@@ -1,7 +1,8 @@
 //! A node: the sans-IO entry point that composes the proposer, acceptor and replica roles
 //! (rule 11). It takes one input at a time and returns what the world must do. Each role's
 //! handlers live in a child module: [`acceptor`], [`election`] and [`leader`] (the
-//! proposer), [`follower`], [`replica`], and [`client`] for requests.
+//! proposer), [`follower`], [`replica`], and [`client`] for requests; [`checks`] states
+//! as assertions what they rely on.
 mod acceptor;
 mod checks;
 mod client;
