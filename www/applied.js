@@ -8,7 +8,7 @@ import { h } from './dom.js';
 /** How many of the newest applied slots a line shows. */
 const SHOWN = 8;
 
-const isReplica = (n) => n.roles.includes('replica') || n.roles.includes('learner');
+const isReplica = (n) => n.roles.includes('replica');
 
 /** "put x=" when every value is a single put to the same key, else ''. */
 export function sharedPutPrefix(values) {

@@ -3,7 +3,7 @@
 // duplicate exactly that message).
 
 import { h, fill, ballotStr, endStr, opStr, keepFocus } from './dom.js';
-import { typeInfo, typeColor, ROLES, PHASES } from './glossary.js';
+import { kindInfo, kindColor, kindRoute, kindRules, roleDescription, phaseDescription } from './glossary.js';
 import { groupLabel } from './topology.js';
 import { icon } from './icons.js';
 
@@ -130,9 +130,9 @@ export function createInspector(app, root) {
     const hbBtn = h('button', { type: 'button', class: 'btn', disabled: n.crashed || !isProposer, 'aria-label': `Fire node ${id}'s heartbeat timer`,
       title: 'A leader sends heartbeats (with its commit index) when this timer fires',
       onclick: () => app.apply({ type: 'fire_timer', node: id, timer: 'heartbeat' }, `firing node ${id}'s heartbeat timer`) }, icon('heart', 14), 'Heartbeat');
-    const isReplica = n.roles.includes('replica') || n.roles.includes('learner');
+    const isReplica = n.roles.includes('replica');
     const summary = {
-      phase: PHASES[n.phase] || n.phase,
+      phase: phaseDescription(n.phase) ? `${n.phase} — ${phaseDescription(n.phase)}` : n.phase,
       ...(isProposer ? { 'own ballot': ballotStr(n.ballot) } : {}),
       ...(n.roles.includes('acceptor') ? { promised: ballotStr(n.promised) } : {}),
       'known leader': n.known_leader == null ? 'none' : `node ${n.known_leader}`,
@@ -151,7 +151,7 @@ export function createInspector(app, root) {
         gl ? h('span', { class: 'chip group', style: { '--group': gl.color } }, `group ${gl.name}`) : null),
       h('div', { class: 'btn-row' }, crashBtn, elBtn, hbBtn),
       h('details', { class: 'explain' }, h('summary', {}, `What does ${article(n.roles[0] || '')} ${n.roles.join(' + ')} do?`),
-        ...n.roles.map((ro) => ROLES[ro]).filter(Boolean).map((x) => h('p', {}, x))),
+        ...n.roles.filter(roleDescription).map((ro) => h('p', {}, h('strong', {}, ro), ` — ${roleDescription(ro)}`))),
       renderValue(summary),
       isReplica ? h('h4', {}, 'Key-value store', h('span', { class: 'muted' }, ` · ${kvKeys.length} key${kvKeys.length === 1 ? '' : 's'}`)) : null,
       !isReplica ? null : kvKeys.length ? h('table', { class: 'kv' }, h('tbody', {}, ...kvKeys.slice(0, MAX_ITEMS).map((k) => h('tr', {}, h('th', {}, k), h('td', {}, String(kv[k]))))))
@@ -171,7 +171,7 @@ export function createInspector(app, root) {
   function messagePanel(view, id) {
     const m = view.messages.find((x) => x.id === id);
     if (!m) return null;
-    const info = typeInfo(m.type);
+    const info = kindInfo(m.type);
     const same = (x) => endStr(x.from) === endStr(m.from) && endStr(x.to) === endStr(m.to) && x.label === m.label && JSON.stringify(x.payload ?? null) === JSON.stringify(m.payload ?? null);
     const twins = view.messages.filter(same);
     let status;
@@ -181,7 +181,7 @@ export function createInspector(app, root) {
     const act = (type, verb) => () => app.apply({ type, id }, `${verb} message #${id}`);
     return h('div', { class: 'msg-panel' },
       h('div', { class: 'insp-head' },
-        h('span', { class: 'dot', style: { background: typeColor(m.type) } }),
+        h('span', { class: 'dot', style: { background: kindColor(m.type) } }),
         h('h3', {}, `${m.type} `, h('span', { class: 'muted' }, `#${m.id}`)),
         chip(info.family, 'role')),
       h('p', { class: 'msg-label mono' }, m.label),
@@ -191,7 +191,8 @@ export function createInspector(app, root) {
         h('button', { type: 'button', class: 'btn primary', 'aria-label': `Deliver message ${id}`, onclick: act('deliver', 'delivering') }, icon('check', 14), 'Deliver'),
         h('button', { type: 'button', class: 'btn danger', 'aria-label': `Drop message ${id}`, onclick: act('drop', 'dropping') }, icon('cross', 14), 'Drop'),
         h('button', { type: 'button', class: 'btn', 'aria-label': `Duplicate message ${id}`, onclick: act('duplicate', 'duplicating') }, icon('copy', 14), 'Duplicate')),
-      info.long ? h('p', { class: 'explain' }, info.long) : null,
+      info.summary ? h('p', { class: 'explain' }, h('strong', {}, info.summary), ` ${info.description}`) : null,
+      info.when ? h('p', { class: 'explain muted' }, `From ${kindRoute(m.type).replace(' → ', ' to ')} · ${kindRules(m.type)}. ${info.when}`) : null,
       h('h4', {}, 'Payload'),
       renderValue(m.payload ?? null));
   }
@@ -262,7 +263,7 @@ export function createFlightList(app, root) {
     const others = twins.filter((id) => id !== m.id);
     const li = h('li', { class: `flight-item${sel ? ' selected' : ''}${m.deliverable ? '' : ' not-ready'}`, 'data-msg': m.id },
       h('button', { type: 'button', class: 'flight-main', 'aria-label': `Inspect message ${m.id}: ${m.label}${others.length ? `, one of ${twins.length} identical copies` : ''}`, onclick: () => app.select({ kind: 'message', id: m.id }) },
-        h('span', { class: 'dot', style: { background: typeColor(m.type) } }),
+        h('span', { class: 'dot', style: { background: kindColor(m.type) } }),
         h('span', { class: 'flight-id mono' }, `#${m.id}`),
         h('span', { class: 'flight-label mono' }, m.label),
         others.length ? h('span', { class: 'flight-copies', title: `${twins.length} identical copies in flight: ${twins.map((id) => `#${id}`).join(', ')}` }, `×${twins.length}`) : null,

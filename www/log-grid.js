@@ -16,7 +16,7 @@ const COL_MAX = 260;
 /** Width a cell needs to show its value and ballot uncut (11.5 px / 10 px monospace). */
 const cellWidth = (text, ballot) => Math.ceil(22 + String(text || '').length * 7 + (ballot ? String(ballot).length * 6.1 + 6 : 0));
 
-const isReplicaCol = (c) => c.roles.includes('replica') || c.roles.includes('learner');
+const isReplicaCol = (c) => c.roles.includes('replica');
 
 const STATUS_TEXT = {
   applied: 'decided and applied to this replica\'s key-value store',
@@ -112,7 +112,7 @@ export function createLogGrid(app, root) {
         if (!n) return;
         const idx = th.querySelector('.th-idx');
         const roles = n.roles;
-        const t = n.crashed ? 'crashed' : (roles.includes('replica') || roles.includes('learner')) ? `applied ${n.applied_index}` : n.promised ? `p ${n.promised.round}.${n.promised.proposer}` : '';
+        const t = n.crashed ? 'crashed' : roles.includes('replica') ? `applied ${n.applied_index}` : n.promised ? `p ${n.promised.round}.${n.promised.proposer}` : '';
         setText(idx, t);
         th.classList.toggle('crashed', !!n.crashed);
         th.title = `Node ${n.id} (${roles.join(', ')}): commit index ${n.commit_index}, applied ${n.applied_index}, snapshot ${n.snapshot_index}`;

@@ -24,7 +24,7 @@ pub mod step;
 pub mod value;
 
 pub use ballot::Ballot;
-pub use bugs::{Bug, BugSet};
+pub use bugs::{Bug, BugInfo, BugSet};
 pub use config::{Config, NodeSpec, Roles};
 pub use durable::{DurableState, DurableWrite, Snapshot};
 pub use message::{Addr, Envelope, Message};

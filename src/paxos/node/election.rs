@@ -139,7 +139,7 @@ impl Node {
     /// (up to 8×) so dueling proposers spread out, and the world adds a random jitter.
     pub(super) fn set_election_timer(&self, out: &mut Ready) {
         let failed = self.proposer.as_ref().map_or(0, |p| p.failed_elections);
-        let base = self.config.election_timeout;
+        let base = self.config.election_timeout_ticks;
         out.timers.push(TimerCmd::Set {
             kind: TimerKind::Election,
             after: base << failed.saturating_sub(1).min(3),

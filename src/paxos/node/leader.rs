@@ -170,7 +170,7 @@ impl Node {
         }
         out.timers.push(TimerCmd::Set {
             kind: TimerKind::Heartbeat,
-            after: self.config.heartbeat_interval,
+            after: self.config.heartbeat_interval_ticks,
             jitter: 0,
         });
     }

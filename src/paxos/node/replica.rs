@@ -26,7 +26,7 @@ impl Node {
     /// (rule 8), and a snapshot is taken when due (rule 10).
     pub(super) fn apply_decided(&mut self, out: &mut Ready) {
         let no_dedup = self.config.bug(Bug::NoDedup);
-        let interval = self.config.snapshot_interval;
+        let interval = self.config.snapshot_interval_slots;
         let Some(replica) = self.replica.as_mut() else {
             return;
         };
