@@ -188,9 +188,11 @@ mod cli {
         let started = Instant::now();
         let (mut total_steps, mut violations) = (0u64, 0u64);
         let mut first: Option<serde_json::Value> = None;
+        let mut recovery = fuzz::RecoveryStats::default();
         for seed in start_seed..start_seed.saturating_add(seeds) {
             let o = fuzz::run_seed(seed, steps, bug);
             total_steps += o.steps;
+            recovery.add(&o);
             if let Some(dir) = &history_dir {
                 let path = dir.join(format!("seed-{seed}.json"));
                 let body = serde_json::json!({ "seed": seed, "entries": o.history.entries });
@@ -224,6 +226,7 @@ mod cli {
         let summary = serde_json::json!({
             "seeds": seeds, "steps": total_steps, "violations": violations,
             "first_violation": first, "elapsed_ms": started.elapsed().as_millis() as u64,
+            "recovery_ticks": recovery.summary(),
         });
         let mut out = std::io::stdout().lock();
         writeln!(out, "{summary}").map_err(|e| e.to_string())?;

@@ -272,7 +272,10 @@ impl Node {
                 ballot,
                 commit_index,
                 safe_point,
-            } => self.on_leader_contact(from, ballot, commit_index, safe_point, true, out),
+            } => {
+                self.refuse_stale_heartbeat(from, ballot, out);
+                self.on_leader_contact(from, ballot, commit_index, safe_point, true, out);
+            }
             Message::CatchUp { from_slot } => self.on_catch_up(from, from_slot, out),
             Message::CatchUpReply {
                 entries,
@@ -312,6 +315,7 @@ impl Node {
                 self.set_election_timer(out);
             }
         }
+        self.forward_held_commands(leader, out);
         if self.replica.is_some() {
             let mut learned = Vec::new();
             if let (Some(acc), Some(rep)) = (&self.durable.acceptor, &self.replica) {

@@ -386,8 +386,17 @@ impl Node {
         p.max_round_seen = p.max_round_seen.max(seen.round);
         match p.ballot() {
             Some(mine) if seen > mine => {
-                p.phase = Phase::Following;
-                p.queue.clear();
+                // Rule 8: the commands it holds — queued, or proposed and not known chosen
+                // — stay queued, to be forwarded to the next leader it hears from
+                // (`Node::forward_held_commands`): a client is not left waiting for its
+                // retry, and the session table answers a command chosen twice once.
+                if let Phase::Leading(lead) = std::mem::replace(&mut p.phase, Phase::Following) {
+                    for proposal in lead.proposals.into_values().rev() {
+                        for command in proposal.value.commands().iter().rev() {
+                            p.queue.push_front(command.clone());
+                        }
+                    }
+                }
                 out.events.push(Event::SteppedDown {
                     ballot: mine,
                     higher: seen,
@@ -398,6 +407,30 @@ impl Node {
                 self.set_election_timer(out);
             }
             _ => {}
+        }
+    }
+
+    /// Rule 8: a following proposer hands the commands it still holds (from before it
+    /// stepped down) to the leader it just heard from.
+    pub(crate) fn forward_held_commands(&mut self, leader: NodeId, out: &mut Ready) {
+        let Some(p) = self.proposer.as_mut() else {
+            return;
+        };
+        if !matches!(p.phase, Phase::Following) || p.queue.is_empty() {
+            return;
+        }
+        let held: Vec<Command> = p.queue.drain(..).collect();
+        for command in held {
+            out.events.push(Event::Forwarded {
+                client: command.client,
+                seq: command.seq,
+                leader,
+            });
+            let msg = Message::Request {
+                command,
+                forwarded: true,
+            };
+            self.send(Addr::Node(leader), msg, out);
         }
     }
 

@@ -7,6 +7,7 @@ pub mod action;
 pub mod client;
 pub mod digest;
 pub mod fuzz;
+pub mod liveness;
 pub mod network;
 pub mod presets;
 pub mod rng;

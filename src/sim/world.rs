@@ -3,6 +3,7 @@
 use super::action::Action;
 use super::client::{Client, Pending};
 use super::digest::TraceDigest;
+use super::liveness::LivenessWatch;
 use super::network::{InFlight, Network};
 use super::rng::SimRng;
 use super::scenario::SimConfig;
@@ -76,6 +77,8 @@ pub struct World {
     pub explain: bool,
     /// Narration of the last step.
     pub events: Vec<StepEvent>,
+    /// The liveness check of the healing phase, armed when faults stop.
+    pub liveness: Option<LivenessWatch>,
 }
 
 fn state_digest(node: &Node) -> Option<(u64, u64)> {
@@ -138,6 +141,7 @@ impl World {
             digest: TraceDigest::default(),
             explain: false,
             events: Vec::new(),
+            liveness: None,
             config,
         };
         let ids: Vec<NodeId> = world.nodes.keys().copied().collect();
@@ -277,6 +281,7 @@ impl World {
                 );
             }
         }
+        self.check_liveness(action);
         self.stats.refresh();
         Ok(())
     }
@@ -301,6 +306,7 @@ impl World {
             c.random_left = 0;
             c.queue.clear();
         }
+        self.arm_liveness();
         self.say(
             None,
             "faults stopped: network healed and reliable, every node running".into(),
