@@ -46,9 +46,24 @@ for (const r of rows.filter((x) => x.section === 'wasm')) {
   }
 }
 // --- fuzzer ---
-for (const r of rows.filter((x) => x.section === 'fuzz')) {
+const fuzzRows = rows.filter((x) => x.section === 'fuzz');
+const maxJobs = Math.max(...fuzzRows.map((r) => r.jobs ?? 1));
+for (const r of fuzzRows) {
   const v = r.name.startsWith('violations');
-  add('fuzzer', r.name, r.value, r.unit, v ? '= 0' : '', v ? r.value === 0 : null, v ? '' : `${r.seeds} seeds, ${r.steps} steps in ${r.elapsed_ms} ms`);
+  const seedsPerS = r.name.startsWith('seeds/s');
+  let goal = v ? '= 0' : '';
+  let ok = v ? r.value === 0 : null;
+  if (seedsPerS && r.jobs === maxJobs) { goal = '≥ 2,000 /s'; ok = r.value >= 2000; }
+  add('fuzzer', r.name, r.value, r.unit, goal, ok, v ? '' : `${r.seeds} seeds, ${r.total_steps} steps in ${r.elapsed_ms} ms`);
+}
+// --jobs N against --jobs 1 on the same seeds: the parallel speed-up.
+const seedRate = (jobs) => fuzzRows.find((r) => r.name.startsWith('seeds/s') && r.jobs === jobs);
+if (maxJobs > 1 && seedRate(1) && seedRate(maxJobs)) {
+  const speedup = seedRate(maxJobs).value / seedRate(1).value;
+  const goal = maxJobs === 2 ? 1.7 : 0.85 * maxJobs;
+  add('fuzzer', `speed-up, ${maxJobs} jobs over 1`, speedup, 'x', `≥ ${fmt(goal, 'x')}`, speedup >= goal,
+    seedRate(1).total_steps === seedRate(maxJobs).total_steps && seedRate(1).violations === seedRate(maxJobs).violations
+      ? 'same seeds, same steps and violations' : 'RESULTS DIFFER BETWEEN --jobs VALUES');
 }
 // --- protocol efficiency ---
 for (const r of rows.filter((x) => x.section === 'proto')) {

@@ -30,8 +30,9 @@ fn fuzzing_2000_seeds_finds_no_violation() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(summary["first_violation"].is_null());
-    assert!(summary["steps"].as_u64().unwrap() > 2_000_000);
+    assert!(summary["first_violation"].is_null() && summary["replay"].is_null());
+    assert_eq!(summary["steps"], 1500, "the default steps under faults");
+    assert!(summary["total_steps"].as_u64().unwrap() > 2_000_000);
     assert!(out.status.success());
 }
 
@@ -56,14 +57,126 @@ fn the_fuzzer_catches_every_injected_bug_within_50_seeds() {
             first["invariant"], "liveness",
             "{name} must break a safety invariant"
         );
-        // The failing seed replays with `run --seed` and fails the same way.
-        let seed = first["seed"].as_u64().unwrap().to_string();
-        let replay = paxoscope(&["run", "--seed", &seed, "--bug", &name, "--steps", "0"]);
-        assert_eq!(replay.status.code(), Some(1), "{name} seed {seed}");
-        let report = String::from_utf8_lossy(&replay.stderr);
-        assert!(
-            report.contains(first["invariant"].as_str().unwrap()),
-            "{name}: {report}"
+        // The failing seed replays with the printed command and fails the same way.
+        let replay = summary["replay"].as_str().unwrap();
+        assert_replays(
+            replay,
+            first["invariant"].as_str().unwrap(),
+            first["step"].as_u64().unwrap(),
+        );
+    }
+}
+
+/// Runs a printed replay command and checks it reports `invariant` at `step`.
+fn assert_replays(command: &str, invariant: &str, step: u64) {
+    let args: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(args[..2], ["paxoscope", "run"], "{command}");
+    let out = paxoscope(&args[1..]);
+    assert_eq!(out.status.code(), Some(1), "{command}");
+    let report = String::from_utf8_lossy(&out.stderr);
+    let expected = format!("VIOLATION of {invariant} at step {step}:");
+    assert!(
+        report.contains(&expected),
+        "{command}: wanted {expected}, got {report}"
+    );
+}
+
+/// The (seed, invariant, step, replay command) of every violation a fuzz run reported.
+fn reported_violations(stderr: &str) -> Vec<(u64, String, u64, String)> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let mut found = Vec::new();
+    for pair in lines.windows(2) {
+        let Some(rest) = pair[0].strip_prefix("seed ") else {
+            continue;
+        };
+        let (seed, rest) = rest.split_once(": VIOLATION of ").unwrap();
+        let (invariant, rest) = rest.split_once(" at step ").unwrap();
+        let step = rest.split_once(':').unwrap().0.parse().unwrap();
+        let replay = pair[1].trim().strip_prefix("replay: ").unwrap().to_string();
+        found.push((seed.parse().unwrap(), invariant.to_string(), step, replay));
+    }
+    found
+}
+
+#[test]
+fn a_violation_found_with_non_default_options_replays_exactly() {
+    let out = paxoscope(&[
+        "fuzz",
+        "--seeds",
+        "30",
+        "--start-seed",
+        "5",
+        "--steps",
+        "60",
+        "--bug",
+        "no-dedup",
+    ]);
+    let summary = last_json_line(&out);
+    assert_eq!(summary["start_seed"], 5);
+    assert_eq!(summary["steps"], 60);
+    assert_eq!(summary["bug"], "no-dedup");
+    let first = &summary["first_violation"];
+    let seed = first["seed"].as_u64().expect("no-dedup is caught");
+    assert_eq!(
+        summary["replay"],
+        format!("paxoscope run --seed {seed} --steps 60 --bug no-dedup")
+    );
+    assert_replays(
+        summary["replay"].as_str().unwrap(),
+        first["invariant"].as_str().unwrap(),
+        first["step"].as_u64().unwrap(),
+    );
+    // Violations found after the 60 steps under faults, in the healing phase, are where a
+    // replay with another --steps would run a different world: replay those too.
+    let reported = reported_violations(&String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        reported.len() as u64,
+        summary["violations"].as_u64().unwrap()
+    );
+    let healing: Vec<_> = reported.iter().filter(|r| r.2 > 60).take(3).collect();
+    assert!(
+        !healing.is_empty(),
+        "no violation after the faults stopped: {reported:?}"
+    );
+    for (_, invariant, step, replay) in healing {
+        assert_replays(replay, invariant, *step);
+    }
+}
+
+#[test]
+fn fuzzing_on_several_threads_finds_the_same_as_on_one() {
+    let fuzz = |jobs: &str| {
+        let out = paxoscope(&[
+            "fuzz",
+            "--seeds",
+            "120",
+            "--steps",
+            "300",
+            "--bug",
+            "forgetful-acceptor",
+            "--jobs",
+            jobs,
+        ]);
+        let mut summary = last_json_line(&out);
+        assert_eq!(summary["jobs"], jobs.parse::<u64>().unwrap());
+        for varies in ["jobs", "elapsed_ms"] {
+            summary.as_object_mut().unwrap().remove(varies);
+        }
+        (
+            out.status.code(),
+            summary,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let one = fuzz("1");
+    assert!(one.1["violations"].as_u64().unwrap() > 0, "{}", one.2);
+    for jobs in ["2", "3"] {
+        let many = fuzz(jobs);
+        assert_eq!(many.0, one.0);
+        assert_eq!(many.1, one.1, "--jobs {jobs}");
+        assert_eq!(
+            many.2, one.2,
+            "--jobs {jobs}: progress and violations in the same order"
         );
     }
 }
@@ -98,6 +211,8 @@ fn bad_arguments_get_usage_and_exit_2() {
         vec!["fuzz", "--seeds", "many"],
         vec!["run", "--preset", "nope"],
         vec!["run", "--bug", "nope", "--seed", "1"],
+        vec!["fuzz", "--jobs", "0"],
+        vec!["fuzz", "--seeds", "0"],
         vec!["frobnicate"],
         vec!["run"],
     ] {

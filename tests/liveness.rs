@@ -155,7 +155,7 @@ fn recovers_within_the_bound(seed: u64) -> u64 {
 /// heartbeat, so it never learned, and its heartbeats held every other proposer's election
 /// timer back. It found out only when a client retry, 172 ticks later, made it send an
 /// Accept; it stepped down and dropped the command, which waited for the next retry
-/// (8 × client_retry = 240 ticks): 412 ticks in all.
+/// (8 × client_retry_ticks = 240 ticks): 412 ticks in all.
 #[test]
 fn seed_40292142_a_superseded_leader_steps_down_and_keeps_the_command() {
     recovers_within_the_bound(40_292_142);
@@ -172,15 +172,15 @@ fn seed_40367291_a_superseded_leader_steps_down_and_keeps_the_command() {
 #[test]
 fn the_bound_follows_the_configuration() {
     let mut c = fuzz::swarm_config(40_292_142, None);
-    c.network.max_delay = 0;
+    c.network.delay_ticks_max = 0;
     let b = liveness::bound(&c);
     // 8 × 30 ticks of client back-off dominate, then 9 one-tick hops.
     assert_eq!(b.client_retry, 240);
     assert_eq!(b.total, 240 + 9);
-    c.client_retry = 8;
+    c.client_retry_ticks = 8;
     let b = liveness::bound(&c);
     assert_eq!(b.total, b.stable_leader + 9, "the election dominates");
-    c.network.max_delay = 4;
+    c.network.delay_ticks_max = 4;
     assert!(
         liveness::bound(&c).total > b.total,
         "slower hops, longer bound"

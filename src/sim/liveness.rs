@@ -32,7 +32,7 @@ pub struct LivenessBound {
     /// Until an Accept a continuing leader sent before healing is resent (its back-off
     /// cap, 32 heartbeat intervals) and answered.
     pub retransmission: u64,
-    /// Until every client has sent again: the client back-off cap, 8 × `client_retry`.
+    /// Until every client has sent again: the client back-off cap, 8 × `client_retry_ticks`.
     pub client_retry: u64,
     /// From the latest of the three to the answer: the command reaches the leader, waits
     /// for the other clients' commands ahead of it, is chosen, applied and answered.
@@ -43,9 +43,9 @@ pub struct LivenessBound {
 
 /// The bound for `config` (derivation in docs/protocol.md, "Liveness after faults stop").
 pub fn bound(config: &SimConfig) -> LivenessBound {
-    let e = config.election_timeout;
-    let h = config.heartbeat_interval;
-    let hop = config.network.max_delay + 1;
+    let e = config.election_timeout_ticks;
+    let h = config.heartbeat_interval_ticks;
+    let hop = config.network.delay_ticks_max + 1;
     let election_timer = 8 * e + e;
     // A stale leader hears a Nack to its next heartbeat; the proposers it held back time
     // out within two election timeouts after its last heartbeat.
@@ -55,7 +55,7 @@ pub fn bound(config: &SimConfig) -> LivenessBound {
     // attempt wins its promises in 2 hops and its first heartbeat reaches every node.
     let stable_leader = first_attempt + 2 * hop + election_timer + 3 * hop;
     let retransmission = 32 * h + 2 * hop;
-    let client_retry = 8 * config.client_retry;
+    let client_retry = 8 * config.client_retry_ticks;
     // Client → target → leader, a leader hint bounced back to the client and resent,
     // Accept → Accepted, a catch-up round trip for a new leader behind, Reply; and one
     // Accept round trip per full window of other clients' commands ahead of it.
@@ -86,6 +86,8 @@ pub struct LivenessWatch {
     pub healed_at_step: u64,
     /// The bound in ticks.
     pub bound: u64,
+    /// The largest message delay the bound was computed for.
+    delay_ticks_max: u64,
     /// The tick at which every client first had every started command answered.
     pub recovered_at: Option<u64>,
     /// Client → (pending sequence number, tick and step from which the bound counts).
@@ -100,15 +102,16 @@ impl LivenessWatch {
             healed_at: now,
             healed_at_step: step,
             bound: bound(config).total,
+            delay_ticks_max: config.network.delay_ticks_max,
             recovered_at: None,
             counting: BTreeMap::new(),
             reported: false,
         }
     }
 
-    /// Whether `action` brings faults back, so the guarantee no longer holds (a later
-    /// `EndFaults` arms a new watch).
-    pub fn ended_by(action: &Action) -> bool {
+    /// Whether `action` brings faults back, or slows the network down, so the guarantee
+    /// no longer holds (a later `EndFaults` arms a new watch).
+    pub fn ended_by(&self, action: &Action) -> bool {
         match action {
             Action::Drop { .. }
             | Action::Duplicate { .. }
@@ -117,8 +120,10 @@ impl LivenessWatch {
             | Action::Partition { .. }
             | Action::SetBug { .. } => true,
             Action::SetNetwork {
-                drop_pct, dup_pct, ..
-            } => *drop_pct > 0 || *dup_pct > 0,
+                drop_per_mille,
+                dup_per_mille,
+                delay_ticks_max,
+            } => *drop_per_mille > 0 || *dup_per_mille > 0 || *delay_ticks_max > self.delay_ticks_max,
             _ => false,
         }
     }
@@ -178,7 +183,7 @@ impl World {
     /// After each action: a fault action disarms the watch; otherwise an overdue command
     /// is reported as a liveness violation at this step.
     pub(crate) fn check_liveness(&mut self, action: &Action) {
-        if LivenessWatch::ended_by(action) {
+        if self.liveness.as_ref().is_some_and(|w| w.ended_by(action)) {
             self.liveness = None;
         }
         let Some(watch) = self.liveness.as_mut() else {

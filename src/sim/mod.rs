@@ -7,6 +7,8 @@ pub mod action;
 pub mod client;
 pub mod digest;
 pub mod fuzz;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fuzz_pool;
 pub mod liveness;
 pub mod network;
 pub mod presets;

@@ -1,0 +1,301 @@
+//! The JSON the page and `paxoscope run` see, pinned byte for byte (docs/wasm-api.md).
+//!
+//! For a few presets at a few steps, the page's `state()`, `view()`, `node(id)` for every
+//! node and `logWindow(0, 100)` are compared with `tests/golden/<preset>/<point>.txt`, and
+//! `paxoscope run --preset <preset>` (for four of them) with `tests/golden/<preset>/cli.json`. The files hold
+//! pretty-printed JSON (what the CLI prints); the page's compact JSON is the same text
+//! without the whitespace outside strings, and is compared too.
+//!
+//! A deliberate change of the JSON is documented in docs/wasm-api.md and the files are
+//! regenerated with:
+//!
+//! ```sh
+//! PAXOSCOPE_BLESS=1 cargo test --test view_golden
+//! ```
+//!
+//! On a mismatch the actual text is written next to the test's temporary directory
+//! (the path is in the failure message) so it can be compared with `diff`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use paxoscope::sim::action::Action;
+use paxoscope::sim::presets;
+use paxoscope::sim::session::Session;
+use paxoscope::sim::view;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The presets pinned: the seed demo, a crash, a partition, snapshots, and bugs breaking
+/// safety (crashed nodes, violations, a failed linearizability check).
+const PRESETS: [&str; 6] = [
+    "seed-demo",
+    "leader-crash",
+    "minority-partition",
+    "lagging-replica",
+    "bug-small-quorum",
+    "bug-no-dedup",
+];
+
+/// What the page passes to `runUntilQuiet` (www/main.js, `QUIET_MAX_STEPS`).
+const PAGE_QUIET_MAX_STEPS: u64 = 20_000;
+
+/// Rows the pinned `logWindow` call asks for, from slot 0.
+const LOG_ROWS: u64 = 100;
+
+/// Lines of context shown around the first difference.
+const CONTEXT: usize = 3;
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+fn bless() -> bool {
+    std::env::var_os("PAXOSCOPE_BLESS").is_some_and(|v| v != "0" && !v.is_empty())
+}
+
+fn pretty<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("the view serializes")
+}
+
+fn compact<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("the view serializes")
+}
+
+/// Pretty JSON without the whitespace outside strings: serde_json's compact form.
+fn minify(pretty: &str) -> String {
+    let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
+    for c in pretty.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One pinned output: a heading, its pretty JSON and its compact JSON.
+struct Section {
+    heading: String,
+    pretty: String,
+    compact: String,
+}
+
+impl Section {
+    fn new<T: Serialize>(heading: String, value: &T) -> Section {
+        Section {
+            heading,
+            pretty: pretty(value),
+            compact: compact(value),
+        }
+    }
+}
+
+/// Everything the page reads at the session's current step, as `src/wasm.rs` produces it.
+fn page_sections(session: &mut Session) -> Vec<Section> {
+    let mut out = vec![
+        Section::new("state()".into(), &session.state(true)),
+        Section::new("view()".into(), &session.state(false)),
+    ];
+    let world = session.timeline.world();
+    let ids: Vec<u32> = world.nodes.keys().copied().collect();
+    for id in ids {
+        let node = view::node_with_tail(session.timeline.world(), id, true, 64);
+        out.push(Section::new(format!("node({id})"), &node));
+    }
+    let rows = view::log_window(session.timeline.world(), 0, LOG_ROWS);
+    out.push(Section::new(format!("logWindow(0, {LOG_ROWS})"), &rows));
+    out
+}
+
+fn render(sections: &[Section]) -> String {
+    let mut text = String::new();
+    for s in sections {
+        text.push_str(&format!("## {}\n{}\n", s.heading, s.pretty));
+    }
+    text
+}
+
+/// Where the first difference between two texts is, with a few lines around it.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let line = (0..e.len().max(a.len()))
+        .find(|i| e.get(*i) != a.get(*i))
+        .unwrap_or(0);
+    let from = line.saturating_sub(CONTEXT);
+    let show = |v: &[&str]| -> String {
+        v.iter()
+            .enumerate()
+            .skip(from)
+            .take(2 * CONTEXT + 1)
+            .map(|(i, l)| format!("{:>6} {l}\n", i + 1))
+            .collect()
+    };
+    format!(
+        "first difference at line {}\n--- expected\n{}+++ actual\n{}",
+        line + 1,
+        show(&e),
+        show(&a)
+    )
+}
+
+/// Compares `actual` with the golden file `name` (or writes it when blessing); returns
+/// a description of the mismatch, if any.
+fn check_file(name: &str, actual: &str) -> Option<String> {
+    let path = golden_dir().join(name);
+    if bless() {
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("golden folder");
+        std::fs::write(&path, actual).expect("golden file written");
+        return None;
+    }
+    let expected = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            return Some(format!(
+                "{}: {e} (PAXOSCOPE_BLESS=1 writes it)",
+                path.display()
+            ))
+        }
+    };
+    if expected == actual {
+        return None;
+    }
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("golden-actual")
+        .join(name);
+    std::fs::create_dir_all(out.parent().expect("a folder")).expect("output folder");
+    std::fs::write(&out, actual).expect("actual output written");
+    Some(format!(
+        "{} differs (actual output: {})\n{}",
+        path.display(),
+        out.display(),
+        first_difference(&expected, actual)
+    ))
+}
+
+/// The pinned sections of a golden file: (heading, pretty JSON).
+fn golden_sections(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        match line.strip_prefix("## ") {
+            Some(heading) => out.push((heading.to_string(), String::new())),
+            None => {
+                if let Some((_, body)) = out.last_mut() {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The compact JSON the page parses must be the golden pretty JSON without whitespace.
+fn check_compact(name: &str, sections: &[Section]) -> Option<String> {
+    if bless() {
+        return None;
+    }
+    let text = std::fs::read_to_string(golden_dir().join(name)).ok()?;
+    let golden = golden_sections(&text);
+    if golden.len() != sections.len() {
+        return Some(format!(
+            "{name}: {} sections pinned, {} produced",
+            golden.len(),
+            sections.len()
+        ));
+    }
+    golden
+        .iter()
+        .zip(sections)
+        .find(|((heading, body), s)| *heading != s.heading || minify(body) != s.compact)
+        .map(|(_, s)| format!("{name}: the page's compact {} differs", s.heading))
+}
+
+/// The page's run of `preset` at its pinned points: step 0, the middle and the end of the
+/// preset's recorded actions (or 12 narrated steps when it records none), and quiet.
+fn page_points(preset: &str) -> Vec<(&'static str, Vec<Section>)> {
+    let scenario = presets::scenario(preset).expect("preset");
+    let mut session = Session::new(scenario, true).expect("the preset replays");
+    let total = session.timeline.total_steps();
+    let mut points = Vec::new();
+    session.timeline.seek(0).expect("seek to 0");
+    points.push(("step-0", page_sections(&mut session)));
+    if total >= 2 {
+        session
+            .timeline
+            .seek(total / 2)
+            .expect("seek to the middle");
+        points.push(("middle", page_sections(&mut session)));
+        session.timeline.seek(total).expect("seek to the end");
+        points.push(("end", page_sections(&mut session)));
+    } else {
+        session.timeline.seek(total).expect("seek to the end");
+        for _ in 0..12 {
+            session.apply(&Action::Auto { n: 1 }).expect("auto");
+        }
+        points.push(("step-12", page_sections(&mut session)));
+    }
+    session
+        .run_until_quiet(PAGE_QUIET_MAX_STEPS)
+        .expect("runs until quiet");
+    points.push(("quiet", page_sections(&mut session)));
+    points
+}
+
+#[test]
+fn the_page_json_is_byte_identical_to_the_golden_files() {
+    let mut problems = Vec::new();
+    for preset in PRESETS {
+        for (point, sections) in page_points(preset) {
+            let name = format!("{preset}/{point}.txt");
+            problems.extend(check_compact(&name, &sections));
+            problems.extend(check_file(&name, &render(&sections)));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// The presets whose `paxoscope run` output is pinned (the others' long runs would only
+/// repeat what the page's `quiet` point pins): a clean exit and a violation exit.
+const CLI_PRESETS: [&str; 4] = [
+    "seed-demo",
+    "lagging-replica",
+    "bug-small-quorum",
+    "bug-no-dedup",
+];
+
+#[test]
+fn paxoscope_run_prints_the_golden_state() {
+    let mut problems = Vec::new();
+    for preset in CLI_PRESETS {
+        let out = Command::new(env!("CARGO_BIN_EXE_paxoscope"))
+            .args(["run", "--preset", preset])
+            .output()
+            .expect("the binary runs");
+        let expected_code = if preset.starts_with("bug-") { 1 } else { 0 };
+        assert_eq!(
+            out.status.code(),
+            Some(expected_code),
+            "{preset}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+        problems.extend(check_file(&format!("{preset}/cli.json"), &stdout));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[test]
+fn minify_gives_serde_json_compact_form() {
+    let value = serde_json::json!({ "a b": [1, 2.5, null], "q": "say \"hi\" \\ ok", "e": {} });
+    assert_eq!(minify(&pretty(&value)), compact(&value));
+}
