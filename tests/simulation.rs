@@ -298,7 +298,7 @@ fn bad_scenarios_and_actions_get_clear_errors() {
         .unwrap_err();
     assert!(err.contains("give only one"), "{err}");
     let err = Scenario::from_json(r#"{"config":{"bugs":["no-such-bug"]}}"#).unwrap_err();
-    assert!(err.contains("known bugs"), "{err}");
+    assert!(err.contains("unknown bug"), "{err}");
     let err = Scenario::from_json(r#"{"actions":[{"type":"crash","node":42}]}"#)
         .and_then(|s| Timeline::new(s, false).map(|_| ()))
         .unwrap_err();

@@ -129,8 +129,10 @@ impl FromStr for Bug {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Bug::ALL.into_iter().find(|b| b.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Bug::ALL.iter().map(|b| b.name()).collect();
-            format!("unknown bug '{s}'; known bugs: {}", names.join(", "))
+            // Worded as serde words an unknown variant, so every reader of the names
+            // (the vocabulary test among them) finds them the same way.
+            let names: Vec<String> = Bug::ALL.iter().map(|b| format!("`{b}`")).collect();
+            format!("unknown bug `{s}`, expected one of {}", names.join(", "))
         })
     }
 }
@@ -208,7 +210,7 @@ mod tests {
         assert!("no-such-bug"
             .parse::<Bug>()
             .unwrap_err()
-            .contains("known bugs"));
+            .contains("unknown bug `no-such-bug`, expected one of `forgetful-acceptor`"));
     }
 
     #[test]
@@ -231,7 +233,10 @@ mod tests {
             r#"["small-quorum","no-dedup"]"#
         );
         let err = serde_json::from_str::<BugSet>(r#"["no-such-bug"]"#).unwrap_err();
-        assert!(err.to_string().contains("known bugs"), "{err}");
+        assert!(
+            err.to_string().contains("unknown bug `no-such-bug`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -349,7 +349,7 @@ mod tests {
                 .contains("missing field `value`")
         );
         assert!(err(r#"{"id":3}"#).contains("missing field `type`"));
-        assert!(err(r#"{"type":"set_bug","bug":"typo","enabled":true}"#).contains("known bugs"));
+        assert!(err(r#"{"type":"set_bug","bug":"typo","enabled":true}"#).contains("unknown bug"));
         assert!(
             err(r#"{"type":"set_network","drop_per_mille":1,"dup_per_mille":1}"#)
                 .contains("missing field `delay_ticks_max`")

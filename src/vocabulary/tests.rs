@@ -134,14 +134,14 @@ fn names_are_unique_and_rules_exist() {
 fn states() -> Vec<Json> {
     let mut out = Vec::new();
     for p in presets::list() {
-        let scenario = presets::scenario(p.name).unwrap();
+        let scenario = presets::scenario(&p.name).unwrap();
         let mut s = Session::new(scenario, false).unwrap();
         s.run_until_quiet(3_000).unwrap();
         out.push(s.state(false));
     }
     for seed in 1..=6 {
         let mut config = crate::sim::fuzz::swarm_config(seed, None);
-        config.snapshot_interval = 4;
+        config.snapshot_interval_slots = 4;
         let scenario = crate::sim::Scenario {
             preset: None,
             config,
