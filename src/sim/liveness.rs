@@ -123,7 +123,9 @@ impl LivenessWatch {
                 drop_per_mille,
                 dup_per_mille,
                 delay_ticks_max,
-            } => *drop_per_mille > 0 || *dup_per_mille > 0 || *delay_ticks_max > self.delay_ticks_max,
+            } => {
+                *drop_per_mille > 0 || *dup_per_mille > 0 || *delay_ticks_max > self.delay_ticks_max
+            }
             _ => false,
         }
     }
