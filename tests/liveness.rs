@@ -142,9 +142,9 @@ fn recovers_within_the_bound(seed: u64) -> u64 {
     assert!(ticks <= o.bound_ticks, "{ticks} > bound {}", o.bound_ticks);
     let replay = Timeline::new(o.scenario.clone(), false).unwrap();
     assert_eq!(replay.step(), o.steps);
-    assert!(replay.world().checker.violations().is_empty());
+    assert!(replay.world().violations().is_empty());
     assert_eq!(
-        replay.world().liveness.as_ref().unwrap().recovery_ticks(),
+        replay.world().liveness().unwrap().recovery_ticks(),
         Some(ticks)
     );
     ticks
@@ -219,7 +219,7 @@ fn starved_scenario(extra_ticks: u64) -> (Scenario, u64) {
 fn a_replay_reports_the_liveness_violation_at_the_step_it_happened() {
     let (scenario, bound) = starved_scenario(1);
     let t = Timeline::new(scenario.clone(), false).unwrap();
-    let violations = t.world().checker.violations();
+    let violations = t.world().violations();
     assert_eq!(violations.len(), 1, "{violations:?}");
     let v = &violations[0];
     assert_eq!(v.invariant, LIVENESS);
@@ -229,13 +229,13 @@ fn a_replay_reports_the_liveness_violation_at_the_step_it_happened() {
     // One tick less is within the bound.
     let (short, _) = starved_scenario(0);
     let t = Timeline::new(short, false).unwrap();
-    assert!(t.world().checker.violations().is_empty());
+    assert!(t.world().violations().is_empty());
     // Stepping back and forth reports it at the same step.
     let mut t = Timeline::new(scenario, false).unwrap();
     t.seek(5).unwrap();
-    assert!(t.world().checker.violations().is_empty());
+    assert!(t.world().violations().is_empty());
     t.seek(2 + bound + 1).unwrap();
-    assert_eq!(t.world().checker.violations(), std::slice::from_ref(v));
+    assert_eq!(t.world().violations(), std::slice::from_ref(v));
 }
 
 #[test]
@@ -243,6 +243,6 @@ fn faults_coming_back_disarm_the_liveness_check() {
     let (mut scenario, _) = starved_scenario(1);
     scenario.actions.insert(2, Action::Crash { node: 3 });
     let t = Timeline::new(scenario, false).unwrap();
-    assert!(t.world().liveness.is_none());
-    assert!(t.world().checker.violations().is_empty());
+    assert!(t.world().liveness().is_none());
+    assert!(t.world().violations().is_empty());
 }

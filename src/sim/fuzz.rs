@@ -5,10 +5,10 @@ use super::action::Action;
 use super::liveness;
 use super::rng::SimRng;
 use super::scenario::{FaultConfig, Layout, NetworkConfig, Scenario, SimConfig, Workload};
-use super::view::linearizability_violation;
 use super::world::World;
 use crate::check::history::History;
 use crate::check::invariants::Violation;
+use crate::check::verdict;
 use crate::paxos::Bug;
 use std::collections::BTreeMap;
 
@@ -88,19 +88,16 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
     let mut world = World::new(config.clone(), seed).expect("swarm configurations are valid");
     let mut actions = Vec::new();
     let mut faulty = 0;
-    while faulty < fault_steps && world.checker.violations().is_empty() {
+    while faulty < fault_steps && world.violations().is_empty() {
         world.apply(&Action::Auto { n: 1 }).expect("auto applies");
         faulty += 1;
     }
     actions.push(Action::Auto { n: faulty });
-    if world.checker.violations().is_empty() {
+    if world.violations().is_empty() {
         world.apply(&Action::EndFaults).expect("end faults applies");
         actions.push(Action::EndFaults);
         let mut healing = 0;
-        while !world.clients_done()
-            && world.checker.violations().is_empty()
-            && healing < HEAL_STEP_LIMIT
-        {
+        while !world.clients_done() && world.violations().is_empty() && healing < HEAL_STEP_LIMIT {
             world.apply(&Action::Auto { n: 1 }).expect("auto applies");
             healing += 1;
         }
@@ -108,17 +105,17 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
             actions.push(Action::Auto { n: healing });
         }
     }
-    let mut violation = world.checker.violations().first().cloned();
+    let mut violation = world.violations().first().cloned();
     if violation.is_none() {
-        violation = linearizability_violation(&world).1;
+        violation = verdict::linearizability(world.history(), world.step()).1;
     }
     SeedOutcome {
         seed,
-        steps: world.step,
+        steps: world.step(),
         violation,
-        recovery_ticks: world.liveness.as_ref().and_then(|w| w.recovery_ticks()),
+        recovery_ticks: world.liveness().and_then(|w| w.recovery_ticks()),
         bound_ticks: liveness::bound(&config).total,
-        history: world.history.clone(),
+        history: world.history().clone(),
         scenario: Scenario {
             preset: None,
             config,

@@ -6,8 +6,6 @@
 use super::action::Action;
 use super::client::Client;
 use super::scenario::SimConfig;
-use super::world::World;
-use crate::check::invariants::LIVENESS;
 use crate::kv::ClientId;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -176,25 +174,17 @@ impl LivenessWatch {
     }
 }
 
-impl World {
-    /// Arms the liveness watch (faults just stopped).
-    pub(crate) fn arm_liveness(&mut self) {
-        self.liveness = Some(LivenessWatch::new(self.now, self.step, &self.config));
+/// After each action of a world: a fault action disarms `watch`; otherwise the message of a
+/// command overdue at this step (the world records it as a liveness violation).
+pub fn after_action(
+    watch: &mut Option<LivenessWatch>,
+    action: &Action,
+    now: u64,
+    step: u64,
+    clients: &[Client],
+) -> Option<String> {
+    if watch.as_ref().is_some_and(|w| w.ended_by(action)) {
+        *watch = None;
     }
-
-    /// After each action: a fault action disarms the watch; otherwise an overdue command
-    /// is reported as a liveness violation at this step.
-    pub(crate) fn check_liveness(&mut self, action: &Action) {
-        if self.liveness.as_ref().is_some_and(|w| w.ended_by(action)) {
-            self.liveness = None;
-        }
-        let Some(watch) = self.liveness.as_mut() else {
-            return;
-        };
-        if let Some(message) = watch.check(self.now, self.step, &self.clients) {
-            if self.config.check {
-                self.checker.report(LIVENESS, self.step, message);
-            }
-        }
-    }
+    watch.as_mut()?.check(now, step, clients)
 }
