@@ -1,8 +1,9 @@
 //! Feeds the invariant checker (`check::invariants`) from the world's events: what nodes
-//! report after each step and on restart, their promises and replica states, and the
-//! commands clients submit. Off unless the configuration asks for checks.
+//! report after each step and on restart, their promises and replica states, the commands
+//! clients submit, and commands overdue after faults stop (liveness). Off unless the
+//! configuration asks for checks.
 use super::event::WorldEvent;
-use crate::check::invariants::{Invariants, Violation};
+use crate::check::invariants::{Invariants, Violation, LIVENESS};
 use crate::paxos::{Message, Node, NodeId, Ready, Slot};
 use fnv::FnvHasher;
 use std::hash::{Hash, Hasher};
@@ -64,6 +65,10 @@ impl CheckFeed {
             }
             WorldEvent::CommandSubmitted { client, seq, op } => {
                 self.invariants.on_submit(client, seq, op)
+            }
+            WorldEvent::CommandsOverdue { message } => {
+                self.invariants
+                    .report(LIVENESS, self.step, message.to_string())
             }
             _ => {}
         }

@@ -115,6 +115,12 @@ pub enum WorldEvent<'a> {
     },
     /// Random faults stopped: the network is healed and reliable, every node runs.
     FaultsEnded,
+    /// After faults stopped, a started command is still unanswered past the liveness bound
+    /// (`sim::liveness`); reported once per healing phase.
+    CommandsOverdue {
+        /// Which commands, and the bound they missed.
+        message: &'a str,
+    },
     /// A client started a new command (its first attempt follows as a `Sent` Request).
     CommandSubmitted {
         /// The client.

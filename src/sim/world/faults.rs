@@ -1,9 +1,11 @@
 //! Fault scheduling: the scheduler's random crashes, restarts, partitions and heals (at the
 //! configured per-mille rates, drawn from the world's one generator), changing the
-//! network's settings, and ending all faults for the healing phase.
+//! network's settings, and ending all faults for the healing phase (which arms the
+//! liveness watch).
 use super::World;
 use crate::paxos::NodeId;
 use crate::sim::event::WorldEvent;
+use crate::sim::liveness::LivenessWatch;
 
 /// Once faults end, time advances on at most this many steps per mille, so a healthy
 /// network delivers faster than time passes.
@@ -96,6 +98,7 @@ impl World {
             self.restart(id);
         }
         self.clients.stop_new_work();
+        self.liveness = Some(LivenessWatch::new(self.now, self.step, &self.config));
         self.observers.observe(WorldEvent::FaultsEnded);
     }
 }

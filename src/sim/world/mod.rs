@@ -19,6 +19,7 @@ use super::checking::CheckFeed;
 use super::client::ClientPool;
 use super::digest::TraceDigest;
 use super::event::WorldEvent;
+use super::liveness::{self, LivenessWatch};
 use super::narration::Narrator;
 use super::network::Network;
 use super::rng::SimRng;
@@ -77,6 +78,8 @@ pub struct World {
     timers: BTreeMap<(NodeId, TimerKind), u64>,
     clients: ClientPool,
     observers: Observers,
+    /// The liveness check, armed when faults stop.
+    liveness: Option<LivenessWatch>,
     /// Whether a bug that skips disk writes was ever on: then a disk may legitimately lag
     /// behind what its node believes it wrote.
     forgetful_disks: bool,
@@ -120,6 +123,7 @@ impl World {
             network: Network::default(),
             timers: BTreeMap::new(),
             observers,
+            liveness: None,
             config,
         };
         let ids: Vec<NodeId> = world.nodes.keys().copied().collect();
@@ -168,7 +172,20 @@ impl World {
             Action::EndFaults => self.end_faults(),
             Action::SetBug { bug, enabled } => self.set_bug(*bug, *enabled),
         }
+        self.watch_liveness(action);
         Ok(())
+    }
+
+    /// After an action: a fault disarms the liveness watch; otherwise a command overdue
+    /// at this step is reported.
+    fn watch_liveness(&mut self, action: &Action) {
+        let clients = self.clients.clients();
+        let overdue =
+            liveness::after_action(&mut self.liveness, action, self.now, self.step, clients);
+        if let Some(message) = overdue {
+            self.observers
+                .observe(WorldEvent::CommandsOverdue { message: &message });
+        }
     }
 
     /// Switches `bug` on or off in the configuration and in every running node.

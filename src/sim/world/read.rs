@@ -7,6 +7,7 @@ use crate::paxos::durable::DurableState;
 use crate::paxos::proposer::Phase;
 use crate::paxos::{Addr, Config, Node, NodeId, Roles, TimerKind};
 use crate::sim::client::Client;
+use crate::sim::liveness::LivenessWatch;
 use crate::sim::narration::NarrationLine;
 use crate::sim::network::InFlight;
 use crate::sim::scenario::SimConfig;
@@ -176,6 +177,11 @@ impl World {
     /// Whether every client has had every command it started answered and has no work left.
     pub fn clients_done(&self) -> bool {
         self.clients.all_done()
+    }
+
+    /// The liveness check of the healing phase, once faults stopped.
+    pub fn liveness(&self) -> Option<&LivenessWatch> {
+        self.liveness.as_ref()
     }
 
     /// Messages in flight, oldest first.
