@@ -163,29 +163,12 @@ mod cli {
         let state = session.state(true);
         let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
         println!("{text}");
-        let violations: Vec<Violation> =
-            serde_json::from_value::<Vec<serde_json::Value>>(state["violations"].clone())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| Violation {
-                    invariant: invariant_name(v["invariant"].as_str().unwrap_or("")),
-                    step: v["step"].as_u64().unwrap_or(0),
-                    message: v["message"].as_str().unwrap_or("").to_string(),
-                })
-                .collect();
-        report(&violations);
-        Ok(if violations.is_empty() {
+        report(&state.violations);
+        Ok(if state.violations.is_empty() {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
         })
-    }
-
-    fn invariant_name(name: &str) -> &'static str {
-        paxoscope::check::invariants::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("unknown", |(n, _)| n)
     }
 
     /// A preset's run: its own actions, then until quiet; with `--steps N`, N steps under

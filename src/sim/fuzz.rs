@@ -4,10 +4,10 @@
 use super::action::Action;
 use super::rng::SimRng;
 use super::scenario::{FaultConfig, Layout, NetworkConfig, Scenario, SimConfig, Workload};
-use super::view::linearizability_violation;
 use super::world::World;
 use crate::check::history::History;
 use crate::check::invariants::{Violation, LIVENESS};
+use crate::check::verdict;
 use crate::paxos::Bug;
 
 /// Scheduler steps under faults per seed, unless told otherwise.
@@ -86,7 +86,7 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
     while faulty < fault_steps {
         world.apply(&Action::Auto { n: 1 }).expect("auto applies");
         faulty += 1;
-        if let Some(v) = world.checker.violations().first() {
+        if let Some(v) = world.violations().first() {
             violation = Some(v.clone());
             break;
         }
@@ -95,23 +95,23 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
     if violation.is_none() {
         world.apply(&Action::EndFaults).expect("end faults applies");
         actions.push(Action::EndFaults);
-        let healed_at = world.now;
+        let healed_at = world.now();
         let mut healing = 0;
         while !world.clients_done()
-            && world.now <= healed_at + LIVENESS_TICKS
+            && world.now() <= healed_at + LIVENESS_TICKS
             && healing < HEAL_STEP_LIMIT
         {
             world.apply(&Action::Auto { n: 1 }).expect("auto applies");
             healing += 1;
-            if !world.checker.violations().is_empty() {
+            if !world.violations().is_empty() {
                 break;
             }
         }
         actions.push(Action::Auto { n: healing });
-        violation = world.checker.violations().first().cloned();
+        violation = world.violations().first().cloned();
         if violation.is_none() && !world.clients_done() {
             let waiting: Vec<String> = world
-                .clients
+                .clients()
                 .iter()
                 .filter_map(|c| {
                     c.pending
@@ -121,7 +121,7 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
                 .collect();
             violation = Some(Violation {
                 invariant: LIVENESS,
-                step: world.step,
+                step: world.step(),
                 message: format!(
                     "{LIVENESS_TICKS} ticks after faults stopped, still unanswered: {}",
                     waiting.join(", ")
@@ -129,14 +129,14 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
             });
         }
         if violation.is_none() {
-            violation = linearizability_violation(&world).1;
+            violation = verdict::linearizability(world.history(), world.step()).1;
         }
     }
     SeedOutcome {
         seed,
-        steps: world.step,
+        steps: world.step(),
         violation,
-        history: world.history.clone(),
+        history: world.history().clone(),
         scenario: Scenario {
             preset: None,
             config,
