@@ -6,8 +6,9 @@ use super::scenario::SimConfig;
 use crate::check::history::{History, HistoryEntry};
 use crate::kv::{ClientId, Op, OpResult};
 use crate::paxos::{Addr, Command, Envelope, Message, NodeId};
+use crate::vec_map::VecMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// A command the client is waiting on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -79,7 +80,7 @@ impl Client {
 pub struct ClientPool {
     clients: Vec<Client>,
     /// Client → the tick its retry timer fires at.
-    retry_at: BTreeMap<ClientId, u64>,
+    retry_at: VecMap<ClientId, u64>,
     /// Every operation with its invoke and complete times (kept only when `keep_history`:
     /// it feeds the linearizability check only, so a long unchecked run stays bounded).
     history: History,
@@ -128,7 +129,7 @@ impl ClientPool {
             .collect();
         ClientPool {
             clients,
-            retry_at: BTreeMap::new(),
+            retry_at: VecMap::new(),
             history: History::default(),
             clock: 0,
             keep_history: config.check,

@@ -27,7 +27,7 @@ use super::scenario::SimConfig;
 use super::stats::Stats;
 use crate::paxos::durable::DurableState;
 use crate::paxos::{Bug, Config, Node, NodeId, TimerKind};
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::sync::Arc;
 
 /// A node's place in the world: the running node (none while crashed) and its disk.
@@ -72,10 +72,10 @@ pub struct World {
     now: u64,
     /// Actions applied so far.
     step: u64,
-    nodes: BTreeMap<NodeId, NodeSlot>,
+    nodes: VecMap<NodeId, NodeSlot>,
     network: Network,
     /// Pending node timers: (node, kind) → tick it fires at.
-    timers: BTreeMap<(NodeId, TimerKind), u64>,
+    timers: VecMap<(NodeId, TimerKind), u64>,
     clients: ClientPool,
     observers: Observers,
     /// The liveness check, armed when faults stop.
@@ -121,7 +121,7 @@ impl World {
             step: 0,
             nodes,
             network: Network::default(),
-            timers: BTreeMap::new(),
+            timers: VecMap::new(),
             observers,
             liveness: None,
             config,
