@@ -69,7 +69,7 @@ fn main() {
     let config = SimConfig {
         layout: Layout::Servers { n: 5 },
         clients: 8,
-        snapshot_interval: 64,
+        snapshot_interval_slots: 64,
         tick_per_mille: 20,
         workload: Workload {
             script: Vec::new(),

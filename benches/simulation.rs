@@ -94,7 +94,7 @@ fn steady_config(n: u32, check: bool) -> SimConfig {
         clients: 8,
         window: 8,
         batch: 1,
-        snapshot_interval: 64,
+        snapshot_interval_slots: 64,
         // A healthy network delivers faster than time passes (the fuzzer's healing phase
         // uses the same 20 per mille). At the default 100 per mille, 5 and more servers with
         // 8 clients fall into congestion collapse: see `collapse` below.
@@ -451,7 +451,7 @@ fn bench_bytes() {
     };
     let window = 100;
     let mut config = Config::servers(5);
-    config.snapshot_interval = 0; // the log really grows: no compaction
+    config.snapshot_interval_slots = 0; // the log really grows: no compaction
     let remote = config.acceptors().len() as u64 - 1;
     let mut cluster = Cluster::new(config);
     cluster.step(1, Input::Timeout(TimerKind::Election));

@@ -171,7 +171,7 @@ async function timeToInteractive(browser, url) {
 function frameScenario(check) {
   return {
     config: {
-      layout: { kind: 'servers', n: 9 }, clients: 16, window: 32, tick_per_mille: 20, snapshot_interval: 64,
+      layout: { kind: 'servers', n: 9 }, clients: 16, window: 32, tick_per_mille: 20, snapshot_interval_slots: 64,
       workload: { random_ops: 100000, keys: 8 }, check,
     },
     seed: 1,

@@ -7,6 +7,7 @@ pub mod check;
 pub mod kv;
 pub mod paxos;
 pub mod sim;
+pub mod vocabulary;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

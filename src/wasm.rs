@@ -1,10 +1,10 @@
 //! Thin wasm-bindgen bindings for the page in `www/` (contract: docs/wasm-api.md). Every
 //! behaviour lives in the library; this file only converts between JS and Rust values.
-use crate::paxos::Bug;
 use crate::sim::action::Action;
 use crate::sim::scenario::Scenario;
 use crate::sim::session::Session;
 use crate::sim::{presets, view};
+use crate::vocabulary;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -38,11 +38,15 @@ pub fn presets() -> Result<JsValue, JsError> {
 /// The injectable bugs (rule each breaks), all off by default.
 #[wasm_bindgen]
 pub fn bugs() -> Result<JsValue, JsError> {
-    let list: Vec<serde_json::Value> = Bug::ALL
-        .iter()
-        .map(|b| serde_json::json!({ "name": b.name(), "description": b.description() }))
-        .collect();
-    to_js(&list)
+    to_js(&vocabulary::bugs())
+}
+
+/// The core's vocabulary: message kinds (who sends them, when, the rules they serve),
+/// roles, phases, rules, invariants and bugs, each with its description. The page draws
+/// and explains only these.
+#[wasm_bindgen]
+pub fn vocabulary() -> Result<JsValue, JsError> {
+    to_js(&vocabulary::vocabulary())
 }
 
 /// A run in the browser: a time-travelling simulation of one scenario.

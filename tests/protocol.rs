@@ -462,7 +462,7 @@ fn catch_up_sends_only_the_missing_entries() {
 #[test]
 fn a_replica_behind_the_compaction_point_gets_a_snapshot() {
     let mut c = Config::servers(3);
-    c.snapshot_interval = 4;
+    c.snapshot_interval_slots = 4;
     let c = Arc::new(c);
     let mut n = Node::new(1, c.clone(), DurableState::default());
     let ballot = b(1, 3);

@@ -116,7 +116,7 @@ fn the_correct_presets_break_no_invariant_and_finish_their_work() {
         .iter()
         .filter(|p| !p.name.starts_with("bug-"))
     {
-        let s = presets::scenario(p.name).unwrap();
+        let s = presets::scenario(&p.name).unwrap();
         let mut t = Timeline::new(s, true).unwrap();
         while !t.world().is_quiet() && t.step() < 60_000 {
             t.apply(&Action::Auto { n: 1 }).unwrap();
@@ -144,7 +144,7 @@ fn every_bug_preset_opens_on_a_violation() {
         .iter()
         .filter(|p| p.name.starts_with("bug-"))
     {
-        let t = Timeline::new(presets::scenario(p.name).unwrap(), false).unwrap();
+        let t = Timeline::new(presets::scenario(&p.name).unwrap(), false).unwrap();
         let v = t.world().checker.violations();
         assert!(!v.is_empty(), "{} shows no violation", p.name);
         assert_eq!(
@@ -289,8 +289,16 @@ fn bad_scenarios_and_actions_get_clear_errors() {
     let err =
         Scenario::from_json(r#"{"config":{"layout":{"kind":"servers","n":12}}}"#).unwrap_err();
     assert!(err.contains("cluster size"), "{err}");
+    let err = Scenario::from_json(r#"{"config":{"network":{"drop_per_mille":1500}}}"#).unwrap_err();
+    assert!(err.contains("drop_per_mille"), "{err}");
+    // The older percent field is converted, then checked against the same range.
     let err = Scenario::from_json(r#"{"config":{"network":{"drop_pct":150}}}"#).unwrap_err();
-    assert!(err.contains("drop_pct"), "{err}");
+    assert!(err.contains("drop_per_mille"), "{err}");
+    let err = Scenario::from_json(r#"{"config":{"network":{"drop_pct":1,"drop_per_mille":10}}}"#)
+        .unwrap_err();
+    assert!(err.contains("give only one"), "{err}");
+    let err = Scenario::from_json(r#"{"config":{"bugs":["no-such-bug"]}}"#).unwrap_err();
+    assert!(err.contains("unknown bug"), "{err}");
     let err = Scenario::from_json(r#"{"actions":[{"type":"crash","node":42}]}"#)
         .and_then(|s| Timeline::new(s, false).map(|_| ()))
         .unwrap_err();
@@ -345,4 +353,57 @@ fn a_stable_leader_costs_two_messages_per_remote_acceptor_per_command() {
         assert_eq!(per_command, 2.0 * (n as f64 - 1.0), "n={n}");
         assert!(w.checker.violations().is_empty());
     }
+}
+
+/// A scenario written before the configuration names carried their units (`drop_pct` in
+/// percent, `max_delay`, `election_timeout`, fault chances without `_per_mille`, …).
+const OLD_FORMAT_SCENARIO: &str = r#"{"config":{"layout":{"kind":"servers","n":5},"clients":3,
+"window":4,"batch":2,"snapshot_interval":8,"election_timeout":12,"heartbeat_interval":4,
+"client_retry":15,"tick_per_mille":80,"bugs":["no-dedup"],
+"network":{"drop_pct":10,"dup_pct":20,"max_delay":3},
+"faults":{"crash":8,"restart":30,"partition":5,"heal":20},
+"workload":{"script":[],"random_ops":30,"keys":3},"check":true},"seed":42,
+"actions":[{"type":"auto","n":400},{"type":"set_bug","bug":"no-dedup","enabled":false},
+{"type":"auto","n":400}]}"#;
+
+#[test]
+fn scenarios_in_the_old_format_load_and_replay_as_before() {
+    let old = Scenario::from_json(OLD_FORMAT_SCENARIO).unwrap();
+    let c = &old.config;
+    assert_eq!(
+        (c.snapshot_interval_slots, c.election_timeout_ticks),
+        (8, 12)
+    );
+    assert_eq!((c.heartbeat_interval_ticks, c.client_retry_ticks), (4, 15));
+    assert_eq!(
+        (c.network.drop_per_mille, c.network.dup_per_mille),
+        (100, 200),
+        "percent becomes per mille"
+    );
+    assert_eq!(c.network.delay_ticks_max, 3);
+    assert_eq!(
+        (c.faults.crash_per_mille, c.faults.restart_per_mille),
+        (8, 30)
+    );
+    assert_eq!(
+        (c.faults.partition_per_mille, c.faults.heal_per_mille),
+        (5, 20)
+    );
+    assert!(c.bugs.has(paxoscope::paxos::Bug::NoDedup));
+    // Recorded by replaying this text with the code that wrote the old names.
+    let t = Timeline::new(old.clone(), false).unwrap();
+    assert_eq!(t.step(), 801);
+    assert_eq!(t.world().trace_digest(), "b498d121f5262787");
+    // Written back, it uses only the new names and reads back the same.
+    let text = serde_json::to_string(&old).unwrap();
+    for gone in [
+        "\"drop_pct\"",
+        "\"max_delay\"",
+        "\"election_timeout\"",
+        "\"crash\"",
+    ] {
+        assert!(!text.contains(gone), "{gone} in {text}");
+    }
+    assert!(text.contains(r#""drop_per_mille":100"#), "{text}");
+    assert_eq!(Scenario::from_json(&text).unwrap(), old);
 }

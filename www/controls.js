@@ -124,7 +124,8 @@ export function createControls(app, root) {
   const dup = mkRange('net-dup', 'Duplicate %', 0, 100, '%');
   const delay = mkRange('net-delay', 'Max delay (ticks)', 0, 20, '');
   function applyNetwork() {
-    app.apply({ type: 'set_network', drop_pct: Number(drop.input.value), dup_pct: Number(dup.input.value), max_delay: Number(delay.input.value) }, 'changing the network');
+    // The sliders are in percent for people; the core takes per mille.
+    app.apply({ type: 'set_network', drop_per_mille: Number(drop.input.value) * 10, dup_per_mille: Number(dup.input.value) * 10, delay_ticks_max: Number(delay.input.value) }, 'changing the network');
   }
   const faultsHint = h('p', { class: 'hint faults-hint', hidden: true });
   const endFaults = h('button', { type: 'button', class: 'btn', 'aria-label': 'End faults: stop random faults, heal the partition, restart every node',
@@ -216,13 +217,14 @@ export function createControls(app, root) {
     }
     // network sliders mirror the config unless being dragged
     const net = cfg.network || {};
-    for (const [r, v, unit] of [[drop, net.drop_pct, '%'], [dup, net.dup_pct, '%'], [delay, net.max_delay, '']]) {
+    const pct = (perMille) => (perMille == null ? null : perMille / 10);
+    for (const [r, v, unit] of [[drop, pct(net.drop_per_mille), '%'], [dup, pct(net.dup_per_mille), '%'], [delay, net.delay_ticks_max, '']]) {
       if (v != null && document.activeElement !== r.input) { r.input.value = String(v); r.out.value = `${v}${unit}`; }
     }
     const faults = cfg.faults || {};
     const active = Object.entries(faults).filter(([, v]) => typeof v === 'number' && v > 0);
     faultsHint.hidden = !active.length;
-    if (active.length) setText(faultsHint, `This run also injects random faults, per scheduler step: ${active.map(([k, v]) => `${k} ${v / 10}%`).join(', ')}. End faults stops them, heals the network and restarts every node.`);
+    if (active.length) setText(faultsHint, `This run also injects random faults, per scheduler step: ${active.map(([k, v]) => `${k.replace(/_per_mille$/, '')} ${v / 10}%`).join(', ')}. End faults stops them, heals the network and restarts every node.`);
     // partition selects: rebuilt when nodes or the current partition change
     const parts = partitionGroups(view.nodes);
     const ps = view.nodes.map((n) => `${n.id}:${n.group}`).join(',');

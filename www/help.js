@@ -1,7 +1,7 @@
 // Keyboard shortcuts and the help overlay (shortcuts + Multi-Paxos in one minute).
 
 import { h } from './dom.js';
-import { MESSAGE_TYPES, LEGEND_ORDER, typeColor, ROLES } from './glossary.js';
+import { kinds, kindColor, kindRoute, roles } from './glossary.js';
 
 const SHORTCUTS = [
   ['Space', 'play / pause'],
@@ -34,11 +34,12 @@ export function createHelp(app, dialogRoot) {
         h('h3', {}, 'What you are looking at'),
         h('p', {}, 'A real Multi-Paxos cluster (the Rust core, compiled to WebAssembly) runs in a deterministic simulated world. Nothing happens by itself: each step, either the scheduler picks the next event from the seed, or you do — deliver, drop or duplicate any message, crash a node, split the network, fire a timer.'),
         h('p', {}, 'Clients want their commands (put, get, cas on a key-value store) placed in the same order in every replica\'s log. Each log position is a ', h('strong', {}, 'slot'), '. Paxos makes sure that once a slot\'s value is ', h('em', {}, 'chosen'), ', it can never change — even if leaders crash, messages are lost, or two proposers fight.'),
-        h('ul', { class: 'roles' }, ...['proposer', 'acceptor', 'replica', 'client'].map((r) => h('li', {}, ROLES[r])))),
+        h('ul', { class: 'roles' }, ...roles().map((r) => h('li', {}, h('strong', {}, r.name), ` — ${r.description}`)))),
       h('section', {},
         h('h3', {}, 'The messages'),
-        h('ul', { class: 'glossary' }, ...LEGEND_ORDER.filter((t) => MESSAGE_TYPES[t] && !['Commit', 'Decide', 'Snapshot', 'Redirect'].includes(t)).map((t) =>
-          h('li', {}, h('span', { class: 'swatch', style: { background: typeColor(t) } }), h('strong', {}, t), ` — ${MESSAGE_TYPES[t].short}`))),
+        h('ul', { class: 'glossary' }, ...kinds().map((k) =>
+          h('li', {}, h('span', { class: 'swatch', style: { background: kindColor(k.name) } }), h('strong', {}, k.name),
+            h('span', { class: 'muted' }, ` (${kindRoute(k.name)})`), ` — ${k.summary}`))),
         h('p', {}, 'A ', h('strong', {}, 'ballot'), ' such as ', h('code', {}, '2.1'), ' is (round 2, proposer 1): unique and totally ordered. A new leader runs phase 1 (Prepare → Promise) once, adopts for each slot the value accepted with the highest ballot (it may already be chosen), fills gaps with no-ops, then runs only phase 2 (Accept → Accepted) for each command.')),
       h('section', {},
         h('h3', {}, 'Keyboard'),

@@ -3,7 +3,7 @@
 // duplicate exactly that message).
 
 import { h, fill, ballotStr, endStr, opStr, keepFocus } from './dom.js';
-import { typeInfo, typeColor, ROLES, PHASES } from './glossary.js';
+import { kindInfo, kindColor, kindRoute, kindRules, roleDescription, phaseDescription } from './glossary.js';
 import { groupLabel } from './topology.js';
 import { icon } from './icons.js';
 
@@ -117,9 +117,9 @@ export function createInspector(app, root) {
     const hbBtn = h('button', { type: 'button', class: 'btn', disabled: n.crashed || !isProposer, 'aria-label': `Fire node ${id}'s heartbeat timer`,
       title: 'A leader sends heartbeats (with its commit index) when this timer fires',
       onclick: () => app.apply({ type: 'fire_timer', node: id, timer: 'heartbeat' }, `firing node ${id}'s heartbeat timer`) }, icon('heart', 14), 'Heartbeat');
-    const isReplica = n.roles.includes('replica') || n.roles.includes('learner');
+    const isReplica = n.roles.includes('replica');
     const summary = {
-      phase: PHASES[n.phase] || n.phase,
+      phase: phaseDescription(n.phase) ? `${n.phase} — ${phaseDescription(n.phase)}` : n.phase,
       ...(isProposer ? { 'own ballot': ballotStr(n.ballot) } : {}),
       ...(n.roles.includes('acceptor') ? { promised: ballotStr(n.promised) } : {}),
       'known leader': n.known_leader == null ? 'none' : `node ${n.known_leader}`,
@@ -138,7 +138,7 @@ export function createInspector(app, root) {
         gl ? h('span', { class: 'chip group', style: { '--group': gl.color } }, `group ${gl.name}`) : null),
       h('div', { class: 'btn-row' }, crashBtn, elBtn, hbBtn),
       h('details', { class: 'explain' }, h('summary', {}, `What does a ${n.roles.join(' + ')} do?`),
-        ...n.roles.map((ro) => ROLES[ro]).filter(Boolean).map((x) => h('p', {}, x))),
+        ...n.roles.filter(roleDescription).map((ro) => h('p', {}, h('strong', {}, ro), ` — ${roleDescription(ro)}`))),
       renderValue(summary),
       isReplica ? h('h4', {}, 'Key-value store', h('span', { class: 'muted' }, ` · ${kvKeys.length} key${kvKeys.length === 1 ? '' : 's'}`)) : null,
       !isReplica ? null : kvKeys.length ? h('table', { class: 'kv' }, h('tbody', {}, ...kvKeys.slice(0, MAX_ITEMS).map((k) => h('tr', {}, h('th', {}, k), h('td', {}, String(kv[k]))))))
@@ -158,7 +158,7 @@ export function createInspector(app, root) {
   function messagePanel(view, id) {
     const m = view.messages.find((x) => x.id === id);
     if (!m) return null;
-    const info = typeInfo(m.type);
+    const info = kindInfo(m.type);
     let status;
     if (m.deliverable) status = h('span', { class: 'ok' }, 'Deliverable now.');
     else if (m.deliver_at > view.now) status = h('span', {}, `In transit until tick ${m.deliver_at} (now ${view.now}). Delivering it now is still allowed: any order is.`);
@@ -166,7 +166,7 @@ export function createInspector(app, root) {
     const act = (type, verb) => () => app.apply({ type, id }, `${verb} message #${id}`);
     return h('div', { class: 'msg-panel' },
       h('div', { class: 'insp-head' },
-        h('span', { class: 'dot', style: { background: typeColor(m.type) } }),
+        h('span', { class: 'dot', style: { background: kindColor(m.type) } }),
         h('h3', {}, `${m.type} `, h('span', { class: 'muted' }, `#${m.id}`)),
         chip(info.family, 'role')),
       h('p', { class: 'msg-label mono' }, m.label),
@@ -175,7 +175,8 @@ export function createInspector(app, root) {
         h('button', { type: 'button', class: 'btn primary', 'aria-label': `Deliver message ${id}`, onclick: act('deliver', 'delivering') }, icon('check', 14), 'Deliver'),
         h('button', { type: 'button', class: 'btn danger', 'aria-label': `Drop message ${id}`, onclick: act('drop', 'dropping') }, icon('cross', 14), 'Drop'),
         h('button', { type: 'button', class: 'btn', 'aria-label': `Duplicate message ${id}`, onclick: act('duplicate', 'duplicating') }, icon('copy', 14), 'Duplicate')),
-      info.long ? h('p', { class: 'explain' }, info.long) : null,
+      info.summary ? h('p', { class: 'explain' }, h('strong', {}, info.summary), ` ${info.description}`) : null,
+      info.when ? h('p', { class: 'explain muted' }, `From ${kindRoute(m.type).replace(' → ', ' to ')} · ${kindRules(m.type)}. ${info.when}`) : null,
       h('h4', {}, 'Payload'),
       renderValue(m.payload ?? null));
   }
@@ -224,7 +225,7 @@ export function createFlightList(app, root) {
     const act = (type, verb) => (e) => { e.stopPropagation(); app.apply({ type, id: m.id }, `${verb} message #${m.id}`); };
     const li = h('li', { class: `flight-item${sel ? ' selected' : ''}${m.deliverable ? '' : ' not-ready'}`, 'data-msg': m.id },
       h('button', { type: 'button', class: 'flight-main', 'aria-label': `Inspect message ${m.id}: ${m.label}`, onclick: () => app.select({ kind: 'message', id: m.id }) },
-        h('span', { class: 'dot', style: { background: typeColor(m.type) } }),
+        h('span', { class: 'dot', style: { background: kindColor(m.type) } }),
         h('span', { class: 'flight-label mono' }, m.label),
         h('span', { class: 'flight-route' }, `${endStr(m.from)}→${endStr(m.to)}`, state ? h('span', { class: 'flight-state' }, ` ${state}`) : null)),
       h('span', { class: 'flight-actions' },

@@ -76,7 +76,7 @@ export function createLogGrid(app, root) {
         if (!n) return;
         const idx = th.querySelector('.th-idx');
         const roles = n.roles;
-        const t = n.crashed ? 'crashed' : (roles.includes('replica') || roles.includes('learner')) ? `applied ${n.applied_index}` : n.promised ? `p ${n.promised.round}.${n.promised.proposer}` : '';
+        const t = n.crashed ? 'crashed' : roles.includes('replica') ? `applied ${n.applied_index}` : n.promised ? `p ${n.promised.round}.${n.promised.proposer}` : '';
         setText(idx, t);
         th.classList.toggle('crashed', !!n.crashed);
         th.title = `Node ${n.id} (${roles.join(', ')}): commit index ${n.commit_index}, applied ${n.applied_index}, snapshot ${n.snapshot_index}`;

@@ -14,6 +14,7 @@ import { createNarration } from './narration.js';
 import { createLegend } from './legend.js';
 import { createHelp } from './help.js';
 import { createNotices } from './notices.js';
+import { setVocabulary } from './glossary.js';
 
 const PKG = './pkg/paxoscope.js';
 const DEFAULT_PRESET = 'seed-demo';
@@ -397,6 +398,11 @@ async function boot() {
     $('#boot').replaceChildren(h('strong', {}, 'The Paxos core (WebAssembly) could not be loaded. '),
       h('span', {}, `${(e && e.message) || e}. Build it with `, h('code', {}, 'make serve'), ' and open the page over http.'));
     return;
+  }
+  try {
+    setVocabulary(api.vocabulary());
+  } catch (e) {
+    notices.notify('error', 'The Paxos core did not give its vocabulary:', `${(e && e.message) || e}. Messages and roles are shown without their explanations; rebuild the module with make build.`);
   }
   const app = new App(api, notices);
 

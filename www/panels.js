@@ -2,7 +2,7 @@
 // banner with a link to the step where it happened, and the run's statistics.
 
 import { h, setText } from './dom.js';
-import { typeColor, LEGEND_ORDER } from './glossary.js';
+import { kindColor, kindRank } from './glossary.js';
 
 const PRETTY = (name) => name.replace(/[-_]/g, ' ');
 
@@ -77,18 +77,15 @@ export function createStats(app, root) {
       kpi('msgs / command', mpc == null || !st.commands_committed ? '—' : Number(mpc).toFixed(1), 'Messages sent per committed command: the price of consensus'),
       kpi('messages sent', Object.values(st.sent || {}).reduce((a, b) => a + b, 0), 'All messages sent so far'));
     const types = new Set([...Object.keys(st.sent || {}), ...Object.keys(st.delivered || {}), ...Object.keys(st.dropped || {}), ...Object.keys(st.duplicated || {})]);
-    const order = [...types].sort((a, b) => {
-      const ia = LEGEND_ORDER.indexOf(a), ib = LEGEND_ORDER.indexOf(b);
-      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-    });
+    const order = [...types].sort((a, b) => kindRank(a) - kindRank(b) || a.localeCompare(b));
     const max = Math.max(1, ...order.map((t) => (st.sent || {})[t] || 0));
     table.replaceChildren(
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'type'), h('th', { scope: 'col' }, 'sent'), h('th', { scope: 'col' }, 'deliv.'), h('th', { scope: 'col' }, 'drop'), h('th', { scope: 'col' }, 'dup'))),
       h('tbody', {}, ...order.map((t) => {
         const sent = (st.sent || {})[t] || 0;
         return h('tr', {},
-          h('th', { scope: 'row' }, h('span', { class: 'dot', style: { background: typeColor(t) } }), t,
-            h('span', { class: 'bar', style: { width: `${(sent / max) * 100}%`, background: typeColor(t) } })),
+          h('th', { scope: 'row' }, h('span', { class: 'dot', style: { background: kindColor(t) } }), t,
+            h('span', { class: 'bar', style: { width: `${(sent / max) * 100}%`, background: kindColor(t) } })),
           h('td', {}, sent), h('td', {}, (st.delivered || {})[t] || 0),
           h('td', { class: (st.dropped || {})[t] ? 'bad' : '' }, (st.dropped || {})[t] || 0),
           h('td', {}, (st.duplicated || {})[t] || 0));

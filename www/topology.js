@@ -3,20 +3,17 @@
 // nodes, coloured by type, animated when it is sent and when it leaves the network.
 
 import { s, h, ballotStr, endStr, opStr } from './dom.js';
-import { typeColor } from './glossary.js';
+import { kindColor, roleRank as rankOfRole } from './glossary.js';
 
 const GROUP_COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6', '#14b8a6', '#ef4444', '#84cc16', '#64748b'];
 const GROUP_NAMES = 'ABCDEFGHIJ';
 
-const ROLE_ORDER = ['proposer', 'acceptor', 'replica', 'learner'];
-const ROLE_TITLES = { proposer: 'Proposers', acceptor: 'Acceptors', replica: 'Replicas', learner: 'Learners' };
-
+/** Nodes are grouped by their roles, in the core's order of roles (proposers first). */
 function roleRank(roles) {
-  for (let i = 0; i < ROLE_ORDER.length; i++) if (roles.includes(ROLE_ORDER[i])) return i;
-  return ROLE_ORDER.length;
+  return Math.min(...roles.map(rankOfRole));
 }
+/** "Proposers", "Acceptors", "Proposer + Replicas": a column title from role names. */
 function groupTitle(roles) {
-  if (roles.length === 1) return ROLE_TITLES[roles[0]] || roles[0];
   return roles.map((r) => r[0].toUpperCase() + r.slice(1)).join(' + ') + 's';
 }
 
@@ -223,7 +220,7 @@ export function createTopology(app, root) {
       else if (n.phase && n.phase !== 'none') lines.push(n.phase);
     }
     if (n.roles.includes('acceptor')) lines.push(`${c ? 'prom' : 'promised'} ${ballotStr(n.promised)}`);
-    if (n.roles.includes('replica') || n.roles.includes('learner')) lines.push(`applied ${n.applied_index}`);
+    if (n.roles.includes('replica')) lines.push(`applied ${n.applied_index}`);
     return lines;
   }
 
@@ -398,7 +395,7 @@ export function createTopology(app, root) {
       if (!p) continue;
       seen.add(m.id);
       let e = msgEls.get(m.id);
-      const color = typeColor(m.type);
+      const color = kindColor(m.type);
       if (!e) {
         const g = s('g', { class: 'msg', tabindex: 0, role: 'button', 'data-msg': m.id });
         const rect = s('rect', { y: -10, height: 20, rx: 10 });

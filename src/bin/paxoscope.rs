@@ -193,9 +193,7 @@ mod cli {
     fn preset_run(name: &str, seed: Option<u64>, shape: Shape) -> Result<Session, String> {
         let mut scenario: Scenario = presets::scenario_with_seed(name, seed)?;
         if let Some(b) = shape.bug {
-            if !scenario.config.bugs.iter().any(|n| n == b.name()) {
-                scenario.config.bugs.push(b.name().to_string());
-            }
+            scenario.config.bugs.set(b, true);
         }
         let mut session = Session::new(scenario, false)?;
         if let Some(n) = shape.steps {

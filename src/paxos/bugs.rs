@@ -1,12 +1,14 @@
 //! Classic Paxos bugs that can be switched on on purpose, so the checkers can be seen to
-//! catch them. All are off by default.
-use serde::{Deserialize, Serialize};
+//! catch them. All are off by default. This file is the one catalogue of the bugs: their
+//! names, titles, descriptions and what a run with each shows.
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
 /// One injectable bug. Each variant says which rule it breaks and why that breaks safety.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// In JSON it is its kebab-case [`Bug::name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub enum Bug {
     /// Rule 2 (persist before replying): the acceptor's promise is kept only in memory, so
     /// after a crash it forgets it and can accept a value from an older ballot.
@@ -30,6 +32,65 @@ pub enum Bug {
     NoDedup,
 }
 
+/// What the catalogue says about one bug (see [`Bug::info`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct BugInfo {
+    /// The kebab-case name used by the CLI, the page and scenario files.
+    pub name: &'static str,
+    /// A short title for people ("forgetful acceptor").
+    pub title: &'static str,
+    /// One sentence: what the bug does and which rule it breaks.
+    pub description: &'static str,
+    /// What a faulty run with the bug on shows (the text of its preset).
+    pub symptom: &'static str,
+}
+
+/// The catalogue, in the order of [`Bug::ALL`].
+const CATALOGUE: [BugInfo; 7] = [
+    BugInfo {
+        name: "forgetful-acceptor",
+        title: "forgetful acceptor",
+        description: "Acceptors keep promises only in memory; after a crash they forget them (rule: persist before replying).",
+        symptom: "Acceptors do not persist promises. After crashes they accept values from deposed leaders; watch the promise-monotonic check (and maybe agreement) fail.",
+    },
+    BugInfo {
+        name: "ignore-promised-values",
+        title: "leader ignores promised values",
+        description: "A new leader ignores values reported in Promises and proposes no-ops (rule: adopt the highest-ballot value).",
+        symptom: "A new leader proposes no-ops where acceptors reported accepted values, overwriting a chosen value: agreement fails.",
+    },
+    BugInfo {
+        name: "ballots-without-proposer-id",
+        title: "ballots without proposer id",
+        description: "Ballots have no proposer id, so two proposers can share one (rule: ballots are unique).",
+        symptom: "Two proposers share ballot numbers, as in the seed program; both lead the same ballot and choose different values for one slot.",
+    },
+    BugInfo {
+        name: "accept-below-promise",
+        title: "accept below promise",
+        description: "Acceptors accept Accepts below their promise (rule: never accept below the promised ballot).",
+        symptom: "Acceptors accept a deposed leader's Accepts even after promising a higher ballot.",
+    },
+    BugInfo {
+        name: "small-quorum",
+        title: "quorum smaller than a majority",
+        description: "Quorums are one smaller than a majority, so two quorums may not intersect.",
+        symptom: "Two quorums need not overlap, so two leaders each get a value chosen for the same slot.",
+    },
+    BugInfo {
+        name: "reuse-ballot-after-restart",
+        title: "ballot reused after restart",
+        description: "Proposers forget their last round on restart and reuse ballots (rule: persist the round).",
+        symptom: "A proposer forgets its round on restart and proposes different values under a ballot it already used.",
+    },
+    BugInfo {
+        name: "no-dedup",
+        title: "no deduplication",
+        description: "Replicas skip the session table and apply a retried command twice (rule: at-most-once).",
+        symptom: "Replicas ignore the session table: a retried command that landed in two slots is applied twice.",
+    },
+];
+
 impl Bug {
     /// Every bug, in a stable order.
     pub const ALL: [Bug; 7] = [
@@ -42,42 +103,19 @@ impl Bug {
         Bug::NoDedup,
     ];
 
+    /// Its entry in the catalogue.
+    pub fn info(self) -> &'static BugInfo {
+        &CATALOGUE[self as usize]
+    }
+
     /// The kebab-case name used by the CLI, the page and scenario files.
     pub fn name(self) -> &'static str {
-        match self {
-            Bug::ForgetfulAcceptor => "forgetful-acceptor",
-            Bug::IgnorePromisedValues => "ignore-promised-values",
-            Bug::BallotsWithoutProposerId => "ballots-without-proposer-id",
-            Bug::AcceptBelowPromise => "accept-below-promise",
-            Bug::SmallQuorum => "small-quorum",
-            Bug::ReuseBallotAfterRestart => "reuse-ballot-after-restart",
-            Bug::NoDedup => "no-dedup",
-        }
+        self.info().name
     }
 
     /// One sentence for people: what the bug does and which rule it breaks.
     pub fn description(self) -> &'static str {
-        match self {
-            Bug::ForgetfulAcceptor => {
-                "Acceptors keep promises only in memory; after a crash they forget them (rule: persist before replying)."
-            }
-            Bug::IgnorePromisedValues => {
-                "A new leader ignores values reported in Promises and proposes no-ops (rule: adopt the highest-ballot value)."
-            }
-            Bug::BallotsWithoutProposerId => {
-                "Ballots have no proposer id, so two proposers can share one (rule: ballots are unique)."
-            }
-            Bug::AcceptBelowPromise => {
-                "Acceptors accept Accepts below their promise (rule: never accept below the promised ballot)."
-            }
-            Bug::SmallQuorum => "Quorums are one smaller than a majority, so two quorums may not intersect.",
-            Bug::ReuseBallotAfterRestart => {
-                "Proposers forget their last round on restart and reuse ballots (rule: persist the round)."
-            }
-            Bug::NoDedup => {
-                "Replicas skip the session table and apply a retried command twice (rule: at-most-once)."
-            }
-        }
+        self.info().description
     }
 }
 
@@ -91,16 +129,38 @@ impl FromStr for Bug {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Bug::ALL.into_iter().find(|b| b.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Bug::ALL.iter().map(|b| b.name()).collect();
-            format!("unknown bug '{s}'; known bugs: {}", names.join(", "))
+            // Worded as serde words an unknown variant, so every reader of the names
+            // (the vocabulary test among them) finds them the same way.
+            let names: Vec<String> = Bug::ALL.iter().map(|b| format!("`{b}`")).collect();
+            format!("unknown bug `{s}`, expected one of {}", names.join(", "))
         })
     }
 }
 
-/// The set of bugs switched on in a configuration (empty = the correct protocol).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+impl TryFrom<String> for Bug {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl Serialize for Bug {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// The set of bugs switched on in a configuration (empty = the correct protocol). In JSON
+/// it is a sorted list of bug names without repeats.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct BugSet(pub Vec<Bug>);
+pub struct BugSet(Vec<Bug>);
+
+impl<'de> Deserialize<'de> for BugSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Vec::<Bug>::deserialize(d)?.into_iter().collect())
+    }
+}
 
 impl BugSet {
     /// Whether `bug` is switched on.
@@ -116,6 +176,26 @@ impl BugSet {
             self.0.sort();
         }
     }
+
+    /// The bugs switched on, in [`Bug::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = Bug> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// Whether no bug is switched on (the correct protocol).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<Bug> for BugSet {
+    fn from_iter<I: IntoIterator<Item = Bug>>(bugs: I) -> Self {
+        let mut set = BugSet::default();
+        for b in bugs {
+            set.set(b, true);
+        }
+        set
+    }
 }
 
 #[cfg(test)]
@@ -130,7 +210,7 @@ mod tests {
         assert!("no-such-bug"
             .parse::<Bug>()
             .unwrap_err()
-            .contains("known bugs"));
+            .contains("unknown bug `no-such-bug`, expected one of `forgetful-acceptor`"));
     }
 
     #[test]
@@ -141,5 +221,29 @@ mod tests {
         assert_eq!(set.0, vec![Bug::NoDedup]);
         set.set(Bug::NoDedup, false);
         assert!(!set.has(Bug::NoDedup));
+    }
+
+    #[test]
+    fn json_uses_the_kebab_names_sorted_without_repeats() {
+        let set: BugSet =
+            serde_json::from_str(r#"["no-dedup","small-quorum","no-dedup"]"#).unwrap();
+        assert_eq!(set.0, vec![Bug::SmallQuorum, Bug::NoDedup]);
+        assert_eq!(
+            serde_json::to_string(&set).unwrap(),
+            r#"["small-quorum","no-dedup"]"#
+        );
+        let err = serde_json::from_str::<BugSet>(r#"["no-such-bug"]"#).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown bug `no-such-bug`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_catalogue_follows_the_order_of_all() {
+        for (i, bug) in Bug::ALL.into_iter().enumerate() {
+            assert_eq!(bug as usize, i);
+            assert!(!bug.info().title.is_empty() && !bug.info().symptom.is_empty());
+        }
     }
 }

@@ -72,12 +72,15 @@ pub struct Config {
     /// Rule 5: at most this many client commands batched into one slot.
     pub batch: usize,
     /// Rule 10: a replica snapshots its state every this many applied slots (0 = never).
-    pub snapshot_interval: u64,
+    #[serde(alias = "snapshot_interval")]
+    pub snapshot_interval_slots: u64,
     /// Rule 7: ticks without hearing from a leader before a proposer starts phase 1.
     /// The world adds a random jitter of up to the same amount.
-    pub election_timeout: u64,
+    #[serde(alias = "election_timeout")]
+    pub election_timeout_ticks: u64,
     /// Rule 7: ticks between a leader's heartbeats.
-    pub heartbeat_interval: u64,
+    #[serde(alias = "heartbeat_interval")]
+    pub heartbeat_interval_ticks: u64,
     /// Rule 9: at most this many decided entries in one catch-up reply.
     pub catchup_batch: usize,
     /// Injected bugs (all off for the correct protocol).
@@ -102,9 +105,9 @@ impl Config {
                 .collect(),
             window: 8,
             batch: 1,
-            snapshot_interval: 64,
-            election_timeout: 10,
-            heartbeat_interval: 3,
+            snapshot_interval_slots: 64,
+            election_timeout_ticks: 10,
+            heartbeat_interval_ticks: 3,
             catchup_batch: 64,
             bugs: BugSet::default(),
         }
@@ -160,12 +163,29 @@ impl Config {
         };
         check("window", self.window, 1, 1024)?;
         check("batch", self.batch as u64, 1, 1024)?;
-        check("snapshot_interval", self.snapshot_interval, 0, 1 << 32)?;
-        check("election_timeout", self.election_timeout, 2, 1000)?;
-        check("heartbeat_interval", self.heartbeat_interval, 1, 1000)?;
+        check(
+            "snapshot_interval_slots",
+            self.snapshot_interval_slots,
+            0,
+            1 << 32,
+        )?;
+        check(
+            "election_timeout_ticks",
+            self.election_timeout_ticks,
+            2,
+            1000,
+        )?;
+        check(
+            "heartbeat_interval_ticks",
+            self.heartbeat_interval_ticks,
+            1,
+            1000,
+        )?;
         check("catchup_batch", self.catchup_batch as u64, 1, 1 << 20)?;
-        if self.heartbeat_interval >= self.election_timeout {
-            return Err("heartbeat_interval must be shorter than election_timeout".into());
+        if self.heartbeat_interval_ticks >= self.election_timeout_ticks {
+            return Err(
+                "heartbeat_interval_ticks must be shorter than election_timeout_ticks".into(),
+            );
         }
         Ok(())
     }

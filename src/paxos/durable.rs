@@ -2,11 +2,31 @@
 //! else a node holds is volatile. Changes travel as [`DurableWrite`]s that the world must
 //! make stable before it sends the messages of the same step.
 use super::ballot::Ballot;
-use super::replica::Snapshot;
 use super::value::Value;
 use super::Slot;
+use crate::kv::{ClientId, KvStore, OpResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// The last command a client had applied and its answer (rule 8: the session table).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The client's highest applied sequence number.
+    pub seq: u64,
+    /// Its result, returned again to a retry.
+    pub result: OpResult,
+}
+
+/// The replicated state up to a slot (rule 10): what compaction keeps instead of the log.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Every slot below this is reflected in the state.
+    pub index: Slot,
+    /// The key-value store.
+    pub kv: KvStore,
+    /// The session table (needed so retries after the snapshot are still answered once).
+    pub sessions: BTreeMap<ClientId, Session>,
+}
 
 /// What an acceptor must never forget.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Protocol messages. Each doc comment says who sends it and when.
 use super::ballot::Ballot;
-use super::replica::Snapshot;
+use super::durable::Snapshot;
 use super::value::{Command, Value};
 use super::{NodeId, Slot};
 use crate::kv::{ClientId, OpResult};

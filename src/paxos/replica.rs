@@ -1,58 +1,14 @@
-//! The replica role (rules 6, 8, 9, 10): learn decided slots, apply the contiguous decided
-//! prefix in order to the key-value store with at-most-once sessions, serve and request
-//! catch-up, and snapshot to compact the log.
-use super::bugs::Bug;
-use super::durable::DurableWrite;
-use super::event::Event;
-use super::message::{Addr, Message};
-use super::node::{Node, Ready};
-use super::value::{Command, Value};
+//! The replica's state machine (rules 6, 8, 10): the decided log, the contiguous decided
+//! prefix applied in order to the key-value store with at-most-once sessions, and
+//! snapshots that compact the log. Pure data: the node's message handlers for this role
+//! are in [`super::node`].
+use super::durable::{Session, Snapshot};
+use super::step::Applied;
+use super::value::Value;
 use super::Slot;
-use crate::kv::{ClientId, KvStore, OpResult};
+use crate::kv::{ClientId, KvStore};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// The last command a client had applied and its answer (rule 8: the session table).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Session {
-    /// The client's highest applied sequence number.
-    pub seq: u64,
-    /// Its result, returned again to a retry.
-    pub result: OpResult,
-}
-
-/// The replicated state up to a slot (rule 10): what compaction keeps instead of the log.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Snapshot {
-    /// Every slot below this is reflected in the state.
-    pub index: Slot,
-    /// The key-value store.
-    pub kv: KvStore,
-    /// The session table (needed so retries after the snapshot are still answered once).
-    pub sessions: BTreeMap<ClientId, Session>,
-}
-
-/// One command a replica applied (or recognised as a duplicate) at a slot.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Applied {
-    /// The slot it was decided in.
-    pub slot: Slot,
-    /// The value decided in that slot (shared with the log, not copied).
-    pub value: Value,
-    /// Which command of the value's batch this is (see [`Applied::command`]).
-    pub index: usize,
-    /// Its result (the cached one for a duplicate).
-    pub result: OpResult,
-    /// False when the session table recognised a retry and the store was not touched.
-    pub executed: bool,
-}
-
-impl Applied {
-    /// The command that was applied.
-    pub fn command(&self) -> &Command {
-        &self.value.commands()[self.index]
-    }
-}
 
 /// A replica's volatile state: rebuilt from its snapshot after a restart.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,149 +141,11 @@ impl Replica {
     }
 }
 
-impl Node {
-    /// Records a decision at this node's replica, reports it, and applies what became
-    /// contiguous (rule 6).
-    pub(crate) fn learn(&mut self, slot: Slot, value: Value, out: &mut Ready) {
-        let Some(replica) = self.replica.as_mut() else {
-            return;
-        };
-        if replica.decide(slot, value.clone()) {
-            out.decided.push((slot, value));
-            out.events.push(Event::Decided { slot });
-        }
-    }
-
-    /// Applies the decided prefix; the leader answers the clients whose commands it applied
-    /// (rule 8), and a snapshot is taken when due (rule 10).
-    pub(crate) fn apply_decided(&mut self, out: &mut Ready) {
-        let no_dedup = self.config.bug(Bug::NoDedup);
-        let interval = self.config.snapshot_interval;
-        let Some(replica) = self.replica.as_mut() else {
-            return;
-        };
-        let applied = replica.apply_decided(no_dedup);
-        let snapshot = replica.take_snapshot_if_due(interval);
-        let leading = self.is_leader();
-        for a in &applied {
-            let command = a.command();
-            if !a.executed {
-                out.events.push(Event::DuplicateIgnored {
-                    client: command.client,
-                    seq: command.seq,
-                });
-            }
-            if leading {
-                let reply = Message::Reply {
-                    seq: command.seq,
-                    result: a.result.clone(),
-                };
-                self.send(Addr::Client(command.client), reply, out);
-            }
-        }
-        out.applied.extend(applied);
-        if let Some(snapshot) = snapshot {
-            let index = snapshot.index;
-            self.persist(DurableWrite::Snapshot { snapshot }, out);
-            out.events.push(Event::SnapshotTaken { index });
-            self.truncate_acceptor(index, out);
-        }
-    }
-
-    /// Rule 9: answers a lagging replica with only what it misses — a snapshot if it is
-    /// behind this replica's compaction point, then at most `catchup_batch` entries.
-    pub(crate) fn on_catch_up(&mut self, from: Addr, from_slot: Slot, out: &mut Ready) {
-        let Some(replica) = self.replica.as_ref() else {
-            return;
-        };
-        if from_slot < replica.snapshot_index {
-            let snapshot = self.durable_snapshot();
-            self.send(from, Message::InstallSnapshot { snapshot }, out);
-        }
-        let replica = self.replica.as_ref().expect("replica checked above");
-        let entries = replica.entries_from(from_slot, self.config.catchup_batch);
-        let commit_index = replica.commit_index;
-        self.send(
-            from,
-            Message::CatchUpReply {
-                entries,
-                commit_index,
-            },
-            out,
-        );
-    }
-
-    /// Rule 9: learns the entries of a catch-up reply, and asks again if still behind.
-    pub(crate) fn on_catch_up_reply(
-        &mut self,
-        from: Addr,
-        entries: Vec<(Slot, Value)>,
-        commit_index: Slot,
-        out: &mut Ready,
-    ) {
-        for (slot, value) in entries {
-            self.learn(slot, value, out);
-        }
-        self.apply_decided(out);
-        self.follower.catchup_pending = false;
-        self.request_catch_up_if_behind(from, commit_index, out);
-    }
-
-    /// Rule 10: installs a snapshot that covers more than this replica applied.
-    pub(crate) fn on_install_snapshot(
-        &mut self,
-        snapshot: &super::replica::Snapshot,
-        out: &mut Ready,
-    ) {
-        let Some(replica) = self.replica.as_mut() else {
-            return;
-        };
-        if replica.install(snapshot) {
-            let index = snapshot.index;
-            self.persist(
-                DurableWrite::Snapshot {
-                    snapshot: snapshot.clone(),
-                },
-                out,
-            );
-            out.events.push(Event::SnapshotInstalled { index });
-            self.truncate_acceptor(index, out);
-            self.apply_decided(out);
-        }
-    }
-
-    /// Rule 9: if `leader_commit` is ahead of what this replica knows, ask `leader` for the
-    /// missing entries (one request outstanding at a time).
-    pub(crate) fn request_catch_up_if_behind(
-        &mut self,
-        leader: Addr,
-        leader_commit: Slot,
-        out: &mut Ready,
-    ) {
-        let Some(replica) = self.replica.as_ref() else {
-            return;
-        };
-        if replica.commit_index < leader_commit && !self.follower.catchup_pending {
-            let from_slot = replica.commit_index;
-            self.follower.catchup_pending = true;
-            out.events.push(Event::RequestedCatchUp { from_slot });
-            self.send(leader, Message::CatchUp { from_slot }, out);
-        }
-    }
-
-    fn durable_snapshot(&self) -> Snapshot {
-        self.durable
-            .replica
-            .as_ref()
-            .map(|r| r.snapshot.clone())
-            .unwrap_or_default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kv::Op;
+    use crate::kv::{Op, OpResult};
+    use crate::paxos::value::Command;
 
     fn put(client: ClientId, seq: u64, value: &str) -> Value {
         Value::Commands(

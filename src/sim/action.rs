@@ -1,7 +1,8 @@
 //! User and scheduler actions: the serialisable list that, with the configuration and the
 //! seed, replays a run exactly.
+use super::scenario::{per_mille_or_old_percent, renamed};
 use crate::kv::{ClientId, Op};
-use crate::paxos::{NodeId, TimerKind};
+use crate::paxos::{Bug, NodeId, TimerKind};
 use serde::{Deserialize, Serialize};
 
 /// One step of a run.
@@ -65,12 +66,12 @@ pub enum Action {
     },
     /// Change the random network faults.
     SetNetwork {
-        /// Percent of messages lost.
-        drop_pct: u32,
-        /// Percent of messages duplicated.
-        dup_pct: u32,
+        /// Chance (per mille) that a message is lost.
+        drop_per_mille: u32,
+        /// Chance (per mille) that a message is duplicated.
+        dup_per_mille: u32,
         /// Maximum delivery delay in ticks.
-        max_delay: u64,
+        delay_ticks_max: u64,
     },
     /// Stop every fault: no more random drops, duplicates, crashes or partitions; heal the
     /// network, restart crashed nodes, and let clients finish what they started (the
@@ -78,8 +79,8 @@ pub enum Action {
     EndFaults,
     /// Switch an injected bug on or off.
     SetBug {
-        /// The bug name.
-        bug: String,
+        /// The bug (its kebab-case name in JSON).
+        bug: Bug,
         /// On or off.
         enabled: bool,
     },
@@ -100,10 +101,15 @@ struct RawAction {
     groups: Option<Vec<Vec<NodeId>>>,
     client: Option<ClientId>,
     op: Option<Op>,
+    drop_per_mille: Option<u32>,
+    dup_per_mille: Option<u32>,
+    delay_ticks_max: Option<u64>,
+    // The names `set_network` had before probabilities became per mille (still read, so
+    // older share links replay).
     drop_pct: Option<u32>,
     dup_pct: Option<u32>,
     max_delay: Option<u64>,
-    bug: Option<String>,
+    bug: Option<Bug>,
     enabled: Option<bool>,
 }
 
@@ -123,7 +129,14 @@ impl TryFrom<RawAction> for Action {
             "crash" | "restart" => &["node"],
             "partition" => &["groups"],
             "submit" => &["client", "op"],
-            "set_network" => &["drop_pct", "dup_pct", "max_delay"],
+            "set_network" => &[
+                "drop_per_mille",
+                "dup_per_mille",
+                "delay_ticks_max",
+                "drop_pct",
+                "dup_pct",
+                "max_delay",
+            ],
             "set_bug" => &["bug", "enabled"],
             other => {
                 return Err(format!(
@@ -141,6 +154,9 @@ impl TryFrom<RawAction> for Action {
             ("groups", r.groups.is_some()),
             ("client", r.client.is_some()),
             ("op", r.op.is_some()),
+            ("drop_per_mille", r.drop_per_mille.is_some()),
+            ("dup_per_mille", r.dup_per_mille.is_some()),
+            ("delay_ticks_max", r.delay_ticks_max.is_some()),
             ("drop_pct", r.drop_pct.is_some()),
             ("dup_pct", r.dup_pct.is_some()),
             ("max_delay", r.max_delay.is_some()),
@@ -192,9 +208,23 @@ impl TryFrom<RawAction> for Action {
                 op: need(r.op, "op")?,
             },
             "set_network" => Action::SetNetwork {
-                drop_pct: need(r.drop_pct, "drop_pct")?,
-                dup_pct: need(r.dup_pct, "dup_pct")?,
-                max_delay: need(r.max_delay, "max_delay")?,
+                drop_per_mille: need(
+                    per_mille_or_old_percent(r.drop_per_mille, r.drop_pct, "drop")?,
+                    "drop_per_mille",
+                )?,
+                dup_per_mille: need(
+                    per_mille_or_old_percent(r.dup_per_mille, r.dup_pct, "dup")?,
+                    "dup_per_mille",
+                )?,
+                delay_ticks_max: need(
+                    renamed(
+                        r.delay_ticks_max,
+                        r.max_delay,
+                        "delay_ticks_max",
+                        "max_delay",
+                    )?,
+                    "delay_ticks_max",
+                )?,
             },
             _ => Action::SetBug {
                 bug: need(r.bug, "bug")?,
@@ -280,13 +310,13 @@ mod tests {
                 op: Op::Get { key: "y".into() },
             },
             Action::SetNetwork {
-                drop_pct: 10,
-                dup_pct: 5,
-                max_delay: 3,
+                drop_per_mille: 100,
+                dup_per_mille: 5,
+                delay_ticks_max: 3,
             },
             Action::EndFaults,
             Action::SetBug {
-                bug: "small-quorum".into(),
+                bug: Bug::SmallQuorum,
                 enabled: true,
             },
         ]
@@ -319,6 +349,31 @@ mod tests {
                 .contains("missing field `value`")
         );
         assert!(err(r#"{"id":3}"#).contains("missing field `type`"));
+        assert!(err(r#"{"type":"set_bug","bug":"typo","enabled":true}"#).contains("unknown bug"));
+        assert!(
+            err(r#"{"type":"set_network","drop_per_mille":1,"dup_per_mille":1}"#)
+                .contains("missing field `delay_ticks_max`")
+        );
+    }
+
+    #[test]
+    fn set_network_in_the_old_percent_form_reads_as_per_mille() {
+        let old: Action = serde_json::from_str(
+            r#"{"type":"set_network","drop_pct":10,"dup_pct":5,"max_delay":3}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            old,
+            Action::SetNetwork {
+                drop_per_mille: 100,
+                dup_per_mille: 50,
+                delay_ticks_max: 3,
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&old).unwrap(),
+            r#"{"type":"set_network","drop_per_mille":100,"dup_per_mille":50,"delay_ticks_max":3}"#
+        );
     }
 
     #[test]

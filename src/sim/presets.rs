@@ -5,76 +5,76 @@ use super::scenario::{
 };
 use super::world::World;
 use crate::kv::Op;
-use crate::paxos::NodeId;
+use crate::paxos::{Bug, NodeId};
 use serde::Serialize;
 
 /// A preset's name and what it shows.
 #[derive(Clone, Debug, Serialize)]
 pub struct PresetInfo {
     /// Name used in URLs and on the command line.
-    pub name: &'static str,
+    pub name: String,
     /// Short title.
-    pub title: &'static str,
+    pub title: String,
     /// What to look at.
-    pub description: &'static str,
+    pub description: String,
 }
+
+/// The prefix of a bug preset's name: `bug-` + the bug's name.
+const BUG_PREFIX: &str = "bug-";
 
 /// The values the seed program proposed.
 pub const SEED_VALUES: [&str; 5] = ["murolando", "ninja", "alexyB", "oleg", "joomba"];
 
 /// Every preset, `seed-demo` first.
 pub fn list() -> Vec<PresetInfo> {
-    let mut v = vec![
-        PresetInfo {
-            name: "seed-demo",
-            title: "Seed demo: 5 acceptors, 2 proposers",
-            description: "The program Paxoscope grew from: five values proposed at once through two proposers. Watch the proposers duel in phase 1, one win, and every replica end with all five values in one order.",
-        },
-        PresetInfo {
-            name: "steady-leader",
-            title: "Steady leader",
-            description: "Five servers and a stable leader: each command costs one Accept and one Accepted per other acceptor, and commit news rides on later messages.",
-        },
-        PresetInfo {
-            name: "dueling-proposers",
-            title: "Dueling proposers",
-            description: "Three proposers receive commands at once and run for leader together; higher ballots pre-empt lower ones and randomized backoff lets one win.",
-        },
-        PresetInfo {
-            name: "leader-crash",
-            title: "Leader crash",
-            description: "The leader crashes mid-stream. A follower times out, runs phase 1, adopts every value the old leader got accepted, fills holes with no-ops, and carries on.",
-        },
-        PresetInfo {
-            name: "minority-partition",
-            title: "Minority partition",
-            description: "The leader is cut off with one follower. It cannot reach a quorum and commits nothing; the majority side elects a new leader and continues.",
-        },
-        PresetInfo {
-            name: "lagging-replica",
-            title: "Lagging replica and snapshots",
-            description: "A replica is down while the others commit and compact their logs; when it restarts it is brought up to date with a snapshot plus only the entries it misses.",
-        },
-    ];
-    for (name, title, description) in BUG_PRESETS {
-        v.push(PresetInfo {
-            name,
-            title,
-            description,
+    let situations = SITUATIONS
+        .iter()
+        .map(|(name, title, description)| PresetInfo {
+            name: name.to_string(),
+            title: title.to_string(),
+            description: description.to_string(),
         });
-    }
-    v
+    let bugs = Bug::ALL.into_iter().map(|bug| PresetInfo {
+        name: format!("{BUG_PREFIX}{bug}"),
+        title: format!("Bug: {}", bug.info().title),
+        description: bug.info().symptom.to_string(),
+    });
+    situations.chain(bugs).collect()
 }
 
-/// (preset name, title, description) of the presets that show an injected bug breaking safety.
-const BUG_PRESETS: [(&str, &str, &str); 7] = [
-    ("bug-forgetful-acceptor", "Bug: forgetful acceptor", "Acceptors do not persist promises. After crashes they accept values from deposed leaders; watch the promise-monotonic check (and maybe agreement) fail."),
-    ("bug-ignore-promised-values", "Bug: leader ignores promised values", "A new leader proposes no-ops where acceptors reported accepted values, overwriting a chosen value: agreement fails."),
-    ("bug-ballots-without-proposer-id", "Bug: ballots without proposer id", "Two proposers share ballot numbers, as in the seed program; both lead the same ballot and choose different values for one slot."),
-    ("bug-accept-below-promise", "Bug: accept below promise", "Acceptors accept a deposed leader's Accepts even after promising a higher ballot."),
-    ("bug-small-quorum", "Bug: quorum smaller than a majority", "Two quorums need not overlap, so two leaders each get a value chosen for the same slot."),
-    ("bug-reuse-ballot-after-restart", "Bug: ballot reused after restart", "A proposer forgets its round on restart and proposes different values under a ballot it already used."),
-    ("bug-no-dedup", "Bug: no deduplication", "Replicas ignore the session table: a retried command that landed in two slots is applied twice."),
+/// (name, title, description) of the presets that show the correct protocol at work; one
+/// preset per injected bug follows them, described by the bug catalogue (paxos/bugs.rs).
+const SITUATIONS: [(&str, &str, &str); 6] = [
+    (
+        "seed-demo",
+        "Seed demo: 5 acceptors, 2 proposers",
+        "The program Paxoscope grew from: five values proposed at once through two proposers. Watch the proposers duel in phase 1, one win, and every replica end with all five values in one order.",
+    ),
+    (
+        "steady-leader",
+        "Steady leader",
+        "Five servers and a stable leader: each command costs one Accept and one Accepted per other acceptor, and commit news rides on later messages.",
+    ),
+    (
+        "dueling-proposers",
+        "Dueling proposers",
+        "Three proposers receive commands at once and run for leader together; higher ballots pre-empt lower ones and randomized backoff lets one win.",
+    ),
+    (
+        "leader-crash",
+        "Leader crash",
+        "The leader crashes mid-stream. A follower times out, runs phase 1, adopts every value the old leader got accepted, fills holes with no-ops, and carries on.",
+    ),
+    (
+        "minority-partition",
+        "Minority partition",
+        "The leader is cut off with one follower. It cannot reach a quorum and commits nothing; the majority side elects a new leader and continues.",
+    ),
+    (
+        "lagging-replica",
+        "Lagging replica and snapshots",
+        "A replica is down while the others commit and compact their logs; when it restarts it is brought up to date with a snapshot plus only the entries it misses.",
+    ),
 ];
 
 /// The swarm-fuzzing configuration used for bug presets and the fuzzer: faults on.
@@ -82,24 +82,24 @@ pub fn faulty_config() -> SimConfig {
     SimConfig {
         layout: Layout::Servers { n: 5 },
         clients: 3,
-        client_retry: 12,
+        client_retry_ticks: 12,
         network: NetworkConfig {
-            drop_pct: 10,
-            dup_pct: 10,
-            max_delay: 3,
+            drop_per_mille: 100,
+            dup_per_mille: 100,
+            delay_ticks_max: 3,
         },
         faults: FaultConfig {
-            crash: 8,
-            restart: 30,
-            partition: 5,
-            heal: 20,
+            crash_per_mille: 8,
+            restart_per_mille: 30,
+            partition_per_mille: 5,
+            heal_per_mille: 20,
         },
         workload: Workload {
             script: Vec::new(),
             random_ops: 40,
             keys: 3,
         },
-        snapshot_interval: 16,
+        snapshot_interval_slots: 16,
         ..SimConfig::default()
     }
 }
@@ -232,7 +232,7 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
         }),
         "lagging-replica" => {
             let mut config = steady(40);
-            config.snapshot_interval = 8;
+            config.snapshot_interval_slots = 8;
             after_leader(name, seed, config, |leader, w| {
                 let lagging = w
                     .cluster
@@ -247,10 +247,10 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
                 a
             })
         }
-        _ => match BUG_PRESETS.iter().find(|(n, _, _)| *n == name) {
-            Some((n, _, _)) => bug_scenario(n, seed),
-            None => {
-                let names: Vec<&str> = list().iter().map(|p| p.name).collect();
+        _ => match name.strip_prefix(BUG_PREFIX).map(str::parse::<Bug>) {
+            Some(Ok(bug)) => bug_scenario(bug, seed),
+            _ => {
+                let names: Vec<String> = list().into_iter().map(|p| p.name).collect();
                 return Err(format!(
                     "unknown preset '{name}'; presets: {}",
                     names.join(", ")
@@ -264,18 +264,17 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
 /// A bug preset: a faulty run (or, for shared ballots, the seed demo) with the bug on,
 /// recorded up to the step where the first invariant breaks, so the page opens on the
 /// violation and the timeline shows how it came about.
-fn bug_scenario(name: &str, seed: Option<u64>) -> Scenario {
-    let bug = name.trim_start_matches("bug-");
+fn bug_scenario(bug: Bug, seed: Option<u64>) -> Scenario {
     let (mut config, own_seed) = match bug {
-        "ballots-without-proposer-id" => (seed_demo().config, 1),
+        Bug::BallotsWithoutProposerId => (seed_demo().config, 1),
         _ => (faulty_config(), bug_seed(bug)),
     };
-    config.bugs = vec![bug.to_string()];
+    config.bugs = [bug].into_iter().collect();
     let seed = seed.unwrap_or(own_seed);
     let mut world = World::new(config.clone(), seed).expect("preset config is valid");
     // Shared ballots break uniqueness at once; run on to the agreement failure it causes.
     let wanted = match bug {
-        "ballots-without-proposer-id" => Some(crate::check::invariants::AGREEMENT),
+        Bug::BallotsWithoutProposerId => Some(crate::check::invariants::AGREEMENT),
         _ => None,
     };
     let broken = |w: &World| {
@@ -286,7 +285,7 @@ fn bug_scenario(name: &str, seed: Option<u64>) -> Scenario {
     };
     let steps = run_until(&mut world, 5_000, broken).len() as u64;
     Scenario {
-        preset: Some(name.into()),
+        preset: Some(format!("{BUG_PREFIX}{bug}")),
         config,
         seed,
         actions: vec![Action::Auto { n: steps.max(1) }],
@@ -295,14 +294,14 @@ fn bug_scenario(name: &str, seed: Option<u64>) -> Scenario {
 
 /// Seeds (found by searching with the fuzzer's fault mix) at which each bug breaks an
 /// invariant early.
-fn bug_seed(bug: &str) -> u64 {
+fn bug_seed(bug: Bug) -> u64 {
     match bug {
-        "forgetful-acceptor" => 194,
-        "ignore-promised-values" => 280,
-        "accept-below-promise" => 125,
-        "small-quorum" => 251,
-        "reuse-ballot-after-restart" => 195,
-        "no-dedup" => 29,
-        _ => 1,
+        Bug::ForgetfulAcceptor => 194,
+        Bug::IgnorePromisedValues => 280,
+        Bug::AcceptBelowPromise => 125,
+        Bug::SmallQuorum => 251,
+        Bug::ReuseBallotAfterRestart => 195,
+        Bug::NoDedup => 29,
+        Bug::BallotsWithoutProposerId => 1,
     }
 }

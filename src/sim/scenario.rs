@@ -1,7 +1,7 @@
 //! What a run is made of: the simulator configuration, the seed and the actions.
 use super::action::Action;
 use crate::kv::{ClientId, Op};
-use crate::paxos::{Bug, Config};
+use crate::paxos::{BugSet, Config};
 use serde::{Deserialize, Serialize};
 
 /// Which nodes exist and what they do (rule 11).
@@ -43,28 +43,97 @@ impl TryFrom<RawLayout> for Layout {
 
 /// Random network faults applied by the scheduler.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(try_from = "RawNetworkConfig")]
 pub struct NetworkConfig {
-    /// Chance (percent) that the scheduler loses a message instead of delivering it.
-    pub drop_pct: u32,
-    /// Chance (percent) that the scheduler duplicates a message as it delivers it.
-    pub dup_pct: u32,
-    /// Messages become deliverable after a random 0..=max_delay ticks.
-    pub max_delay: u64,
+    /// Chance (per mille) that the scheduler loses a message instead of delivering it.
+    pub drop_per_mille: u32,
+    /// Chance (per mille) that the scheduler duplicates a message as it delivers it.
+    pub dup_per_mille: u32,
+    /// Messages become deliverable after a random 0..=delay_ticks_max ticks.
+    pub delay_ticks_max: u64,
 }
 
-/// Random crashes and partitions applied by the scheduler (per mille per scheduler step).
+/// The JSON form of a [`NetworkConfig`]: the current names, and the names of scenario files
+/// and share links written before the rename (`drop_pct` and `dup_pct` in percent,
+/// `max_delay`), converted on reading.
+#[derive(Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawNetworkConfig {
+    drop_per_mille: Option<u32>,
+    dup_per_mille: Option<u32>,
+    delay_ticks_max: Option<u64>,
+    drop_pct: Option<u32>,
+    dup_pct: Option<u32>,
+    max_delay: Option<u64>,
+}
+
+impl TryFrom<RawNetworkConfig> for NetworkConfig {
+    type Error = String;
+
+    fn try_from(r: RawNetworkConfig) -> Result<NetworkConfig, String> {
+        Ok(NetworkConfig {
+            drop_per_mille: per_mille_or_old_percent(r.drop_per_mille, r.drop_pct, "drop")?
+                .unwrap_or(0),
+            dup_per_mille: per_mille_or_old_percent(r.dup_per_mille, r.dup_pct, "dup")?
+                .unwrap_or(0),
+            delay_ticks_max: renamed(
+                r.delay_ticks_max,
+                r.max_delay,
+                "delay_ticks_max",
+                "max_delay",
+            )?
+            .unwrap_or(0),
+        })
+    }
+}
+
+/// A field given under its current name or under the name it had before (not both).
+pub(crate) fn renamed<T>(
+    new: Option<T>,
+    old: Option<T>,
+    new_name: &str,
+    old_name: &str,
+) -> Result<Option<T>, String> {
+    match (new, old) {
+        (Some(_), Some(_)) => Err(format!(
+            "`{old_name}` is the old name of `{new_name}`: give only one of them"
+        )),
+        (new, old) => Ok(new.or(old)),
+    }
+}
+
+/// A chance given in per mille (`{what}_per_mille`) or in the percent of the older
+/// `{what}_pct`, as per mille. An old percent above 100 stays above 1000, so it is still
+/// refused by validation.
+pub(crate) fn per_mille_or_old_percent(
+    per_mille: Option<u32>,
+    pct: Option<u32>,
+    what: &str,
+) -> Result<Option<u32>, String> {
+    renamed(
+        per_mille,
+        pct.map(|p| p.saturating_mul(10)),
+        &format!("{what}_per_mille"),
+        &format!("{what}_pct"),
+    )
+}
+
+/// Random crashes and partitions applied by the scheduler, each a chance per scheduler step.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FaultConfig {
-    /// Chance to crash a random live node.
-    pub crash: u32,
-    /// Chance to restart a random crashed node.
-    pub restart: u32,
-    /// Chance to split the nodes into two random groups.
-    pub partition: u32,
-    /// Chance to heal all partitions.
-    pub heal: u32,
+    /// Chance (per mille) to crash a random live node.
+    #[serde(alias = "crash")]
+    pub crash_per_mille: u32,
+    /// Chance (per mille) to restart a random crashed node.
+    #[serde(alias = "restart")]
+    pub restart_per_mille: u32,
+    /// Chance (per mille) to split the nodes into two random groups.
+    #[serde(alias = "partition")]
+    pub partition_per_mille: u32,
+    /// Chance (per mille) to heal all partitions.
+    #[serde(alias = "heal")]
+    pub heal_per_mille: u32,
 }
 
 /// One scripted client command, submitted when the world starts.
@@ -102,17 +171,21 @@ pub struct SimConfig {
     /// Rule 5: commands per slot.
     pub batch: usize,
     /// Rule 10: snapshot every this many slots (0 = never).
-    pub snapshot_interval: u64,
+    #[serde(alias = "snapshot_interval")]
+    pub snapshot_interval_slots: u64,
     /// Rule 7: election timeout in ticks.
-    pub election_timeout: u64,
+    #[serde(alias = "election_timeout")]
+    pub election_timeout_ticks: u64,
     /// Rule 7: heartbeat interval in ticks.
-    pub heartbeat_interval: u64,
-    /// Ticks a client waits for an answer before retrying.
-    pub client_retry: u64,
+    #[serde(alias = "heartbeat_interval")]
+    pub heartbeat_interval_ticks: u64,
+    /// Ticks a client waits for an answer before retrying (doubled on each retry, up to 8×).
+    #[serde(alias = "client_retry")]
+    pub client_retry_ticks: u64,
     /// Chance (per mille) the scheduler advances time although messages are deliverable.
     pub tick_per_mille: u32,
-    /// Injected bugs, by name.
-    pub bugs: Vec<String>,
+    /// Injected bugs (by kebab-case name in JSON).
+    pub bugs: BugSet,
     /// Random network faults.
     pub network: NetworkConfig,
     /// Random crashes and partitions.
@@ -130,16 +203,16 @@ impl Default for SimConfig {
             clients: 2,
             window: 8,
             batch: 1,
-            snapshot_interval: 64,
-            election_timeout: 10,
-            heartbeat_interval: 3,
-            client_retry: 30,
+            snapshot_interval_slots: 64,
+            election_timeout_ticks: 10,
+            heartbeat_interval_ticks: 3,
+            client_retry_ticks: 30,
             tick_per_mille: 100,
-            bugs: Vec::new(),
+            bugs: BugSet::default(),
             network: NetworkConfig {
-                drop_pct: 0,
-                dup_pct: 0,
-                max_delay: 1,
+                drop_per_mille: 0,
+                dup_per_mille: 0,
+                delay_ticks_max: 1,
             },
             faults: FaultConfig::default(),
             workload: Workload::default(),
@@ -168,12 +241,10 @@ impl SimConfig {
         };
         c.window = self.window;
         c.batch = self.batch;
-        c.snapshot_interval = self.snapshot_interval;
-        c.election_timeout = self.election_timeout;
-        c.heartbeat_interval = self.heartbeat_interval;
-        for name in &self.bugs {
-            c.bugs.set(name.parse::<Bug>()?, true);
-        }
+        c.snapshot_interval_slots = self.snapshot_interval_slots;
+        c.election_timeout_ticks = self.election_timeout_ticks;
+        c.heartbeat_interval_ticks = self.heartbeat_interval_ticks;
+        c.bugs = self.bugs.clone();
         c.validate()?;
         Ok(c)
     }
@@ -181,16 +252,34 @@ impl SimConfig {
     /// Checks every setting; the error names the one out of range.
     pub fn validate(&self) -> Result<Config, String> {
         in_range("clients", self.clients as u64, 0, 16)?;
-        in_range("client_retry", self.client_retry, 1, 10_000)?;
+        in_range("client_retry_ticks", self.client_retry_ticks, 1, 10_000)?;
         in_range("tick_per_mille", self.tick_per_mille as u64, 0, 1000)?;
-        in_range("drop_pct", self.network.drop_pct as u64, 0, 100)?;
-        in_range("dup_pct", self.network.dup_pct as u64, 0, 100)?;
-        in_range("max_delay", self.network.max_delay, 0, 20)?;
+        in_range(
+            "network.drop_per_mille",
+            self.network.drop_per_mille as u64,
+            0,
+            1000,
+        )?;
+        in_range(
+            "network.dup_per_mille",
+            self.network.dup_per_mille as u64,
+            0,
+            1000,
+        )?;
+        in_range(
+            "network.delay_ticks_max",
+            self.network.delay_ticks_max,
+            0,
+            20,
+        )?;
         for (name, v) in [
-            ("faults.crash", self.faults.crash),
-            ("faults.restart", self.faults.restart),
-            ("faults.partition", self.faults.partition),
-            ("faults.heal", self.faults.heal),
+            ("faults.crash_per_mille", self.faults.crash_per_mille),
+            ("faults.restart_per_mille", self.faults.restart_per_mille),
+            (
+                "faults.partition_per_mille",
+                self.faults.partition_per_mille,
+            ),
+            ("faults.heal_per_mille", self.faults.heal_per_mille),
         ] {
             in_range(name, v as u64, 0, 1000)?;
         }

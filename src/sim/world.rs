@@ -12,7 +12,7 @@ use crate::check::invariants::Invariants;
 use crate::kv::{ClientId, Op};
 use crate::paxos::durable::DurableState;
 use crate::paxos::{
-    Addr, Bug, Config, Envelope, Input, Message, Node, NodeId, Ready, TimerCmd, TimerKind,
+    Addr, Config, Envelope, Input, Message, Node, NodeId, Ready, TimerCmd, TimerKind,
 };
 use fnv::FnvHasher;
 use serde::Serialize;
@@ -239,31 +239,26 @@ impl World {
                 }
             }
             Action::SetNetwork {
-                drop_pct,
-                dup_pct,
-                max_delay,
+                drop_per_mille,
+                dup_per_mille,
+                delay_ticks_max,
             } => {
-                self.config.network.drop_pct = *drop_pct;
-                self.config.network.dup_pct = *dup_pct;
-                self.config.network.max_delay = *max_delay;
+                self.config.network.drop_per_mille = *drop_per_mille;
+                self.config.network.dup_per_mille = *dup_per_mille;
+                self.config.network.delay_ticks_max = *delay_ticks_max;
                 self.say(
                     None,
                     format!(
-                        "network: drop {drop_pct}%, duplicate {dup_pct}%, delay up to {max_delay}"
+                        "network: drop {drop_per_mille}‰, duplicate {dup_per_mille}‰, \
+                         delay up to {delay_ticks_max} ticks"
                     ),
                 );
             }
             Action::EndFaults => self.end_faults(),
             Action::SetBug { bug, enabled } => {
-                let b: Bug = bug.parse().expect("validated");
                 let mut cluster = (*self.cluster).clone();
-                cluster.bugs.set(b, *enabled);
-                self.config.bugs = cluster
-                    .bugs
-                    .0
-                    .iter()
-                    .map(|b| b.name().to_string())
-                    .collect();
+                cluster.bugs.set(*bug, *enabled);
+                self.config.bugs = cluster.bugs.clone();
                 self.cluster = Arc::new(cluster);
                 for slot in self.nodes.values_mut() {
                     if let Some(n) = slot.node.as_mut() {
@@ -273,7 +268,7 @@ impl World {
                 let state = if *enabled { "on" } else { "off" };
                 self.say(
                     None,
-                    format!("bug {bug} switched {state}: {}", b.description()),
+                    format!("bug {bug} switched {state}: {}", bug.description()),
                 );
             }
         }
@@ -283,8 +278,8 @@ impl World {
 
     fn end_faults(&mut self) {
         self.config.faults = Default::default();
-        self.config.network.drop_pct = 0;
-        self.config.network.dup_pct = 0;
+        self.config.network.drop_per_mille = 0;
+        self.config.network.dup_per_mille = 0;
         // A healthy network delivers faster than time passes.
         self.config.tick_per_mille = self.config.tick_per_mille.min(20);
         self.network.heal();
@@ -381,17 +376,16 @@ impl World {
                 Ok(())
             }
             Action::SetNetwork {
-                drop_pct,
-                dup_pct,
-                max_delay,
+                drop_per_mille,
+                dup_per_mille,
+                delay_ticks_max,
             } => {
-                if *drop_pct > 100 || *dup_pct > 100 || *max_delay > 20 {
-                    Err("drop and duplicate are 0–100 %, delay 0–20 ticks".into())
+                if *drop_per_mille > 1000 || *dup_per_mille > 1000 || *delay_ticks_max > 20 {
+                    Err("drop and duplicate are 0–1000 per mille, delay 0–20 ticks".into())
                 } else {
                     Ok(())
                 }
             }
-            Action::SetBug { bug, .. } => bug.parse::<Bug>().map(|_| ()),
             _ => Ok(()),
         }
     }
@@ -416,11 +410,11 @@ impl World {
             .network
             .nth_deliverable(self.now, i)
             .expect("index in range");
-        if self.rng.chance(self.config.network.drop_pct * 10) {
+        if self.rng.chance(self.config.network.drop_per_mille) {
             self.drop_message(id);
             return;
         }
-        if self.rng.chance(self.config.network.dup_pct * 10) {
+        if self.rng.chance(self.config.network.dup_per_mille) {
             self.duplicate(id);
         }
         self.deliver(id);
@@ -428,10 +422,14 @@ impl World {
 
     fn random_faults(&mut self) {
         let f = self.config.faults.clone();
-        if f.crash == 0 && f.restart == 0 && f.partition == 0 && f.heal == 0 {
+        if f.crash_per_mille == 0
+            && f.restart_per_mille == 0
+            && f.partition_per_mille == 0
+            && f.heal_per_mille == 0
+        {
             return;
         }
-        if self.rng.chance(f.crash) {
+        if self.rng.chance(f.crash_per_mille) {
             let live: Vec<NodeId> = self
                 .nodes
                 .iter()
@@ -443,7 +441,7 @@ impl World {
                 self.crash(n);
             }
         }
-        if self.rng.chance(f.restart) {
+        if self.rng.chance(f.restart_per_mille) {
             let dead: Vec<NodeId> = self
                 .nodes
                 .iter()
@@ -455,13 +453,13 @@ impl World {
                 self.restart(n);
             }
         }
-        if self.rng.chance(f.partition) {
+        if self.rng.chance(f.partition_per_mille) {
             let ids: Vec<NodeId> = self.nodes.keys().copied().collect();
             let side: Vec<NodeId> = ids.into_iter().filter(|_| self.rng.chance(500)).collect();
             self.network.partition(std::slice::from_ref(&side));
             self.say(None, format!("random partition: {side:?} cut off"));
         }
-        if self.rng.chance(f.heal) {
+        if self.rng.chance(f.heal_per_mille) {
             self.network.heal();
         }
     }
@@ -679,7 +677,7 @@ impl World {
             Stats::bump(&mut self.stats.dropped, kind);
             return;
         }
-        let delay = match self.config.network.max_delay {
+        let delay = match self.config.network.delay_ticks_max {
             0 => 0,
             d => self.rng.between(0, d),
         };
@@ -784,7 +782,7 @@ impl World {
         let id = client.id;
         // Each retry waits twice as long as the last (up to 8×), so clients back off
         // when the cluster is slow instead of piling retries onto it.
-        let backoff = self.config.client_retry << (p.attempts - 1).min(3);
+        let backoff = self.config.client_retry_ticks << (p.attempts - 1).min(3);
         self.client_timers.insert(id, self.now + backoff);
         self.send(env);
     }

@@ -187,7 +187,7 @@ test('client command, network sliders, run until quiet', async ({ page }) => {
 
   await page.getByLabel('Duplicate %').fill('10');
   await page.getByLabel('Duplicate %').dispatchEvent('change');
-  expect((await state(page)).config.network.dup_pct).toBe(10);
+  expect((await state(page)).config.network.dup_per_mille).toBe(100);
 
   await page.getByRole('button', { name: 'Run until quiet' }).click();
   const s = await state(page);
@@ -416,7 +416,7 @@ test('the log grid stays virtual and jumps to any slot of a 10,000-slot log', as
   test.setTimeout(400_000);
   await open(page);
   // 10,400 client commands on three servers, no compaction: a log of 10,400 slots
-  const scenario = { config: { layout: { kind: 'servers', n: 3 }, clients: 4, snapshot_interval: 0, check: false,
+  const scenario = { config: { layout: { kind: 'servers', n: 3 }, clients: 4, snapshot_interval_slots: 0, check: false,
     workload: { keys: 8, random_ops: 2600, script: [] } }, seed: 7, actions: [] };
   await page.evaluate((sc) => {
     const app = window.paxoscope.app;

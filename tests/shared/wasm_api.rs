@@ -2,7 +2,7 @@
 // Each file includes this one; the browser/Node choice is made by the including file.
 
 use paxoscope::sim::scenario::Scenario;
-use paxoscope::wasm::{bugs, presets, version, Playground};
+use paxoscope::wasm::{bugs, presets, version, vocabulary, Playground};
 use serde_json::Value as Json;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -37,6 +37,41 @@ fn version_and_catalogues_answer() {
     let p = json(presets().unwrap());
     assert_eq!(p[0]["name"], "seed-demo");
     assert_eq!(json(bugs().unwrap()).as_array().unwrap().len(), 7);
+}
+
+#[wasm_bindgen_test]
+fn the_vocabulary_is_the_native_catalogue_and_names_what_a_run_shows() {
+    let v = json(vocabulary().unwrap());
+    let native = serde_json::to_value(paxoscope::vocabulary::vocabulary()).unwrap();
+    assert_eq!(v, native);
+    assert_eq!(v["bugs"], json(bugs().unwrap()));
+    let kinds: Vec<&str> = v["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 12);
+    let mut pg = Playground::from_preset("seed-demo").unwrap();
+    pg.run_until_quiet(2_000).unwrap();
+    let state = json(pg.view().unwrap());
+    for kind in state["stats"]["sent"].as_object().unwrap().keys() {
+        assert!(kinds.contains(&kind.as_str()), "{kind}");
+    }
+    assert_eq!(
+        state["invariants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (&i["name"], &i["description"]))
+            .collect::<Vec<_>>(),
+        v["invariants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (&i["name"], &i["description"]))
+            .collect::<Vec<_>>()
+    );
 }
 
 #[wasm_bindgen_test]

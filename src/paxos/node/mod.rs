@@ -1,89 +1,28 @@
 //! A node: the sans-IO entry point that composes the proposer, acceptor and replica roles
-//! (rule 11). It takes one input at a time and returns what the world must do.
-use super::ballot::Ballot;
-use super::bugs::Bug;
-use super::config::Config;
-use super::durable::{
+//! (rule 11). It takes one input at a time and returns what the world must do. Each role's
+//! handlers live in a child module: [`acceptor`], [`election`] and [`leader`] (the
+//! proposer), [`follower`], [`replica`], and [`client`] for requests.
+mod acceptor;
+mod client;
+mod election;
+mod follower;
+mod leader;
+mod replica;
+
+pub use follower::FollowerState;
+
+use crate::paxos::bugs::Bug;
+use crate::paxos::config::Config;
+use crate::paxos::durable::{
     AcceptorDurable, DurableState, DurableWrite, ProposerDurable, ReplicaDurable,
 };
-use super::event::Event;
-use super::message::{Addr, Envelope, Message};
-use super::proposer::{Phase, Proposer};
-use super::replica::{Applied, Replica};
-use super::value::Value;
-use super::{NodeId, Slot};
-use serde::{Deserialize, Serialize};
+use crate::paxos::message::{Addr, Envelope, Message};
+use crate::paxos::proposer::{Phase, Proposer};
+use crate::paxos::replica::Replica;
+use crate::paxos::step::{Input, Ready, TimerKind};
+use crate::paxos::NodeId;
 use std::collections::VecDeque;
 use std::sync::Arc;
-
-/// A timer a node asks the world to run. Time is the world's business (no clock here).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimerKind {
-    /// Fires when a proposer heard no leader for a while (rule 7).
-    Election,
-    /// Fires periodically at the leader (rule 7).
-    Heartbeat,
-}
-
-/// A timer request. The node never draws random numbers: it says how much jitter it wants
-/// and the world draws it from its seeded generator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TimerCmd {
-    /// Fire `kind` after `after` ticks plus a uniform random 0..=`jitter` ticks, replacing
-    /// any pending timer of that kind.
-    Set {
-        /// Which timer.
-        kind: TimerKind,
-        /// Base delay in ticks.
-        after: u64,
-        /// Maximum extra random delay in ticks.
-        jitter: u64,
-    },
-    /// Cancel the pending timer of that kind.
-    Cancel {
-        /// Which timer.
-        kind: TimerKind,
-    },
-}
-
-/// One input to a node.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Input {
-    /// A message arrived.
-    Message(Envelope),
-    /// A timer fired.
-    Timeout(TimerKind),
-}
-
-/// Everything a node asks the world to do after one input. The world must make `persist`
-/// stable before it sends `messages` (rule 2: persist before replying).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ready {
-    /// Messages to send (never addressed to the node itself: those are handled inside).
-    pub messages: Vec<Envelope>,
-    /// Durable writes, in order.
-    pub persist: Vec<DurableWrite>,
-    /// Timers to set or cancel.
-    pub timers: Vec<TimerCmd>,
-    /// Slots that became known decided at this node, with their values.
-    pub decided: Vec<(Slot, Value)>,
-    /// Commands the replica applied, in order.
-    pub applied: Vec<Applied>,
-    /// What happened, for people.
-    pub events: Vec<Event>,
-}
-
-/// What a node believes about the current leader (rule 7), and catch-up bookkeeping.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FollowerState {
-    /// The node it last heard leading.
-    pub leader: Option<NodeId>,
-    /// That leader's ballot.
-    pub leader_ballot: Option<Ballot>,
-    /// A catch-up request is outstanding (rule 9: one at a time).
-    pub catchup_pending: bool,
-}
 
 /// One cluster node: its durable state plus the volatile state of each of its roles.
 #[derive(Clone, Debug)]
@@ -193,7 +132,7 @@ impl Node {
     }
 
     /// Sends `msg` to `to`; a message to itself is queued and handled in the same step.
-    pub(crate) fn send(&mut self, to: Addr, msg: Message, out: &mut Ready) {
+    pub(super) fn send(&mut self, to: Addr, msg: Message, out: &mut Ready) {
         let env = Envelope {
             from: Addr::Node(self.id),
             to,
@@ -208,7 +147,7 @@ impl Node {
 
     /// Rule 2: records a durable change in memory and asks the world to make it stable —
     /// unless an injected bug forgets to.
-    pub(crate) fn persist(&mut self, write: DurableWrite, out: &mut Ready) {
+    pub(super) fn persist(&mut self, write: DurableWrite, out: &mut Ready) {
         self.durable.apply(&write);
         let forgotten = match write {
             DurableWrite::Promise { .. } => self.config.bug(Bug::ForgetfulAcceptor),
@@ -282,52 +221,5 @@ impl Node {
             Message::Request { command, forwarded } => self.on_request(command, forwarded, out),
             Message::Reply { .. } | Message::NotLeader { .. } => {}
         }
-    }
-
-    /// Rules 6, 7, 10 on a follower: an Accept or Heartbeat from a leader at least as new as
-    /// the one it knows resets its election timer, tells it which slots are decided — those
-    /// it accepted in that very ballot it can mark decided itself, the rest it catches up
-    /// on — and how far acceptors may compact.
-    fn on_leader_contact(
-        &mut self,
-        from: Addr,
-        ballot: Ballot,
-        commit_index: Slot,
-        safe_point: Slot,
-        heartbeat: bool,
-        out: &mut Ready,
-    ) {
-        let Addr::Node(leader) = from else { return };
-        if leader == self.id || self.follower.leader_ballot.is_some_and(|b| ballot < b) {
-            return;
-        }
-        self.follower.leader = Some(leader);
-        self.follower.leader_ballot = Some(ballot);
-        if heartbeat {
-            self.follower.catchup_pending = false;
-        }
-        if let Some(p) = self.proposer.as_mut() {
-            if matches!(p.phase, Phase::Following) {
-                p.failed_elections = 0;
-                self.set_election_timer(out);
-            }
-        }
-        if self.replica.is_some() {
-            let mut learned = Vec::new();
-            if let (Some(acc), Some(rep)) = (&self.durable.acceptor, &self.replica) {
-                let range = rep.commit_index..commit_index.max(rep.commit_index);
-                for (slot, (b, v)) in acc.accepted.range(range) {
-                    if *b == ballot {
-                        learned.push((*slot, v.clone()));
-                    }
-                }
-            }
-            for (slot, value) in learned {
-                self.learn(slot, value, out);
-            }
-            self.apply_decided(out);
-            self.request_catch_up_if_behind(from, commit_index, out);
-        }
-        self.truncate_acceptor(safe_point, out);
     }
 }

@@ -1,19 +1,21 @@
-//! The acceptor role (rules 2 and 3): promise and accept by the rules, keep per slot only
-//! the highest-ballot accepted value, and persist before replying.
-use super::ballot::Ballot;
-use super::bugs::Bug;
-use super::durable::DurableWrite;
-use super::event::Event;
-use super::message::{AcceptedEntry, Addr, Message};
-use super::node::{Node, Ready};
-use super::value::Value;
-use super::Slot;
+//! The acceptor role at a node (rules 2, 3, 10): promise and accept by the rules, keep per
+//! slot only the highest-ballot accepted value, persist before replying, and drop entries
+//! below the safe point.
+use super::Node;
+use crate::paxos::ballot::Ballot;
+use crate::paxos::bugs::Bug;
+use crate::paxos::durable::DurableWrite;
+use crate::paxos::event::Event;
+use crate::paxos::message::{AcceptedEntry, Addr, Message};
+use crate::paxos::step::Ready;
+use crate::paxos::value::Value;
+use crate::paxos::Slot;
 
 impl Node {
     /// Phase 1b (rule 2): promise `ballot` if it is at least every ballot promised so far —
     /// equal is a retransmission from the same proposer, which is safe only because
     /// ballots are unique — and report every value accepted from `from_slot` on (rule 4).
-    pub(crate) fn on_prepare(
+    pub(super) fn on_prepare(
         &mut self,
         from: Addr,
         ballot: Ballot,
@@ -57,7 +59,7 @@ impl Node {
     /// Phase 2b (rules 2 and 3): accept if `ballot` is at least the promise (raising the
     /// promise), store it as the slot's value — it replaces any lower-ballot value — and
     /// reply Accepted; otherwise reply Nack with the promise.
-    pub(crate) fn on_accept(
+    pub(super) fn on_accept(
         &mut self,
         from: Addr,
         ballot: Ballot,
@@ -108,7 +110,7 @@ impl Node {
 
     /// Rule 10: drop accepted entries below `slot`, which the caller knows are chosen and
     /// snapshotted.
-    pub(crate) fn truncate_acceptor(&mut self, slot: Slot, out: &mut Ready) {
+    pub(super) fn truncate_acceptor(&mut self, slot: Slot, out: &mut Ready) {
         if let Some(state) = self.durable.acceptor.as_ref() {
             if slot > state.truncated_below {
                 self.persist(DurableWrite::Truncate { slot }, out);

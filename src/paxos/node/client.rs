@@ -1,0 +1,52 @@
+//! A client's request at a node (rule 8): the leader queues it for a slot, a proposer with
+//! no leader runs for leader, any other node forwards it once or names the leader.
+use super::Node;
+use crate::paxos::event::Event;
+use crate::paxos::message::{Addr, Message};
+use crate::paxos::proposer::Phase;
+use crate::paxos::step::Ready;
+use crate::paxos::value::Command;
+
+impl Node {
+    /// Rule 8: a client command reached this node. The leader queues it for a slot; a
+    /// preparing proposer keeps it for when it leads; a proposer that knows no leader
+    /// keeps it and runs for leader; others forward it once to the leader they know, or
+    /// tell the client who to ask.
+    pub(super) fn on_request(&mut self, command: Command, forwarded: bool, out: &mut Ready) {
+        let leader_known = self.follower.leader.is_some_and(|l| l != self.id);
+        if let Some(p) = self.proposer.as_mut() {
+            let following = matches!(p.phase, Phase::Following);
+            if !following || !leader_known {
+                p.queue.push_back(command);
+                if following {
+                    // Nobody is known to lead: run for leader now rather than wait.
+                    self.start_election(out);
+                } else {
+                    self.propose_queued(out);
+                }
+                return;
+            }
+        }
+        match self.follower.leader {
+            Some(leader) if leader != self.id && !forwarded => {
+                out.events.push(Event::Forwarded {
+                    client: command.client,
+                    seq: command.seq,
+                    leader,
+                });
+                let msg = Message::Request {
+                    command,
+                    forwarded: true,
+                };
+                self.send(Addr::Node(leader), msg, out);
+            }
+            hint => {
+                let msg = Message::NotLeader {
+                    seq: command.seq,
+                    hint: hint.filter(|h| *h != self.id),
+                };
+                self.send(Addr::Client(command.client), msg, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Leader election at a node (rules 1, 4, 7): the election timer, phase 1 with a ballot
+//! above every ballot seen, becoming leader on a quorum of promises with the values rule 4
+//! says to re-propose, and stepping down on a higher ballot.
+use super::Node;
+use crate::paxos::ballot::Ballot;
+use crate::paxos::bugs::Bug;
+use crate::paxos::durable::DurableWrite;
+use crate::paxos::event::Event;
+use crate::paxos::message::{AcceptedEntry, Addr, Message};
+use crate::paxos::proposer::{Leading, Phase, Preparing, Proposer};
+use crate::paxos::step::{Ready, TimerCmd, TimerKind};
+use crate::paxos::{NodeId, Slot};
+use std::collections::BTreeMap;
+
+impl Node {
+    /// Rule 7: the election timer fired without word from a leader: start phase 1 with a
+    /// ballot above every ballot seen, persisting its round first (rule 1).
+    pub(super) fn start_election(&mut self, out: &mut Ready) {
+        let Some(p) = self.proposer.as_mut() else {
+            return;
+        };
+        if matches!(p.phase, Phase::Leading(_)) {
+            return;
+        }
+        let max_round = self.durable.proposer.as_ref().map_or(0, |d| d.max_round);
+        let round = p.max_round_seen.max(max_round) + 1;
+        p.max_round_seen = round;
+        p.failed_elections += 1;
+        let owner = if self.config.bug(Bug::BallotsWithoutProposerId) {
+            0
+        } else {
+            self.id
+        };
+        let ballot = Ballot::new(round, owner);
+        let from_slot = self.replica.as_ref().map_or(0, |r| r.commit_index);
+        p.phase = Phase::Preparing(Preparing {
+            ballot,
+            from_slot,
+            promises: BTreeMap::new(),
+        });
+        self.persist(DurableWrite::ProposerRound { round }, out);
+        out.events.push(Event::StartedElection { ballot });
+        self.set_election_timer(out);
+        for a in self.config.acceptors() {
+            self.send(Addr::Node(a), Message::Prepare { ballot, from_slot }, out);
+        }
+    }
+
+    /// Phase 1b received: once a quorum promised, become leader (rule 4).
+    pub(super) fn on_promise(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        truncated_below: Slot,
+        accepted: Vec<AcceptedEntry>,
+        out: &mut Ready,
+    ) {
+        let quorum = self.config.quorum();
+        let Some(Proposer {
+            phase: Phase::Preparing(prep),
+            ..
+        }) = self.proposer.as_mut()
+        else {
+            return;
+        };
+        if prep.ballot != ballot {
+            return;
+        }
+        prep.promises.insert(from, (truncated_below, accepted));
+        if prep.promises.len() >= quorum {
+            let prep = prep.clone();
+            self.become_leader(prep, out);
+        }
+    }
+
+    /// Rule 4: phase 1 won: lead `prep.ballot`, proposing again in it every slot not known
+    /// decided (see [`Preparing::plan`]), and catch up first on slots compacted away.
+    fn become_leader(&mut self, prep: Preparing, out: &mut Ready) {
+        let replica = self.replica.as_ref().expect("a proposer is a replica");
+        let plan = prep.plan(replica, self.config.bug(Bug::IgnorePromisedValues));
+        for &(slot, from_ballot) in &plan.adopted {
+            out.events.push(Event::AdoptedValue { slot, from_ballot });
+        }
+        let behind = replica.commit_index < plan.catch_up_below;
+        let ballot = prep.ballot;
+        let p = self.proposer.as_mut().expect("proposer");
+        p.failed_elections = 0;
+        p.phase = Phase::Leading(Leading {
+            ballot,
+            next_slot: plan.next_slot,
+            proposals: BTreeMap::new(),
+            catch_up_below: plan.catch_up_below,
+        });
+        self.follower.leader = Some(self.id);
+        self.follower.leader_ballot = Some(ballot);
+        out.events.push(Event::BecameLeader {
+            ballot,
+            adopted: plan.adopted.len(),
+            noops: plan.noops,
+        });
+        out.timers.push(TimerCmd::Cancel {
+            kind: TimerKind::Election,
+        });
+        self.send_heartbeats(out);
+        if behind {
+            self.leader_catch_up(out);
+        }
+        for (slot, value) in plan.slots {
+            self.propose(slot, value, out);
+        }
+        self.propose_queued(out);
+    }
+
+    /// Rule 7: a proposer that sees a ballot higher than its own steps down and will pick
+    /// a higher round next time.
+    pub(super) fn observe_ballot(&mut self, seen: Ballot, out: &mut Ready) {
+        let Some(p) = self.proposer.as_mut() else {
+            return;
+        };
+        p.max_round_seen = p.max_round_seen.max(seen.round);
+        match p.ballot() {
+            Some(mine) if seen > mine => {
+                p.phase = Phase::Following;
+                p.queue.clear();
+                out.events.push(Event::SteppedDown {
+                    ballot: mine,
+                    higher: seen,
+                });
+                out.timers.push(TimerCmd::Cancel {
+                    kind: TimerKind::Heartbeat,
+                });
+                self.set_election_timer(out);
+            }
+            _ => {}
+        }
+    }
+
+    /// Rule 7: (re)arm the election timer; after failed elections the base timeout doubles
+    /// (up to 8×) so dueling proposers spread out, and the world adds a random jitter.
+    pub(super) fn set_election_timer(&self, out: &mut Ready) {
+        let failed = self.proposer.as_ref().map_or(0, |p| p.failed_elections);
+        let base = self.config.election_timeout_ticks;
+        out.timers.push(TimerCmd::Set {
+            kind: TimerKind::Election,
+            after: base << failed.saturating_sub(1).min(3),
+            jitter: base,
+        });
+    }
+}

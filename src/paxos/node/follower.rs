@@ -1,0 +1,70 @@
+//! A follower at a node (rules 6, 7, 9, 10): what it believes about the leader, and what an
+//! Accept or Heartbeat from that leader teaches it — reset the election timer, learn the
+//! slots decided in the leader's ballot, catch up on the rest, compact to the safe point.
+use super::Node;
+use crate::paxos::ballot::Ballot;
+use crate::paxos::message::Addr;
+use crate::paxos::proposer::Phase;
+use crate::paxos::step::Ready;
+use crate::paxos::{NodeId, Slot};
+use serde::{Deserialize, Serialize};
+
+/// What a node believes about the current leader (rule 7), and catch-up bookkeeping.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowerState {
+    /// The node it last heard leading.
+    pub leader: Option<NodeId>,
+    /// That leader's ballot.
+    pub leader_ballot: Option<Ballot>,
+    /// A catch-up request is outstanding (rule 9: one at a time).
+    pub catchup_pending: bool,
+}
+
+impl Node {
+    /// Rules 6, 7, 10 on a follower: an Accept or Heartbeat from a leader at least as new as
+    /// the one it knows resets its election timer, tells it which slots are decided — those
+    /// it accepted in that very ballot it can mark decided itself, the rest it catches up
+    /// on — and how far acceptors may compact.
+    pub(super) fn on_leader_contact(
+        &mut self,
+        from: Addr,
+        ballot: Ballot,
+        commit_index: Slot,
+        safe_point: Slot,
+        heartbeat: bool,
+        out: &mut Ready,
+    ) {
+        let Addr::Node(leader) = from else { return };
+        if leader == self.id || self.follower.leader_ballot.is_some_and(|b| ballot < b) {
+            return;
+        }
+        self.follower.leader = Some(leader);
+        self.follower.leader_ballot = Some(ballot);
+        if heartbeat {
+            self.follower.catchup_pending = false;
+        }
+        if let Some(p) = self.proposer.as_mut() {
+            if matches!(p.phase, Phase::Following) {
+                p.failed_elections = 0;
+                self.set_election_timer(out);
+            }
+        }
+        if self.replica.is_some() {
+            let mut learned = Vec::new();
+            if let (Some(acc), Some(rep)) = (&self.durable.acceptor, &self.replica) {
+                let range = rep.commit_index..commit_index.max(rep.commit_index);
+                for (slot, (b, v)) in acc.accepted.range(range) {
+                    if *b == ballot {
+                        learned.push((*slot, v.clone()));
+                    }
+                }
+            }
+            for (slot, value) in learned {
+                self.learn(slot, value, out);
+            }
+            self.apply_decided(out);
+            self.request_catch_up_if_behind(from, commit_index, out);
+        }
+        self.truncate_acceptor(safe_point, out);
+    }
+}

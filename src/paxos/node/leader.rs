@@ -1,0 +1,185 @@
+//! The leader at a node (rules 5, 6, 7, 9): pipelined and batched phase 2, counting
+//! Accepted messages to a quorum, heartbeats carrying the commit index, retransmission with
+//! backoff, and catching up on slots an acceptor compacted away.
+use super::Node;
+use crate::paxos::ballot::Ballot;
+use crate::paxos::message::{Addr, Message};
+use crate::paxos::proposer::{Phase, Proposal, Proposer};
+use crate::paxos::step::{Ready, TimerCmd, TimerKind};
+use crate::paxos::value::{Command, Value};
+use crate::paxos::{NodeId, Slot};
+use std::collections::BTreeSet;
+
+impl Node {
+    /// Phase 2a: send `value` for `slot` to every acceptor (rule 5), with the commit index
+    /// and safe point piggybacked (rule 6).
+    pub(super) fn propose(&mut self, slot: Slot, value: Value, out: &mut Ready) {
+        let Some(Proposer {
+            phase: Phase::Leading(lead),
+            ..
+        }) = self.proposer.as_mut()
+        else {
+            return;
+        };
+        lead.proposals.insert(
+            slot,
+            Proposal {
+                value: value.clone(),
+                acks: BTreeSet::new(),
+                age: 0,
+                resends: 0,
+            },
+        );
+        let ballot = lead.ballot;
+        let msg = self.accept_message(ballot, slot, value);
+        // Once per slot: walk the node list instead of collecting the acceptor ids.
+        let config = self.config.clone();
+        for n in config.nodes.iter().filter(|n| n.roles.acceptor) {
+            self.send(Addr::Node(n.id), msg.clone(), out);
+        }
+    }
+
+    fn accept_message(&self, ballot: Ballot, slot: Slot, value: Value) -> Message {
+        let (commit_index, safe_point) = self.commit_and_safe_point();
+        Message::Accept {
+            ballot,
+            slot,
+            value,
+            commit_index,
+            safe_point,
+        }
+    }
+
+    /// Rule 5: while fewer than `window` slots are undecided, put up to `batch` queued
+    /// commands into the next slot.
+    pub(super) fn propose_queued(&mut self, out: &mut Ready) {
+        let (window, batch) = (self.config.window as usize, self.config.batch);
+        loop {
+            let Some(p) = self.proposer.as_mut() else {
+                return;
+            };
+            let Phase::Leading(lead) = &mut p.phase else {
+                return;
+            };
+            if p.queue.is_empty() || lead.proposals.len() >= window {
+                return;
+            }
+            let take = batch.min(p.queue.len());
+            let commands: Vec<Command> = p.queue.drain(..take).collect();
+            let slot = lead.next_slot;
+            lead.next_slot += 1;
+            self.propose(slot, Value::Commands(commands.into()), out);
+        }
+    }
+
+    /// Phase 2b received: a value is chosen once a quorum accepted it in the leader's
+    /// ballot (rule 6).
+    pub(super) fn on_accepted(
+        &mut self,
+        from: NodeId,
+        ballot: Ballot,
+        slot: Slot,
+        out: &mut Ready,
+    ) {
+        let quorum = self.config.quorum();
+        let Some(Proposer {
+            phase: Phase::Leading(lead),
+            ..
+        }) = self.proposer.as_mut()
+        else {
+            return;
+        };
+        if lead.ballot != ballot {
+            return;
+        }
+        let Some(proposal) = lead.proposals.get_mut(&slot) else {
+            return;
+        };
+        proposal.acks.insert(from);
+        if proposal.acks.len() < quorum {
+            return;
+        }
+        let value = lead.proposals.remove(&slot).expect("present").value;
+        self.learn(slot, value, out);
+        self.apply_decided(out);
+        self.propose_queued(out);
+    }
+
+    /// Rule 7: the leader's heartbeat timer fired: tell every node it still leads (with the
+    /// commit index), and resend Accepts that went unanswered for two intervals (then
+    /// four, eight, ... up to 32: exponential backoff).
+    pub(super) fn on_heartbeat_timer(&mut self, out: &mut Ready) {
+        let Some(Proposer {
+            phase: Phase::Leading(lead),
+            ..
+        }) = self.proposer.as_mut()
+        else {
+            return;
+        };
+        let ballot = lead.ballot;
+        let commit = self.replica.as_ref().map_or(0, |r| r.commit_index);
+        let behind = commit < lead.catch_up_below;
+        let mut resend = Vec::new();
+        for (slot, p) in lead.proposals.iter_mut() {
+            p.age += 1;
+            if p.age >= 2 << p.resends.min(4) {
+                p.age = 0;
+                p.resends += 1;
+                resend.push((*slot, p.value.clone(), p.acks.clone()));
+            }
+        }
+        self.send_heartbeats(out);
+        if behind {
+            self.leader_catch_up(out);
+        }
+        for (slot, value, acks) in resend {
+            let msg = self.accept_message(ballot, slot, value);
+            for a in self.config.acceptors() {
+                if !acks.contains(&a) {
+                    self.send(Addr::Node(a), msg.clone(), out);
+                }
+            }
+        }
+    }
+
+    /// Rule 9 at a new leader: slots below an acceptor's compaction point are chosen but
+    /// unknown here, so ask every other replica for them (again each heartbeat until known).
+    pub(super) fn leader_catch_up(&mut self, out: &mut Ready) {
+        let from_slot = self.replica.as_ref().map_or(0, |r| r.commit_index);
+        for r in self.config.replicas() {
+            if r != self.id {
+                self.send(Addr::Node(r), Message::CatchUp { from_slot }, out);
+            }
+        }
+    }
+
+    pub(super) fn send_heartbeats(&mut self, out: &mut Ready) {
+        let Some(ballot) = self.proposer.as_ref().and_then(|p| p.ballot()) else {
+            return;
+        };
+        let (commit_index, safe_point) = self.commit_and_safe_point();
+        let msg = Message::Heartbeat {
+            ballot,
+            commit_index,
+            safe_point,
+        };
+        for n in self.config.node_ids() {
+            if n != self.id {
+                self.send(Addr::Node(n), msg.clone(), out);
+            }
+        }
+        out.timers.push(TimerCmd::Set {
+            kind: TimerKind::Heartbeat,
+            after: self.config.heartbeat_interval_ticks,
+            jitter: 0,
+        });
+    }
+
+    /// The leader's commit index and safe point (its snapshot index), piggybacked on its
+    /// messages (rules 6 and 10).
+    fn commit_and_safe_point(&self) -> (Slot, Slot) {
+        self.replica
+            .as_ref()
+            .map_or((0, 0), |r| (r.commit_index, r.snapshot_index))
+    }
+}

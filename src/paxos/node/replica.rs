@@ -1,0 +1,145 @@
+//! The replica role at a node (rules 6, 8, 9, 10): learn decided slots, apply the decided
+//! prefix and answer clients, serve and request catch-up, snapshot and install snapshots.
+use super::Node;
+use crate::paxos::bugs::Bug;
+use crate::paxos::durable::{DurableWrite, Snapshot};
+use crate::paxos::event::Event;
+use crate::paxos::message::{Addr, Message};
+use crate::paxos::step::Ready;
+use crate::paxos::value::Value;
+use crate::paxos::Slot;
+
+impl Node {
+    /// Records a decision at this node's replica, reports it, and applies what became
+    /// contiguous (rule 6).
+    pub(super) fn learn(&mut self, slot: Slot, value: Value, out: &mut Ready) {
+        let Some(replica) = self.replica.as_mut() else {
+            return;
+        };
+        if replica.decide(slot, value.clone()) {
+            out.decided.push((slot, value));
+            out.events.push(Event::Decided { slot });
+        }
+    }
+
+    /// Applies the decided prefix; the leader answers the clients whose commands it applied
+    /// (rule 8), and a snapshot is taken when due (rule 10).
+    pub(super) fn apply_decided(&mut self, out: &mut Ready) {
+        let no_dedup = self.config.bug(Bug::NoDedup);
+        let interval = self.config.snapshot_interval_slots;
+        let Some(replica) = self.replica.as_mut() else {
+            return;
+        };
+        let applied = replica.apply_decided(no_dedup);
+        let snapshot = replica.take_snapshot_if_due(interval);
+        let leading = self.is_leader();
+        for a in &applied {
+            let command = a.command();
+            if !a.executed {
+                out.events.push(Event::DuplicateIgnored {
+                    client: command.client,
+                    seq: command.seq,
+                });
+            }
+            if leading {
+                let reply = Message::Reply {
+                    seq: command.seq,
+                    result: a.result.clone(),
+                };
+                self.send(Addr::Client(command.client), reply, out);
+            }
+        }
+        out.applied.extend(applied);
+        if let Some(snapshot) = snapshot {
+            let index = snapshot.index;
+            self.persist(DurableWrite::Snapshot { snapshot }, out);
+            out.events.push(Event::SnapshotTaken { index });
+            self.truncate_acceptor(index, out);
+        }
+    }
+
+    /// Rule 9: answers a lagging replica with only what it misses — a snapshot if it is
+    /// behind this replica's compaction point, then at most `catchup_batch` entries.
+    pub(super) fn on_catch_up(&mut self, from: Addr, from_slot: Slot, out: &mut Ready) {
+        let Some(replica) = self.replica.as_ref() else {
+            return;
+        };
+        if from_slot < replica.snapshot_index {
+            let snapshot = self.durable_snapshot();
+            self.send(from, Message::InstallSnapshot { snapshot }, out);
+        }
+        let replica = self.replica.as_ref().expect("replica checked above");
+        let entries = replica.entries_from(from_slot, self.config.catchup_batch);
+        let commit_index = replica.commit_index;
+        self.send(
+            from,
+            Message::CatchUpReply {
+                entries,
+                commit_index,
+            },
+            out,
+        );
+    }
+
+    /// Rule 9: learns the entries of a catch-up reply, and asks again if still behind.
+    pub(super) fn on_catch_up_reply(
+        &mut self,
+        from: Addr,
+        entries: Vec<(Slot, Value)>,
+        commit_index: Slot,
+        out: &mut Ready,
+    ) {
+        for (slot, value) in entries {
+            self.learn(slot, value, out);
+        }
+        self.apply_decided(out);
+        self.follower.catchup_pending = false;
+        self.request_catch_up_if_behind(from, commit_index, out);
+    }
+
+    /// Rule 10: installs a snapshot that covers more than this replica applied.
+    pub(super) fn on_install_snapshot(&mut self, snapshot: &Snapshot, out: &mut Ready) {
+        let Some(replica) = self.replica.as_mut() else {
+            return;
+        };
+        if replica.install(snapshot) {
+            let index = snapshot.index;
+            self.persist(
+                DurableWrite::Snapshot {
+                    snapshot: snapshot.clone(),
+                },
+                out,
+            );
+            out.events.push(Event::SnapshotInstalled { index });
+            self.truncate_acceptor(index, out);
+            self.apply_decided(out);
+        }
+    }
+
+    /// Rule 9: if `leader_commit` is ahead of what this replica knows, ask `leader` for the
+    /// missing entries (one request outstanding at a time).
+    pub(super) fn request_catch_up_if_behind(
+        &mut self,
+        leader: Addr,
+        leader_commit: Slot,
+        out: &mut Ready,
+    ) {
+        let Some(replica) = self.replica.as_ref() else {
+            return;
+        };
+        if replica.commit_index < leader_commit && !self.follower.catchup_pending {
+            let from_slot = replica.commit_index;
+            self.follower.catchup_pending = true;
+            out.events.push(Event::RequestedCatchUp { from_slot });
+            self.send(leader, Message::CatchUp { from_slot }, out);
+        }
+    }
+
+    fn durable_snapshot(&self) -> Snapshot {
+        self.durable
+            .replica
+            .as_ref()
+            .map(|r| r.snapshot.clone())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,368 @@
+//! One vocabulary for everything that explains a run: every message kind (who sends it, to
+//! whom, when, and the protocol rules it serves), every role, proposer phase, invariant and
+//! injectable bug, each with its description. The page draws and explains only what is
+//! here (`vocabulary()` in docs/wasm-api.md); the tests below prove that no message kind,
+//! role, invariant or bug of the core is missing from it.
+use crate::check::invariants;
+use crate::paxos::{Bug, Message};
+use serde::Serialize;
+use Role::{Acceptor, Client, Proposer, Replica};
+
+/// A rule of the protocol checklist (docs/protocol.md), by number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Its number in docs/protocol.md and the design notes (1–11).
+    pub number: u8,
+    /// What the rule says, in one sentence.
+    pub text: &'static str,
+}
+
+/// The protocol rules the core implements (rule 12, reconfiguration, is not implemented).
+pub const RULES: [Rule; 11] = [
+    Rule { number: 1, text: "Ballots are unique and totally ordered: (round, proposer id), the round persisted before use." },
+    Rule { number: 2, text: "An acceptor promises only at or above its promise, accepts at or above it (raising it), and persists both before replying." },
+    Rule { number: 3, text: "Per slot, an acceptor keeps only the value it accepted with the highest ballot." },
+    Rule { number: 4, text: "Phase 1 runs once per leadership and covers every slot not known decided; the new leader adopts the highest-ballot value of each slot and fills holes with no-ops." },
+    Rule { number: 5, text: "In steady state only phase 2 runs, pipelined (a window of open slots) and batched." },
+    Rule { number: 6, text: "A value is chosen once a quorum accepted it in one ballot; commit knowledge rides on Accept and Heartbeat; replicas apply the decided prefix in order." },
+    Rule { number: 7, text: "A leader sends heartbeats; followers start an election after a randomized, backed-off timeout; a proposer that sees a higher ballot steps down." },
+    Rule { number: 8, text: "Client commands carry (client, sequence number); replicas apply each at most once, answer retries from a session table, and non-leaders forward to the leader." },
+    Rule { number: 9, text: "A lagging replica is sent only the decided entries it misses, never the whole log." },
+    Rule { number: 10, text: "Replicas snapshot the key-value store; acceptors drop entries below the leader's safe point; a replica behind that point receives a snapshot." },
+    Rule { number: 11, text: "Roles are composable: the seed layout (five acceptors, two proposers) and N servers are both configurations." },
+];
+
+/// Who takes part in the protocol: the three roles a node can combine, and the clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Runs phases 1 and 2 and can become leader.
+    Proposer,
+    /// Promises and accepts, durably.
+    Acceptor,
+    /// Learns decided slots and applies them to the key-value store.
+    Replica,
+    /// Submits commands and waits for answers (not a node).
+    Client,
+}
+
+impl Role {
+    /// Every role, in the order the page lists them.
+    pub const ALL: [Role; 4] = [Role::Proposer, Role::Acceptor, Role::Replica, Role::Client];
+
+    /// The name used in the state JSON (`nodes[].roles`, rule 11) and on the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Proposer => "proposer",
+            Role::Acceptor => "acceptor",
+            Role::Replica => "replica",
+            Role::Client => "client",
+        }
+    }
+
+    /// What the role does, for people.
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::Proposer => "Runs for leader with phase 1 (Prepare, Promise), then proposes client commands into log slots with phase 2 (Accept, Accepted). Every proposer is also a replica.",
+            Role::Acceptor => "The memory of the protocol: it promises ballots and accepts values, and persists both before answering. A majority of acceptors is a quorum.",
+            Role::Replica => "Learns which value each slot has chosen and applies the decided prefix of the log, in order, to its key-value store. The leader's replica answers the clients.",
+            Role::Client => "Submits put, get and cas commands to a node and waits for the answer, retrying elsewhere when it hears nothing.",
+        }
+    }
+}
+
+/// The group a message kind belongs to, as the legend shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Family {
+    /// Phase 1: taking leadership.
+    #[serde(rename = "phase 1")]
+    Phase1,
+    /// Phase 2: choosing values.
+    #[serde(rename = "phase 2")]
+    Phase2,
+    /// A refusal that makes a proposer step down.
+    #[serde(rename = "refusal")]
+    Refusal,
+    /// Keeping leadership and spreading commit knowledge.
+    #[serde(rename = "leadership")]
+    Leadership,
+    /// Bringing a lagging replica up to date.
+    #[serde(rename = "catch-up")]
+    CatchUp,
+    /// Between clients and nodes.
+    #[serde(rename = "client")]
+    Client,
+}
+
+/// One message kind of the protocol or of the client interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct MessageKind {
+    /// The kind's name: `Message::kind()`, `messages[].type` and the keys of `stats`.
+    pub name: &'static str,
+    /// Its group in the legend.
+    pub family: Family,
+    /// The roles that send it.
+    pub from: &'static [Role],
+    /// The roles it is sent to.
+    pub to: &'static [Role],
+    /// When it is sent.
+    pub when: &'static str,
+    /// The numbers of the rules it serves (see [`RULES`]).
+    pub rules: &'static [u8],
+    /// One line: what it says.
+    pub summary: &'static str,
+    /// A few sentences: what it carries and why it matters.
+    pub description: &'static str,
+    /// True for client traffic (not counted in messages per command).
+    pub client_traffic: bool,
+}
+
+/// Every message kind, in the order of the protocol's story: election, proposals,
+/// refusals, leadership, catch-up, clients.
+pub const MESSAGES: [MessageKind; 12] = [
+    MessageKind {
+        name: "Prepare",
+        family: Family::Phase1,
+        from: &[Proposer],
+        to: &[Acceptor],
+        when: "A proposer starts an election: its election timer fired, or a client command reached it while it knew no leader.",
+        rules: &[1, 4],
+        summary: "A proposer asks every acceptor to promise its new ballot.",
+        description: "Phase 1a. The proposer persists a round higher than any it has seen and asks every acceptor to promise the ballot (round, its id) — to ignore every lower one — and to report what it accepted from the first slot the proposer does not know decided. It is how leadership is taken.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "Promise",
+        family: Family::Phase1,
+        from: &[Acceptor],
+        to: &[Proposer],
+        when: "In reply to a Prepare whose ballot is at or above the acceptor's promise.",
+        rules: &[2, 4],
+        summary: "An acceptor promises the ballot and reports what it accepted.",
+        description: "Phase 1b. The acceptor persists the promise before replying, then reports, for every slot from the one asked, the value it accepted with the highest ballot, and the point below which it compacted its log. The new leader must re-propose those values: one may already be chosen.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "Accept",
+        family: Family::Phase2,
+        from: &[Proposer],
+        to: &[Acceptor],
+        when: "The leader proposes a slot: a client command (batched, within the window), a value adopted after phase 1, or a no-op for a hole; resent to acceptors that have not answered.",
+        rules: &[5, 6],
+        summary: "The leader asks acceptors to accept a value for one slot.",
+        description: "Phase 2a, under the leader's ballot. It also carries the leader's commit index, so followers learn which slots are decided, and its safe point, below which acceptors may drop entries. In steady state only this phase runs.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "Accepted",
+        family: Family::Phase2,
+        from: &[Acceptor],
+        to: &[Proposer],
+        when: "An acceptor accepted an Accept at or above its promise, after persisting it.",
+        rules: &[2, 3, 6],
+        summary: "An acceptor accepted (and persisted) the value.",
+        description: "Phase 2b. Once a majority of acceptors accepted the same ballot for a slot, its value is chosen forever; the leader learns it from these replies and applies it.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "Nack",
+        family: Family::Refusal,
+        from: &[Acceptor],
+        to: &[Proposer],
+        when: "An acceptor refuses a Prepare or an Accept whose ballot is below its promise.",
+        rules: &[2, 7],
+        summary: "Refused: the acceptor promised a higher ballot.",
+        description: "It carries the acceptor's promise, so the proposer learns it is out of date, steps down, and picks a higher round when it runs again.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "Heartbeat",
+        family: Family::Leadership,
+        from: &[Proposer],
+        to: &[Proposer, Acceptor, Replica],
+        when: "Every heartbeat interval, from the leader to every other node.",
+        rules: &[7, 6, 10],
+        summary: "The leader is alive; it says how far the log is decided.",
+        description: "It keeps the other proposers' election timers from firing, and carries the leader's commit index and safe point: followers learn which slots are decided and ask for what they miss.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "CatchUp",
+        family: Family::CatchUp,
+        from: &[Replica],
+        to: &[Replica],
+        when: "A replica learns that the leader's commit index is ahead of its own (one request at a time), or a new leader misses slots that acceptors compacted.",
+        rules: &[9],
+        summary: "A lagging replica asks for the decided entries it misses.",
+        description: "It names the first slot the replica does not know decided, so only the missing entries come back — never the whole log (the seed program's main flaw).",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "CatchUpReply",
+        family: Family::CatchUp,
+        from: &[Replica],
+        to: &[Replica],
+        when: "In reply to a CatchUp.",
+        rules: &[9],
+        summary: "The decided entries a lagging replica asked for.",
+        description: "At most a batch of decided entries, in slot order, with the sender's commit index, so the requester knows whether to ask again.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "InstallSnapshot",
+        family: Family::CatchUp,
+        from: &[Replica],
+        to: &[Replica],
+        when: "In reply to a CatchUp from below the sender's compaction point.",
+        rules: &[10],
+        summary: "A state-machine snapshot for a replica behind compaction.",
+        description: "The key-value store and the session table up to the snapshot's slot: the log entries the requester would need were compacted away.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "Request",
+        family: Family::Client,
+        from: &[Client, Proposer],
+        to: &[Proposer],
+        when: "A client submits a command, or retries it after a timeout; a non-leader proposer forwards it once to the leader it knows.",
+        rules: &[8],
+        summary: "A client command, tagged with (client id, sequence number).",
+        description: "The command is a put, get or cas. Its tag lets replicas apply it at most once, even when a retry lands it in two slots.",
+        client_traffic: true,
+    },
+    MessageKind {
+        name: "Reply",
+        family: Family::Client,
+        from: &[Replica],
+        to: &[Client],
+        when: "The leader's replica applied the command.",
+        rules: &[8],
+        summary: "The answer to a client command.",
+        description: "Sent once the command is chosen and applied. A retry of a command already applied is answered from the session table, not applied again.",
+        client_traffic: true,
+    },
+    MessageKind {
+        name: "NotLeader",
+        family: Family::Client,
+        from: &[Proposer],
+        to: &[Client],
+        when: "A node that does not lead cannot forward the request (it knows no other leader, or the request was already forwarded).",
+        rules: &[8],
+        summary: "Not the leader: try that node instead.",
+        description: "It names the node this one believes leads, if any, so the client retries there.",
+        client_traffic: true,
+    },
+];
+
+/// The catalogue entry of a message. Exhaustive on purpose: a new message kind does not
+/// compile until it is described here.
+pub fn message_kind(message: &Message) -> &'static MessageKind {
+    let name = match message {
+        Message::Prepare { .. } => "Prepare",
+        Message::Promise { .. } => "Promise",
+        Message::Accept { .. } => "Accept",
+        Message::Accepted { .. } => "Accepted",
+        Message::Nack { .. } => "Nack",
+        Message::Heartbeat { .. } => "Heartbeat",
+        Message::CatchUp { .. } => "CatchUp",
+        Message::CatchUpReply { .. } => "CatchUpReply",
+        Message::InstallSnapshot { .. } => "InstallSnapshot",
+        Message::Request { .. } => "Request",
+        Message::Reply { .. } => "Reply",
+        Message::NotLeader { .. } => "NotLeader",
+    };
+    MESSAGES
+        .iter()
+        .find(|k| k.name == name)
+        .expect("every message kind is catalogued (tested)")
+}
+
+/// A named thing with its description: a role, a phase, an invariant or a bug.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Term {
+    /// The name as it appears in the state JSON, scenarios and the CLI.
+    pub name: &'static str,
+    /// What it means, for people.
+    pub description: &'static str,
+}
+
+/// The phases of a node as `nodes[].phase` reports them (rules 4 and 7).
+pub const PHASES: [Term; 5] = [
+    Term {
+        name: "none",
+        description: "not a proposer: it never runs for leader",
+    },
+    Term {
+        name: "following",
+        description: "follows the leader it knows, or waits for its election timer",
+    },
+    Term {
+        name: "preparing",
+        description: "sent Prepare (phase 1), waits for a majority of Promises",
+    },
+    Term {
+        name: "leading",
+        description: "a majority promised: it leads and runs phase 2 for every slot",
+    },
+    Term {
+        name: "crashed",
+        description: "down: only its durable state survives",
+    },
+];
+
+/// Every injectable bug with the rule it breaks (src/paxos/bugs.rs).
+pub fn bugs() -> Vec<Term> {
+    Bug::ALL
+        .iter()
+        .map(|b| Term {
+            name: b.name(),
+            description: b.description(),
+        })
+        .collect()
+}
+
+/// Every checked property, in display order (src/check).
+pub fn invariants() -> Vec<Term> {
+    invariants::ALL
+        .iter()
+        .map(|(name, description)| Term { name, description })
+        .collect()
+}
+
+/// The whole vocabulary, as `vocabulary()` gives it to the page.
+#[derive(Clone, Debug, Serialize)]
+pub struct Vocabulary {
+    /// Every message kind, in the order of the protocol's story.
+    pub messages: &'static [MessageKind],
+    /// Every role.
+    pub roles: Vec<Term>,
+    /// Every phase a node can report.
+    pub phases: &'static [Term],
+    /// The protocol rules the messages serve.
+    pub rules: &'static [Rule],
+    /// Every checked property.
+    pub invariants: Vec<Term>,
+    /// Every injectable bug.
+    pub bugs: Vec<Term>,
+}
+
+/// The vocabulary of the core.
+pub fn vocabulary() -> Vocabulary {
+    Vocabulary {
+        messages: &MESSAGES,
+        roles: Role::ALL
+            .iter()
+            .map(|r| Term {
+                name: r.name(),
+                description: r.description(),
+            })
+            .collect(),
+        phases: &PHASES,
+        rules: &RULES,
+        invariants: invariants(),
+        bugs: bugs(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
