@@ -234,5 +234,6 @@ say "firefox-esr $firefox_v, geckodriver $(tool_version geckodriver)"
 # smoke test uses puppeteer-core over WebDriver BiDi. TypeScript type-checks the page.
 npm_ci "$ROOT/tests/e2e" "e2e npm packages (@playwright/test)"
 npm_ci "$ROOT/tests/firefox" "Firefox smoke test npm packages (puppeteer-core)"
+npm_ci "$ROOT/tests/types" "type check npm packages (typescript)"
 
 say "test tools ready"
