@@ -87,26 +87,26 @@ fn main() {
     let mut steps = 0u64;
     let mut samples = Vec::new();
     let auto = Action::Auto { n: 1 };
-    while world.stats.commands_committed < target {
+    while world.stats().commands_committed < target {
         world.apply(&auto).expect("auto applies");
         steps += 1;
-        if world.stats.commands_committed >= next_mark {
+        if world.stats().commands_committed >= next_mark {
             let live = LIVE.load(Relaxed) as f64 / MB;
             eprintln!(
                 "  {:>9} commands {:>10} steps  live {:7.2} MB  peak {:7.2} MB  in flight {:3}  history {}",
-                world.stats.commands_committed,
+                world.stats().commands_committed,
                 steps,
                 live,
                 PEAK.load(Relaxed) as f64 / MB,
-                world.network.messages.len(),
-                world.history.len()
+                world.in_flight().len(),
+                world.history().len()
             );
             samples.push(live);
             next_mark += target / 10;
         }
     }
-    let extra = json!({ "commands": world.stats.commands_committed, "steps": steps,
-        "live_mb_every_tenth": samples, "history_entries": world.history.len() });
+    let extra = json!({ "commands": world.stats().commands_committed, "steps": steps,
+        "live_mb_every_tenth": samples, "history_entries": world.history().len() });
     report(
         &format!("peak heap, {target} commands (counting allocator)"),
         PEAK.load(Relaxed) as f64 / MB,

@@ -64,7 +64,7 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 fn delivered(w: &World) -> u64 {
-    w.stats.delivered.values().sum()
+    w.stats().delivered.values().sum()
 }
 
 // ------------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ fn faulty(check: bool) -> SimConfig {
 fn warmed_up(config: &SimConfig, seed: u64, warmup_commands: u64) -> World {
     let mut w = World::new(config.clone(), seed).expect("bench configuration is valid");
     let mut guard = 0u64;
-    while w.stats.commands_committed < warmup_commands {
+    while w.stats().commands_committed < warmup_commands {
         w.apply(&Action::Auto { n: 1 }).expect("auto applies");
         guard += 1;
         assert!(
@@ -134,7 +134,7 @@ fn warmed_up(config: &SimConfig, seed: u64, warmup_commands: u64) -> World {
 /// Runs `steps` scheduler steps; returns (deliveries, commands committed, seconds).
 fn timed_run(base: &World, steps: u64) -> (u64, u64, f64, String) {
     let mut w = base.clone();
-    let (d0, c0) = (delivered(&w), w.stats.commands_committed);
+    let (d0, c0) = (delivered(&w), w.stats().commands_committed);
     let auto = Action::Auto { n: 1 };
     let t = Instant::now();
     for _ in 0..steps {
@@ -143,7 +143,7 @@ fn timed_run(base: &World, steps: u64) -> (u64, u64, f64, String) {
     let secs = t.elapsed().as_secs_f64();
     (
         delivered(&w) - d0,
-        w.stats.commands_committed - c0,
+        w.stats().commands_committed - c0,
         secs,
         w.trace_digest(),
     )
@@ -240,25 +240,24 @@ fn bench_messages() {
             c.window = 2;
             let mut w = warmed_up(&c, 11, 200);
             let decided = |w: &World| {
-                w.nodes
-                    .values()
-                    .filter_map(|s| s.node.as_ref()?.replica().map(|r| r.commit_index))
+                w.node_ids()
+                    .filter_map(|id| w.node(id)?.replica().map(|r| r.commit_index))
                     .max()
                     .unwrap_or(0)
             };
             let slots0 = decided(&w);
-            let sent0 = w.stats.sent.clone();
-            let c0 = w.stats.commands_committed;
+            let sent0 = w.stats().sent.clone();
+            let c0 = w.stats().commands_committed;
             for _ in 0..steps {
                 w.apply(&Action::Auto { n: 1 }).expect("auto applies");
             }
             let diff = |k: &str| {
-                w.stats.sent.get(k).copied().unwrap_or(0) - sent0.get(k).copied().unwrap_or(0)
+                w.stats().sent.get(k).copied().unwrap_or(0) - sent0.get(k).copied().unwrap_or(0)
             };
-            let commands = (w.stats.commands_committed - c0) as f64;
+            let commands = (w.stats().commands_committed - c0) as f64;
             let phase2 = (diff("Accept") + diff("Accepted")) as f64;
             let protocol: u64 = w
-                .stats
+                .stats()
                 .sent
                 .keys()
                 .filter(|k| !matches!(**k, "Request" | "Reply" | "NotLeader"))
@@ -303,18 +302,18 @@ fn bench_collapse() {
             w.apply(&Action::Auto { n: 1 }).expect("auto applies");
         }
         let extra = json!({ "tick_per_mille": tick, "steps": steps,
-            "commands": w.stats.commands_committed });
+            "commands": w.stats().commands_committed });
         report(
             "proto",
             &format!("in flight after {steps} steps, tick {tick} per mille"),
-            w.network.messages.len() as f64,
+            w.in_flight().len() as f64,
             "msgs",
             extra.clone(),
         );
         report(
             "proto",
             &format!("commands committed in {steps} steps, tick {tick} per mille"),
-            w.stats.commands_committed as f64,
+            w.stats().commands_committed as f64,
             "cmds",
             extra,
         );

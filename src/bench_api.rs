@@ -21,7 +21,7 @@ impl BenchWorld {
         let config: SimConfig =
             serde_json::from_str(config_json).map_err(|e| JsError::new(&e.to_string()))?;
         let mut base = World::new(config, seed as u64).map_err(|e| JsError::new(&e))?;
-        while (base.stats.commands_committed as f64) < warmup_commands {
+        while (base.stats().commands_committed as f64) < warmup_commands {
             base.apply(&Action::Auto { n: 1 })
                 .map_err(|e| JsError::new(&e))?;
         }
@@ -40,14 +40,14 @@ impl BenchWorld {
     /// `[deliveries, commands committed]` during them.
     pub fn run(&mut self, steps: u32) -> Vec<f64> {
         let w = &mut self.run;
-        let d0: u64 = w.stats.delivered.values().sum();
-        let c0 = w.stats.commands_committed;
+        let d0: u64 = w.stats().delivered.values().sum();
+        let c0 = w.stats().commands_committed;
         let auto = Action::Auto { n: 1 };
         for _ in 0..steps {
             let _ = w.apply(&auto);
         }
-        let d1: u64 = w.stats.delivered.values().sum();
-        vec![(d1 - d0) as f64, (w.stats.commands_committed - c0) as f64]
+        let d1: u64 = w.stats().delivered.values().sum();
+        vec![(d1 - d0) as f64, (w.stats().commands_committed - c0) as f64]
     }
 
     /// The trace digest of the current run (equal to the native one for the same work).

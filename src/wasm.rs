@@ -94,11 +94,10 @@ impl Playground {
     /// One node with its durable and volatile state (the inspector); logs are cut to
     /// their last 64 slots so it stays fast on long runs.
     pub fn node(&self, id: u32) -> Result<JsValue, JsError> {
-        let world = self.session.timeline.world();
-        if !world.nodes.contains_key(&id) {
-            return Err(JsError::new(&format!("there is no node {id}")));
+        match view::inspect(self.session.timeline.world(), id) {
+            Some(node) => to_js(&node),
+            None => Err(JsError::new(&format!("there is no node {id}"))),
         }
-        to_js(&view::node_with_tail(world, id, true, 64))
     }
 
     /// Rows of the log grid from slot `from`, at most `count` (max 2000).
@@ -107,7 +106,7 @@ impl Playground {
         if !(from >= 0.0 && count >= 0.0) {
             return Err(JsError::new("logWindow needs non-negative numbers"));
         }
-        to_js(&view::log_window(
+        to_js(&view::log::window(
             self.session.timeline.world(),
             from as u64,
             count as u64,

@@ -163,8 +163,13 @@ fn acceptor_keeps_only_the_highest_ballot_value_per_slot_and_reports_it() {
 }
 
 /// Node 1 of a 3-server cluster runs for leader and receives `promises` from nodes 2, 3.
+/// Node 1 runs phase 1 and receives `promises`. It has used round 2 before, so its ballot
+/// (3.1) is above every ballot the promises report, as it must be: an acceptor that
+/// promised a ballot accepted only below it.
 fn elect(config: Config, promises: Vec<(NodeId, Vec<AcceptedEntry>)>) -> (Node, Vec<Ready>) {
-    let mut n = Node::new(1, Arc::new(config), DurableState::default());
+    let mut disk = DurableState::default();
+    disk.apply(&DurableWrite::ProposerRound { round: 2 });
+    let mut n = Node::new(1, Arc::new(config), disk);
     let mut out = vec![n.start()];
     let r = n.step(Input::Timeout(TimerKind::Election));
     let ballot = r

@@ -32,7 +32,7 @@ fn the_same_seed_gives_the_same_trace_and_another_seed_another() {
         for _ in 0..3000 {
             w.apply(&Action::Auto { n: 1 }).unwrap();
         }
-        (w.trace_digest(), w.stats.commands_committed)
+        (w.trace_digest(), w.stats().commands_committed)
     };
     let (a, committed) = digest(7);
     assert_eq!(a, digest(7).0);
@@ -45,13 +45,9 @@ fn seed_demo_ends_with_all_five_values_once_in_the_same_order_everywhere() {
     let s = presets::scenario("seed-demo").unwrap();
     let mut w = World::new(s.config, s.seed).unwrap();
     run_quiet(&mut w, 10_000);
-    assert!(
-        w.checker.violations().is_empty(),
-        "{:?}",
-        w.checker.violations()
-    );
+    assert!(w.violations().is_empty(), "{:?}", w.violations());
     let mut logs = Vec::new();
-    for id in w.cluster.replicas() {
+    for id in w.protocol_config().replicas() {
         let r = w.node(id).unwrap().replica().unwrap();
         let values: Vec<String> = r
             .log
@@ -93,14 +89,10 @@ fn every_layout_from_3_to_9_servers_commits_everything_without_violations() {
         };
         let mut w = World::new(config, n as u64).unwrap();
         run_quiet(&mut w, 50_000);
-        assert!(
-            w.checker.violations().is_empty(),
-            "n={n}: {:?}",
-            w.checker.violations()
-        );
-        assert_eq!(w.stats.commands_committed, 30, "n={n}");
+        assert!(w.violations().is_empty(), "n={n}: {:?}", w.violations());
+        assert_eq!(w.stats().commands_committed, 30, "n={n}");
         assert_eq!(
-            w.history
+            w.history()
                 .entries
                 .iter()
                 .filter(|e| e.result.is_some())
@@ -123,13 +115,13 @@ fn the_correct_presets_break_no_invariant_and_finish_their_work() {
         }
         let w = t.world();
         assert!(
-            w.checker.violations().is_empty(),
+            w.violations().is_empty(),
             "{}: {:?}",
             p.name,
-            w.checker.violations()
+            w.violations()
         );
         assert!(w.clients_done(), "{}: clients still waiting", p.name);
-        let (report, v) = paxoscope::sim::view::linearizability_violation(w);
+        let (report, v) = paxoscope::check::verdict::linearizability(w.history(), w.step());
         assert!(
             v.is_none() && report.is_linearizable(),
             "{}: {report}",
@@ -145,7 +137,7 @@ fn every_bug_preset_opens_on_a_violation() {
         .filter(|p| p.name.starts_with("bug-"))
     {
         let t = Timeline::new(presets::scenario(&p.name).unwrap(), false).unwrap();
-        let v = t.world().checker.violations();
+        let v = t.world().violations();
         assert!(!v.is_empty(), "{} shows no violation", p.name);
         assert_eq!(
             v.iter().map(|v| v.step).max(),
@@ -161,7 +153,6 @@ fn every_bug_preset_opens_on_a_violation() {
     .unwrap();
     assert!(t
         .world()
-        .checker
         .violations()
         .iter()
         .any(|v| v.invariant == AGREEMENT));
@@ -199,7 +190,7 @@ fn the_lagging_replica_catches_up_through_a_snapshot() {
     }
     let w = t.world();
     assert!(
-        w.stats
+        w.stats()
             .delivered
             .get("InstallSnapshot")
             .copied()
@@ -207,7 +198,7 @@ fn the_lagging_replica_catches_up_through_a_snapshot() {
             >= 1
     );
     let applied: Vec<u64> = w
-        .cluster
+        .protocol_config()
         .replicas()
         .iter()
         .map(|id| w.node(*id).unwrap().replica().unwrap().applied_index)
@@ -240,7 +231,7 @@ fn minority_partition_commits_nothing_on_the_small_side() {
     assert!(majority_commit > before, "the majority side makes progress");
     let minority_commit = w.node(old_leader).unwrap().replica().unwrap().commit_index;
     assert!(minority_commit <= majority_commit);
-    assert!(w.checker.violations().is_empty());
+    assert!(w.violations().is_empty());
 }
 
 #[test]
@@ -312,7 +303,7 @@ fn bad_scenarios_and_actions_get_clear_errors() {
         .apply(&Action::Restart { node: 1 })
         .unwrap_err()
         .contains("running"));
-    assert_eq!(w.step, 0, "failed actions do not count");
+    assert_eq!(w.step(), 0, "failed actions do not count");
 }
 
 #[test]
@@ -333,8 +324,8 @@ fn a_stable_leader_costs_two_messages_per_remote_acceptor_per_command() {
         })
         .unwrap();
         run_quiet(&mut w, 10_000);
-        let sent_before = w.stats.protocol_messages_sent();
-        let committed_before = w.stats.commands_committed;
+        let sent_before = w.stats().protocol_messages_sent();
+        let committed_before = w.stats().commands_committed;
         // Steady state: commands flow and every message is delivered before time moves.
         for i in 0..200 {
             let op = Op::Put {
@@ -347,11 +338,11 @@ fn a_stable_leader_costs_two_messages_per_remote_acceptor_per_command() {
                 w.apply(&Action::Deliver { id }).unwrap();
             }
         }
-        let per_command = (w.stats.protocol_messages_sent() - sent_before) as f64
-            / (w.stats.commands_committed - committed_before) as f64;
-        assert_eq!(w.stats.commands_committed - committed_before, 200);
+        let per_command = (w.stats().protocol_messages_sent() - sent_before) as f64
+            / (w.stats().commands_committed - committed_before) as f64;
+        assert_eq!(w.stats().commands_committed - committed_before, 200);
         assert_eq!(per_command, 2.0 * (n as f64 - 1.0), "n={n}");
-        assert!(w.checker.violations().is_empty());
+        assert!(w.violations().is_empty());
     }
 }
 
@@ -390,10 +381,10 @@ fn scenarios_in_the_old_format_load_and_replay_as_before() {
         (5, 20)
     );
     assert!(c.bugs.has(paxoscope::paxos::Bug::NoDedup));
-    // Recorded by replaying this text with the code that wrote the old names.
+    // Recorded by replaying this text (again after the liveness fixes changed the runs).
     let t = Timeline::new(old.clone(), false).unwrap();
     assert_eq!(t.step(), 801);
-    assert_eq!(t.world().trace_digest(), "b498d121f5262787");
+    assert_eq!(t.world().trace_digest(), "c2e392ab95a2c5fa");
     // Written back, it uses only the new names and reads back the same.
     let text = serde_json::to_string(&old).unwrap();
     for gone in [

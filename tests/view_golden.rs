@@ -107,12 +107,11 @@ fn page_sections(session: &mut Session) -> Vec<Section> {
         Section::new("view()".into(), &session.state(false)),
     ];
     let world = session.timeline.world();
-    let ids: Vec<u32> = world.nodes.keys().copied().collect();
-    for id in ids {
-        let node = view::node_with_tail(session.timeline.world(), id, true, 64);
+    for id in world.node_ids() {
+        let node = view::inspect(world, id).expect("the node exists");
         out.push(Section::new(format!("node({id})"), &node));
     }
-    let rows = view::log_window(session.timeline.world(), 0, LOG_ROWS);
+    let rows = view::log::window(world, 0, LOG_ROWS);
     out.push(Section::new(format!("logWindow(0, {LOG_ROWS})"), &rows));
     out
 }

@@ -17,8 +17,8 @@ export function createTransport(app, root) {
   const back = h('button', { type: 'button', class: 'btn icon', 'aria-label': 'Step back', title: 'Step back (←)' }, icon('back'));
   const play = h('button', { type: 'button', class: 'btn icon primary play', 'aria-label': 'Play', 'aria-pressed': 'false', title: 'Play / pause (space)' }, icon('play'));
   const fwd = h('button', { type: 'button', class: 'btn icon', 'aria-label': 'Step forward', title: 'Step forward (→): the scheduler picks the next event' }, icon('forward'));
-  const tick = h('button', { type: 'button', class: 'btn', 'aria-label': 'Advance time by one tick', title: 'Advance logical time by one tick: due timers fire, delayed messages arrive' }, icon('tick', 15), '+1 tick');
-  const quiet = h('button', { type: 'button', class: 'btn', 'aria-label': 'Run until quiet', title: 'Let the scheduler run until no message is in flight and no client waits' }, icon('fast', 14), 'Run until quiet');
+  const tick = h('button', { type: 'button', class: 'btn', 'aria-label': 'Advance time by one tick', title: 'Advance logical time by one tick: due timers fire, delayed messages arrive' }, icon('tick', 15), h('span', { class: 'lbl-long' }, '+1 tick'), h('span', { class: 'lbl-short', 'aria-hidden': 'true' }, '+1'));
+  const quiet = h('button', { type: 'button', class: 'btn', 'aria-label': 'Run until quiet', title: 'Let the scheduler run until no message is in flight and no client waits' }, icon('fast', 14), h('span', { class: 'lbl-long' }, 'Run until quiet'), h('span', { class: 'lbl-short', 'aria-hidden': 'true' }, 'Until quiet'));
   const speed = h('select', { 'aria-label': 'Playback speed', id: 'speed' }, ...SPEEDS.map((x) => h('option', { value: x.v }, x.label)));
   speed.value = String(app.speed);
   back.addEventListener('click', () => app.stepBack());
@@ -47,6 +47,18 @@ function section(title, open, ...children) {
 
 function field(label, control, hint) {
   return h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control, hint ? h('span', { class: 'hint' }, hint) : null);
+}
+
+/** The client form's value at the start of a run: one the seed demo does not use yet. */
+const NEW_VALUE = 'paxos';
+
+/** The key the run's own commands use (the seed demo's x, a random workload's k0). */
+function runKey(cfg) {
+  const script = (cfg.workload && cfg.workload.script) || [];
+  const first = script.find((s) => s.op && s.op.key);
+  if (first) return first.op.key;
+  if (cfg.workload && cfg.workload.random_ops > 0) return 'k0';
+  return 'x';
 }
 
 /** The set-up rail: cluster, client, network, partition, nodes, bugs. */
@@ -88,15 +100,24 @@ export function createControls(app, root) {
   const opSel = h('select', { id: 'client-op', 'aria-label': 'Operation' },
     h('option', { value: 'put' }, 'put'), h('option', { value: 'get' }, 'get'), h('option', { value: 'cas' }, 'cas'));
   const keyIn = h('input', { type: 'text', id: 'client-key', value: 'x', 'aria-label': 'Key', autocomplete: 'off', spellcheck: 'false', maxlength: 40 });
-  const valIn = h('input', { type: 'text', id: 'client-value', value: 'ninja', 'aria-label': 'Value', autocomplete: 'off', spellcheck: 'false', maxlength: 80 });
+  const valIn = h('input', { type: 'text', id: 'client-value', value: NEW_VALUE, 'aria-label': 'Value', autocomplete: 'off', spellcheck: 'false', maxlength: 80 });
+  const busyHint = h('p', { class: 'hint busy-hint', hidden: true });
+  let clientChosen = false; // the person picked a client: keep it
+  clientSel.addEventListener('change', () => { clientChosen = true; syncBusy(); });
   const expIn = h('input', { type: 'text', id: 'client-expected', value: '', 'aria-label': 'Expected value (cas)', placeholder: 'empty = absent', autocomplete: 'off', spellcheck: 'false', maxlength: 80 });
   const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Submit command');
   const valField = field('Value', valIn);
   const expField = field('Expected', expIn, 'cas sets the value only if the key holds this (empty: absent).');
   const clientForm = h('form', { class: 'stack', 'aria-label': 'Client command', novalidate: true },
     h('div', { class: 'two' }, field('Client', clientSel), field('Operation', opSel)),
-    field('Key', keyIn), valField, expField, submit);
+    busyHint, field('Key', keyIn), valField, expField, submit);
   function syncOp() { valField.hidden = opSel.value === 'get'; expField.hidden = opSel.value !== 'cas'; }
+  /** Says, before submitting, that a busy client queues the command. */
+  function syncBusy(view = app.view) {
+    const c = view && (view.clients || []).find((x) => String(x.id) === clientSel.value);
+    busyHint.hidden = !(c && c.pending);
+    if (c && c.pending) setText(busyHint, `C${c.id} is waiting for #${c.pending.seq}: a new command queues and is sent once that one is answered.`);
+  }
   opSel.addEventListener('change', syncOp);
   syncOp();
   clientForm.addEventListener('submit', (e) => {
@@ -204,6 +225,11 @@ export function createControls(app, root) {
       if (cfg.clients != null) clients.value = String(cfg.clients);
       seed.value = String(view.seed ?? 1);
       syncLayout();
+      // A new run: the client form proposes a command like the run's own.
+      keyIn.value = runKey(cfg);
+      valIn.value = NEW_VALUE;
+      clientChosen = false;
+      clientsKey = '';
     }
     // client select
     const ck = (view.clients || []).map((c) => `${c.id}:${c.target}:${c.pending ? 1 : 0}`).join(',');
@@ -211,10 +237,14 @@ export function createControls(app, root) {
       clientsKey = ck;
       const cur = clientSel.value;
       clientSel.replaceChildren(...(view.clients || []).map((c) => h('option', { value: c.id },
-        `C${c.id}${c.pending ? ' · busy' : ''}`)));
-      if ([...clientSel.options].some((o) => o.value === cur)) clientSel.value = cur;
+        `C${c.id}${c.pending ? ' · busy' : ' · idle'}`)));
+      const idle = (view.clients || []).find((c) => !c.pending);
+      if (clientChosen && [...clientSel.options].some((o) => o.value === cur)) clientSel.value = cur;
+      else if (idle) clientSel.value = String(idle.id);
+      else if ([...clientSel.options].some((o) => o.value === cur)) clientSel.value = cur;
       submit.disabled = !(view.clients || []).length;
     }
+    syncBusy(view);
     // network sliders mirror the config unless being dragged
     const net = cfg.network || {};
     const pct = (perMille) => (perMille == null ? null : perMille / 10);

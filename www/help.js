@@ -53,6 +53,18 @@ export function createHelp(app, dialogRoot) {
 
   function open() { if (!dialog.open) dialog.showModal(); }
 
+  // The skip link moves the focus to Play without touching the address bar (which holds
+  // the run, not a place on the page).
+  const skip = document.getElementById('skip-link');
+  if (skip) {
+    skip.addEventListener('click', (e) => {
+      e.preventDefault();
+      const play = document.querySelector('#transport .play');
+      const target = play || document.getElementById('stage');
+      if (target) { target.focus(); target.scrollIntoView({ block: 'nearest' }); }
+    });
+  }
+
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (dialog.open) return; // the dialog handles Esc itself

@@ -83,6 +83,20 @@ export function renderValue(v, depth = 0) {
 
 function chip(text, cls = '') { return h('span', { class: `chip ${cls}` }, text); }
 
+/** "a proposer", "an acceptor". */
+export function article(word) { return /^[aeiou]/i.test(word) ? 'an' : 'a'; }
+
+// Which long inspector sections the person opened: they stay open across steps and nodes,
+// and stay folded otherwise, so the inspector stays short and the lists below it in reach.
+const openFolds = new Set();
+
+/** A collapsible inspector section (closed by default) that remembers being opened. */
+function fold(name, title, body) {
+  const d = h('details', { class: 'fold', open: openFolds.has(name), 'data-fold': name }, h('summary', {}, title), body);
+  d.addEventListener('toggle', () => { if (d.open) openFolds.add(name); else openFolds.delete(name); });
+  return d;
+}
+
 export function createInspector(app, root) {
   const body = h('div', { class: 'inspector-body' });
   root.append(body);
@@ -101,8 +115,7 @@ export function createInspector(app, root) {
   }
 
   function nodePanel(view, id) {
-    const brief = view.nodes.find((n) => n.id === id);
-    if (!brief) return null;
+    if (!view.nodes.some((n) => n.id === id)) return null;
     const r = app.call(`reading node ${id}`, (pg) => pg.node(id));
     if (!r.ok) return null;
     const n = r.value;
@@ -137,7 +150,7 @@ export function createInspector(app, root) {
         n.crashed ? chip('crashed', 'crashed') : null,
         gl ? h('span', { class: 'chip group', style: { '--group': gl.color } }, `group ${gl.name}`) : null),
       h('div', { class: 'btn-row' }, crashBtn, elBtn, hbBtn),
-      h('details', { class: 'explain' }, h('summary', {}, `What does a ${n.roles.join(' + ')} do?`),
+      h('details', { class: 'explain' }, h('summary', {}, `What does ${article(n.roles[0] || '')} ${n.roles.join(' + ')} do?`),
         ...n.roles.filter(roleDescription).map((ro) => h('p', {}, h('strong', {}, ro), ` — ${roleDescription(ro)}`))),
       renderValue(summary),
       isReplica ? h('h4', {}, 'Key-value store', h('span', { class: 'muted' }, ` · ${kvKeys.length} key${kvKeys.length === 1 ? '' : 's'}`)) : null,
@@ -147,18 +160,20 @@ export function createInspector(app, root) {
         h('h4', {}, 'Decided log ', h('span', { class: 'muted' }, `· ${n.decided_log.length} entr${n.decided_log.length === 1 ? 'y' : 'ies'} from the snapshot point`)),
         h('table', { class: 'slot-table' }, h('tbody', {}, ...n.decided_log.slice(-SLOT_ROWS).map((e) => h('tr', {}, h('th', {}, String(e.slot)), h('td', {}, brief(e.value) ?? String(e.value)))))),
       ] : null,
-      h('h4', {}, 'Durable state ', h('span', { class: 'muted' }, n.crashed ? '· what the disk kept' : '· survives a crash')),
-      renderValue(n.durable ?? null),
-      sameDisk ? null : h('h4', {}, 'On disk ', h('span', { class: 'muted' }, '· writes not yet persisted are missing here')),
-      sameDisk ? null : renderValue(n.disk),
-      h('h4', {}, 'Volatile state ', h('span', { class: 'muted' }, '· lost on crash')),
-      n.crashed ? h('p', { class: 'muted small' }, 'The node is down: its volatile state is gone. Restart it to recover from the durable state only.') : renderValue(n.volatile ?? null));
+      fold('durable', h('span', {}, 'Durable state ', h('span', { class: 'muted' }, n.crashed ? '· what the disk kept' : '· survives a crash')),
+        renderValue(n.durable ?? null)),
+      sameDisk ? null : fold('disk', h('span', {}, 'On disk ', h('span', { class: 'muted' }, '· writes not yet persisted are missing here')), renderValue(n.disk)),
+      n.crashed
+        ? h('p', { class: 'muted small' }, 'The node is down: its volatile state is gone. Restart it to recover from the durable state only.')
+        : fold('volatile', h('span', {}, 'Volatile state ', h('span', { class: 'muted' }, '· lost on crash')), renderValue(n.volatile ?? null)));
   }
 
   function messagePanel(view, id) {
     const m = view.messages.find((x) => x.id === id);
     if (!m) return null;
     const info = kindInfo(m.type);
+    const same = (x) => endStr(x.from) === endStr(m.from) && endStr(x.to) === endStr(m.to) && x.label === m.label && JSON.stringify(x.payload ?? null) === JSON.stringify(m.payload ?? null);
+    const twins = view.messages.filter(same);
     let status;
     if (m.deliverable) status = h('span', { class: 'ok' }, 'Deliverable now.');
     else if (m.deliver_at > view.now) status = h('span', {}, `In transit until tick ${m.deliver_at} (now ${view.now}). Delivering it now is still allowed: any order is.`);
@@ -171,6 +186,7 @@ export function createInspector(app, root) {
         chip(info.family, 'role')),
       h('p', { class: 'msg-label mono' }, m.label),
       h('p', { class: 'route' }, `${endStr(m.from)} → ${endStr(m.to)} · `, status),
+      twins.length > 1 ? h('p', { class: 'route copies' }, `One of ${twins.length} identical copies in flight: ${twins.map((x) => `#${x.id}`).join(', ')}. Each is delivered (or lost) on its own.`) : null,
       h('div', { class: 'btn-row' },
         h('button', { type: 'button', class: 'btn primary', 'aria-label': `Deliver message ${id}`, onclick: act('deliver', 'delivering') }, icon('check', 14), 'Deliver'),
         h('button', { type: 'button', class: 'btn danger', 'aria-label': `Drop message ${id}`, onclick: act('drop', 'dropping') }, icon('cross', 14), 'Drop'),
@@ -193,16 +209,23 @@ export function createInspector(app, root) {
       if (!pendingTimer) pendingTimer = setTimeout(() => { pendingTimer = 0; if (app.view) update(app.view); }, 520);
       return;
     }
-    lastKey = key;
     if (sel && sel.kind === 'node') lastNodeAt = performance.now();
     let panel = null;
-    if (sel && sel.kind === 'node') panel = nodePanel(view, sel.id);
-    if (sel && sel.kind === 'message') {
-      panel = messagePanel(view, sel.id);
-      if (!panel) {
-        panel = h('div', { class: 'inspector-empty' }, h('p', {}, `Message #${sel.id} is no longer in flight (delivered, dropped, or not sent yet at this step).`), placeholder());
+    try {
+      if (sel && sel.kind === 'node') panel = nodePanel(view, sel.id);
+      if (sel && sel.kind === 'message') {
+        panel = messagePanel(view, sel.id);
+        if (!panel) {
+          panel = h('div', { class: 'inspector-empty' }, h('p', {}, `Message #${sel.id} is no longer in flight (delivered, dropped, or not sent yet at this step).`), placeholder());
+        }
       }
+    } catch (e) {
+      // Never leave the previous selection's data on screen as if it were this one's.
+      lastKey = '';
+      fill(body, h('p', { class: 'muted small' }, 'This selection could not be shown.'));
+      throw e;
     }
+    lastKey = key;
     keepFocus(body, () => fill(body, panel || placeholder()));
   }
 
@@ -219,14 +242,31 @@ export function createFlightList(app, root) {
   let lastKey = '';
   const LIMIT = 150;
 
-  function row(m, view) {
+  /** Copies of one message (same sender, receiver and content), by message id. */
+  function copiesOf(msgs) {
+    const groups = new Map();
+    for (const m of msgs) {
+      const k = `${endStr(m.from)}>${endStr(m.to)}|${m.label}|${JSON.stringify(m.payload ?? null)}`;
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k).push(m.id);
+    }
+    const out = new Map();
+    for (const ids of groups.values()) for (const id of ids) out.set(id, ids);
+    return out;
+  }
+
+  function row(m, view, copies) {
     const sel = app.selection && app.selection.kind === 'message' && app.selection.id === m.id;
     const state = m.deliverable ? '' : m.deliver_at > view.now ? `until t${m.deliver_at}` : 'held';
     const act = (type, verb) => (e) => { e.stopPropagation(); app.apply({ type, id: m.id }, `${verb} message #${m.id}`); };
+    const twins = copies.get(m.id) || [m.id];
+    const others = twins.filter((id) => id !== m.id);
     const li = h('li', { class: `flight-item${sel ? ' selected' : ''}${m.deliverable ? '' : ' not-ready'}`, 'data-msg': m.id },
-      h('button', { type: 'button', class: 'flight-main', 'aria-label': `Inspect message ${m.id}: ${m.label}`, onclick: () => app.select({ kind: 'message', id: m.id }) },
+      h('button', { type: 'button', class: 'flight-main', 'aria-label': `Inspect message ${m.id}: ${m.label}${others.length ? `, one of ${twins.length} identical copies` : ''}`, onclick: () => app.select({ kind: 'message', id: m.id }) },
         h('span', { class: 'dot', style: { background: kindColor(m.type) } }),
+        h('span', { class: 'flight-id mono' }, `#${m.id}`),
         h('span', { class: 'flight-label mono' }, m.label),
+        others.length ? h('span', { class: 'flight-copies', title: `${twins.length} identical copies in flight: ${twins.map((id) => `#${id}`).join(', ')}` }, `×${twins.length}`) : null,
         h('span', { class: 'flight-route' }, `${endStr(m.from)}→${endStr(m.to)}`, state ? h('span', { class: 'flight-state' }, ` ${state}`) : null)),
       h('span', { class: 'flight-actions' },
         h('button', { type: 'button', class: 'icon-btn ok', title: 'Deliver', 'aria-label': `Deliver message ${m.id}`, onclick: act('deliver', 'delivering') }, icon('check', 14)),
@@ -243,7 +283,8 @@ export function createFlightList(app, root) {
     lastKey = key;
     head.querySelector('.count').textContent = String(msgs.length);
     const shown = [...msgs].sort((a, b) => (b.deliverable - a.deliverable) || a.id - b.id).slice(0, LIMIT);
-    keepFocus(list, () => list.replaceChildren(...shown.map((m) => row(m, view))));
+    const copies = copiesOf(msgs);
+    keepFocus(list, () => list.replaceChildren(...shown.map((m) => row(m, view, copies))));
     more.hidden = msgs.length <= LIMIT;
     more.textContent = `… and ${msgs.length - LIMIT} more`;
     if (!msgs.length) list.append(h('li', { class: 'muted small flight-empty' }, 'Nothing in flight.'));

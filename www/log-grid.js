@@ -1,13 +1,22 @@
-// The replicated log: one row per slot, one column per acceptor/replica. Virtualised: only
-// the rows in view exist in the DOM, fetched with logWindow(from, count), so a log of
-// 10,000+ slots scrolls as smoothly as a log of ten.
+// The replicated log: one row per slot, one column per acceptor/replica, replicas first
+// (their columns hold what was applied, the outcome). Virtualised: only the rows in view
+// exist in the DOM, fetched with logWindow(from, count), so a log of 10,000+ slots scrolls
+// as smoothly as a log of ten.
 
 import { h, setText } from './dom.js';
+import { sharedPutPrefix } from './applied.js';
 
 const ROW_H = 26;
 const OVERSCAN = 8;
-const SLOT_W = 64;
-const COL_MIN = 104;
+const SLOT_W = 48;
+const REPLICA_MIN = 96;
+const ACCEPTOR_MIN = 78;
+const COL_MAX = 260;
+
+/** Width a cell needs to show its value and ballot uncut (11.5 px / 10 px monospace). */
+const cellWidth = (text, ballot) => Math.ceil(22 + String(text || '').length * 7 + (ballot ? String(ballot).length * 6.1 + 6 : 0));
+
+const isReplicaCol = (c) => c.roles.includes('replica');
 
 const STATUS_TEXT = {
   applied: 'decided and applied to this replica\'s key-value store',
@@ -21,11 +30,12 @@ export function createLogGrid(app, root) {
   const head = h('div', { class: 'log-head' });
   const title = h('h2', { id: 'log-title' }, 'Replicated log');
   const extent = h('span', { class: 'muted log-extent' });
+  const prefixNote = h('span', { class: 'log-prefix muted', hidden: true });
   const gotoInput = h('input', { type: 'number', min: 0, step: 1, class: 'goto-input', 'aria-label': 'Go to slot number', placeholder: 'slot' });
   const gotoBtn = h('button', { class: 'btn small', type: 'submit', 'aria-label': 'Scroll the log to that slot' }, 'Go');
   const followBox = h('input', { type: 'checkbox', checked: true, id: 'log-follow' });
   const followLbl = h('label', { class: 'check small', for: 'log-follow' }, followBox, ' follow newest');
-  head.append(title, extent, h('span', { class: 'spacer' }),
+  head.append(title, extent, prefixNote, h('span', { class: 'spacer' }),
     h('form', { class: 'goto', onsubmit: (e) => { e.preventDefault(); gotoSlot(); } }, gotoInput, gotoBtn), followLbl);
 
   const legend = h('div', { class: 'log-legend', 'aria-hidden': 'true' },
@@ -42,7 +52,10 @@ export function createLogGrid(app, root) {
   scroller.append(inner, emptyMsg);
   root.append(head, legend, scroller);
 
-  let columns = [];
+  let columns = []; // in display order: replicas first
+  let perm = []; // display position → index in logWindow's columns
+  let prefix = '';
+  let need = []; // per display column: the width its widest value so far needs
   let colSig = '';
   let firstSlot = 0, endSlot = 0;
   let lastView = null;
@@ -50,18 +63,41 @@ export function createLogGrid(app, root) {
   const pool = [];
   let programmatic = false;
 
+  const colMin = (c, i) => Math.max(isReplicaCol(c) ? REPLICA_MIN : ACCEPTOR_MIN, need[i] || 0);
+
   function gridTemplate() {
-    return `${SLOT_W}px repeat(${columns.length}, minmax(${COL_MIN}px, 1fr))`;
+    return `${SLOT_W}px ${columns.map((c, i) => `minmax(${colMin(c, i)}px, ${isReplicaCol(c) ? 1.5 : 1}fr)`).join(' ')}`;
   }
 
-  function setColumns(cols, view) {
-    const sig = cols.map((c) => `${c.node}:${c.roles.join('+')}`).join(',');
+  /** Widens the columns (never narrows them during a run) so no value is cut short. */
+  function fitColumns(rows) {
+    let grew = false;
+    rows.forEach((row) => columns.forEach((_, ci) => {
+      const cell = row.cells[perm[ci]];
+      if (!cell || !cell.value) return;
+      const shown = prefix && cell.value.startsWith(prefix) ? cell.value.slice(prefix.length) : cell.value;
+      const w = Math.min(COL_MAX, cellWidth(shown, cell.ballot));
+      if (w > (need[ci] || 0)) { need[ci] = w; grew = true; }
+    }));
+    if (!grew) return;
+    const tmpl = gridTemplate();
+    colHead.style.gridTemplateColumns = tmpl;
+    for (const r of pool) r.el.style.gridTemplateColumns = tmpl;
+    inner.style.minWidth = `${SLOT_W + columns.reduce((w, c, i) => w + colMin(c, i), 0)}px`;
+  }
+
+  /** Takes the columns as logWindow lists them (by node id) and shows replicas first. */
+  function setColumns(raw, view) {
+    const sig = raw.map((c) => `${c.node}:${c.roles.join('+')}`).join(',');
     if (sig !== colSig) {
       colSig = sig;
-      columns = cols;
+      perm = raw.map((_, i) => i).sort((a, b) => (isReplicaCol(raw[b]) - isReplicaCol(raw[a])) || raw[a].node - raw[b].node);
+      columns = perm.map((i) => raw[i]);
+      need = [];
+      const cols = columns;
       const tmpl = gridTemplate();
       colHead.style.gridTemplateColumns = tmpl;
-      inner.style.minWidth = `${SLOT_W + cols.length * COL_MIN}px`;
+      inner.style.minWidth = `${SLOT_W + cols.reduce((w, c, i) => w + colMin(c, i), 0)}px`;
       colHead.replaceChildren(h('div', { class: 'log-th slot', role: 'columnheader' }, 'slot'),
         ...cols.map((c) => h('div', { class: 'log-th', role: 'columnheader', 'data-node': c.node },
           h('span', { class: 'th-name' }, `N${c.node}`), h('span', { class: 'th-roles' }, c.roles.map((r) => r[0].toUpperCase()).join('')),
@@ -116,7 +152,13 @@ export function createLogGrid(app, root) {
       if (!r.ok) return;
       win = r.value;
     }
-    setColumns(win.columns && win.columns.length ? win.columns : columns, lastView);
+    setColumns(win.columns && win.columns.length ? win.columns : rawColumns(), lastView);
+    // Every value here a put to one key: the head says "put x=" once, the cells the rest.
+    const p = sharedPutPrefix(win.rows.flatMap((row) => row.cells.map((c) => c.value)));
+    if (p !== prefix) { prefix = p; for (const r of pool) for (const x of r.cells) x.key = ''; }
+    prefixNote.hidden = !prefix;
+    if (prefix) setText(prefixNote, `values: ${prefix}…`);
+    fitColumns(win.rows);
     while (pool.length < win.rows.length) pool.push(rowEl());
     pool.forEach((r, i) => {
       const row = win.rows[i];
@@ -127,14 +169,15 @@ export function createLogGrid(app, root) {
       r.el.setAttribute('aria-rowindex', row.slot + 1);
       r.el.dataset.slot = row.slot;
       r.el.classList.toggle('hl', row.slot === highlight);
-      row.cells.forEach((cell, ci) => {
-        const x = r.cells[ci];
-        if (!x) return;
+      r.cells.forEach((x, ci) => {
+        const cell = row.cells[perm[ci]];
+        if (!cell) return;
         const key = `${cell.status}|${cell.value}|${cell.ballot}`;
         if (x.key === key) return;
         x.key = key;
         x.c.className = `log-cell st-${cell.status}` + (cell.value === 'no-op' ? ' noop' : '');
-        x.v.textContent = cell.status === 'compacted' ? '▧' : (cell.value ?? '');
+        const shown = cell.value && prefix && cell.value.startsWith(prefix) ? cell.value.slice(prefix.length) : cell.value;
+        x.v.textContent = cell.status === 'compacted' ? '▧' : (shown ?? '');
         x.b.textContent = cell.ballot ? cell.ballot : '';
         const col = columns[ci];
         x.c.title = `Slot ${row.slot}, node ${col ? col.node : '?'}: ${STATUS_TEXT[cell.status] || cell.status}` +
@@ -178,7 +221,7 @@ export function createLogGrid(app, root) {
     endSlot = lg.end_slot || 0;
     const total = endSlot - firstSlot;
     setText(extent, total ? `slots ${firstSlot}–${endSlot - 1} · ${total.toLocaleString('en')} rows` : 'empty');
-    setColumns(columns, view);
+    setColumns(rawColumns(), view);
     if (!columns.length) {
       // columns come from logWindow; ask for an empty window once to learn them.
       const r = app.call('reading the log', (pg) => pg.logWindow(firstSlot, 0));
@@ -192,8 +235,15 @@ export function createLogGrid(app, root) {
     schedule();
   }
 
+  /** The columns in logWindow's own order (what setColumns expects). */
+  function rawColumns() {
+    const raw = [];
+    perm.forEach((i, pos) => { raw[i] = columns[pos]; });
+    return raw;
+  }
+
   function reset() {
-    colSig = ''; columns = [];
+    colSig = ''; columns = []; perm = []; need = [];
     followBox.checked = true;
   }
 

@@ -14,6 +14,7 @@ import { createNarration } from './narration.js';
 import { createLegend } from './legend.js';
 import { createHelp } from './help.js';
 import { createNotices } from './notices.js';
+import { createAppliedLogs } from './applied.js';
 import { setVocabulary } from './glossary.js';
 
 const PKG = './pkg/paxoscope.js';
@@ -256,11 +257,14 @@ class App {
 
   select(sel) {
     this.selection = sel;
-    if (sel && window.matchMedia && window.matchMedia('(max-width: 760px)').matches) {
-      const card = $('#inspector-card');
-      if (card) card.scrollIntoView({ behavior: 'smooth', block: 'start' });
-    }
     this.render();
+    // On a phone, bring what was chosen into view without leaving the cluster: a message's
+    // row in the list under the cluster (it has the deliver / drop / duplicate buttons), or
+    // the inspector for a node.
+    if (sel && window.matchMedia && window.matchMedia('(max-width: 760px)').matches) {
+      const target = sel.kind === 'message' ? $(`.flight-item[data-msg="${sel.id}"]`) : $('#inspector-card');
+      if (target) target.scrollIntoView({ behavior: 'smooth', block: sel.kind === 'message' ? 'nearest' : 'start' });
+    }
   }
 
   // ------------------------------------------------------------------ play
@@ -481,6 +485,7 @@ async function boot() {
   comp(createInvariants(app, $('#invariants')));
   comp(createStats(app, $('#stats')));
   comp(createLogGrid(app, $('#log')));
+  comp(createAppliedLogs(app, $('#applied')));
   comp(createControls(app, $('#controls')));
   comp({
     update(view) {

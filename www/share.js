@@ -53,6 +53,8 @@ export async function encodeHash(scenarioJson, step) {
 export async function decodeHash(hash) {
   const text = (hash || '').replace(/^#/, '');
   if (!text) return null;
+  // An in-page anchor (the skip link's #stage), not a run: nothing to open.
+  if (/^[A-Za-z][\w-]*$/.test(text) && typeof document !== 'undefined' && document.getElementById(text)) return null;
   const params = new URLSearchParams(text);
   if (params.has('preset')) return { preset: params.get('preset') };
   let step = null;

@@ -4,6 +4,7 @@
 
 import { s, h, ballotStr, endStr, opStr } from './dom.js';
 import { kindColor, roleRank as rankOfRole } from './glossary.js';
+import { createChipLayout, chipWidth, chipLabel, CHIP_H, LINK_CAP } from './chip-layout.js';
 
 const GROUP_COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6', '#14b8a6', '#ef4444', '#84cc16', '#64748b'];
 const GROUP_NAMES = 'ABCDEFGHIJ';
@@ -139,6 +140,7 @@ export function createTopology(app, root) {
   let W = 0, H = 0, layoutSig = '', L = null;
   const nodeEls = new Map();
   const msgEls = new Map();
+  const chipLayout = createChipLayout();
   let lastView = null;
 
   const animMs = () => app.animMs();
@@ -170,6 +172,7 @@ export function createTopology(app, root) {
     nodeEls.clear();
     for (const m of msgEls.values()) m.g.remove();
     msgEls.clear();
+    chipLayout.reset();
     gEdges.replaceChildren();
     const R = L.R;
     for (const n of view.nodes) {
@@ -268,114 +271,99 @@ export function createTopology(app, root) {
     }
   }
 
-  /** How much of each label to draw: the whole label when few messages, less when crowded. */
-  function labelLevel(count) {
-    const narrow = L && L.narrow;
-    if (count <= (narrow ? 2 : 4)) return 2;
-    if (count <= (narrow ? 3 : 8)) return 1;
-    if (count <= (narrow ? 6 : 12)) return 0;
-    return -1; // crowded: coloured dots; the label shows on hover, on selection and in the list
+  /** The chip text of a link that carries too many messages to draw one by one. */
+  function countText(ms) {
+    const types = new Set(ms.map((m) => m.type));
+    return types.size === 1 ? `${ms.length}× ${ms[0].type}` : `${ms.length} messages`;
   }
 
-  function pillText(m, level) {
-    if (level >= 2) return m.label;
-    if (level === 1) return shortLabel(m);
-    if (level === 0) return m.type;
-    return '';
-  }
-
-  const pillWidth = (text) => (text ? Math.round(text.length * 6.7 + 16) : 14);
-
-  function msgPlacement(view, level) {
-    // Each message sits on the segment from its sender to its receiver: nearer the sender
-    // while still in transit, nearer the receiver once deliverable. Then a few rounds of
-    // relaxation slide overlapping pills along (and slightly across) their segments, and
-    // push them off the nodes, so labels stay readable.
-    const sel = app.selection;
-    const items = [];
-    const byPair = new Map();
-    for (const m of view.messages) {
-      const a = L.pos.get(endKey(m.from)), b = L.pos.get(endKey(m.to));
-      if (!a || !b) continue;
-      const dx = b.x - a.x, dy = b.y - a.y, len = Math.hypot(dx, dy) || 1;
-      const k = `${endKey(m.from)}>${endKey(m.to)}`;
-      const idx = byPair.get(k) || 0;
-      byPair.set(k, idx + 1);
-      const base = !m.deliverable ? (m.deliver_at > view.now ? 0.36 : 0.48) : 0.56;
-      const isSel = sel && sel.kind === 'message' && sel.id === m.id;
-      const text = pillText(m, isSel ? 2 : level);
-      items.push({ m, a, b, len, ux: dx / len, uy: dy / len, nx: -dy / len, ny: dx / len, sel: isSel ? 1 : 0,
-        t: base, w: pillWidth(text), h: text ? 20 : 14, text, x: 0, y: 0 });
-    }
+  /** Boxes chips must keep clear of: nodes with their captions, and zone titles. */
+  function obstacles() {
     const R = L.R;
-    const obstacles = [];
+    const out = [];
     for (const [key, p] of L.pos) {
       const isClient = key[0] === 'c';
-      if (p.cap === 'right') obstacles.push({ x: p.x + 44, y: p.y, w: R * 2 + 100, h: R * 2 + 6 });
-      else obstacles.push({ x: p.x, y: p.y + (isClient ? 4 : 12), w: isClient ? R * 2.1 : Math.max(R * 2 + 8, 84), h: isClient ? R * 1.4 + 26 : R * 2 + 46 });
+      out.push({ x: p.x, y: p.y, w: R * 2 + 6, h: R * 2 + 6 });
+      if (p.cap === 'right') out.push({ x: p.x + R + 50, y: p.y, w: 96, h: 30 });
+      else out.push({ x: p.x, y: p.y + R + 14, w: isClient ? R * 2.1 : 96, h: 26 });
     }
-    const overlap = (x, y, w, hh, o) => {
-      const ox = (w + o.w) / 2 + 3 - Math.abs(x - o.x);
-      const oy = (hh + o.h) / 2 + 2 - Math.abs(y - o.y);
-      return ox > 0 && oy > 0 ? ox * oy : 0;
-    };
-    // Greedy: the selected message first, then deliverable ones; each takes the first spot
-    // along its own segment (and a little to either side) that touches nothing placed yet.
-    const order = [...items].sort((p, q) => (q.sel - p.sel) || (q.m.deliverable - p.m.deliverable) || p.m.id - q.m.id);
-    const placed = [];
-    const offsets = [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8];
-    const sides = [8, -8, 22, -22, 36, -36, 50, -50];
-    for (const it of order) {
-      const tm = Math.min(0.45, (R + 12 + it.w / 2 * Math.abs(it.ux)) / it.len);
-      let best = null;
-      for (const k of offsets) {
-        const tt = it.t + k * 0.055;
-        if (tt < tm || tt > 1 - tm) continue;
-        for (const o of sides) {
-          const x = it.a.x + it.ux * it.len * tt + it.nx * o;
-          const y = it.a.y + it.uy * it.len * tt + it.ny * o;
-          if (x - it.w / 2 < 2 || x + it.w / 2 > W - 2 || y < 12 || y > H - 12) continue;
-          let cost = 0;
-          for (const p of placed) { cost += overlap(x, y, it.w, it.h, p); if (cost > 0 && best && cost >= best.cost) break; }
-          for (const ob of obstacles) cost += overlap(x, y, it.w, it.h, ob) * 1.5;
-          cost += Math.abs(k) * 2 + Math.abs(o) * 0.5;
-          if (!best || cost < best.cost) best = { x, y, cost };
-          if (cost <= Math.abs(k) * 2 + Math.abs(o) * 0.5) break;
-        }
-        if (best && best.cost <= Math.abs(k) * 2 + 26) break;
-      }
-      if (!best) {
-        const tt = Math.max(0.2, Math.min(0.8, it.t));
-        best = { x: it.a.x + it.ux * it.len * tt + it.nx * 8, y: it.a.y + it.uy * it.len * tt + it.ny * 8 };
-      }
-      it.x = best.x; it.y = best.y;
-      placed.push({ x: it.x, y: it.y, w: it.w, h: it.h });
+    for (const z of L.zones) {
+      const w = z.label.length * 7.4 + 8;
+      if (z.ring) out.push({ x: z.cx, y: Math.max(16, z.cy - z.r - L.R - 34) - 4, w, h: 16 });
+      else out.push({ x: z.x + z.w / 2, y: z.y + 12, w, h: 16 });
     }
-    const out = new Map();
-    for (const it of items) out.set(it.m.id, { x: it.x, y: it.y, from: it.a, to: it.b, text: it.text, w: it.w });
     return out;
   }
 
-  function msgClass(m, sel) {
-    return ['msg', m.deliverable ? 'ready' : 'waiting', sel && sel.kind === 'message' && sel.id === m.id ? 'selected' : ''].filter(Boolean).join(' ');
+  /** One chip per message, or one counted chip per crowded link; oldest first. */
+  function chipsOf(view) {
+    const links = new Map();
+    for (const m of view.messages) {
+      const k = `${endKey(m.from)}>${endKey(m.to)}`;
+      if (!links.has(k)) links.set(k, []);
+      links.get(k).push(m);
+    }
+    const chips = [];
+    for (const [k, ms] of links) {
+      const from = L.pos.get(endKey(ms[0].from)), to = L.pos.get(endKey(ms[0].to));
+      if (!from || !to) continue;
+      if (ms.length > LINK_CAP) chips.push({ key: `l:${k}`, msgs: ms, from, to, text: countText(ms), first: ms[0].id });
+      else for (const m of ms) chips.push({ key: `m:${m.id}`, msgs: [m], msg: m, from, to, text: chipLabel(m), first: m.id });
+    }
+    return chips.sort((a, b) => a.first - b.first);
   }
 
-  function drawPill(entry, text) {
-    if (entry.text === text) return;
-    entry.text = text;
-    const wPx = pillWidth(text);
-    const hPx = text ? 20 : 14;
-    entry.rect.setAttribute('x', -wPx / 2);
-    entry.rect.setAttribute('width', wPx);
-    entry.rect.setAttribute('y', -hPx / 2);
-    entry.rect.setAttribute('height', hPx);
-    entry.rect.setAttribute('rx', hPx / 2);
-    entry.label.textContent = text;
+  function chipClass(c, sel) {
+    const ready = c.msgs.some((m) => m.deliverable);
+    const selected = sel && sel.kind === 'message' && c.msgs.some((m) => m.id === sel.id);
+    return ['msg', c.msg ? '' : 'agg', ready ? 'ready' : 'waiting', selected ? 'selected' : ''].filter(Boolean).join(' ');
+  }
+
+  function newChipEl(c) {
+    const g = s('g', { class: 'msg', tabindex: 0, role: 'button' });
+    if (c.msg) g.dataset.msg = c.msg.id; else g.dataset.link = c.key.slice(2);
+    const rect = s('rect', { y: -CHIP_H / 2, height: CHIP_H, rx: CHIP_H / 2 });
+    const label = s('text', { 'text-anchor': 'middle', dy: '0.35em' }, '');
+    const title = s('title', {}, '');
+    g.append(title, rect, label);
+    const e = { g, rect, label, title, text: null, chip: c };
+    const choose = () => { const cur = e.chip; app.select({ kind: 'message', id: cur.msg ? cur.msg.id : cur.first }); };
+    g.addEventListener('click', (ev) => { ev.stopPropagation(); if (ev.detail > 0) g.blur(); choose(); });
+    g.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); choose(); }
+    });
+    g.addEventListener('pointerenter', () => { if (gMsgs.lastChild !== g) gMsgs.append(g); });
+    return e;
+  }
+
+  function drawChip(e, text) {
+    if (e.text === text) return;
+    e.text = text;
+    const w = chipWidth(text);
+    e.rect.setAttribute('x', -w / 2);
+    e.rect.setAttribute('width', w);
+    e.label.textContent = text;
+  }
+
+  function describe(c, view) {
+    if (c.msg) {
+      const m = c.msg;
+      const title = `#${m.id} ${m.label} (${endStr(m.from)} → ${endStr(m.to)})` +
+        (m.deliverable ? '' : m.deliver_at > view.now ? ` — in transit until tick ${m.deliver_at}` : ' — held by the partition');
+      const aria = `Message ${m.id}: ${m.label}, from ${endStr(m.from)} to ${endStr(m.to)}${m.deliverable ? '' : ', not deliverable yet'}. Press Enter to inspect.`;
+      return { title, aria };
+    }
+    const m = c.msgs[0];
+    const list = c.msgs.map((x) => `#${x.id} ${x.label}`).join('\n');
+    return {
+      title: `${c.msgs.length} messages ${endStr(m.from)} → ${endStr(m.to)}:\n${list}`,
+      aria: `${c.msgs.length} messages from ${endStr(m.from)} to ${endStr(m.to)}, ids ${c.msgs.map((x) => x.id).join(', ')}. Press Enter to inspect the first; the list of messages in flight has each one.`,
+    };
   }
 
   function updateMessages(view) {
-    const level = labelLevel(view.messages.length);
-    const place = msgPlacement(view, level);
+    const chips = chipsOf(view);
+    const spots = chipLayout.place(chips, obstacles(), W, H);
     const sel = app.selection;
     const seen = new Set();
     const ms = animMs();
@@ -390,48 +378,40 @@ export function createTopology(app, root) {
       const pa = L.pos.get(a), pb = L.pos.get(b);
       if (pa && pb) gEdges.append(s('line', { x1: pa.x, y1: pa.y, x2: pb.x, y2: pb.y }));
     }
-    for (const m of view.messages) {
-      const p = place.get(m.id);
+    for (const c of chips) {
+      const p = spots.get(c.key);
       if (!p) continue;
-      seen.add(m.id);
-      let e = msgEls.get(m.id);
-      const color = kindColor(m.type);
+      seen.add(c.key);
+      let e = msgEls.get(c.key);
       if (!e) {
-        const g = s('g', { class: 'msg', tabindex: 0, role: 'button', 'data-msg': m.id });
-        const rect = s('rect', { y: -10, height: 20, rx: 10 });
-        g.style.color = color;
-        const label = s('text', { 'text-anchor': 'middle', dy: '0.35em' }, '');
-        const title = s('title', {}, '');
-        g.append(title, rect, label);
-        g.addEventListener('click', (ev) => { ev.stopPropagation(); if (ev.detail > 0) g.blur(); app.select({ kind: 'message', id: m.id }); });
-        g.addEventListener('keydown', (ev) => {
-          if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); app.select({ kind: 'message', id: m.id }); }
-        });
-        g.addEventListener('pointerenter', () => { if (gMsgs.lastChild !== g) gMsgs.append(g); });
-        e = { g, rect, label, title, text: null };
-        msgEls.set(m.id, e);
-        g.style.transition = 'none';
-        g.style.transform = `translate(${p.from.x}px,${p.from.y}px) scale(0.6)`;
-        g.style.opacity = '0';
-        gMsgs.append(g);
-        if (ms > 0) g.getBoundingClientRect();
+        e = newChipEl(c);
+        msgEls.set(c.key, e);
+        e.g.style.color = c.msg || new Set(c.msgs.map((m) => m.type)).size === 1 ? kindColor(c.msgs[0].type) : '#475467';
+        e.g.style.transition = 'none';
+        e.g.style.transform = `translate(${c.from.x}px,${c.from.y}px) scale(0.6)`;
+        e.g.style.opacity = '0';
+        gMsgs.append(e.g);
+        if (ms > 0) e.g.getBoundingClientRect();
       }
-      const isSel = sel && sel.kind === 'message' && sel.id === m.id;
-      drawPill(e, p.text);
-      const cls = msgClass(m, sel);
+      e.chip = c;
+      drawChip(e, c.text);
+      const cls = chipClass(c, sel);
       if (e.g.getAttribute('class') !== cls) e.g.setAttribute('class', cls);
-      e.title.textContent = `#${m.id} ${m.label} (${endStr(m.from)} → ${endStr(m.to)})` +
-        (m.deliverable ? '' : m.deliver_at > view.now ? ` — in transit until tick ${m.deliver_at}` : ' — held by the partition');
-      e.g.setAttribute('aria-label', `Message ${m.id}: ${m.label}, from ${endStr(m.from)} to ${endStr(m.to)}${m.deliverable ? '' : ', not deliverable yet'}. Press Enter to inspect.`);
-      e.g.style.transition = ms > 0 ? `transform ${ms}ms cubic-bezier(.3,.7,.3,1), opacity ${ms}ms` : 'none';
-      e.g.style.transform = `translate(${p.x.toFixed(1)}px,${p.y.toFixed(1)}px)`;
-      e.g.style.opacity = '1';
-      e.to = p.to;
-      if (isSel && gMsgs.lastChild !== e.g) gMsgs.append(e.g);
+      const d = describe(c, view);
+      e.title.textContent = d.title;
+      e.g.setAttribute('aria-label', d.aria);
+      const to = `translate(${p.x.toFixed(1)}px,${p.y.toFixed(1)}px)`;
+      if (e.g.style.transform !== to || e.g.style.opacity !== '1') {
+        e.g.style.transition = ms > 0 ? `transform ${ms}ms cubic-bezier(.3,.7,.3,1), opacity ${ms}ms` : 'none';
+        e.g.style.transform = to;
+        e.g.style.opacity = '1';
+      }
+      e.to = c.to;
+      if (cls.includes('selected') && gMsgs.lastChild !== e.g) gMsgs.append(e.g);
     }
-    for (const [id, e] of msgEls) {
-      if (seen.has(id)) continue;
-      msgEls.delete(id);
+    for (const [key, e] of msgEls) {
+      if (seen.has(key)) continue;
+      msgEls.delete(key);
       if (ms > 0 && e.to) {
         e.g.style.pointerEvents = 'none';
         e.g.style.transition = `transform ${ms}ms ease-in, opacity ${ms}ms ease-in`;

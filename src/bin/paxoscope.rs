@@ -163,29 +163,12 @@ mod cli {
         let state = session.state(true);
         let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
         println!("{text}");
-        let violations: Vec<Violation> =
-            serde_json::from_value::<Vec<serde_json::Value>>(state["violations"].clone())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|v| Violation {
-                    invariant: invariant_name(v["invariant"].as_str().unwrap_or("")),
-                    step: v["step"].as_u64().unwrap_or(0),
-                    message: v["message"].as_str().unwrap_or("").to_string(),
-                })
-                .collect();
-        report(&violations);
-        Ok(if violations.is_empty() {
+        report(&state.violations);
+        Ok(if state.violations.is_empty() {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
         })
-    }
-
-    fn invariant_name(name: &str) -> &'static str {
-        paxoscope::check::invariants::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("unknown", |(n, _)| n)
     }
 
     /// A preset's run: its own actions, then until quiet; with `--steps N`, N steps under
@@ -221,12 +204,14 @@ mod cli {
         violations: u64,
         first: Option<(u64, Violation)>,
         history_dir: Option<PathBuf>,
+        recovery: fuzz::RecoveryStats,
     }
 
     impl Tally {
         fn record(&mut self, o: SeedOutcome) -> Result<(), String> {
             let seed = o.seed;
             self.total_steps += o.steps;
+            self.recovery.add(&o);
             if let Some(dir) = &self.history_dir {
                 let path = dir.join(format!("seed-{seed}.json"));
                 let body = serde_json::json!({ "seed": seed, "entries": o.history.entries });
@@ -270,6 +255,7 @@ mod cli {
                 "bug": self.shape.bug.map(Bug::name), "jobs": jobs,
                 "total_steps": self.total_steps, "violations": self.violations,
                 "first_violation": first, "replay": replay, "elapsed_ms": elapsed_ms,
+                "recovery_ticks": self.recovery.summary(),
             })
         }
     }
@@ -300,6 +286,7 @@ mod cli {
             violations: 0,
             first: None,
             history_dir,
+            recovery: fuzz::RecoveryStats::default(),
         };
         let range = start_seed..start_seed.saturating_add(seeds);
         fuzz_pool::run_seeds(range, shape.fault_steps(), shape.bug, jobs, |o| {

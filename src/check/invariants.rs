@@ -298,19 +298,6 @@ impl Invariants {
             seen.retain(|_, slot| *slot < snapshot_index);
         }
     }
-
-    /// Pass/fail per invariant, for the page's panel.
-    pub fn statuses(&self) -> Vec<(&'static str, bool, &'static str)> {
-        ALL.iter()
-            .map(|(name, desc)| {
-                (
-                    *name,
-                    !self.violations.iter().any(|v| v.invariant == *name),
-                    *desc,
-                )
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]

@@ -121,6 +121,11 @@ impl DurableState {
                     a.truncated_below = *slot;
                     a.accepted = a.accepted.split_off(slot);
                 }
+                debug_assert!(a
+                    .accepted
+                    .keys()
+                    .next()
+                    .is_none_or(|s| *s >= a.truncated_below));
             }
             DurableWrite::ProposerRound { round } => {
                 self.proposer.get_or_insert_with(Default::default).max_round = *round;

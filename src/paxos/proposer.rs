@@ -161,6 +161,12 @@ impl Preparing {
             };
             plan.slots.push((slot, value));
         }
+        debug_assert!(plan.next_slot >= replica.commit_index);
+        debug_assert!(plan.slots.windows(2).all(|w| w[0].0 < w[1].0));
+        debug_assert!(plan.slots.iter().all(|(s, _)| {
+            *s >= replica.commit_index && *s >= plan.catch_up_below && *s < plan.next_slot
+        }));
+        debug_assert!(plan.adopted.len() + plan.noops <= plan.slots.len());
         plan
     }
 }

@@ -46,15 +46,54 @@ impl Replica {
             return false;
         }
         self.log.insert(slot, value);
+        self.advance_commit_index();
+        debug_assert!(slot < self.commit_index || self.log.contains_key(&slot));
+        self.debug_assert_indices();
+        true
+    }
+
+    /// Moves the commit index over the decided slots that became contiguous.
+    fn advance_commit_index(&mut self) {
         while self.log.contains_key(&self.commit_index) {
             self.commit_index += 1;
         }
-        true
+    }
+
+    /// The order every replica keeps (rules 6 and 10): snapshot index ≤ applied index ≤
+    /// commit index, nothing logged below the snapshot, the slots from the snapshot to the
+    /// commit index known (checked at both ends), the slot at the commit index not yet.
+    pub fn debug_assert_indices(&self) {
+        debug_assert!(
+            self.snapshot_index <= self.applied_index,
+            "applied below snapshot"
+        );
+        debug_assert!(
+            self.applied_index <= self.commit_index,
+            "applied past commit"
+        );
+        debug_assert!(
+            self.log
+                .keys()
+                .next()
+                .is_none_or(|s| *s >= self.snapshot_index),
+            "log kept below the snapshot"
+        );
+        debug_assert!(
+            !self.log.contains_key(&self.commit_index),
+            "commit index stale"
+        );
+        debug_assert!(
+            self.commit_index == self.snapshot_index
+                || (self.log.contains_key(&self.snapshot_index)
+                    && self.log.contains_key(&(self.commit_index - 1))),
+            "a hole below the commit index"
+        );
     }
 
     /// Rule 6: applies the contiguous decided prefix, in order. Rule 8: a command whose
     /// sequence number the session table has seen is not applied again (unless `no_dedup`).
     pub fn apply_decided(&mut self, no_dedup: bool) -> Vec<Applied> {
+        debug_assert!(self.applied_index <= self.commit_index);
         let mut applied = Vec::new();
         while self.applied_index < self.commit_index {
             let slot = self.applied_index;
@@ -73,6 +112,7 @@ impl Replica {
                     };
                     self.sessions.insert(command.client, session);
                 }
+                debug_assert!(self.sessions[&command.client].seq >= command.seq);
                 applied.push(Applied {
                     slot,
                     value: value.clone(),
@@ -83,6 +123,10 @@ impl Replica {
             }
             self.applied_index += 1;
         }
+        debug_assert_eq!(
+            self.applied_index, self.commit_index,
+            "prefix left unapplied"
+        );
         applied
     }
 
@@ -93,6 +137,7 @@ impl Replica {
             return None;
         }
         self.compact_to(self.applied_index);
+        self.debug_assert_indices();
         Some(self.snapshot())
     }
 
@@ -105,7 +150,14 @@ impl Replica {
         }
     }
 
+    /// Rule 10: drops the log below `index`, which must be applied; compaction only moves
+    /// forward.
     fn compact_to(&mut self, index: Slot) {
+        debug_assert!(index >= self.snapshot_index, "compaction goes back");
+        debug_assert!(
+            index <= self.applied_index,
+            "compacting what is not applied"
+        );
         self.snapshot_index = index;
         self.log = self.log.split_off(&index);
     }
@@ -121,9 +173,8 @@ impl Replica {
         self.applied_index = snapshot.index;
         self.commit_index = self.commit_index.max(snapshot.index);
         self.compact_to(snapshot.index);
-        while self.log.contains_key(&self.commit_index) {
-            self.commit_index += 1;
-        }
+        self.advance_commit_index();
+        self.debug_assert_indices();
         true
     }
 
@@ -133,11 +184,17 @@ impl Replica {
         if start >= self.commit_index {
             return Vec::new();
         }
-        self.log
+        let entries: Vec<(Slot, Value)> = self
+            .log
             .range(start..self.commit_index)
             .take(max)
             .map(|(s, v)| (*s, v.clone()))
-            .collect()
+            .collect();
+        debug_assert!(
+            entries.iter().zip(start..).all(|((s, _), want)| *s == want),
+            "catch-up entries are contiguous from {start}"
+        );
+        entries
     }
 }
 

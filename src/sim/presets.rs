@@ -167,7 +167,7 @@ fn after_leader(
     let seed = seed.unwrap_or(3);
     let mut world = World::new(config.clone(), seed).expect("preset config is valid");
     let mut actions = run_until(&mut world, 2_000, |w| {
-        w.leader().is_some() && w.stats.commands_committed >= 6
+        w.leader().is_some() && w.stats().commands_committed >= 6
     });
     let leader = world.leader().unwrap_or(1);
     for a in then(leader, &world) {
@@ -221,7 +221,7 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
         }),
         "minority-partition" => after_leader(name, seed, steady(20), |leader, w| {
             let other = w
-                .cluster
+                .protocol_config()
                 .node_ids()
                 .into_iter()
                 .find(|n| *n != leader)
@@ -235,7 +235,7 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
             config.snapshot_interval_slots = 8;
             after_leader(name, seed, config, |leader, w| {
                 let lagging = w
-                    .cluster
+                    .protocol_config()
                     .node_ids()
                     .into_iter()
                     .rev()
@@ -278,8 +278,7 @@ fn bug_scenario(bug: Bug, seed: Option<u64>) -> Scenario {
         _ => None,
     };
     let broken = |w: &World| {
-        w.checker
-            .violations()
+        w.violations()
             .iter()
             .any(|v| wanted.is_none_or(|name| v.invariant == name))
     };

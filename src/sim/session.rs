@@ -3,10 +3,10 @@
 use super::action::Action;
 use super::scenario::Scenario;
 use super::timeline::Timeline;
-use super::view;
+use super::view::{self, StateView};
 use crate::check::invariants::Violation;
+use crate::check::verdict;
 use serde::Serialize;
-use serde_json::Value as Json;
 
 /// What one action did: the step reached and its narration.
 #[derive(Clone, Debug, Serialize)]
@@ -44,7 +44,7 @@ impl Session {
     pub fn last_step(&self) -> StepResult {
         StepResult {
             step: self.timeline.step(),
-            events: self.timeline.world().events.clone(),
+            events: self.timeline.world().narration().to_vec(),
         }
     }
 
@@ -62,22 +62,22 @@ impl Session {
     pub fn linearizability(&mut self) -> Option<Violation> {
         let w = self.timeline.world();
         let done = w
-            .history
+            .history()
             .entries
             .iter()
             .filter(|e| e.complete.is_some())
             .count();
-        let key = (w.history.len(), done);
+        let key = (w.history().len(), done);
         if self.lin_cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            let v = view::linearizability_violation(w).1;
+            let v = verdict::linearizability(w.history(), w.step()).1;
             self.lin_cache = Some((key, v));
         }
         self.lin_cache.as_ref().and_then(|(_, v)| v.clone())
     }
 
-    /// The state JSON (see docs/wasm-api.md); `full` adds node internals.
-    pub fn state(&mut self, full: bool) -> Json {
-        let extra: Vec<Violation> = self.linearizability().into_iter().collect();
-        view::state(&self.timeline, full, &extra)
+    /// The state (its JSON is in docs/wasm-api.md); `full` adds node internals.
+    pub fn state(&mut self, full: bool) -> StateView<'_> {
+        let linearizability = self.linearizability();
+        view::state(&self.timeline, full, linearizability.as_ref())
     }
 }

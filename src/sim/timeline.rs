@@ -60,7 +60,7 @@ impl Timeline {
 
     /// The current step.
     pub fn step(&self) -> u64 {
-        self.world.step
+        self.world.step()
     }
 
     /// How many steps are recorded (greater than `step()` after stepping back).
@@ -90,14 +90,14 @@ impl Timeline {
     }
 
     fn record(&mut self, action: &Action, narrate: bool) -> Result<(), String> {
-        let step = self.world.step;
-        self.world.explain = narrate && self.explain;
+        let step = self.world.step();
+        self.world.set_narration(narrate && self.explain);
         self.world.apply(action)?; // validates first: on error nothing changed
         self.actions.truncate(step as usize);
         self.checkpoints
             .truncate((step / self.interval) as usize + 1);
         self.actions.push(action.clone());
-        if self.world.step % self.interval == 0 {
+        if self.world.step() % self.interval == 0 {
             self.checkpoints.push(self.world.clone());
             if self.checkpoints.len() > MAX_CHECKPOINTS {
                 self.thin_checkpoints();
@@ -124,20 +124,21 @@ impl Timeline {
                 self.total_steps()
             ));
         }
-        if step == self.world.step {
+        if step == self.world.step() {
             return Ok(());
         }
-        let from_current = step > self.world.step && step - self.world.step < self.interval;
+        let from_current = step > self.world.step() && step - self.world.step() < self.interval;
         if !from_current {
             let i = ((step / self.interval) as usize).min(self.checkpoints.len() - 1);
             self.world = self.checkpoints[i].clone();
         }
-        while self.world.step < step {
-            let a = &self.actions[self.world.step as usize];
-            self.world.explain = self.explain && self.world.step + 1 == step;
+        while self.world.step() < step {
+            let a = &self.actions[self.world.step() as usize];
+            self.world
+                .set_narration(self.explain && self.world.step() + 1 == step);
             self.world
                 .apply(a)
-                .map_err(|e| format!("replay diverged at step {}: {e}", self.world.step))?;
+                .map_err(|e| format!("replay diverged at step {}: {e}", self.world.step()))?;
         }
         Ok(())
     }

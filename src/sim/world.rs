@@ -3,14 +3,18 @@
 use super::action::Action;
 use super::client::{Client, Pending};
 use super::digest::TraceDigest;
+use super::liveness::{self, LivenessWatch};
 use super::network::{InFlight, Network};
 use super::rng::SimRng;
 use super::scenario::SimConfig;
 use super::stats::Stats;
 use crate::check::history::{History, HistoryEntry};
-use crate::check::invariants::Invariants;
+use crate::check::invariants::Violation;
+use crate::check::invariants::{Invariants, LIVENESS};
 use crate::kv::{ClientId, Op};
 use crate::paxos::durable::DurableState;
+use crate::paxos::proposer::Phase;
+use crate::paxos::Roles;
 use crate::paxos::{
     Addr, Config, Envelope, Input, Message, Node, NodeId, Ready, TimerCmd, TimerKind,
 };
@@ -22,11 +26,11 @@ use std::sync::Arc;
 
 /// A node's place in the world: the running node (none while crashed) and its disk.
 #[derive(Clone, Debug)]
-pub struct NodeSlot {
+struct NodeSlot {
     /// The running node; `None` while crashed.
-    pub node: Option<Node>,
+    node: Option<Node>,
     /// What survives a crash.
-    pub disk: DurableState,
+    disk: DurableState,
 }
 
 /// One line of narration: what happened in the last step, and where.
@@ -38,44 +42,57 @@ pub struct StepEvent {
     pub text: String,
 }
 
-/// The whole simulated world.
+/// The whole simulated world. Its state changes only through [`World::apply`]; the view,
+/// the CLI and the tests read it through the accessors below.
 #[derive(Clone, Debug)]
 pub struct World {
-    /// Its configuration (network settings and bugs can change through actions).
-    pub config: SimConfig,
-    /// The protocol configuration derived from it.
-    pub cluster: Arc<Config>,
-    /// The seed it started from.
-    pub seed: u64,
+    /// The simulation's configuration (network settings and bugs can change through actions).
+    config: SimConfig,
+    /// The protocol configuration every node runs (layout, quorum, timeouts, bugs), derived
+    /// from `config`.
+    protocol: Arc<Config>,
+    seed: u64,
     rng: SimRng,
-    /// Logical time in ticks.
-    pub now: u64,
-    /// Actions applied so far.
-    pub step: u64,
-    /// Every node with its disk.
-    pub nodes: BTreeMap<NodeId, NodeSlot>,
-    /// Messages in flight and partitions.
-    pub network: Network,
+    now: u64,
+    step: u64,
+    nodes: BTreeMap<NodeId, NodeSlot>,
+    network: Network,
     /// Pending node timers: (node, kind) → tick it fires at.
-    pub timers: BTreeMap<(NodeId, TimerKind), u64>,
+    timers: BTreeMap<(NodeId, TimerKind), u64>,
     /// Pending client retry timers: client → tick.
-    pub client_timers: BTreeMap<ClientId, u64>,
-    /// The clients.
-    pub clients: Vec<Client>,
+    client_timers: BTreeMap<ClientId, u64>,
+    clients: Vec<Client>,
     /// Every client operation with its invoke and complete times (kept only when
     /// `config.check` is on: it is what the linearizability check reads).
-    pub history: History,
+    history: History,
     history_clock: u64,
-    /// Counters.
-    pub stats: Stats,
+    stats: Stats,
     committed_seq: BTreeMap<ClientId, u64>,
     /// The invariant checker (fed only when `config.check`).
-    pub checker: Invariants,
+    checker: Invariants,
     digest: TraceDigest,
     /// Whether to narrate steps in words (the page wants it; the fuzzer does not).
-    pub explain: bool,
+    explain: bool,
     /// Narration of the last step.
-    pub events: Vec<StepEvent>,
+    events: Vec<StepEvent>,
+    /// The liveness check, armed when faults stop.
+    liveness: Option<LivenessWatch>,
+}
+
+/// What a node's proposer is doing, as the page shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProposerPhase {
+    /// The node is not a proposer.
+    None,
+    /// Not trying to lead: waits for its election timer.
+    Following,
+    /// Phase 1 under way.
+    Preparing,
+    /// Phase 1 won: runs phase 2 only.
+    Leading,
+    /// The node is crashed.
+    Crashed,
 }
 
 fn state_digest(node: &Node) -> Option<(u64, u64)> {
@@ -121,7 +138,7 @@ impl World {
             .collect();
         let mut world = World {
             checker: Invariants::new(cluster.acceptors().len()),
-            cluster,
+            protocol: cluster,
             seed,
             rng: SimRng::new(seed),
             now: 0,
@@ -138,6 +155,7 @@ impl World {
             digest: TraceDigest::default(),
             explain: false,
             events: Vec::new(),
+            liveness: None,
             config,
         };
         let ids: Vec<NodeId> = world.nodes.keys().copied().collect();
@@ -159,6 +177,119 @@ impl World {
     /// Hex digest of everything that happened so far: equal runs have equal digests.
     pub fn trace_digest(&self) -> String {
         self.digest.hex()
+    }
+
+    /// The simulation's configuration as it stands (actions change network and bugs).
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    /// The protocol configuration every node runs (layout, quorum, timeouts, bugs).
+    pub fn protocol_config(&self) -> &Config {
+        &self.protocol
+    }
+
+    /// The seed the world started from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Logical time, in ticks.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Actions applied so far.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Message and command counters.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// The clients, by id.
+    pub fn clients(&self) -> &[Client] {
+        &self.clients
+    }
+
+    /// Every client operation so far (empty unless `config.check`).
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// The invariant violations found so far (none are looked for unless `config.check`).
+    pub fn violations(&self) -> &[Violation] {
+        self.checker.violations()
+    }
+
+    /// Narration of the last step (empty unless narration is on).
+    pub fn narration(&self) -> &[StepEvent] {
+        &self.events
+    }
+
+    /// Turns narration of the following steps on or off.
+    pub fn set_narration(&mut self, on: bool) {
+        self.explain = on;
+    }
+
+    /// Every node id, in order.
+    pub fn node_ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.nodes.keys().copied()
+    }
+
+    /// Whether there is a node `id` (running or crashed).
+    pub fn has_node(&self, id: NodeId) -> bool {
+        self.nodes.contains_key(&id)
+    }
+
+    /// The roles node `id` plays.
+    pub fn roles(&self, id: NodeId) -> Roles {
+        self.protocol.roles(id)
+    }
+
+    /// The partition group node `id` is in (0 when not partitioned away).
+    pub fn partition_group(&self, id: NodeId) -> u32 {
+        self.network.group(Addr::Node(id)).unwrap_or(0)
+    }
+
+    /// The tick at which node `id`'s timer `kind` fires, if it is set.
+    pub fn timer_deadline(&self, id: NodeId, kind: TimerKind) -> Option<u64> {
+        self.timers.get(&(id, kind)).copied()
+    }
+
+    /// What node `id` has on disk: what it restarts from after a crash.
+    pub fn disk(&self, id: NodeId) -> Option<&DurableState> {
+        self.nodes.get(&id).map(|s| &s.disk)
+    }
+
+    /// Node `id`'s durable state as it stands: the running node's, or its disk while
+    /// crashed.
+    pub fn durable(&self, id: NodeId) -> Option<&DurableState> {
+        let slot = self.nodes.get(&id)?;
+        Some(slot.node.as_ref().map_or(&slot.disk, |n| n.durable()))
+    }
+
+    /// What node `id`'s proposer is doing.
+    pub fn proposer_phase(&self, id: NodeId) -> ProposerPhase {
+        match self.node(id).map(|n| n.proposer().map(|p| &p.phase)) {
+            None => ProposerPhase::Crashed,
+            Some(None) => ProposerPhase::None,
+            Some(Some(Phase::Following)) => ProposerPhase::Following,
+            Some(Some(Phase::Preparing(_))) => ProposerPhase::Preparing,
+            Some(Some(Phase::Leading(_))) => ProposerPhase::Leading,
+        }
+    }
+
+    /// Whether the in-flight message `m` can be delivered now: it is due and its recipient
+    /// is running and on the sender's side of any partition (clients are always reachable).
+    pub fn is_deliverable(&self, m: &InFlight) -> bool {
+        let reachable = match m.env.to {
+            Addr::Node(n) => !self.is_crashed(n) && self.network.connected(m.env.from, m.env.to),
+            Addr::Client(_) => true,
+        };
+        m.deliver_at <= self.now && reachable
     }
 
     /// Whether node `id` is currently crashed.
@@ -256,13 +387,13 @@ impl World {
             }
             Action::EndFaults => self.end_faults(),
             Action::SetBug { bug, enabled } => {
-                let mut cluster = (*self.cluster).clone();
+                let mut cluster = (*self.protocol).clone();
                 cluster.bugs.set(*bug, *enabled);
                 self.config.bugs = cluster.bugs.clone();
-                self.cluster = Arc::new(cluster);
+                self.protocol = Arc::new(cluster);
                 for slot in self.nodes.values_mut() {
                     if let Some(n) = slot.node.as_mut() {
-                        n.set_config(self.cluster.clone());
+                        n.set_config(self.protocol.clone());
                     }
                 }
                 let state = if *enabled { "on" } else { "off" };
@@ -272,8 +403,23 @@ impl World {
                 );
             }
         }
+        let late = liveness::after_action(
+            &mut self.liveness,
+            action,
+            self.now,
+            self.step,
+            &self.clients,
+        );
+        if let (Some(message), true) = (late, self.config.check) {
+            self.checker.report(LIVENESS, self.step, message);
+        }
         self.stats.refresh();
         Ok(())
+    }
+
+    /// The liveness check of the healing phase, once faults stopped.
+    pub fn liveness(&self) -> Option<&LivenessWatch> {
+        self.liveness.as_ref()
     }
 
     fn end_faults(&mut self) {
@@ -296,6 +442,7 @@ impl World {
             c.random_left = 0;
             c.queue.clear();
         }
+        self.liveness = Some(LivenessWatch::new(self.now, self.step, &self.config));
         self.say(
             None,
             "faults stopped: network healed and reliable, every node running".into(),
@@ -328,7 +475,7 @@ impl World {
             }
             Action::FireTimer { node, timer } => {
                 known(node)?;
-                let roles = self.cluster.roles(*node);
+                let roles = self.protocol.roles(*node);
                 if self.is_crashed(*node) {
                     Err(format!("node {node} is crashed"))
                 } else if !roles.proposer {
@@ -576,7 +723,7 @@ impl World {
         if slot.node.is_some() {
             return;
         }
-        let mut node = Node::new(id, self.cluster.clone(), slot.disk.clone());
+        let mut node = Node::new(id, self.protocol.clone(), slot.disk.clone());
         let ready = node.start();
         let promised = node.durable().acceptor.as_ref().and_then(|a| a.promised);
         let snapshot_index = node.replica().map_or(0, |r| r.snapshot_index);
@@ -794,7 +941,7 @@ impl World {
         if self.clients[i].pending.is_none() {
             return;
         }
-        let proposers = self.cluster.proposers();
+        let proposers = self.protocol.proposers();
         self.clients[i].rotate_target(&proposers);
         self.say(
             None,
@@ -841,7 +988,7 @@ impl World {
                     self.clients[i].target = h;
                     self.client_send(i);
                 } else {
-                    let proposers = self.cluster.proposers();
+                    let proposers = self.protocol.proposers();
                     self.clients[i].rotate_target(&proposers);
                 }
             }

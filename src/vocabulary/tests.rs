@@ -137,7 +137,7 @@ fn states() -> Vec<Json> {
         let scenario = presets::scenario(&p.name).unwrap();
         let mut s = Session::new(scenario, false).unwrap();
         s.run_until_quiet(3_000).unwrap();
-        out.push(s.state(false));
+        out.push(serde_json::to_value(s.state(false)).unwrap());
     }
     for seed in 1..=6 {
         let mut config = crate::sim::fuzz::swarm_config(seed, None);
@@ -148,7 +148,8 @@ fn states() -> Vec<Json> {
             seed,
             actions: vec![crate::sim::Action::Auto { n: 1_500 }],
         };
-        out.push(Session::new(scenario, false).unwrap().state(false));
+        let mut s = Session::new(scenario, false).unwrap();
+        out.push(serde_json::to_value(s.state(false)).unwrap());
     }
     out
 }

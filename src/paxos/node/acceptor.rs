@@ -25,6 +25,10 @@ impl Node {
         let Some(state) = self.durable.acceptor.as_ref() else {
             return;
         };
+        debug_assert!(
+            self.sent_by_proposer(from),
+            "a Prepare comes from a proposer"
+        );
         match state.promised {
             Some(promised) if ballot < promised => {
                 out.events.push(Event::RefusedPrepare { ballot, promised });
@@ -46,6 +50,11 @@ impl Node {
                     self.persist(DurableWrite::Promise { ballot }, out);
                     out.events.push(Event::Promised { ballot });
                 }
+                debug_assert_eq!(
+                    self.promised(),
+                    Some(ballot),
+                    "rule 2: promised before reply"
+                );
                 let reply = Message::Promise {
                     ballot,
                     truncated_below,
@@ -71,6 +80,10 @@ impl Node {
         let Some(state) = self.durable.acceptor.as_ref() else {
             return;
         };
+        debug_assert!(
+            self.sent_by_proposer(from),
+            "an Accept comes from a proposer"
+        );
         let promised = state.promised;
         if let Some(p) = promised {
             if ballot < p && !accept_below_promise {
@@ -105,7 +118,31 @@ impl Node {
             self.persist(write, out);
             out.events.push(Event::AcceptedValue { slot, ballot });
         }
+        debug_assert!(
+            self.promised() >= Some(ballot),
+            "rule 2: accepted above the promise"
+        );
+        debug_assert!(
+            below_truncation || self.accepted_ballot(slot) == Some(ballot),
+            "rule 2: acknowledged slot {slot} without holding its value"
+        );
         self.send(from, Message::Accepted { ballot, slot }, out);
+    }
+
+    /// Rule 7: a Heartbeat below this acceptor's promise comes from a leader that a higher
+    /// ballot superseded without its knowing (that ballot's proposer may have crashed
+    /// since). Refuse it with a Nack, as an Accept would be refused, so the stale leader
+    /// steps down now instead of holding every follower's election timer back while it
+    /// cannot get anything chosen.
+    pub(super) fn refuse_stale_heartbeat(&mut self, from: Addr, ballot: Ballot, out: &mut Ready) {
+        let Some(promised) = self.durable.acceptor.as_ref().and_then(|a| a.promised) else {
+            return;
+        };
+        if ballot < promised {
+            out.events
+                .push(Event::RefusedHeartbeat { ballot, promised });
+            self.send(from, Message::Nack { ballot, promised }, out);
+        }
     }
 
     /// Rule 10: drop accepted entries below `slot`, which the caller knows are chosen and
@@ -115,6 +152,32 @@ impl Node {
             if slot > state.truncated_below {
                 self.persist(DurableWrite::Truncate { slot }, out);
             }
+            debug_assert!(
+                self.first_accepted_slot().is_none_or(|s| s >= slot),
+                "rule 10: an entry kept below {slot}"
+            );
         }
+    }
+
+    /// The acceptor's promise, if it is an acceptor that promised.
+    fn promised(&self) -> Option<Ballot> {
+        self.durable.acceptor.as_ref().and_then(|a| a.promised)
+    }
+
+    /// The lowest slot this acceptor holds a value for, if any.
+    fn first_accepted_slot(&self) -> Option<Slot> {
+        let accepted = &self.durable.acceptor.as_ref()?.accepted;
+        accepted.keys().next().copied()
+    }
+
+    /// The ballot this acceptor holds `slot`'s value in, if any.
+    fn accepted_ballot(&self, slot: Slot) -> Option<Ballot> {
+        let accepted = &self.durable.acceptor.as_ref()?.accepted;
+        accepted.get(&slot).map(|(b, _)| *b)
+    }
+
+    /// Whether `from` is a proposer: only proposers send Prepare and Accept (rules 4, 5).
+    fn sent_by_proposer(&self, from: Addr) -> bool {
+        matches!(from, Addr::Node(n) if self.config.roles(n).proposer)
     }
 }

@@ -24,6 +24,10 @@ impl Node {
         }
         let max_round = self.durable.proposer.as_ref().map_or(0, |d| d.max_round);
         let round = p.max_round_seen.max(max_round) + 1;
+        debug_assert!(
+            round > p.max_round_seen && round > max_round,
+            "rule 1: round reused"
+        );
         p.max_round_seen = round;
         p.failed_elections += 1;
         let owner = if self.config.bug(Bug::BallotsWithoutProposerId) {
@@ -55,6 +59,10 @@ impl Node {
         accepted: Vec<AcceptedEntry>,
         out: &mut Ready,
     ) {
+        debug_assert!(self.is_acceptor(from), "a Promise from a non-acceptor");
+        let ballots_may_clash = self.bug_ran(Bug::BallotsWithoutProposerId)
+            || self.bug_ran(Bug::ReuseBallotAfterRestart)
+            || self.bug_ran(Bug::ForgetfulAcceptor);
         let quorum = self.config.quorum();
         let Some(Proposer {
             phase: Phase::Preparing(prep),
@@ -66,6 +74,12 @@ impl Node {
         if prep.ballot != ballot {
             return;
         }
+        // Only this proposer uses its ballot, and only once it leads: nothing was accepted
+        // in it yet — unless a bug shares or reuses ballots, or let a promise drop.
+        debug_assert!(
+            accepted.iter().all(|e| e.ballot < ballot) || ballots_may_clash,
+            "a Promise reports a value accepted at or above its ballot"
+        );
         prep.promises.insert(from, (truncated_below, accepted));
         if prep.promises.len() >= quorum {
             let prep = prep.clone();
@@ -76,6 +90,11 @@ impl Node {
     /// Rule 4: phase 1 won: lead `prep.ballot`, proposing again in it every slot not known
     /// decided (see [`Preparing::plan`]), and catch up first on slots compacted away.
     fn become_leader(&mut self, prep: Preparing, out: &mut Ready) {
+        debug_assert!(
+            prep.promises.len() >= self.config.quorum(),
+            "rule 4: no quorum"
+        );
+        debug_assert!(prep.promises.keys().all(|a| self.is_acceptor(*a)));
         let replica = self.replica.as_ref().expect("a proposer is a replica");
         let plan = prep.plan(replica, self.config.bug(Bug::IgnorePromisedValues));
         for &(slot, from_ballot) in &plan.adopted {
@@ -120,8 +139,17 @@ impl Node {
         p.max_round_seen = p.max_round_seen.max(seen.round);
         match p.ballot() {
             Some(mine) if seen > mine => {
-                p.phase = Phase::Following;
-                p.queue.clear();
+                // Rule 8: the commands it holds — queued, or proposed and not known chosen
+                // — stay queued, to be forwarded to the next leader it hears from
+                // (`forward_held_commands`): a client is not left waiting for its retry,
+                // and the session table answers a command chosen twice once.
+                if let Phase::Leading(lead) = std::mem::replace(&mut p.phase, Phase::Following) {
+                    for proposal in lead.proposals.into_values().rev() {
+                        for command in proposal.value.commands().iter().rev() {
+                            p.queue.push_front(command.clone());
+                        }
+                    }
+                }
                 out.events.push(Event::SteppedDown {
                     ballot: mine,
                     higher: seen,
@@ -133,6 +161,12 @@ impl Node {
             }
             _ => {}
         }
+        let p = self.proposer.as_ref().expect("proposer checked above");
+        debug_assert!(p.max_round_seen >= seen.round);
+        debug_assert!(
+            p.ballot().is_none_or(|mine| mine >= seen),
+            "rule 7: kept a lower ballot"
+        );
     }
 
     /// Rule 7: (re)arm the election timer; after failed elections the base timeout doubles
@@ -140,9 +174,14 @@ impl Node {
     pub(super) fn set_election_timer(&self, out: &mut Ready) {
         let failed = self.proposer.as_ref().map_or(0, |p| p.failed_elections);
         let base = self.config.election_timeout_ticks;
+        let after = base << failed.saturating_sub(1).min(3);
+        debug_assert!(
+            base <= after && after <= 8 * base,
+            "rule 7: backoff out of bounds"
+        );
         out.timers.push(TimerCmd::Set {
             kind: TimerKind::Election,
-            after: base << failed.saturating_sub(1).min(3),
+            after,
             jitter: base,
         });
     }

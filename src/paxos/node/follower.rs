@@ -35,6 +35,10 @@ impl Node {
         out: &mut Ready,
     ) {
         let Addr::Node(leader) = from else { return };
+        debug_assert!(
+            safe_point <= commit_index,
+            "a leader snapshots only what it applied"
+        );
         if leader == self.id || self.follower.leader_ballot.is_some_and(|b| ballot < b) {
             return;
         }
@@ -49,6 +53,7 @@ impl Node {
                 self.set_election_timer(out);
             }
         }
+        self.forward_held_commands(leader, out);
         if self.replica.is_some() {
             let mut learned = Vec::new();
             if let (Some(acc), Some(rep)) = (&self.durable.acceptor, &self.replica) {
@@ -66,5 +71,18 @@ impl Node {
             self.request_catch_up_if_behind(from, commit_index, out);
         }
         self.truncate_acceptor(safe_point, out);
+    }
+
+    /// Rule 7: someone is running for leader with a ballot above the leader this node
+    /// knows: a following proposer gives it time before running too.
+    pub(super) fn on_candidate_seen(&mut self, from: Addr, ballot: Ballot, out: &mut Ready) {
+        if from == Addr::Node(self.id) || self.follower.leader_ballot.is_some_and(|b| ballot <= b) {
+            return;
+        }
+        if let Some(p) = &self.proposer {
+            if matches!(p.phase, Phase::Following) {
+                self.set_election_timer(out);
+            }
+        }
     }
 }

@@ -21,14 +21,24 @@ impl Node {
         else {
             return;
         };
-        lead.proposals.insert(
-            slot,
-            Proposal {
-                value: value.clone(),
-                acks: BTreeSet::new(),
-                age: 0,
-                resends: 0,
-            },
+        debug_assert!(
+            slot < lead.next_slot,
+            "proposed slot {slot} at or past the next slot"
+        );
+        debug_assert!(
+            slot >= lead.catch_up_below,
+            "proposed compacted slot {slot}"
+        );
+        let fresh = Proposal {
+            value: value.clone(),
+            acks: BTreeSet::new(),
+            age: 0,
+            resends: 0,
+        };
+        let earlier = lead.proposals.insert(slot, fresh);
+        debug_assert!(
+            earlier.is_none(),
+            "rule 5: slot {slot} proposed twice in one ballot"
         );
         let ballot = lead.ballot;
         let msg = self.accept_message(ballot, slot, value);
@@ -65,6 +75,7 @@ impl Node {
                 return;
             }
             let take = batch.min(p.queue.len());
+            debug_assert!(take >= 1 && lead.proposals.len() < window);
             let commands: Vec<Command> = p.queue.drain(..take).collect();
             let slot = lead.next_slot;
             lead.next_slot += 1;
@@ -81,6 +92,7 @@ impl Node {
         slot: Slot,
         out: &mut Ready,
     ) {
+        debug_assert!(self.is_acceptor(from), "rule 6: an ack from a non-acceptor");
         let quorum = self.config.quorum();
         let Some(Proposer {
             phase: Phase::Leading(lead),
@@ -95,7 +107,9 @@ impl Node {
         let Some(proposal) = lead.proposals.get_mut(&slot) else {
             return;
         };
+        debug_assert!(slot < lead.next_slot, "an ack for a slot never proposed");
         proposal.acks.insert(from);
+        debug_assert!(proposal.acks.len() <= self.config.acceptors().len());
         if proposal.acks.len() < quorum {
             return;
         }
@@ -127,6 +141,7 @@ impl Node {
                 p.resends += 1;
                 resend.push((*slot, p.value.clone(), p.acks.clone()));
             }
+            debug_assert!(p.age < 2 << p.resends.min(4), "a resend overdue");
         }
         self.send_heartbeats(out);
         if behind {
@@ -146,6 +161,11 @@ impl Node {
     /// unknown here, so ask every other replica for them (again each heartbeat until known).
     pub(super) fn leader_catch_up(&mut self, out: &mut Ready) {
         let from_slot = self.replica.as_ref().map_or(0, |r| r.commit_index);
+        debug_assert!(
+            matches!(&self.proposer.as_ref().expect("a leader").phase,
+                Phase::Leading(lead) if from_slot < lead.catch_up_below),
+            "catching up while not behind a compaction point"
+        );
         for r in self.config.replicas() {
             if r != self.id {
                 self.send(Addr::Node(r), Message::CatchUp { from_slot }, out);
@@ -178,8 +198,14 @@ impl Node {
     /// The leader's commit index and safe point (its snapshot index), piggybacked on its
     /// messages (rules 6 and 10).
     fn commit_and_safe_point(&self) -> (Slot, Slot) {
-        self.replica
+        let (commit, safe) = self
+            .replica
             .as_ref()
-            .map_or((0, 0), |r| (r.commit_index, r.snapshot_index))
+            .map_or((0, 0), |r| (r.commit_index, r.snapshot_index));
+        debug_assert!(
+            safe <= commit,
+            "rule 10: a safe point past the commit index"
+        );
+        (commit, safe)
     }
 }

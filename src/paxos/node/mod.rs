@@ -1,8 +1,10 @@
 //! A node: the sans-IO entry point that composes the proposer, acceptor and replica roles
 //! (rule 11). It takes one input at a time and returns what the world must do. Each role's
 //! handlers live in a child module: [`acceptor`], [`election`] and [`leader`] (the
-//! proposer), [`follower`], [`replica`], and [`client`] for requests.
+//! proposer), [`follower`], [`replica`], and [`client`] for requests; [`checks`] states
+//! as assertions what they rely on.
 mod acceptor;
+mod checks;
 mod client;
 mod election;
 mod follower;
@@ -35,6 +37,9 @@ pub struct Node {
     pub(crate) replica: Option<Replica>,
     pub(crate) follower: FollowerState,
     local: VecDeque<Envelope>,
+    /// Every bug switched on at some time in this node's life, one bit each: assertions
+    /// such a bug breaks are skipped (see `checks.rs`).
+    bugs_ran: u32,
 }
 
 impl Node {
@@ -42,6 +47,7 @@ impl Node {
     /// crash for a restart. Volatile state starts empty (the replica from its snapshot).
     pub fn new(id: NodeId, config: Arc<Config>, mut durable: DurableState) -> Self {
         let roles = config.roles(id);
+        debug_assert!(!roles.proposer || roles.replica, "a proposer is a replica");
         if roles.acceptor && durable.acceptor.is_none() {
             durable.acceptor = Some(AcceptorDurable::default());
         }
@@ -60,6 +66,7 @@ impl Node {
             .map(|r| Replica::restore(&r.snapshot));
         Node {
             id,
+            bugs_ran: checks::bug_mask(&config),
             config,
             durable,
             proposer,
@@ -79,22 +86,28 @@ impl Node {
     }
 
     /// Handles one input and everything it causes locally (messages to itself are handled
-    /// at once), and returns what the world must do.
+    /// at once), and returns what the world must do. The world hands a node only the
+    /// messages addressed to it.
     pub fn step(&mut self, input: Input) -> Ready {
         let mut out = Ready::default();
         match input {
-            Input::Message(env) => self.on_message(env, &mut out),
+            Input::Message(env) => {
+                debug_assert_eq!(env.to, Addr::Node(self.id), "delivered to the wrong node");
+                self.on_message(env, &mut out)
+            }
             Input::Timeout(TimerKind::Election) => self.start_election(&mut out),
             Input::Timeout(TimerKind::Heartbeat) => self.on_heartbeat_timer(&mut out),
         }
         while let Some(env) = self.local.pop_front() {
             self.on_message(env, &mut out);
         }
+        self.debug_assert_step_done(&out);
         out
     }
 
     /// Replaces the configuration (the world toggles bugs mid-run this way).
     pub fn set_config(&mut self, config: Arc<Config>) {
+        self.bugs_ran |= checks::bug_mask(&config);
         self.config = config;
     }
 
@@ -148,6 +161,7 @@ impl Node {
     /// Rule 2: records a durable change in memory and asks the world to make it stable —
     /// unless an injected bug forgets to.
     pub(super) fn persist(&mut self, write: DurableWrite, out: &mut Ready) {
+        self.debug_assert_moves_forward(&write);
         self.durable.apply(&write);
         let forgotten = match write {
             DurableWrite::Promise { .. } => self.config.bug(Bug::ForgetfulAcceptor),
@@ -171,16 +185,7 @@ impl Node {
         match env.msg {
             Message::Prepare { ballot, from_slot } => {
                 self.on_prepare(from, ballot, from_slot, out);
-                // Someone is running for leader: give it time before running too.
-                if self.follower.leader_ballot.is_none_or(|b| ballot > b)
-                    && from_node != Some(self.id)
-                {
-                    if let Some(p) = &self.proposer {
-                        if matches!(p.phase, Phase::Following) {
-                            self.set_election_timer(out);
-                        }
-                    }
-                }
+                self.on_candidate_seen(from, ballot, out);
             }
             Message::Promise {
                 ballot,
@@ -211,7 +216,10 @@ impl Node {
                 ballot,
                 commit_index,
                 safe_point,
-            } => self.on_leader_contact(from, ballot, commit_index, safe_point, true, out),
+            } => {
+                self.refuse_stale_heartbeat(from, ballot, out);
+                self.on_leader_contact(from, ballot, commit_index, safe_point, true, out);
+            }
             Message::CatchUp { from_slot } => self.on_catch_up(from, from_slot, out),
             Message::CatchUpReply {
                 entries,
@@ -219,7 +227,9 @@ impl Node {
             } => self.on_catch_up_reply(from, entries, commit_index, out),
             Message::InstallSnapshot { snapshot } => self.on_install_snapshot(&snapshot, out),
             Message::Request { command, forwarded } => self.on_request(command, forwarded, out),
-            Message::Reply { .. } | Message::NotLeader { .. } => {}
+            Message::Reply { .. } | Message::NotLeader { .. } => {
+                debug_assert!(false, "answers go to clients, never to nodes");
+            }
         }
     }
 }

@@ -10,9 +10,18 @@ use crate::paxos::value::Value;
 use crate::paxos::Slot;
 
 impl Node {
-    /// Records a decision at this node's replica, reports it, and applies what became
-    /// contiguous (rule 6).
+    /// Records a decision at this node's replica and reports it (rule 6). A slot's decided
+    /// value never changes at a node: learning it again brings the same value.
     pub(super) fn learn(&mut self, slot: Slot, value: Value, out: &mut Ready) {
+        debug_assert!(
+            self.agreement_may_break()
+                || self
+                    .replica
+                    .as_ref()
+                    .and_then(|r| r.log.get(&slot))
+                    .is_none_or(|v| *v == value),
+            "slot {slot} learned with a second value"
+        );
         let Some(replica) = self.replica.as_mut() else {
             return;
         };
@@ -71,6 +80,8 @@ impl Node {
         let replica = self.replica.as_ref().expect("replica checked above");
         let entries = replica.entries_from(from_slot, self.config.catchup_batch);
         let commit_index = replica.commit_index;
+        debug_assert!(entries.len() <= self.config.catchup_batch);
+        debug_assert!(entries.last().is_none_or(|(s, _)| *s < commit_index));
         self.send(
             from,
             Message::CatchUpReply {
@@ -89,6 +100,10 @@ impl Node {
         commit_index: Slot,
         out: &mut Ready,
     ) {
+        debug_assert!(
+            entries.windows(2).all(|w| w[0].0 < w[1].0),
+            "entries out of order"
+        );
         for (slot, value) in entries {
             self.learn(slot, value, out);
         }
@@ -114,6 +129,7 @@ impl Node {
             self.truncate_acceptor(index, out);
             self.apply_decided(out);
         }
+        debug_assert!(self.replica.as_ref().expect("replica").applied_index >= snapshot.index);
     }
 
     /// Rule 9: if `leader_commit` is ahead of what this replica knows, ask `leader` for the

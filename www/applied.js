@@ -1,0 +1,90 @@
+// The outcome at a glance: under the cluster, what each replica has applied to its
+// key-value store, in log order, one line per replica (replicas holding the same applied
+// log share a line). The values come from the core's log grid rows (logWindow); the page
+// only lays them out.
+
+import { h } from './dom.js';
+
+/** How many of the newest applied slots a line shows. */
+const SHOWN = 8;
+
+const isReplica = (n) => n.roles.includes('replica');
+
+/** "put x=" when every value is a single put to the same key, else ''. */
+export function sharedPutPrefix(values) {
+  let prefix = null;
+  for (const v of values) {
+    if (v == null || v === 'no-op') continue;
+    const m = /^(put [^=;\s]+=)[^;]*$/.exec(v);
+    if (!m || (prefix !== null && m[1] !== prefix)) return '';
+    prefix = m[1];
+  }
+  return prefix || '';
+}
+
+export function createAppliedLogs(app, root) {
+  root.hidden = true;
+  let key = '';
+
+  /** Per replica: the values of its applied slots among the `from..to` window. */
+  function appliedRows(view, from, to) {
+    const r = app.call('reading the applied logs', (pg) => pg.logWindow(from, to - from));
+    if (!r.ok) return null;
+    const cols = r.value.columns || [];
+    return view.nodes.filter(isReplica).map((n) => {
+      const ci = cols.findIndex((c) => c.node === n.id);
+      const values = [];
+      if (n.crashed) return { node: n, values };
+      for (const row of r.value.rows || []) {
+        const cell = ci >= 0 ? row.cells[ci] : null;
+        if (!cell || row.slot >= (n.applied_index ?? 0)) break;
+        values.push(cell.status === 'applied' ? cell.value : null);
+      }
+      return { node: n, values };
+    });
+  }
+
+  function update(view) {
+    const replicas = view.nodes.filter(isReplica);
+    const end = Math.max(0, ...replicas.map((n) => n.applied_index ?? 0));
+    const k = `${view.step}|${view.total_steps}|${replicas.map((n) => `${n.id}:${n.applied_index}:${n.crashed}`).join(',')}`;
+    if (k === key) return;
+    key = k;
+    if (!replicas.length || end === 0) { root.hidden = true; root.replaceChildren(); return; }
+    const first = (view.log && view.log.first_slot) || 0;
+    const from = Math.max(first, end - SHOWN);
+    const rows = appliedRows(view, from, end);
+    if (!rows) return;
+    // Replicas with the same applied log share one line.
+    const lines = [];
+    for (const row of rows) {
+      const sig = `${row.node.crashed}|${row.node.applied_index}|${row.values.join('\u0001')}`;
+      const same = lines.find((l) => l.sig === sig);
+      if (same) same.nodes.push(row.node); else lines.push({ sig, nodes: [row.node], values: row.values, applied: row.node.applied_index ?? 0, crashed: row.node.crashed });
+    }
+    lines.sort((a, b) => b.applied - a.applied || a.nodes[0].id - b.nodes[0].id);
+    const prefix = sharedPutPrefix(lines.flatMap((l) => l.values));
+    const allSame = lines.length === 1;
+    const head = h('div', { class: 'applied-head' },
+      h('h3', { class: 'applied-title' }, 'Applied logs'),
+      h('span', { class: `applied-verdict${allSame ? ' same' : ''}` },
+        allSame
+          ? `${replicas.length === 1 ? 'The replica' : `All ${replicas.length} replicas`} applied the same ${end} value${end === 1 ? '' : 's'} in the same order`
+          : `${lines.length} different applied logs: a replica behind the others catches up from the leader`));
+    root.replaceChildren(head, h('ol', { class: 'applied-lines' }, ...lines.map((l) => {
+      const earlier = l.applied - l.values.length - first;
+      const who = l.nodes.map((n) => `N${n.id}`).join(' ');
+      return h('li', { class: `applied-line${l.crashed ? ' crashed' : ''}`, 'data-nodes': l.nodes.map((n) => n.id).join(',') },
+        h('span', { class: 'applied-who mono' }, who),
+        h('span', { class: 'applied-count' }, l.crashed ? 'crashed' : `${l.applied} applied`),
+        prefix && l.values.length ? h('span', { class: 'applied-prefix mono', title: `Every value here is a ${prefix}… command` }, prefix) : null,
+        h('span', { class: 'applied-values mono' },
+          earlier > 0 ? h('span', { class: 'applied-more muted' }, `… ${earlier.toLocaleString('en')} earlier`) : null,
+          ...l.values.map((v, i) => h('span', { class: `applied-value${v === 'no-op' ? ' noop' : ''}`, title: `slot ${l.applied - l.values.length + i}: ${v ?? 'compacted'}` },
+            v == null ? '▧' : prefix && v !== 'no-op' ? v.slice(prefix.length) : v))));
+    })));
+    root.hidden = false;
+  }
+
+  return { update, reset: () => { key = ''; } };
+}

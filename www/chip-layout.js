@@ -1,0 +1,88 @@
+// Where the chips of in-flight messages sit on the cluster diagram. A chip keeps its place
+// (and its label) for as long as its message is in flight: only new chips are placed, each
+// on the free spot nearest the middle of its own link, on its own side of the link so the
+// two directions stay apart, clear of nodes, captions, zone titles and the other chips. A
+// link carrying more than LINK_CAP messages shows one chip with their count instead.
+
+/** Messages on one link (sender → receiver) drawn one by one; more become one counted chip. */
+export const LINK_CAP = 3;
+export const CHIP_H = 20;
+
+/** Width of a chip holding `text` (10.5 px monospace, padding included). */
+export const chipWidth = (text) => Math.round(String(text).length * 6.35 + 14);
+
+/** A chip's label: the message type and what tells it apart ("Prepare 1.7", "Request c5#1"). */
+export function chipLabel(m) {
+  const [type, detail] = String(m.label || m.type).split(/\s+/);
+  return detail ? `${type} ${detail.replace(/^b=/, '').replace(/[:,]$/, '')}` : type;
+}
+
+// Along the link (fraction of its length) and across it (pixels, own side first): the
+// preferred spots, then, if none is free, a finer sweep of the area around the link.
+const ALONG = [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8];
+const ACROSS = [10, 28, 46, 64, -10, -28, -46];
+const SWEEP_ALONG = Array.from({ length: 15 }, (_, i) => 0.15 + i * 0.05);
+const SWEEP_ACROSS = Array.from({ length: 21 }, (_, i) => (i % 2 ? 1 : -1) * Math.ceil(i / 2) * 11);
+
+function overlapArea(x, y, w, h, o) {
+  const ox = (w + o.w) / 2 + 3 - Math.abs(x - o.x);
+  const oy = (h + o.h) / 2 + 2 - Math.abs(y - o.y);
+  return ox > 0 && oy > 0 ? ox * oy : 0;
+}
+
+/**
+ * The best free spot for chip `c` ({from, to, w, h}) given the boxes already taken.
+ * Boxes are centre-based {x, y, w, h}.
+ */
+function findSpot(c, placed, obstacles, W, H) {
+  const dx = c.to.x - c.from.x, dy = c.to.y - c.from.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const nx = -dy / len, ny = dx / len;
+  let best = null;
+  const tryAt = (t, o, pref) => {
+    const x = c.from.x + dx * t + nx * o;
+    const y = c.from.y + dy * t + ny * o;
+    if (x - c.w / 2 < 2 || x + c.w / 2 > W - 2 || y - c.h / 2 < 2 || y + c.h / 2 > H - 2) return;
+    let clash = 0;
+    for (const p of placed) clash += overlapArea(x, y, c.w, c.h, p) * 4;
+    for (const ob of obstacles) clash += overlapArea(x, y, c.w, c.h, ob) * 2;
+    const cost = clash + pref;
+    if (!best || cost < best.cost) best = { x, y, cost, clash };
+  };
+  // Preferred: the middle of the link, on its own side.
+  ALONG.forEach((t, i) => ACROSS.forEach((o, j) => tryAt(t, o, i * 3 + j * 4)));
+  if (!best || best.clash > 0) {
+    SWEEP_ALONG.forEach((t) => SWEEP_ACROSS.forEach((o) => tryAt(t, o, 60 + Math.abs(t - 0.5) * 60 + Math.abs(o) * 0.8)));
+  }
+  if (!best) best = { x: c.from.x + dx / 2, y: c.from.y + dy / 2 };
+  return { x: best.x, y: best.y, w: c.w, h: c.h };
+}
+
+/** A layout that remembers every chip's spot until its message leaves the network. */
+export function createChipLayout() {
+  const spots = new Map();
+
+  /**
+   * chips: [{key, from: {x, y}, to: {x, y}, text}], oldest first. obstacles: boxes to keep
+   * clear. Returns key → {x, y, w, h}: the remembered spot of every chip still present,
+   * and a new one for each new chip.
+   */
+  function place(chips, obstacles, W, H) {
+    const live = new Set(chips.map((c) => c.key));
+    for (const k of [...spots.keys()]) if (!live.has(k)) spots.delete(k);
+    const placed = [];
+    for (const c of chips) {
+      const old = spots.get(c.key);
+      if (old) { old.w = chipWidth(c.text); placed.push(old); }
+    }
+    for (const c of chips) {
+      if (spots.has(c.key)) continue;
+      const spot = findSpot({ ...c, w: chipWidth(c.text), h: CHIP_H }, placed, obstacles, W, H);
+      spots.set(c.key, spot);
+      placed.push(spot);
+    }
+    return spots;
+  }
+
+  return { place, reset: () => spots.clear() };
+}
