@@ -3,7 +3,7 @@
 use super::problem::{Event, KeyOp, KeyProblem, Step};
 use super::Violation;
 use crate::check::history::History;
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 
 /// At most this many operations are listed in a violation.
 pub(super) const MAX_INVOLVED: usize = 12;
@@ -14,7 +14,7 @@ impl KeyProblem {
         &self,
         history: &History,
         event: usize,
-        states: &BTreeSet<u32>,
+        states: &VecSet<u32>,
     ) -> Violation {
         let Event::Return(c) = self.events[event] else {
             unreachable!("the search only gets stuck at returns")
@@ -23,7 +23,7 @@ impl KeyProblem {
         let failed_at = culprit.complete.expect("known");
         let why = self.why_impossible(culprit, states);
         let mut involved = self.involved(culprit);
-        involved.sort_by_key(|&i| (history.entries[i].invoke, i));
+        crate::small_sort::sort_by_key(&mut involved, |&i| (history.entries[i].invoke, i));
 
         let mut explanation = format!(
             "key {:?}: no order of its operations up to t{failed_at} is valid. \
@@ -55,7 +55,7 @@ impl KeyProblem {
     }
 
     /// Why `culprit` cannot take effect when the key holds one of `states`.
-    fn why_impossible(&self, culprit: &KeyOp, states: &BTreeSet<u32>) -> String {
+    fn why_impossible(&self, culprit: &KeyOp, states: &VecSet<u32>) -> String {
         let holds = states
             .iter()
             .map(|&s| self.show(s))
@@ -118,7 +118,7 @@ fn relied_writers<'o>(ops: &[&'o KeyOp], culprit: &KeyOp) -> Vec<&'o KeyOp> {
         .filter(|o| o.entry != culprit.entry && o.invoke <= failed_at)
         .filter(|o| o.writes() == Some(relied))
         .collect();
-    writers.sort_by_key(|o| (o.invoke, o.entry));
+    crate::small_sort::sort_by_key(&mut writers, |o| (o.invoke, o.entry));
     writers
 }
 
@@ -129,7 +129,7 @@ fn finished_before<'o>(ops: &[&'o KeyOp], culprit: &KeyOp) -> Vec<&'o KeyOp> {
         .copied()
         .filter(|o| matches!(o.complete, Some(t) if t < culprit.invoke))
         .collect();
-    before.sort_by_key(|o| (o.invoke, o.entry));
+    crate::small_sort::sort_by_key(&mut before, |o| (o.invoke, o.entry));
     before
 }
 
@@ -147,6 +147,6 @@ fn concurrent_with<'o>(ops: &[&'o KeyOp], culprit: &KeyOp) -> Vec<&'o KeyOp> {
                 }
         })
         .collect();
-    concurrent.sort_by_key(|o| (o.invoke, o.entry));
+    crate::small_sort::sort_by_key(&mut concurrent, |o| (o.invoke, o.entry));
     concurrent
 }

@@ -242,7 +242,9 @@ pub fn check_with(history: &History, options: &CheckOptions) -> LinearizabilityR
         .into_iter()
         .map(|(key, indices)| KeyProblem::new(history, key, &indices))
         .collect();
-    problems.sort_by(|a, b| (a.total, &a.key).cmp(&(b.total, &b.key)));
+    crate::small_sort::sort_by(&mut problems, |a, b| {
+        (a.total, &a.key).cmp(&(b.total, &b.key))
+    });
 
     let mut steps = 0u64;
     let mut keys = Vec::new();
@@ -260,8 +262,10 @@ pub fn check_with(history: &History, options: &CheckOptions) -> LinearizabilityR
             verdict,
         });
     }
-    keys.sort_by(|a, b| a.key.cmp(&b.key));
-    violations.sort_by(|a, b| (a.failed_at, &a.key).cmp(&(b.failed_at, &b.key)));
+    crate::small_sort::sort_by(&mut keys, |a, b| a.key.cmp(&b.key));
+    crate::small_sort::sort_by(&mut violations, |a, b| {
+        (a.failed_at, &a.key).cmp(&(b.failed_at, &b.key))
+    });
     LinearizabilityReport {
         outcome: outcome(violations, &keys, options.max_steps),
         keys,

@@ -3,7 +3,7 @@
 //! time-ordered event list (see the module documentation of `linearizability`).
 use crate::check::history::{History, HistoryEntry};
 use crate::kv::{Op, OpResult};
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// "No such event / operation" in the index lists.
 pub(super) const NIL: u32 = u32::MAX;
@@ -136,14 +136,14 @@ impl KeyProblem {
 /// The values of one key, interned: `list[0]` is `None` (absent).
 struct Values<'h> {
     list: Vec<Option<String>>,
-    ids: BTreeMap<&'h str, u32>,
+    ids: VecMap<&'h str, u32>,
 }
 
 impl Default for Values<'_> {
     fn default() -> Self {
         Values {
             list: vec![None],
-            ids: BTreeMap::new(),
+            ids: VecMap::new(),
         }
     }
 }
@@ -204,8 +204,8 @@ impl KeyOps {
                 ops.known.push(op);
             }
         }
-        ops.known.sort_by_key(|o| (o.invoke, o.entry));
-        ops.unknown.sort_by_key(|o| (o.invoke, o.entry));
+        crate::small_sort::sort_by_key(&mut ops.known, |o| (o.invoke, o.entry));
+        crate::small_sort::sort_by_key(&mut ops.unknown, |o| (o.invoke, o.entry));
         ops
     }
 }
@@ -257,7 +257,7 @@ fn deadlines(known: &[KeyOp], unknown: &[KeyOp]) -> Vec<Option<u64>> {
 struct Observers {
     /// Per value: the latest completion of a get that returned it or a cas that swapped
     /// from it.
-    seen_by: BTreeMap<u32, u64>,
+    seen_by: VecMap<u32, u64>,
     /// The latest failed cas (expected value, completion).
     first_failed: Option<(u32, u64)>,
     /// The latest completion of a failed cas expecting another value than `first_failed`.
@@ -266,8 +266,8 @@ struct Observers {
 
 impl Observers {
     fn of(known: &[KeyOp]) -> Self {
-        let mut seen_by: BTreeMap<u32, u64> = BTreeMap::new();
-        let mut failed_by: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut seen_by: VecMap<u32, u64> = VecMap::new();
+        let mut failed_by: VecMap<u32, u64> = VecMap::new();
         for o in known {
             let t = o.complete.expect("known");
             let slot = match o.step {
@@ -311,7 +311,7 @@ impl Observers {
 /// An unknown write of v also matters as long as an unknown cas expecting v does: takes
 /// deadlines over from such cas, transitively.
 fn extend_through_unknown_cas(unknown: &[KeyOp], deadline: &mut [Option<u64>]) {
-    let mut cas_expecting: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    let mut cas_expecting: VecMap<u32, Vec<usize>> = VecMap::new();
     for (i, o) in unknown.iter().enumerate() {
         if let Step::CasMaybe(e, _) = o.step {
             cas_expecting.entry(e).or_default().push(i);
@@ -376,7 +376,7 @@ fn significant_values(count: usize, known: &[KeyOp], unknown: &[KeyOp]) -> Vec<b
 fn twins(unknown: &[KeyOp], deadlines: &[u64], significant: &[bool]) -> Vec<u32> {
     let canon = |v: u32| if significant[v as usize] { v } else { TOP };
     let mut twin_prev = vec![NIL; unknown.len()];
-    let mut last: BTreeMap<(u32, u32, u64), u32> = BTreeMap::new();
+    let mut last: VecMap<(u32, u32, u64), u32> = VecMap::new();
     for i in 0..unknown.len() {
         let shape = match unknown[i].step {
             Step::Put(v) => (TOP, canon(v), deadlines[i]),
@@ -409,7 +409,7 @@ impl EventList {
         for (i, &d) in deadlines.iter().enumerate() {
             timed.push((d, Event::Deadline(i as u32)));
         }
-        timed.sort_unstable();
+        crate::small_sort::sort(&mut timed);
         let mut call_event = vec![NIL; known.len()];
         let mut return_event = vec![NIL; known.len()];
         let mut deadline_event = vec![NIL; deadlines.len()];

@@ -2,8 +2,8 @@
 //! documentation of `linearizability`): the driver loop over a cursor, and the searcher's
 //! dancing-links state, stack and memo.
 use super::problem::{Event, KeyProblem, Step, NIL, TOP};
+use crate::vec_map::VecSet;
 use fnv::FnvHashMap;
-use std::collections::BTreeSet;
 
 /// At most this many candidate values are listed in a violation.
 const MAX_STATES: usize = 8;
@@ -19,7 +19,7 @@ pub(super) enum Search {
     /// `states` are the model states in which the search got stuck there.
     Stuck {
         event: usize,
-        states: BTreeSet<u32>,
+        states: VecSet<u32>,
     },
     Exhausted,
 }
@@ -145,7 +145,7 @@ struct Searcher<'p> {
     scratch: Vec<u32>,
     scratch_unknown: Vec<u32>,
     furthest: Option<usize>,
-    stuck_states: BTreeSet<u32>,
+    stuck_states: VecSet<u32>,
     /// Per unknown operation: placed or omitted.
     resolved: Vec<bool>,
 }
@@ -200,7 +200,7 @@ impl<'p> Searcher<'p> {
             scratch: Vec::new(),
             scratch_unknown: Vec::new(),
             furthest: None,
-            stuck_states: BTreeSet::new(),
+            stuck_states: VecSet::new(),
             resolved: vec![false; p.unknown.len()],
         }
     }
