@@ -204,12 +204,14 @@ mod cli {
         violations: u64,
         first: Option<(u64, Violation)>,
         history_dir: Option<PathBuf>,
+        recovery: fuzz::RecoveryStats,
     }
 
     impl Tally {
         fn record(&mut self, o: SeedOutcome) -> Result<(), String> {
             let seed = o.seed;
             self.total_steps += o.steps;
+            self.recovery.add(&o);
             if let Some(dir) = &self.history_dir {
                 let path = dir.join(format!("seed-{seed}.json"));
                 let body = serde_json::json!({ "seed": seed, "entries": o.history.entries });
@@ -253,6 +255,7 @@ mod cli {
                 "bug": self.shape.bug.map(Bug::name), "jobs": jobs,
                 "total_steps": self.total_steps, "violations": self.violations,
                 "first_violation": first, "replay": replay, "elapsed_ms": elapsed_ms,
+                "recovery_ticks": self.recovery.summary(),
             })
         }
     }
@@ -283,6 +286,7 @@ mod cli {
             violations: 0,
             first: None,
             history_dir,
+            recovery: fuzz::RecoveryStats::default(),
         };
         let range = start_seed..start_seed.saturating_add(seeds);
         fuzz_pool::run_seeds(range, shape.fault_steps(), shape.bug, jobs, |o| {

@@ -38,6 +38,14 @@ pub enum Event {
         /// The promise that refused it.
         promised: Ballot,
     },
+    /// Rule 7: an acceptor refused a Heartbeat below its promise: its sender no longer
+    /// leads.
+    RefusedHeartbeat {
+        /// The heartbeat's ballot.
+        ballot: Ballot,
+        /// The promise that refused it.
+        promised: Ballot,
+    },
     /// Rule 7: a proposer's election timer fired (or it got a command and knows no leader)
     /// and it started phase 1.
     StartedElection {
@@ -127,6 +135,10 @@ impl fmt::Display for Event {
             } => write!(
                 f,
                 "refused Accept b={ballot} for slot {slot}: it promised b={promised}"
+            ),
+            Event::RefusedHeartbeat { ballot, promised } => write!(
+                f,
+                "refused Heartbeat b={ballot}: it promised b={promised}, so that leader was superseded"
             ),
             Event::StartedElection { ballot } => write!(
                 f,

@@ -9,6 +9,7 @@ pub mod digest;
 pub mod fuzz;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fuzz_pool;
+pub mod liveness;
 pub mod network;
 pub mod presets;
 pub mod rng;

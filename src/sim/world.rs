@@ -3,13 +3,14 @@
 use super::action::Action;
 use super::client::{Client, Pending};
 use super::digest::TraceDigest;
+use super::liveness::{self, LivenessWatch};
 use super::network::{InFlight, Network};
 use super::rng::SimRng;
 use super::scenario::SimConfig;
 use super::stats::Stats;
 use crate::check::history::{History, HistoryEntry};
-use crate::check::invariants::Invariants;
 use crate::check::invariants::Violation;
+use crate::check::invariants::{Invariants, LIVENESS};
 use crate::kv::{ClientId, Op};
 use crate::paxos::durable::DurableState;
 use crate::paxos::proposer::Phase;
@@ -74,6 +75,8 @@ pub struct World {
     explain: bool,
     /// Narration of the last step.
     events: Vec<StepEvent>,
+    /// The liveness check, armed when faults stop.
+    liveness: Option<LivenessWatch>,
 }
 
 /// What a node's proposer is doing, as the page shows it.
@@ -152,6 +155,7 @@ impl World {
             digest: TraceDigest::default(),
             explain: false,
             events: Vec::new(),
+            liveness: None,
             config,
         };
         let ids: Vec<NodeId> = world.nodes.keys().copied().collect();
@@ -399,8 +403,23 @@ impl World {
                 );
             }
         }
+        let late = liveness::after_action(
+            &mut self.liveness,
+            action,
+            self.now,
+            self.step,
+            &self.clients,
+        );
+        if let (Some(message), true) = (late, self.config.check) {
+            self.checker.report(LIVENESS, self.step, message);
+        }
         self.stats.refresh();
         Ok(())
+    }
+
+    /// The liveness check of the healing phase, once faults stopped.
+    pub fn liveness(&self) -> Option<&LivenessWatch> {
+        self.liveness.as_ref()
     }
 
     fn end_faults(&mut self) {
@@ -423,6 +442,7 @@ impl World {
             c.random_left = 0;
             c.queue.clear();
         }
+        self.liveness = Some(LivenessWatch::new(self.now, self.step, &self.config));
         self.say(
             None,
             "faults stopped: network healed and reliable, every node running".into(),

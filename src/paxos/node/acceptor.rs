@@ -129,6 +129,22 @@ impl Node {
         self.send(from, Message::Accepted { ballot, slot }, out);
     }
 
+    /// Rule 7: a Heartbeat below this acceptor's promise comes from a leader that a higher
+    /// ballot superseded without its knowing (that ballot's proposer may have crashed
+    /// since). Refuse it with a Nack, as an Accept would be refused, so the stale leader
+    /// steps down now instead of holding every follower's election timer back while it
+    /// cannot get anything chosen.
+    pub(super) fn refuse_stale_heartbeat(&mut self, from: Addr, ballot: Ballot, out: &mut Ready) {
+        let Some(promised) = self.durable.acceptor.as_ref().and_then(|a| a.promised) else {
+            return;
+        };
+        if ballot < promised {
+            out.events
+                .push(Event::RefusedHeartbeat { ballot, promised });
+            self.send(from, Message::Nack { ballot, promised }, out);
+        }
+    }
+
     /// Rule 10: drop accepted entries below `slot`, which the caller knows are chosen and
     /// snapshotted.
     pub(super) fn truncate_acceptor(&mut self, slot: Slot, out: &mut Ready) {

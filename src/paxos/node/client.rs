@@ -1,11 +1,13 @@
 //! A client's request at a node (rule 8): the leader queues it for a slot, a proposer with
-//! no leader runs for leader, any other node forwards it once or names the leader.
+//! no leader runs for leader, any other node forwards it once or names the leader; a
+//! proposer that stepped down hands the commands it held to the next leader.
 use super::Node;
 use crate::paxos::event::Event;
 use crate::paxos::message::{Addr, Message};
 use crate::paxos::proposer::Phase;
 use crate::paxos::step::Ready;
 use crate::paxos::value::Command;
+use crate::paxos::NodeId;
 
 impl Node {
     /// Rule 8: a client command reached this node. The leader queues it for a slot; a
@@ -47,6 +49,30 @@ impl Node {
                 };
                 self.send(Addr::Client(command.client), msg, out);
             }
+        }
+    }
+
+    /// Rule 8: a following proposer hands the commands it still holds (from before it
+    /// stepped down) to the leader it just heard from.
+    pub(super) fn forward_held_commands(&mut self, leader: NodeId, out: &mut Ready) {
+        let Some(p) = self.proposer.as_mut() else {
+            return;
+        };
+        if !matches!(p.phase, Phase::Following) || p.queue.is_empty() {
+            return;
+        }
+        let held: Vec<Command> = p.queue.drain(..).collect();
+        for command in held {
+            out.events.push(Event::Forwarded {
+                client: command.client,
+                seq: command.seq,
+                leader,
+            });
+            let msg = Message::Request {
+                command,
+                forwarded: true,
+            };
+            self.send(Addr::Node(leader), msg, out);
         }
     }
 }

@@ -139,8 +139,17 @@ impl Node {
         p.max_round_seen = p.max_round_seen.max(seen.round);
         match p.ballot() {
             Some(mine) if seen > mine => {
-                p.phase = Phase::Following;
-                p.queue.clear();
+                // Rule 8: the commands it holds — queued, or proposed and not known chosen
+                // — stay queued, to be forwarded to the next leader it hears from
+                // (`forward_held_commands`): a client is not left waiting for its retry,
+                // and the session table answers a command chosen twice once.
+                if let Phase::Leading(lead) = std::mem::replace(&mut p.phase, Phase::Following) {
+                    for proposal in lead.proposals.into_values().rev() {
+                        for command in proposal.value.commands().iter().rev() {
+                            p.queue.push_front(command.clone());
+                        }
+                    }
+                }
                 out.events.push(Event::SteppedDown {
                     ballot: mine,
                     higher: seen,

@@ -53,6 +53,7 @@ impl Node {
                 self.set_election_timer(out);
             }
         }
+        self.forward_held_commands(leader, out);
         if self.replica.is_some() {
             let mut learned = Vec::new();
             if let (Some(acc), Some(rep)) = (&self.durable.acceptor, &self.replica) {

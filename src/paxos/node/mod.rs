@@ -216,7 +216,10 @@ impl Node {
                 ballot,
                 commit_index,
                 safe_point,
-            } => self.on_leader_contact(from, ballot, commit_index, safe_point, true, out),
+            } => {
+                self.refuse_stale_heartbeat(from, ballot, out);
+                self.on_leader_contact(from, ballot, commit_index, safe_point, true, out);
+            }
             Message::CatchUp { from_slot } => self.on_catch_up(from, from_slot, out),
             Message::CatchUpReply {
                 entries,

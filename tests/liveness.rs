@@ -1,0 +1,248 @@
+//! Liveness after faults stop: every started command is answered within the bound of
+//! docs/protocol.md, the fuzzer's regression seeds, and a replay that reports a liveness
+//! violation exactly where the run met it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use paxoscope::check::invariants::LIVENESS;
+use paxoscope::kv::Op;
+use paxoscope::paxos::durable::DurableState;
+use paxoscope::paxos::{Addr, Ballot, Command, Config, Envelope, Input, Message, Node, TimerKind};
+use paxoscope::sim::fuzz::{self, DEFAULT_FAULT_STEPS};
+use paxoscope::sim::liveness;
+use paxoscope::sim::scenario::{Scenario, SimConfig};
+use paxoscope::sim::timeline::Timeline;
+use paxoscope::sim::Action;
+use std::sync::Arc;
+
+fn from_node(from: u32, to: u32, msg: Message) -> Input {
+    Input::Message(Envelope {
+        from: Addr::Node(from),
+        to: Addr::Node(to),
+        msg,
+    })
+}
+
+fn heartbeat(ballot: Ballot) -> Message {
+    Message::Heartbeat {
+        ballot,
+        commit_index: 0,
+        safe_point: 0,
+    }
+}
+
+fn request(client: u32) -> Message {
+    Message::Request {
+        command: Command {
+            client,
+            seq: 1,
+            op: Op::Put {
+                key: "x".into(),
+                value: client.to_string(),
+            },
+        },
+        forwarded: false,
+    }
+}
+
+/// Node 1 of three servers (window 1) elected with node 2's promise; its ballot.
+fn leader_of_three() -> (Node, Ballot) {
+    let mut config = Config::servers(3);
+    config.window = 1;
+    let mut n = Node::new(1, Arc::new(config), DurableState::default());
+    let r = n.step(Input::Timeout(TimerKind::Election));
+    let ballot = n.proposer().unwrap().ballot().unwrap();
+    assert!(!r.messages.is_empty());
+    let promise = Message::Promise {
+        ballot,
+        truncated_below: 0,
+        accepted: vec![],
+    };
+    n.step(from_node(2, 1, promise));
+    assert!(n.is_leader());
+    (n, ballot)
+}
+
+/// Rule 7: an acceptor that promised a higher ballot answers the old leader's heartbeat
+/// with a Nack, and the old leader steps down; a current leader's heartbeat is not answered.
+#[test]
+fn a_superseded_leader_learns_it_from_its_heartbeats() {
+    let (mut leader, mine) = leader_of_three();
+    let higher = Ballot::new(mine.round + 1, 3);
+    let mut acceptor = Node::new(2, Arc::new(Config::servers(3)), DurableState::default());
+    let current = acceptor.step(from_node(1, 2, heartbeat(mine)));
+    assert!(current.messages.is_empty(), "{:?}", current.messages);
+    let prepare = Message::Prepare {
+        ballot: higher,
+        from_slot: 0,
+    };
+    acceptor.step(from_node(3, 2, prepare));
+    let r = acceptor.step(from_node(1, 2, heartbeat(mine)));
+    let nack = r
+        .messages
+        .iter()
+        .find(|e| e.to == Addr::Node(1))
+        .expect("the stale heartbeat is answered");
+    assert_eq!(
+        nack.msg,
+        Message::Nack {
+            ballot: mine,
+            promised: higher
+        }
+    );
+    leader.step(from_node(2, 1, nack.msg.clone()));
+    assert!(!leader.is_leader());
+}
+
+/// Rule 8: a leader that steps down keeps the command it proposed and the one it queued,
+/// and forwards both, in order, to the next leader it hears from.
+#[test]
+fn a_leader_that_steps_down_hands_its_commands_to_the_next_leader() {
+    let (mut n, mine) = leader_of_three();
+    for client in [7, 8] {
+        n.step(Input::Message(Envelope {
+            from: Addr::Client(client),
+            to: Addr::Node(1),
+            msg: request(client),
+        }));
+    }
+    let higher = Ballot::new(mine.round + 1, 3);
+    let nack = Message::Nack {
+        ballot: mine,
+        promised: higher,
+    };
+    let r = n.step(from_node(2, 1, nack));
+    assert!(!n.is_leader());
+    assert!(r.messages.is_empty(), "nothing to forward to yet");
+    let r = n.step(from_node(3, 1, heartbeat(higher)));
+    let forwarded: Vec<(Addr, u32, bool)> = r
+        .messages
+        .iter()
+        .filter_map(|e| match &e.msg {
+            Message::Request { command, forwarded } => Some((e.to, command.client, *forwarded)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        forwarded,
+        vec![(Addr::Node(3), 7, true), (Addr::Node(3), 8, true)],
+        "the proposed command first, then the queued one"
+    );
+    let again = n.step(from_node(3, 1, heartbeat(higher)));
+    assert!(again.messages.is_empty(), "handed over once");
+}
+
+/// Runs a fuzz seed and checks that it recovers within its bound with no violation, and
+/// that its printed replay agrees.
+fn recovers_within_the_bound(seed: u64) -> u64 {
+    let o = fuzz::run_seed(seed, DEFAULT_FAULT_STEPS, None);
+    assert_eq!(o.violation, None, "seed {seed}");
+    let ticks = o
+        .recovery_ticks
+        .expect("every started command was answered");
+    assert!(ticks <= o.bound_ticks, "{ticks} > bound {}", o.bound_ticks);
+    let replay = Timeline::new(o.scenario.clone(), false).unwrap();
+    assert_eq!(replay.step(), o.steps);
+    assert!(replay.world().violations().is_empty());
+    assert_eq!(
+        replay.world().liveness().unwrap().recovery_ticks(),
+        Some(ticks)
+    );
+    ticks
+}
+
+/// A leader superseded during the faults (acceptors had promised a higher ballot whose
+/// proposer then crashed) kept sending heartbeats after healing: no acceptor answers a
+/// heartbeat, so it never learned, and its heartbeats held every other proposer's election
+/// timer back. It found out only when a client retry, 172 ticks later, made it send an
+/// Accept; it stepped down and dropped the command, which waited for the next retry
+/// (8 × client_retry_ticks = 240 ticks): 412 ticks in all.
+#[test]
+fn seed_40292142_a_superseded_leader_steps_down_and_keeps_the_command() {
+    recovers_within_the_bound(40_292_142);
+}
+
+/// The same stale leader on five servers (retry 27, delays up to 3 ticks): the retry
+/// 182 ticks after healing reached it through a follower, it stepped down and dropped the
+/// command, and the next retry came 216 ticks later.
+#[test]
+fn seed_40367291_a_superseded_leader_steps_down_and_keeps_the_command() {
+    recovers_within_the_bound(40_367_291);
+}
+
+#[test]
+fn the_bound_follows_the_configuration() {
+    let mut c = fuzz::swarm_config(40_292_142, None);
+    c.network.delay_ticks_max = 0;
+    let b = liveness::bound(&c);
+    // 8 × 30 ticks of client back-off dominate, then 9 one-tick hops.
+    assert_eq!(b.client_retry, 240);
+    assert_eq!(b.total, 240 + 9);
+    c.client_retry_ticks = 8;
+    let b = liveness::bound(&c);
+    assert_eq!(b.total, b.stable_leader + 9, "the election dominates");
+    c.network.delay_ticks_max = 4;
+    assert!(
+        liveness::bound(&c).total > b.total,
+        "slower hops, longer bound"
+    );
+}
+
+/// A scenario in which faults stop while a command is pending and then only time passes
+/// (no message is delivered): the command is overdue one tick past the bound.
+fn starved_scenario(extra_ticks: u64) -> (Scenario, u64) {
+    let config = SimConfig {
+        clients: 1,
+        ..SimConfig::default()
+    };
+    let bound = liveness::bound(&config).total;
+    let mut actions = vec![
+        Action::Submit {
+            client: 1,
+            op: Op::Put {
+                key: "x".into(),
+                value: "1".into(),
+            },
+        },
+        Action::EndFaults,
+    ];
+    actions.extend((0..bound + extra_ticks).map(|_| Action::Tick));
+    let scenario = Scenario {
+        preset: None,
+        config,
+        seed: 1,
+        actions,
+    };
+    (scenario, bound)
+}
+
+#[test]
+fn a_replay_reports_the_liveness_violation_at_the_step_it_happened() {
+    let (scenario, bound) = starved_scenario(1);
+    let t = Timeline::new(scenario.clone(), false).unwrap();
+    let violations = t.world().violations();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    let v = &violations[0];
+    assert_eq!(v.invariant, LIVENESS);
+    // Submit, EndFaults, then the tick that passes the bound.
+    assert_eq!(v.step, 2 + bound + 1);
+    assert!(v.message.contains("c1#1 put x=1"), "{}", v.message);
+    // One tick less is within the bound.
+    let (short, _) = starved_scenario(0);
+    let t = Timeline::new(short, false).unwrap();
+    assert!(t.world().violations().is_empty());
+    // Stepping back and forth reports it at the same step.
+    let mut t = Timeline::new(scenario, false).unwrap();
+    t.seek(5).unwrap();
+    assert!(t.world().violations().is_empty());
+    t.seek(2 + bound + 1).unwrap();
+    assert_eq!(t.world().violations(), std::slice::from_ref(v));
+}
+
+#[test]
+fn faults_coming_back_disarm_the_liveness_check() {
+    let (mut scenario, _) = starved_scenario(1);
+    scenario.actions.insert(2, Action::Crash { node: 3 });
+    let t = Timeline::new(scenario, false).unwrap();
+    assert!(t.world().liveness().is_none());
+    assert!(t.world().violations().is_empty());
+}
