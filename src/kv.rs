@@ -1,7 +1,7 @@
 //! The replicated state machine: a small key-value store with `put`, `get` and `cas`,
 //! plus the client session table that makes every command apply at most once.
+use crate::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Identifies a client; together with a sequence number it names one command (rule 8).
@@ -132,7 +132,7 @@ impl fmt::Display for OpResult {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KvStore {
     /// Current contents.
-    pub data: BTreeMap<String, String>,
+    pub data: VecMap<String, String>,
 }
 
 impl KvStore {

@@ -7,6 +7,8 @@ pub mod check;
 pub mod kv;
 pub mod paxos;
 pub mod sim;
+pub mod small_sort;
+pub mod vec_map;
 pub mod vocabulary;
 
 #[cfg(target_arch = "wasm32")]

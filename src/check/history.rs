@@ -10,8 +10,8 @@
 //! The JSON form is specified in `docs/history-format.md`; the serde representation of
 //! these types is exactly that format.
 use crate::kv::{ClientId, Op, OpResult};
+use crate::vec_map::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// One client command as the client saw it: invocation, and completion if any.
@@ -134,13 +134,13 @@ impl History {
 
     /// The distinct keys touched, sorted.
     pub fn keys(&self) -> Vec<&str> {
-        let keys: BTreeSet<&str> = self.entries.iter().map(HistoryEntry::key).collect();
+        let keys: VecSet<&str> = self.entries.iter().map(HistoryEntry::key).collect();
         keys.into_iter().collect()
     }
 
     /// Indices into `entries`, grouped by key (keys sorted, indices ascending).
-    pub fn indices_by_key(&self) -> BTreeMap<&str, Vec<usize>> {
-        let mut map: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    pub fn indices_by_key(&self) -> VecMap<&str, Vec<usize>> {
+        let mut map: VecMap<&str, Vec<usize>> = VecMap::new();
         for (i, e) in self.entries.iter().enumerate() {
             map.entry(e.key()).or_default().push(i);
         }
@@ -153,7 +153,7 @@ impl History {
     /// Returns every problem found, in entry order (empty = well formed).
     pub fn validate(&self) -> Vec<HistoryError> {
         let mut errors = Vec::new();
-        let mut seen: BTreeMap<(ClientId, u64), usize> = BTreeMap::new();
+        let mut seen: VecMap<(ClientId, u64), usize> = VecMap::new();
         for (i, e) in self.entries.iter().enumerate() {
             let mut err = |message: String| errors.push(HistoryError { entry: i, message });
             if let Some(first) = seen.insert((e.client, e.seq), i) {

@@ -4,9 +4,9 @@
 use crate::kv::{ClientId, Op};
 use crate::paxos::durable::DurableWrite;
 use crate::paxos::{Ballot, NodeId, Ready, Slot, Value};
+use crate::vec_map::{VecMap, VecSet};
 use fnv::FnvHasher;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 /// Agreement: at most one value is ever decided (or chosen by a quorum) per slot.
@@ -92,22 +92,22 @@ fn digest<T: Hash>(x: &T) -> u64 {
 }
 
 /// The acceptors that accepted one value (by digest) in one ballot for one slot.
-type Votes = (u64, BTreeSet<NodeId>);
+type Votes = (u64, VecSet<NodeId>);
 
 /// Observes a run and records violations.
 #[derive(Clone, Debug, Default)]
 pub struct Invariants {
     majority: usize,
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
-    decided: BTreeMap<Slot, (u64, Value, String)>,
+    decided: VecMap<Slot, (u64, Value, String)>,
     /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
-    votes: BTreeMap<(Slot, Ballot), Vec<Votes>>,
-    submitted: BTreeMap<(ClientId, u64), Op>,
-    executed: BTreeMap<NodeId, BTreeMap<(ClientId, u64), Slot>>,
-    max_promise: BTreeMap<NodeId, Ballot>,
-    state_at: BTreeMap<Slot, (u64, NodeId)>,
-    ballot_owner: BTreeMap<Ballot, (NodeId, u32)>,
-    incarnation: BTreeMap<NodeId, u32>,
+    votes: VecMap<(Slot, Ballot), Vec<Votes>>,
+    submitted: VecMap<(ClientId, u64), Op>,
+    executed: VecMap<NodeId, VecMap<(ClientId, u64), Slot>>,
+    max_promise: VecMap<NodeId, Ballot>,
+    state_at: VecMap<Slot, (u64, NodeId)>,
+    ballot_owner: VecMap<Ballot, (NodeId, u32)>,
+    incarnation: VecMap<NodeId, u32>,
     violations: Vec<Violation>,
 }
 
@@ -183,7 +183,7 @@ impl Invariants {
         let voters = match entry.iter_mut().find(|(x, _)| *x == d) {
             Some((_, v)) => v,
             None => {
-                entry.push((d, BTreeSet::new()));
+                entry.push((d, VecSet::new()));
                 &mut entry.last_mut().expect("just pushed").1
             }
         };

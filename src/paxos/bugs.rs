@@ -173,7 +173,7 @@ impl BugSet {
         self.0.retain(|b| *b != bug);
         if enabled {
             self.0.push(bug);
-            self.0.sort();
+            crate::small_sort::sort(&mut self.0);
         }
     }
 

@@ -5,8 +5,8 @@ use super::ballot::Ballot;
 use super::value::Value;
 use super::Slot;
 use crate::kv::{ClientId, KvStore, OpResult};
+use crate::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The last command a client had applied and its answer (rule 8: the session table).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,7 +25,7 @@ pub struct Snapshot {
     /// The key-value store.
     pub kv: KvStore,
     /// The session table (needed so retries after the snapshot are still answered once).
-    pub sessions: BTreeMap<ClientId, Session>,
+    pub sessions: VecMap<ClientId, Session>,
 }
 
 /// What an acceptor must never forget.
@@ -34,7 +34,7 @@ pub struct AcceptorDurable {
     /// The highest ballot promised (rule 2).
     pub promised: Option<Ballot>,
     /// Per slot, only the highest-ballot accepted value (rule 3).
-    pub accepted: BTreeMap<Slot, (Ballot, Value)>,
+    pub accepted: VecMap<Slot, (Ballot, Value)>,
     /// Entries below this slot were dropped by compaction (rule 10).
     pub truncated_below: Slot,
 }

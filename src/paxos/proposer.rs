@@ -7,8 +7,9 @@ use super::message::AcceptedEntry;
 use super::replica::Replica;
 use super::value::{Command, Value};
 use super::{NodeId, Slot};
+use crate::vec_map::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// Where a proposer stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +31,7 @@ pub struct Preparing {
     /// First slot not known decided when phase 1 started.
     pub from_slot: Slot,
     /// Promises so far: acceptor → (its compaction point, what it accepted).
-    pub promises: BTreeMap<NodeId, (Slot, Vec<AcceptedEntry>)>,
+    pub promises: VecMap<NodeId, (Slot, Vec<AcceptedEntry>)>,
 }
 
 /// A slot proposed in phase 2 and not yet decided.
@@ -39,7 +40,7 @@ pub struct Proposal {
     /// The proposed value.
     pub value: Value,
     /// Acceptors that accepted it in the leader's ballot.
-    pub acks: BTreeSet<NodeId>,
+    pub acks: VecSet<NodeId>,
     /// Heartbeat intervals since it was (re)sent; drives retransmission.
     pub age: u32,
     /// Times it was resent: each resend waits twice as long (up to 32 intervals), so a
@@ -55,7 +56,7 @@ pub struct Leading {
     /// Next slot to propose a new command in.
     pub next_slot: Slot,
     /// Proposed but not yet decided slots (at most `window`, rule 5).
-    pub proposals: BTreeMap<Slot, Proposal>,
+    pub proposals: VecMap<Slot, Proposal>,
     /// Slots below this were compacted by some acceptor: chosen, but this leader may not
     /// know their values and must catch up on them (rule 9) instead of proposing.
     pub catch_up_below: Slot,
@@ -97,9 +98,9 @@ impl Proposer {
 
 /// Rule 4: per slot, the value accepted in the highest ballot among the promises.
 pub fn highest_accepted(
-    promises: &BTreeMap<NodeId, (Slot, Vec<AcceptedEntry>)>,
-) -> BTreeMap<Slot, (Ballot, Value)> {
-    let mut best: BTreeMap<Slot, (Ballot, Value)> = BTreeMap::new();
+    promises: &VecMap<NodeId, (Slot, Vec<AcceptedEntry>)>,
+) -> VecMap<Slot, (Ballot, Value)> {
+    let mut best: VecMap<Slot, (Ballot, Value)> = VecMap::new();
     for (_, entries) in promises.values() {
         for e in entries {
             match best.get(&e.slot) {

@@ -7,8 +7,8 @@ use super::step::Applied;
 use super::value::Value;
 use super::Slot;
 use crate::kv::{ClientId, KvStore};
+use crate::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A replica's volatile state: rebuilt from its snapshot after a restart.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,7 +16,7 @@ pub struct Replica {
     /// Slots below this were compacted into the snapshot.
     pub snapshot_index: Slot,
     /// Known decided values from `snapshot_index` on (may have holes above `commit_index`).
-    pub log: BTreeMap<Slot, Value>,
+    pub log: VecMap<Slot, Value>,
     /// Every slot below this is known decided.
     pub commit_index: Slot,
     /// Every slot below this is applied to `kv`.
@@ -24,7 +24,7 @@ pub struct Replica {
     /// The key-value store.
     pub kv: KvStore,
     /// The session table.
-    pub sessions: BTreeMap<ClientId, Session>,
+    pub sessions: VecMap<ClientId, Session>,
 }
 
 impl Replica {
@@ -32,7 +32,7 @@ impl Replica {
     pub fn restore(snapshot: &Snapshot) -> Self {
         Replica {
             snapshot_index: snapshot.index,
-            log: BTreeMap::new(),
+            log: VecMap::new(),
             commit_index: snapshot.index,
             applied_index: snapshot.index,
             kv: snapshot.kv.clone(),

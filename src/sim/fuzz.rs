@@ -10,7 +10,7 @@ use crate::check::history::History;
 use crate::check::invariants::Violation;
 use crate::check::verdict;
 use crate::paxos::Bug;
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// Scheduler steps under faults per seed, unless told otherwise.
 pub const DEFAULT_FAULT_STEPS: u64 = 1500;
@@ -131,7 +131,7 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecoveryStats {
     /// Recovery time in ticks → number of seeds.
-    histogram: BTreeMap<u64, u64>,
+    histogram: VecMap<u64, u64>,
     /// (seed, recovery ticks) of the slowest recovery.
     slowest: Option<(u64, u64)>,
     /// (seed, bound − recovery) of the recovery closest to its bound.

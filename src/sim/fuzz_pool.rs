@@ -4,7 +4,7 @@
 //! the parallel result identical to the sequential one.
 use super::fuzz::{run_seed, SeedOutcome};
 use crate::paxos::Bug;
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
@@ -110,7 +110,7 @@ fn hand_back_in_order<E>(
     shared: &Shared,
     each: &mut impl FnMut(SeedOutcome) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut waiting: BTreeMap<u64, SeedOutcome> = BTreeMap::new();
+    let mut waiting: VecMap<u64, SeedOutcome> = VecMap::new();
     let mut expected = first;
     for outcome in rx {
         waiting.insert(outcome.seed, outcome);

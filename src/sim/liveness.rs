@@ -7,8 +7,8 @@ use super::action::Action;
 use super::client::Client;
 use super::scenario::SimConfig;
 use crate::kv::ClientId;
+use crate::vec_map::VecMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Scheduler steps a started command may wait after faults stop, whatever the ticks: a
 /// safety net for a run whose time stops advancing (the bound in ticks is the real check).
@@ -89,7 +89,7 @@ pub struct LivenessWatch {
     /// The tick at which every client first had every started command answered.
     pub recovered_at: Option<u64>,
     /// Client → (pending sequence number, tick and step from which the bound counts).
-    counting: BTreeMap<ClientId, (u64, u64, u64)>,
+    counting: VecMap<ClientId, (u64, u64, u64)>,
     reported: bool,
 }
 
@@ -102,7 +102,7 @@ impl LivenessWatch {
             bound: bound(config).total,
             delay_ticks_max: config.network.delay_ticks_max,
             recovered_at: None,
-            counting: BTreeMap::new(),
+            counting: VecMap::new(),
             reported: false,
         }
     }

@@ -1,8 +1,8 @@
 //! The simulated network: every in-flight message is an object with a stable id that can
 //! be delivered, dropped or duplicated next, in any order; nodes can be partitioned.
 use crate::paxos::{Addr, Envelope, NodeId};
+use crate::vec_map::VecMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// A message on the wire.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -22,7 +22,7 @@ pub struct Network {
     /// In-flight messages, oldest first.
     pub messages: Vec<InFlight>,
     /// Partition group of each node (absent = group 0). Clients reach every node.
-    pub groups: BTreeMap<NodeId, u32>,
+    pub groups: VecMap<NodeId, u32>,
 }
 
 impl Network {

@@ -1,18 +1,18 @@
 //! Counters of a run: messages by type and fate, commands submitted and committed.
+use crate::vec_map::VecMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// Message and command counters.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Stats {
     /// Messages sent, by type.
-    pub sent: BTreeMap<&'static str, u64>,
+    pub sent: VecMap<&'static str, u64>,
     /// Messages delivered, by type.
-    pub delivered: BTreeMap<&'static str, u64>,
+    pub delivered: VecMap<&'static str, u64>,
     /// Messages lost (dropped, partitioned, or sent to a crashed node), by type.
-    pub dropped: BTreeMap<&'static str, u64>,
+    pub dropped: VecMap<&'static str, u64>,
     /// Messages duplicated, by type.
-    pub duplicated: BTreeMap<&'static str, u64>,
+    pub duplicated: VecMap<&'static str, u64>,
     /// Client commands submitted (first attempts only).
     pub commands_submitted: u64,
     /// Distinct client commands decided in some slot.
@@ -27,7 +27,7 @@ pub struct Stats {
 
 impl Stats {
     /// Counts one message of type `kind` in `map`.
-    pub fn bump(map: &mut BTreeMap<&'static str, u64>, kind: &'static str) {
+    pub fn bump(map: &mut VecMap<&'static str, u64>, kind: &'static str) {
         *map.entry(kind).or_insert(0) += 1;
     }
 

@@ -18,9 +18,9 @@ use crate::paxos::Roles;
 use crate::paxos::{
     Addr, Config, Envelope, Input, Message, Node, NodeId, Ready, TimerCmd, TimerKind,
 };
+use crate::vec_map::VecMap;
 use fnv::FnvHasher;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -55,19 +55,19 @@ pub struct World {
     rng: SimRng,
     now: u64,
     step: u64,
-    nodes: BTreeMap<NodeId, NodeSlot>,
+    nodes: VecMap<NodeId, NodeSlot>,
     network: Network,
     /// Pending node timers: (node, kind) → tick it fires at.
-    timers: BTreeMap<(NodeId, TimerKind), u64>,
+    timers: VecMap<(NodeId, TimerKind), u64>,
     /// Pending client retry timers: client → tick.
-    client_timers: BTreeMap<ClientId, u64>,
+    client_timers: VecMap<ClientId, u64>,
     clients: Vec<Client>,
     /// Every client operation with its invoke and complete times (kept only when
     /// `config.check` is on: it is what the linearizability check reads).
     history: History,
     history_clock: u64,
     stats: Stats,
-    committed_seq: BTreeMap<ClientId, u64>,
+    committed_seq: VecMap<ClientId, u64>,
     /// The invariant checker (fed only when `config.check`).
     checker: Invariants,
     digest: TraceDigest,
@@ -110,7 +110,7 @@ impl World {
     /// clients send their first commands. Fails with a message on a bad configuration.
     pub fn new(config: SimConfig, seed: u64) -> Result<World, String> {
         let cluster = Arc::new(config.validate()?);
-        let mut nodes = BTreeMap::new();
+        let mut nodes = VecMap::new();
         for id in cluster.node_ids() {
             let disk = DurableState::default();
             let node = Node::new(id, cluster.clone(), disk.clone());
@@ -145,13 +145,13 @@ impl World {
             step: 0,
             nodes,
             network: Network::default(),
-            timers: BTreeMap::new(),
-            client_timers: BTreeMap::new(),
+            timers: VecMap::new(),
+            client_timers: VecMap::new(),
             clients,
             history: History::default(),
             history_clock: 0,
             stats: Stats::default(),
-            committed_seq: BTreeMap::new(),
+            committed_seq: VecMap::new(),
             digest: TraceDigest::default(),
             explain: false,
             events: Vec::new(),

@@ -10,7 +10,7 @@ use crate::paxos::message::{AcceptedEntry, Addr, Message};
 use crate::paxos::proposer::{Leading, Phase, Preparing, Proposer};
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::{NodeId, Slot};
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 impl Node {
     /// Rule 7: the election timer fired without word from a leader: start phase 1 with a
@@ -40,7 +40,7 @@ impl Node {
         p.phase = Phase::Preparing(Preparing {
             ballot,
             from_slot,
-            promises: BTreeMap::new(),
+            promises: VecMap::new(),
         });
         self.persist(DurableWrite::ProposerRound { round }, out);
         out.events.push(Event::StartedElection { ballot });
@@ -107,7 +107,7 @@ impl Node {
         p.phase = Phase::Leading(Leading {
             ballot,
             next_slot: plan.next_slot,
-            proposals: BTreeMap::new(),
+            proposals: VecMap::new(),
             catch_up_below: plan.catch_up_below,
         });
         self.follower.leader = Some(self.id);

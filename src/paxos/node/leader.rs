@@ -8,7 +8,7 @@ use crate::paxos::proposer::{Phase, Proposal, Proposer};
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::value::{Command, Value};
 use crate::paxos::{NodeId, Slot};
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 
 impl Node {
     /// Phase 2a: send `value` for `slot` to every acceptor (rule 5), with the commit index
@@ -31,7 +31,7 @@ impl Node {
         );
         let fresh = Proposal {
             value: value.clone(),
-            acks: BTreeSet::new(),
+            acks: VecSet::new(),
             age: 0,
             resends: 0,
         };

@@ -8,11 +8,11 @@ use crate::paxos::proposer::Proposer;
 use crate::paxos::replica::Replica;
 use crate::paxos::{Ballot, Node, NodeId, Slot, TimerKind, Value};
 use crate::sim::world::{ProposerPhase, World};
+use crate::vec_map::VecMap;
 use serde::{Serialize, Serializer};
-use std::collections::BTreeMap;
 
 /// A crashed node shows an empty key-value store.
-static NO_KV: BTreeMap<String, String> = BTreeMap::new();
+static NO_KV: VecMap<String, String> = VecMap::new();
 
 /// The ticks at which a node's timers fire (`None` = not set).
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -53,7 +53,7 @@ pub struct NodeView<'a> {
     /// Slots below it are compacted into the snapshot.
     pub snapshot_index: Option<Slot>,
     /// The key-value contents (`None` on a node that is no replica).
-    pub kv: Option<&'a BTreeMap<String, String>>,
+    pub kv: Option<&'a VecMap<String, String>>,
     /// The durable and volatile state, in `state()` and `node()` only.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub detail: Option<NodeDetail<'a>>,
@@ -126,7 +126,7 @@ pub struct ReplicaView<'a> {
     /// The key-value store.
     pub kv: &'a KvStore,
     /// The client sessions (at-most-once).
-    pub sessions: &'a BTreeMap<ClientId, Session>,
+    pub sessions: &'a VecMap<ClientId, Session>,
 }
 
 /// One decided slot in words.
@@ -141,12 +141,12 @@ pub struct DecidedEntry {
 /// The last `count` entries of a slot-keyed map, written as a map in slot order.
 #[derive(Debug)]
 pub struct LastSlots<'a, V> {
-    map: &'a BTreeMap<Slot, V>,
+    map: &'a VecMap<Slot, V>,
     count: usize,
 }
 
 impl<'a, V> LastSlots<'a, V> {
-    fn new(map: &'a BTreeMap<Slot, V>, count: usize) -> Self {
+    fn new(map: &'a VecMap<Slot, V>, count: usize) -> Self {
         LastSlots { map, count }
     }
 
@@ -312,7 +312,7 @@ mod tests {
 
     #[test]
     fn last_slots_keeps_the_newest_entries_in_slot_order() {
-        let map: BTreeMap<Slot, u32> = [(2, 20), (5, 50), (9, 90)].into_iter().collect();
+        let map: VecMap<Slot, u32> = [(2, 20), (5, 50), (9, 90)].into_iter().collect();
         let keys = |n| -> Vec<Slot> { LastSlots::new(&map, n).iter().map(|(k, _)| *k).collect() };
         assert_eq!(keys(0), Vec::<Slot>::new());
         assert_eq!(keys(2), vec![5, 9]);
