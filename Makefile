@@ -1,6 +1,6 @@
 # Paxoscope: two commands.
 #   make serve   build the wasm module and serve the playground on http://127.0.0.1:8080/
-#   make test    every check: fmt, clippy, native tests, wasm tests (Chromium + Node), e2e
+#   make test    every check: fmt, clippy, native tests, wasm tests (Chromium, Firefox, Node), e2e
 # Everything the targets need is installed on first use into the git-ignored .tools/
 # (see scripts/setup.sh); later runs install nothing.
 
@@ -25,7 +25,7 @@ RUST_INPUTS := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 
 help:
 	@echo "make serve       build the wasm module and serve www/ on http://$(HOST):$(PORT)/ (PORT=...)"
-	@echo "make test        fmt, clippy, native tests, wasm tests (Chromium, Node), dist, e2e"
+	@echo "make test        fmt, clippy, native, wasm (Chromium, Firefox, Node), dist, e2e (Chromium, Firefox)"
 	@echo "make dist        self-contained static site in dist/ (works under any sub-path)"
 	@echo "make fuzz        paxoscope fuzz --seeds $(SEEDS) (SEEDS=...)"
 	@echo "make bench       measure everything, print one table (docs/benchmarks.md)"
@@ -40,9 +40,11 @@ setup-test:
 
 # Rebuilt only when a Rust source, Cargo.toml or Cargo.lock changed, so a second
 # `make serve` starts in seconds.
-# The wasm module is optimized for size (opt-level z); native release builds for speed.
-$(PKG_WASM): $(RUST_INPUTS) | setup
-	CARGO_PROFILE_RELEASE_OPT_LEVEL=z wasm-pack build --target web --release --out-dir www/pkg
+# The wasm module is optimized for size (opt-level z, set for the wasm32 target in
+# .cargo/config.toml); native release builds for speed. A plain `wasm-pack build --target
+# web --out-dir www/pkg` gives the same bytes (scripts/no-make.sh checks it).
+$(PKG_WASM): $(RUST_INPUTS) .cargo/config.toml | setup
+	wasm-pack build --target web --release --out-dir www/pkg
 	@touch $@
 
 build: $(PKG_WASM)

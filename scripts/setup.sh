@@ -4,7 +4,11 @@
 # already there, with its version, and skips it.
 #
 #   scripts/setup.sh          build tools only (what `make serve` and `make dist` need)
-#   scripts/setup.sh test     build tools + rustfmt/clippy + Chromium/ChromeDriver + e2e npm packages
+#   scripts/setup.sh test     build tools + rustfmt/clippy + Chromium/ChromeDriver + Firefox
+#                             ESR/geckodriver + the npm packages of the e2e tests and the type check
+#
+# A wasm-bindgen or wasm-pack already on PATH is used when its version matches; otherwise
+# the pinned version is installed into .tools/bin, which scripts/env.sh puts first on PATH.
 #
 # Only crates.io, npm, PyPI and Debian registries are reachable on the project's machines,
 # so nothing here downloads a prebuilt binary from a release page.
@@ -22,8 +26,11 @@ esac
 
 WASM_TARGET=wasm32-unknown-unknown
 BINARYEN_VERSION_MAJOR=132 # keep in sync with tools/package.json
+WASM_PACK_VERSION=0.15.1    # a wasm-pack 0.15.x already on PATH is used as is
+GECKODRIVER_VERSION=0.37.1  # from crates.io; Firefox itself is Debian's firefox-esr
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
+FIREFOX=/usr/bin/firefox-esr
 
 say() { printf '[setup] %s\n' "$*"; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -60,10 +67,28 @@ WBG_VERSION="$(awk '
   /^version = / && name == "wasm-bindgen" { gsub(/"/, "", $3); print $3; exit }
 ' "$ROOT/Cargo.lock")"
 [ -n "$WBG_VERSION" ] || die "could not find the wasm-bindgen version in Cargo.lock"
-have_wbg="$("$TOOLS/bin/wasm-bindgen" --version 2>/dev/null | awk '{print $2}' || true)"
-if [ "$have_wbg" = "$WBG_VERSION" ]; then
-  say "wasm-bindgen-cli $WBG_VERSION: present (matches Cargo.lock)"
+# tool_version CMD: the version CMD --version reports (its second word), or nothing.
+tool_version() { "$1" --version 2>/dev/null | awk 'NR == 1 {print $2}' || true; }
+# A wasm-bindgen on PATH (outside .tools too) is reused when it and the test runner beside
+# it have exactly the Cargo.lock version; stale copies in .tools/bin that would shadow it
+# are removed. Otherwise the Cargo.lock version is installed into .tools/bin.
+reuse_wbg=""
+while read -r cand; do
+  dir="$(dirname "$cand")"
+  if [ "$(tool_version "$cand")" = "$WBG_VERSION" ] &&
+    [ "$(tool_version "$dir/wasm-bindgen-test-runner")" = "$WBG_VERSION" ]; then
+    reuse_wbg="$cand"
+    break
+  fi
+done < <(type -aP wasm-bindgen | awk '!seen[$0]++')
+if [ -n "$reuse_wbg" ]; then
+  if [ "$reuse_wbg" != "$TOOLS/bin/wasm-bindgen" ] && [ -e "$TOOLS/bin/wasm-bindgen" ]; then
+    say "wasm-bindgen-cli: .tools has $(tool_version "$TOOLS/bin/wasm-bindgen"), $reuse_wbg matches: removing the .tools copy"
+    rm -f "$TOOLS/bin/wasm-bindgen" "$TOOLS/bin/wasm-bindgen-test-runner" "$TOOLS/bin/wasm2es6js"
+  fi
+  say "wasm-bindgen-cli $WBG_VERSION: present ($reuse_wbg, matches Cargo.lock)"
 else
+  have_wbg="$(tool_version "$TOOLS/bin/wasm-bindgen")"
   if [ -n "$have_wbg" ]; then
     say "wasm-bindgen-cli: .tools has $have_wbg but Cargo.lock wants $WBG_VERSION: reinstalling (~2 min)"
   else
@@ -75,20 +100,27 @@ else
     tail -n 30 "$TOOLS/logs/wasm-bindgen-cli.log" >&2
     die "cargo install wasm-bindgen-cli --version =$WBG_VERSION failed (full log: .tools/logs/wasm-bindgen-cli.log)"
   fi
-  have_wbg="$("$TOOLS/bin/wasm-bindgen" --version | awk '{print $2}')"
+  have_wbg="$(tool_version "$TOOLS/bin/wasm-bindgen")"
   [ "$have_wbg" = "$WBG_VERSION" ] || die "installed wasm-bindgen reports $have_wbg, expected $WBG_VERSION"
 fi
+first_wbg="$(command -v wasm-bindgen || true)"
+[ "$(tool_version "$first_wbg")" = "$WBG_VERSION" ] ||
+  die "the first wasm-bindgen on PATH ($first_wbg) is not $WBG_VERSION: remove it or put .tools/bin first (scripts/env.sh)"
 
 # --- wasm-pack ----------------------------------------------------------------------
-if have_wp="$("$TOOLS/bin/wasm-pack" --version 2>/dev/null)"; then
-  say "$have_wp: present"
+# Any wasm-pack of the pinned minor series already on PATH will do.
+have_wp="$(tool_version wasm-pack)"
+if [ "${have_wp%.*}" = "${WASM_PACK_VERSION%.*}" ]; then
+  say "wasm-pack $have_wp: present ($(command -v wasm-pack))"
 else
-  say "wasm-pack: installing with cargo install (~2 min; log .tools/logs/wasm-pack.log)"
-  if ! cargo install --root "$TOOLS" wasm-pack >"$TOOLS/logs/wasm-pack.log" 2>&1; then
+  [ -n "$have_wp" ] && say "wasm-pack: $(command -v wasm-pack) is $have_wp, not ${WASM_PACK_VERSION%.*}.x"
+  say "wasm-pack $WASM_PACK_VERSION: installing with cargo install (~2 min; log .tools/logs/wasm-pack.log)"
+  if ! cargo install --root "$TOOLS" wasm-pack --version "=$WASM_PACK_VERSION" --force \
+    >"$TOOLS/logs/wasm-pack.log" 2>&1; then
     tail -n 30 "$TOOLS/logs/wasm-pack.log" >&2
-    die "cargo install wasm-pack failed (full log: .tools/logs/wasm-pack.log)"
+    die "cargo install wasm-pack --version =$WASM_PACK_VERSION failed (full log: .tools/logs/wasm-pack.log)"
   fi
-  say "$("$TOOLS/bin/wasm-pack" --version): installed"
+  say "wasm-pack $(tool_version "$TOOLS/bin/wasm-pack"): installed"
 fi
 
 # --- npm packages, reinstalled only when their lock file changed ----------------------
@@ -167,7 +199,41 @@ if [ "${chromium_v%%.*}" != "${driver_v%%.*}" ]; then
 fi
 say "chromium $chromium_v, chromedriver $driver_v"
 
-# --- end-to-end test packages (Playwright, using the system Chromium) -------------------
+# --- Firefox ESR from Debian, geckodriver from crates.io --------------------------------
+if [ -x "$FIREFOX" ]; then
+  say "firefox-esr: present"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  say "firefox-esr: installing with apt-get (~1 min; log .tools/logs/apt-firefox.log)"
+  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=600 firefox-esr; } \
+    >"$TOOLS/logs/apt-firefox.log" 2>&1; then
+    tail -n 30 "$TOOLS/logs/apt-firefox.log" >&2
+    die "apt-get install firefox-esr failed (full log: .tools/logs/apt-firefox.log)"
+  fi
+else
+  die "Firefox ESR is missing and this is not root: ask an administrator to run
+        sudo apt-get update && sudo apt-get install -y firefox-esr
+        (Debian package firefox-esr; it provides $FIREFOX)"
+fi
+firefox_v="$("$FIREFOX" --version 2>/dev/null | grep -o '[0-9][0-9]*\.[0-9.]*' | head -n1 || true)"
+[ -n "$firefox_v" ] || die "$FIREFOX does not run (try: $FIREFOX --version)"
+have_gd="$(tool_version geckodriver)"
+if [ "$have_gd" = "$GECKODRIVER_VERSION" ]; then
+  say "geckodriver $have_gd: present ($(command -v geckodriver))"
+else
+  say "geckodriver $GECKODRIVER_VERSION: installing with cargo install (~3 min; log .tools/logs/geckodriver.log)"
+  if ! cargo install --root "$TOOLS" geckodriver --version "=$GECKODRIVER_VERSION" --force \
+    >"$TOOLS/logs/geckodriver.log" 2>&1; then
+    tail -n 30 "$TOOLS/logs/geckodriver.log" >&2
+    die "cargo install geckodriver --version =$GECKODRIVER_VERSION failed (full log: .tools/logs/geckodriver.log)"
+  fi
+fi
+say "firefox-esr $firefox_v, geckodriver $(tool_version geckodriver)"
+
+# --- npm packages of the tests ------------------------------------------------------------
+# Playwright drives the system Chromium; it cannot drive a stock Firefox, so the Firefox
+# smoke test uses puppeteer-core over WebDriver BiDi. TypeScript type-checks the page.
 npm_ci "$ROOT/tests/e2e" "e2e npm packages (@playwright/test)"
+npm_ci "$ROOT/tests/firefox" "Firefox smoke test npm packages (puppeteer-core)"
+npm_ci "$ROOT/tests/types" "type check npm packages (typescript)"
 
 say "test tools ready"

@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 
-ALL_STAGES="setup fmt clippy native wasm-browser wasm-node dist e2e"
+ALL_STAGES="setup fmt clippy native wasm-browser wasm-firefox wasm-node dist no-make types e2e e2e-firefox"
 STAGES="${STAGES:-$ALL_STAGES}"
 # wasm-bindgen-test-runner reads Chromium's capabilities (quiet-network flags) from here.
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PAXOSCOPE_ROOT/webdriver.json"
@@ -46,14 +46,36 @@ run_e2e() {
   (cd tests/e2e && npx --no-install playwright test)
 }
 
+# Firefox ESR through geckodriver (both installed by scripts/setup.sh test), with its own
+# capabilities file.
+run_wasm_firefox() {
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PAXOSCOPE_ROOT/webdriver-firefox.json" \
+    wasm-pack test --headless --firefox
+}
+
+# The page's JS against the .d.ts wasm-bindgen generated into www/pkg (built by dist).
+run_types() {
+  (cd tests/types && npx --no-install tsc -p tsconfig.json)
+}
+
+# Playwright cannot drive a stock Firefox: the smoke test runs over WebDriver BiDi with
+# puppeteer-core (tests/firefox).
+run_e2e_firefox() {
+  (cd tests/firefox && node --test smoke.test.mjs)
+}
+
 stage setup "install missing tools (scripts/setup.sh test)" scripts/setup.sh test
 stage fmt "cargo fmt --check" cargo fmt --check -- --color="$FMT_COLOR"
 stage clippy "cargo clippy --all-targets -- -D warnings" cargo clippy --all-targets -- -D warnings
 stage native "cargo test (native)" cargo test
 stage wasm-browser "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
+stage wasm-firefox "wasm-pack test --headless --firefox" run_wasm_firefox
 stage wasm-node "wasm-pack test --node" wasm-pack test --node
 stage dist "wasm-pack build --release + dist/ (make dist)" make --no-print-directory dist
+stage no-make "plain wasm-pack build: same module as make, served by any static server" scripts/no-make.sh
+stage types "tsc --checkJs: the page's JS against the wasm API's .d.ts (tests/types)" run_types
 stage e2e "Playwright end-to-end tests (tests/e2e, system Chromium)" run_e2e
+stage e2e-firefox "smoke test in Firefox ESR (tests/firefox, puppeteer-core over BiDi)" run_e2e_firefox
 
 printf '\n==================== summary ====================\n'
 printf '%s\n' "${RESULTS[@]}"

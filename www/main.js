@@ -131,7 +131,12 @@ class App {
   }
 
   // ------------------------------------------------------------------ runs
-  /** Replaces the Playground; returns false (and keeps the current run) when it fails. */
+  /**
+   * Replaces the Playground; returns false (and keeps the current run) when it fails.
+   * @param {() => import('./pkg/paxoscope.js').Playground} factory
+   * @param {number | null} step
+   * @param {{ source?: string, push?: boolean }} [options]
+   */
   replace(factory, step, { source, push = true } = {}) {
     let pg;
     try {
@@ -455,8 +460,9 @@ async function boot() {
   // A mouse click leaves no focus on buttons, so Space and the arrows go back to the
   // timeline at once; keyboard users (click detail 0) keep their focus.
   document.addEventListener('click', (e) => {
-    if (e.detail === 0 || !e.target.closest) return;
-    const b = e.target.closest('button, [role="button"]');
+    const target = /** @type {HTMLElement} */ (e.target);
+    if (e.detail === 0 || !target.closest) return;
+    const b = /** @type {HTMLElement | null} */ (target.closest('button, [role="button"]'));
     // Blur at once (not in a later task): a key pressed right after the click must
     // already reach the page's shortcuts, however busy the main thread is.
     if (b && !b.closest('dialog')) b.blur();
