@@ -38,6 +38,7 @@ function findSpot(c, placed, obstacles, W, H) {
   const dx = c.to.x - c.from.x, dy = c.to.y - c.from.y;
   const len = Math.hypot(dx, dy) || 1;
   const nx = -dy / len, ny = dx / len;
+  /** @type {{x: number, y: number, cost: number, clash: number} | null} */
   let best = null;
   const tryAt = (t, o, pref) => {
     const x = c.from.x + dx * t + nx * o;
@@ -54,7 +55,7 @@ function findSpot(c, placed, obstacles, W, H) {
   if (!best || best.clash > 0) {
     SWEEP_ALONG.forEach((t) => SWEEP_ACROSS.forEach((o) => tryAt(t, o, 60 + Math.abs(t - 0.5) * 60 + Math.abs(o) * 0.8)));
   }
-  if (!best) best = { x: c.from.x + dx / 2, y: c.from.y + dy / 2 };
+  if (!best) best = { x: c.from.x + dx / 2, y: c.from.y + dy / 2, cost: 0, clash: 0 };
   return { x: best.x, y: best.y, w: c.w, h: c.h };
 }
 

@@ -59,7 +59,7 @@ export function createHelp(app, dialogRoot) {
   if (skip) {
     skip.addEventListener('click', (e) => {
       e.preventDefault();
-      const play = document.querySelector('#transport .play');
+      const play = /** @type {HTMLElement | null} */ (document.querySelector('#transport .play'));
       const target = play || document.getElementById('stage');
       if (target) { target.focus(); target.scrollIntoView({ block: 'nearest' }); }
     });
