@@ -190,14 +190,14 @@ test('7. after Deliver the in-flight list and Play stay in reach (desktop)', asy
   await expect(page.locator('.node-panel h3')).toHaveText(`Node ${m.to.node}`);
   await expect(page.locator('.node-panel details.fold[open]')).toHaveCount(0);
   const flight = page.locator('#flight');
-  expect(await onScreen(flight.locator('h2'))).toBe(true);
-  expect(await onScreen(flight.locator('.flight-item').first())).toBe(true);
-  expect(await onScreen(page.getByRole('button', { name: 'Play' }))).toBe(true);
+  await expect.poll(() => onScreen(flight.locator('h2'))).toBe(true);
+  await expect.poll(() => onScreen(flight.locator('.flight-item').first())).toBe(true);
+  await expect.poll(() => onScreen(page.getByRole('button', { name: 'Play' }))).toBe(true);
   // the next one straight from the list
   const next = (await view(page)).messages.find((x) => x.deliverable);
   await flight.locator(`.flight-item[data-msg="${next.id}"]`).getByRole('button', { name: `Deliver message ${next.id}` }).click();
-  expect(await onScreen(flight.locator('h2'))).toBe(true);
-  expect(await onScreen(page.getByRole('button', { name: 'Play' }))).toBe(true);
+  await expect.poll(() => onScreen(flight.locator('h2'))).toBe(true);
+  await expect.poll(() => onScreen(page.getByRole('button', { name: 'Play' }))).toBe(true);
 });
 
 test.describe('on a phone', () => {
