@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 
-ALL_STAGES="setup fmt clippy native wasm-browser wasm-firefox wasm-node dist no-make types e2e e2e-firefox"
+ALL_STAGES="setup fmt clippy clippy-wasm native wasm-browser wasm-firefox wasm-node dist no-make types e2e e2e-firefox"
 STAGES="${STAGES:-$ALL_STAGES}"
 # wasm-bindgen-test-runner reads Chromium's capabilities (quiet-network flags) from here.
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PAXOSCOPE_ROOT/webdriver.json"
@@ -67,6 +67,10 @@ run_e2e_firefox() {
 stage setup "install missing tools (scripts/setup.sh test)" scripts/setup.sh test
 stage fmt "cargo fmt --check" cargo fmt --check -- --color="$FMT_COLOR"
 stage clippy "cargo clippy --all-targets -- -D warnings" cargo clippy --all-targets -- -D warnings
+# The browser module's own code (src/wasm.rs, src/bench_api.rs, the wasm test suites) only
+# compiles for wasm32: lint it there too, with every feature on.
+stage clippy-wasm "cargo clippy for wasm32 (the browser module and its tests)" \
+  cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 stage native "cargo test (native)" cargo test
 stage wasm-browser "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
 stage wasm-firefox "wasm-pack test --headless --firefox" run_wasm_firefox

@@ -5,6 +5,7 @@
 //! role, invariant or bug of the core is missing from it.
 use crate::check::invariants;
 use crate::paxos::{Bug, Message};
+use crate::sim::world::ProposerPhase;
 use serde::Serialize;
 use Role::{Acceptor, Client, Proposer, Replica};
 
@@ -286,29 +287,46 @@ pub struct Term {
     pub description: &'static str,
 }
 
-/// The phases of a node as `nodes[].phase` reports them (rules 4 and 7).
-pub const PHASES: [Term; 5] = [
-    Term {
-        name: "none",
-        description: "not a proposer: it never runs for leader",
-    },
-    Term {
-        name: "following",
-        description: "follows the leader it knows, or waits for its election timer",
-    },
-    Term {
-        name: "preparing",
-        description: "sent Prepare (phase 1), waits for a majority of Promises",
-    },
-    Term {
-        name: "leading",
-        description: "a majority promised: it leads and runs phase 2 for every slot",
-    },
-    Term {
-        name: "crashed",
-        description: "down: only its durable state survives",
-    },
+/// A phase as `nodes[].phase` reports it (rules 4 and 7), with what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PhaseTerm {
+    /// The phase, written as the state JSON writes it.
+    pub name: ProposerPhase,
+    /// What it means, for people.
+    pub description: &'static str,
+}
+
+/// Every phase a node can report, in the order of a leadership's life.
+pub const PHASES: [ProposerPhase; 5] = [
+    ProposerPhase::None,
+    ProposerPhase::Following,
+    ProposerPhase::Preparing,
+    ProposerPhase::Leading,
+    ProposerPhase::Crashed,
 ];
+
+/// What a phase means. Exhaustive on purpose: a new phase does not compile until it is
+/// described here (and listed in [`PHASES`]).
+pub fn phase_description(phase: ProposerPhase) -> &'static str {
+    match phase {
+        ProposerPhase::None => "not a proposer: it never runs for leader",
+        ProposerPhase::Following => "follows the leader it knows, or waits for its election timer",
+        ProposerPhase::Preparing => "sent Prepare (phase 1), waits for a majority of Promises",
+        ProposerPhase::Leading => "a majority promised: it leads and runs phase 2 for every slot",
+        ProposerPhase::Crashed => "down: only its durable state survives",
+    }
+}
+
+/// Every phase with its description.
+pub fn phases() -> Vec<PhaseTerm> {
+    PHASES
+        .iter()
+        .map(|&name| PhaseTerm {
+            name,
+            description: phase_description(name),
+        })
+        .collect()
+}
 
 /// Every injectable bug with the rule it breaks (src/paxos/bugs.rs).
 pub fn bugs() -> Vec<Term> {
@@ -337,7 +355,7 @@ pub struct Vocabulary {
     /// Every role.
     pub roles: Vec<Term>,
     /// Every phase a node can report.
-    pub phases: &'static [Term],
+    pub phases: Vec<PhaseTerm>,
     /// The protocol rules the messages serve.
     pub rules: &'static [Rule],
     /// Every checked property.
@@ -357,7 +375,7 @@ pub fn vocabulary() -> Vocabulary {
                 description: r.description(),
             })
             .collect(),
-        phases: &PHASES,
+        phases: phases(),
         rules: &RULES,
         invariants: invariants(),
         bugs: bugs(),

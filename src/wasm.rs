@@ -1,8 +1,8 @@
 //! Thin wasm-bindgen bindings for the page in `www/` (contract: docs/wasm-api.md). Every
 //! behaviour lives in the library; this file only converts between JS and Rust values.
 use crate::sim::action::Action;
+use crate::sim::run::Run;
 use crate::sim::scenario::Scenario;
-use crate::sim::session::Session;
 use crate::sim::{presets, view};
 use crate::vocabulary;
 use serde::Serialize;
@@ -52,7 +52,7 @@ pub fn vocabulary() -> Result<JsValue, JsError> {
 /// A run in the browser: a time-travelling simulation of one scenario.
 #[wasm_bindgen]
 pub struct Playground {
-    session: Session,
+    run: Run,
 }
 
 #[wasm_bindgen]
@@ -72,29 +72,29 @@ impl Playground {
     }
 
     fn build(scenario: Scenario) -> Result<Playground, JsError> {
-        let session = Session::new(scenario, true).map_err(|e| JsError::new(&e))?;
-        Ok(Playground { session })
+        let run = Run::new(scenario, true).map_err(|e| JsError::new(&e))?;
+        Ok(Playground { run })
     }
 
     /// The scenario reproducing the whole recorded run, as JSON (share links, export).
     pub fn scenario(&self) -> String {
-        serde_json::to_string(&self.session.timeline.scenario()).unwrap_or_default()
+        serde_json::to_string(&self.run.timeline.scenario()).unwrap_or_default()
     }
 
     /// The full state, as `paxoscope run` prints it.
     pub fn state(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.session.state(true))
+        to_js(&self.run.state(true))
     }
 
     /// The state without per-node durable/volatile detail: cheap enough for every frame.
     pub fn view(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.session.state(false))
+        to_js(&self.run.state(false))
     }
 
     /// One node with its durable and volatile state (the inspector); logs are cut to
     /// their last 64 slots so it stays fast on long runs.
     pub fn node(&self, id: u32) -> Result<JsValue, JsError> {
-        match view::inspect(self.session.timeline.world(), id) {
+        match view::inspect(self.run.timeline.world(), id) {
             Some(node) => to_js(&node),
             None => Err(JsError::new(&format!("there is no node {id}"))),
         }
@@ -107,7 +107,7 @@ impl Playground {
             return Err(JsError::new("logWindow needs non-negative numbers"));
         }
         to_js(&view::log::window(
-            self.session.timeline.world(),
+            self.run.timeline.world(),
             from as u64,
             count as u64,
         ))
@@ -121,23 +121,23 @@ impl Playground {
             .map_err(|_| JsError::new("not a valid action: it cannot be written as JSON"))?;
         let action: Action = serde_json::from_str(&text)
             .map_err(|e| JsError::new(&format!("not a valid action: {e}")))?;
-        self.session.apply(&action).map_err(|e| JsError::new(&e))?;
-        to_js(&self.session.last_step())
+        self.run.apply(&action).map_err(|e| JsError::new(&e))?;
+        to_js(&self.run.last_step())
     }
 
     /// One scheduler step, recorded as `{"type":"auto"}`.
     pub fn step(&mut self) -> Result<JsValue, JsError> {
-        self.session
+        self.run
             .apply(&Action::Auto { n: 1 })
             .map_err(|e| JsError::new(&e))?;
-        to_js(&self.session.last_step())
+        to_js(&self.run.last_step())
     }
 
     /// Scheduler steps until nothing is in flight and no client waits, at most `max_steps`;
     /// returns how many ran.
     #[wasm_bindgen(js_name = runUntilQuiet)]
     pub fn run_until_quiet(&mut self, max_steps: u32) -> Result<u32, JsError> {
-        self.session
+        self.run
             .run_until_quiet(max_steps as u64)
             .map(|n| n as u32)
             .map_err(|e| JsError::new(&e))
@@ -145,10 +145,10 @@ impl Playground {
 
     /// Time travel to any recorded step.
     pub fn seek(&mut self, step: f64) -> Result<(), JsError> {
-        if !(step >= 0.0) {
+        if step.is_nan() || step < 0.0 {
             return Err(JsError::new("seek needs a non-negative step"));
         }
-        self.session
+        self.run
             .timeline
             .seek(step as u64)
             .map_err(|e| JsError::new(&e))
@@ -157,6 +157,6 @@ impl Playground {
     /// The digest of the run so far (equal to the native one for the same scenario).
     #[wasm_bindgen(js_name = traceDigest)]
     pub fn trace_digest(&self) -> String {
-        self.session.timeline.world().trace_digest()
+        self.run.timeline.world().trace_digest()
     }
 }

@@ -169,21 +169,54 @@ fn seed_40367291_a_superseded_leader_steps_down_and_keeps_the_command() {
     recovers_within_the_bound(40_367_291);
 }
 
+/// Copies of commands answered long before filled the leader's queue (window 1, batch 2):
+/// every step-down during the faults handed its held commands on, and the leader gave each
+/// copy a slot of its own, a round trip at a time, ahead of the one command still awaited.
+#[test]
+fn seed_212553_stale_copies_do_not_queue_ahead_of_the_awaited_command() {
+    recovers_within_the_bound(212_553);
+}
+
+/// Two proposers of the seed layout preempted each other for 100 ticks after healing: each,
+/// just stepped down, still believed itself leader, so the next client request made it
+/// run at once with a higher ballot, cutting short the other's election.
+#[test]
+fn seed_313446_a_proposer_that_stepped_down_does_not_run_at_once_on_a_request() {
+    recovers_within_the_bound(313_446);
+}
+
+/// Five servers, window 1, batch 1: the stable leader spent 240 ticks proposing copies of
+/// answered commands, one slot each, before the awaited one.
+#[test]
+fn seed_314636_the_leader_answers_applied_commands_from_the_session_table() {
+    recovers_within_the_bound(314_636);
+}
+
 #[test]
 fn the_bound_follows_the_configuration() {
+    // Seed 40292142's configuration: E = 10, H = 3, R = 30, no delay (docs/protocol.md).
     let mut c = fuzz::swarm_config(40_292_142, None);
-    c.network.delay_ticks_max = 0;
+    assert_eq!(c.network.delay_ticks_max, 0);
     let b = liveness::bound(&c);
-    // 8 × 30 ticks of client back-off dominate, then 9 one-tick hops.
-    assert_eq!(b.client_retry, 240);
-    assert_eq!(b.total, 240 + 9);
+    assert_eq!((b.stable_leader, b.retransmission), (180, 96));
+    assert_eq!(
+        b.client_retry, 240,
+        "8 × 30 ticks of client back-off dominate"
+    );
+    assert_eq!(b.total, 240);
     c.client_retry_ticks = 8;
-    let b = liveness::bound(&c);
-    assert_eq!(b.total, b.stable_leader + 9, "the election dominates");
+    assert_eq!(liveness::bound(&c).total, 180, "now the election dominates");
     c.network.delay_ticks_max = 4;
-    assert!(
-        liveness::bound(&c).total > b.total,
-        "slower hops, longer bound"
+    let b = liveness::bound(&c);
+    assert_eq!(b.stable_leader, 180 + 5 * 4);
+    // 9 hops for the command; 2 clients fit in one window (W = 1, B = 3).
+    assert_eq!(b.total, 200 + 9 * 4);
+    c.batch = 1;
+    c.clients = 4;
+    assert_eq!(
+        liveness::bound(&c).total,
+        200 + 9 * 4 + 3 * 2 * 4,
+        "three other clients' commands ahead, one round trip each"
     );
 }
 
@@ -245,4 +278,38 @@ fn faults_coming_back_disarm_the_liveness_check() {
     let t = Timeline::new(scenario, false).unwrap();
     assert!(t.world().liveness().is_none());
     assert!(t.world().violations().is_empty());
+}
+
+/// Time stood still after healing (no delay, so nothing made it pass): a server that led
+/// with ballot 3.5, crashed and restarted followed the stale leader 2.4's heartbeats although
+/// its own acceptor had promised 3.5 and just refused them, while 2.4 followed 3.5; each
+/// forwarded client requests to the other, which sent the client back, forever.
+#[test]
+fn seed_558742_a_node_does_not_follow_a_leader_below_its_own_promise() {
+    recovers_within_the_bound(558_742);
+}
+
+/// The same loop between 7.2 (restarted, following 6.5) and 6.5 (following 7.2).
+#[test]
+fn seed_607816_requests_do_not_bounce_between_two_followers() {
+    recovers_within_the_bound(607_816);
+}
+
+/// The scenario of tests/e2e/liveness.spec.mjs, read from its JSON as the page reads a link:
+/// the native replay reports the violation at the step the page shows (183).
+#[test]
+fn the_page_scenario_reports_the_same_step_natively() {
+    let ticks: Vec<&str> = (0..181).map(|_| r#"{"type":"tick"}"#).collect();
+    let json = format!(
+        r#"{{"config":{{"clients":1,"client_retry_ticks":8,"network":{{"delay_ticks_max":0}}}},
+            "seed":1,"actions":[{{"type":"submit","client":1,"op":{{"op":"put","key":"x","value":"1"}}}},
+            {{"type":"end_faults"}},{}]}}"#,
+        ticks.join(",")
+    );
+    let scenario = Scenario::from_json(&json).unwrap();
+    assert_eq!(liveness::bound(&scenario.config).total, 180);
+    let t = Timeline::new(scenario, false).unwrap();
+    let v = t.world().violations();
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!((v[0].invariant, v[0].step), (LIVENESS, 183));
 }

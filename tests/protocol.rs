@@ -547,12 +547,13 @@ fn the_leader_batches_queued_commands_and_respects_the_window() {
     c.batch = 3;
     let (mut n, _) = elect(c, vec![(2, vec![])]);
     let mut rs = Vec::new();
-    for seq in 1..=10 {
+    // Ten clients (one holds at most one command outstanding, rule 8).
+    for client in 1..=10 {
         rs.push(n.step(Input::Message(Envelope {
-            from: Addr::Client(1),
+            from: Addr::Client(client),
             to: Addr::Node(1),
             msg: Message::Request {
-                command: put(1, seq, "v"),
+                command: put(client, 1, "v"),
                 forwarded: false,
             },
         })));

@@ -19,7 +19,7 @@
 
 use paxoscope::sim::action::Action;
 use paxoscope::sim::presets;
-use paxoscope::sim::session::Session;
+use paxoscope::sim::run::Run;
 use paxoscope::sim::view;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -100,13 +100,13 @@ impl Section {
     }
 }
 
-/// Everything the page reads at the session's current step, as `src/wasm.rs` produces it.
-fn page_sections(session: &mut Session) -> Vec<Section> {
+/// Everything the page reads at the run's current step, as `src/wasm.rs` produces it.
+fn page_sections(run: &mut Run) -> Vec<Section> {
     let mut out = vec![
-        Section::new("state()".into(), &session.state(true)),
-        Section::new("view()".into(), &session.state(false)),
+        Section::new("state()".into(), &run.state(true)),
+        Section::new("view()".into(), &run.state(false)),
     ];
-    let world = session.timeline.world();
+    let world = run.timeline.world();
     for id in world.node_ids() {
         let node = view::inspect(world, id).expect("the node exists");
         out.push(Section::new(format!("node({id})"), &node));
@@ -223,30 +223,26 @@ fn check_compact(name: &str, sections: &[Section]) -> Option<String> {
 /// preset's recorded actions (or 12 narrated steps when it records none), and quiet.
 fn page_points(preset: &str) -> Vec<(&'static str, Vec<Section>)> {
     let scenario = presets::scenario(preset).expect("preset");
-    let mut session = Session::new(scenario, true).expect("the preset replays");
-    let total = session.timeline.total_steps();
+    let mut run = Run::new(scenario, true).expect("the preset replays");
+    let total = run.timeline.total_steps();
     let mut points = Vec::new();
-    session.timeline.seek(0).expect("seek to 0");
-    points.push(("step-0", page_sections(&mut session)));
+    run.timeline.seek(0).expect("seek to 0");
+    points.push(("step-0", page_sections(&mut run)));
     if total >= 2 {
-        session
-            .timeline
-            .seek(total / 2)
-            .expect("seek to the middle");
-        points.push(("middle", page_sections(&mut session)));
-        session.timeline.seek(total).expect("seek to the end");
-        points.push(("end", page_sections(&mut session)));
+        run.timeline.seek(total / 2).expect("seek to the middle");
+        points.push(("middle", page_sections(&mut run)));
+        run.timeline.seek(total).expect("seek to the end");
+        points.push(("end", page_sections(&mut run)));
     } else {
-        session.timeline.seek(total).expect("seek to the end");
+        run.timeline.seek(total).expect("seek to the end");
         for _ in 0..12 {
-            session.apply(&Action::Auto { n: 1 }).expect("auto");
+            run.apply(&Action::Auto { n: 1 }).expect("auto");
         }
-        points.push(("step-12", page_sections(&mut session)));
+        points.push(("step-12", page_sections(&mut run)));
     }
-    session
-        .run_until_quiet(PAGE_QUIET_MAX_STEPS)
+    run.run_until_quiet(PAGE_QUIET_MAX_STEPS)
         .expect("runs until quiet");
-    points.push(("quiet", page_sections(&mut session)));
+    points.push(("quiet", page_sections(&mut run)));
     points
 }
 

@@ -70,7 +70,7 @@ export function createAppliedLogs(app, root) {
       h('span', { class: `applied-verdict${allSame ? ' same' : ''}` },
         allSame
           ? `${replicas.length === 1 ? 'The replica' : `All ${replicas.length} replicas`} applied the same ${end} value${end === 1 ? '' : 's'} in the same order`
-          : `${lines.length} different applied logs: a replica behind the others catches up from the leader`));
+          : `${lines.length} different applied logs`));
     root.replaceChildren(head, h('ol', { class: 'applied-lines' }, ...lines.map((l) => {
       const earlier = l.applied - l.values.length - first;
       const who = l.nodes.map((n) => `N${n.id}`).join(' ');

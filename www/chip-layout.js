@@ -46,7 +46,7 @@ function findSpot(c, placed, obstacles, W, H) {
     if (x - c.w / 2 < 2 || x + c.w / 2 > W - 2 || y - c.h / 2 < 2 || y + c.h / 2 > H - 2) return;
     let clash = 0;
     for (const p of placed) clash += overlapArea(x, y, c.w, c.h, p) * 4;
-    for (const ob of obstacles) clash += overlapArea(x, y, c.w, c.h, ob) * 2;
+    for (const ob of obstacles) clash += overlapArea(x, y, c.w, c.h, ob) * (ob.weight || 2);
     const cost = clash + pref;
     if (!best || cost < best.cost) best = { x, y, cost, clash };
   };

@@ -5,6 +5,7 @@
 
 import { h, setText } from './dom.js';
 import { sharedPutPrefix } from './applied.js';
+import { viewConflict, cellSide } from './conflict.js';
 
 const ROW_H = 26;
 const OVERSCAN = 8;
@@ -70,12 +71,13 @@ export function createLogGrid(app, root) {
   }
 
   /** Widens the columns (never narrows them during a run) so no value is cut short. */
-  function fitColumns(rows) {
+  function fitColumns(rows, conflict) {
     let grew = false;
     rows.forEach((row) => columns.forEach((_, ci) => {
       const cell = row.cells[perm[ci]];
       if (!cell || !cell.value) return;
-      const shown = prefix && cell.value.startsWith(prefix) ? cell.value.slice(prefix.length) : cell.value;
+      let shown = prefix && cell.value.startsWith(prefix) ? cell.value.slice(prefix.length) : cell.value;
+      if (conflict && row.slot === conflict.slot) shown = `A ${[conflict.first.value, conflict.second.value].sort((a, b) => b.length - a.length)[0]}`;
       const w = Math.min(COL_MAX, cellWidth(shown, cell.ballot));
       if (w > (need[ci] || 0)) { need[ci] = w; grew = true; }
     }));
@@ -139,6 +141,7 @@ export function createLogGrid(app, root) {
   function renderRows() {
     raf = 0;
     if (!lastView) return;
+    const conflict = viewConflict(lastView);
     const total = Math.max(0, endSlot - firstSlot);
     spacer.style.height = `${total * ROW_H}px`;
     emptyMsg.hidden = total > 0;
@@ -158,7 +161,7 @@ export function createLogGrid(app, root) {
     if (p !== prefix) { prefix = p; for (const r of pool) for (const x of r.cells) x.key = ''; }
     prefixNote.hidden = !prefix;
     if (prefix) setText(prefixNote, `values: ${prefix}…`);
-    fitColumns(win.rows);
+    fitColumns(win.rows, conflict);
     while (pool.length < win.rows.length) pool.push(rowEl());
     pool.forEach((r, i) => {
       const row = win.rows[i];
@@ -169,17 +172,25 @@ export function createLogGrid(app, root) {
       r.el.setAttribute('aria-rowindex', row.slot + 1);
       r.el.dataset.slot = row.slot;
       r.el.classList.toggle('hl', row.slot === highlight);
+      const clash = conflict && row.slot === conflict.slot ? conflict : null;
+      r.el.classList.toggle('conflict', !!clash);
       r.cells.forEach((x, ci) => {
         const cell = row.cells[perm[ci]];
         if (!cell) return;
-        const key = `${cell.status}|${cell.value}|${cell.ballot}`;
+        const col = columns[ci];
+        const side = clash && col ? cellSide(clash, col.node, cell) : null;
+        const key = `${cell.status}|${cell.value}|${cell.ballot}|${side}|${clash ? clash.slot : ''}`;
         if (x.key === key) return;
         x.key = key;
         x.c.className = `log-cell st-${cell.status}` + (cell.value === 'no-op' ? ' noop' : '');
         const shown = cell.value && prefix && cell.value.startsWith(prefix) ? cell.value.slice(prefix.length) : cell.value;
         x.v.textContent = cell.status === 'compacted' ? '▧' : (shown ?? '');
+        if (side) {
+          // The slot decided twice: which of the two values this cell holds, with its ids.
+          const v = side === 'A' ? clash.first : clash.second;
+          x.v.replaceChildren(h('span', { class: `side side-${side.toLowerCase()}` }, side), ` ${v.value}`);
+        }
         x.b.textContent = cell.ballot ? cell.ballot : '';
-        const col = columns[ci];
         x.c.title = `Slot ${row.slot}, node ${col ? col.node : '?'}: ${STATUS_TEXT[cell.status] || cell.status}` +
           (cell.value ? ` — ${cell.value}` : '') + (cell.ballot ? ` (ballot ${cell.ballot})` : '');
       });
@@ -214,8 +225,16 @@ export function createLogGrid(app, root) {
     schedule();
   }
 
+  let conflictSlot = null;
   function update(view) {
     lastView = view;
+    // A slot decided twice: bring it into view once, when it first shows up.
+    const c = viewConflict(view);
+    const slot = c ? c.slot : null;
+    if (slot !== conflictSlot) {
+      conflictSlot = slot;
+      if (slot != null) { followBox.checked = false; requestAnimationFrame(() => scrollToSlot(slot)); }
+    }
     const lg = view.log || { first_slot: 0, end_slot: 0 };
     firstSlot = lg.first_slot || 0;
     endSlot = lg.end_slot || 0;
@@ -243,7 +262,7 @@ export function createLogGrid(app, root) {
   }
 
   function reset() {
-    colSig = ''; columns = []; perm = []; need = [];
+    colSig = ''; columns = []; perm = []; need = []; conflictSlot = null;
     followBox.checked = true;
   }
 

@@ -10,11 +10,12 @@ import { createTimeline } from './timeline.js';
 import { createInspector, createFlightList } from './inspector.js';
 import { createTransport, createControls } from './controls.js';
 import { createInvariants, createBanner, createStats } from './panels.js';
-import { createNarration } from './narration.js';
+import { createNarration, quietNotice } from './narration.js';
 import { createLegend } from './legend.js';
 import { createHelp } from './help.js';
 import { createNotices } from './notices.js';
 import { createAppliedLogs } from './applied.js';
+import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
 
 const PKG = './pkg/paxoscope.js';
@@ -250,9 +251,8 @@ class App {
     if (!r.ok) return;
     const v = this.view;
     if (before.step < before.total_steps && r.value > 0) this.known = this.known.filter((x) => x.step <= v.step);
-    const quiet = v.messages.length === 0 && (v.clients || []).every((c) => !c.pending);
-    if (quiet) this.notify('info', `Ran ${r.value} step${r.value === 1 ? '' : 's'}:`, 'no message in flight, no client waiting.');
-    else this.notify('info', `Stopped after ${r.value} steps,`, 'still not quiet (a partition or a crashed majority can keep clients waiting forever).');
+    const note = quietNotice(v, r.value);
+    this.notify('info', note.title, note.text);
   }
 
   select(sel) {
@@ -486,6 +486,7 @@ async function boot() {
   comp(createStats(app, $('#stats')));
   comp(createLogGrid(app, $('#log')));
   comp(createAppliedLogs(app, $('#applied')));
+  comp(createConflictPanel(app, $('#conflict')));
   comp(createControls(app, $('#controls')));
   comp({
     update(view) {

@@ -4,6 +4,35 @@
 import { h } from './dom.js';
 
 const KEEP = 120;
+/** How the core's summary of a run that went quiet begins. */
+const QUIET_SUMMARY = 'the run is quiet';
+
+/** The election timer of a running proposer that fires first: {node, at}, or null. */
+export function nextElection(view) {
+  let next = null;
+  for (const n of view.nodes) {
+    const at = n.timers && n.timers.election;
+    if (n.crashed || !n.roles.includes('proposer') || at == null) continue;
+    if (!next || at < next.at) next = { node: n.id, at };
+  }
+  return next;
+}
+
+/** What "Run until quiet" tells when it stops: quiet or not, who leads or what comes next. */
+export function quietNotice(view, steps) {
+  const ran = `Ran ${steps} step${steps === 1 ? '' : 's'}:`;
+  if (!view.quiet) {
+    return { title: `Stopped after ${steps} steps,`, text: 'still not quiet (a partition or a crashed majority can keep clients waiting forever).' };
+  }
+  if (view.leader != null) return { title: ran, text: `quiet, with n${view.leader} leading: no message in flight, every client done.` };
+  const next = nextElection(view);
+  return {
+    title: ran,
+    text: next
+      ? `quiet, but no leader was elected: n${next.node}'s election timer fires next, at tick ${next.at} (now ${view.now}).`
+      : 'quiet, and no leader: no running proposer has an election timer set (restart a proposer, or fire its election timer).',
+  };
+}
 
 export function createNarration(app, root) {
   const head = h('div', { class: 'narration-head' }, h('h2', { id: 'narr-title' }, 'What just happened'));
@@ -39,9 +68,16 @@ export function createNarration(app, root) {
         blurb(view) ? `${blurb(view)} ` : '',
         'Press ', h('kbd', {}, '→'), ' to let the scheduler take one step, ', h('kbd', {}, 'space'), ' to play, or click a message in flight to deliver it yourself.'));
     } else {
-      now.replaceChildren(
+      // The core ends a step that made the run quiet with its summary (src/sim/narration.rs):
+      // shown first, in a box, with what the step itself did under it.
+      const at = evs.findIndex((e) => e.node == null && e.text.startsWith(QUIET_SUMMARY));
+      const summary = at >= 0 ? evs.slice(at) : [];
+      const own = at >= 0 ? evs.slice(0, at) : evs;
+      now.replaceChildren(...[
         h('span', { class: 'step-badge' }, `step ${view.step}`),
-        evs.length ? h('ul', { class: 'ev-list' }, ...evs.map(evLine)) : h('span', { class: 'muted' }, ' Nothing visible happened in this step.'));
+        summary.length ? h('ul', { class: 'ev-list quiet-summary', 'aria-label': 'How the run ended' }, ...summary.map(evLine)) : null,
+        own.length ? h('ul', { class: 'ev-list' }, ...own.map(evLine)) : summary.length ? null : h('span', { class: 'muted' }, ' Nothing visible happened in this step.'),
+      ].filter(Boolean));
     }
     const older = entries.filter((e) => e.step < view.step).slice(-30).reverse();
     feed.replaceChildren(...older.map((e) => h('li', { class: 'feed-item' },

@@ -5,6 +5,7 @@
 import { s, h, ballotStr, endStr, opStr } from './dom.js';
 import { kindColor, roleRank as rankOfRole } from './glossary.js';
 import { createChipLayout, chipWidth, chipLabel, CHIP_H, LINK_CAP } from './chip-layout.js';
+import { viewConflict, quorumMarks } from './conflict.js';
 
 const GROUP_COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6', '#14b8a6', '#ef4444', '#84cc16', '#64748b'];
 const GROUP_NAMES = 'ABCDEFGHIJ';
@@ -230,12 +231,14 @@ export function createTopology(app, root) {
   function updateNodes(view) {
     const parts = partitionGroups(view.nodes);
     const sel = app.selection;
+    const quorums = quorumMarks(viewConflict(view));
     for (const n of view.nodes) {
       const el = nodeEls.get(n.id);
       if (!el) continue;
+      const q = quorums.get(n.id) || [];
       const gl = parts ? groupLabel(view, n.group) : null;
       const cls = ['node', n.is_leader ? 'leader' : '', n.crashed ? 'crashed' : '', gl ? 'partitioned' : '',
-        sel && sel.kind === 'node' && sel.id === n.id ? 'selected' : '', `phase-${n.phase}`].filter(Boolean).join(' ');
+        sel && sel.kind === 'node' && sel.id === n.id ? 'selected' : '', `phase-${n.phase}`, ...q.map((x) => `quorum-${x}`)].filter(Boolean).join(' ');
       if (el.g.getAttribute('class') !== cls) el.g.setAttribute('class', cls);
       el.g.style.setProperty('--group', gl ? gl.color : 'transparent');
       const badgeText = n.crashed ? 'CRASHED' : n.is_leader ? 'LEADER' : '';
@@ -283,9 +286,10 @@ export function createTopology(app, root) {
     const out = [];
     for (const [key, p] of L.pos) {
       const isClient = key[0] === 'c';
-      out.push({ x: p.x, y: p.y, w: R * 2 + 6, h: R * 2 + 6 });
+      out.push({ x: p.x, y: p.y, w: R * 2 + 6, h: R * 2 + 6, weight: 8 }); // never hide a node
       if (p.cap === 'right') out.push({ x: p.x + R + 50, y: p.y, w: 96, h: 30 });
-      else out.push({ x: p.x, y: p.y + R + 14, w: isClient ? R * 2.1 : 96, h: 26 });
+      else if (isClient) out.push({ x: p.x, y: p.y + R + 8, w: R * 2.1 + 20, h: 18 });
+      else out.push({ x: p.x, y: p.y + R + 24, w: 100, h: 44 }); // up to three caption lines
     }
     for (const z of L.zones) {
       const w = z.label.length * 7.4 + 8;
@@ -307,7 +311,7 @@ export function createTopology(app, root) {
     for (const [k, ms] of links) {
       const from = L.pos.get(endKey(ms[0].from)), to = L.pos.get(endKey(ms[0].to));
       if (!from || !to) continue;
-      if (ms.length > LINK_CAP) chips.push({ key: `l:${k}`, msgs: ms, from, to, text: countText(ms), first: ms[0].id });
+      if (ms.length > (L.narrow ? 2 : LINK_CAP)) chips.push({ key: `l:${k}`, msgs: ms, from, to, text: countText(ms), first: ms[0].id });
       else for (const m of ms) chips.push({ key: `m:${m.id}`, msgs: [m], msg: m, from, to, text: chipLabel(m), first: m.id });
     }
     return chips.sort((a, b) => a.first - b.first);

@@ -4,14 +4,14 @@
 mod cli {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
     use clap::{Args, Parser, Subcommand};
-    use paxoscope::check::invariants::Violation;
+    use paxoscope::check::invariants::InvariantViolation;
     use paxoscope::paxos::Bug;
     use paxoscope::sim::action::Action;
     use paxoscope::sim::fuzz::{self, SeedOutcome};
     use paxoscope::sim::fuzz_pool;
     use paxoscope::sim::presets;
+    use paxoscope::sim::run::Run;
     use paxoscope::sim::scenario::Scenario;
-    use paxoscope::sim::session::Session;
     use std::io::Write;
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -140,7 +140,7 @@ mod cli {
         })
     }
 
-    fn report(violations: &[Violation]) {
+    fn report(violations: &[InvariantViolation]) {
         for v in violations {
             eprintln!(
                 "VIOLATION of {} at step {}: {}",
@@ -150,17 +150,17 @@ mod cli {
     }
 
     fn run(preset: Option<String>, seed: Option<u64>, shape: Shape) -> Result<ExitCode, String> {
-        let mut session = match (&preset, seed) {
+        let mut run = match (&preset, seed) {
             (Some(name), seed) => preset_run(name, seed, shape)?,
             (None, Some(seed)) => {
                 let replay = fuzz::run_seed(seed, shape.fault_steps(), shape.bug).scenario;
-                Session::new(replay, false)?
+                Run::new(replay, false)?
             }
             (None, None) => {
                 return Err("give --preset NAME, or --seed S to replay a fuzz seed".into())
             }
         };
-        let state = session.state(true);
+        let state = run.state(true);
         let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
         println!("{text}");
         report(&state.violations);
@@ -173,20 +173,20 @@ mod cli {
 
     /// A preset's run: its own actions, then until quiet; with `--steps N`, N steps under
     /// its faults, then faults stop and the run heals until quiet.
-    fn preset_run(name: &str, seed: Option<u64>, shape: Shape) -> Result<Session, String> {
+    fn preset_run(name: &str, seed: Option<u64>, shape: Shape) -> Result<Run, String> {
         let mut scenario: Scenario = presets::scenario_with_seed(name, seed)?;
         if let Some(b) = shape.bug {
             scenario.config.bugs.set(b, true);
         }
-        let mut session = Session::new(scenario, false)?;
+        let mut run = Run::new(scenario, false)?;
         if let Some(n) = shape.steps {
             for _ in 0..n {
-                session.apply(&Action::Auto { n: 1 })?;
+                run.apply(&Action::Auto { n: 1 })?;
             }
-            session.apply(&Action::EndFaults)?;
+            run.apply(&Action::EndFaults)?;
         }
-        session.run_until_quiet(100_000)?;
-        Ok(session)
+        run.run_until_quiet(100_000)?;
+        Ok(run)
     }
 
     /// The command that replays seed `seed` of a fuzz run exactly.
@@ -202,7 +202,7 @@ mod cli {
         shape: Shape,
         total_steps: u64,
         violations: u64,
-        first: Option<(u64, Violation)>,
+        first: Option<(u64, InvariantViolation)>,
         history_dir: Option<PathBuf>,
         recovery: fuzz::RecoveryStats,
     }
@@ -230,7 +230,7 @@ mod cli {
                 self.first.get_or_insert((seed, v));
             }
             let done = seed - self.start_seed + 1;
-            if done % 100 == 0 || done == self.seeds {
+            if done.is_multiple_of(100) || done == self.seeds {
                 eprintln!(
                     "{done}/{} seeds, {} steps, {} violation(s)",
                     self.seeds, self.total_steps, self.violations

@@ -1,8 +1,10 @@
 //! The safety invariants of design.md, checked after every step of a run. The checker only
 //! reads what nodes report (durable writes, decisions, applied commands) and their state;
 //! it never calls protocol logic, so a bug in the protocol cannot hide itself here.
+use super::conflict::{describe, Conflict, DecidedValue};
 use crate::kv::{ClientId, Op};
 use crate::paxos::durable::DurableWrite;
+use crate::paxos::event::Event;
 use crate::paxos::{Ballot, NodeId, Ready, Slot, Value};
 use crate::vec_map::{VecMap, VecSet};
 use fnv::FnvHasher;
@@ -64,25 +66,37 @@ pub const ALL: [(&str, &str); 8] = [
 
 /// A broken invariant: which one, at which step, and what exactly went wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Violation {
+pub struct InvariantViolation {
     /// The invariant's name.
     pub invariant: &'static str,
     /// The step of the run at which it was detected.
     pub step: u64,
     /// The slot, nodes or operations involved.
     pub message: String,
+    /// For an agreement violation: the slot, both values and both quorums.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Box<Conflict>>,
 }
 
-/// A value as invariant reports show it: every command with its client and sequence number.
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Noop => "no-op".into(),
-        Value::Commands(cmds) => cmds
-            .iter()
-            .map(|c| format!("c{}#{} {}", c.client, c.seq, c.op))
-            .collect::<Vec<_>>()
-            .join("; "),
+impl InvariantViolation {
+    /// A violation described in words only.
+    pub fn new(invariant: &'static str, step: u64, message: String) -> InvariantViolation {
+        InvariantViolation {
+            invariant,
+            step,
+            message,
+            conflict: None,
+        }
     }
+}
+
+/// Who found a value decided: a node's decision, or a majority of votes.
+#[derive(Clone, Debug)]
+struct Decision {
+    /// In words, for the violation message.
+    who: String,
+    /// The node that decided it, if a node did.
+    node: Option<NodeId>,
 }
 
 fn digest<T: Hash>(x: &T) -> u64 {
@@ -99,16 +113,21 @@ type Votes = (u64, VecSet<NodeId>);
 pub struct Invariants {
     majority: usize,
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
-    decided: VecMap<Slot, (u64, Value, String)>,
+    decided: VecMap<Slot, (u64, Value, Decision)>,
     /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
     votes: VecMap<(Slot, Ballot), Vec<Votes>>,
+    /// Ballot → the acceptors whose promises made its proposer leader, as it reported them
+    /// (only used to explain an agreement violation).
+    phase1: VecMap<Ballot, Vec<NodeId>>,
+    /// Slots whose conflict was reported in full.
+    conflicted: VecSet<Slot>,
     submitted: VecMap<(ClientId, u64), Op>,
     executed: VecMap<NodeId, VecMap<(ClientId, u64), Slot>>,
     max_promise: VecMap<NodeId, Ballot>,
     state_at: VecMap<Slot, (u64, NodeId)>,
     ballot_owner: VecMap<Ballot, (NodeId, u32)>,
     incarnation: VecMap<NodeId, u32>,
-    violations: Vec<Violation>,
+    violations: Vec<InvariantViolation>,
 }
 
 impl Invariants {
@@ -122,18 +141,18 @@ impl Invariants {
     }
 
     /// The violations found so far (at most 100 are kept).
-    pub fn violations(&self) -> &[Violation] {
+    pub fn violations(&self) -> &[InvariantViolation] {
         &self.violations
     }
 
     /// Records a violation found outside this checker (linearizability, liveness).
     pub fn report(&mut self, invariant: &'static str, step: u64, message: String) {
+        self.record(InvariantViolation::new(invariant, step, message));
+    }
+
+    fn record(&mut self, violation: InvariantViolation) {
         if self.violations.len() < 100 {
-            self.violations.push(Violation {
-                invariant,
-                step,
-                message,
-            });
+            self.violations.push(violation);
         }
     }
 
@@ -155,8 +174,22 @@ impl Invariants {
                 _ => {}
             }
         }
+        for e in &ready.events {
+            if let Event::BecameLeader {
+                ballot,
+                promised_by,
+                ..
+            } = e
+            {
+                self.phase1.insert(*ballot, promised_by.clone());
+            }
+        }
         for (slot, value) in &ready.decided {
-            self.on_decided(step, *slot, value, format!("decided at n{node}"));
+            let who = Decision {
+                who: format!("decided at n{node}"),
+                node: Some(node),
+            };
+            self.on_decided(step, *slot, value, who);
         }
         for a in &ready.applied {
             if !a.executed {
@@ -189,12 +222,15 @@ impl Invariants {
         };
         voters.insert(node);
         if voters.len() == self.majority {
-            let who = format!("chosen by acceptors {voters:?} in b={ballot}");
+            let who = Decision {
+                who: format!("chosen by acceptors {voters:?} in b={ballot}"),
+                node: None,
+            };
             self.on_decided(step, slot, value, who);
         }
     }
 
-    fn on_decided(&mut self, step: u64, slot: Slot, value: &Value, who: String) {
+    fn on_decided(&mut self, step: u64, slot: Slot, value: &Value, who: Decision) {
         for c in value.commands() {
             if self.submitted.get(&(c.client, c.seq)) != Some(&c.op) {
                 let m = format!(
@@ -208,17 +244,45 @@ impl Invariants {
         match self.decided.get(&slot) {
             Some((first, v, first_who)) if *first != d => {
                 let m = format!(
-                    "slot {slot}: \"{}\" ({first_who}) but also \"{}\" ({who})",
+                    "slot {slot}: \"{}\" ({}) but also \"{}\" ({})",
                     describe(v),
-                    describe(value)
+                    first_who.who,
+                    describe(value),
+                    who.who
                 );
-                self.report(AGREEMENT, step, m);
+                // The first report of a slot carries the whole conflict; later ones (more
+                // nodes deciding either value) are words only.
+                let conflict = if self.conflicted.insert(slot) {
+                    let earlier =
+                        DecidedValue::new(v, self.votes_for(slot, *first), first_who.node);
+                    let later = DecidedValue::new(value, self.votes_for(slot, d), who.node);
+                    let promised = |b| self.phase1.get(&b).cloned();
+                    Some(Box::new(Conflict::new(slot, earlier, later, promised)))
+                } else {
+                    None
+                };
+                self.record(InvariantViolation {
+                    conflict,
+                    ..InvariantViolation::new(AGREEMENT, step, m)
+                });
             }
             Some(_) => {}
             None => {
                 self.decided.insert(slot, (d, value.clone(), who));
             }
         }
+    }
+
+    /// Every (ballot, acceptors) that accepted the value with digest `d` for `slot`.
+    fn votes_for(&self, slot: Slot, d: u64) -> impl Iterator<Item = (Ballot, &VecSet<NodeId>)> {
+        self.votes
+            .iter()
+            .filter(move |((s, _), _)| *s == slot)
+            .flat_map(move |((_, b), vs)| {
+                vs.iter()
+                    .filter(move |(x, _)| *x == d)
+                    .map(move |(_, voters)| (*b, voters))
+            })
     }
 
     fn raise_promise(&mut self, node: NodeId, ballot: Ballot) {
@@ -343,6 +407,114 @@ mod tests {
         }
         assert_eq!(inv.violations()[0].invariant, AGREEMENT);
         assert!(inv.violations()[0].message.contains("slot 0"));
+        // The report names both values with their commands, and both (intersecting) quorums.
+        let c = inv.violations()[0].conflict.as_deref().expect("a conflict");
+        assert_eq!((c.slot, c.first.value.as_str()), (0, "c1#1 put x=a"));
+        assert_eq!(c.first.acceptors, vec![1, 2]);
+        assert_eq!(
+            (c.second.value.as_str(), c.second.acceptors.clone()),
+            ("no-op", vec![2, 3])
+        );
+        assert_eq!(c.second.ballot, Some(Ballot::new(2, 9)));
+        // No leader reported its promises here: the two accept quorums are compared.
+        assert_eq!(c.quorums.len(), 2);
+        assert!(c.quorums.iter().all(|q| q.phase == "accepted"));
+        assert!(c.quorums_intersect);
+    }
+
+    #[test]
+    fn decisions_on_quorums_that_do_not_intersect_are_reported_with_both_quorums() {
+        // Five acceptors, two leaders each deciding slot 0 on two votes (a quorum too small).
+        let mut inv = Invariants::new(5);
+        inv.on_submit(1, 1, &put("a").commands()[0].op);
+        for n in [1, 2] {
+            inv.on_ready(1, n, &vote(0, 1, &put("a")));
+        }
+        for n in [3, 4] {
+            inv.on_ready(2, n, &vote(0, 2, &Value::Noop));
+        }
+        assert!(
+            inv.violations().is_empty(),
+            "no majority chose anything yet"
+        );
+        let decide = |v: Value| Ready {
+            decided: vec![(0, v)],
+            ..Default::default()
+        };
+        inv.on_ready(3, 2, &decide(put("a")));
+        inv.on_ready(4, 4, &decide(Value::Noop));
+        let v = &inv.violations()[0];
+        assert_eq!((v.invariant, v.step), (AGREEMENT, 4));
+        let c = v.conflict.as_deref().expect("a conflict");
+        assert_eq!(
+            (c.first.acceptors.clone(), c.first.decided_at),
+            (vec![1, 2], Some(2))
+        );
+        assert_eq!(
+            (c.second.acceptors.clone(), c.second.decided_at),
+            (vec![3, 4], Some(4))
+        );
+        assert_eq!(c.quorums[0].acceptors, vec![1, 2]);
+        assert_eq!(c.quorums[1].acceptors, vec![3, 4]);
+        assert!(!c.quorums_intersect);
+    }
+
+    #[test]
+    fn the_later_leaders_promises_are_the_quorum_that_missed_the_chosen_value() {
+        // b=1.9 chose "a" on {2, 4}; b=2.9's leader won on promises from {3, 5} (none of
+        // which had accepted "a"), then got its no-op accepted by {3, 4}.
+        let mut inv = Invariants::new(5);
+        inv.on_submit(1, 1, &put("a").commands()[0].op);
+        for n in [2, 4] {
+            inv.on_ready(1, n, &vote(0, 1, &put("a")));
+        }
+        let won = Ready {
+            events: vec![Event::BecameLeader {
+                ballot: Ballot::new(2, 9),
+                promised_by: vec![3, 5],
+                count: crate::paxos::quorum::QuorumCount {
+                    got: 2,
+                    acceptors: 5,
+                    quorum: 2,
+                },
+                adopted: 0,
+                noops: 1,
+            }],
+            ..Default::default()
+        };
+        inv.on_ready(2, 9, &won);
+        for n in [3, 4] {
+            inv.on_ready(3, n, &vote(0, 2, &Value::Noop));
+        }
+        inv.on_ready(
+            4,
+            2,
+            &Ready {
+                decided: vec![(0, put("a"))],
+                ..Default::default()
+            },
+        );
+        inv.on_ready(
+            5,
+            3,
+            &Ready {
+                decided: vec![(0, Value::Noop)],
+                ..Default::default()
+            },
+        );
+        let c = inv.violations()[0].conflict.as_deref().expect("a conflict");
+        // The accept quorums share acceptor 4 (it accepted both, legally, in rising
+        // ballots); the quorum that missed "a" is the later leader's promise quorum.
+        assert_eq!(
+            (c.quorums[0].phase, c.quorums[0].acceptors.clone()),
+            ("accepted", vec![2, 4])
+        );
+        assert_eq!(
+            (c.quorums[1].phase, c.quorums[1].acceptors.clone()),
+            ("promised", vec![3, 5])
+        );
+        assert_eq!(c.quorums[1].value, 1);
+        assert!(!c.quorums_intersect);
     }
 
     #[test]

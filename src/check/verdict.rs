@@ -2,7 +2,7 @@
 //! step, the linearizability verdict on the client history, and pass/fail per invariant.
 //! The page's panel, `paxoscope run` and the fuzzer all read it from here.
 use super::history::History;
-use super::invariants::{Violation, ALL, LINEARIZABILITY};
+use super::invariants::{InvariantViolation, ALL, LINEARIZABILITY};
 use super::linearizability::{self, LinearizabilityReport};
 use serde::Serialize;
 
@@ -18,7 +18,7 @@ pub struct InvariantStatus {
 }
 
 /// Pass/fail of every invariant (in display order) given the violations found.
-pub fn statuses(violations: &[Violation]) -> Vec<InvariantStatus> {
+pub fn statuses(violations: &[InvariantViolation]) -> Vec<InvariantStatus> {
     ALL.iter()
         .map(|(name, description)| InvariantStatus {
             name,
@@ -29,21 +29,22 @@ pub fn statuses(violations: &[Violation]) -> Vec<InvariantStatus> {
 }
 
 /// The linearizability check of `history`, and its failure as a violation found at `step`.
-pub fn linearizability(history: &History, step: u64) -> (LinearizabilityReport, Option<Violation>) {
+pub fn linearizability(
+    history: &History,
+    step: u64,
+) -> (LinearizabilityReport, Option<InvariantViolation>) {
     let report = linearizability::check(history);
-    let violation = report.violation().map(|v| Violation {
-        invariant: LINEARIZABILITY,
-        step,
-        message: v.explanation.clone(),
-    });
+    let violation = report
+        .violation()
+        .map(|v| InvariantViolation::new(LINEARIZABILITY, step, v.explanation.clone()));
     (report, violation)
 }
 
 /// Every violation of a run: the step-by-step checker's, then the linearizability one.
 pub fn all_violations(
-    checker: &[Violation],
-    linearizability: Option<&Violation>,
-) -> Vec<Violation> {
+    checker: &[InvariantViolation],
+    linearizability: Option<&InvariantViolation>,
+) -> Vec<InvariantViolation> {
     checker.iter().chain(linearizability).cloned().collect()
 }
 
@@ -54,11 +55,7 @@ mod tests {
 
     #[test]
     fn an_invariant_fails_exactly_when_one_of_its_violations_was_found() {
-        let v = Violation {
-            invariant: AGREEMENT,
-            step: 3,
-            message: "slot 0".into(),
-        };
+        let v = InvariantViolation::new(AGREEMENT, 3, "slot 0".into());
         let s = statuses(std::slice::from_ref(&v));
         assert_eq!(s.len(), ALL.len());
         assert!(s.iter().all(|s| s.ok == (s.name != AGREEMENT)));

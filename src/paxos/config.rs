@@ -1,6 +1,6 @@
 //! Cluster configuration (rule 11): which node plays which roles, and the protocol knobs.
 use super::bugs::{Bug, BugSet};
-use super::quorum::quorum_size;
+use super::quorum::{quorum_size, QuorumCount};
 use super::NodeId;
 use serde::{Deserialize, Serialize};
 
@@ -236,6 +236,16 @@ impl Config {
         // Counted, not collected: this runs on every Accepted and Promise.
         let acceptors = self.nodes.iter().filter(|n| n.roles.acceptor).count();
         quorum_size(acceptors, self.bugs.has(Bug::SmallQuorum))
+    }
+
+    /// `got` answers measured against this cluster's quorum and a majority (narration).
+    pub fn quorum_count(&self, got: usize) -> QuorumCount {
+        let acceptors = self.nodes.iter().filter(|n| n.roles.acceptor).count();
+        QuorumCount {
+            got,
+            acceptors,
+            quorum: quorum_size(acceptors, self.bugs.has(Bug::SmallQuorum)),
+        }
     }
 
     /// Whether `bug` is switched on.

@@ -1,6 +1,7 @@
 //! Things a node did in one step, in words a newcomer can follow. The page shows them as
 //! a narration; they carry no protocol meaning of their own.
 use super::ballot::Ballot;
+use super::quorum::QuorumCount;
 use super::{NodeId, Slot};
 use crate::kv::ClientId;
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,10 @@ pub enum Event {
     BecameLeader {
         /// The ballot concerned.
         ballot: Ballot,
+        /// The acceptors that promised it.
+        promised_by: Vec<NodeId>,
+        /// How many that is, against the quorum and a majority.
+        count: QuorumCount,
         /// Values re-proposed from promises.
         adopted: usize,
         /// Holes filled with no-ops.
@@ -75,6 +80,17 @@ pub enum Event {
         ballot: Ballot,
         /// The higher ballot it saw.
         higher: Ballot,
+    },
+    /// Rule 6: the leader got a quorum of Accepted for a slot: its value is chosen.
+    Chosen {
+        /// The slot.
+        slot: Slot,
+        /// The leader's ballot.
+        ballot: Ballot,
+        /// The acceptors that accepted it in that ballot.
+        accepted_by: Vec<NodeId>,
+        /// How many that is, against the quorum and a majority.
+        count: QuorumCount,
     },
     /// Rule 6: a slot became known decided at this node.
     Decided {
@@ -114,6 +130,12 @@ pub enum Event {
     },
 }
 
+/// "n1, n2, n3".
+fn nodes(ids: &[NodeId]) -> String {
+    let names: Vec<String> = ids.iter().map(|n| format!("n{n}")).collect();
+    names.join(", ")
+}
+
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -146,11 +168,14 @@ impl fmt::Display for Event {
             ),
             Event::BecameLeader {
                 ballot,
+                promised_by,
+                count,
                 adopted,
                 noops,
             } => write!(
                 f,
-                "won a quorum of promises and leads with b={ballot}; re-proposed {adopted} accepted value(s) and filled {noops} hole(s) with no-ops"
+                "won promises from {} ({count}) and leads with b={ballot}; re-proposed {adopted} accepted value(s) and filled {noops} hole(s) with no-ops",
+                nodes(promised_by)
             ),
             Event::AdoptedValue { slot, from_ballot } => write!(
                 f,
@@ -159,6 +184,16 @@ impl fmt::Display for Event {
             Event::SteppedDown { ballot, higher } => {
                 write!(f, "saw higher ballot b={higher} and stopped using b={ballot}")
             }
+            Event::Chosen {
+                slot,
+                ballot,
+                accepted_by,
+                count,
+            } => write!(
+                f,
+                "got slot {slot} chosen in b={ballot}: accepted by {} ({count})",
+                nodes(accepted_by)
+            ),
             Event::Decided { slot } => write!(f, "learned that slot {slot} is decided"),
             Event::SnapshotTaken { index } => {
                 write!(f, "took a snapshot and dropped log entries below slot {index}")

@@ -86,6 +86,17 @@ impl Proposer {
         }
     }
 
+    /// Rule 8: keeps `command` for a slot, at most one per client: a client has one
+    /// command outstanding at a time, so one with a lower sequence number is a command it
+    /// no longer waits for, and a second copy of the same one would only cost a slot.
+    pub fn hold(&mut self, command: Command) {
+        match self.queue.iter_mut().find(|c| c.client == command.client) {
+            Some(held) if held.seq >= command.seq => {}
+            Some(held) => *held = command,
+            None => self.queue.push_back(command),
+        }
+    }
+
     /// The ballot it is preparing or leading with, if any.
     pub fn ballot(&self) -> Option<Ballot> {
         match &self.phase {

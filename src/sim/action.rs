@@ -117,52 +117,65 @@ fn need<T>(v: Option<T>, field: &str) -> Result<T, String> {
     v.ok_or_else(|| format!("missing field `{field}`"))
 }
 
+/// The fields an action of type `kind` may have (`set_network` also reads the names it
+/// had before probabilities became per mille).
+fn allowed_fields(kind: &str) -> Result<&'static [&'static str], String> {
+    Ok(match kind {
+        "auto" => &["n"],
+        "deliver" | "drop" | "duplicate" => &["id"],
+        "tick" | "heal" | "end_faults" => &[],
+        "fire_timer" => &["node", "timer"],
+        "crash" | "restart" => &["node"],
+        "partition" => &["groups"],
+        "submit" => &["client", "op"],
+        "set_network" => &[
+            "drop_per_mille",
+            "dup_per_mille",
+            "delay_ticks_max",
+            "drop_pct",
+            "dup_pct",
+            "max_delay",
+        ],
+        "set_bug" => &["bug", "enabled"],
+        other => {
+            return Err(format!(
+                "unknown variant `{other}`, expected one of `auto`, `deliver`, `drop`, \
+                 `duplicate`, `tick`, `fire_timer`, `crash`, `restart`, `partition`, \
+                 `heal`, `submit`, `set_network`, `end_faults`, `set_bug`"
+            ))
+        }
+    })
+}
+
+impl RawAction {
+    /// Each field name with whether it is present.
+    fn present_fields(&self) -> [(&'static str, bool); 15] {
+        [
+            ("n", self.n.is_some()),
+            ("id", self.id.is_some()),
+            ("node", self.node.is_some()),
+            ("timer", self.timer.is_some()),
+            ("groups", self.groups.is_some()),
+            ("client", self.client.is_some()),
+            ("op", self.op.is_some()),
+            ("drop_per_mille", self.drop_per_mille.is_some()),
+            ("dup_per_mille", self.dup_per_mille.is_some()),
+            ("delay_ticks_max", self.delay_ticks_max.is_some()),
+            ("drop_pct", self.drop_pct.is_some()),
+            ("dup_pct", self.dup_pct.is_some()),
+            ("max_delay", self.max_delay.is_some()),
+            ("bug", self.bug.is_some()),
+            ("enabled", self.enabled.is_some()),
+        ]
+    }
+}
+
 impl TryFrom<RawAction> for Action {
     type Error = String;
 
     fn try_from(r: RawAction) -> Result<Action, String> {
-        let allowed: &[&str] = match r.kind.as_str() {
-            "auto" => &["n"],
-            "deliver" | "drop" | "duplicate" => &["id"],
-            "tick" | "heal" | "end_faults" => &[],
-            "fire_timer" => &["node", "timer"],
-            "crash" | "restart" => &["node"],
-            "partition" => &["groups"],
-            "submit" => &["client", "op"],
-            "set_network" => &[
-                "drop_per_mille",
-                "dup_per_mille",
-                "delay_ticks_max",
-                "drop_pct",
-                "dup_pct",
-                "max_delay",
-            ],
-            "set_bug" => &["bug", "enabled"],
-            other => {
-                return Err(format!(
-                    "unknown variant `{other}`, expected one of `auto`, `deliver`, `drop`, \
-                     `duplicate`, `tick`, `fire_timer`, `crash`, `restart`, `partition`, \
-                     `heal`, `submit`, `set_network`, `end_faults`, `set_bug`"
-                ))
-            }
-        };
-        let present = [
-            ("n", r.n.is_some()),
-            ("id", r.id.is_some()),
-            ("node", r.node.is_some()),
-            ("timer", r.timer.is_some()),
-            ("groups", r.groups.is_some()),
-            ("client", r.client.is_some()),
-            ("op", r.op.is_some()),
-            ("drop_per_mille", r.drop_per_mille.is_some()),
-            ("dup_per_mille", r.dup_per_mille.is_some()),
-            ("delay_ticks_max", r.delay_ticks_max.is_some()),
-            ("drop_pct", r.drop_pct.is_some()),
-            ("dup_pct", r.dup_pct.is_some()),
-            ("max_delay", r.max_delay.is_some()),
-            ("bug", r.bug.is_some()),
-            ("enabled", r.enabled.is_some()),
-        ];
+        let allowed = allowed_fields(&r.kind)?;
+        let present = r.present_fields();
         if let Some((field, _)) = present.iter().find(|(f, p)| *p && !allowed.contains(f)) {
             return Err(format!(
                 "unknown field `{field}` for `{}`, expected {}",
@@ -207,31 +220,36 @@ impl TryFrom<RawAction> for Action {
                 client: need(r.client, "client")?,
                 op: need(r.op, "op")?,
             },
-            "set_network" => Action::SetNetwork {
-                drop_per_mille: need(
-                    per_mille_or_old_percent(r.drop_per_mille, r.drop_pct, "drop")?,
-                    "drop_per_mille",
-                )?,
-                dup_per_mille: need(
-                    per_mille_or_old_percent(r.dup_per_mille, r.dup_pct, "dup")?,
-                    "dup_per_mille",
-                )?,
-                delay_ticks_max: need(
-                    renamed(
-                        r.delay_ticks_max,
-                        r.max_delay,
-                        "delay_ticks_max",
-                        "max_delay",
-                    )?,
-                    "delay_ticks_max",
-                )?,
-            },
+            "set_network" => set_network(&r)?,
             _ => Action::SetBug {
                 bug: need(r.bug, "bug")?,
                 enabled: need(r.enabled, "enabled")?,
             },
         })
     }
+}
+
+/// A `set_network` action, from its current field names or from the older ones.
+fn set_network(r: &RawAction) -> Result<Action, String> {
+    Ok(Action::SetNetwork {
+        drop_per_mille: need(
+            per_mille_or_old_percent(r.drop_per_mille, r.drop_pct, "drop")?,
+            "drop_per_mille",
+        )?,
+        dup_per_mille: need(
+            per_mille_or_old_percent(r.dup_per_mille, r.dup_pct, "dup")?,
+            "dup_per_mille",
+        )?,
+        delay_ticks_max: need(
+            renamed(
+                r.delay_ticks_max,
+                r.max_delay,
+                "delay_ticks_max",
+                "max_delay",
+            )?,
+            "delay_ticks_max",
+        )?,
+    })
 }
 
 fn is_one(n: &u64) -> bool {
@@ -354,6 +372,9 @@ mod tests {
             err(r#"{"type":"set_network","drop_per_mille":1,"dup_per_mille":1}"#)
                 .contains("missing field `delay_ticks_max`")
         );
+        let both = r#"{"type":"set_network","drop_pct":1,"drop_per_mille":1,
+            "dup_per_mille":0,"delay_ticks_max":0}"#;
+        assert!(err(both).contains("give only one"));
     }
 
     #[test]

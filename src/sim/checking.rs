@@ -3,7 +3,7 @@
 //! clients submit, and commands overdue after faults stop (liveness). Off unless the
 //! configuration asks for checks.
 use super::event::WorldEvent;
-use crate::check::invariants::{Invariants, Violation, LIVENESS};
+use crate::check::invariants::{InvariantViolation, Invariants, LIVENESS};
 use crate::paxos::{Message, Node, NodeId, Ready, Slot};
 use fnv::FnvHasher;
 use std::hash::{Hash, Hasher};
@@ -43,7 +43,7 @@ impl CheckFeed {
     }
 
     /// The violations found so far.
-    pub fn violations(&self) -> &[Violation] {
+    pub fn violations(&self) -> &[InvariantViolation] {
         self.invariants.violations()
     }
 

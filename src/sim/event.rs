@@ -2,6 +2,7 @@
 //! the trace digest, the counters, the invariant checker and the narration consume them,
 //! each on its own (see [`super::world`]).
 use super::action::Action;
+use super::narration::QuietSummary;
 use super::network::InFlight;
 use crate::kv::{ClientId, Op, OpResult};
 use crate::paxos::{Bug, Envelope, Node, NodeId, Ready, TimerKind};
@@ -129,6 +130,26 @@ pub enum WorldEvent<'a> {
         seq: u64,
         /// The operation.
         op: &'a Op,
+    },
+    /// A person gave a client a command while it still waits for an answer: clients run one
+    /// command at a time, so it waits in the client's queue.
+    CommandQueued {
+        /// The client.
+        client: ClientId,
+        /// The operation.
+        op: &'a Op,
+        /// The sequence number of the command it waits behind.
+        behind: u64,
+        /// How many commands were already queued before it.
+        ahead: usize,
+    },
+    /// A narrated step ended with the run quiet (nothing in flight, every client answered):
+    /// emitted while narration is on, when the step made it quiet or no leader is known.
+    Quiet {
+        /// The leader (or the next election timer), the decided log and the replicas.
+        summary: &'a QuietSummary,
+        /// Whether this step made the run quiet (it was not before).
+        went_quiet: bool,
     },
     /// A client heard nothing in time and tries another proposer.
     ClientRetried {

@@ -7,7 +7,7 @@ use super::rng::SimRng;
 use super::scenario::{FaultConfig, Layout, NetworkConfig, Scenario, SimConfig, Workload};
 use super::world::World;
 use crate::check::history::History;
-use crate::check::invariants::Violation;
+use crate::check::invariants::InvariantViolation;
 use crate::check::verdict;
 use crate::paxos::Bug;
 use crate::vec_map::VecMap;
@@ -69,7 +69,7 @@ pub struct SeedOutcome {
     /// Steps run, faults and healing together.
     pub steps: u64,
     /// The first violation, if any.
-    pub violation: Option<Violation>,
+    pub violation: Option<InvariantViolation>,
     /// Ticks from the end of faults until every started command was answered (none if
     /// faults never ended or the run stopped on a violation first).
     pub recovery_ticks: Option<u64>,
@@ -190,5 +190,40 @@ impl RecoveryStats {
             "min_margin": self.tightest.map(|(_, m)| m),
             "min_margin_seed": self.tightest.map(|(s, _)| s),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(seed: u64, recovery: Option<u64>, bound: u64) -> SeedOutcome {
+        let mut o = run_seed(1, 0, None);
+        o.seed = seed;
+        o.recovery_ticks = recovery;
+        o.bound_ticks = bound;
+        o
+    }
+
+    #[test]
+    fn recovery_stats_give_percentiles_the_slowest_seed_and_the_smallest_margin() {
+        let mut stats = RecoveryStats::default();
+        for (seed, ticks) in (1..=100).map(|s| (s, s * 2)) {
+            stats.add(&outcome(seed, Some(ticks), 250));
+        }
+        stats.add(&outcome(500, None, 100)); // stopped on a violation: not counted
+        assert_eq!(stats.count(), 100);
+        assert_eq!(stats.percentile(0.5), Some(100));
+        assert_eq!(stats.percentile(0.99), Some(198));
+        let s = stats.summary();
+        assert_eq!(
+            (s["max"].as_u64(), s["max_seed"].as_u64()),
+            (Some(200), Some(100))
+        );
+        assert_eq!(s["min_margin"].as_i64(), Some(50));
+        assert_eq!(
+            (s["bound_min"].as_u64(), s["bound_max"].as_u64()),
+            (Some(250), Some(250))
+        );
     }
 }

@@ -19,8 +19,8 @@ pub const STEP_LIMIT: u64 = 200_000;
 /// they stop; one started later, at most `total` ticks after it started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct LivenessBound {
-    /// One message hop: the largest network delay plus one tick the scheduler may let pass
-    /// while the message waits among the deliverable ones.
+    /// One message hop: the largest network delay (once faults stop, time passes only
+    /// when no message is due).
     pub hop: u64,
     /// The longest an election timer runs: its base doubled up to 8× plus the jitter.
     pub election_timer: u64,
@@ -43,7 +43,7 @@ pub struct LivenessBound {
 pub fn bound(config: &SimConfig) -> LivenessBound {
     let e = config.election_timeout_ticks;
     let h = config.heartbeat_interval_ticks;
-    let hop = config.network.delay_ticks_max + 1;
+    let hop = config.network.delay_ticks_max;
     let election_timer = 8 * e + e;
     // A stale leader hears a Nack to its next heartbeat; the proposers it held back time
     // out within two election timeouts after its last heartbeat.
@@ -132,7 +132,7 @@ impl LivenessWatch {
     /// first time a started command is still unanswered past the bound.
     pub fn check(&mut self, now: u64, step: u64, clients: &[Client]) -> Option<String> {
         let start = (now.max(self.healed_at), step.max(self.healed_at_step));
-        let mut overdue = Vec::new();
+        let (mut late, mut stalled) = (Vec::new(), Vec::new());
         for c in clients {
             let Some(p) = &c.pending else {
                 self.counting.remove(&c.id);
@@ -145,27 +145,38 @@ impl LivenessWatch {
             if entry.0 != p.seq {
                 *entry = (p.seq, start.0, start.1);
             }
-            if now > entry.1 + self.bound || step > entry.2 + STEP_LIMIT {
-                let late = if entry.1 > self.healed_at {
-                    format!(" (started at tick {})", entry.1)
-                } else {
-                    String::new()
-                };
-                overdue.push(format!("c{}#{} {}{late}", c.id, p.seq, p.op));
+            let since = if entry.1 > self.healed_at {
+                format!(" (started at tick {})", entry.1)
+            } else {
+                String::new()
+            };
+            let command = format!("c{}#{} {}{since}", c.id, p.seq, p.op);
+            if now > entry.1 + self.bound {
+                late.push(command);
+            } else if step > entry.2 + STEP_LIMIT {
+                stalled.push(command);
             }
         }
         if self.recovered_at.is_none() && clients.iter().all(|c| c.is_done()) {
             self.recovered_at = Some(now);
         }
-        if overdue.is_empty() || self.reported {
+        if self.reported || (late.is_empty() && stalled.is_empty()) {
             return None;
         }
         self.reported = true;
-        Some(format!(
-            "{} ticks after faults stopped (this configuration's bound), still unanswered: {}",
-            self.bound,
-            overdue.join(", ")
-        ))
+        Some(if late.is_empty() {
+            format!(
+                "{STEP_LIMIT} steps after faults stopped time still stands at tick {now} \
+                 (messages keep being delivered without an answer), still unanswered: {}",
+                stalled.join(", ")
+            )
+        } else {
+            format!(
+                "{} ticks after faults stopped (this configuration's bound), still unanswered: {}",
+                self.bound,
+                late.join(", ")
+            )
+        })
     }
 
     /// Ticks from the end of faults until every started command was answered.

@@ -1,8 +1,13 @@
 //! The narration of a step in words (the page's event list): built from the world's events,
 //! only while narration is on (the page wants it; the fuzzer and bulk runs do not).
 use super::event::WorldEvent;
-use crate::paxos::{Addr, NodeId};
+use super::world::World;
+use crate::check::conflict::describe;
+use crate::paxos::{Addr, Ballot, NodeId, Slot, TimerKind};
 use serde::Serialize;
+
+/// How many of the newest decided slots the quiet summary lists.
+const SUMMARY_SLOTS: u64 = 8;
 
 /// One line of narration: what happened in the last step, and where.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -24,6 +29,11 @@ impl Narrator {
     /// Whether the next steps are narrated.
     pub fn set_on(&mut self, on: bool) {
         self.on = on;
+    }
+
+    /// Whether steps are narrated now.
+    pub fn is_on(&self) -> bool {
+        self.on
     }
 
     /// The lines of the last step.
@@ -139,7 +149,164 @@ impl Narrator {
                 None,
                 format!("c{client} got its answer for #{seq} ({op}): {result}"),
             ),
+            _ => self.narrate_command_or_quiet(e),
+        }
+    }
+
+    fn narrate_command_or_quiet(&mut self, e: &WorldEvent) {
+        match *e {
+            WorldEvent::CommandSubmitted { client, seq, op } => self.say(
+                None,
+                format!("c{client} sends command c{client}#{seq}: {op}"),
+            ),
+            WorldEvent::CommandQueued {
+                client,
+                op,
+                behind,
+                ahead,
+            } => {
+                let after = match ahead {
+                    0 => String::new(),
+                    n => format!(" and the {n} queued before it"),
+                };
+                let text = format!(
+                    "c{client} queued {op}: a client runs one command at a time, so it is \
+                     sent once c{client}#{behind}{after} is answered"
+                );
+                self.say(None, text);
+            }
+            WorldEvent::Quiet {
+                summary,
+                went_quiet: true,
+            } => summary.narrate(self),
+            WorldEvent::Quiet { summary, .. } => {
+                let line = format!("still quiet, and {}", summary.leader_text());
+                self.say(None, line);
+            }
             _ => {}
         }
+    }
+}
+
+/// What a run looks like when it goes quiet: who leads, what was decided in which order,
+/// and how far each replica applied it (the narration's summary of a run).
+#[derive(Clone, Debug)]
+pub struct QuietSummary {
+    now: u64,
+    /// The leader and its ballot.
+    leader: Option<(NodeId, Option<Ballot>)>,
+    /// With no leader: the running proposer whose election timer fires first, and when.
+    next_election: Option<(NodeId, u64)>,
+    /// Slots known decided by the most advanced replica.
+    decided: Slot,
+    /// The newest of them, with their commands.
+    last: Vec<(Slot, String)>,
+    /// Every replica and what it applied (none while crashed).
+    replicas: Vec<(NodeId, Option<Slot>)>,
+}
+
+impl QuietSummary {
+    /// The summary of `world` as it is now.
+    pub fn of(world: &World) -> QuietSummary {
+        let ids: Vec<NodeId> = world.node_ids().collect();
+        let leader = world
+            .leader()
+            .map(|id| (id, world.node(id).and_then(|n| n.proposer()?.ballot())));
+        let next_election = ids
+            .iter()
+            .filter(|id| world.roles(**id).proposer && !world.is_crashed(**id))
+            .filter_map(|id| Some((*id, world.timer_deadline(*id, TimerKind::Election)?)))
+            .min_by_key(|(id, at)| (*at, *id));
+        let replicas: Vec<(NodeId, Option<Slot>)> = ids
+            .iter()
+            .filter(|id| world.roles(**id).replica)
+            .map(|id| {
+                (
+                    *id,
+                    world
+                        .node(*id)
+                        .and_then(|n| n.replica())
+                        .map(|r| r.applied_index),
+                )
+            })
+            .collect();
+        let best = ids
+            .iter()
+            .filter_map(|id| world.node(*id)?.replica())
+            .max_by_key(|r| r.commit_index);
+        let (decided, last) = best.map_or((0, Vec::new()), |r| {
+            let from = r
+                .commit_index
+                .saturating_sub(SUMMARY_SLOTS)
+                .max(r.snapshot_index);
+            let last = (from..r.commit_index)
+                .filter_map(|s| Some((s, describe(r.log.get(&s)?))))
+                .collect();
+            (r.commit_index, last)
+        });
+        QuietSummary {
+            now: world.now(),
+            leader,
+            next_election,
+            decided,
+            last,
+            replicas,
+        }
+    }
+
+    fn narrate(&self, n: &mut Narrator) {
+        n.say(
+            None,
+            "the run is quiet: no message in flight, every client has its answer".into(),
+        );
+        n.say(None, self.leader_text());
+        n.say(None, self.decided_text());
+        n.say(None, self.replicas_text());
+    }
+
+    fn leader_text(&self) -> String {
+        match (self.leader, self.next_election) {
+            (Some((id, Some(b))), _) => format!("n{id} leads with b={b}"),
+            (Some((id, None)), _) => format!("n{id} leads"),
+            (None, Some((id, at))) => format!(
+                "no leader yet: n{id}'s election timer fires next, at tick {at} (now {})",
+                self.now
+            ),
+            (None, None) => "no leader, and no running proposer has an election timer set".into(),
+        }
+    }
+
+    fn decided_text(&self) -> String {
+        let list: Vec<String> = self.last.iter().map(|(s, v)| format!("{s}: {v}")).collect();
+        let list = list.join(" · ");
+        match self.decided {
+            0 => "nothing is decided yet".into(),
+            d if d <= SUMMARY_SLOTS && self.last.len() as u64 == d => {
+                format!("decided, in log order: {list}")
+            }
+            d => format!("{d} slots decided; the newest, in log order: {list}"),
+        }
+    }
+
+    fn replicas_text(&self) -> String {
+        let all = self.replicas.iter().all(|(_, a)| *a == Some(self.decided));
+        let names: Vec<String> = self
+            .replicas
+            .iter()
+            .map(|(id, _)| format!("n{id}"))
+            .collect();
+        if all {
+            let d = self.decided;
+            return format!("every replica applied all {d} slots: {}", names.join(", "));
+        }
+        let each: Vec<String> = self
+            .replicas
+            .iter()
+            .map(|(id, a)| match a {
+                Some(a) => format!("n{id} applied {a}"),
+                None => format!("n{id} is crashed"),
+            })
+            .collect();
+        format!("replicas: {}", each.join(", "))
     }
 }

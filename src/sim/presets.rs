@@ -297,7 +297,7 @@ fn bug_seed(bug: Bug) -> u64 {
     match bug {
         Bug::ForgetfulAcceptor => 194,
         Bug::IgnorePromisedValues => 280,
-        Bug::AcceptBelowPromise => 125,
+        Bug::AcceptBelowPromise => 216,
         Bug::SmallQuorum => 251,
         Bug::ReuseBallotAfterRestart => 195,
         Bug::NoDedup => 29,

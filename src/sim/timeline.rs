@@ -97,7 +97,7 @@ impl Timeline {
         self.checkpoints
             .truncate((step / self.interval) as usize + 1);
         self.actions.push(action.clone());
-        if self.world.step() % self.interval == 0 {
+        if self.world.step().is_multiple_of(self.interval) {
             self.checkpoints.push(self.world.clone());
             if self.checkpoints.len() > MAX_CHECKPOINTS {
                 self.thin_checkpoints();

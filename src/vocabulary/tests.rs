@@ -4,7 +4,7 @@
 use super::*;
 use crate::paxos::{Addr, Roles};
 use crate::sim::presets;
-use crate::sim::session::Session;
+use crate::sim::run::Run;
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 
@@ -104,7 +104,16 @@ fn names_are_unique_and_rules_exist() {
     let lists = [
         names(v.messages, |k| k.name),
         names(&v.roles, |t| t.name),
-        names(v.phases, |t| t.name),
+        v.phases
+            .iter()
+            .map(|t| {
+                serde_json::to_value(t.name)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect(),
         names(&v.invariants, |t| t.name),
         names(&v.bugs, |t| t.name),
     ];
@@ -135,7 +144,7 @@ fn states() -> Vec<Json> {
     let mut out = Vec::new();
     for p in presets::list() {
         let scenario = presets::scenario(&p.name).unwrap();
-        let mut s = Session::new(scenario, false).unwrap();
+        let mut s = Run::new(scenario, false).unwrap();
         s.run_until_quiet(3_000).unwrap();
         out.push(serde_json::to_value(s.state(false)).unwrap());
     }
@@ -148,7 +157,7 @@ fn states() -> Vec<Json> {
             seed,
             actions: vec![crate::sim::Action::Auto { n: 1_500 }],
         };
-        let mut s = Session::new(scenario, false).unwrap();
+        let mut s = Run::new(scenario, false).unwrap();
         out.push(serde_json::to_value(s.state(false)).unwrap());
     }
     out
@@ -169,7 +178,17 @@ fn every_name_a_run_shows_is_catalogued() {
     let v = vocabulary();
     let kinds: BTreeSet<String> = names(v.messages, |k| k.name).into_iter().collect();
     let roles: BTreeSet<String> = names(&v.roles, |t| t.name).into_iter().collect();
-    let phases: BTreeSet<String> = names(v.phases, |t| t.name).into_iter().collect();
+    let phases: BTreeSet<String> = v
+        .phases
+        .iter()
+        .map(|t| {
+            serde_json::to_value(t.name)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     let invariant_names = names(&v.invariants, |t| t.name);
     let bug_names: BTreeSet<String> = names(&v.bugs, |t| t.name).into_iter().collect();
     let mut sent = BTreeSet::new();
@@ -219,7 +238,7 @@ fn every_name_a_run_shows_is_catalogued() {
 #[test]
 fn the_entry_of_a_message_is_its_own_kind() {
     let scenario = presets::scenario("seed-demo").unwrap();
-    let mut s = Session::new(scenario, false).unwrap();
+    let mut s = Run::new(scenario, false).unwrap();
     let mut seen = BTreeSet::new();
     for _ in 0..300 {
         for m in s.timeline.world().in_flight() {

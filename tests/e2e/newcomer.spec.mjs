@@ -123,6 +123,136 @@ test('2. the seed demo ends with every replica, five values, one order, at a gla
   await shot(page, 'newcomer-seed-demo-end-375');
 });
 
+// ---------------------------------------------------------------- 3. narration
+test('3. the narration tells a submitted command and sums up the end of the run', async ({ page }) => {
+  await open(page);
+  const now = page.locator('.narration-now');
+  // The form proposes a command like the demo's; every client is busy, so C1 queues it.
+  await expect(page.getByLabel('Key', { exact: true })).toHaveValue('x');
+  await expect(page.locator('#client-id')).toHaveValue('1');
+  await expect(page.locator('.busy-hint')).toContainText('a new command queues');
+  await page.getByRole('button', { name: 'Submit command' }).click();
+  await expect(now).toHaveText('step 1c1 queued put x=paxos: a client runs one command at a time, so it is sent once c1#1 is answered');
+
+  await runUntilQuiet(page);
+  const v = await view(page);
+  await expect(now).not.toContainText('Nothing visible happened');
+  await expect(now).toContainText('the run is quiet: no message in flight, every client has its answer');
+  await expect(now).toContainText(`n${v.leader} leads with b=`);
+  await expect(now).toContainText('decided, in log order: 0: c');
+  for (const value of [...SEED_VALUES, 'paxos']) await expect(now).toContainText(`put x=${value}`);
+  await expect(now).toContainText('every replica applied all 6 slots: n6, n7');
+  // the summary comes first, in its own box
+  await expect(now.locator('.ev-list').first()).toHaveClass(/quiet-summary/);
+  await expect(now.locator('.quiet-summary li')).toHaveCount(4);
+  await expect(page.locator('.notice.info').filter({ hasText: `quiet, with n${v.leader} leading` })).toBeVisible();
+
+  // Now every client is idle: the form picks one and the command is sent at once.
+  await expect(page.locator('.busy-hint')).toBeHidden();
+  await page.getByLabel('Value', { exact: true }).fill('seventh');
+  await page.getByRole('button', { name: 'Submit command' }).click();
+  await expect(now).toContainText('c1 sends command c1#3: put x=seventh');
+});
+
+// ---------------------------------------------------------------- 5. a leader crash
+test('5. "Run until quiet" after crashing the leader elects a new one, or says which timer is next', async ({ page }) => {
+  await open(page);
+  await runUntilQuiet(page);
+  const v0 = await view(page);
+  const old = v0.leader;
+  expect(old).not.toBeNull();
+  await page.locator(`svg.topology .node[data-node="${old}"] .body`).click();
+  await page.locator('#inspector').getByRole('button', { name: `Crash node ${old}` }).click();
+  const v1 = await view(page);
+  expect([v1.leader, v1.quiet]).toEqual([null, true]);
+
+  await runUntilQuiet(page);
+  const v2 = await view(page);
+  expect(v2.step).toBeGreaterThan(v1.step);
+  expect(v2.leader).not.toBeNull();
+  expect(v2.leader).not.toBe(old);
+  await expect(page.locator(`svg.topology .node[data-node="${v2.leader}"]`)).toHaveClass(/leader/);
+  await expect(page.locator('.notice.info').filter({ hasText: `quiet, with n${v2.leader} leading` })).toBeVisible();
+  await expect(page.locator('.narration-now')).toContainText(`n${v2.leader} leads with b=`);
+
+  // With the new leader and a majority of the acceptors down, and the old leader back, no
+  // leader can be elected: it stops and says which election timer fires next, and when.
+  for (const id of [v2.leader, 1, 2, 3]) await page.getByRole('button', { name: `Crash node ${id}` }).first().click();
+  await page.getByRole('button', { name: `Restart node ${old}` }).first().click();
+  await runUntilQuiet(page);
+  const v3 = await view(page);
+  expect(v3.leader).toBeNull();
+  const next = v3.nodes.filter((n) => !n.crashed && n.roles.includes('proposer') && n.timers.election != null)
+    .sort((a, b) => a.timers.election - b.timers.election)[0];
+  const words = `n${next.id}'s election timer fires next, at tick ${next.timers.election}`;
+  await expect(page.locator('.notice.info').filter({ hasText: words })).toBeVisible();
+  await expect(page.locator('.narration-now')).toContainText(`still quiet, and no leader yet: ${words} (now ${v3.now})`);
+});
+
+// ---------------------------------------------------------------- 4. a bug preset
+test('4. a bug preset marks the slot decided twice, both values with ids, both quorums, counts in words', async ({ page }) => {
+  await open(page);
+  await choosePreset(page, 'bug-small-quorum');
+  const v = await view(page);
+  const violation = v.violations.find((x) => x.conflict);
+  expect(violation, 'an agreement violation with its conflict').toBeTruthy();
+  const c = violation.conflict;
+  expect(c.first.value).toMatch(/^c\d+#\d+ /);
+  expect(c.second.value).toMatch(/^c\d+#\d+ /);
+  expect(c.quorums.map((q) => q.phase)).toEqual(['accepted', 'promised']);
+  expect(c.quorums_intersect).toBe(false);
+
+  // Under the cluster: both values with their command ids, both quorums, and why.
+  const panel = page.locator('#conflict');
+  await expect(panel.locator('.conflict-title')).toHaveText(`Slot ${c.slot} was decided twice`);
+  await expect(panel.locator('.conflict-value.side-a code')).toHaveText(c.first.value);
+  await expect(panel.locator('.conflict-value.side-b code')).toHaveText(c.second.value);
+  await expect(panel.locator('.quorum-a')).toContainText(c.quorums[0].acceptors.map((n) => `n${n}`).join(', '));
+  await expect(panel.locator('.quorum-b')).toContainText(c.quorums[1].acceptors.map((n) => `n${n}`).join(', '));
+  await expect(panel.locator('.conflict-why')).toContainText('share no acceptor');
+  expect(await onScreen(panel.locator('.conflict-title'))).toBe(true);
+
+  // The two quorums are ringed in the diagram, each in its colour; nobody is in both.
+  for (const n of v.nodes) {
+    const g = page.locator(`svg.topology .node[data-node="${n.id}"]`);
+    if (c.quorums[0].acceptors.includes(n.id)) await expect(g).toHaveClass(/quorum-a/); else await expect(g).not.toHaveClass(/quorum-a/);
+    if (c.quorums[1].acceptors.includes(n.id)) await expect(g).toHaveClass(/quorum-b/); else await expect(g).not.toHaveClass(/quorum-b/);
+  }
+
+  // The log grid marks the slot; the cells that hold either value say which, with its ids
+  // (the node that decided it, and acceptors by the ballot they accepted it in).
+  const row = page.locator(`.log-row[data-slot="${c.slot}"]`);
+  await expect(row).toHaveClass(/conflict/);
+  const cellOf = async (node) => {
+    const i = await page.locator('.log-th[data-node]').evaluateAll((ths, id) => ths.findIndex((t) => t.dataset.node === String(id)), node);
+    return row.locator('.log-cell').nth(i);
+  };
+  for (const [side, val] of [['A', c.first], ['B', c.second]]) {
+    await expect(row.locator('.log-cell .v').filter({ hasText: `${side} ${val.value}` }).first()).toBeVisible();
+    if (val.decided_at != null) await expect(await cellOf(val.decided_at)).toHaveText(`${side} ${val.value}`);
+  }
+  await page.waitForTimeout(300);
+  await shot(page, 'newcomer-bug-violation-1280');
+
+  // The narration says how many promises the later leader had, against a majority.
+  const won = await page.evaluate((upTo) => {
+    const pg = window.paxoscope.playground();
+    const end = pg.view().step;
+    let found = null;
+    for (let s = 1; s <= upTo && !found; s++) {
+      pg.seek(s);
+      const line = pg.view().events.find((e) => /won promises from/.test(e.text) && /2 of 5; a majority is 3/.test(e.text));
+      if (line) found = { step: s, text: line.text };
+    }
+    pg.seek(end);
+    return found;
+  }, violation.step);
+  expect(won, 'a leader elected on 2 promises of 5').toBeTruthy();
+  await page.getByLabel('Timeline: choose the step to view').fill(String(won.step));
+  await expect(page.locator('.narration-now')).toContainText('(2 of 5; a majority is 3');
+  await expect(page.locator('.narration-now')).toContainText(won.text);
+});
+
 // ---------------------------------------------------------------- 6. message chips
 /** Each chip's place and label, by message id (or link for a counted chip). */
 const chips = (page) => page.locator('svg.topology .msg').evaluateAll((els) => Object.fromEntries(els

@@ -103,3 +103,23 @@ test('the mock answers what the real module answers', async () => {
   expect(seen.invariant.size, 'the mock\'s bugs break invariants').toBeGreaterThan(1);
   expect(seen.kind.size).toBeGreaterThanOrEqual(6);
 });
+
+test('the mock\'s state has the fields of the real state', async () => {
+  // A field the core adds (such as `quiet`) must reach the mock too, or the page could be
+  // tested against a state the core never gives.
+  const real = await realModule();
+  const mock = await import(pathToFileURL(MOCK).href);
+  const r = real.Playground.fromPreset('seed-demo');
+  const m = mock.Playground.fromPreset('seed-demo');
+  for (let i = 0; i < 12; i++) { r.step(); m.step(); }
+  const rv = r.view(), mv = m.view();
+  r.free();
+  const keys = (o) => Object.keys(o).sort();
+  expect(keys(mv)).toEqual(keys(rv));
+  for (const part of ['nodes', 'clients', 'messages', 'invariants']) {
+    expect(rv[part].length && mv[part].length, `both states have ${part}`).toBeTruthy();
+    expect(keys(mv[part][0]), part).toEqual(keys(rv[part][0]));
+  }
+  expect(keys(mv.stats)).toEqual(keys(rv.stats));
+  expect(typeof mv.quiet).toBe('boolean');
+});

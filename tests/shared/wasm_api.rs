@@ -139,6 +139,29 @@ fn a_shared_scenario_reproduces_the_same_run() {
 }
 
 #[wasm_bindgen_test]
+fn a_link_written_before_the_config_renames_still_replays() {
+    // Old names: percent drop/dup, max_delay, fault chances without `_per_mille`, …
+    let old = r#"{"config":{"layout":{"kind":"servers","n":5},"clients":3,"window":4,
+        "batch":2,"snapshot_interval":8,"election_timeout":12,"heartbeat_interval":4,
+        "client_retry":15,"tick_per_mille":80,"bugs":["no-dedup"],
+        "network":{"drop_pct":10,"dup_pct":20,"max_delay":3},
+        "faults":{"crash":8,"restart":30,"partition":5,"heal":20},
+        "workload":{"script":[],"random_ops":30,"keys":3},"check":true},"seed":42,
+        "actions":[{"type":"auto","n":400},{"type":"set_bug","bug":"no-dedup","enabled":false},
+        {"type":"auto","n":400}]}"#;
+    let mut pg = Playground::from_scenario(old).unwrap();
+    let link = pg.scenario();
+    assert!(link.contains(r#""drop_per_mille":100"#), "{link}");
+    assert!(link.contains(r#""crash_per_mille":8"#), "{link}");
+    assert!(!link.contains("drop_pct"), "{link}");
+    // The same run as the scenario written in the new names (tests/simulation.rs pins the
+    // native digest of this text).
+    let again = Playground::from_scenario(&link).unwrap();
+    assert_eq!(again.trace_digest(), pg.trace_digest());
+    assert_eq!(json(pg.view().unwrap())["step"], 801);
+}
+
+#[wasm_bindgen_test]
 fn bad_input_is_refused_with_a_message() {
     assert!(Playground::from_preset("no-such-preset").is_err());
     assert!(Playground::from_scenario("{\"config\": 3}").is_err());

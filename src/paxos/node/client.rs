@@ -2,6 +2,8 @@
 //! no leader runs for leader, any other node forwards it once or names the leader; a
 //! proposer that stepped down hands the commands it held to the next leader.
 use super::Node;
+use crate::kv::OpResult;
+use crate::paxos::bugs::Bug;
 use crate::paxos::event::Event;
 use crate::paxos::message::{Addr, Message};
 use crate::paxos::proposer::Phase;
@@ -12,17 +14,22 @@ use crate::paxos::NodeId;
 impl Node {
     /// Rule 8: a client command reached this node. The leader queues it for a slot; a
     /// preparing proposer keeps it for when it leads; a proposer that knows no leader
-    /// keeps it and runs for leader; others forward it once to the leader they know, or
-    /// tell the client who to ask.
+    /// keeps it — and runs for leader at once if nobody ever ran, else leaves that to its
+    /// election timer; others forward it once to the leader they know, or tell the client
+    /// who to ask.
     pub(super) fn on_request(&mut self, command: Command, forwarded: bool, out: &mut Ready) {
         let leader_known = self.follower.leader.is_some_and(|l| l != self.id);
         if let Some(p) = self.proposer.as_mut() {
             let following = matches!(p.phase, Phase::Following);
             if !following || !leader_known {
-                p.queue.push_back(command);
+                p.hold(command);
                 if following {
-                    // Nobody is known to lead: run for leader now rather than wait.
-                    self.start_election(out);
+                    // At the start nobody leads: run now rather than wait. Later, a
+                    // proposer that knows no leader has just seen it step down or just
+                    // restarted; running at once would cut short the election under way.
+                    if p.max_round_seen == 0 {
+                        self.start_election(out);
+                    }
                 } else {
                     self.propose_queued(out);
                 }
@@ -63,6 +70,9 @@ impl Node {
         }
         let held: Vec<Command> = p.queue.drain(..).collect();
         for command in held {
+            if matches!(self.session_seen(&command), SessionSeen::Superseded) {
+                continue;
+            }
             out.events.push(Event::Forwarded {
                 client: command.client,
                 seq: command.seq,
@@ -75,4 +85,29 @@ impl Node {
             self.send(Addr::Node(leader), msg, out);
         }
     }
+
+    /// Rule 8: what this node's session table knows of `command` (nothing with the
+    /// `no-dedup` bug, which skips the table).
+    pub(super) fn session_seen(&self, command: &Command) -> SessionSeen {
+        let session = self
+            .replica
+            .as_ref()
+            .and_then(|r| r.sessions.get(&command.client));
+        match session {
+            _ if self.config.bug(Bug::NoDedup) => SessionSeen::New,
+            Some(s) if command.seq < s.seq => SessionSeen::Superseded,
+            Some(s) if command.seq == s.seq => SessionSeen::Applied(s.result.clone()),
+            _ => SessionSeen::New,
+        }
+    }
+}
+
+/// Rule 8: a command as the session table sees it.
+pub(super) enum SessionSeen {
+    /// Not applied here yet.
+    New,
+    /// Applied here, with this answer: a retry is answered from the table.
+    Applied(OpResult),
+    /// Its client has since sent a later command, so it no longer waits for this one.
+    Superseded,
 }

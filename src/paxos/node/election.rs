@@ -114,6 +114,8 @@ impl Node {
         self.follower.leader_ballot = Some(ballot);
         out.events.push(Event::BecameLeader {
             ballot,
+            promised_by: prep.promises.keys().copied().collect(),
+            count: self.config.quorum_count(prep.promises.len()),
             adopted: plan.adopted.len(),
             noops: plan.noops,
         });
@@ -139,16 +141,24 @@ impl Node {
         p.max_round_seen = p.max_round_seen.max(seen.round);
         match p.ballot() {
             Some(mine) if seen > mine => {
-                // Rule 8: the commands it holds — queued, or proposed and not known chosen
-                // — stay queued, to be forwarded to the next leader it hears from
+                // Rule 8: the commands it holds — proposed and not known chosen, or
+                // queued — stay held, to be forwarded to the next leader it hears from
                 // (`forward_held_commands`): a client is not left waiting for its retry,
                 // and the session table answers a command chosen twice once.
+                let queued = std::mem::take(&mut p.queue);
                 if let Phase::Leading(lead) = std::mem::replace(&mut p.phase, Phase::Following) {
-                    for proposal in lead.proposals.into_values().rev() {
-                        for command in proposal.value.commands().iter().rev() {
-                            p.queue.push_front(command.clone());
+                    for proposal in lead.proposals.into_values() {
+                        for command in proposal.value.commands() {
+                            p.hold(command.clone());
                         }
                     }
+                }
+                for command in queued {
+                    p.hold(command);
+                }
+                // It no longer believes it leads: a request now waits for the next leader.
+                if self.follower.leader == Some(self.id) {
+                    self.follower.leader = None;
                 }
                 out.events.push(Event::SteppedDown {
                     ballot: mine,

@@ -24,7 +24,10 @@ impl Node {
     /// Rules 6, 7, 10 on a follower: an Accept or Heartbeat from a leader at least as new as
     /// the one it knows resets its election timer, tells it which slots are decided — those
     /// it accepted in that very ballot it can mark decided itself, the rest it catches up
-    /// on — and how far acceptors may compact.
+    /// on — and how far acceptors may compact. A leader below this node's own promise is
+    /// not followed: the node has just refused it (rule 7), and following it after a
+    /// restart, while that leader follows this node's earlier ballot, would send client
+    /// requests back and forth between the two.
     pub(super) fn on_leader_contact(
         &mut self,
         from: Addr,
@@ -39,7 +42,10 @@ impl Node {
             safe_point <= commit_index,
             "a leader snapshots only what it applied"
         );
-        if leader == self.id || self.follower.leader_ballot.is_some_and(|b| ballot < b) {
+        let promised = self.durable.acceptor.as_ref().and_then(|a| a.promised);
+        let superseded = promised.is_some_and(|p| ballot < p)
+            || self.follower.leader_ballot.is_some_and(|b| ballot < b);
+        if leader == self.id || superseded {
             return;
         }
         self.follower.leader = Some(leader);

@@ -1,14 +1,17 @@
 //! The leader at a node (rules 5, 6, 7, 9): pipelined and batched phase 2, counting
 //! Accepted messages to a quorum, heartbeats carrying the commit index, retransmission with
 //! backoff, and catching up on slots an acceptor compacted away.
+use super::client::SessionSeen;
 use super::Node;
 use crate::paxos::ballot::Ballot;
+use crate::paxos::event::Event;
 use crate::paxos::message::{Addr, Message};
 use crate::paxos::proposer::{Phase, Proposal, Proposer};
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::value::{Command, Value};
 use crate::paxos::{NodeId, Slot};
 use crate::vec_map::VecSet;
+use std::collections::VecDeque;
 
 impl Node {
     /// Phase 2a: send `value` for `slot` to every acceptor (rule 5), with the commit index
@@ -61,8 +64,10 @@ impl Node {
     }
 
     /// Rule 5: while fewer than `window` slots are undecided, put up to `batch` queued
-    /// commands into the next slot.
+    /// commands into the next slot — after rule 8 has answered, from the session table,
+    /// the queued commands applied already and dropped those their clients moved past.
     pub(super) fn propose_queued(&mut self, out: &mut Ready) {
+        self.answer_queued_from_sessions(out);
         let (window, batch) = (self.config.window as usize, self.config.batch);
         loop {
             let Some(p) = self.proposer.as_mut() else {
@@ -80,6 +85,36 @@ impl Node {
             let slot = lead.next_slot;
             lead.next_slot += 1;
             self.propose(slot, Value::Commands(commands.into()), out);
+        }
+    }
+
+    /// Rule 8 at the leader: a queued command its replica applied already is answered
+    /// from the session table instead of taking a slot; one whose client has since sent a
+    /// later command is dropped.
+    fn answer_queued_from_sessions(&mut self, out: &mut Ready) {
+        let Some(p) = self.proposer.as_mut() else {
+            return;
+        };
+        if !matches!(p.phase, Phase::Leading(_)) || p.queue.is_empty() {
+            return;
+        }
+        let queued = std::mem::take(&mut p.queue);
+        let mut kept = VecDeque::with_capacity(queued.len());
+        for command in queued {
+            match self.session_seen(&command) {
+                SessionSeen::New => kept.push_back(command),
+                SessionSeen::Superseded => {}
+                SessionSeen::Applied(result) => {
+                    let reply = Message::Reply {
+                        seq: command.seq,
+                        result,
+                    };
+                    self.send(Addr::Client(command.client), reply, out);
+                }
+            }
+        }
+        if let Some(p) = self.proposer.as_mut() {
+            p.queue = kept;
         }
     }
 
@@ -113,6 +148,12 @@ impl Node {
         if proposal.acks.len() < quorum {
             return;
         }
+        out.events.push(Event::Chosen {
+            slot,
+            ballot,
+            accepted_by: proposal.acks.iter().copied().collect(),
+            count: self.config.quorum_count(proposal.acks.len()),
+        });
         let value = lead.proposals.remove(&slot).expect("present").value;
         self.learn(slot, value, out);
         self.apply_decided(out);

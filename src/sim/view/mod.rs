@@ -9,7 +9,7 @@ use super::scenario::SimConfig;
 use super::stats::Stats;
 use super::timeline::Timeline;
 use super::world::World;
-use crate::check::invariants::Violation;
+use crate::check::invariants::InvariantViolation;
 use crate::check::verdict::{self, InvariantStatus};
 use crate::kv::ClientId;
 use crate::paxos::{Addr, Message, NodeId};
@@ -53,7 +53,7 @@ pub struct StateView<'a> {
     /// Pass/fail per invariant.
     pub invariants: Vec<InvariantStatus>,
     /// Every violation found (the checker's, then linearizability's).
-    pub violations: Vec<Violation>,
+    pub violations: Vec<InvariantViolation>,
     /// Narration of the last step.
     pub events: &'a [NarrationLine],
     /// Digest of everything that happened so far.
@@ -102,7 +102,7 @@ pub struct ClientView<'a> {
 pub fn state<'a>(
     t: &'a Timeline,
     full: bool,
-    linearizability: Option<&Violation>,
+    linearizability: Option<&InvariantViolation>,
 ) -> StateView<'a> {
     let w = t.world();
     let detail = if full {

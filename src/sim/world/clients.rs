@@ -17,6 +17,16 @@ impl World {
         };
         if self.clients.queue(i, op.clone()) {
             self.client_next(i);
+            return;
+        }
+        let c = &self.clients.clients()[i];
+        if let Some(p) = &c.pending {
+            self.observers.observe(WorldEvent::CommandQueued {
+                client,
+                op,
+                behind: p.seq,
+                ahead: c.queue.len() - 1,
+            });
         }
     }
 

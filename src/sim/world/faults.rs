@@ -7,9 +7,10 @@ use crate::paxos::NodeId;
 use crate::sim::event::WorldEvent;
 use crate::sim::liveness::LivenessWatch;
 
-/// Once faults end, time advances on at most this many steps per mille, so a healthy
-/// network delivers faster than time passes.
-const HEALED_TICK_PER_MILLE: u32 = 20;
+/// Once faults end, time advances only when no message is due: a healthy network delivers
+/// what is due before time moves on, so a message takes at most `delay_ticks_max` ticks
+/// whatever the load (the liveness bound relies on it).
+const HEALED_TICK_PER_MILLE: u32 = 0;
 
 /// Per mille of nodes a random partition cuts off (each node drawn on its own).
 const PARTITION_SIDE_PER_MILLE: u32 = 500;
@@ -86,7 +87,7 @@ impl World {
         self.config.faults = Default::default();
         self.config.network.drop_per_mille = 0;
         self.config.network.dup_per_mille = 0;
-        self.config.tick_per_mille = self.config.tick_per_mille.min(HEALED_TICK_PER_MILLE);
+        self.config.tick_per_mille = HEALED_TICK_PER_MILLE;
         self.network.heal();
         let crashed: Vec<NodeId> = self
             .nodes

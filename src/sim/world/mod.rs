@@ -20,7 +20,7 @@ use super::client::ClientPool;
 use super::digest::TraceDigest;
 use super::event::WorldEvent;
 use super::liveness::{self, LivenessWatch};
-use super::narration::Narrator;
+use super::narration::{Narrator, QuietSummary};
 use super::network::Network;
 use super::rng::SimRng;
 use super::scenario::SimConfig;
@@ -139,6 +139,7 @@ impl World {
     /// Applies one action. On error nothing changed and the action does not count.
     pub fn apply(&mut self, action: &Action) -> Result<(), String> {
         self.validate(action)?;
+        let was_quiet = self.is_quiet();
         self.step += 1;
         let step = self.step;
         self.observers.observe(WorldEvent::Step { step, action });
@@ -173,6 +174,15 @@ impl World {
             Action::SetBug { bug, enabled } => self.set_bug(*bug, *enabled),
         }
         self.watch_liveness(action);
+        let narrate_quiet = !was_quiet || self.leader().is_none();
+        if narrate_quiet && self.observers.narrator.is_on() && self.is_quiet() {
+            let summary = QuietSummary::of(self);
+            let went_quiet = !was_quiet;
+            self.observers.observe(WorldEvent::Quiet {
+                summary: &summary,
+                went_quiet,
+            });
+        }
         Ok(())
     }
 

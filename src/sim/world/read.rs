@@ -2,7 +2,7 @@
 //! see of it. Each says what it returns; none changes anything.
 use super::World;
 use crate::check::history::History;
-use crate::check::invariants::Violation;
+use crate::check::invariants::InvariantViolation;
 use crate::paxos::durable::DurableState;
 use crate::paxos::proposer::Phase;
 use crate::paxos::{Addr, Config, Node, NodeId, Roles, TimerKind};
@@ -77,7 +77,7 @@ impl World {
     }
 
     /// The invariant violations found so far (none are looked for unless `config.check`).
-    pub fn violations(&self) -> &[Violation] {
+    pub fn violations(&self) -> &[InvariantViolation] {
         self.observers.checker.violations()
     }
 

@@ -4,7 +4,7 @@ use super::action::Action;
 use super::scenario::Scenario;
 use super::timeline::Timeline;
 use super::view::{self, StateView};
-use crate::check::invariants::Violation;
+use crate::check::invariants::InvariantViolation;
 use crate::check::verdict;
 use serde::Serialize;
 
@@ -17,19 +17,33 @@ pub struct StepResult {
     pub events: Vec<super::narration::NarrationLine>,
 }
 
+/// How long, in election timeouts, "run until quiet" lets time pass in a quiet run with no
+/// leader before it gives up (a crashed or cut-off majority never elects one).
+pub const LEADERLESS_WAIT_TIMEOUTS: u64 = 20;
+
+/// Whether a running proposer has its election timer set.
+fn election_pending(w: &super::world::World) -> bool {
+    w.node_ids().any(|id| {
+        w.roles(id).proposer
+            && !w.is_crashed(id)
+            && w.timer_deadline(id, crate::paxos::TimerKind::Election)
+                .is_some()
+    })
+}
+
 /// A timeline with a linearizability cache.
 #[derive(Clone, Debug)]
-pub struct Session {
+pub struct Run {
     /// The run.
     pub timeline: Timeline,
     /// ((history length, completed operations), violation found for that history).
-    lin_cache: Option<((usize, usize), Option<Violation>)>,
+    lin_cache: Option<((usize, usize), Option<InvariantViolation>)>,
 }
 
-impl Session {
+impl Run {
     /// Builds the run of `scenario`; `explain` turns on step narration.
-    pub fn new(scenario: Scenario, explain: bool) -> Result<Session, String> {
-        Ok(Session {
+    pub fn new(scenario: Scenario, explain: bool) -> Result<Run, String> {
+        Ok(Run {
             timeline: Timeline::new(scenario, explain)?,
             lin_cache: None,
         })
@@ -48,18 +62,48 @@ impl Session {
         }
     }
 
-    /// Scheduler steps until quiet or `max_steps`; returns how many ran.
+    /// Scheduler steps until the run settles, or `max_steps`; returns how many ran. Settled
+    /// means quiet (nothing in flight, every client answered) with a leader known. While
+    /// quiet without a leader, time goes on as long as a running proposer's election timer
+    /// is set (rule 7: that is where the next leader comes from, e.g. after the leader
+    /// crashed), for at most [`LEADERLESS_WAIT_TIMEOUTS`] election timeouts. The last step
+    /// is narrated.
     pub fn run_until_quiet(&mut self, max_steps: u64) -> Result<u64, String> {
+        let wait = LEADERLESS_WAIT_TIMEOUTS
+            * self
+                .timeline
+                .world()
+                .protocol_config()
+                .election_timeout_ticks;
+        let mut leaderless_since = None;
         let mut n = 0;
-        while n < max_steps && !self.timeline.world().is_quiet() {
+        while n < max_steps {
+            let w = self.timeline.world();
+            if w.leader().is_some() {
+                leaderless_since = None;
+            } else if leaderless_since.is_none() {
+                leaderless_since = Some(w.now());
+            }
+            if w.is_quiet() {
+                let waited = leaderless_since.map_or(0, |t| w.now() - t);
+                if leaderless_since.is_none() || !election_pending(w) || waited >= wait {
+                    break;
+                }
+            }
             self.timeline.apply_quietly(&Action::Auto { n: 1 })?;
             n += 1;
+        }
+        if n > 0 {
+            // Replay the last step with narration on, so the page can say how it ended.
+            let end = self.timeline.step();
+            self.timeline.seek(end - 1)?;
+            self.timeline.seek(end)?;
         }
         Ok(n)
     }
 
     /// The linearizability violation of the current history, if any (cached).
-    pub fn linearizability(&mut self) -> Option<Violation> {
+    pub fn linearizability(&mut self) -> Option<InvariantViolation> {
         let w = self.timeline.world();
         let done = w
             .history()
