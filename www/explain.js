@@ -5,13 +5,19 @@
 import { h } from './dom.js';
 import { ruleText } from './glossary.js';
 
-/** A disclosure for one narration line, or null when the core gave the line no rule. */
-export function whyButton(ev) {
-  if (ev.rule == null || !ev.why) return null;
-  const rule = ruleText(ev.rule);
-  return h('details', { class: 'why', 'data-rule': ev.rule },
-    h('summary', { 'aria-label': `Why? Rule ${ev.rule}` }, 'why?'),
-    h('div', { class: 'why-body' },
-      h('p', { class: 'why-rule' }, h('strong', {}, `Rule ${ev.rule}. `), rule),
-      h('p', { class: 'why-here' }, ev.why)));
+/**
+ * The "why?" toggle and its answer for one narration line ([] when the core gave the line
+ * no rule): the answer opens on its own row under the line.
+ */
+export function whyParts(ev) {
+  if (ev.rule == null || !ev.why) return [];
+  const body = h('div', { class: 'why-body', hidden: true },
+    h('p', { class: 'why-rule' }, h('strong', {}, `Rule ${ev.rule}. `), ruleText(ev.rule)),
+    h('p', { class: 'why-here' }, ev.why));
+  const toggle = h('button', { type: 'button', class: 'why', 'aria-expanded': 'false', 'aria-label': `Why? Rule ${ev.rule}`, title: `Why did this happen? (rule ${ev.rule})` }, 'why?');
+  toggle.addEventListener('click', () => {
+    body.hidden = !body.hidden;
+    toggle.setAttribute('aria-expanded', String(!body.hidden));
+  });
+  return [toggle, body];
 }

@@ -134,7 +134,10 @@ export function createTour(app, root) {
     const r = apply(action, what);
     if (was && r && r.ok) {
       if (b && b.expect && sameAction(action, b.expect)) go(at.ch, at.stop + 1, { push: true });
-      else offReason = b && b.expect ? 'That was not the step this stop waits for, so the run left the script.' : '';
+      else {
+        offReason = b && b.expect ? 'That was not the step this stop waits for, so the run left the script.' : '';
+        render();
+      }
     }
     return r;
   };
@@ -198,10 +201,22 @@ export function createTour(app, root) {
     return [];
   }
 
+  let revealFor = null; // the stop whose highlights were last brought into view
   function highlight() {
     clearHighlights();
     if (!onScript() || !lastView) return;
-    for (const hl of stop().highlight || []) for (const el of targets(hl, lastView)) el.classList.add(HL);
+    const found = (stop().highlight || []).map((hl) => targets(hl, lastView));
+    for (const els of found) for (const el of els) el.classList.add(HL);
+    // On a desktop each column scrolls on its own: bring what the stop points at into view
+    // once (a phone keeps its place on the page, under the tour's sheet).
+    const key = `${at.ch}:${at.stop}:${step}`;
+    if (revealFor !== key && window.matchMedia('(min-width: 1100px) and (min-height: 640px)').matches) {
+      revealFor = key;
+      for (const els of found) {
+        const el = els.find((x) => x.closest('#invariants, #flight'));
+        if (el) el.scrollIntoView({ block: 'nearest' });
+      }
+    }
   }
   let hlFrame = 0;
   function highlightSoon() {
