@@ -93,7 +93,9 @@ function runItem(pg, item) {
  */
 export function buildChapter(api, chapter) {
   const built = [];
+  /** @type {{ free(): void, apply(a: object): unknown, view(): any, scenario(): string } | null} */
   let pg = null;
+  /** @type {object | null} */
   let pending = null;
   try {
     chapter.stops.forEach((stop, i) => {
