@@ -19,6 +19,13 @@ function cluster(n, script, extra = {}) {
 }
 
 const leaderKnown = (v) => v.leader != null;
+const SEED_VALUES = ['murolando', 'ninja', 'alexyB', 'oleg', 'joomba'];
+/** n6 and n7 decided the seed program's five values, each once, in one order. */
+function sameFiveValues(pg) {
+  const logs = pg.state().nodes.filter((n) => n.id === 6 || n.id === 7).map((n) => (n.decided_log || []).map((e) => e.value).join('|'));
+  const values = logs[0].split('|');
+  return logs.length === 2 && logs[0] === logs[1] && values.length === 5 && SEED_VALUES.every((v) => values.filter((x) => x === `put x=${v}`).length === 1);
+}
 const committed = (k) => (v) => v.stats.commands_committed >= k;
 const narrates = (kind, node) => (v) => (v.events || []).some((e) => e.event === kind && (node == null || e.node === node));
 
@@ -33,7 +40,8 @@ export const CHAPTERS = [
         title: 'The seed program, on the real protocol',
         text: 'Paxoscope grew from a small Go program: five acceptors (n1–n5), two proposers (n6, n7) and five clients, each putting one value into x at once. This is that layout. Every message is an object you can deliver, drop or duplicate.',
         highlight: [{ node: 6 }, { node: 7 }],
-        facts: [{ node: 1, roles: 'acceptor' }, { node: 6, roles: 'proposer+replica' }, { message: { type: 'Request' }, count: 5 }],
+        facts: [{ node: 1, roles: 'acceptor' }, { node: 5, roles: 'acceptor' }, { node: 6, roles: 'proposer+replica' }, { node: 7, roles: 'proposer+replica' },
+          { check: (v) => v.nodes.length === 7 && v.clients.length === 5, what: '7 nodes and 5 clients' }, { message: { type: 'Request', label: 'put x=' }, count: 5 }],
       },
       {
         title: 'Unique ballots',
@@ -51,17 +59,18 @@ export const CHAPTERS = [
       },
       {
         title: 'Phase 1 once per leader',
-        text: 'A majority promised 1.7, so n7 leads. It ran phase 1 once, for every slot at once (rule 4); from now on each command needs phase 2 only. The seed program ran both phases for every value.',
+        text: 'A majority promised 1.7, so n7 leads and at once sends Accepts for the commands it holds. It ran phase 1 once, for every slot (rule 4); from now on each command needs phase 2 only. The seed program ran both phases for every value.',
         run: [{ until: leaderKnown, what: 'a leader is elected' }],
         highlight: [{ node: 7 }, { event: 'became_leader' }],
-        facts: [{ leader: 7 }, { node: 7, phase: 'leading', ballot: '1.7' }, { event: 'became_leader', at: 7, rule: 4 }],
+        facts: [{ leader: 7 }, { node: 7, phase: 'leading', ballot: '1.7' }, { event: 'became_leader', at: 7, rule: 4, text: 'a majority is 3' }, { message: { type: 'Accept', from: 7, label: 'slot 0' } }],
       },
       {
         title: 'One log, the same everywhere',
-        text: 'Quiet now: every value is decided once, in one order, and both replicas (n6, n7) applied all five. A replica that falls behind is sent only the entries it misses (rule 9); the seed program re-sent the whole log with every value.',
+        text: 'Quiet now: every value is decided once, in one order, and both replicas (n6, n7) applied all five, after 10 Prepares in all (one election each). A replica that falls behind is sent only the entries it misses (rule 9); the seed program re-sent the whole log with every value.',
         run: [{ quiet: 5000 }],
         highlight: [{ cell: [0, 6] }, { cell: [4, 7] }, { invariant: 'agreement' }],
-        facts: [{ quiet: true }, { node: 6, applied: 5 }, { node: 7, applied: 5 }, { invariant: 'agreement', ok: true }, { invariant: 'exactly-once', ok: true }],
+        facts: [{ quiet: true }, { node: 6, applied: 5 }, { node: 7, applied: 5 }, { invariant: 'agreement', ok: true }, { invariant: 'exactly-once', ok: true },
+          { stat: 'sent.Prepare', eq: 10 }, { check: (v, pg) => sameFiveValues(pg), what: 'n6 and n7 decided the five values, each once, in the same order' }],
       },
     ],
   },
@@ -186,7 +195,7 @@ export const CHAPTERS = [
         title: 'Step down, back off',
         text: 'n1 saw 1.2 and stepped down (rule 7). If it ran again at once with 2.1, it could pre-empt n2 in turn, forever. Instead its election timer waits a random, growing time, so one candidate finishes first.',
         highlight: [{ node: 1 }, { event: 'stepped_down' }],
-        facts: [{ event: 'stepped_down', at: 1, rule: 7 }, { node: 1, phase: 'following' }],
+        facts: [{ event: 'stepped_down', at: 1, rule: 7, text: 'b=1.2' }, { node: 1, phase: 'following', electionTimer: true }],
       },
       {
         title: 'One winner',
@@ -206,14 +215,15 @@ export const CHAPTERS = [
         title: 'A busy leader',
         text: 'Five servers; n2 leads with ballot 1.2 and has Accepts in flight. Crash it: its volatile state and inbound messages are lost, its disk survives.',
         highlight: [{ node: 2 }],
-        facts: [{ leader: 2 }, { node: 2, ballot: '1.2' }],
+        facts: [{ leader: 2 }, { node: 2, ballot: '1.2' }, { message: { type: 'Accept', from: 2 } }],
         wait: { crash: 2, prompt: 'Crash n2: select it, then Crash.' },
       },
       {
         title: 'Silence',
         text: 'n2 is down, with slots 5 and 6 accepted by some acceptors but not known decided. No heartbeats come, so a follower\'s election timer will fire.',
-        highlight: [{ node: 2 }, { cell: [5, 4] }],
-        facts: [{ node: 2, crashed: true }, { leader: null }],
+        highlight: [{ node: 2 }, { cell: [5, 1] }, { cell: [6, 1] }],
+        facts: [{ node: 2, crashed: true }, { leader: null }, { cell: [5, 1], status: 'accepted', ballot: '1.2' }, { cell: [6, 4], status: 'accepted', ballot: '1.2' },
+          { node: 1, commit: 5 }, { node: 3, commit: 5 }, { node: 4, commit: 5 }, { node: 5, commit: 5 }],
       },
       {
         title: 'A new ballot',
@@ -227,7 +237,8 @@ export const CHAPTERS = [
         text: 'The Promises reported values for slots 5 and 6 accepted in 1.2. They may already be chosen, so n4 re-proposes them, not new commands (rule 4). A hole no promise reported would get a no-op.',
         run: [{ until: narrates('became_leader'), what: 'a new leader' }],
         highlight: [{ node: 4 }, { event: 'adopted_value' }],
-        facts: [{ leader: 4 }, { event: 'adopted_value', at: 4, rule: 4 }, { event: 'became_leader', at: 4, text: 're-proposed 2' }],
+        facts: [{ leader: 4 }, { event: 'adopted_value', at: 4, rule: 4, text: 'slot 5\'s value accepted in b=1.2' }, { event: 'adopted_value', at: 4, text: 'slot 6\'s value accepted in b=1.2' },
+          { event: 'became_leader', at: 4, text: 're-proposed 2' }],
       },
       {
         title: 'Carrying on',
@@ -247,7 +258,7 @@ export const CHAPTERS = [
         title: 'Left behind',
         text: 'n5 has been down for 400 steps. The others decided more than 30 slots and took snapshots, dropping the log entries below them (rule 10).',
         highlight: [{ node: 5 }, { node: 2 }],
-        facts: [{ node: 5, crashed: true }, { node: 2, snapshotAtLeast: 24 }],
+        facts: [{ node: 5, crashed: true }, { node: 2, commitAtLeast: 31, snapshotAtLeast: 24 }, { node: 1, snapshotAtLeast: 24 }],
         wait: { restart: 5, prompt: 'Restart n5: select it, then Restart.' },
       },
       {
@@ -282,49 +293,50 @@ export const CHAPTERS = [
         text: 'With forgetful-acceptor on, promises live in memory only. n4 promised 1.3, crashed and restarted holding no promise: promise-monotonic fails here. Rule 2 says persist before replying, so a restarted acceptor keeps its word.',
         base: { preset: 'bug-forgetful-acceptor' },
         highlight: [{ node: 4 }, { invariant: 'promise-monotonic' }],
-        facts: [{ bug: 'forgetful-acceptor' }, { violation: 'promise-monotonic', here: true }, { invariant: 'promise-monotonic', ok: false }, { node: 4, promised: null }],
+        facts: [{ bug: 'forgetful-acceptor' }, { violation: 'promise-monotonic', here: true, text: 'n4 had promised b=1.3' }, { invariant: 'promise-monotonic', ok: false }, { node: 4, promised: null },
+          { check: (v) => v.events.some((e) => e.text.startsWith('n4 restarted')), what: 'n4 restarted in this step' }],
       },
       {
         title: 'Leader ignores promised values',
         text: 'A new leader proposed a no-op for slot 3, although a Promise reported put k0=2.2 there, already chosen. Now slot 3 has two values: agreement fails. Rule 4 (adopt the highest-ballot value) exists for exactly this.',
         base: { preset: 'bug-ignore-promised-values' },
         highlight: [{ invariant: 'agreement' }, { cell: [3, 2] }],
-        facts: [{ bug: 'ignore-promised-values' }, { violation: 'agreement', here: true }, { cell: [3, 2], value: 'no-op' }],
+        facts: [{ bug: 'ignore-promised-values' }, { violation: 'agreement', here: true, text: ['slot 3', 'put k0=2.2', 'no-op'] }, { cell: [3, 2], value: 'no-op' }],
       },
       {
         title: 'Ballots without proposer id',
         text: 'The seed program\'s bug: n6 and n7 both ran phase 1 with ballot 1.0 (unique-ballots broke at step 4). Both won, with different values for slot 0: agreement fails. Rule 1 adds the proposer id to make ballots unique.',
         base: { preset: 'bug-ballots-without-proposer-id' },
         highlight: [{ node: 6 }, { node: 7 }, { invariant: 'unique-ballots' }, { invariant: 'agreement' }],
-        facts: [{ bug: 'ballots-without-proposer-id' }, { violation: 'unique-ballots' }, { violation: 'agreement', here: true }, { invariant: 'unique-ballots', ok: false }],
+        facts: [{ bug: 'ballots-without-proposer-id' }, { violation: 'unique-ballots', step: 4, text: 'n7 and n6 both ran phase 1 with b=1.0' }, { violation: 'agreement', here: true, text: 'slot 0' }, { invariant: 'unique-ballots', ok: false }],
       },
       {
         title: 'Accept below promise',
         text: 'Acceptors accept even below their promise, so a deposed leader\'s Accept still counts: slot 0 got a second value, agreement fails. Rule 2 (never accept below the promise) is what protects a new leader\'s phase 1.',
         base: { preset: 'bug-accept-below-promise' },
         highlight: [{ invariant: 'agreement' }, { node: 4 }],
-        facts: [{ bug: 'accept-below-promise' }, { violation: 'agreement', here: true }, { invariant: 'agreement', ok: false }],
+        facts: [{ bug: 'accept-below-promise' }, { violation: 'agreement', here: true, text: 'slot 0' }, { invariant: 'agreement', ok: false }],
       },
       {
         title: 'Quorum smaller than a majority',
         text: 'With quorums of 2 out of 5, two quorums need not share an acceptor: two leaders each got a value chosen for slot 0. Majorities always intersect; that is why a majority is needed.',
         base: { preset: 'bug-small-quorum' },
         highlight: [{ invariant: 'agreement' }, { cell: [0, 4] }],
-        facts: [{ bug: 'small-quorum' }, { violation: 'agreement', here: true }, { invariant: 'agreement', ok: false }],
+        facts: [{ bug: 'small-quorum' }, { violation: 'agreement', here: true, text: 'slot 0' }, { invariant: 'agreement', ok: false }],
       },
       {
         title: 'Ballot reused after restart',
         text: 'n2 forgot its round when it restarted and runs with 1.2 again, a ballot it already used: unique-ballots fails. Rule 1 persists the round before a Prepare goes out.',
         base: { preset: 'bug-reuse-ballot-after-restart' },
         highlight: [{ node: 2 }, { invariant: 'unique-ballots' }],
-        facts: [{ bug: 'reuse-ballot-after-restart' }, { violation: 'unique-ballots', here: true }, { event: 'started_election', at: 2, text: 'b=1.2' }],
+        facts: [{ bug: 'reuse-ballot-after-restart' }, { violation: 'unique-ballots', here: true, text: 'n2 reused b=1.2 after a restart' }, { event: 'started_election', at: 2, text: 'b=1.2' }],
       },
       {
         title: 'No deduplication',
         text: 'A retried command, c3#1, landed in slots 2 and 3, and n5 applied it twice: exactly-once fails. Rule 8 tags commands with (client, seq) so the session table skips the second copy.',
         base: { preset: 'bug-no-dedup' },
         highlight: [{ node: 5 }, { invariant: 'exactly-once' }, { cell: [2, 5] }, { cell: [3, 5] }],
-        facts: [{ bug: 'no-dedup' }, { violation: 'exactly-once', here: true }, { invariant: 'exactly-once', ok: false }],
+        facts: [{ bug: 'no-dedup' }, { violation: 'exactly-once', here: true, text: ['n5 applied c3#1', 'in slot 2 and in slot 3'] }, { invariant: 'exactly-once', ok: false }],
       },
     ],
   },

@@ -10,7 +10,7 @@
 //              { crash: node } ...); the next stop starts from its result
 //   base       a stop that starts a run of its own (the bug stops)
 //   highlight  [{ node } | { message: matcher } | { cell: [slot, node] } | { invariant } | { event }]
-//   facts      machine-checkable statements of the text (see FACTS below)
+//   facts      machine-checkable statements of the text (see checkFact below)
 
 /** "1.7" for {round: 1, proposer: 7}. */
 export const ballotText = (b) => (b ? `${b.round}.${b.proposer}` : null);
@@ -120,7 +120,12 @@ export function buildChapter(api, chapter) {
   return built;
 }
 
-// FACTS: each is one statement of a stop's text, checked against the state at the stop.
+// Facts: each is one statement of a stop's text, checked against the state at the stop:
+//   { leader }  { quiet }  { bug }  { node, phase?, ballot?, promised?, crashed?, applied?,
+//   commit?, snapshot?, roles?, kv?, snapshotAtLeast?, commitAtLeast?, electionTimer? }
+//   { message: matcher, count? }  { cell: [slot, node], status?, value?, ballot? }
+//   { invariant, ok }  { violation, here?, step?, text? }  { event: kind, at?, rule?, text? }
+//   { stat: 'sent.Accept', eq | min }  { check: (view, pg) => bool, what }
 function nodeOf(view, id) {
   const n = view.nodes.find((x) => x.id === id);
   if (!n) throw new Error(`there is no node n${id}`);
@@ -154,6 +159,8 @@ export function checkFact(fact, view, pg) {
       if (!n.kv || n.kv[k] !== v) return `n${fact.node} has ${k}=${v}: found ${JSON.stringify(n.kv)}`;
     }
     if (fact.snapshotAtLeast != null && !(n.snapshot_index >= fact.snapshotAtLeast)) return `n${fact.node} snapshot ≥ ${fact.snapshotAtLeast}: found ${n.snapshot_index}`;
+    if (fact.commitAtLeast != null && !(n.commit_index >= fact.commitAtLeast)) return `n${fact.node} commit ≥ ${fact.commitAtLeast}: found ${n.commit_index}`;
+    if (fact.electionTimer && !(n.timers && n.timers.election > view.now)) return `n${fact.node} has its election timer set: found ${JSON.stringify(n.timers)} at tick ${view.now}`;
     return null;
   }
   if (fact.message) {
@@ -178,7 +185,10 @@ export function checkFact(fact, view, pg) {
   if (fact.violation) {
     const v = (view.violations || []).find((x) => x.invariant === fact.violation);
     if (!v) return `a ${fact.violation} violation: found ${JSON.stringify((view.violations || []).map((x) => x.invariant))}`;
-    return want(`the ${fact.violation} violation is at this step`, fact.here ? v.step === view.step : true, v.step);
+    if (fact.here && v.step !== view.step) return `the ${fact.violation} violation is at this step (${view.step}): found step ${v.step}`;
+    if (fact.step != null && v.step !== fact.step) return `the ${fact.violation} violation is at step ${fact.step}: found step ${v.step}`;
+    for (const t of [].concat(fact.text || [])) if (!v.message.includes(t)) return `the ${fact.violation} violation says "${t}": found "${v.message}"`;
+    return null;
   }
   if (fact.event) {
     const hit = (view.events || []).find((e) => e.event === fact.event && (fact.at == null || e.node === fact.at)
