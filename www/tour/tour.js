@@ -10,6 +10,7 @@ import { CHAPTERS } from './chapters.js';
 import { buildChapter, failingFacts, matches, sameAction, describeMatch } from './engine.js';
 
 const HL = 'tour-hl';
+const TARGET = 'tour-target'; // what the reader is asked to act on
 
 function isField(t) {
   return t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName));
@@ -202,7 +203,7 @@ export function createTour(app, root) {
   }
 
   function clearHighlights() {
-    document.querySelectorAll(`.${HL}`).forEach((el) => el.classList.remove(HL));
+    document.querySelectorAll(`.${HL}, .${TARGET}`).forEach((el) => el.classList.remove(HL, TARGET));
   }
 
   /** The elements a highlight points at (empty when it is not on the page). */
@@ -225,6 +226,9 @@ export function createTour(app, root) {
     if (!onScript() || !lastView) return;
     const found = (stop().highlight || []).map((hl) => targets(hl, lastView));
     for (const els of found) for (const el of els) el.classList.add(HL);
+    const w = stop().wait;
+    const aim = w && (w.deliver ? { message: w.deliver } : w.crash != null ? { node: w.crash } : w.restart != null ? { node: w.restart } : null);
+    if (aim) for (const el of targets(aim, lastView)) el.classList.add(HL, TARGET);
     // On a desktop each column scrolls on its own: bring what the stop points at into view
     // once (a phone keeps its place on the page, under the tour's sheet).
     const key = `${at.ch}:${at.stop}:${step}`;
