@@ -111,7 +111,7 @@ export const CHAPTERS = [
         title: 'Accept',
         text: 'n3 never saw the Prepare, but 1.1 is not below its promise, so it accepts slot 0, saves it and answers Accepted (rule 2).',
         highlight: [{ node: 3 }, { cell: [0, 3] }, { message: { type: 'Accepted', from: 3 } }],
-        facts: [{ cell: [0, 3], status: 'accepted', ballot: '1.1' }, { event: 'accepted_value', at: 3, rule: 2 }, { message: { type: 'Accepted', from: 3, to: 1 } }],
+        facts: [{ cell: [0, 3], status: 'accepted', ballot: '1.1' }, { event: 'accepted_value', at: 3, rule: 2 }, { message: { type: 'Accepted', from: 3, to: 1 } }, { message: { type: 'Prepare', to: 3 } }],
         wait: { deliver: { type: 'Accepted', from: 3, to: 1 }, prompt: 'Deliver n3\'s Accepted to n1.' },
       },
       {
@@ -164,7 +164,7 @@ export const CHAPTERS = [
     stops: [
       {
         title: 'Two candidates',
-        text: 'Two clients send commands to two servers at once. Neither server knows a leader, so both run for it. Deliver both Requests (n1 first).',
+        text: 'Two clients send commands to two servers at once. c1\'s reached n1, which knows no leader, so it runs with ballot 1.1. Now let c2\'s reach n2.',
         run: [{ deliver: { type: 'Request', from: 'c1' } }],
         highlight: [{ message: { type: 'Request', from: 'c2' } }, { node: 1 }],
         facts: [{ node: 1, phase: 'preparing', ballot: '1.1' }, { message: { type: 'Request', from: 'c2', to: 2 } }],
@@ -172,9 +172,9 @@ export const CHAPTERS = [
       },
       {
         title: 'A higher ballot',
-        text: 'n2 runs with 1.2, higher than n1\'s 1.1 (same round, higher id). Each promised itself. n3 decides who wins: whichever Prepare it promises last can still get its majority.',
+        text: 'n2 knows no leader either and runs with 1.2, higher than n1\'s 1.1 (same round, higher id). Each promised itself, so n3 decides: it may promise 1.2 after 1.1, but never 1.1 after 1.2.',
         highlight: [{ node: 1 }, { node: 2 }, { message: { type: 'Prepare', to: 3 } }],
-        facts: [{ node: 2, phase: 'preparing', ballot: '1.2', promised: '1.2' }, { node: 1, promised: '1.1' }, { message: { type: 'Prepare', from: 2, to: 3 } }],
+        facts: [{ node: 2, phase: 'preparing', ballot: '1.2', promised: '1.2' }, { node: 1, promised: '1.1' }, { event: 'started_election', at: 2 }, { node: 3, promised: null }, { message: { type: 'Prepare', from: 2, to: 3 } }],
         wait: { deliver: { type: 'Prepare', from: 2, to: 3 }, prompt: 'Deliver n2\'s Prepare to n3.' },
       },
       {
@@ -193,9 +193,10 @@ export const CHAPTERS = [
       },
       {
         title: 'Step down, back off',
-        text: 'n1 saw 1.2 and stepped down (rule 7). If it ran again at once with 2.1, it could pre-empt n2 in turn, forever. Instead its election timer waits a random, growing time, so one candidate finishes first.',
+        text: 'n1 saw 1.2 and stepped down (rule 7). Running again at once with 2.1 could pre-empt n2 in turn, forever. Instead it waits for its election timer (tick 17; now 0), random and doubled after each failed election, so one candidate finishes first.',
         highlight: [{ node: 1 }, { event: 'stepped_down' }],
-        facts: [{ event: 'stepped_down', at: 1, rule: 7, text: 'b=1.2' }, { node: 1, phase: 'following', electionTimer: true }],
+        facts: [{ event: 'stepped_down', at: 1, rule: 7, text: 'b=1.2' }, { node: 1, phase: 'following', electionTimer: true },
+          { check: (v) => v.now === 0 && v.nodes[0].timers.election === 17, what: 'n1\'s election timer fires at tick 17, now 0' }],
       },
       {
         title: 'One winner',
@@ -245,7 +246,7 @@ export const CHAPTERS = [
         text: 'Under n4 every command is answered, and the four live replicas agree on every slot.',
         run: [{ quiet: 20000 }],
         highlight: [{ node: 4 }, { invariant: 'agreement' }],
-        facts: [{ quiet: true }, { leader: 4 }, { invariant: 'agreement', ok: true }, { node: 1, applied: 60 }, { node: 5, applied: 60 }],
+        facts: [{ quiet: true }, { leader: 4 }, { invariant: 'agreement', ok: true }, { node: 1, applied: 60 }, { node: 3, applied: 60 }, { node: 4, applied: 60 }, { node: 5, applied: 60 }],
       },
     ],
   },
@@ -263,9 +264,9 @@ export const CHAPTERS = [
       },
       {
         title: 'Back from disk',
-        text: 'n5 restarted from its disk with what it had decided before the crash. The next Accept or Heartbeat tells it how far the log is decided.',
+        text: 'n5 restarted from its disk: its promise (1.2) survived, but it knows no slot decided yet. The next Accept or Heartbeat from n2 tells it how far the log is decided.',
         highlight: [{ node: 5 }],
-        facts: [{ node: 5, crashed: false }],
+        facts: [{ node: 5, crashed: false, promised: '1.2', commit: 0 }, { leader: 2 }],
       },
       {
         title: 'Only what is missing',
