@@ -108,9 +108,9 @@ mod cli {
         #[arg(long, default_value_t = 3)]
         servers: u32,
         /// Client commands of the small start state, each client sending to the next
-        /// server.
-        #[arg(long, default_value_t = 2)]
-        commands: u32,
+        /// server [default: 2; 1 for --bug no-dedup].
+        #[arg(long)]
+        commands: Option<u32>,
         /// Switch on an injected bug.
         #[arg(long, value_parser = bug_parser())]
         bug: Option<Bug>,
@@ -254,12 +254,18 @@ mod cli {
             (None, Some(file)) => read_scenario(file)?,
             (None, None) => {
                 if !(1..=9).contains(&a.servers) {
-                    return Err(format!("--servers must be between 1 and 9, got {}", a.servers));
+                    return Err(format!(
+                        "--servers must be between 1 and 9, got {}",
+                        a.servers
+                    ));
                 }
-                if a.commands > 16 {
-                    return Err(format!("--commands must be at most 16, got {}", a.commands));
+                let commands = a
+                    .commands
+                    .unwrap_or_else(|| explore::Bounds::commands_for_bug(a.bug));
+                if commands > 16 {
+                    return Err(format!("--commands must be at most 16, got {commands}"));
                 }
-                explore::small_scenario(a.servers, a.commands, a.bug)
+                explore::small_scenario(a.servers, commands, a.bug)
             }
         };
         let mut start = start;

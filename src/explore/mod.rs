@@ -58,9 +58,40 @@ impl Bounds {
     /// and faults its shortest counterexample needs, recorded in docs/explorer.md.
     pub fn for_bug(bug: Option<Bug>) -> Bounds {
         let d = Bounds::default();
+        let (max_depth, drops, dups, crashes) = match bug {
+            None => return d,
+            Some(Bug::ForgetfulAcceptor) => (3, 0, 0, 1),
+            Some(Bug::IgnorePromisedValues) => (8, 0, 0, 0),
+            Some(Bug::BallotsWithoutProposerId) => (2, 0, 0, 0),
+            Some(Bug::AcceptBelowPromise) => (8, 0, 0, 0),
+            Some(Bug::SmallQuorum) => (2, 0, 0, 0),
+            Some(Bug::ReuseBallotAfterRestart) => (4, 0, 0, 1),
+            Some(Bug::NoDedup) => {
+                return Bounds {
+                    max_depth: 9,
+                    drops: 0,
+                    dups: 1,
+                    crashes: 0,
+                    max_states: 3_000_000,
+                }
+            }
+        };
+        Bounds {
+            max_depth,
+            drops,
+            dups,
+            crashes,
+            ..d
+        }
+    }
+
+    /// The client commands of the small start state a search for `bug` uses by default:
+    /// two (to two different servers), but one for `no-dedup`, whose shortest run needs
+    /// only one command and is found in a tenth of the states that way.
+    pub fn commands_for_bug(bug: Option<Bug>) -> u32 {
         match bug {
-            None => d,
-            Some(_) => d,
+            Some(Bug::NoDedup) => 1,
+            _ => 2,
         }
     }
 

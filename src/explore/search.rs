@@ -163,8 +163,7 @@ impl Explorer {
     pub fn run(&mut self, mut budget: u64) -> bool {
         while self.finish.is_none() && budget > 0 {
             if self.next == self.level_end {
-                if self.level_end == self.records.len() || self.depth + 1 >= self.bounds.max_depth
-                {
+                if self.level_end == self.records.len() || self.depth + 1 >= self.bounds.max_depth {
                     self.finish = Some(Finish::Exhausted);
                     break;
                 }

@@ -96,7 +96,9 @@ impl World {
     }
 
     /// The pending node timers, as (node, kind), in order.
-    pub fn pending_timers(&self) -> impl Iterator<Item = (crate::paxos::NodeId, crate::paxos::TimerKind)> + '_ {
+    pub fn pending_timers(
+        &self,
+    ) -> impl Iterator<Item = (crate::paxos::NodeId, crate::paxos::TimerKind)> + '_ {
         self.timers.keys().copied()
     }
 }
