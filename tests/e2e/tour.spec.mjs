@@ -39,6 +39,7 @@ async function at(page, chapter, stop) {
 async function checkStop(page, where) {
   const t = await tour(page);
   expect(t.failing, `${where}: facts of the text that do not hold`).toEqual([]);
+  if (t.broken) expect(t.broken.failing, `${where}: facts at the step where the rule broke`).toEqual([]);
   for (const h of t.highlights) expect(h.found, `${where}: highlight ${h.hl} is on the page`).toBeGreaterThan(0);
   if (t.highlights.length) expect(await page.locator('.tour-hl').count(), `${where}: highlighted elements`).toBeGreaterThan(0);
   return t;
@@ -148,6 +149,22 @@ test.describe('desktop 1280×800', () => {
     await open(page, '#tour=seed&stop=99');
     await expect(page.locator('.notice.error')).toContainText('has 5 stops, not 99');
     await at(page, 'seed', 1);
+  });
+
+  test('a bug stop shows the step where its rule broke, and comes back to the violation', async ({ page }) => {
+    await open(page, '#tour=bugs&stop=4');
+    await at(page, 'bugs', 4);
+    const t = await checkStop(page, 'bugs stop 4');
+    expect(t.broken.step).toBeLessThan((await page.evaluate(() => window.paxoscope.view())).step);
+    await expect(page.locator('.tour-broken')).toContainText(`The rule broke at step ${t.broken.step}.`);
+    await page.getByRole('button', { name: `Show step ${t.broken.step}` }).click();
+    await expect.poll(async () => (await page.evaluate(() => window.paxoscope.view())).step).toBe(t.broken.step);
+    await expect(page.locator('.tour-broken')).toContainText('the rule breaks here');
+    await expect(page.locator('.tour-off')).toBeHidden();
+    await expect(page.locator('#narration .narration-now li[data-event="accepted_value"]')).toContainText('n4 accepted slot 0 in b=1.2');
+    await shot(page, 'bug-broken-step');
+    await page.getByRole('button', { name: /^Back to step/ }).click();
+    await at(page, 'bugs', 4);
   });
 
   test('"why?" on a narrated event gives the rule and why it applied here', async ({ page }) => {

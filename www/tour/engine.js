@@ -11,6 +11,9 @@
 //   base       a stop that starts a run of its own (the bug stops)
 //   highlight  [{ node } | { message: matcher } | { cell: [slot, node] } | { invariant } | { event }]
 //   facts      machine-checkable statements of the text (see checkFact below)
+//   broken     { event?, at?, text?, latest?, says, facts? }: the step where a bug broke its
+//              rule, found in the run's narration (the first, or latest, step up to the
+//              stop that narrates it); `facts` are checked at that step
 
 /** "1.7" for {round: 1, proposer: 7}. */
 export const ballotText = (b) => (b ? `${b.round}.${b.proposer}` : null);
@@ -86,6 +89,27 @@ function runItem(pg, item) {
   pg.apply(resolve(item, pg.view()));
 }
 
+/** Whether a narration line is the event `e` ({ event, at?, text? }). */
+const isEvent = (line, e) => (e.event == null || line.event === e.event) && (e.at == null || line.node === e.at) && (e.text == null || line.text.includes(e.text));
+
+/**
+ * The first (or with `latest`, the last) step in 1..=last whose narration has the event,
+ * and the facts of `e.facts` that do not hold at that step; the run is left at `last`.
+ */
+function findStep(pg, last, e) {
+  try {
+    for (let i = 1; i <= last; i++) {
+      const s = e.latest ? last + 1 - i : i;
+      pg.seek(s);
+      const view = pg.view();
+      if ((view.events || []).some((line) => isEvent(line, e))) return { step: s, says: e.says, failing: failingFacts(e, view, pg) };
+    }
+  } finally {
+    pg.seek(last);
+  }
+  throw new Error(`no step up to ${last} narrates ${e.event}${e.at != null ? ` at n${e.at}` : ''}${e.text ? ` "${e.text}"` : ''}`);
+}
+
 /**
  * Builds every stop of a chapter: for each, the scenario JSON that opens it (at its last
  * step) and, for a waiting stop, the action it waits for. Throws with the chapter and
@@ -109,7 +133,8 @@ export function buildChapter(api, chapter) {
         for (const item of stop.run || []) runItem(pg, item);
         const view = pg.view();
         pending = stop.wait ? resolve(stop.wait, view) : null;
-        built.push({ scenario: pg.scenario(), step: view.step, expect: pending });
+        const broken = stop.broken ? findStep(pg, view.step, stop.broken) : null;
+        built.push({ scenario: pg.scenario(), step: view.step, expect: pending, broken });
       } catch (e) {
         throw new Error(`tour chapter "${chapter.id}", stop ${i + 1}: ${(e && e.message) || e}`);
       }

@@ -10,6 +10,7 @@ import { CHAPTERS } from './chapters.js';
 import { buildChapter, failingFacts, matches, sameAction, describeMatch } from './engine.js';
 
 const HL = 'tour-hl';
+const TARGET = 'tour-target'; // what the reader is asked to act on
 
 function isField(t) {
   return t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName));
@@ -40,13 +41,14 @@ export function createTour(app, root) {
   const text = h('p', { class: 'tour-text' });
   const turn = h('div', { class: 'tour-turn', hidden: true });
   const off = h('div', { class: 'tour-off', role: 'status', hidden: true });
+  const broke = h('div', { class: 'tour-broken', hidden: true });
   const backBtn = h('button', { type: 'button', class: 'btn tour-back', onclick: () => back() }, '← Back');
   const counter = h('span', { class: 'tour-count muted' });
   const nextBtn = h('button', { type: 'button', class: 'btn primary tour-next', onclick: () => next() }, 'Next →');
   const keys = h('p', { class: 'tour-keys muted' }, h('kbd', {}, '←'), ' ', h('kbd', {}, '→'), ' move between stops; the page stays yours to play with.');
   const panel = h('section', { class: 'card tour-panel', role: 'region', 'aria-labelledby': 'tour-title', hidden: true, 'data-testid': 'tour' },
     h('div', { class: 'tour-head' }, kicker, closeBtn),
-    chapterSel, progress, title, text, turn, off,
+    chapterSel, progress, title, text, broke, turn, off,
     h('div', { class: 'tour-nav' }, backBtn, counter, nextBtn), keys);
   root.append(panel);
 
@@ -66,6 +68,13 @@ export function createTour(app, root) {
   /** Whether the page shows exactly the state of the current stop. */
   function onScript() {
     return open && pg != null && app.pg === pg && lastView != null && lastView.step === step && lastView.total_steps === step;
+  }
+
+  /** Whether the page shows the step where the current bug stop's rule broke. */
+  function atBroken() {
+    const b = builtStop();
+    return open && b != null && b.broken != null && pg != null && app.pg === pg && lastView != null
+      && lastView.step === b.broken.step && lastView.total_steps === step && step !== b.broken.step;
   }
 
   /** Opens stop `si` of chapter `ci`: rebuilds its run from the script. */
@@ -174,8 +183,18 @@ export function createTour(app, root) {
         h('strong', {}, 'Your turn: '), s.wait.prompt || describeMatch(s.wait.deliver || {}), ' ',
         h('button', { type: 'button', class: 'btn small tour-doit', onclick: doIt, disabled: !b || !b.expect }, 'Do it for me'));
     }
-    off.hidden = on || pg == null;
-    if (!on && pg != null) {
+    const broken = b && b.broken;
+    broke.hidden = !broken || !(on || atBroken());
+    if (broken && !broke.hidden) {
+      const here = !on;
+      broke.replaceChildren(
+        h('strong', {}, here ? `Step ${broken.step}: the rule breaks here. ` : `The rule broke at step ${broken.step}. `), broken.says, ' ',
+        here
+          ? h('button', { type: 'button', class: 'btn small tour-broken-back', onclick: () => app.seek(step) }, `Back to step ${step}`)
+          : broken.step === step ? null : h('button', { type: 'button', class: 'btn small tour-broken-go', onclick: () => app.seek(broken.step) }, `Show step ${broken.step}`));
+    }
+    off.hidden = on || pg == null || atBroken();
+    if (!off.hidden) {
       const where = lastView ? `step ${lastView.step}` : 'another run';
       off.replaceChildren(
         h('span', {}, offReason || `You are playing freely (${where}); the tour waits.`), ' ',
@@ -184,7 +203,7 @@ export function createTour(app, root) {
   }
 
   function clearHighlights() {
-    document.querySelectorAll(`.${HL}`).forEach((el) => el.classList.remove(HL));
+    document.querySelectorAll(`.${HL}, .${TARGET}`).forEach((el) => el.classList.remove(HL, TARGET));
   }
 
   /** The elements a highlight points at (empty when it is not on the page). */
@@ -207,6 +226,9 @@ export function createTour(app, root) {
     if (!onScript() || !lastView) return;
     const found = (stop().highlight || []).map((hl) => targets(hl, lastView));
     for (const els of found) for (const el of els) el.classList.add(HL);
+    const w = stop().wait;
+    const aim = w && (w.deliver ? { message: w.deliver } : w.crash != null ? { node: w.crash } : w.restart != null ? { node: w.restart } : null);
+    if (aim) for (const el of targets(aim, lastView)) el.classList.add(HL, TARGET);
     // On a desktop each column scrolls on its own: bring what the stop points at into view
     // once (a phone keeps its place on the page, under the tour's sheet).
     const key = `${at.ch}:${at.stop}:${step}`;
@@ -271,7 +293,7 @@ export function createTour(app, root) {
     if (s && app.pg) failing = failingFacts(s, app.pg.view(), app.pg);
     return {
       open, onScript: onScript(), chapter: open ? chapter().id : null, stop: open ? at.stop + 1 : null,
-      stops: open ? chapter().stops.length : null, waits: !!(s && s.wait), failing,
+      stops: open ? chapter().stops.length : null, waits: !!(s && s.wait), failing, broken: open ? builtStop()?.broken ?? null : null,
       highlights: s ? (s.highlight || []).map((hl) => ({ hl: JSON.stringify(hl), found: targets(hl, app.pg.view()).length })) : [],
     };
   }
