@@ -109,6 +109,11 @@ test.describe('desktop 1280×800', () => {
     await at(page, 'one-slot', 3);
     await page.getByRole('button', { name: '← Back' }).click();
     await at(page, 'one-slot', 2);
+    // The browser's own Back and Forward walk the stops too.
+    await page.goBack();
+    await at(page, 'one-slot', 3);
+    await page.goForward();
+    await at(page, 'one-slot', 2);
     // A different step than the one asked for leaves the script; the page stays the reader's.
     const prepare3 = await page.evaluate(() => window.paxoscope.view().messages.find((m) => m.type === 'Prepare' && m.to.node === 3).id);
     await page.getByRole('button', { name: `Deliver message ${prepare3}`, exact: true }).click();
