@@ -17,6 +17,7 @@ import { createNotices } from './notices.js';
 import { createAppliedLogs } from './applied.js';
 import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
+import { createTour } from './tour/tour.js';
 
 const PKG = './pkg/paxoscope.js';
 const DEFAULT_PRESET = 'seed-demo';
@@ -59,6 +60,7 @@ class App {
     this.hashSeq = 0;
     this.ownHash = null;
     this.pushNext = false;
+    this.tour = null; // the guided tour (tour/tour.js): owns the hash while on its script
     this.recovering = false;
     this.presets = safe(() => api.presets(), []);
     this.bugs = safe(() => api.bugs(), []);
@@ -353,6 +355,15 @@ class App {
   async syncHash() {
     if (this.hashTimer) { clearTimeout(this.hashTimer); this.hashTimer = null; }
     if (!this.pg || !this.view) return;
+    const tourHash = this.tour && this.tour.hash();
+    if (tourHash) {
+      ++this.hashSeq;
+      const url = `${location.pathname}${location.search}${tourHash}`;
+      if (tourHash !== location.hash) { if (this.pushNext) history.pushState(null, '', url); else history.replaceState(null, '', url); }
+      this.ownHash = tourHash;
+      this.pushNext = false;
+      return;
+    }
     let sc;
     try { sc = this.pg.scenario(); } catch { return; }
     const step = this.view.step;
@@ -381,6 +392,10 @@ class App {
       return;
     }
     if (!d) { if (!this.pg) this.loadPreset(DEFAULT_PRESET, { push: false }); return; }
+    if (d.tour) {
+      if (!(this.tour && this.tour.openLink(d.tour, d.stop)) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
+      return;
+    }
     if (d.preset) {
       if (!this.loadPreset(d.preset, { push: false }) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
       return;
@@ -488,6 +503,7 @@ async function boot() {
   comp(createAppliedLogs(app, $('#applied')));
   comp(createConflictPanel(app, $('#conflict')));
   comp(createControls(app, $('#controls')));
+  app.tour = comp(createTour(app, $('#tour-root')));
   comp({
     update(view) {
       const p = view.preset !== undefined ? view.preset : app.presetName;
