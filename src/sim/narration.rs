@@ -11,6 +11,7 @@ const SUMMARY_SLOTS: u64 = 8;
 
 /// One line of narration: what happened in the last step, and where.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NarrationLine {
     /// The node it concerns, if any.
     pub node: Option<NodeId>,
