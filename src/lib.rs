@@ -7,6 +7,7 @@
 #[macro_use]
 mod api_types;
 pub mod check;
+pub mod explore;
 pub mod kv;
 pub mod paxos;
 pub mod sim;

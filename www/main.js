@@ -17,6 +17,7 @@ import { createNotices } from './notices.js';
 import { createAppliedLogs } from './applied.js';
 import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
+import { createTour } from './tour/tour.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {typeof import('./pkg/paxoscope.js')} Api */
@@ -74,6 +75,7 @@ class App {
     this.hashSeq = 0;
     this.ownHash = null;
     this.pushNext = false;
+    this.tour = null; // the guided tour (tour/tour.js): owns the hash while on its script
     this.recovering = false;
     /** @type {PresetInfo[]} */
     this.presets = safe(() => api.presets(), []);
@@ -381,6 +383,15 @@ class App {
   async syncHash() {
     if (this.hashTimer) { clearTimeout(this.hashTimer); this.hashTimer = null; }
     if (!this.pg || !this.view) return;
+    const tourHash = this.tour && this.tour.hash();
+    if (tourHash) {
+      ++this.hashSeq;
+      const url = `${location.pathname}${location.search}${tourHash}`;
+      if (tourHash !== location.hash) { if (this.pushNext) history.pushState(null, '', url); else history.replaceState(null, '', url); }
+      this.ownHash = tourHash;
+      this.pushNext = false;
+      return;
+    }
     let sc;
     try { sc = this.pg.scenario(); } catch { return; }
     const step = this.view.step;
@@ -409,6 +420,10 @@ class App {
       return;
     }
     if (!d) { if (!this.pg) this.loadPreset(DEFAULT_PRESET, { push: false }); return; }
+    if (d.tour) {
+      if (!(this.tour && this.tour.openLink(d.tour, d.stop)) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
+      return;
+    }
     if (d.preset) {
       if (!this.loadPreset(d.preset, { push: false }) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
       return;
@@ -522,6 +537,7 @@ async function boot() {
   comp(createAppliedLogs(app, $('#applied')));
   comp(createConflictPanel(app, $('#conflict')));
   comp(createControls(app, $('#controls')));
+  app.tour = comp(createTour(app, $('#tour-root')));
   comp({
     /** @param {StateView} view */
     update(view) {

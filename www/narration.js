@@ -2,6 +2,7 @@
 // short feed, newest first. It rewinds with the timeline.
 
 import { h } from './dom.js';
+import { whyParts } from './explain.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
@@ -64,7 +65,7 @@ export function createNarration(app, root) {
 
   /** @param {NarrationLine} ev */
   function evLine(ev) {
-    return h('li', {}, ev.node != null ? h('span', { class: 'ev-node' }, `N${ev.node}`) : null, h('span', {}, ev.text));
+    return h('li', { 'data-event': ev.event || null }, ev.node != null ? h('span', { class: 'ev-node' }, `N${ev.node}`) : null, h('span', {}, ev.text), ...whyParts(ev));
   }
 
   /** @param {StateView} view */

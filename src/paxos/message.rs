@@ -28,7 +28,7 @@ impl fmt::Display for Addr {
 }
 
 /// One accepted value as an acceptor reports it in a Promise.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AcceptedEntry {
     /// The slot.
@@ -40,7 +40,7 @@ pub struct AcceptedEntry {
 }
 
 /// A message of the protocol or of the client interface.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type")]
 pub enum Message {
@@ -231,7 +231,7 @@ impl Message {
 }
 
 /// A message with its sender and recipient.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Envelope {
     /// Sender.
     pub from: Addr,

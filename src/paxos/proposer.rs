@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// Where a proposer stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "phase", rename_all = "lowercase")]
 pub enum Phase {
@@ -25,7 +25,7 @@ pub enum Phase {
 }
 
 /// Phase 1 in progress.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Preparing {
     /// The ballot being prepared.
@@ -37,7 +37,7 @@ pub struct Preparing {
 }
 
 /// A slot proposed in phase 2 and not yet decided.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Proposal {
     /// The proposed value.
@@ -52,7 +52,7 @@ pub struct Proposal {
 }
 
 /// Leadership state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Leading {
     /// The leader's ballot.
@@ -67,7 +67,7 @@ pub struct Leading {
 }
 
 /// A proposer's volatile state (its only durable state is its highest round).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Proposer {
     /// Where it stands.

@@ -253,3 +253,49 @@ fn the_entry_of_a_message_is_its_own_kind() {
     }
     assert!(seen.len() >= 5, "{seen:?}");
 }
+
+#[test]
+fn every_event_variant_has_a_kind_with_a_rule() {
+    let variants = serde_variants::<crate::paxos::event::Event>(r#"{"event":"?"}"#);
+    assert_eq!(variants, names(&EVENTS, |k| k.name));
+    for k in EVENTS {
+        assert!(
+            RULES.iter().any(|r| r.number == k.rule),
+            "{} has rule {}",
+            k.name,
+            k.rule
+        );
+        assert!(!k.summary.is_empty());
+    }
+}
+
+#[test]
+fn a_narrated_event_carries_its_kind_rule_and_why() {
+    let mut run = Run::new(presets::scenario("seed-demo").unwrap(), true).unwrap();
+    let mut seen = BTreeSet::new();
+    for _ in 0..60 {
+        run.apply(&crate::sim::action::Action::Auto { n: 1 })
+            .unwrap();
+        for line in run.last_step().events {
+            if let Some(kind) = line.event {
+                let rule = EVENTS.iter().find(|k| k.name == kind).unwrap().rule;
+                assert_eq!(line.rule, Some(rule), "{}", line.text);
+                assert!(line.why.as_deref().is_some_and(|w| !w.is_empty()));
+                seen.insert(kind);
+            }
+        }
+    }
+    for kind in [
+        "promised",
+        "refused_prepare",
+        "stepped_down",
+        "became_leader",
+        "accepted_value",
+        "chosen",
+    ] {
+        assert!(
+            seen.contains(kind),
+            "{kind} not narrated in the seed demo's first 60 steps: {seen:?}"
+        );
+    }
+}

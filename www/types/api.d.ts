@@ -306,6 +306,25 @@ export type DurableView = {
 };
 
 /**
+ * One kind of thing a node does in a step (a `paxos::Event` variant), with the rule of
+ * docs/protocol.md that made it happen: what "why?" on the page shows.
+ */
+export type EventKind = {
+    /**
+     * The kind's name: the event's tag, and `events[].event` in the state JSON.
+     */
+    name: string,
+    /**
+     * The number of the rule that applied (see [`RULES`]).
+     */
+    rule: number,
+    /**
+     * One line: what the event is.
+     */
+    summary: string,
+};
+
+/**
  * The group a message kind belongs to, as the legend shows them.
  */
 export type Family = "phase 1" | "phase 2" | "refusal" | "leadership" | "catch-up" | "client";
@@ -746,6 +765,18 @@ export type NarrationLine = {
      * What happened, in words.
      */
     text: string,
+    /**
+     * For a node's protocol event: its kind (`vocabulary().events[].name`).
+     */
+    event?: string,
+    /**
+     * For a node's protocol event: the number of the rule that applied (docs/protocol.md).
+     */
+    rule?: number,
+    /**
+     * For a node's protocol event: why the rule applied here, in a sentence or two.
+     */
+    why?: string,
 };
 
 /**
@@ -1436,6 +1467,10 @@ export type Vocabulary = {
      * The protocol rules the messages serve.
      */
     rules: Array<Rule>,
+    /**
+     * Every kind of node event, with the rule that made it happen.
+     */
+    events: Array<EventKind>,
     /**
      * Every checked property.
      */
