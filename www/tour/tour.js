@@ -98,6 +98,9 @@ export function createTour(app, root) {
     if (cell && grid) grid.scrollToSlot(cell.cell[0]);
     app.select(null);
     app.render();
+    // The address bar already shows this stop when a link or the browser's Back opened it:
+    // a later hashchange to the stop shown before must not be taken for the page's own.
+    if (!push) app.ownHash = hash();
     return true;
   }
 
