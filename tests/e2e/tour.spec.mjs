@@ -157,9 +157,15 @@ test.describe('desktop 1280×800', () => {
   });
 
   test('a bug stop shows the step where its rule broke, and comes back to the violation', async ({ page }) => {
-    await open(page, '#tour=bugs&stop=4');
-    await at(page, 'bugs', 4);
-    const t = await checkStop(page, 'bugs stop 4');
+    // Switch the bug on from the tour; the run then breaks agreement.
+    await open(page, '#tour=bugs&stop=7');
+    await at(page, 'bugs', 7);
+    await checkStop(page, 'bugs stop 7');
+    expect((await page.evaluate(() => window.paxoscope.view())).config.bugs).toEqual([]);
+    await page.getByRole('switch', { name: 'Switch accept-below-promise on' }).click();
+    await at(page, 'bugs', 8);
+    const t = await checkStop(page, 'bugs stop 8');
+    expect((await page.evaluate(() => window.paxoscope.view())).config.bugs).toEqual(['accept-below-promise']);
     expect(t.broken.step).toBeLessThan((await page.evaluate(() => window.paxoscope.view())).step);
     await expect(page.locator('.tour-broken')).toContainText(`The rule broke at step ${t.broken.step}.`);
     await page.getByRole('button', { name: `Show step ${t.broken.step}` }).click();
@@ -169,7 +175,7 @@ test.describe('desktop 1280×800', () => {
     await expect(page.locator('#narration .narration-now li[data-event="accepted_value"]')).toContainText('n4 accepted slot 0 in b=1.2');
     await shot(page, 'bug-broken-step');
     await page.getByRole('button', { name: /^Back to step/ }).click();
-    await at(page, 'bugs', 4);
+    await at(page, 'bugs', 8);
   });
 
   test('"why?" on a narrated event gives the rule and why it applied here', async ({ page }) => {
