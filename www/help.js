@@ -3,6 +3,9 @@
 import { h } from './dom.js';
 import { kinds, kindColor, kindRoute, roles } from './glossary.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 const SHORTCUTS = [
   ['Space', 'play / pause'],
   ['→', 'step forward (replays the recorded future, or lets the scheduler take a new step)'],
@@ -26,6 +29,7 @@ function isPressable(t) {
   return !!t.closest('button, summary, a, [role="button"], label');
 }
 
+/** @param {PageApp} app */
 export function createHelp(app, dialogRoot) {
   const close = h('button', { type: 'button', class: 'btn icon close', 'aria-label': 'Close help' }, '✕');
   const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' },
