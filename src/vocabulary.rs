@@ -12,6 +12,7 @@ use Role::{Acceptor, Client, Proposer, Replica};
 
 /// A rule of the protocol checklist (docs/protocol.md), by number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Rule {
     /// Its number in docs/protocol.md and the design notes (1–11).
     pub number: u8,
@@ -36,6 +37,7 @@ pub const RULES: [Rule; 11] = [
 
 /// Who takes part in the protocol: the three roles a node can combine, and the clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Runs phases 1 and 2 and can become leader.
@@ -75,6 +77,7 @@ impl Role {
 
 /// The group a message kind belongs to, as the legend shows them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Family {
     /// Phase 1: taking leadership.
     #[serde(rename = "phase 1")]
@@ -98,6 +101,7 @@ pub enum Family {
 
 /// One message kind of the protocol or of the client interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MessageKind {
     /// The kind's name: `Message::kind()`, `messages[].type` and the keys of `stats`.
     pub name: &'static str,
@@ -282,6 +286,7 @@ pub fn message_kind(message: &Message) -> &'static MessageKind {
 /// One kind of thing a node does in a step (a `paxos::Event` variant), with the rule of
 /// docs/protocol.md that made it happen: what "why?" on the page shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EventKind {
     /// The kind's name: the event's tag, and `events[].event` in the state JSON.
     pub name: &'static str,
@@ -404,6 +409,7 @@ pub fn event_kind(event: &Event) -> &'static EventKind {
 
 /// A named thing with its description: a role, a phase, an invariant or a bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Term {
     /// The name as it appears in the state JSON, scenarios and the CLI.
     pub name: &'static str,
@@ -413,6 +419,7 @@ pub struct Term {
 
 /// A phase as `nodes[].phase` reports it (rules 4 and 7), with what it means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PhaseTerm {
     /// The phase, written as the state JSON writes it.
     pub name: ProposerPhase,
@@ -473,6 +480,7 @@ pub fn invariants() -> Vec<Term> {
 
 /// The whole vocabulary, as `vocabulary()` gives it to the page.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Vocabulary {
     /// Every message kind, in the order of the protocol's story.
     pub messages: &'static [MessageKind],
