@@ -295,6 +295,18 @@ fn seed_607816_requests_do_not_bounce_between_two_followers() {
     recovers_within_the_bound(607_816);
 }
 
+/// Found by the 1,000,000-seed campaign: in the seed layout, proposer 7 (no acceptor of its
+/// own) restarted after leading with 6.7 and followed 6's older ballot 5.6, while 6, told
+/// of 6.7 by the acceptors, followed 7. Each forwarded client requests to the other, the
+/// other sent the client back, and the client resent at once: messages kept coming due
+/// with no delay, so time never advanced (200,000 steps at tick 157). Now a node does not
+/// follow a leader below its own last ballot, and a client told to go where it already
+/// sends waits for its retry timer instead of resending at once.
+#[test]
+fn seed_50953496_a_restarted_proposer_does_not_follow_a_leader_below_its_own_ballot() {
+    recovers_within_the_bound(50_953_496);
+}
+
 /// The scenario of tests/e2e/liveness.spec.mjs, read from its JSON as the page reads a link:
 /// the native replay reports the violation at the step the page shows (183).
 #[test]

@@ -106,6 +106,11 @@ pub enum Reaction {
     },
     /// Told who leads: it sends its command there now.
     Redirected,
+    /// Told that the node it already sends to leads (a forwarded request came back as a
+    /// refusal: the two nodes each believe the other leads). Sending again at once would
+    /// bounce the command between them with no time passing, so it waits for its retry
+    /// timer, by which time their election timers have settled who leads.
+    HintAlreadyFollowed,
     /// Told the node does not lead, with no hint: it should pick the next proposer (and
     /// send there when its retry timer fires).
     Refused,
@@ -287,6 +292,7 @@ impl ClientPool {
                 Reaction::Answered { seq, op, result }
             }
             Message::NotLeader { seq, hint } if seq == pending.seq => match hint {
+                Some(leader) if leader == client.target => Reaction::HintAlreadyFollowed,
                 Some(leader) => {
                     client.target = leader;
                     Reaction::Redirected
@@ -408,8 +414,10 @@ mod tests {
             seq: 1,
             hint: Some(7),
         };
-        assert_eq!(p.receive(0, hint), Reaction::Redirected);
+        assert_eq!(p.receive(0, hint.clone()), Reaction::Redirected);
         assert_eq!(p.request(0, 0, 10).unwrap().to, Addr::Node(7));
+        // The same hint again names the node it already sends to: no resend at once.
+        assert_eq!(p.receive(0, hint), Reaction::HintAlreadyFollowed);
         let refusal = Message::NotLeader { seq: 1, hint: None };
         assert_eq!(p.receive(0, refusal), Reaction::Refused);
     }

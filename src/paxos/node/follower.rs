@@ -28,7 +28,10 @@ impl Node {
     /// on — and how far acceptors may compact. A leader below this node's own promise is
     /// not followed: the node has just refused it (rule 7), and following it after a
     /// restart, while that leader follows this node's earlier ballot, would send client
-    /// requests back and forth between the two.
+    /// requests back and forth between the two. Nor is a leader below the last ballot this
+    /// node ran with (its round is durable, rule 1): a restarted proposer without an
+    /// acceptor would otherwise follow an older leader that itself follows the proposer's
+    /// own later ballot.
     pub(super) fn on_leader_contact(
         &mut self,
         from: Addr,
@@ -44,7 +47,12 @@ impl Node {
             "a leader snapshots only what it applied"
         );
         let promised = self.durable.acceptor.as_ref().and_then(|a| a.promised);
+        let own_last = self.durable.proposer.as_ref().map(|p| Ballot {
+            round: p.max_round,
+            proposer: self.id,
+        });
         let superseded = promised.is_some_and(|p| ballot < p)
+            || own_last.is_some_and(|b| ballot < b)
             || self.follower.leader_ballot.is_some_and(|b| ballot < b);
         if leader == self.id || superseded {
             return;

@@ -96,7 +96,7 @@ impl World {
             Reaction::Refused => {
                 self.clients.rotate(i, &self.protocol.proposers());
             }
-            Reaction::Ignored => {}
+            Reaction::Ignored | Reaction::HintAlreadyFollowed => {}
         }
     }
 }
