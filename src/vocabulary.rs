@@ -5,6 +5,7 @@
 //! role, invariant or bug of the core is missing from it.
 use crate::check::invariants;
 use crate::paxos::{Bug, Message};
+use crate::sim::spacetime::{EventKind, MessageFate};
 use crate::sim::world::ProposerPhase;
 use serde::Serialize;
 use Role::{Acceptor, Client, Proposer, Replica};
@@ -347,6 +348,61 @@ pub fn invariants() -> Vec<Term> {
         .collect()
 }
 
+/// What an event on a lane of the message sequence diagram means (`spacetime()` events'
+/// `kind`). Exhaustive on purpose: a new kind does not compile until it is described here.
+pub fn diagram_event_description(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Send => "the node or client put a message on the wire: an arrow starts here",
+        EventKind::Receive => {
+            "a message reached the node or client and was handled: an arrow ends here"
+        }
+        EventKind::Crash => {
+            "the node crashed: its volatile state, timers and inbound messages are lost"
+        }
+        EventKind::Restart => "the node restarted from what its disk kept",
+        EventKind::Election => {
+            "the proposer's election timer fired: it starts phase 1 with a higher ballot"
+        }
+        EventKind::Elected => "a majority promised: the proposer leads and runs phase 2",
+        EventKind::Decided => "slots became known decided at this node",
+        EventKind::Submit => "the client sent a new command",
+        EventKind::Answer => "the client got the answer to its command",
+    }
+}
+
+/// How a message's life can end in the diagram (`spacetime()` messages' `end.fate`).
+pub fn message_fate_description(fate: MessageFate) -> &'static str {
+    match fate {
+        MessageFate::Delivered => "its recipient received and handled it",
+        MessageFate::Dropped => "the network lost it: the arrow ends in a cross",
+        MessageFate::Unreachable => "taken off the wire, but its recipient was crashed or cut off",
+        MessageFate::Crashed => "its recipient crashed while it was on the way",
+        MessageFate::Partitioned => "sent across a partition: it never got on the wire",
+    }
+}
+
+/// Every diagram event kind with its description, in legend order.
+pub fn diagram_events() -> Vec<Term> {
+    EventKind::ALL
+        .iter()
+        .map(|&k| Term {
+            name: k.name(),
+            description: diagram_event_description(k),
+        })
+        .collect()
+}
+
+/// Every message fate with its description, in legend order.
+pub fn message_fates() -> Vec<Term> {
+    MessageFate::ALL
+        .iter()
+        .map(|&f| Term {
+            name: f.name(),
+            description: message_fate_description(f),
+        })
+        .collect()
+}
+
 /// The whole vocabulary, as `vocabulary()` gives it to the page.
 #[derive(Clone, Debug, Serialize)]
 pub struct Vocabulary {
@@ -362,6 +418,10 @@ pub struct Vocabulary {
     pub invariants: Vec<Term>,
     /// Every injectable bug.
     pub bugs: Vec<Term>,
+    /// Every kind of event on a lane of the message sequence diagram.
+    pub diagram_events: Vec<Term>,
+    /// Every way a message's life ends in the diagram.
+    pub message_fates: Vec<Term>,
 }
 
 /// The vocabulary of the core.
@@ -379,6 +439,8 @@ pub fn vocabulary() -> Vocabulary {
         rules: &RULES,
         invariants: invariants(),
         bugs: bugs(),
+        diagram_events: diagram_events(),
+        message_fates: message_fates(),
     }
 }
 

@@ -17,6 +17,7 @@ import { createNotices } from './notices.js';
 import { createAppliedLogs } from './applied.js';
 import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
+import { createDiagram, createStageTabs } from './diagram.js';
 
 const PKG = './pkg/paxoscope.js';
 const DEFAULT_PRESET = 'seed-demo';
@@ -487,6 +488,9 @@ async function boot() {
   comp(createLogGrid(app, $('#log')));
   comp(createAppliedLogs(app, $('#applied')));
   comp(createConflictPanel(app, $('#conflict')));
+  const diagram = comp(createDiagram(app, $('#diagram')));
+  app.stageTabs = createStageTabs(app, $('#topology'), $('#diagram'), diagram);
+  $('#stage-hint').before(app.stageTabs.element);
   comp(createControls(app, $('#controls')));
   comp({
     update(view) {
