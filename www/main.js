@@ -489,8 +489,8 @@ async function boot() {
   comp(createAppliedLogs(app, $('#applied')));
   comp(createConflictPanel(app, $('#conflict')));
   const diagram = comp(createDiagram(app, $('#diagram')));
-  app.stageTabs = createStageTabs(app, $('#topology'), $('#diagram'), diagram);
-  $('#stage-hint').before(app.stageTabs.element);
+  const stageTabs = createStageTabs(app, $('#topology'), $('#diagram'), diagram);
+  $('#stage-hint').before(stageTabs.element);
   comp(createControls(app, $('#controls')));
   comp({
     update(view) {
