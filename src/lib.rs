@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod check;
+pub mod explore;
 pub mod kv;
 pub mod paxos;
 pub mod sim;

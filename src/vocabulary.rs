@@ -4,8 +4,9 @@
 //! here (`vocabulary()` in docs/wasm-api.md); the tests below prove that no message kind,
 //! role, invariant or bug of the core is missing from it.
 use crate::check::invariants;
+use crate::paxos::event::Event;
 use crate::paxos::{Bug, Message};
-use crate::sim::spacetime::{EventKind, MessageFate};
+use crate::sim::spacetime::{LaneEventKind, MessageFate};
 use crate::sim::world::ProposerPhase;
 use serde::Serialize;
 use Role::{Acceptor, Client, Proposer, Replica};
@@ -279,6 +280,129 @@ pub fn message_kind(message: &Message) -> &'static MessageKind {
         .expect("every message kind is catalogued (tested)")
 }
 
+/// One kind of thing a node does in a step (a `paxos::Event` variant), with the rule of
+/// docs/protocol.md that made it happen: what "why?" on the page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct EventKind {
+    /// The kind's name: the event's tag, and `events[].event` in the state JSON.
+    pub name: &'static str,
+    /// The number of the rule that applied (see [`RULES`]).
+    pub rule: u8,
+    /// One line: what the event is.
+    pub summary: &'static str,
+}
+
+const fn ev(name: &'static str, rule: u8, summary: &'static str) -> EventKind {
+    EventKind {
+        name,
+        rule,
+        summary,
+    }
+}
+
+/// Every event kind, in the order of `paxos::Event`.
+pub const EVENTS: [EventKind; 16] = [
+    ev("promised", 2, "An acceptor promised a ballot."),
+    ev(
+        "refused_prepare",
+        2,
+        "An acceptor refused a Prepare below its promise.",
+    ),
+    ev(
+        "accepted_value",
+        2,
+        "An acceptor accepted a value for a slot.",
+    ),
+    ev(
+        "refused_accept",
+        2,
+        "An acceptor refused an Accept below its promise.",
+    ),
+    ev(
+        "refused_heartbeat",
+        7,
+        "An acceptor refused a heartbeat from a superseded leader.",
+    ),
+    ev(
+        "started_election",
+        7,
+        "A proposer started phase 1 with a new ballot.",
+    ),
+    ev(
+        "became_leader",
+        4,
+        "A proposer won a majority of promises and leads.",
+    ),
+    ev(
+        "adopted_value",
+        4,
+        "A new leader adopted a value reported in a promise.",
+    ),
+    ev(
+        "stepped_down",
+        7,
+        "A proposer saw a higher ballot and stepped down.",
+    ),
+    ev(
+        "chosen",
+        6,
+        "A majority accepted a slot's value in one ballot: it is chosen.",
+    ),
+    ev("decided", 6, "A replica learned that a slot is decided."),
+    ev(
+        "snapshot_taken",
+        10,
+        "A replica took a snapshot and compacted its log.",
+    ),
+    ev(
+        "snapshot_installed",
+        10,
+        "A replica installed a snapshot from another node.",
+    ),
+    ev(
+        "forwarded",
+        8,
+        "A non-leader forwarded a client command to the leader.",
+    ),
+    ev(
+        "duplicate_ignored",
+        8,
+        "A replica skipped a command it had applied already.",
+    ),
+    ev(
+        "requested_catch_up",
+        9,
+        "A lagging replica asked for the entries it misses.",
+    ),
+];
+
+/// The catalogue entry of an event. Exhaustive on purpose: a new event does not compile
+/// until it is given a rule here.
+pub fn event_kind(event: &Event) -> &'static EventKind {
+    let name = match event {
+        Event::Promised { .. } => "promised",
+        Event::RefusedPrepare { .. } => "refused_prepare",
+        Event::AcceptedValue { .. } => "accepted_value",
+        Event::RefusedAccept { .. } => "refused_accept",
+        Event::RefusedHeartbeat { .. } => "refused_heartbeat",
+        Event::StartedElection { .. } => "started_election",
+        Event::BecameLeader { .. } => "became_leader",
+        Event::AdoptedValue { .. } => "adopted_value",
+        Event::SteppedDown { .. } => "stepped_down",
+        Event::Chosen { .. } => "chosen",
+        Event::Decided { .. } => "decided",
+        Event::SnapshotTaken { .. } => "snapshot_taken",
+        Event::SnapshotInstalled { .. } => "snapshot_installed",
+        Event::Forwarded { .. } => "forwarded",
+        Event::DuplicateIgnored { .. } => "duplicate_ignored",
+        Event::RequestedCatchUp { .. } => "requested_catch_up",
+    };
+    EVENTS
+        .iter()
+        .find(|k| k.name == name)
+        .expect("every event kind is catalogued (tested)")
+}
+
 /// A named thing with its description: a role, a phase, an invariant or a bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Term {
@@ -350,23 +474,23 @@ pub fn invariants() -> Vec<Term> {
 
 /// What an event on a lane of the message sequence diagram means (`spacetime()` events'
 /// `kind`). Exhaustive on purpose: a new kind does not compile until it is described here.
-pub fn diagram_event_description(kind: EventKind) -> &'static str {
+pub fn diagram_event_description(kind: LaneEventKind) -> &'static str {
     match kind {
-        EventKind::Send => "the node or client put a message on the wire: an arrow starts here",
-        EventKind::Receive => {
+        LaneEventKind::Send => "the node or client put a message on the wire: an arrow starts here",
+        LaneEventKind::Receive => {
             "a message reached the node or client and was handled: an arrow ends here"
         }
-        EventKind::Crash => {
+        LaneEventKind::Crash => {
             "the node crashed: its volatile state, timers and inbound messages are lost"
         }
-        EventKind::Restart => "the node restarted from what its disk kept",
-        EventKind::Election => {
+        LaneEventKind::Restart => "the node restarted from what its disk kept",
+        LaneEventKind::Election => {
             "the proposer's election timer fired: it starts phase 1 with a higher ballot"
         }
-        EventKind::Elected => "a majority promised: the proposer leads and runs phase 2",
-        EventKind::Decided => "slots became known decided at this node",
-        EventKind::Submit => "the client sent a new command",
-        EventKind::Answer => "the client got the answer to its command",
+        LaneEventKind::Elected => "a majority promised: the proposer leads and runs phase 2",
+        LaneEventKind::Decided => "slots became known decided at this node",
+        LaneEventKind::Submit => "the client sent a new command",
+        LaneEventKind::Answer => "the client got the answer to its command",
     }
 }
 
@@ -383,7 +507,7 @@ pub fn message_fate_description(fate: MessageFate) -> &'static str {
 
 /// Every diagram event kind with its description, in legend order.
 pub fn diagram_events() -> Vec<Term> {
-    EventKind::ALL
+    LaneEventKind::ALL
         .iter()
         .map(|&k| Term {
             name: k.name(),
@@ -414,6 +538,8 @@ pub struct Vocabulary {
     pub phases: Vec<PhaseTerm>,
     /// The protocol rules the messages serve.
     pub rules: &'static [Rule],
+    /// Every kind of node event, with the rule that made it happen.
+    pub events: &'static [EventKind],
     /// Every checked property.
     pub invariants: Vec<Term>,
     /// Every injectable bug.
@@ -437,6 +563,7 @@ pub fn vocabulary() -> Vocabulary {
             .collect(),
         phases: phases(),
         rules: &RULES,
+        events: &EVENTS,
         invariants: invariants(),
         bugs: bugs(),
         diagram_events: diagram_events(),

@@ -179,6 +179,7 @@ export function createLogGrid(app, root) {
         if (!cell) return;
         const col = columns[ci];
         const side = clash && col ? cellSide(clash, col.node, cell) : null;
+        if (col) x.c.dataset.node = col.node;
         const key = `${cell.status}|${cell.value}|${cell.ballot}|${side}|${clash ? clash.slot : ''}`;
         if (x.key === key) return;
         x.key = key;

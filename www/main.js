@@ -18,6 +18,7 @@ import { createAppliedLogs } from './applied.js';
 import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
 import { createDiagram, createStageTabs } from './diagram.js';
+import { createTour } from './tour/tour.js';
 
 const PKG = './pkg/paxoscope.js';
 const DEFAULT_PRESET = 'seed-demo';
@@ -60,6 +61,7 @@ class App {
     this.hashSeq = 0;
     this.ownHash = null;
     this.pushNext = false;
+    this.tour = null; // the guided tour (tour/tour.js): owns the hash while on its script
     this.recovering = false;
     this.presets = safe(() => api.presets(), []);
     this.bugs = safe(() => api.bugs(), []);
@@ -354,6 +356,15 @@ class App {
   async syncHash() {
     if (this.hashTimer) { clearTimeout(this.hashTimer); this.hashTimer = null; }
     if (!this.pg || !this.view) return;
+    const tourHash = this.tour && this.tour.hash();
+    if (tourHash) {
+      ++this.hashSeq;
+      const url = `${location.pathname}${location.search}${tourHash}`;
+      if (tourHash !== location.hash) { if (this.pushNext) history.pushState(null, '', url); else history.replaceState(null, '', url); }
+      this.ownHash = tourHash;
+      this.pushNext = false;
+      return;
+    }
     let sc;
     try { sc = this.pg.scenario(); } catch { return; }
     const step = this.view.step;
@@ -382,6 +393,10 @@ class App {
       return;
     }
     if (!d) { if (!this.pg) this.loadPreset(DEFAULT_PRESET, { push: false }); return; }
+    if (d.tour) {
+      if (!(this.tour && this.tour.openLink(d.tour, d.stop)) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
+      return;
+    }
     if (d.preset) {
       if (!this.loadPreset(d.preset, { push: false }) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
       return;
@@ -492,6 +507,7 @@ async function boot() {
   const stageTabs = createStageTabs(app, $('#topology'), $('#diagram'), diagram);
   $('#stage-hint').before(stageTabs.element);
   comp(createControls(app, $('#controls')));
+  app.tour = comp(createTour(app, $('#tour-root')));
   comp({
     update(view) {
       const p = view.preset !== undefined ? view.preset : app.presetName;

@@ -2,6 +2,7 @@
 // short feed, newest first. It rewinds with the timeline.
 
 import { h } from './dom.js';
+import { whyParts } from './explain.js';
 
 const KEEP = 120;
 /** How the core's summary of a run that went quiet begins. */
@@ -49,7 +50,7 @@ export function createNarration(app, root) {
   }
 
   function evLine(ev) {
-    return h('li', {}, ev.node != null ? h('span', { class: 'ev-node' }, `N${ev.node}`) : null, h('span', {}, ev.text));
+    return h('li', { 'data-event': ev.event || null }, ev.node != null ? h('span', { class: 'ev-node' }, `N${ev.node}`) : null, h('span', {}, ev.text), ...whyParts(ev));
   }
 
   function update(view) {

@@ -20,7 +20,7 @@ export function createInvariants(app, root) {
     const bad = inv.filter((i) => !i.ok).length;
     summary.className = `inv-summary ${bad ? 'bad' : 'good'}`;
     setText(summary, bad ? `${bad} violated` : 'all hold');
-    list.replaceChildren(...inv.map((i) => h('li', { class: `inv ${i.ok ? 'ok' : 'bad'}`, title: i.description || '' },
+    list.replaceChildren(...inv.map((i) => h('li', { class: `inv ${i.ok ? 'ok' : 'bad'}`, title: i.description || '', 'data-inv': i.name },
       h('span', { class: 'inv-icon', 'aria-hidden': 'true' }, i.ok ? '✓' : '✗'),
       h('span', { class: 'inv-name' }, PRETTY(i.name)),
       h('span', { class: 'visually-hidden' }, i.ok ? ' holds' : ' violated'),

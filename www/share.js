@@ -5,6 +5,7 @@
 //   #z=<base64url(deflate-raw(scenario JSON))>&step=57   (CompressionStream available)
 //   #j=<base64url(scenario JSON)>&step=57                (plain fallback)
 //   #preset=lossy-network                                (a friendly link to a preset)
+//   #tour=one-slot&stop=3                                (a stop of the guided tour)
 
 export const FILE_FORMAT = 'paxoscope-run';
 
@@ -45,8 +46,14 @@ export async function encodeHash(scenarioJson, step) {
   return `#${data}&step=${step}`;
 }
 
+/** The hash of a stop of the guided tour (stops count from 1). */
+export function tourHash(chapter, stop) {
+  return `#tour=${encodeURIComponent(chapter)}&stop=${stop}`;
+}
+
 /**
- * Decodes a URL hash. Returns null for an empty hash, {preset} for a preset link, or
+ * Decodes a URL hash. Returns null for an empty hash, {preset} for a preset link, {tour, stop} for
+ * a tour link, or
  * {scenario, step} with the scenario as a JSON string. Throws an Error that says what is
  * wrong with a malformed link.
  */
@@ -57,6 +64,11 @@ export async function decodeHash(hash) {
   if (/^[A-Za-z][\w-]*$/.test(text) && typeof document !== 'undefined' && document.getElementById(text)) return null;
   const params = new URLSearchParams(text);
   if (params.has('preset')) return { preset: params.get('preset') };
+  if (params.has('tour')) {
+    const st = params.has('stop') ? params.get('stop') : '1';
+    if (!/^\d+$/.test(st) || Number(st) < 1) throw new Error(`the tour stop in the link ("${st}") is not a stop number (1, 2, …)`);
+    return { tour: params.get('tour'), stop: Number(st) };
+  }
   let step = null;
   if (params.has('step')) {
     const st = params.get('step');
@@ -79,7 +91,7 @@ export async function decodeHash(hash) {
       throw new Error(`the link data is corrupted (${e.message})`);
     }
   } else {
-    throw new Error('the link has no scenario in it (expected #z=…, #j=… or #preset=…)');
+    throw new Error('the link has no scenario in it (expected #z=…, #j=…, #preset=… or #tour=…)');
   }
   let parsed;
   try { parsed = JSON.parse(json); } catch { throw new Error('the link data is not a valid scenario (bad JSON)'); }

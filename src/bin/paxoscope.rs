@@ -5,6 +5,7 @@ mod cli {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
     use clap::{Args, Parser, Subcommand};
     use paxoscope::check::invariants::InvariantViolation;
+    use paxoscope::explore;
     use paxoscope::paxos::Bug;
     use paxoscope::sim::action::Action;
     use paxoscope::sim::fuzz::{self, SeedOutcome};
@@ -53,8 +54,12 @@ mod cli {
         /// violation.
         Run {
             /// Preset to run.
-            #[arg(long, value_parser = preset_parser())]
+            #[arg(long, value_parser = preset_parser(), conflicts_with = "scenario")]
             preset: Option<String>,
+            /// Replay a scenario file (JSON, as Export or `explore` write it) exactly, with
+            /// no steps added.
+            #[arg(long)]
+            scenario: Option<PathBuf>,
             /// Seed: of the fuzz run to replay, or of the preset's random generator.
             #[arg(long)]
             seed: Option<u64>,
@@ -80,10 +85,53 @@ mod cli {
             #[arg(long)]
             history_dir: Option<PathBuf>,
         },
+        /// Breadth-first search over every interleaving from a start state, checking
+        /// every invariant in every state. Progress goes to stderr; the last line of stdout
+        /// is a JSON summary. Exits 0 if no violation was found, 1 if one was.
+        Explore(ExploreArgs),
         /// List the injectable bug names, one per line.
         Bugs,
         /// List the presets, one per line.
         Presets,
+    }
+
+    /// The options of `explore`.
+    #[derive(Args)]
+    struct ExploreArgs {
+        /// Start from the end of this preset.
+        #[arg(long, value_parser = preset_parser(), conflicts_with = "scenario")]
+        preset: Option<String>,
+        /// Start from the end of this scenario file.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Servers of the small start state (without --preset or --scenario).
+        #[arg(long, default_value_t = 3)]
+        servers: u32,
+        /// Client commands of the small start state, each client sending to the next
+        /// server [default: 2; 1 for --bug no-dedup].
+        #[arg(long)]
+        commands: Option<u32>,
+        /// Switch on an injected bug.
+        #[arg(long, value_parser = bug_parser())]
+        bug: Option<Bug>,
+        /// Longest path, in moves [default: the bug's recorded bound].
+        #[arg(long)]
+        max_depth: Option<u32>,
+        /// Distinct states kept at most (the memory bound) [default: 2000000].
+        #[arg(long)]
+        max_states: Option<u64>,
+        /// Message drops per path [default: the bug's recorded bound].
+        #[arg(long)]
+        drops: Option<u32>,
+        /// Message duplicates per path [default: the bug's recorded bound].
+        #[arg(long)]
+        dups: Option<u32>,
+        /// Node crashes per path [default: the bug's recorded bound].
+        #[arg(long)]
+        crashes: Option<u32>,
+        /// Write the counterexample scenario here (it is also in the JSON summary).
+        #[arg(long)]
+        out: Option<PathBuf>,
     }
 
     /// `--bug`: the bug names, listed by `--help` and in the error for a wrong one.
@@ -105,9 +153,16 @@ mod cli {
         let result = match cli.command {
             Command::Run {
                 preset,
+                scenario: Some(file),
+                ..
+            } if preset.is_none() => replay_file(&file),
+            Command::Run {
+                preset,
                 seed,
                 shape,
+                ..
             } => run(preset, seed, shape),
+            Command::Explore(args) => explore(args),
             Command::Fuzz {
                 seeds,
                 start_seed,
@@ -168,6 +223,119 @@ mod cli {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
+        })
+    }
+
+    /// Reads a scenario file, with the file name in the error.
+    fn read_scenario(file: &std::path::Path) -> Result<Scenario, String> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        Scenario::from_json(&text).map_err(|e| format!("{}: {e}", file.display()))
+    }
+
+    /// `run --scenario FILE`: replays the file's actions exactly and prints the state.
+    fn replay_file(file: &std::path::Path) -> Result<ExitCode, String> {
+        let mut run = Run::new(read_scenario(file)?, false)?;
+        let state = run.state(true);
+        let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
+        println!("{text}");
+        report(&state.violations);
+        Ok(if state.violations.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    }
+
+    /// `explore`: the breadth-first search, with progress about once a second.
+    fn explore(a: ExploreArgs) -> Result<ExitCode, String> {
+        let start = match (&a.preset, &a.scenario) {
+            (Some(name), _) => presets::scenario(name)?,
+            (None, Some(file)) => read_scenario(file)?,
+            (None, None) => {
+                if !(1..=9).contains(&a.servers) {
+                    return Err(format!(
+                        "--servers must be between 1 and 9, got {}",
+                        a.servers
+                    ));
+                }
+                let commands = a
+                    .commands
+                    .unwrap_or_else(|| explore::Bounds::commands_for_bug(a.bug));
+                if commands > 16 {
+                    return Err(format!("--commands must be at most 16, got {commands}"));
+                }
+                explore::small_scenario(a.servers, commands, a.bug)
+            }
+        };
+        let mut start = start;
+        if let Some(b) = a.bug {
+            start.config.bugs.set(b, true);
+        }
+        let d = explore::Bounds::for_bug(a.bug);
+        let bounds = explore::Bounds {
+            max_depth: a.max_depth.unwrap_or(d.max_depth),
+            max_states: a.max_states.unwrap_or(d.max_states),
+            drops: a.drops.unwrap_or(d.drops),
+            dups: a.dups.unwrap_or(d.dups),
+            crashes: a.crashes.unwrap_or(d.crashes),
+        };
+        let started = Instant::now();
+        let mut x = explore::Explorer::new(&start, bounds)?;
+        let mut last = Instant::now();
+        while !x.run(2_000) {
+            if last.elapsed().as_secs() >= 1 {
+                last = Instant::now();
+                let p = x.progress();
+                let secs = started.elapsed().as_secs_f64();
+                eprintln!(
+                    "depth {}, {} distinct states ({:.0}/s), {} transitions, frontier {}",
+                    p.depth,
+                    p.distinct,
+                    p.distinct as f64 / secs,
+                    p.states,
+                    p.frontier
+                );
+            }
+        }
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let p = x.progress();
+        let found = x.counterexample();
+        if let Some(c) = found {
+            eprintln!(
+                "VIOLATION of {} after {} moves: {}",
+                c.invariant, c.length, c.message
+            );
+            if let Some(out) = &a.out {
+                let text = serde_json::to_string_pretty(&c.scenario).map_err(|e| e.to_string())?;
+                std::fs::write(out, text)
+                    .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+                eprintln!("  replay: paxoscope run --scenario {}", out.display());
+            }
+        } else if x.finish() == Some(explore::Finish::StateCap) {
+            eprintln!(
+                "stopped at the state cap ({} states): the figures are partial",
+                bounds.max_states
+            );
+        }
+        let summary = serde_json::json!({
+            "states": p.states,
+            "distinct": p.distinct,
+            "depth": p.depth,
+            "violations": u64::from(found.is_some()),
+            "counterexample": found.map(|c| serde_json::json!({
+                "invariant": c.invariant, "length": c.length, "scenario": c.scenario,
+            })),
+            "complete": x.finish() != Some(explore::Finish::StateCap),
+            "bounds": bounds,
+            "elapsed_ms": elapsed_ms,
+        });
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{summary}").map_err(|e| e.to_string())?;
+        Ok(if found.is_some() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
         })
     }
 

@@ -140,6 +140,23 @@ impl Invariants {
         }
     }
 
+    /// Feeds everything a later check depends on to `h` (decided values, votes per ballot,
+    /// submitted and executed commands, promises, replica states, ballot owners and
+    /// incarnations; not the explanations kept for messages): the explorer's fingerprint
+    /// of a state merges two runs only if the checker would judge their futures alike.
+    pub fn fingerprint<H: Hasher>(&self, h: &mut H) {
+        for (slot, (digest, _, _)) in &self.decided {
+            (slot, digest).hash(h);
+        }
+        self.votes.hash(h);
+        self.submitted.hash(h);
+        self.executed.hash(h);
+        self.max_promise.hash(h);
+        self.state_at.hash(h);
+        self.ballot_owner.hash(h);
+        self.incarnation.hash(h);
+    }
+
     /// The violations found so far (at most 100 are kept).
     pub fn violations(&self) -> &[InvariantViolation] {
         &self.violations

@@ -9,7 +9,7 @@ use crate::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 
 /// The last command a client had applied and its answer (rule 8: the session table).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Session {
     /// The client's highest applied sequence number.
     pub seq: u64,
@@ -18,7 +18,7 @@ pub struct Session {
 }
 
 /// The replicated state up to a slot (rule 10): what compaction keeps instead of the log.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// Every slot below this is reflected in the state.
     pub index: Slot,
@@ -29,7 +29,7 @@ pub struct Snapshot {
 }
 
 /// What an acceptor must never forget.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct AcceptorDurable {
     /// The highest ballot promised (rule 2).
     pub promised: Option<Ballot>,
@@ -41,21 +41,21 @@ pub struct AcceptorDurable {
 
 /// What a proposer must never forget: the highest round it used, so a restart never
 /// reuses a ballot (rule 1).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct ProposerDurable {
     /// The highest round this proposer has started phase 1 with.
     pub max_round: u64,
 }
 
 /// What a replica keeps across crashes: its latest snapshot (rule 10).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct ReplicaDurable {
     /// The key-value state and session table up to `snapshot.index`.
     pub snapshot: Snapshot,
 }
 
 /// Everything durable on one node, per role.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct DurableState {
     /// Present if the node is an acceptor.
     pub acceptor: Option<AcceptorDurable>,

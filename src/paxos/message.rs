@@ -27,7 +27,7 @@ impl fmt::Display for Addr {
 }
 
 /// One accepted value as an acceptor reports it in a Promise.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct AcceptedEntry {
     /// The slot.
     pub slot: Slot,
@@ -38,7 +38,7 @@ pub struct AcceptedEntry {
 }
 
 /// A message of the protocol or of the client interface.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Message {
     /// Phase 1a, sent by a proposer to every acceptor when it starts an election: "promise
@@ -228,7 +228,7 @@ impl Message {
 }
 
 /// A message with its sender and recipient.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Envelope {
     /// Sender.
     pub from: Addr,

@@ -7,7 +7,7 @@
 //! decided and applied. It never reads a clock, draws a random number or does I/O.
 //!
 //! Modules depend one way only: the leaves (`ballot`, `value`, `bugs`, `quorum`, `config`,
-//! `event`) under the data (`durable`, `message`, `step`), under the roles' pure state
+//! `event`, `explain`) under the data (`durable`, `message`, `step`), under the roles' pure state
 //! (`proposer`, `replica`), under the hub `node`, whose children hold each role's handlers.
 
 pub mod ballot;
@@ -15,6 +15,7 @@ pub mod bugs;
 pub mod config;
 pub mod durable;
 pub mod event;
+pub mod explain;
 pub mod message;
 pub mod node;
 pub mod proposer;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// Where a proposer stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 #[serde(tag = "phase", rename_all = "lowercase")]
 pub enum Phase {
     /// Not trying to lead: waits for its election timer.
@@ -24,7 +24,7 @@ pub enum Phase {
 }
 
 /// Phase 1 in progress.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Preparing {
     /// The ballot being prepared.
     pub ballot: Ballot,
@@ -35,7 +35,7 @@ pub struct Preparing {
 }
 
 /// A slot proposed in phase 2 and not yet decided.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Proposal {
     /// The proposed value.
     pub value: Value,
@@ -49,7 +49,7 @@ pub struct Proposal {
 }
 
 /// Leadership state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Leading {
     /// The leader's ballot.
     pub ballot: Ballot,
@@ -63,7 +63,7 @@ pub struct Leading {
 }
 
 /// A proposer's volatile state (its only durable state is its highest round).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Proposer {
     /// Where it stands.
     pub phase: Phase,

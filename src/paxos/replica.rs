@@ -11,7 +11,7 @@ use crate::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 
 /// A replica's volatile state: rebuilt from its snapshot after a restart.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct Replica {
     /// Slots below this were compacted into the snapshot.
     pub snapshot_index: Slot,

@@ -42,6 +42,12 @@ impl CheckFeed {
         }
     }
 
+    /// Feeds what the invariants remember of the run to `h` (the step counter is left out):
+    /// part of the explorer's fingerprint of a state (`crate::explore`).
+    pub fn fingerprint<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.invariants.fingerprint(h);
+    }
+
     /// The violations found so far.
     pub fn violations(&self) -> &[InvariantViolation] {
         self.invariants.violations()

@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::collections::VecDeque;
 
 /// A command the client is waiting on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize)]
 pub struct Pending {
     /// Its sequence number.
     pub seq: u64,
@@ -27,7 +27,7 @@ pub struct Pending {
 }
 
 /// One client.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize)]
 pub struct Client {
     /// Its id.
     pub id: ClientId,
@@ -134,6 +134,18 @@ impl ClientPool {
             clock: 0,
             keep_history: config.check,
         }
+    }
+
+    /// Feeds the clients, their history and which retry timers are set (not when they
+    /// fire) to `h`: part of the explorer's fingerprint of a state (`crate::explore`).
+    pub fn fingerprint<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        self.clients.hash(h);
+        for c in self.retry_at.keys() {
+            c.hash(h);
+        }
+        self.history.entries.hash(h);
+        self.clock.hash(h);
     }
 
     /// The clients, by id.

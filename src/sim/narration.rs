@@ -3,7 +3,10 @@
 use super::event::WorldEvent;
 use super::world::World;
 use crate::check::conflict::describe;
+use crate::paxos::event::Event;
+use crate::paxos::explain::why;
 use crate::paxos::{Addr, Ballot, NodeId, Slot, TimerKind};
+use crate::vocabulary::event_kind;
 use serde::Serialize;
 
 /// How many of the newest decided slots the quiet summary lists.
@@ -16,6 +19,15 @@ pub struct NarrationLine {
     pub node: Option<NodeId>,
     /// What happened, in words.
     pub text: String,
+    /// For a node's protocol event: its kind (`vocabulary().events[].name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<&'static str>,
+    /// For a node's protocol event: the number of the rule that applied (docs/protocol.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<u8>,
+    /// For a node's protocol event: why the rule applied here, in a sentence or two.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// Turns the events of the current step into lines.
@@ -42,7 +54,25 @@ impl Narrator {
     }
 
     fn say(&mut self, node: Option<NodeId>, text: String) {
-        self.lines.push(NarrationLine { node, text });
+        self.lines.push(NarrationLine {
+            node,
+            text,
+            event: None,
+            rule: None,
+            why: None,
+        });
+    }
+
+    /// A node's protocol event, with its kind, its rule and why it applied.
+    fn explain(&mut self, node: NodeId, e: &Event) {
+        let kind = event_kind(e);
+        self.lines.push(NarrationLine {
+            node: Some(node),
+            text: format!("n{node} {e}"),
+            event: Some(kind.name),
+            rule: Some(kind.rule),
+            why: Some(why(e)),
+        });
     }
 
     /// Narrates one event (a new step starts with no lines).
@@ -99,7 +129,7 @@ impl Narrator {
             }
             WorldEvent::Stepped { node, ready, .. } => {
                 for e in &ready.events {
-                    self.say(Some(node), format!("n{node} {e}"));
+                    self.explain(node, e);
                 }
             }
             WorldEvent::Partitioned { groups } => {

@@ -256,15 +256,15 @@ fn the_entry_of_a_message_is_its_own_kind() {
 
 #[test]
 fn the_diagram_s_event_kinds_and_fates_are_named_as_the_json_writes_them() {
-    use crate::sim::spacetime::{EventKind, MessageFate};
-    for k in EventKind::ALL {
+    use crate::sim::spacetime::{LaneEventKind, MessageFate};
+    for k in LaneEventKind::ALL {
         assert_eq!(serde_json::to_value(k).unwrap(), k.name());
     }
     for f in MessageFate::ALL {
         assert_eq!(serde_json::to_value(f).unwrap(), f.name());
     }
     let events: Vec<&str> = diagram_events().iter().map(|t| t.name).collect();
-    assert_eq!(events.len(), EventKind::ALL.len());
+    assert_eq!(events.len(), LaneEventKind::ALL.len());
     assert_eq!(message_fates().len(), MessageFate::ALL.len());
     // Every kind a run records is catalogued.
     let mut run = Run::new(presets::scenario("leader-crash").unwrap(), true).unwrap();
@@ -272,5 +272,51 @@ fn the_diagram_s_event_kinds_and_fates_are_named_as_the_json_writes_them() {
     let record = run.timeline.spacetime().unwrap();
     for e in record.events().iter_from(0) {
         assert!(events.contains(&e.kind.name()), "{:?}", e.kind);
+    }
+}
+
+#[test]
+fn every_event_variant_has_a_kind_with_a_rule() {
+    let variants = serde_variants::<crate::paxos::event::Event>(r#"{"event":"?"}"#);
+    assert_eq!(variants, names(&EVENTS, |k| k.name));
+    for k in EVENTS {
+        assert!(
+            RULES.iter().any(|r| r.number == k.rule),
+            "{} has rule {}",
+            k.name,
+            k.rule
+        );
+        assert!(!k.summary.is_empty());
+    }
+}
+
+#[test]
+fn a_narrated_event_carries_its_kind_rule_and_why() {
+    let mut run = Run::new(presets::scenario("seed-demo").unwrap(), true).unwrap();
+    let mut seen = BTreeSet::new();
+    for _ in 0..60 {
+        run.apply(&crate::sim::action::Action::Auto { n: 1 })
+            .unwrap();
+        for line in run.last_step().events {
+            if let Some(kind) = line.event {
+                let rule = EVENTS.iter().find(|k| k.name == kind).unwrap().rule;
+                assert_eq!(line.rule, Some(rule), "{}", line.text);
+                assert!(line.why.as_deref().is_some_and(|w| !w.is_empty()));
+                seen.insert(kind);
+            }
+        }
+    }
+    for kind in [
+        "promised",
+        "refused_prepare",
+        "stepped_down",
+        "became_leader",
+        "accepted_value",
+        "chosen",
+    ] {
+        assert!(
+            seen.contains(kind),
+            "{kind} not narrated in the seed demo's first 60 steps: {seen:?}"
+        );
     }
 }

@@ -10,7 +10,7 @@ use crate::paxos::{NodeId, Slot};
 use serde::{Deserialize, Serialize};
 
 /// What a node believes about the current leader (rule 7), and catch-up bookkeeping.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
 pub struct FollowerState {
     /// The node it last heard leading.
     pub leader: Option<NodeId>,

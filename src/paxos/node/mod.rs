@@ -111,6 +111,18 @@ impl Node {
         self.config = config;
     }
 
+    /// Feeds the node's whole state to `h` except its configuration (the same for every
+    /// node): the exhaustive explorer's fingerprint of a state (`crate::explore`).
+    pub fn fingerprint<H: std::hash::Hasher>(&self, h: &mut H) {
+        use std::hash::Hash;
+        self.durable.hash(h);
+        self.proposer.hash(h);
+        self.replica.hash(h);
+        self.follower.hash(h);
+        self.local.hash(h);
+        self.bugs_ran.hash(h);
+    }
+
     /// This node's id.
     pub fn id(&self) -> NodeId {
         self.id

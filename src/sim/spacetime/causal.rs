@@ -2,7 +2,7 @@
 //! `b` when `a` comes earlier on the same lane, or `a` is the send of a message whose
 //! receive is `b`, or through a chain of both. A duplicate's receive is caused by the
 //! original's send. Events a lane never saw (drops, partitions) order nothing.
-use super::{EventKind, LaneEvent, MessageTrace, SpaceTime};
+use super::{LaneEvent, LaneEventKind, MessageTrace, SpaceTime};
 use crate::paxos::Addr;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -63,7 +63,7 @@ impl SpaceTime {
     /// The send event that caused receive event `index`, if it is a receive.
     fn cause(&self, index: u32) -> Option<u32> {
         let e = self.event_at(index)?;
-        if e.kind != EventKind::Receive {
+        if e.kind != LaneEventKind::Receive {
             return None;
         }
         let m = self.messages().get(e.message? as usize)?;

@@ -23,7 +23,7 @@ pub const OPEN_MARK_INTERVAL: u64 = 1024;
 /// local events the diagram marks (rule 7 elections, rule 6 decisions, crashes, clients).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum EventKind {
+pub enum LaneEventKind {
     /// The lane put a message on the wire.
     Send,
     /// A message reached the lane and was handled.
@@ -44,32 +44,32 @@ pub enum EventKind {
     Answer,
 }
 
-impl EventKind {
+impl LaneEventKind {
     /// Every kind, in the order the diagram's legend lists them.
-    pub const ALL: [EventKind; 9] = [
-        EventKind::Send,
-        EventKind::Receive,
-        EventKind::Crash,
-        EventKind::Restart,
-        EventKind::Election,
-        EventKind::Elected,
-        EventKind::Decided,
-        EventKind::Submit,
-        EventKind::Answer,
+    pub const ALL: [LaneEventKind; 9] = [
+        LaneEventKind::Send,
+        LaneEventKind::Receive,
+        LaneEventKind::Crash,
+        LaneEventKind::Restart,
+        LaneEventKind::Election,
+        LaneEventKind::Elected,
+        LaneEventKind::Decided,
+        LaneEventKind::Submit,
+        LaneEventKind::Answer,
     ];
 
     /// The name the JSON writes (`kind` of an event).
     pub fn name(self) -> &'static str {
         match self {
-            EventKind::Send => "send",
-            EventKind::Receive => "receive",
-            EventKind::Crash => "crash",
-            EventKind::Restart => "restart",
-            EventKind::Election => "election",
-            EventKind::Elected => "elected",
-            EventKind::Decided => "decided",
-            EventKind::Submit => "submit",
-            EventKind::Answer => "answer",
+            LaneEventKind::Send => "send",
+            LaneEventKind::Receive => "receive",
+            LaneEventKind::Crash => "crash",
+            LaneEventKind::Restart => "restart",
+            LaneEventKind::Election => "election",
+            LaneEventKind::Elected => "elected",
+            LaneEventKind::Decided => "decided",
+            LaneEventKind::Submit => "submit",
+            LaneEventKind::Answer => "answer",
         }
     }
 }
@@ -122,7 +122,7 @@ pub struct LaneEvent {
     /// The node or client it happened at.
     pub lane: Addr,
     /// What happened.
-    pub kind: EventKind,
+    pub kind: LaneEventKind,
     /// For a send or receive: the message's place in `messages` (its trace index).
     pub message: Option<u32>,
     /// What it was, in words (none for sends and receives: the message says it).
@@ -209,7 +209,7 @@ impl SpaceTime {
             }
             WorldEvent::Sent { env, id, lost } => {
                 let index = self.messages.len() as u32;
-                let send = self.event(env.from, EventKind::Send, Some(index), None);
+                let send = self.event(env.from, LaneEventKind::Send, Some(index), None);
                 let end = lost.then_some(MessageEnd {
                     step: self.step,
                     fate: MessageFate::Partitioned,
@@ -249,7 +249,7 @@ impl SpaceTime {
             }
             WorldEvent::Delivered { env, id } => {
                 let trace = self.trace_index(id);
-                let receive = self.event(env.to, EventKind::Receive, trace, None);
+                let receive = self.event(env.to, LaneEventKind::Receive, trace, None);
                 self.end(id, MessageFate::Delivered, Some(receive));
             }
             WorldEvent::Unreachable { id, .. } => self.end(id, MessageFate::Unreachable, None),
@@ -263,7 +263,7 @@ impl SpaceTime {
             WorldEvent::Crashed { node, lost } => {
                 self.event(
                     Addr::Node(node),
-                    EventKind::Crash,
+                    LaneEventKind::Crash,
                     None,
                     Some("crashed".into()),
                 );
@@ -273,7 +273,7 @@ impl SpaceTime {
             }
             WorldEvent::Restarted { node } => {
                 let text = Some("restarted from its disk".into());
-                self.event(Addr::Node(node.id()), EventKind::Restart, None, text);
+                self.event(Addr::Node(node.id()), LaneEventKind::Restart, None, text);
             }
             WorldEvent::Stepped { node, ready, .. } => {
                 let lane = Addr::Node(node);
@@ -281,11 +281,11 @@ impl SpaceTime {
                     match ev {
                         Event::StartedElection { ballot } => {
                             let text = Some(format!("starts an election with b={ballot}"));
-                            self.event(lane, EventKind::Election, None, text);
+                            self.event(lane, LaneEventKind::Election, None, text);
                         }
                         Event::BecameLeader { ballot, .. } => {
                             let text = Some(format!("leads with b={ballot}"));
-                            self.event(lane, EventKind::Elected, None, text);
+                            self.event(lane, LaneEventKind::Elected, None, text);
                         }
                         _ => {}
                     }
@@ -299,7 +299,7 @@ impl SpaceTime {
                         let n = ready.decided.len();
                         format!("learns slots {first}–{last} decided ({n})")
                     };
-                    self.event(lane, EventKind::Decided, None, Some(text));
+                    self.event(lane, LaneEventKind::Decided, None, Some(text));
                 }
             }
             WorldEvent::Partitioned { groups } => self.mark(Some(groups.to_vec())),
@@ -307,7 +307,7 @@ impl SpaceTime {
             WorldEvent::Healed { .. } => self.mark(None),
             WorldEvent::CommandSubmitted { client, seq, op } => {
                 let text = Some(format!("c{client}#{seq} {op}"));
-                self.event(Addr::Client(client), EventKind::Submit, None, text);
+                self.event(Addr::Client(client), LaneEventKind::Submit, None, text);
             }
             WorldEvent::ClientAnswered {
                 client,
@@ -316,7 +316,7 @@ impl SpaceTime {
                 ..
             } => {
                 let text = Some(format!("c{client}#{seq} answered: {result}"));
-                self.event(Addr::Client(client), EventKind::Answer, None, text);
+                self.event(Addr::Client(client), LaneEventKind::Answer, None, text);
             }
             _ => {}
         }
@@ -325,7 +325,7 @@ impl SpaceTime {
     fn event(
         &mut self,
         lane: Addr,
-        kind: EventKind,
+        kind: LaneEventKind,
         message: Option<u32>,
         text: Option<String>,
     ) -> u32 {

@@ -26,7 +26,7 @@ fn in_flight(w: &World, kind: &str, to: Addr) -> u64 {
         .id
 }
 
-fn find(r: &SpaceTime, lane: Addr, kind: EventKind) -> u32 {
+fn find(r: &SpaceTime, lane: Addr, kind: LaneEventKind) -> u32 {
     r.events()
         .iter_from(0)
         .find(|e| e.lane == lane && e.kind == kind)
@@ -51,12 +51,12 @@ fn an_election_s_past_is_the_candidate_and_the_one_acceptor_that_answered() {
     w.apply(&Action::Deliver { id: to_n3 }).unwrap();
 
     let r = w.spacetime().unwrap();
-    let elected = find(r, n1, EventKind::Elected);
-    let started = find(r, n1, EventKind::Election);
-    let n2_got = find(r, n2, EventKind::Receive);
-    let n2_said = find(r, n2, EventKind::Send);
-    let n1_got = find(r, n1, EventKind::Receive);
-    let n3_got = find(r, n3, EventKind::Receive);
+    let elected = find(r, n1, LaneEventKind::Elected);
+    let started = find(r, n1, LaneEventKind::Election);
+    let n2_got = find(r, n2, LaneEventKind::Receive);
+    let n2_said = find(r, n2, LaneEventKind::Send);
+    let n1_got = find(r, n1, LaneEventKind::Receive);
+    let n3_got = find(r, n3, LaneEventKind::Receive);
     let prepare = r.message_with_id(to_n2).unwrap();
     assert_eq!(prepare.end.unwrap().fate, MessageFate::Delivered);
     assert_eq!(prepare.end.unwrap().event, Some(n2_got));
@@ -130,7 +130,7 @@ fn drops_duplicates_and_crashes_end_messages_as_they_happened() {
     assert!(r.happened_before(original.send_event, got));
     assert_eq!(r.event_at(got).unwrap().lane, n2);
     assert_eq!(
-        find(r, n3, EventKind::Crash),
+        find(r, n3, LaneEventKind::Crash),
         r.lane(n3).unwrap().iter_from(0).copied().next().unwrap()
     );
     let _ = n1;

@@ -8,6 +8,7 @@
 //! and the tests read it through the accessors in `read`.
 mod clients;
 mod faults;
+mod fingerprint;
 mod mechanics;
 mod read;
 mod validate;

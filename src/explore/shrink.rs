@@ -1,0 +1,1 @@
+//! Shrinking (filled in below).

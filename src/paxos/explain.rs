@@ -1,0 +1,77 @@
+//! Why a node did what it did: for each [`Event`], one or two sentences naming the facts of
+//! this step that made its rule (docs/protocol.md) apply. The rule number itself is in the
+//! vocabulary (`vocabulary::event_kind`); the page shows both under "why?".
+use super::event::Event;
+
+/// The reason `event` happened here, in one or two sentences (rules 2–10, per event kind).
+pub fn why(event: &Event) -> String {
+    match event {
+        Event::Promised { ballot } => format!(
+            "b={ballot} is not below any ballot this acceptor promised before, so it may promise it. \
+             It wrote the promise to disk first, so not even a crash makes it forget."
+        ),
+        Event::RefusedPrepare { ballot, promised } => format!(
+            "It already promised b={promised}, which is higher than b={ballot}; promising the lower \
+             ballot would break that promise, so it answers with a Nack carrying b={promised}."
+        ),
+        Event::AcceptedValue { slot, ballot } => format!(
+            "The Accept's b={ballot} is not below this acceptor's promise, so it accepts the value \
+             for slot {slot}, replacing any from a lower ballot, and saves it before answering."
+        ),
+        Event::RefusedAccept { slot, ballot, promised } => format!(
+            "It promised b={promised} to a newer proposer, and the Accept for slot {slot} carries the \
+             lower b={ballot}: accepting it could let an old leader's value be chosen behind the new \
+             leader's back, so it refuses and names its promise."
+        ),
+        Event::RefusedHeartbeat { ballot, promised } => format!(
+            "The heartbeat's b={ballot} is below this acceptor's promise b={promised}: its sender was \
+             superseded without knowing it. The Nack tells it to step down."
+        ),
+        Event::StartedElection { ballot } => format!(
+            "It heard from no leader before its election timer fired (or got a command and knows \
+             no leader), so it runs with b={ballot}: a round above every round it has seen, with \
+             its own id to make the ballot unique."
+        ),
+        Event::BecameLeader { ballot, count, adopted, noops, .. } => format!(
+            "Promises for b={ballot} came from {count}. Any two majorities share an acceptor, so every \
+             value that may be chosen was reported: it re-proposes those ({adopted}) and fills \
+             holes with no-ops ({noops}), once for all slots."
+        ),
+        Event::AdoptedValue { slot, from_ballot } => format!(
+            "A promise reported a value for slot {slot} accepted in b={from_ballot}, the highest ballot \
+             reported for it. That value may already be chosen, so the new leader proposes it instead of its own."
+        ),
+        Event::SteppedDown { ballot, higher } => format!(
+            "It saw b={higher}, above its own b={ballot}: acceptors that promised the higher ballot \
+             refuse its messages, so it stops proposing and follows."
+        ),
+        Event::Chosen { slot, ballot, count, .. } => format!(
+            "Slot {slot} was accepted in b={ballot} by {count}. Every later leader's phase 1 meets \
+             one of them and re-proposes this value, so it can never change."
+        ),
+        Event::Decided { slot } => format!(
+            "The commit index the leader sent (on an Accept, a Heartbeat or a catch-up reply) covers \
+             slot {slot}, so this replica knows its value is chosen and applies the log in order."
+        ),
+        Event::SnapshotTaken { index } => format!(
+            "It applied another snapshot interval of slots; the key-value store now stands for \
+             every entry below slot {index}, so those entries can go."
+        ),
+        Event::SnapshotInstalled { index } => format!(
+            "It asked for entries the sender had compacted away; the sender's snapshot replaces \
+             every slot below {index}."
+        ),
+        Event::Forwarded { client, seq, leader } => format!(
+            "This node does not lead and knows that n{leader} does, so it passes c{client}#{seq} on \
+             instead of starting a competing election."
+        ),
+        Event::DuplicateIgnored { client, seq } => format!(
+            "The session table shows c{client}#{seq} applied already: a retry put it in a second slot, \
+             and applying it again would run the command twice."
+        ),
+        Event::RequestedCatchUp { from_slot } => format!(
+            "The leader's commit index is ahead of this replica's log from slot {from_slot}, so it asks \
+             for the missing entries only, never the whole log."
+        ),
+    }
+}

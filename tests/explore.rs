@@ -1,0 +1,202 @@
+//! The exhaustive explorer (src/explore): nothing is found on the correct protocol within a
+//! CI-sized bound; each injected bug is found within its recorded bounds as a shortest
+//! counterexample of its recorded length, and that counterexample replays natively to the
+//! same invariant. The CLI's last JSON line and exit codes are checked too.
+#![cfg(not(target_arch = "wasm32"))]
+
+use paxoscope::check::invariants::{AGREEMENT, EXACTLY_ONCE, PROMISE_MONOTONIC, UNIQUE_BALLOTS};
+use paxoscope::explore::{small_scenario, Bounds, Explorer, Finish};
+use paxoscope::paxos::Bug;
+use paxoscope::sim::run::Run;
+use std::process::{Command, Output};
+
+/// Searches to the end.
+fn search(bug: Option<Bug>, bounds: Bounds) -> Explorer {
+    let start = small_scenario(3, Bounds::commands_for_bug(bug), bug);
+    let mut x = Explorer::new(&start, bounds).expect("valid bounds");
+    while !x.run(10_000) {}
+    x
+}
+
+#[test]
+fn the_correct_protocol_has_no_violation_within_five_moves_and_every_fault() {
+    let bounds = Bounds {
+        max_depth: 5,
+        ..Bounds::default()
+    };
+    let x = search(None, bounds);
+    assert_eq!(x.finish(), Some(Finish::Exhausted));
+    assert!(x.counterexample().is_none());
+    let p = x.progress();
+    assert!(p.distinct > 10_000, "a real search: {p:?}");
+    assert!(p.states > p.distinct, "equivalent states merge: {p:?}");
+}
+
+/// The recorded shortest counterexample of each bug: its invariant and its length.
+fn recorded(bug: Bug) -> (&'static str, usize) {
+    match bug {
+        Bug::ForgetfulAcceptor => (PROMISE_MONOTONIC, 3),
+        Bug::IgnorePromisedValues => (AGREEMENT, 8),
+        Bug::BallotsWithoutProposerId => (UNIQUE_BALLOTS, 2),
+        Bug::AcceptBelowPromise => (AGREEMENT, 8),
+        Bug::SmallQuorum => (AGREEMENT, 2),
+        Bug::ReuseBallotAfterRestart => (UNIQUE_BALLOTS, 4),
+        Bug::NoDedup => (EXACTLY_ONCE, 9),
+    }
+}
+
+/// The explorer finds `bug` within its default bounds, at its recorded length, and the
+/// counterexample replays (through the same `Run` as `paxoscope run --scenario`) to a
+/// first violation of the same invariant at its last step.
+fn finds_and_replays(bug: Bug) {
+    let x = search(Some(bug), Bounds::for_bug(Some(bug)));
+    let c = x
+        .counterexample()
+        .unwrap_or_else(|| panic!("{bug} not found: {:?}", x.progress()));
+    let (invariant, length) = recorded(bug);
+    assert_eq!((c.invariant, c.length), (invariant, length), "{bug}");
+    let text = serde_json::to_string(&c.scenario).unwrap();
+    let scenario = paxoscope::sim::Scenario::from_json(&text).expect("the file reads back");
+    let mut run = Run::new(scenario, false).unwrap();
+    let state = run.state(false);
+    let first = state.violations.first().expect("the replay violates");
+    assert_eq!(first.invariant, invariant, "{bug}");
+    assert_eq!(first.step, length as u64, "{bug}: at the last step");
+}
+
+#[test]
+fn finds_forgetful_acceptor() {
+    finds_and_replays(Bug::ForgetfulAcceptor);
+}
+
+#[test]
+fn finds_ignore_promised_values() {
+    finds_and_replays(Bug::IgnorePromisedValues);
+}
+
+#[test]
+fn finds_ballots_without_proposer_id() {
+    finds_and_replays(Bug::BallotsWithoutProposerId);
+}
+
+#[test]
+fn finds_accept_below_promise() {
+    finds_and_replays(Bug::AcceptBelowPromise);
+}
+
+#[test]
+fn finds_small_quorum() {
+    finds_and_replays(Bug::SmallQuorum);
+}
+
+#[test]
+fn finds_reuse_ballot_after_restart() {
+    finds_and_replays(Bug::ReuseBallotAfterRestart);
+}
+
+/// About 2.2 million states: run it with `cargo test --release --test explore`.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "2.2 million states: run with --release")]
+fn finds_no_dedup() {
+    finds_and_replays(Bug::NoDedup);
+}
+
+#[test]
+fn a_shorter_depth_bound_than_recorded_finds_nothing() {
+    let mut bounds = Bounds::for_bug(Some(Bug::ReuseBallotAfterRestart));
+    bounds.max_depth -= 1;
+    let x = search(Some(Bug::ReuseBallotAfterRestart), bounds);
+    assert_eq!(x.finish(), Some(Finish::Exhausted));
+    assert!(x.counterexample().is_none(), "BFS lengths are shortest");
+}
+
+#[test]
+fn the_state_cap_stops_the_search_with_partial_figures() {
+    let bounds = Bounds {
+        max_states: 500,
+        ..Bounds::default()
+    };
+    let x = search(None, bounds);
+    assert_eq!(x.finish(), Some(Finish::StateCap));
+    assert_eq!(x.progress().distinct, 500);
+}
+
+#[test]
+fn impossible_bounds_are_refused_with_the_reason() {
+    let start = small_scenario(3, 2, None);
+    let zero = Bounds {
+        max_states: 0,
+        ..Bounds::default()
+    };
+    let err = Explorer::new(&start, zero).err().unwrap();
+    assert!(err.contains("--max-states must be between 1 and"), "{err}");
+    let huge = Bounds {
+        max_states: u64::MAX,
+        ..Bounds::default()
+    };
+    assert!(Explorer::new(&start, huge).is_err());
+}
+
+fn paxoscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paxoscope"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn last_json_line(out: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().expect("some output");
+    serde_json::from_str(last).expect("the last line is JSON")
+}
+
+#[test]
+fn the_cli_reports_a_counterexample_that_run_scenario_replays() {
+    let dir = std::env::temp_dir().join(format!("paxoscope-explore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cx.json");
+    let out = paxoscope(&[
+        "explore",
+        "--bug",
+        "reuse-ballot-after-restart",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = last_json_line(&out);
+    for field in ["states", "distinct", "depth", "violations", "elapsed_ms"] {
+        assert!(s[field].is_u64(), "{field}: {s}");
+    }
+    assert_eq!(s["violations"], 1);
+    let c = &s["counterexample"];
+    assert_eq!(c["invariant"], UNIQUE_BALLOTS);
+    assert_eq!(c["length"], 4);
+    assert!(c["scenario"]["actions"].is_array());
+    let replay = paxoscope(&["run", "--scenario", file.to_str().unwrap()]);
+    assert_eq!(replay.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&replay.stderr);
+    assert!(
+        stderr.starts_with("VIOLATION of unique-ballots at step 4"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_cli_exits_0_when_nothing_is_found_and_2_on_bad_input() {
+    let out = paxoscope(&["explore", "--max-depth", "3"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = last_json_line(&out);
+    assert_eq!(s["violations"], 0);
+    assert!(s["counterexample"].is_null());
+    for bad in [
+        &["explore", "--max-states", "0"][..],
+        &["explore", "--servers", "12"],
+        &["explore", "--scenario", "/no/such/file.json"],
+        &["explore", "--bug", "no-such-bug"],
+    ] {
+        let out = paxoscope(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(!out.stderr.is_empty());
+    }
+}
