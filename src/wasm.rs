@@ -91,6 +91,13 @@ impl Playground {
         to_js(&self.run.state(false))
     }
 
+    /// Like `view()`, for the frames of a playing page: the linearizability verdict is the
+    /// last one computed while the history only grew (ask `view()` for a fresh one).
+    #[wasm_bindgen(js_name = viewPlaying)]
+    pub fn view_playing(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.run.state_playing())
+    }
+
     /// One node with its durable and volatile state (the inspector); logs are cut to
     /// their last 64 slots so it stays fast on long runs.
     pub fn node(&self, id: u32) -> Result<JsValue, JsError> {

@@ -66,6 +66,7 @@ class App {
     this.presets = safe(() => api.presets(), []);
     this.bugs = safe(() => api.bugs(), []);
     this.version = safe(() => api.version(), '?');
+    this.linAt = 0; // when view() last re-checked linearizability (performance.now())
     this.frame = this.frame.bind(this);
   }
 
@@ -286,6 +287,7 @@ class App {
     if (!this.playing) return;
     this.playing = false;
     this.syncHash();
+    this.linAt = 0;
     if (this.view) this.render();
   }
   frame(t) {
@@ -330,7 +332,12 @@ class App {
   render() {
     if (!this.pg) return;
     let view;
-    try { view = this.pg.view(); } catch (e) { this.fail('reading the state', e); return; }
+    // While playing, linearizability is re-checked at most once a second (viewPlaying reuses
+    // the last verdict); paused, every view is fresh.
+    const now = performance.now();
+    const cheap = this.playing && typeof this.pg.viewPlaying === 'function' && now - (this.linAt || 0) < 1000;
+    try { view = cheap ? this.pg.viewPlaying() : this.pg.view(); } catch (e) { this.fail('reading the state', e); return; }
+    if (!cheap) this.linAt = now;
     this.view = view;
     for (const v of view.violations || []) {
       if (!this.known.some((k) => k.invariant === v.invariant && k.step === v.step && k.message === v.message)) this.known.push(v);
