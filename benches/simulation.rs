@@ -13,13 +13,15 @@
 //! - `proto`: protocol efficiency, by counting (no timing): messages per committed command
 //!   against the theory 2 × (remote acceptors), with and without batching; bytes sent per
 //!   command as the log grows, against a baseline doing what the seed program did.
+//! - `explore`: the exhaustive explorer's distinct states per second on one thread, and
+//!   each bug's BFS-shortest counterexample length (docs/explorer.md).
 //!
 //! `cargo bench --bench simulation -- sim` runs one section; `BENCH_QUICK=1` does one
 //! repetition of shorter runs (a smoke test of the harness, not a measurement).
 use paxoscope::kv::Op;
 use paxoscope::paxos::durable::DurableState;
 use paxoscope::paxos::{
-    Addr, Ballot, Command, Config, Envelope, Input, Message, Node, TimerKind, Value,
+    Addr, Ballot, Bug, Command, Config, Envelope, Input, Message, Node, TimerKind, Value,
 };
 use paxoscope::sim::scenario::{Layout, Workload};
 use paxoscope::sim::{presets, Action, SimConfig, World};
@@ -497,6 +499,65 @@ fn bench_bytes() {
     assert_eq!(leader_commit, log.len() as u64, "every command was decided");
 }
 
+/// The exhaustive explorer (docs/explorer.md): distinct states per second of the issue's
+/// goal search (3 servers, 2 commands to 2 servers, 1 drop, 1 duplicate, 1 crash) up to a
+/// million distinct states on one thread, and the BFS-shortest counterexample of each bug
+/// with its default bounds.
+fn bench_explore() {
+    use paxoscope::explore::{small_scenario, Bounds, Explorer};
+    let cap = if quick() { 50_000 } else { 1_000_000 };
+    let bounds = Bounds {
+        max_states: cap,
+        ..Bounds::default()
+    };
+    let mut x = Explorer::new(&small_scenario(3, 2, None), bounds).expect("valid bounds");
+    let t = Instant::now();
+    while !x.run(10_000) {}
+    let secs = t.elapsed().as_secs_f64();
+    let p = x.progress();
+    assert!(
+        x.counterexample().is_none(),
+        "the correct protocol violates nothing"
+    );
+    let extra = json!({ "distinct": p.distinct, "transitions": p.states, "depth": p.depth });
+    report(
+        "explore",
+        "distinct states/s (3 servers, 2 commands, 1 drop, 1 dup, 1 crash)",
+        p.distinct as f64 / secs,
+        "states/s",
+        extra.clone(),
+    );
+    report(
+        "explore",
+        "transitions/s (same search)",
+        p.states as f64 / secs,
+        "transitions/s",
+        extra,
+    );
+    for bug in Bug::ALL {
+        if quick() && bug == Bug::NoDedup {
+            continue;
+        }
+        let bounds = Bounds::for_bug(Some(bug));
+        let start = small_scenario(3, Bounds::commands_for_bug(Some(bug)), Some(bug));
+        let mut x = Explorer::new(&start, bounds).expect("valid bounds");
+        let t = Instant::now();
+        while !x.run(10_000) {}
+        let secs = t.elapsed().as_secs_f64();
+        let c = x
+            .counterexample()
+            .expect("every bug is found with its bounds");
+        let p = x.progress();
+        report(
+            "explore",
+            &format!("BFS-shortest counterexample: {bug}"),
+            c.length as f64,
+            "moves",
+            json!({ "invariant": c.invariant, "distinct": p.distinct, "seconds": secs }),
+        );
+    }
+}
+
 fn main() {
     let filter: Vec<String> = std::env::args()
         .skip(1)
@@ -505,6 +566,9 @@ fn main() {
     let want = |s: &str| filter.is_empty() || filter.iter().any(|f| s.contains(f.as_str()));
     if want("sim") {
         bench_sim();
+    }
+    if want("explore") {
+        bench_explore();
     }
     if want("proto") {
         bench_messages();

@@ -29,6 +29,13 @@ const fmt = (v, unit) => {
 const out = [];
 const add = (section, name, value, unit, goal = '', ok = null, note = '') => out.push({ section, name, value, unit, goal, ok, note });
 
+// --- exhaustive explorer (docs/explorer.md) ---
+for (const r of rows.filter((x) => x.section === 'explore')) {
+  const rate = r.name.startsWith('distinct states/s');
+  add('explorer', r.name, r.value, r.unit, rate ? '≥ 100,000/s on one core' : '', rate ? r.value >= 100000 : null,
+    r.invariant ? `${r.invariant}, ${r.distinct} distinct states` : `${r.distinct} distinct, ${r.transitions} transitions, depth ${r.depth}`);
+}
+
 // --- native simulation ---
 for (const r of rows.filter((x) => x.section === 'sim')) {
   let goal = '';

@@ -4,7 +4,7 @@
 #
 #   scripts/bench.sh                 everything (about 10 minutes on 2 cores, builds included)
 #   BENCH_QUICK=1 scripts/bench.sh   short runs: checks the harness, not a measurement
-#   BENCH_PARTS="sim fuzz" scripts/bench.sh   only some parts: sim proto memory fuzz size wasm page
+#   BENCH_PARTS="sim fuzz" scripts/bench.sh   only some parts: sim proto explore memory fuzz size wasm page
 #
 # Every part writes `BENCH {json}` lines; they are gathered in target/bench/results.jsonl and
 # scripts/bench-table.mjs turns them into the table (also saved as target/bench/table.md).
@@ -15,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 
-PARTS="${BENCH_PARTS:-sim proto memory fuzz size wasm page}"
+PARTS="${BENCH_PARTS:-sim proto explore memory fuzz size wasm page}"
 OUT=target/bench
 RESULTS="$OUT/results.jsonl"
 FUZZ_SEEDS="${FUZZ_SEEDS:-500}"
@@ -47,10 +47,11 @@ scripts/setup.sh test >&2
 cat "$OUT/machine.txt" >&2
 
 # --- native simulation and protocol efficiency --------------------------------------
-if want sim || want proto; then
+if want sim || want proto || want explore; then
   filter=()
   want sim && filter+=(sim)
   want proto && filter+=(proto)
+  want explore && filter+=(explore)
   say "native benches: cargo bench --bench simulation -- ${filter[*]}"
   collect cargo bench --bench simulation -- "${filter[@]}"
 fi

@@ -16,8 +16,9 @@ DIST=dist
 rm -rf "$DIST"
 mkdir -p "$DIST/pkg"
 
-# The page: everything in www/ except the wasm-pack output folder.
-(cd "$WWW" && find . -mindepth 1 -maxdepth 1 ! -name pkg -exec cp -R {} "../$DIST/" \;)
+# The page: everything in www/ except the wasm-pack output folder and the API types
+# (www/types: TypeScript declarations for tsc, not served).
+(cd "$WWW" && find . -mindepth 1 -maxdepth 1 ! -name pkg ! -name types -exec cp -R {} "../$DIST/" \;)
 
 # The wasm module and its JS glue; not wasm-pack's package.json, README, .d.ts, .gitignore.
 cp "$PKG/paxoscope.js" "$PKG/paxoscope_bg.wasm" "$DIST/pkg/"

@@ -53,9 +53,12 @@ run_wasm_firefox() {
     wasm-pack test --headless --firefox
 }
 
-# The page's JS against the .d.ts wasm-bindgen generated into www/pkg (built by dist).
+# The page's JS against the .d.ts wasm-bindgen generated into www/pkg (built by dist):
+# first that the .d.ts types every value of the API (no `any`; the types come from the
+# Rust types, www/types/api.d.ts), then tsc --checkJs over www/*.js and the negative
+# fixtures (reads of renamed fields that must fail).
 run_types() {
-  (cd tests/types && npx --no-install tsc -p tsconfig.json)
+  (cd tests/types && node no-any.mjs && npx --no-install tsc -p tsconfig.json)
 }
 
 # Playwright cannot drive a stock Firefox: the smoke test runs over WebDriver BiDi with
@@ -77,7 +80,7 @@ stage wasm-firefox "wasm-pack test --headless --firefox" run_wasm_firefox
 stage wasm-node "wasm-pack test --node" wasm-pack test --node
 stage dist "wasm-pack build --release + dist/ (make dist)" make --no-print-directory dist
 stage no-make "plain wasm-pack build: same module as make, served by any static server" scripts/no-make.sh
-stage types "tsc --checkJs: the page's JS against the wasm API's .d.ts (tests/types)" run_types
+stage types "no any in the wasm API's .d.ts; tsc --checkJs of the page against it (tests/types)" run_types
 stage e2e "Playwright end-to-end tests (tests/e2e, system Chromium)" run_e2e
 stage e2e-firefox "smoke test in Firefox ESR (tests/firefox, puppeteer-core over BiDi)" run_e2e_firefox
 

@@ -9,6 +9,7 @@ pub type ClientId = u32;
 
 /// A key-value operation, the payload of a client command. Reads go through the log too.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "op", rename_all = "lowercase", try_from = "RawOp")]
 pub enum Op {
     /// Set `key` to `value`.
@@ -102,6 +103,7 @@ impl fmt::Display for Op {
 
 /// The answer a replica gives for an applied operation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "result", rename_all = "lowercase")]
 pub enum OpResult {
     /// A `put` was applied.
@@ -130,6 +132,7 @@ impl fmt::Display for OpResult {
 
 /// The key-value store every replica applies decided commands to, in slot order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct KvStore {
     /// Current contents.
     pub data: VecMap<String, String>,

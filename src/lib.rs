@@ -3,6 +3,9 @@
 
 #![warn(missing_docs)]
 
+#[cfg(test)]
+#[macro_use]
+mod api_types;
 pub mod check;
 pub mod explore;
 pub mod kv;

@@ -293,6 +293,12 @@ impl<K: Serialize, V: Serialize> Serialize for VecMap<K, V> {
     }
 }
 
+// In TypeScript (www/types/api.d.ts) as in JSON: a map is an object, a set an array.
+#[cfg(test)]
+ts_as!(impl<K, V> VecMap<K, V> => std::collections::BTreeMap<K, V>);
+#[cfg(test)]
+ts_as!(impl<T> VecSet<T> => Vec<T>);
+
 impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for VecMap<K, V> {
     type Output = V;
     /// The value for `key`; panics when there is none, as `BTreeMap` does.

@@ -8,6 +8,12 @@ use crate::vocabulary;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+// The types of every value below, generated from the Rust types (src/api_types.rs, a
+// test keeps the file current): they go into www/pkg/paxoscope.d.ts, where the
+// `unchecked_return_type` / `unchecked_param_type` of each export name them.
+#[wasm_bindgen(typescript_custom_section)]
+const API_TYPES: &str = include_str!("../www/types/api.d.ts");
+
 /// Installs the panic hook so a Rust panic is reported in the console with its message.
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -30,13 +36,13 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 }
 
 /// Every simulator preset (`seed-demo` first) with its title and description.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Array<PresetInfo>")]
 pub fn presets() -> Result<JsValue, JsError> {
     to_js(&presets::list())
 }
 
 /// The injectable bugs (rule each breaks), all off by default.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Array<Term>")]
 pub fn bugs() -> Result<JsValue, JsError> {
     to_js(&vocabulary::bugs())
 }
@@ -44,7 +50,7 @@ pub fn bugs() -> Result<JsValue, JsError> {
 /// The core's vocabulary: message kinds (who sends them, when, the rules they serve),
 /// roles, phases, rules, invariants and bugs, each with its description. The page draws
 /// and explains only these.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Vocabulary")]
 pub fn vocabulary() -> Result<JsValue, JsError> {
     to_js(&vocabulary::vocabulary())
 }
@@ -82,11 +88,13 @@ impl Playground {
     }
 
     /// The full state, as `paxoscope run` prints it.
+    #[wasm_bindgen(unchecked_return_type = "FullState")]
     pub fn state(&mut self) -> Result<JsValue, JsError> {
         to_js(&self.run.state(true))
     }
 
     /// The state without per-node durable/volatile detail: cheap enough for every frame.
+    #[wasm_bindgen(unchecked_return_type = "StateView")]
     pub fn view(&mut self) -> Result<JsValue, JsError> {
         to_js(&self.run.state(false))
     }
@@ -100,6 +108,7 @@ impl Playground {
 
     /// One node with its durable and volatile state (the inspector); logs are cut to
     /// their last 64 slots so it stays fast on long runs.
+    #[wasm_bindgen(unchecked_return_type = "InspectedNode")]
     pub fn node(&self, id: u32) -> Result<JsValue, JsError> {
         match view::inspect(self.run.timeline.world(), id) {
             Some(node) => to_js(&node),
@@ -108,7 +117,7 @@ impl Playground {
     }
 
     /// Rows of the log grid from slot `from`, at most `count` (max 2000).
-    #[wasm_bindgen(js_name = logWindow)]
+    #[wasm_bindgen(js_name = logWindow, unchecked_return_type = "LogWindow")]
     pub fn log_window(&self, from: f64, count: f64) -> Result<JsValue, JsError> {
         if !(from >= 0.0 && count >= 0.0) {
             return Err(JsError::new("logWindow needs non-negative numbers"));
@@ -157,7 +166,11 @@ impl Playground {
 
     /// Performs one user action (a JS object, see docs/wasm-api.md) and returns
     /// `{ step, events }`. Acting after stepping back drops the recorded future (a fork).
-    pub fn apply(&mut self, action: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "StepResult")]
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Action")] action: JsValue,
+    ) -> Result<JsValue, JsError> {
         let text: String = js_sys::JSON::stringify(&action)
             .map(String::from)
             .map_err(|_| JsError::new("not a valid action: it cannot be written as JSON"))?;
@@ -168,6 +181,7 @@ impl Playground {
     }
 
     /// One scheduler step, recorded as `{"type":"auto"}`.
+    #[wasm_bindgen(unchecked_return_type = "StepResult")]
     pub fn step(&mut self) -> Result<JsValue, JsError> {
         self.run
             .apply(&Action::Auto { n: 1 })

@@ -200,3 +200,85 @@ fn the_cli_exits_0_when_nothing_is_found_and_2_on_bad_input() {
         assert!(!out.stderr.is_empty());
     }
 }
+
+/// The first fuzz seed (from 1) on which `bug` violates an invariant, as a scenario.
+fn first_failing_fuzz_run(bug: Bug) -> paxoscope::sim::Scenario {
+    (1..=50)
+        .map(|seed| paxoscope::sim::fuzz::run_seed(seed, 1500, Some(bug)))
+        .find(|o| o.violation.is_some())
+        .expect("the fuzzer catches every bug within 50 seeds")
+        .scenario
+}
+
+#[test]
+fn shrinking_keeps_the_invariant_and_the_result_replays_to_it() {
+    use paxoscope::explore::shrink::shrink;
+    for (bug, at_most) in [(Bug::ForgetfulAcceptor, 3), (Bug::SmallQuorum, 5)] {
+        let run = first_failing_fuzz_run(bug);
+        let s = shrink(&run).expect("a failing run shrinks");
+        let (invariant, _) = recorded(bug);
+        assert_eq!(s.invariant, invariant, "{bug}");
+        assert!(s.after < s.before, "{bug}: {} -> {}", s.before, s.after);
+        assert!(s.after <= at_most, "{bug}: shrunk to {}", s.after);
+        assert_eq!(s.after, s.scenario.actions.len());
+        let mut replay = Run::new(s.scenario.clone(), false).unwrap();
+        let state = replay.state(false);
+        let first = state.violations.first().expect("the shrunk run violates");
+        assert_eq!(first.invariant, invariant, "{bug}");
+        assert_eq!(first.step, s.after as u64, "{bug}: at its last step");
+        // Shrinking again finds nothing more to remove.
+        assert_eq!(shrink(&s.scenario).unwrap().after, s.after, "{bug}");
+    }
+}
+
+#[test]
+fn a_scenario_that_violates_nothing_is_not_shrunk() {
+    let clean = small_scenario(3, 2, None);
+    let err = paxoscope::explore::shrink::shrink(&clean).unwrap_err();
+    assert!(err.contains("violates no invariant"), "{err}");
+}
+
+#[test]
+fn the_cli_shrinks_a_file_and_a_fuzz_run() {
+    let dir = std::env::temp_dir().join(format!("paxoscope-shrink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("run.json");
+    let run = first_failing_fuzz_run(Bug::ForgetfulAcceptor);
+    std::fs::write(&file, serde_json::to_string(&run).unwrap()).unwrap();
+    let out = paxoscope(&["shrink", file.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = last_json_line(&out);
+    assert_eq!(s["invariant"], PROMISE_MONOTONIC);
+    assert!(s["before"].as_u64().unwrap() > s["after"].as_u64().unwrap());
+    assert!(s["scenario"]["actions"].is_array());
+    let clean = dir.join("clean.json");
+    std::fs::write(
+        &clean,
+        serde_json::to_string(&small_scenario(3, 2, None)).unwrap(),
+    )
+    .unwrap();
+    let out = paxoscope(&["shrink", clean.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("violates no invariant"));
+    let out = paxoscope(&[
+        "fuzz",
+        "--bug",
+        "small-quorum",
+        "--seeds",
+        "10",
+        "--jobs",
+        "1",
+        "--shrink",
+    ]);
+    let s = last_json_line(&out);
+    let first = &s["first_violation"];
+    assert!(first["length"].as_u64().unwrap() > first["shrunk_length"].as_u64().unwrap());
+    assert!(first["link"].as_str().unwrap().starts_with("#j="));
+    assert!(first["scenario"]["actions"].is_array());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

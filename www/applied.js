@@ -5,6 +5,10 @@
 
 import { h } from './dom.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 /** How many of the newest applied slots a line shows. */
 const SHOWN = 8;
 
@@ -22,11 +26,17 @@ export function sharedPutPrefix(values) {
   return prefix || '';
 }
 
+/** @param {PageApp} app */
 export function createAppliedLogs(app, root) {
   root.hidden = true;
   let key = '';
 
-  /** Per replica: the values of its applied slots among the `from..to` window. */
+  /**
+   * Per replica: the values of its applied slots among the `from..to` window.
+   * @param {StateView} view
+   * @param {number} from
+   * @param {number} to
+   */
   function appliedRows(view, from, to) {
     const r = app.call('reading the applied logs', (pg) => pg.logWindow(from, to - from));
     if (!r.ok) return null;
@@ -44,6 +54,7 @@ export function createAppliedLogs(app, root) {
     });
   }
 
+  /** @param {StateView} view */
   function update(view) {
     const replicas = view.nodes.filter(isReplica);
     const end = Math.max(0, ...replicas.map((n) => n.applied_index ?? 0));

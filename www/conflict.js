@@ -5,13 +5,27 @@
 
 import { h, ballotStr } from './dom.js';
 
-/** The conflict of the first agreement violation found so far in this view, if any. */
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').Conflict} Conflict */
+/** @typedef {import('./pkg/paxoscope.js').QuorumSet} QuorumSet */
+/** @typedef {import('./pkg/paxoscope.js').LogCell} LogCell */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
+/**
+ * The conflict of the first agreement violation found so far in this view, if any.
+ * @param {StateView} view
+ * @returns {Conflict | null}
+ */
 export function viewConflict(view) {
   const v = (view.violations || []).find((x) => x.conflict);
   return v ? v.conflict : null;
 }
 
-/** Node id → the quorums ('a', 'b') it belongs to in `conflict`. */
+/**
+ * Node id → the quorums ('a', 'b') it belongs to in `conflict`.
+ * @param {Conflict} conflict
+ */
 export function quorumMarks(conflict) {
   const marks = new Map();
   if (!conflict) return marks;
@@ -21,7 +35,12 @@ export function quorumMarks(conflict) {
   return marks;
 }
 
-/** 'A' or 'B' for the value a log cell holds in the conflicting slot, when it is known. */
+/**
+ * 'A' or 'B' for the value a log cell holds in the conflicting slot, when it is known.
+ * @param {Conflict} conflict
+ * @param {number} node
+ * @param {LogCell} cell
+ */
 export function cellSide(conflict, node, cell) {
   if (!conflict || !cell || !cell.value) return null;
   const vals = [conflict.first, conflict.second];
@@ -35,7 +54,10 @@ export function cellSide(conflict, node, cell) {
 
 const nodes = (ids) => ids.map((n) => `n${n}`).join(', ');
 
-/** One quorum in words: "accepted A in b=1.2: n2, n4" / "promised b=1.3 (B's leader): n3, n5". */
+/**
+ * One quorum in words: "accepted A in b=1.2: n2, n4" / "promised b=1.3 (B's leader): n3, n5".
+ * @param {QuorumSet} q
+ */
 export function quorumText(q) {
   const side = q.value ? 'B' : 'A';
   return q.phase === 'promised'
@@ -43,10 +65,14 @@ export function quorumText(q) {
     : `accepted ${side} in b=${ballotStr(q.ballot)}: ${nodes(q.acceptors)}`;
 }
 
-/** The explanation under the cluster: both values, both quorums, and what went wrong. */
+/**
+ * The explanation under the cluster: both values, both quorums, and what went wrong.
+ * @param {PageApp} app
+ */
 export function createConflictPanel(app, root) {
   root.hidden = true;
   let key = '';
+  /** @param {StateView} view */
   function update(view) {
     const c = viewConflict(view);
     const k = c ? JSON.stringify(c) : '';

@@ -6,13 +6,23 @@ import { h, setText, keepFocus } from './dom.js';
 import { partitionGroups } from './topology.js';
 import { icon } from './icons.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').SimConfig} SimConfig */
+/** @typedef {import('./pkg/paxoscope.js').Op} Op */
+/** @typedef {import('./pkg/paxoscope.js').Bug} Bug */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 export const SPEEDS = [
   { v: 1, label: '1 step/s' }, { v: 2, label: '2 steps/s' }, { v: 4, label: '4 steps/s' },
   { v: 10, label: '10 steps/s' }, { v: 30, label: '30 steps/s' }, { v: 120, label: '120 steps/s' },
   { v: 600, label: '600 steps/s' },
 ];
 
-/** Play/pause, step back/forward, tick, run until quiet, speed. */
+/**
+ * Play/pause, step back/forward, tick, run until quiet, speed.
+ * @param {PageApp} app
+ */
 export function createTransport(app, root) {
   const back = h('button', { type: 'button', class: 'btn icon', 'aria-label': 'Step back', title: 'Step back (←)' }, icon('back'));
   const play = h('button', { type: 'button', class: 'btn icon primary play', 'aria-label': 'Play', 'aria-pressed': 'false', title: 'Play / pause (space)' }, icon('play'));
@@ -31,6 +41,7 @@ export function createTransport(app, root) {
     h('div', { class: 'btn-group' }, back, play, fwd), tick, quiet,
     h('label', { class: 'speed' }, h('span', { class: 'visually-hidden' }, 'Speed'), speed)));
 
+  /** @param {StateView} view */
   function update(view) {
     play.replaceChildren(icon(app.playing ? 'pause' : 'play'));
     play.setAttribute('aria-label', app.playing ? 'Pause' : 'Play');
@@ -52,7 +63,10 @@ function field(label, control, hint) {
 /** The client form's value at the start of a run: one the seed demo does not use yet. */
 const NEW_VALUE = 'paxos';
 
-/** The key the run's own commands use (the seed demo's x, a random workload's k0). */
+/**
+ * The key the run's own commands use (the seed demo's x, a random workload's k0).
+ * @param {Partial<SimConfig>} cfg
+ */
 function runKey(cfg) {
   const script = (cfg.workload && cfg.workload.script) || [];
   const first = script.find((s) => s.op && s.op.key);
@@ -61,7 +75,10 @@ function runKey(cfg) {
   return 'x';
 }
 
-/** The set-up rail: cluster, client, network, partition, nodes, bugs. */
+/**
+ * The set-up rail: cluster, client, network, partition, nodes, bugs.
+ * @param {PageApp} app
+ */
 export function createControls(app, root) {
   // ---------------- cluster
   const layoutServers = h('input', { type: 'radio', name: 'layout', value: 'servers', id: 'layout-servers' });
@@ -112,7 +129,10 @@ export function createControls(app, root) {
     h('div', { class: 'two' }, field('Client', clientSel), field('Operation', opSel)),
     busyHint, field('Key', keyIn), valField, expField, submit);
   function syncOp() { valField.hidden = opSel.value === 'get'; expField.hidden = opSel.value !== 'cas'; }
-  /** Says, before submitting, that a busy client queues the command. */
+  /**
+   * Says, before submitting, that a busy client queues the command.
+   * @param {StateView} [view]
+   */
   function syncBusy(view = app.view) {
     const c = view && (view.clients || []).find((x) => String(x.id) === clientSel.value);
     busyHint.hidden = !(c && c.pending);
@@ -125,6 +145,7 @@ export function createControls(app, root) {
     const key = keyIn.value.trim();
     if (!key) return app.notify('error', 'Client command', 'The key must not be empty.');
     const client = Number(clientSel.value);
+    /** @type {Op} */
     let op;
     if (opSel.value === 'put') op = { op: 'put', key, value: valIn.value };
     else if (opSel.value === 'get') op = { op: 'get', key };
@@ -198,7 +219,7 @@ export function createControls(app, root) {
   for (const b of bugs) {
     const id = `bug-${b.name}`;
     const cb = h('input', { type: 'checkbox', id, 'data-bug': b.name });
-    cb.addEventListener('change', () => app.apply({ type: 'set_bug', bug: b.name, enabled: cb.checked }, `${cb.checked ? 'switching on' : 'switching off'} bug ${b.name}`));
+    cb.addEventListener('change', () => app.apply({ type: 'set_bug', bug: /** @type {Bug} */ (b.name), enabled: cb.checked }, `${cb.checked ? 'switching on' : 'switching off'} bug ${b.name}`));
     bugList.append(h('label', { class: 'bug', for: id }, cb, h('span', {}, h('strong', {}, b.name), h('span', { class: 'hint' }, b.description))));
   }
   if (!bugs.length) bugList.append(h('p', { class: 'hint' }, 'This build has no injectable bugs.'));
@@ -213,15 +234,16 @@ export function createControls(app, root) {
 
   let cfgSig = '';
   let clientsKey = '';
+  /** @param {StateView} view */
   function update(view) {
-    const cfg = view.config || {};
+    const cfg = /** @type {Partial<SimConfig>} */ (view.config || {});
     // cluster form: refill when the run's configuration changes
     const sig = JSON.stringify([cfg.layout, cfg.clients, view.seed]);
     if (sig !== cfgSig) {
       cfgSig = sig;
       const seedLayout = cfg.layout && cfg.layout.kind === 'seed';
       layoutSeed.checked = seedLayout; layoutServers.checked = !seedLayout;
-      if (!seedLayout && cfg.layout) { size.value = String(cfg.layout.n); sizeOut.value = String(cfg.layout.n); }
+      if (cfg.layout && cfg.layout.kind === 'servers') { size.value = String(cfg.layout.n); sizeOut.value = String(cfg.layout.n); }
       if (cfg.clients != null) clients.value = String(cfg.clients);
       seed.value = String(view.seed ?? 1);
       syncLayout();
@@ -246,9 +268,9 @@ export function createControls(app, root) {
     }
     syncBusy(view);
     // network sliders mirror the config unless being dragged
-    const net = cfg.network || {};
+    const net = /** @type {Partial<import('./pkg/paxoscope.js').NetworkConfig>} */ (cfg.network || {});
     const pct = (perMille) => (perMille == null ? null : perMille / 10);
-    for (const [r, v, unit] of [[drop, pct(net.drop_per_mille), '%'], [dup, pct(net.dup_per_mille), '%'], [delay, net.delay_ticks_max, '']]) {
+    for (const [r, v, unit] of /** @type {[typeof drop, number | null, string][]} */ ([[drop, pct(net.drop_per_mille), '%'], [dup, pct(net.dup_per_mille), '%'], [delay, net.delay_ticks_max, '']])) {
       if (v != null && document.activeElement !== r.input) { r.input.value = String(v); r.out.value = `${v}${unit}`; }
     }
     const faults = cfg.faults || {};

@@ -5,6 +5,10 @@
 // same in the diagram, the legend, the list and the statistics).
 // No DOM here: tests/e2e/vocabulary.spec.mjs imports this module in Node.
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').Vocabulary} Vocabulary */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 /** The colour of each message kind of the core: exactly the core's kinds (tested). */
 export const KIND_COLORS = {
   Prepare: '#6d5dfc',
@@ -23,14 +27,18 @@ export const KIND_COLORS = {
 
 const FALLBACK_COLORS = ['#c2410c', '#0e7490', '#9d174d', '#4d7c0f', '#6b21a8', '#155e75'];
 
-let vocab = { messages: [], roles: [], phases: [], rules: [], invariants: [], bugs: [] };
+/** @type {Vocabulary} */
+let vocab = { messages: [], roles: [], phases: [], rules: [], events: [], invariants: [], bugs: [] };
 let kindIndex = new Map();
 const byName = (list) => new Map(list.map((t) => [t.name, t]));
 let roleMap = new Map();
 let phaseMap = new Map();
 let ruleMap = new Map();
 
-/** Keeps the core's vocabulary (called once at boot with `vocabulary()`). */
+/**
+ * Keeps the core's vocabulary (called once at boot with `vocabulary()`).
+ * @param {Vocabulary} v
+ */
 export function setVocabulary(v) {
   vocab = v;
   kindIndex = new Map(v.messages.map((k, i) => [k.name, i]));

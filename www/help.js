@@ -3,10 +3,14 @@
 import { h } from './dom.js';
 import { kinds, kindColor, kindRoute, roles } from './glossary.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 const SHORTCUTS = [
   ['Space', 'play / pause'],
   ['→', 'step forward (replays the recorded future, or lets the scheduler take a new step)'],
   ['←', 'step back'],
+  ['→ / ← in the tour', 'next / previous stop, while the page shows the stop'],
   ['T', 'advance time by one tick'],
   ['Q', 'run until quiet'],
   ['D / X', 'deliver / drop the selected message'],
@@ -25,6 +29,7 @@ function isPressable(t) {
   return !!t.closest('button, summary, a, [role="button"], label');
 }
 
+/** @param {PageApp} app */
 export function createHelp(app, dialogRoot) {
   const close = h('button', { type: 'button', class: 'btn icon close', 'aria-label': 'Close help' }, '✕');
   const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' },
@@ -40,6 +45,7 @@ export function createHelp(app, dialogRoot) {
         h('ul', { class: 'glossary' }, ...kinds().map((k) =>
           h('li', {}, h('span', { class: 'swatch', style: { background: kindColor(k.name) } }), h('strong', {}, k.name),
             h('span', { class: 'muted' }, ` (${kindRoute(k.name)})`), ` — ${k.summary}`))),
+        h('p', {}, h('strong', {}, 'Tour'), ' (top bar) walks through Multi-Paxos on this very core, one rule at a time; ', h('strong', {}, 'why?'), ' next to a narrated event names the rule that made it happen and why it applied there.'),
         h('p', {}, 'A ', h('strong', {}, 'ballot'), ' such as ', h('code', {}, '2.1'), ' is (round 2, proposer 1): unique and totally ordered. A new leader runs phase 1 (Prepare → Promise) once, adopts for each slot the value accepted with the highest ballot (it may already be chosen), fills gaps with no-ops, then runs only phase 2 (Accept → Accepted) for each command.')),
       h('section', {},
         h('h3', {}, 'Keyboard'),

@@ -7,6 +7,11 @@ import { kindInfo, kindColor, kindRoute, kindRules, roleDescription, phaseDescri
 import { groupLabel } from './topology.js';
 import { icon } from './icons.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').MessageView} MessageView */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 const MAX_ITEMS = 60;
 const SLOT_ROWS = 12;
 
@@ -97,6 +102,7 @@ function fold(name, title, body) {
   return d;
 }
 
+/** @param {PageApp} app */
 export function createInspector(app, root) {
   const body = h('div', { class: 'inspector-body' });
   root.append(body);
@@ -114,6 +120,10 @@ export function createInspector(app, root) {
     return d <= 0 ? `due now (tick ${at})` : `tick ${at} (in ${d})`;
   }
 
+  /**
+   * @param {StateView} view
+   * @param {number} id
+   */
   function nodePanel(view, id) {
     if (!view.nodes.some((n) => n.id === id)) return null;
     const r = app.call(`reading node ${id}`, (pg) => pg.node(id));
@@ -168,6 +178,10 @@ export function createInspector(app, root) {
         : fold('volatile', h('span', {}, 'Volatile state ', h('span', { class: 'muted' }, '· lost on crash')), renderValue(n.volatile ?? null)));
   }
 
+  /**
+   * @param {StateView} view
+   * @param {number} id
+   */
   function messagePanel(view, id) {
     const m = view.messages.find((x) => x.id === id);
     if (!m) return null;
@@ -199,6 +213,7 @@ export function createInspector(app, root) {
 
   let lastNodeAt = 0;
   let pendingTimer = 0;
+  /** @param {StateView} view */
   function update(view) {
     const sel = app.selection;
     // Re-render only when what is shown may have changed.
@@ -232,7 +247,10 @@ export function createInspector(app, root) {
   return { update, invalidate: () => { lastKey = ''; } };
 }
 
-/** The list of every message in flight, each with deliver / drop / duplicate buttons. */
+/**
+ * The list of every message in flight, each with deliver / drop / duplicate buttons.
+ * @param {PageApp} app
+ */
 export function createFlightList(app, root) {
   const head = h('h2', { id: 'flight-title' }, 'In flight ', h('span', { class: 'count muted' }, '0'));
   const hint = h('p', { class: 'muted small' }, 'You are the network: deliver, drop or duplicate any message, in any order.');
@@ -242,7 +260,10 @@ export function createFlightList(app, root) {
   let lastKey = '';
   const LIMIT = 150;
 
-  /** Copies of one message (same sender, receiver and content), by message id. */
+  /**
+   * Copies of one message (same sender, receiver and content), by message id.
+   * @param {MessageView[]} msgs
+   */
   function copiesOf(msgs) {
     const groups = new Map();
     for (const m of msgs) {
@@ -255,6 +276,10 @@ export function createFlightList(app, root) {
     return out;
   }
 
+  /**
+   * @param {MessageView} m
+   * @param {StateView} view
+   */
   function row(m, view, copies) {
     const sel = app.selection && app.selection.kind === 'message' && app.selection.id === m.id;
     const state = m.deliverable ? '' : m.deliver_at > view.now ? `until t${m.deliver_at}` : 'held';

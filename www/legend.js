@@ -5,11 +5,17 @@
 import { h } from './dom.js';
 import { kinds, kindColor, kindInfo, kindRank, kindRoute } from './glossary.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
+/** @param {PageApp} app */
 export function createLegend(app, root) {
   const list = h('ul', { class: 'legend', 'aria-label': 'Message colours' });
   root.append(list);
   const seen = new Set(kinds().filter((k) => k.family !== 'catch-up').map((k) => k.name));
   let key = '';
+  /** @param {StateView} view */
   function update(view) {
     for (const m of view.messages) seen.add(m.type);
     for (const t of Object.keys((view.stats && view.stats.sent) || {})) seen.add(t);

@@ -7,6 +7,12 @@ import { h, setText } from './dom.js';
 import { sharedPutPrefix } from './applied.js';
 import { viewConflict, cellSide } from './conflict.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').LogColumn} LogColumn */
+/** @typedef {import('./pkg/paxoscope.js').LogWindow} LogWindow */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 const ROW_H = 26;
 const OVERSCAN = 8;
 const SLOT_W = 48;
@@ -17,6 +23,7 @@ const COL_MAX = 260;
 /** Width a cell needs to show its value and ballot uncut (11.5 px / 10 px monospace). */
 const cellWidth = (text, ballot) => Math.ceil(22 + String(text || '').length * 7 + (ballot ? String(ballot).length * 6.1 + 6 : 0));
 
+/** @param {LogColumn} c */
 const isReplicaCol = (c) => c.roles.includes('replica');
 
 const STATUS_TEXT = {
@@ -27,6 +34,7 @@ const STATUS_TEXT = {
   compacted: 'compacted into a snapshot',
 };
 
+/** @param {PageApp} app */
 export function createLogGrid(app, root) {
   const head = h('div', { class: 'log-head' });
   const title = h('h2', { id: 'log-title' }, 'Replicated log');
@@ -88,12 +96,16 @@ export function createLogGrid(app, root) {
     inner.style.minWidth = `${SLOT_W + columns.reduce((w, c, i) => w + colMin(c, i), 0)}px`;
   }
 
-  /** Takes the columns as logWindow lists them (by node id) and shows replicas first. */
+  /**
+   * Takes the columns as logWindow lists them (by node id) and shows replicas first.
+   * @param {LogColumn[]} raw
+   * @param {StateView} view
+   */
   function setColumns(raw, view) {
     const sig = raw.map((c) => `${c.node}:${c.roles.join('+')}`).join(',');
     if (sig !== colSig) {
       colSig = sig;
-      perm = raw.map((_, i) => i).sort((a, b) => (isReplicaCol(raw[b]) - isReplicaCol(raw[a])) || raw[a].node - raw[b].node);
+      perm = raw.map((_, i) => i).sort((a, b) => (Number(isReplicaCol(raw[b])) - Number(isReplicaCol(raw[a]))) || raw[a].node - raw[b].node);
       columns = perm.map((i) => raw[i]);
       need = [];
       const cols = columns;
@@ -231,6 +243,7 @@ export function createLogGrid(app, root) {
   }
 
   let conflictSlot = null;
+  /** @param {StateView} view */
   function update(view) {
     lastView = view;
     // A slot decided twice: bring it into view once, when it first shows up.

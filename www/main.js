@@ -20,6 +20,16 @@ import { setVocabulary } from './glossary.js';
 import { createDiagram, createStageTabs } from './diagram.js';
 import { createTour } from './tour/tour.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {typeof import('./pkg/paxoscope.js')} Api */
+/** @typedef {import('./pkg/paxoscope.js').Playground} Playground */
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').Action} Action */
+/** @typedef {import('./pkg/paxoscope.js').InvariantViolation} InvariantViolation */
+/** @typedef {import('./pkg/paxoscope.js').PresetInfo} PresetInfo */
+/** @typedef {import('./pkg/paxoscope.js').Term} Term */
+/** The page's state and actions, as the views receive it (`app`). @typedef {App} PageApp */
+
 const PKG = './pkg/paxoscope.js';
 const DEFAULT_PRESET = 'seed-demo';
 const QUIET_MAX_STEPS = 20000;
@@ -31,6 +41,7 @@ let lastConsoleError = '';
 const origConsoleError = console.error.bind(console);
 console.error = (...args) => { lastConsoleError = args.map((a) => (a && a.message) || String(a)).join(' '); origConsoleError(...args); };
 
+/** @returns {Promise<Api>} */
 async function loadApi(fresh = false) {
   const mod = await import(fresh ? `${PKG}?instance=${Date.now()}` : PKG);
   if (typeof mod.default === 'function') await mod.default();
@@ -44,16 +55,20 @@ function isPanic(e) {
 }
 
 class App {
+  /** @param {Api} api */
   constructor(api, notices) {
     this.api = api;
     this.notices = notices;
+    /** @type {Playground | null} */
     this.pg = null;
+    /** @type {StateView | null} the state shown (`view()`), read again after every change */
     this.view = null;
     this.selection = null;
     this.playing = false;
     this.speed = 4;
     this.components = [];
-    this.known = []; // violations seen anywhere on this timeline
+    /** @type {InvariantViolation[]} violations seen anywhere on this timeline */
+    this.known = [];
     this.lastGood = null; // {scenario, step}
     this.presetName = null;
     this.presetBlurb = '';
@@ -63,7 +78,9 @@ class App {
     this.pushNext = false;
     this.tour = null; // the guided tour (tour/tour.js): owns the hash while on its script
     this.recovering = false;
+    /** @type {PresetInfo[]} */
     this.presets = safe(() => api.presets(), []);
+    /** @type {Term[]} */
     this.bugs = safe(() => api.bugs(), []);
     this.version = safe(() => api.version(), '?');
     this.linAt = 0; // when view() last re-checked linearizability (performance.now())
@@ -73,7 +90,13 @@ class App {
   // ------------------------------------------------------------------ errors
   notify(kind, title, text, opts) { return this.notices.notify(kind, title, text, opts); }
 
-  /** Runs fn(pg); on a thrown error shows it (and recovers from a panic). */
+  /**
+   * Runs fn(pg); on a thrown error shows it (and recovers from a panic).
+   * @template T
+   * @param {string} what
+   * @param {(pg: Playground) => T} fn
+   * @returns {{ ok: true, value: T, error?: undefined } | { ok: false, value?: undefined, error: any }}
+   */
   call(what, fn) {
     if (!this.pg) return { ok: false, error: new Error('no playground') };
     try {
@@ -200,6 +223,11 @@ class App {
   }
 
   // ------------------------------------------------------------------ actions
+  /**
+   * Performs one user action (docs/wasm-api.md, "Actions").
+   * @param {Action} action
+   * @param {string} [what]
+   */
   apply(action, what = 'that action') {
     if (!this.pg || !this.view) return null;
     this.snapshotGood();
@@ -211,9 +239,9 @@ class App {
         this.known = this.known.filter((v) => v.step <= before.step);
         this.notify('info', `Forked at step ${before.step}.`, `The ${before.total_steps - before.step} later recorded step(s) were dropped; the run continues from your action.`);
       }
-      if (this.selection && this.selection.kind === 'message' && action.id === this.selection.id) {
+      if (this.selection && this.selection.kind === 'message' && (action.type === 'deliver' || action.type === 'drop') && action.id === this.selection.id) {
         const m = before.messages.find((x) => x.id === action.id);
-        if (action.type === 'deliver' && m && m.to.node != null) this.selection = { kind: 'node', id: m.to.node };
+        if (action.type === 'deliver' && m && 'node' in m.to) this.selection = { kind: 'node', id: m.to.node };
         else if (action.type === 'drop') this.selection = null;
       }
     }
@@ -416,6 +444,12 @@ class App {
   }
 }
 
+/**
+ * @template T
+ * @param {() => T} fn
+ * @param {T} fallback
+ * @returns {T}
+ */
 function safe(fn, fallback) { try { return fn(); } catch { return fallback; } }
 
 // -------------------------------------------------------------------- boot
@@ -516,12 +550,13 @@ async function boot() {
   comp(createControls(app, $('#controls')));
   app.tour = comp(createTour(app, $('#tour-root')));
   comp({
+    /** @param {StateView} view */
     update(view) {
       const p = view.preset !== undefined ? view.preset : app.presetName;
       app.presetName = p;
       presetSel.value = p && app.presets.some((x) => x.name === p) ? p : '';
       const sub = $('#stage-sub');
-      const cfg = view.config || {};
+      const cfg = /** @type {Partial<import('./pkg/paxoscope.js').SimConfig>} */ (view.config || {});
       const layout = cfg.layout ? (cfg.layout.kind === 'seed' ? 'seed layout' : `${cfg.layout.n} servers`) : '';
       sub.textContent = `${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`;
     },

@@ -4,11 +4,19 @@
 import { h } from './dom.js';
 import { whyParts } from './explain.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').NarrationLine} NarrationLine */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 const KEEP = 120;
 /** How the core's summary of a run that went quiet begins. */
 const QUIET_SUMMARY = 'the run is quiet';
 
-/** The election timer of a running proposer that fires first: {node, at}, or null. */
+/**
+ * The election timer of a running proposer that fires first: {node, at}, or null.
+ * @param {StateView} view
+ */
 export function nextElection(view) {
   let next = null;
   for (const n of view.nodes) {
@@ -19,7 +27,11 @@ export function nextElection(view) {
   return next;
 }
 
-/** What "Run until quiet" tells when it stops: quiet or not, who leads or what comes next. */
+/**
+ * What "Run until quiet" tells when it stops: quiet or not, who leads or what comes next.
+ * @param {StateView} view
+ * @param {number} steps
+ */
 export function quietNotice(view, steps) {
   const ran = `Ran ${steps} step${steps === 1 ? '' : 's'}:`;
   if (!view.quiet) {
@@ -35,6 +47,7 @@ export function quietNotice(view, steps) {
   };
 }
 
+/** @param {PageApp} app */
 export function createNarration(app, root) {
   const head = h('div', { class: 'narration-head' }, h('h2', { id: 'narr-title' }, 'What just happened'));
   const now = h('div', { class: 'narration-now', 'aria-live': 'polite', 'aria-atomic': 'true' });
@@ -43,16 +56,19 @@ export function createNarration(app, root) {
   let entries = []; // {step, now, events}
   let shownKey = '';
 
+  /** @param {StateView} view */
   function blurb(view) {
     const name = view.preset !== undefined ? view.preset : app.presetName;
     const p = (app.presets || []).find((x) => x.name === name);
     return p ? p.description : '';
   }
 
+  /** @param {NarrationLine} ev */
   function evLine(ev) {
     return h('li', { 'data-event': ev.event || null }, ev.node != null ? h('span', { class: 'ev-node' }, `N${ev.node}`) : null, h('span', {}, ev.text), ...whyParts(ev));
   }
 
+  /** @param {StateView} view */
   function update(view) {
     // forget steps at or after the current one (rewind / fork), then record this one
     if (entries.length && entries[entries.length - 1].step >= view.step) entries = entries.filter((e) => e.step < view.step);

@@ -4,14 +4,21 @@
 import { h, setText } from './dom.js';
 import { kindColor, kindRank } from './glossary.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').InvariantViolation} InvariantViolation */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 const PRETTY = (name) => name.replace(/[-_]/g, ' ');
 
+/** @param {PageApp} app */
 export function createInvariants(app, root) {
   const head = h('h2', { id: 'inv-title' }, 'Invariants');
   const summary = h('span', { class: 'inv-summary' });
   const list = h('ul', { class: 'inv-list', 'aria-labelledby': 'inv-title' });
   root.append(h('div', { class: 'panel-head' }, head, summary), list);
   let key = '';
+  /** @param {StateView} view */
   function update(view) {
     const inv = view.invariants || [];
     const k = inv.map((i) => `${i.name}:${i.ok}`).join(',');
@@ -29,10 +36,17 @@ export function createInvariants(app, root) {
   return { update };
 }
 
-/** The red banner shown while the viewed state has (or the timeline ahead holds) a violation. */
+/**
+ * The red banner shown while the viewed state has (or the timeline ahead holds) a violation.
+ * @param {PageApp} app
+ */
 export function createBanner(app, root) {
   root.hidden = true;
   let key = '';
+  /**
+   * @param {StateView} view
+   * @param {InvariantViolation[]} known
+   */
   function update(view, known) {
     const here = view.violations || [];
     const ahead = (known || []).filter((v) => v.step > view.step && v.step <= view.total_steps);
@@ -59,14 +73,16 @@ export function createBanner(app, root) {
   return { update };
 }
 
+/** @param {PageApp} app */
 export function createStats(app, root) {
   const head = h('h2', {}, 'Statistics');
   const kpis = h('div', { class: 'kpis' });
   const table = h('table', { class: 'stats-table' });
   root.append(head, kpis, table);
   let key = '';
+  /** @param {StateView} view */
   function update(view) {
-    const st = view.stats || {};
+    const st = /** @type {Partial<import('./pkg/paxoscope.js').Stats>} */ (view.stats || {});
     const k = JSON.stringify(st);
     if (k === key) return;
     key = k;

@@ -3,6 +3,12 @@
 
 import { h, setText } from './dom.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').InvariantViolation} InvariantViolation */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
+/** @param {PageApp} app */
 export function createTimeline(app, root) {
   const slider = h('input', { type: 'range', min: 0, max: 0, value: 0, step: 1, id: 'timeline',
     class: 'timeline-slider', 'aria-label': 'Timeline: choose the step to view' });
@@ -23,6 +29,10 @@ export function createTimeline(app, root) {
   });
 
   let marksKey = '';
+  /**
+   * @param {StateView} view
+   * @param {InvariantViolation[]} knownViolations
+   */
   function update(view, knownViolations) {
     slider.max = String(view.total_steps);
     if (pending == null) slider.value = String(view.step);

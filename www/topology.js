@@ -7,6 +7,12 @@ import { kindColor, roleRank as rankOfRole } from './glossary.js';
 import { createChipLayout, chipWidth, chipLabel, CHIP_H, LINK_CAP } from './chip-layout.js';
 import { viewConflict, quorumMarks } from './conflict.js';
 
+// Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').NodeView} NodeView */
+/** @typedef {import('./pkg/paxoscope.js').MessageView} MessageView */
+/** @typedef {import('./main.js').PageApp} PageApp */
+
 const GROUP_COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6', '#14b8a6', '#ef4444', '#84cc16', '#64748b'];
 const GROUP_NAMES = 'ABCDEFGHIJ';
 
@@ -19,7 +25,10 @@ function groupTitle(roles) {
   return roles.map((r) => r[0].toUpperCase() + r.slice(1)).join(' + ') + 's';
 }
 
-/** Distinct partition groups in use, or null when the network is whole. */
+/**
+ * Distinct partition groups in use, or null when the network is whole.
+ * @param {NodeView[]} nodes
+ */
 export function partitionGroups(nodes) {
   const groups = new Map();
   for (const n of nodes) {
@@ -30,6 +39,10 @@ export function partitionGroups(nodes) {
   return [...groups.entries()].sort((a, b) => a[1][0] - b[1][0]);
 }
 
+/**
+ * @param {StateView} view
+ * @param {number} group
+ */
 export function groupLabel(view, group) {
   const gs = partitionGroups(view.nodes);
   if (!gs) return null;
@@ -37,12 +50,20 @@ export function groupLabel(view, group) {
   return { name: GROUP_NAMES[i] || String(group), color: GROUP_COLORS[i % GROUP_COLORS.length] };
 }
 
-/** Short form of a message label: its first two words ("Accept b=2.1"). */
+/**
+ * Short form of a message label: its first two words ("Accept b=2.1").
+ * @param {MessageView} m
+ */
 export function shortLabel(m) {
   const words = String(m.label || m.type).split(/\s+/).slice(0, 2).join(' ');
   return words.replace(/[:,]$/, '');
 }
 
+/**
+ * @param {StateView} view
+ * @param {number} w
+ * @param {number} h
+ */
 function computeLayout(view, w, h) {
   const pos = new Map();
   const zones = [];
@@ -120,6 +141,7 @@ function computeLayout(view, w, h) {
   return { pos, zones, R, narrow, compact: minGap < 100, capChars: Math.max(6, Math.floor(minGap / 6.4) - 1) };
 }
 
+/** @param {PageApp} app */
 export function createTopology(app, root) {
   const wrap = h('div', { class: 'topology-wrap' });
   const svg = s('svg', { class: 'topology', role: 'group', 'aria-label': 'Cluster diagram: nodes and the messages in flight between them' });
@@ -159,6 +181,7 @@ export function createTopology(app, root) {
     svg.setAttribute('height', H);
   }
 
+  /** @param {StateView} view */
   function buildStatic(view) {
     L = computeLayout(view, W, H);
     gZones.replaceChildren();
@@ -216,6 +239,7 @@ export function createTopology(app, root) {
     }
   }
 
+  /** @param {NodeView} n */
   function infoLines(n) {
     const lines = [];
     const c = L.compact;
@@ -230,6 +254,7 @@ export function createTopology(app, root) {
     return lines;
   }
 
+  /** @param {StateView} view */
   function updateNodes(view) {
     const parts = partitionGroups(view.nodes);
     const sel = app.selection;
@@ -301,7 +326,10 @@ export function createTopology(app, root) {
     return out;
   }
 
-  /** One chip per message, or one counted chip per crowded link; oldest first. */
+  /**
+   * One chip per message, or one counted chip per crowded link; oldest first.
+   * @param {StateView} view
+   */
   function chipsOf(view) {
     const links = new Map();
     for (const m of view.messages) {
@@ -351,6 +379,7 @@ export function createTopology(app, root) {
     e.label.textContent = text;
   }
 
+  /** @param {StateView} view */
   function describe(c, view) {
     if (c.msg) {
       const m = c.msg;
@@ -367,6 +396,7 @@ export function createTopology(app, root) {
     };
   }
 
+  /** @param {StateView} view */
   function updateMessages(view) {
     const chips = chipsOf(view);
     const spots = chipLayout.place(chips, obstacles(), W, H);
@@ -440,6 +470,7 @@ export function createTopology(app, root) {
     }
   }
 
+  /** @param {StateView} view */
   function update(view) {
     lastView = view;
     if (!W) measure();

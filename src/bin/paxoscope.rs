@@ -84,11 +84,25 @@ mod cli {
             /// Write each seed's client history as JSON here (docs/history-format.md).
             #[arg(long)]
             history_dir: Option<PathBuf>,
+            /// Shrink the first violation: its summary gains length, shrunk_length,
+            /// scenario and link (a share-link fragment the page opens).
+            #[arg(long)]
+            shrink: bool,
         },
         /// Breadth-first search over every interleaving from a start state, checking
         /// every invariant in every state. Progress goes to stderr; the last line of stdout
         /// is a JSON summary. Exits 0 if no violation was found, 1 if one was.
         Explore(ExploreArgs),
+        /// Shrink a scenario file that violates an invariant to a shorter run violating the
+        /// same one (delta debugging). The last line of stdout is JSON: invariant, before,
+        /// after, scenario. Exits 0 when shrunk, 2 on bad input (also: nothing violated).
+        Shrink {
+            /// The scenario file.
+            file: PathBuf,
+            /// Write the shrunk scenario here too.
+            #[arg(long)]
+            out: Option<PathBuf>,
+        },
         /// List the injectable bug names, one per line.
         Bugs,
         /// List the presets, one per line.
@@ -169,13 +183,16 @@ mod cli {
                 shape,
                 jobs,
                 history_dir,
+                shrink,
             } => fuzz_seeds(
                 seeds,
                 start_seed,
                 shape,
                 jobs.unwrap_or_else(fuzz_pool::default_jobs),
                 history_dir,
+                shrink,
             ),
+            Command::Shrink { file, out } => shrink_file(&file, out.as_deref()),
             Command::Bugs => {
                 for b in Bug::ALL {
                     println!("{}", b.name());
@@ -245,6 +262,33 @@ mod cli {
         } else {
             ExitCode::from(1)
         })
+    }
+
+    /// `shrink FILE`: delta debugging of a violating scenario.
+    fn shrink_file(
+        file: &std::path::Path,
+        out: Option<&std::path::Path>,
+    ) -> Result<ExitCode, String> {
+        let scenario = read_scenario(file)?;
+        let started = Instant::now();
+        let s = explore::shrink::shrink(&scenario)?;
+        eprintln!(
+            "{}: {} steps shrunk to {} in {} ms",
+            s.invariant,
+            s.before,
+            s.after,
+            started.elapsed().as_millis()
+        );
+        if let Some(out) = out {
+            let text = serde_json::to_string_pretty(&s.scenario).map_err(|e| e.to_string())?;
+            std::fs::write(out, text)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            eprintln!("  replay: paxoscope run --scenario {}", out.display());
+        }
+        let line = serde_json::to_string(&s).map_err(|e| e.to_string())?;
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{line}").map_err(|e| e.to_string())?;
+        Ok(ExitCode::SUCCESS)
     }
 
     /// `explore`: the breadth-first search, with progress about once a second.
@@ -434,6 +478,7 @@ mod cli {
         shape: Shape,
         jobs: usize,
         history_dir: Option<PathBuf>,
+        shrink: bool,
     ) -> Result<ExitCode, String> {
         if seeds == 0 {
             return Err("--seeds must be at least 1".into());
@@ -460,7 +505,20 @@ mod cli {
         fuzz_pool::run_seeds(range, shape.fault_steps(), shape.bug, jobs, |o| {
             tally.record(o)
         })?;
-        let summary = tally.summary(jobs, started.elapsed().as_millis() as u64);
+        let mut summary = tally.summary(jobs, started.elapsed().as_millis() as u64);
+        if let (true, Some((seed, _))) = (shrink, &tally.first) {
+            let o = fuzz::run_seed(*seed, shape.fault_steps(), shape.bug);
+            let s = explore::shrink::shrink(&o.scenario)?;
+            eprintln!(
+                "shrunk the first violation ({}) from {} to {} steps",
+                s.invariant, s.before, s.after
+            );
+            let first = &mut summary["first_violation"];
+            first["length"] = s.before.into();
+            first["shrunk_length"] = s.after.into();
+            first["link"] = explore::shrink::share_fragment(&s.scenario).into();
+            first["scenario"] = serde_json::to_value(&s.scenario).map_err(|e| e.to_string())?;
+        }
         let mut out = std::io::stdout().lock();
         writeln!(out, "{summary}").map_err(|e| e.to_string())?;
         Ok(if tally.violations == 0 {

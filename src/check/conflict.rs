@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// One of the two values decided for a slot, and the votes behind it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DecidedValue {
     /// The value: each command as `c<client>#<seq> <op>`, or `no-op`.
     pub value: String,
@@ -22,9 +23,11 @@ pub struct DecidedValue {
 
 /// A set of acceptors that voted in one phase of one ballot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct QuorumSet {
     /// "accepted" (phase 2: they accepted the value in `ballot`) or "promised" (phase 1:
     /// they promised `ballot` to the leader that then chose its own value).
+    #[cfg_attr(test, ts(type = "\"accepted\" | \"promised\""))]
     pub phase: &'static str,
     /// The ballot.
     pub ballot: Ballot,
@@ -40,6 +43,7 @@ pub struct QuorumSet {
 /// may have chosen from the promises it gets). Equal ballots (a ballot used twice) compare
 /// the two accept quorums.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Conflict {
     /// The slot.
     pub slot: Slot,

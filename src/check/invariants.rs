@@ -66,6 +66,7 @@ pub const ALL: [(&str, &str); 8] = [
 
 /// A broken invariant: which one, at which step, and what exactly went wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct InvariantViolation {
     /// The invariant's name.
     pub invariant: &'static str,
@@ -75,6 +76,7 @@ pub struct InvariantViolation {
     pub message: String,
     /// For an agreement violation: the slot, both values and both quorums.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub conflict: Option<Box<Conflict>>,
 }
 

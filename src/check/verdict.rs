@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// Pass or fail of one invariant, with what it means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct InvariantStatus {
     /// The invariant's name.
     pub name: &'static str,

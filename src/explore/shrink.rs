@@ -1,1 +1,302 @@
-//! Shrinking (filled in below).
+//! Shrinking a failing run by delta debugging (issue 10, part 2). The run is first made
+//! explicit: each scheduler step becomes the delivery, drop, duplicate, timer or fault it
+//! performed, random client commands become a script, and node timers fire only where the
+//! run says (the timeouts are set beyond any run's length), so removing one step leaves the
+//! rest meaningful. Messages are named by their content, not by their id, for the same
+//! reason. Then chunks of steps, and finally single steps, are removed while the *same*
+//! invariant is still violated; the result replays as an ordinary scenario.
+use crate::check::invariants::{InvariantViolation, LINEARIZABILITY};
+use crate::check::verdict;
+use crate::paxos::Envelope;
+use crate::sim::scenario::ScriptedOp;
+use crate::sim::{Action, Scenario, World};
+use serde::Serialize;
+
+/// The longest run the shrinker takes, in steps.
+pub const MAX_SHRINK_STEPS: u64 = 200_000;
+
+/// One explicit step: a message action names its message by content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Step {
+    /// Deliver, drop or duplicate the oldest in-flight message equal to `env`.
+    Message { kind: MessageAction, env: Envelope },
+    /// Any other action, as is.
+    Other(Action),
+}
+
+/// What is done to a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MessageAction {
+    Deliver,
+    Drop,
+    Duplicate,
+}
+
+/// What `paxoscope shrink` reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shrunk {
+    /// The invariant violated, before and after.
+    pub invariant: &'static str,
+    /// Steps of the original run, up to its first violation.
+    pub before: usize,
+    /// Steps of the shrunk run.
+    pub after: usize,
+    /// The shrunk run.
+    pub scenario: Scenario,
+}
+
+/// The first violation of a world so far; linearizability is checked when `lin` is set.
+fn first_violation(w: &World, lin: bool) -> Option<InvariantViolation> {
+    w.violations().first().cloned().or_else(|| {
+        lin.then(|| verdict::linearizability(w.history(), w.step()).1)
+            .flatten()
+    })
+}
+
+/// Replays `scenario` (checks on) until its first violation; the world, the number of
+/// steps taken and the violation.
+fn replay_to_violation(scenario: &Scenario) -> Result<(World, usize, InvariantViolation), String> {
+    let mut config = scenario.config.clone();
+    config.check = true;
+    let mut w = World::new(config, scenario.seed)?;
+    w.record_explicit();
+    let actions = crate::sim::action::expand(&scenario.actions, MAX_SHRINK_STEPS)?;
+    for (i, a) in actions.iter().enumerate() {
+        w.apply(a)
+            .map_err(|e| format!("action {} of the scenario cannot be applied: {e}", i + 1))?;
+        if let Some(v) = w.violations().first().cloned() {
+            return Ok((w, i + 1, v));
+        }
+    }
+    match first_violation(&w, true) {
+        Some(v) => Ok((w, actions.len(), v)),
+        None => Err("the scenario violates no invariant: there is nothing to shrink".into()),
+    }
+}
+
+/// The explicit form of a replayed run: its configuration with scripted clients and
+/// timers that fire only by hand, and its steps.
+fn explicit(scenario: &Scenario, w: &World) -> Result<(Scenario, Vec<Step>), String> {
+    let mut base = scenario.clone();
+    base.actions.clear();
+    base.preset = None;
+    let c = &mut base.config;
+    c.check = true;
+    // Every command each client ran, in order, becomes its script.
+    let mut entries = w.history().entries.clone();
+    entries.sort_by_key(|e| (e.client, e.seq));
+    let typed: Vec<&Action> = w
+        .explicit_actions()
+        .iter()
+        .filter(|a| matches!(a, Action::Submit { .. }))
+        .collect();
+    if !typed.is_empty() {
+        return Err("runs with commands typed during the run are not shrunk yet".into());
+    }
+    c.workload.script = entries
+        .into_iter()
+        .map(|e| ScriptedOp {
+            client: e.client,
+            op: e.op,
+        })
+        .collect();
+    c.workload.random_ops = 0;
+    c.election_timeout_ticks = 1000;
+    c.heartbeat_interval_ticks = 999;
+    // Replay the recorded actions once to name each message by its content.
+    let mut r = World::new(base.config.clone(), base.seed)?;
+    let mut steps = Vec::new();
+    for a in w.explicit_actions() {
+        let step = match *a {
+            Action::Deliver { id } | Action::Drop { id } | Action::Duplicate { id } => {
+                let Some(m) = r.in_flight().iter().find(|m| m.id == id) else {
+                    return Err(format!(
+                        "the run made explicit diverges: message {id} is not in flight"
+                    ));
+                };
+                let kind = match a {
+                    Action::Deliver { .. } => MessageAction::Deliver,
+                    Action::Drop { .. } => MessageAction::Drop,
+                    _ => MessageAction::Duplicate,
+                };
+                Step::Message {
+                    kind,
+                    env: m.env.clone(),
+                }
+            }
+            _ => Step::Other(a.clone()),
+        };
+        // The recorded action itself, with its id: identical copies of a message are
+        // interchangeable, but the ids the record uses later are those of this replay.
+        r.apply(a)
+            .map_err(|e| format!("the run made explicit diverges: {e}"))?;
+        steps.push(step);
+    }
+    Ok((base, steps))
+}
+
+/// The action `step` stands for in `w`, if it can be taken there.
+fn resolve(w: &World, step: &Step) -> Option<Action> {
+    match step {
+        Step::Other(a) => Some(a.clone()),
+        Step::Message { kind, env } => {
+            let id = w.in_flight().iter().find(|m| m.env == *env)?.id;
+            Some(match kind {
+                MessageAction::Deliver => Action::Deliver { id },
+                MessageAction::Drop => Action::Drop { id },
+                MessageAction::Duplicate => Action::Duplicate { id },
+            })
+        }
+    }
+}
+
+/// Runs `steps` from `base`, skipping those that cannot be taken, until `invariant` is
+/// violated; the steps taken and their actions, or `None` if it never is (or another
+/// invariant is violated first).
+fn test(base: &Scenario, steps: &[Step], invariant: &str) -> Option<(Vec<Step>, Vec<Action>)> {
+    let lin = invariant == LINEARIZABILITY;
+    let mut w = World::new(base.config.clone(), base.seed).ok()?;
+    let mut kept = Vec::new();
+    let mut actions = Vec::new();
+    for s in steps {
+        let Some(a) = resolve(&w, s) else { continue };
+        if w.apply(&a).is_err() {
+            continue;
+        }
+        kept.push(s.clone());
+        actions.push(a);
+        let answered = lin
+            && matches!(s, Step::Message { kind: MessageAction::Deliver, env } if matches!(env.to, crate::paxos::Addr::Client(_)));
+        let found = if answered {
+            first_violation(&w, true)
+        } else {
+            w.violations().first().cloned()
+        };
+        if let Some(v) = found {
+            return (v.invariant == invariant).then_some((kept, actions));
+        }
+    }
+    None
+}
+
+/// Delta debugging (ddmin) over `steps`: removes chunks of halving size, then single
+/// steps, keeping every removal after which `invariant` is still violated.
+fn ddmin(base: &Scenario, mut steps: Vec<Step>, invariant: &str) -> (Vec<Step>, Vec<Action>) {
+    let (s, mut actions) = test(base, &steps, invariant).expect("the explicit run violates");
+    steps = s;
+    let mut n = 2usize;
+    while steps.len() >= 2 {
+        let chunk = steps.len().div_ceil(n);
+        let mut removed = false;
+        let mut start = 0;
+        while start < steps.len() {
+            let end = (start + chunk).min(steps.len());
+            let candidate: Vec<Step> = steps[..start]
+                .iter()
+                .chain(&steps[end..])
+                .cloned()
+                .collect();
+            if let Some((s, a)) = test(base, &candidate, invariant) {
+                steps = s;
+                actions = a;
+                removed = true;
+                break;
+            }
+            start = end;
+        }
+        if removed {
+            n = (n - 1).max(2);
+        } else if n >= steps.len() {
+            break;
+        } else {
+            n = (n * 2).min(steps.len());
+        }
+    }
+    (steps, actions)
+}
+
+/// Shrinks `scenario`, which must violate an invariant, to a shorter run violating the
+/// same one. A scenario that violates nothing is refused with a message saying so.
+pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
+    let (w, before, v) = replay_to_violation(scenario)?;
+    let (base, steps) = explicit(scenario, &w)?;
+    if test(&base, &steps, v.invariant).is_none() {
+        return Err(format!(
+            "the run made explicit no longer violates {}: it is not shrunk",
+            v.invariant
+        ));
+    }
+    let (mut steps, mut actions) = ddmin(&base, steps, v.invariant);
+    // Clients that retry after one tick instead of many: the ticks that only waited for a
+    // retry go away, if the run still violates the same invariant that way.
+    let mut base = base;
+    if base.config.client_retry_ticks > 1 {
+        let mut quick = base.clone();
+        quick.config.client_retry_ticks = 1;
+        if test(&quick, &steps, v.invariant).is_some() {
+            (steps, actions) = ddmin(&quick, steps, v.invariant);
+            base = quick;
+        }
+    }
+    let _ = steps;
+    let after = actions.len();
+    let mut out = base;
+    out.actions = actions;
+    Ok(Shrunk {
+        invariant: v.invariant,
+        before,
+        after,
+        scenario: out,
+    })
+}
+
+/// The share-link fragment that opens `scenario` on the page at its last step:
+/// `#j=<base64url(scenario JSON)>&step=N` (README, "Sharing a run").
+pub fn share_fragment(scenario: &Scenario) -> String {
+    let json = serde_json::to_string(scenario).expect("a scenario serialises");
+    let steps: u64 = scenario
+        .actions
+        .iter()
+        .map(|a| match a {
+            Action::Auto { n } => *n,
+            _ => 1,
+        })
+        .sum();
+    format!("#j={}&step={steps}", base64url(json.as_bytes()))
+}
+
+/// Base64url without padding (RFC 4648 §5), as the page reads share links.
+fn base64url(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..=c.len() {
+            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64url_matches_rfc_4648_vectors_without_padding() {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64url(plain.as_bytes()), coded);
+        }
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+    }
+}

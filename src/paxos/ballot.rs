@@ -6,6 +6,7 @@ use std::fmt;
 /// A ballot number. Ordered first by `round`, then by `proposer`, so two proposers never
 /// share a ballot (unless the `ballots-without-proposer-id` bug zeroes the id).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Ballot {
     /// Increases each time a proposer starts a new phase 1.
     pub round: u64,

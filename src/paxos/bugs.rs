@@ -150,9 +150,39 @@ impl Serialize for Bug {
     }
 }
 
+/// In TypeScript (www/types/api.d.ts): the union of the bug names, as serialized above.
+#[cfg(test)]
+impl ts_rs::TS for Bug {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn name(_: &ts_rs::Config) -> String {
+        "Bug".to_string()
+    }
+    fn inline(_: &ts_rs::Config) -> String {
+        let names: Vec<String> = Bug::ALL
+            .iter()
+            .map(|b| format!("\"{}\"", b.name()))
+            .collect();
+        names.join(" | ")
+    }
+    fn decl(cfg: &ts_rs::Config) -> String {
+        format!("type Bug = {};", Self::inline(cfg))
+    }
+    fn decl_concrete(cfg: &ts_rs::Config) -> String {
+        Self::decl(cfg)
+    }
+    fn docs() -> Option<String> {
+        Some("/** An injectable bug, by its kebab-case name (`bugs()`). */\n".to_string())
+    }
+    fn output_path() -> Option<std::path::PathBuf> {
+        Some("Bug.ts".into())
+    }
+}
+
 /// The set of bugs switched on in a configuration (empty = the correct protocol). In JSON
 /// it is a sorted list of bug names without repeats.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct BugSet(Vec<Bug>);
 

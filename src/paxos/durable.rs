@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The last command a client had applied and its answer (rule 8: the session table).
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Session {
     /// The client's highest applied sequence number.
     pub seq: u64,
@@ -19,6 +20,7 @@ pub struct Session {
 
 /// The replicated state up to a slot (rule 10): what compaction keeps instead of the log.
 #[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Snapshot {
     /// Every slot below this is reflected in the state.
     pub index: Slot,
@@ -42,6 +44,7 @@ pub struct AcceptorDurable {
 /// What a proposer must never forget: the highest round it used, so a restart never
 /// reuses a ballot (rule 1).
 #[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ProposerDurable {
     /// The highest round this proposer has started phase 1 with.
     pub max_round: u64,
@@ -49,6 +52,7 @@ pub struct ProposerDurable {
 
 /// What a replica keeps across crashes: its latest snapshot (rule 10).
 #[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReplicaDurable {
     /// The key-value state and session table up to `snapshot.index`.
     pub snapshot: Snapshot,

@@ -9,6 +9,7 @@ use std::fmt;
 
 /// Where a message comes from or goes to: a cluster node or a client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Addr {
     /// A node of the cluster.
@@ -28,6 +29,7 @@ impl fmt::Display for Addr {
 
 /// One accepted value as an acceptor reports it in a Promise.
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AcceptedEntry {
     /// The slot.
     pub slot: Slot,
@@ -39,6 +41,7 @@ pub struct AcceptedEntry {
 
 /// A message of the protocol or of the client interface.
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type")]
 pub enum Message {
     /// Phase 1a, sent by a proposer to every acceptor when it starts an election: "promise

@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 
 /// Where a proposer stands.
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "phase", rename_all = "lowercase")]
 pub enum Phase {
     /// Not trying to lead: waits for its election timer.
@@ -25,6 +26,7 @@ pub enum Phase {
 
 /// Phase 1 in progress.
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Preparing {
     /// The ballot being prepared.
     pub ballot: Ballot,
@@ -36,6 +38,7 @@ pub struct Preparing {
 
 /// A slot proposed in phase 2 and not yet decided.
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Proposal {
     /// The proposed value.
     pub value: Value,
@@ -50,6 +53,7 @@ pub struct Proposal {
 
 /// Leadership state.
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Leading {
     /// The leader's ballot.
     pub ballot: Ballot,
@@ -64,6 +68,7 @@ pub struct Leading {
 
 /// A proposer's volatile state (its only durable state is its highest round).
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Proposer {
     /// Where it stands.
     pub phase: Phase,
@@ -72,6 +77,7 @@ pub struct Proposer {
     /// Elections started in a row without becoming leader: drives the backoff (rule 7).
     pub failed_elections: u32,
     /// Client commands waiting for a slot.
+    #[cfg_attr(test, ts(as = "Vec<Command>"))]
     pub queue: VecDeque<Command>,
 }
 

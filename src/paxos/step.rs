@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// A timer a node asks the world to run. Time is the world's business (no clock here).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum TimerKind {
     /// Fires when a proposer heard no leader for a while (rule 7).

@@ -6,6 +6,7 @@ use std::fmt;
 /// A client command (rule 8): the (client id, sequence number) pair identifies it so a
 /// replica applies it at most once, however many times it is retried.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Command {
     /// The client that issued it.
     pub client: ClientId,
@@ -23,6 +24,7 @@ impl fmt::Display for Command {
 
 /// The value proposed for one slot (rule 5: a slot may carry a batch of commands).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", content = "commands", rename_all = "lowercase")]
 pub enum Value {
     /// Fills a hole a new leader found in the log (rule 4).

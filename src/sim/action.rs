@@ -7,13 +7,15 @@ use serde::{Deserialize, Serialize};
 
 /// One step of a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "RawAction")]
 pub enum Action {
     /// Let the seeded scheduler choose the next event, `n` times (a run of automatic steps
     /// is stored as one action in scenario files; each counts as one step).
     Auto {
         #[serde(skip_serializing_if = "is_one")]
-        /// How many automatic steps.
+        #[cfg_attr(test, ts(as = "Option<u64>", optional))]
+        /// How many automatic steps (1 when absent).
         n: u64,
     },
     /// Deliver in-flight message `id` now.

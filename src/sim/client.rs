@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 
 /// A command the client is waiting on.
 #[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Pending {
     /// Its sequence number.
     pub seq: u64,

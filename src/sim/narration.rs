@@ -14,6 +14,7 @@ const SUMMARY_SLOTS: u64 = 8;
 
 /// One line of narration: what happened in the last step, and where.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NarrationLine {
     /// The node it concerns, if any.
     pub node: Option<NodeId>,
@@ -21,12 +22,15 @@ pub struct NarrationLine {
     pub text: String,
     /// For a node's protocol event: its kind (`vocabulary().events[].name`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub event: Option<&'static str>,
     /// For a node's protocol event: the number of the rule that applied (docs/protocol.md).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub rule: Option<u8>,
     /// For a node's protocol event: why the rule applied here, in a sentence or two.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub why: Option<String>,
 }
 

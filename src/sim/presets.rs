@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// A preset's name and what it shows.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PresetInfo {
     /// Name used in URLs and on the command line.
     pub name: String,

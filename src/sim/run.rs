@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// What one action did: the step reached and its narration.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StepResult {
     /// The step reached.
     pub step: u64,

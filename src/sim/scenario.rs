@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 
 /// Which nodes exist and what they do (rule 11).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "lowercase", try_from = "RawLayout")]
 pub enum Layout {
     /// `n` servers, each proposer + acceptor + replica.
     Servers {
-        /// How many automatic steps.
+        /// How many servers (1..=9).
         n: u32,
     },
     /// The seed program's layout: acceptors 1–5, proposers (and replicas) 6 and 7.
@@ -43,6 +44,7 @@ impl TryFrom<RawLayout> for Layout {
 
 /// Random network faults applied by the scheduler.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(try_from = "RawNetworkConfig")]
 pub struct NetworkConfig {
     /// Chance (per mille) that the scheduler loses a message instead of delivering it.
@@ -120,6 +122,7 @@ pub(crate) fn per_mille_or_old_percent(
 
 /// Random crashes and partitions applied by the scheduler, each a chance per scheduler step.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct FaultConfig {
     /// Chance (per mille) to crash a random live node.
@@ -138,6 +141,7 @@ pub struct FaultConfig {
 
 /// One scripted client command, submitted when the world starts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ScriptedOp {
     /// The client.
@@ -148,6 +152,7 @@ pub struct ScriptedOp {
 
 /// What clients do on their own.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct Workload {
     /// Commands each client submits at the start, in order.
@@ -160,6 +165,7 @@ pub struct Workload {
 
 /// The whole configuration of a simulated run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct SimConfig {
     /// Nodes and roles.
@@ -307,6 +313,7 @@ impl SimConfig {
 
 /// A complete, replayable run: configuration + seed + actions (what a share link holds).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// The preset it came from, if any (for display only).

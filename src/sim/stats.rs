@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// Message and command counters.
 #[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Stats {
     /// Messages sent, by type.
     pub sent: VecMap<&'static str, u64>,

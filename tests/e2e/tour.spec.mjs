@@ -109,6 +109,11 @@ test.describe('desktop 1280×800', () => {
     await at(page, 'one-slot', 3);
     await page.getByRole('button', { name: '← Back' }).click();
     await at(page, 'one-slot', 2);
+    // The browser's own Back and Forward walk the stops too.
+    await page.goBack();
+    await at(page, 'one-slot', 3);
+    await page.goForward();
+    await at(page, 'one-slot', 2);
     // A different step than the one asked for leaves the script; the page stays the reader's.
     const prepare3 = await page.evaluate(() => window.paxoscope.view().messages.find((m) => m.type === 'Prepare' && m.to.node === 3).id);
     await page.getByRole('button', { name: `Deliver message ${prepare3}`, exact: true }).click();
@@ -152,9 +157,15 @@ test.describe('desktop 1280×800', () => {
   });
 
   test('a bug stop shows the step where its rule broke, and comes back to the violation', async ({ page }) => {
-    await open(page, '#tour=bugs&stop=4');
-    await at(page, 'bugs', 4);
-    const t = await checkStop(page, 'bugs stop 4');
+    // Switch the bug on from the tour; the run then breaks agreement.
+    await open(page, '#tour=bugs&stop=7');
+    await at(page, 'bugs', 7);
+    await checkStop(page, 'bugs stop 7');
+    expect((await page.evaluate(() => window.paxoscope.view())).config.bugs).toEqual([]);
+    await page.getByRole('switch', { name: 'Switch accept-below-promise on' }).click();
+    await at(page, 'bugs', 8);
+    const t = await checkStop(page, 'bugs stop 8');
+    expect((await page.evaluate(() => window.paxoscope.view())).config.bugs).toEqual(['accept-below-promise']);
     expect(t.broken.step).toBeLessThan((await page.evaluate(() => window.paxoscope.view())).step);
     await expect(page.locator('.tour-broken')).toContainText(`The rule broke at step ${t.broken.step}.`);
     await page.getByRole('button', { name: `Show step ${t.broken.step}` }).click();
@@ -164,7 +175,7 @@ test.describe('desktop 1280×800', () => {
     await expect(page.locator('#narration .narration-now li[data-event="accepted_value"]')).toContainText('n4 accepted slot 0 in b=1.2');
     await shot(page, 'bug-broken-step');
     await page.getByRole('button', { name: /^Back to step/ }).click();
-    await at(page, 'bugs', 4);
+    await at(page, 'bugs', 8);
   });
 
   test('"why?" on a narrated event gives the rule and why it applied here', async ({ page }) => {

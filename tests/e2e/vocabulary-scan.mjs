@@ -7,7 +7,7 @@ import { ROOT } from './helpers.mjs';
 
 export const MOCK = path.join(ROOT, 'tests/e2e/fixtures/mock-paxoscope.js');
 
-/** name → category ('kind', 'role', 'phase', 'invariant', 'bug') of the core's vocabulary. */
+/** name → category ('kind', 'role', 'phase', 'invariant', 'bug', 'event') of the core's vocabulary. */
 export function categories(vocab) {
   const cats = {
     kind: new Set(vocab.messages.map((k) => k.name)),
@@ -15,6 +15,7 @@ export function categories(vocab) {
     phase: new Set(vocab.phases.map((t) => t.name)),
     invariant: new Set(vocab.invariants.map((t) => t.name)),
     bug: new Set(vocab.bugs.map((t) => t.name)),
+    event: new Set((vocab.events || []).map((t) => t.name)),
   };
   return cats;
 }
@@ -86,12 +87,16 @@ export function tokenize(src) {
 }
 
 const NAME_SHAPED = /^[A-Za-z][\w-]*$/;
+/** Object keys whose string value names a core word of one category. */
+const KEYED = { event: 'event', invariant: 'invariant', violation: 'invariant', bug: 'bug' };
 
 /**
  * The vocabulary-looking names of one JS file, each with why it must be a core name:
  *  - the string items of an array, the keys of an object literal or the case labels of a
  *    switch, when that collection already names core words of one category ("siblings");
  *  - the argument of `roles.includes(...)` (a role) and `bugs.includes(...)` (a bug);
+ *  - the string value of an `event:`, `invariant:`, `violation:` or `bug:` key (the tour's
+ *    chapters name event kinds, invariants and bugs that way);
  *  - any PascalCase word of two or more parts in any string (it reads as a message kind).
  */
 export function namesToCheck(src, cats) {
@@ -121,6 +126,10 @@ export function namesToCheck(src, cats) {
         if (want) found.push({ name: arg.v, want, why: `${recv.v}.includes('${arg.v}')` });
       }
     }
+    if (t.t === 'str' && prev && prev.v === ':' && toks[k - 2] && toks[k - 2].t === 'id' && NAME_SHAPED.test(t.v)) {
+      const want = KEYED[toks[k - 2].v];
+      if (want) found.push({ name: t.v, want, why: `${toks[k - 2].v}: '${t.v}'` });
+    }
     if (!f) continue;
     if (f.open === '[' && t.t === 'str' && prev && (prev.v === '[' || prev.v === ',') && next && (next.v === ',' || next.v === ']')) f.items.push(t.v);
     if (f.open === '{' && (t.t === 'str' || t.t === 'id') && prev && (prev.v === '{' || prev.v === ',') && next && next.v === ':') f.keys.push(t.v);
@@ -131,6 +140,7 @@ export function namesToCheck(src, cats) {
       const names = list.filter((x) => NAME_SHAPED.test(x));
       if (names.length < 2) continue;
       for (const [cat, set] of Object.entries(cats)) {
+        if (cat === 'event') continue; // event kinds ('decided', 'chosen') are everyday words: keyed only
         const hits = names.filter((x) => set.has(x));
         if (hits.length < min) continue;
         for (const x of names) if (!set.has(x)) found.push({ name: x, want: cat, why: `${what} beside ${cat}s ${hits.slice(0, 3).join(', ')}` });
@@ -145,8 +155,8 @@ const JS_WORDS = new Set(['WebAssembly', 'RuntimeError', 'ArrowRight', 'ArrowLef
   'JavaScript', 'TypeError', 'SyntaxError', 'DataView', 'TextDecoder', 'TextEncoder', 'ResizeObserver', 'DecompressionStream', 'CompressionStream']);
 
 export function sources() {
-  const www = readdirSync(path.join(ROOT, 'www')).filter((f) => f.endsWith('.js')).map((f) => path.join(ROOT, 'www', f));
-  return [...www, MOCK];
+  const js = (dir) => readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.js')).map((f) => path.join(ROOT, dir, f));
+  return [...js('www'), ...js('www/tour'), MOCK];
 }
 
 /** "www/x.js: 'Commit' is not a kind of the core (object beside kinds Prepare, ...)" for every bad name. */

@@ -22,7 +22,7 @@ async function realModule() {
   return mod;
 }
 
-test('the page and the mock name only message kinds, roles, phases, invariants and bugs of the core', async () => {
+test('the page, the tour and the mock name only message kinds, roles, phases, invariants, bugs and event kinds of the core', async () => {
   const vocab = (await realModule()).vocabulary();
   const bad = foreignNames(vocab);
   expect(bad, `Names the core does not have (src/vocabulary.rs lists what it has):\n${bad.join('\n')}`).toEqual([]);
@@ -39,6 +39,8 @@ test('the scan finds a foreign name where the page would put one', async () => {
     "const on = cfg.bugs.includes('ballot-without-id');",
     "const INV = { agreement: 1, validity: 2, 'prefix-consistency': 3 };",
     "h('li', {}, `Sent as AppendEntries: ${x}`);",
+    "const stop = { facts: [{ event: 'promise_broken', at: 4 }] };",
+    "const stop = { highlight: [{ invariant: 'linearisability' }] };",
   ];
   for (const src of planted) {
     const found = namesToCheck(src, cats).filter((n) => !cats[n.want].has(n.name)).map((n) => n.name);

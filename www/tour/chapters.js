@@ -29,6 +29,27 @@ function sameFiveValues(pg) {
 const committed = (k) => (v) => v.stats.commands_committed >= k;
 const narrates = (kind, node) => (v) => (v.events || []).some((e) => e.event === kind && (node == null || e.node === node));
 
+/**
+ * Two stops for one injected bug: the preset's run from step 0 with the bug still off, where
+ * the reader switches it on; then the preset's recorded steps, up to where `watch` breaks
+ * (`stop`).
+ */
+function bug(name, watch, about, stop) {
+  return [
+    {
+      title: `${stop.title}: switch it on`,
+      text: `${about} Switch it on: the tour then lets the scheduler run this seed until a checker objects. Watch ${watch}.`,
+      base: { preset: `bug-${name}`, bugOff: true },
+      highlight: [{ invariant: watch }],
+      facts: [{ check: (v) => v.step === 0 && (v.config.bugs || []).length === 0, what: 'step 0, no bug on' }, { invariant: watch, ok: true }],
+      wait: { bug: name, prompt: `switch ${name} on.` },
+    },
+    // The preset's own recorded steps: its run, one step later (the switch); the stop's facts
+    // check that the invariant breaks at its last step.
+    { ...stop, title: `${stop.title}: ${watch} breaks`, run: [{ preset: `bug-${name}` }] },
+  ];
+}
+
 /** @type {Array<{id: string, title: string, base: object, stops: Array<object>}>} */
 export const CHAPTERS = [
   {
@@ -287,67 +308,60 @@ export const CHAPTERS = [
   {
     id: 'bugs',
     title: 'Break it: the seven classic bugs',
-    base: { preset: 'bug-forgetful-acceptor' },
+    base: { preset: 'bug-forgetful-acceptor', bugOff: true },
     stops: [
-      {
+      ...bug('forgetful-acceptor', 'promise-monotonic', 'Acceptors keep their promises in memory only, so a crash wipes them.', {
         title: 'Forgetful acceptor',
         text: 'With forgetful-acceptor on, promises live in memory only. n4 promised 1.3, crashed and restarted holding no promise: promise-monotonic fails here. Rule 2 says persist before replying, so a restarted acceptor keeps its word.',
-        base: { preset: 'bug-forgetful-acceptor' },
-        broken: { text: 'n4 restarted from its disk', says: 'n4 restarted from its disk, which held no promise.', facts: [{ node: 4, promised: null }] },
+        broken: { text: 'n4 restarted from its disk', latest: true, says: 'n4 restarted from its disk, which held no promise.', facts: [{ node: 4, promised: null }] },
         highlight: [{ node: 4 }, { invariant: 'promise-monotonic' }],
         facts: [{ bug: 'forgetful-acceptor' }, { violation: 'promise-monotonic', here: true, text: 'n4 had promised b=1.3' }, { invariant: 'promise-monotonic', ok: false }, { node: 4, promised: null },
           { check: (v) => v.events.some((e) => e.text.startsWith('n4 restarted')), what: 'n4 restarted in this step' }],
-      },
-      {
+      }),
+      ...bug('ignore-promised-values', 'agreement', 'A new leader ignores the values that Promises report and proposes no-ops instead.', {
         title: 'Leader ignores promised values',
         text: 'A new leader proposed a no-op for slot 3, although a Promise reported put k0=2.2 there, already chosen. Now slot 3 has two values: agreement fails. Rule 4 (adopt the highest-ballot value) exists for exactly this.',
-        base: { preset: 'bug-ignore-promised-values' },
         broken: { event: 'became_leader', at: 5, text: 'filled 1 hole(s) with no-ops', says: 'n5 won phase 1 and filled slot 3 with a no-op, ignoring the value n2\'s Promise reported there.',
           facts: [{ cell: [3, 2], status: 'accepted', value: 'put k0=2.2', ballot: '1.3' }, { node: 2, promised: '2.5' }] },
         highlight: [{ invariant: 'agreement' }, { cell: [3, 2] }],
         facts: [{ bug: 'ignore-promised-values' }, { violation: 'agreement', here: true, text: ['slot 3', 'put k0=2.2', 'no-op'] }, { cell: [3, 2], value: 'no-op' }],
-      },
-      {
+      }),
+      ...bug('ballots-without-proposer-id', 'agreement', 'Ballots lose their proposer id, as in the seed program: two proposers can use the same one.', {
         title: 'Ballots without proposer id',
-        text: 'The seed program\'s bug: n6 and n7 both ran phase 1 with ballot 1.0 (unique-ballots broke at step 4). Both won, with different values for slot 0: agreement fails. Rule 1 adds the proposer id to make ballots unique.',
-        base: { preset: 'bug-ballots-without-proposer-id' },
+        text: 'The seed program\'s bug: n6 and n7 both ran phase 1 with ballot 1.0, and unique-ballots broke at once. Both won, with different values for slot 0: agreement fails. Rule 1 adds the proposer id to make ballots unique.',
         broken: { event: 'started_election', at: 7, text: 'b=1.0', says: 'n7 ran phase 1 with b=1.0, the ballot n6 was already using.', facts: [{ node: 6, ballot: '1.0' }, { node: 7, ballot: '1.0' }] },
         highlight: [{ node: 6 }, { node: 7 }, { invariant: 'unique-ballots' }, { invariant: 'agreement' }],
-        facts: [{ bug: 'ballots-without-proposer-id' }, { violation: 'unique-ballots', step: 4, text: 'n7 and n6 both ran phase 1 with b=1.0' }, { violation: 'agreement', here: true, text: 'slot 0' }, { invariant: 'unique-ballots', ok: false }],
-      },
-      {
+        facts: [{ bug: 'ballots-without-proposer-id' }, { violation: 'unique-ballots', text: 'n7 and n6 both ran phase 1 with b=1.0' }, { violation: 'agreement', here: true, text: 'slot 0' }, { invariant: 'unique-ballots', ok: false }],
+      }),
+      ...bug('accept-below-promise', 'agreement', 'Acceptors accept an Accept even when its ballot is below their promise.', {
         title: 'Accept below promise',
         text: 'Acceptors accept even below their promise, so a deposed leader\'s Accept still counts: slot 0 got a second value, agreement fails. Rule 2 (never accept below the promise) is what protects a new leader\'s phase 1.',
-        base: { preset: 'bug-accept-below-promise' },
         broken: { event: 'accepted_value', at: 4, text: 'slot 0 in b=1.2', says: 'n4 accepted slot 0 in b=1.2 although it had promised 1.3.', facts: [{ node: 4, promised: '1.3' }, { event: 'accepted_value', at: 4 }] },
         highlight: [{ invariant: 'agreement' }, { node: 4 }],
         facts: [{ bug: 'accept-below-promise' }, { violation: 'agreement', here: true, text: 'slot 0' }, { invariant: 'agreement', ok: false }],
-      },
-      {
+      }),
+      ...bug('small-quorum', 'agreement', 'Quorums are one smaller than a majority: 2 of 5 acceptors.', {
         title: 'Quorum smaller than a majority',
         text: 'With quorums of 2 out of 5, two quorums need not share an acceptor: two leaders each got a value chosen for slot 0. Majorities always intersect; that is why a majority is needed.',
-        base: { preset: 'bug-small-quorum' },
         broken: { event: 'became_leader', at: 3, text: 'quorum is only 2', says: 'n3 led after promises from only n3 and n5, and neither had accepted n2\'s value.',
           facts: [{ event: 'became_leader', at: 3, text: 'n3, n5 (2 of 5' }, { cell: [0, 2], status: 'accepted', ballot: '1.2' }, { cell: [0, 5], status: 'empty' }] },
         highlight: [{ invariant: 'agreement' }, { cell: [0, 4] }],
         facts: [{ bug: 'small-quorum' }, { violation: 'agreement', here: true, text: 'slot 0' }, { invariant: 'agreement', ok: false }],
-      },
-      {
+      }),
+      ...bug('reuse-ballot-after-restart', 'unique-ballots', 'A proposer forgets its last round when it restarts.', {
         title: 'Ballot reused after restart',
         text: 'n2 forgot its round when it restarted and runs with 1.2 again, a ballot it already used: unique-ballots fails. Rule 1 persists the round before a Prepare goes out.',
-        base: { preset: 'bug-reuse-ballot-after-restart' },
         broken: { event: 'started_election', at: 2, text: 'b=1.2', latest: true, says: 'n2, restarted, ran again with b=1.2.' },
         highlight: [{ node: 2 }, { invariant: 'unique-ballots' }],
         facts: [{ bug: 'reuse-ballot-after-restart' }, { violation: 'unique-ballots', here: true, text: 'n2 reused b=1.2 after a restart' }, { event: 'started_election', at: 2, text: 'b=1.2' }],
-      },
-      {
+      }),
+      ...bug('no-dedup', 'exactly-once', 'Replicas no longer look up the session table before applying a command.', {
         title: 'No deduplication',
         text: 'A retried command, c3#1, landed in slots 2 and 3, and n5 applied it twice: exactly-once fails. Rule 8 tags commands with (client, seq) so the session table skips the second copy.',
-        base: { preset: 'bug-no-dedup' },
         broken: { event: 'decided', at: 5, text: 'slot 2', latest: true, says: 'n5 learned slot 2 and applied it and slot 3 without asking its session table.', facts: [{ node: 5, applied: 4 }] },
         highlight: [{ node: 5 }, { invariant: 'exactly-once' }, { cell: [2, 5] }, { cell: [3, 5] }],
         facts: [{ bug: 'no-dedup' }, { violation: 'exactly-once', here: true, text: ['n5 applied c3#1', 'in slot 2 and in slot 3'] }, { invariant: 'exactly-once', ok: false }],
-      },
+      }),
     ],
   },
 ];

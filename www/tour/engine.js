@@ -3,7 +3,8 @@
 // and checks the facts a stop's text states against the state at that stop.
 //
 // A chapter (chapters.js) is { id, title, base, stops }. `base` is { preset } (optionally
-// with `trim`: drop that many recorded actions from its end) or { scenario } (an object).
+// with `trim`: drop that many recorded actions from its end, or `bugOff`: its configuration
+// and seed at step 0 with no bug on) or { scenario } (an object).
 // A stop is { title, text, run?, wait?, base?, highlight?, facts? }:
 //   run        actions to take from the previous stop to reach this one (see RUN below)
 //   wait       the one thing the reader is asked to do here ({ deliver: matcher } or
@@ -51,6 +52,7 @@ export function resolve(item, view) {
   }
   if (item.crash != null) return { type: 'crash', node: item.crash === 'leader' ? view.leader : item.crash };
   if (item.restart != null) return { type: 'restart', node: item.restart };
+  if (item.bug) return { type: 'set_bug', bug: item.bug, enabled: true };
   if (item.action) return item.action;
   throw new Error(`a stop's action is not understood: ${JSON.stringify(item)}`);
 }
@@ -62,6 +64,15 @@ export function sameAction(a, b) {
 }
 
 function openBase(api, base) {
+  if (base.preset && base.bugOff) {
+    // The preset's configuration and seed with no bug on, at step 0.
+    const pg = api.Playground.fromPreset(base.preset);
+    const sc = JSON.parse(pg.scenario());
+    pg.free();
+    sc.config.bugs = [];
+    sc.actions = [];
+    return api.Playground.fromScenario(JSON.stringify(sc));
+  }
   if (base.preset) {
     if (!base.trim) return api.Playground.fromPreset(base.preset);
     const pg = api.Playground.fromPreset(base.preset);
@@ -73,8 +84,25 @@ function openBase(api, base) {
   return api.Playground.fromScenario(JSON.stringify(base.scenario));
 }
 
-// RUN: one item of a stop's `run`.
-function runItem(pg, item) {
+/** The actions a preset records (its run as the page opens it). */
+function presetActions(api, name) {
+  const pg = api.Playground.fromPreset(name);
+  try { return JSON.parse(pg.scenario()).actions; } finally { pg.free(); }
+}
+
+// RUN: one item of a stop's `run`: { auto: n } scheduler steps, { until: (view, pg) => bool,
+// max?, what? } scheduler steps until it holds, { quiet: maxSteps }, { preset: name } the
+// actions that preset records, or one action ({ deliver: matcher }, { crash }, ...).
+function runItem(api, pg, item) {
+  if (item.preset) {
+    // A recorded { auto, n } is n steps of the timeline: take them one by one, so the step
+    // count is the one the scenario reloads to.
+    for (const a of presetActions(api, item.preset)) {
+      if (a.type === 'auto') for (let i = 0; i < (a.n || 1); i++) pg.step();
+      else pg.apply(a);
+    }
+    return;
+  }
   if (item.auto) { for (let i = 0; i < item.auto; i++) pg.step(); return; }
   if (item.until) {
     const max = item.max || 5000;
@@ -130,7 +158,7 @@ export function buildChapter(api, chapter) {
           pending = null;
         }
         if (pending) pg.apply(pending);
-        for (const item of stop.run || []) runItem(pg, item);
+        for (const item of stop.run || []) runItem(api, pg, item);
         const view = pg.view();
         pending = stop.wait ? resolve(stop.wait, view) : null;
         const broken = stop.broken ? findStep(pg, view.step, stop.broken) : null;

@@ -98,6 +98,9 @@ export function createTour(app, root) {
     if (cell && grid) grid.scrollToSlot(cell.cell[0]);
     app.select(null);
     app.render();
+    // The address bar already shows this stop when a link or the browser's Back opened it:
+    // a later hashchange to the stop shown before must not be taken for the page's own.
+    if (!push) app.ownHash = hash();
     return true;
   }
 
@@ -179,9 +182,10 @@ export function createTour(app, root) {
     const b = builtStop();
     turn.hidden = !(on && s.wait);
     if (on && s.wait) {
-      turn.replaceChildren(
-        h('strong', {}, 'Your turn: '), s.wait.prompt || describeMatch(s.wait.deliver || {}), ' ',
-        h('button', { type: 'button', class: 'btn small tour-doit', onclick: doIt, disabled: !b || !b.expect }, 'Do it for me'));
+      const act = s.wait.bug
+        ? h('button', { type: 'button', role: 'switch', 'aria-checked': 'false', class: 'btn small danger tour-switch', onclick: doIt, disabled: !b || !b.expect }, `Switch ${s.wait.bug} on`)
+        : h('button', { type: 'button', class: 'btn small tour-doit', onclick: doIt, disabled: !b || !b.expect }, 'Do it for me');
+      turn.replaceChildren(h('strong', {}, 'Your turn: '), s.wait.prompt || describeMatch(s.wait.deliver || {}), ' ', act);
     }
     const broken = b && b.broken;
     broke.hidden = !broken || !(on || atBroken());
@@ -292,7 +296,7 @@ export function createTour(app, root) {
     let failing = [];
     if (s && app.pg) failing = failingFacts(s, app.pg.view(), app.pg);
     return {
-      open, onScript: onScript(), chapter: open ? chapter().id : null, stop: open ? at.stop + 1 : null,
+      open, onScript: onScript(), at: { step, samePlayground: pg != null && app.pg === pg, shown: lastView && [lastView.step, lastView.total_steps] }, chapter: open ? chapter().id : null, stop: open ? at.stop + 1 : null,
       stops: open ? chapter().stops.length : null, waits: !!(s && s.wait), failing, broken: open ? builtStop()?.broken ?? null : null,
       highlights: s ? (s.highlight || []).map((hl) => ({ hl: JSON.stringify(hl), found: targets(hl, app.pg.view()).length })) : [],
     };

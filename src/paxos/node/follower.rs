@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a node believes about the current leader (rule 7), and catch-up bookkeeping.
 #[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct FollowerState {
     /// The node it last heard leading.
     pub leader: Option<NodeId>,

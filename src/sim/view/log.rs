@@ -9,6 +9,7 @@ pub const MAX_ROWS: u64 = 2000;
 /// The slots any node knows about: from the lowest replica snapshot point to one past the
 /// highest decided or accepted slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogExtent {
     /// The first slot still held somewhere (the lowest replica snapshot point).
     pub first_slot: Slot,
@@ -18,6 +19,7 @@ pub struct LogExtent {
 
 /// What a node holds for one slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum CellStatus {
     /// Decided and applied by that replica.
@@ -34,6 +36,7 @@ pub enum CellStatus {
 
 /// One cell of the grid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogCell {
     /// What the node holds.
     pub status: CellStatus,
@@ -45,10 +48,12 @@ pub struct LogCell {
 
 /// A column of the grid: one acceptor or replica.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogColumn {
     /// The node.
     pub node: NodeId,
     /// Its roles.
+    #[cfg_attr(test, ts(as = "Vec<crate::vocabulary::Role>"))]
     pub roles: Vec<&'static str>,
     /// Whether it is crashed.
     pub crashed: bool,
@@ -56,6 +61,7 @@ pub struct LogColumn {
 
 /// One row of the grid: a slot and a cell per column.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogRow {
     /// The slot.
     pub slot: Slot,
@@ -65,6 +71,7 @@ pub struct LogRow {
 
 /// Rows of the grid for a virtualised scroller.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogWindow {
     /// Every acceptor and replica.
     pub columns: Vec<LogColumn>,

@@ -24,6 +24,7 @@ pub const INSPECTOR_TAIL: usize = 64;
 
 /// The state of a run (`state()`, `view()`, `paxoscope run`).
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StateView<'a> {
     /// The step shown.
     pub step: u64,
@@ -63,6 +64,7 @@ pub struct StateView<'a> {
 
 /// A message in flight.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MessageView<'a> {
     /// Its stable id.
     pub id: u64,
@@ -85,6 +87,7 @@ pub struct MessageView<'a> {
 
 /// A client.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ClientView<'a> {
     /// Its id.
     pub id: ClientId,

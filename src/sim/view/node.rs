@@ -16,6 +16,7 @@ static NO_KV: VecMap<String, String> = VecMap::new();
 
 /// The ticks at which a node's timers fire (`None` = not set).
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TimersView {
     /// The election timer (proposers only).
     pub election: Option<u64>,
@@ -25,10 +26,12 @@ pub struct TimersView {
 
 /// One node, as `state().nodes[i]` and `node(id)` show it (docs/wasm-api.md).
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NodeView<'a> {
     /// The node's id.
     pub id: NodeId,
     /// "proposer", "acceptor", "replica": the roles it plays.
+    #[cfg_attr(test, ts(as = "Vec<crate::vocabulary::Role>"))]
     pub roles: Vec<&'static str>,
     /// Whether it is crashed.
     pub crashed: bool,
@@ -56,11 +59,14 @@ pub struct NodeView<'a> {
     pub kv: Option<&'a VecMap<String, String>>,
     /// The durable and volatile state, in `state()` and `node()` only.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    // In TypeScript the API names it: `node()` returns `NodeView & NodeDetail`.
+    #[cfg_attr(test, ts(skip))]
     pub detail: Option<NodeDetail<'a>>,
 }
 
 /// A node's inner state (the inspector), logs cut to their last `tail` slots.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NodeDetail<'a> {
     /// What the node would restart from: the running node's durable state, or its disk.
     pub durable: DurableView<'a>,
@@ -68,14 +74,17 @@ pub struct NodeDetail<'a> {
     pub volatile: Option<VolatileView<'a>>,
     /// The disk as written so far (running nodes only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub disk: Option<DurableView<'a>>,
     /// The decided slots the replica still holds (running nodes only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub decided_log: Option<Vec<DecidedEntry>>,
 }
 
 /// A durable state with only the last accepted slots.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DurableView<'a> {
     /// The proposer's highest round used.
     pub proposer: &'a Option<ProposerDurable>,
@@ -83,11 +92,13 @@ pub struct DurableView<'a> {
     pub replica: &'a Option<ReplicaDurable>,
     /// The acceptor's promise and votes (absent on a node that is no acceptor).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub acceptor: Option<AcceptorView<'a>>,
 }
 
 /// An acceptor's durable state, votes cut to the last slots.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AcceptorView<'a> {
     /// Its promise.
     pub promised: Option<Ballot>,
@@ -101,6 +112,7 @@ pub struct AcceptorView<'a> {
 
 /// What a running node holds in memory only.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct VolatileView<'a> {
     /// The proposer's state (`None` on a node that is no proposer).
     pub proposer: Option<&'a Proposer>,
@@ -112,6 +124,7 @@ pub struct VolatileView<'a> {
 
 /// A replica's volatile state, log cut to the last slots.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReplicaView<'a> {
     /// Slots below it are compacted into the snapshot.
     pub snapshot_index: Slot,
@@ -131,6 +144,7 @@ pub struct ReplicaView<'a> {
 
 /// One decided slot in words.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DecidedEntry {
     /// The slot.
     pub slot: Slot,
@@ -166,6 +180,10 @@ impl<V: Serialize> Serialize for LastSlots<'_, V> {
         serializer.collect_map(self.iter())
     }
 }
+
+// In TypeScript (www/types/api.d.ts) as in JSON: the map of the last slots.
+#[cfg(test)]
+ts_as!(impl<'a, V> LastSlots<'a, V> => VecMap<Slot, V>);
 
 impl<'a> DurableView<'a> {
     fn new(d: &'a DurableState, tail: usize) -> Self {

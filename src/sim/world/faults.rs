@@ -4,6 +4,7 @@
 //! liveness watch).
 use super::World;
 use crate::paxos::NodeId;
+use crate::sim::action::Action;
 use crate::sim::event::WorldEvent;
 use crate::sim::liveness::LivenessWatch;
 
@@ -28,13 +29,15 @@ impl World {
             return;
         }
         if self.rng.chance(f.crash_per_mille) {
-            if let Some(n) = self.pick_node(false) {
-                self.crash(n);
+            if let Some(node) = self.pick_node(false) {
+                self.note(&Action::Crash { node });
+                self.crash(node);
             }
         }
         if self.rng.chance(f.restart_per_mille) {
-            if let Some(n) = self.pick_node(true) {
-                self.restart(n);
+            if let Some(node) = self.pick_node(true) {
+                self.note(&Action::Restart { node });
+                self.restart(node);
             }
         }
         if self.rng.chance(f.partition_per_mille) {
@@ -43,11 +46,15 @@ impl World {
                 .into_iter()
                 .filter(|_| self.rng.chance(PARTITION_SIDE_PER_MILLE))
                 .collect();
+            self.note(&Action::Partition {
+                groups: vec![side.clone()],
+            });
             self.network.partition(std::slice::from_ref(&side));
             self.observers
                 .observe(WorldEvent::RandomPartition { side: &side });
         }
         if self.rng.chance(f.heal_per_mille) {
+            self.note(&Action::Heal);
             self.network.heal();
             self.observers
                 .observe(WorldEvent::Healed { by_hand: false });

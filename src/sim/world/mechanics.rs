@@ -5,6 +5,7 @@
 use super::World;
 use crate::paxos::durable::DurableState;
 use crate::paxos::{Addr, Envelope, Input, Node, NodeId, Ready, TimerCmd, TimerKind};
+use crate::sim::action::Action;
 use crate::sim::event::WorldEvent;
 
 impl World {
@@ -23,12 +24,15 @@ impl World {
             .nth_deliverable(self.now, i)
             .expect("index in range");
         if self.rng.chance(self.config.network.drop_per_mille) {
+            self.note(&Action::Drop { id });
             self.drop_message(id);
             return;
         }
         if self.rng.chance(self.config.network.dup_per_mille) {
+            self.note(&Action::Duplicate { id });
             self.duplicate(id);
         }
+        self.note(&Action::Deliver { id });
         self.deliver(id);
     }
 
@@ -43,6 +47,10 @@ impl World {
             .filter(|(_, at)| **at <= self.now)
             .map(|(k, _)| *k)
             .collect();
+        for &(node, timer) in &due {
+            self.note(&Action::FireTimer { node, timer });
+        }
+        self.note(&Action::Tick);
         for (node, kind) in due {
             self.timers.remove(&(node, kind));
             debug_assert!(!self.is_crashed(node), "a crashed node has no timers");

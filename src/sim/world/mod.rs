@@ -90,6 +90,9 @@ pub struct World {
     /// Whether a bug that skips disk writes was ever on: then a disk may legitimately lag
     /// behind what its node believes it wrote.
     forgetful_disks: bool,
+    /// When on, every action as it was carried out, scheduler steps made explicit (the
+    /// shrinker's input, see [`World::record_explicit`]).
+    explicit: Option<Vec<Action>>,
 }
 
 /// Whether `bug` makes nodes skip disk writes they report as done.
@@ -142,6 +145,7 @@ impl World {
             timers: VecMap::new(),
             observers,
             liveness: None,
+            explicit: None,
             config,
         };
         let ids: Vec<NodeId> = world.nodes.keys().copied().collect();
@@ -161,6 +165,9 @@ impl World {
         self.step += 1;
         let step = self.step;
         self.observers.observe(WorldEvent::Step { step, action });
+        if !matches!(action, Action::Auto { .. } | Action::Tick) {
+            self.note(action);
+        }
         match action {
             Action::Auto { n } => {
                 for _ in 0..*n {
@@ -202,6 +209,25 @@ impl World {
             });
         }
         Ok(())
+    }
+
+    /// From now on, records every action as carried out, each automatic step as what it
+    /// did: the delivery, drop or duplicate, each timer that fired (then the tick), the
+    /// random crash, restart, partition or heal (`explore::shrink` starts from it).
+    pub fn record_explicit(&mut self) {
+        self.explicit = Some(Vec::new());
+    }
+
+    /// The actions recorded since [`World::record_explicit`].
+    pub fn explicit_actions(&self) -> &[Action] {
+        self.explicit.as_deref().unwrap_or(&[])
+    }
+
+    /// Records `action` if recording is on.
+    fn note(&mut self, action: &Action) {
+        if let Some(list) = self.explicit.as_mut() {
+            list.push(action.clone());
+        }
     }
 
     /// After an action: a fault disarms the liveness watch; otherwise a command overdue

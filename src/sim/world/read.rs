@@ -17,6 +17,7 @@ use serde::Serialize;
 
 /// What a node's proposer is doing, as the page shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ProposerPhase {
     /// The node is not a proposer.

@@ -1,0 +1,1518 @@
+// The types of every value the wasm API (src/wasm.rs, docs/wasm-api.md) hands to the page
+// or takes from it. Generated from the Rust types by src/api_types.rs (ts-rs): do not edit.
+// Regenerate after a deliberate change with `PAXOSCOPE_BLESS=1 cargo test --lib api_types`.
+// src/wasm.rs includes this file in www/pkg/paxoscope.d.ts; the page imports the types
+// from './pkg/paxoscope.js' in JSDoc.
+
+/** `node(id)`: one node with its durable and volatile parts (logs cut to 64 slots). */
+export type InspectedNode = NodeView & NodeDetail;
+
+/** `state()`: the state with every node's durable and volatile parts. */
+export type FullState = Omit<StateView, "nodes"> & { nodes: Array<InspectedNode> };
+
+/**
+ * One accepted value as an acceptor reports it in a Promise.
+ */
+export type AcceptedEntry = {
+    /**
+     * The slot.
+     */
+    slot: number,
+    /**
+     * The highest ballot in which the acceptor accepted a value for it.
+     */
+    ballot: Ballot,
+    /**
+     * The value accepted in that ballot.
+     */
+    value: Value,
+};
+
+/**
+ * An acceptor's durable state, votes cut to the last slots.
+ */
+export type AcceptorView = {
+    /**
+     * Its promise.
+     */
+    promised: Ballot | null,
+    /**
+     * Votes below this slot were truncated after a snapshot.
+     */
+    truncated_below: number,
+    /**
+     * How many votes it holds.
+     */
+    accepted_slots: number,
+    /**
+     * The last votes: slot → (ballot, value).
+     */
+    accepted: { [key in number]: [Ballot, Value] },
+};
+
+/**
+ * One step of a run.
+ */
+export type Action = {
+    "type": "auto",
+    /**
+     * How many automatic steps (1 when absent).
+     */
+    n?: number,
+} | {
+    "type": "deliver",
+    /**
+     * The message id.
+     */
+    id: number,
+} | {
+    "type": "drop",
+    /**
+     * The message id.
+     */
+    id: number,
+} | {
+    "type": "duplicate",
+    /**
+     * The message id.
+     */
+    id: number,
+} | { "type": "tick" } | {
+    "type": "fire_timer",
+    /**
+     * The node.
+     */
+    node: number,
+    /**
+     * Which timer.
+     */
+    timer: TimerKind,
+} | {
+    "type": "crash",
+    /**
+     * The node.
+     */
+    node: number,
+} | {
+    "type": "restart",
+    /**
+     * The node.
+     */
+    node: number,
+} | {
+    "type": "partition",
+    /**
+     * The groups of node ids.
+     */
+    groups: Array<Array<number>>,
+} | { "type": "heal" } | {
+    "type": "submit",
+    /**
+     * The client.
+     */
+    client: number,
+    /**
+     * The operation.
+     */
+    op: Op,
+} | {
+    "type": "set_network",
+    /**
+     * Chance (per mille) that a message is lost.
+     */
+    drop_per_mille: number,
+    /**
+     * Chance (per mille) that a message is duplicated.
+     */
+    dup_per_mille: number,
+    /**
+     * Maximum delivery delay in ticks.
+     */
+    delay_ticks_max: number,
+} | { "type": "end_faults" } | {
+    "type": "set_bug",
+    /**
+     * The bug (its kebab-case name in JSON).
+     */
+    bug: Bug,
+    /**
+     * On or off.
+     */
+    enabled: boolean,
+};
+
+/**
+ * Where a message comes from or goes to: a cluster node or a client.
+ */
+export type Addr = { "node": number } | { "client": number };
+
+/**
+ * A ballot number. Ordered first by `round`, then by `proposer`, so two proposers never
+ * share a ballot (unless the `ballots-without-proposer-id` bug zeroes the id).
+ */
+export type Ballot = {
+    /**
+     * Increases each time a proposer starts a new phase 1.
+     */
+    round: number,
+    /**
+     * The proposer that owns this ballot: the tie-breaker that makes ballots unique.
+     */
+    proposer: number,
+};
+
+/** An injectable bug, by its kebab-case name (`bugs()`). */
+export type Bug = "forgetful-acceptor" | "ignore-promised-values" | "ballots-without-proposer-id" | "accept-below-promise" | "small-quorum" | "reuse-ballot-after-restart" | "no-dedup";
+
+/**
+ * The set of bugs switched on in a configuration (empty = the correct protocol). In JSON
+ * it is a sorted list of bug names without repeats.
+ */
+export type BugSet = Array<Bug>;
+
+/**
+ * What a node holds for one slot.
+ */
+export type CellStatus = "applied" | "decided" | "accepted" | "empty" | "compacted";
+
+/**
+ * A client.
+ */
+export type ClientView = {
+    /**
+     * Its id.
+     */
+    id: number,
+    /**
+     * The node it sends to next.
+     */
+    target: number,
+    /**
+     * The command it waits on.
+     */
+    pending: Pending | null,
+    /**
+     * Commands answered so far.
+     */
+    completed: number,
+    /**
+     * Commands still to submit (typed, scripted or random).
+     */
+    queued: number,
+};
+
+/**
+ * A client command (rule 8): the (client id, sequence number) pair identifies it so a
+ * replica applies it at most once, however many times it is retried.
+ */
+export type Command = {
+    /**
+     * The client that issued it.
+     */
+    client: number,
+    /**
+     * The client's sequence number, increasing by one per new command.
+     */
+    seq: number,
+    /**
+     * The key-value operation.
+     */
+    op: Op,
+};
+
+/**
+ * Two different values decided for one slot (agreement broken), with the two quorums that
+ * should have shared an acceptor: those that accepted the value of the lower ballot, and
+ * those that promised the higher ballot (rule 4: a new leader learns every value a quorum
+ * may have chosen from the promises it gets). Equal ballots (a ballot used twice) compare
+ * the two accept quorums.
+ */
+export type Conflict = {
+    /**
+     * The slot.
+     */
+    slot: number,
+    /**
+     * The value decided first.
+     */
+    first: DecidedValue,
+    /**
+     * The value decided later, contradicting it.
+     */
+    second: DecidedValue,
+    /**
+     * The two quorums behind the two values (empty when no vote for a value was seen).
+     */
+    quorums: Array<QuorumSet>,
+    /**
+     * Whether they share an acceptor (with majority quorums they always do).
+     */
+    quorums_intersect: boolean,
+};
+
+/**
+ * One decided slot in words.
+ */
+export type DecidedEntry = {
+    /**
+     * The slot.
+     */
+    slot: number,
+    /**
+     * Its value, as the page prints it.
+     */
+    value: string,
+};
+
+/**
+ * One of the two values decided for a slot, and the votes behind it.
+ */
+export type DecidedValue = {
+    /**
+     * The value: each command as `c<client>#<seq> <op>`, or `no-op`.
+     */
+    value: string,
+    /**
+     * The ballot in which the most acceptors accepted it for this slot (none if no vote
+     * for it was seen, e.g. a replica learned it from a leader's message only).
+     */
+    ballot: Ballot | null,
+    /**
+     * The acceptors that accepted it in that ballot: the quorum that chose it.
+     */
+    acceptors: Array<number>,
+    /**
+     * The node whose decision revealed it (none when the votes alone made it chosen).
+     */
+    decided_at: number | null,
+};
+
+/**
+ * A durable state with only the last accepted slots.
+ */
+export type DurableView = {
+    /**
+     * The proposer's highest round used.
+     */
+    proposer: ProposerDurable | null,
+    /**
+     * The replica's snapshot.
+     */
+    replica: ReplicaDurable | null,
+    /**
+     * The acceptor's promise and votes (absent on a node that is no acceptor).
+     */
+    acceptor?: AcceptorView,
+};
+
+/**
+ * One kind of thing a node does in a step (a `paxos::Event` variant), with the rule of
+ * docs/protocol.md that made it happen: what "why?" on the page shows.
+ */
+export type EventKind = {
+    /**
+     * The kind's name: the event's tag, and `events[].event` in the state JSON.
+     */
+    name: string,
+    /**
+     * The number of the rule that applied (see [`RULES`]).
+     */
+    rule: number,
+    /**
+     * One line: what the event is.
+     */
+    summary: string,
+};
+
+/**
+ * The group a message kind belongs to, as the legend shows them.
+ */
+export type Family = "phase 1" | "phase 2" | "refusal" | "leadership" | "catch-up" | "client";
+
+/**
+ * Random crashes and partitions applied by the scheduler, each a chance per scheduler step.
+ */
+export type FaultConfig = {
+    /**
+     * Chance (per mille) to crash a random live node.
+     */
+    crash_per_mille: number,
+    /**
+     * Chance (per mille) to restart a random crashed node.
+     */
+    restart_per_mille: number,
+    /**
+     * Chance (per mille) to split the nodes into two random groups.
+     */
+    partition_per_mille: number,
+    /**
+     * Chance (per mille) to heal all partitions.
+     */
+    heal_per_mille: number,
+};
+
+/**
+ * What a node believes about the current leader (rule 7), and catch-up bookkeeping.
+ */
+export type FollowerState = {
+    /**
+     * The node it last heard leading.
+     */
+    leader: number | null,
+    /**
+     * That leader's ballot.
+     */
+    leader_ballot: Ballot | null,
+    /**
+     * A catch-up request is outstanding (rule 9: one at a time).
+     */
+    catchup_pending: boolean,
+};
+
+/**
+ * Pass or fail of one invariant, with what it means.
+ */
+export type InvariantStatus = {
+    /**
+     * The invariant's name.
+     */
+    name: string,
+    /**
+     * Whether no violation of it was found.
+     */
+    ok: boolean,
+    /**
+     * What it says, in one line.
+     */
+    description: string,
+};
+
+/**
+ * A broken invariant: which one, at which step, and what exactly went wrong.
+ */
+export type InvariantViolation = {
+    /**
+     * The invariant's name.
+     */
+    invariant: string,
+    /**
+     * The step of the run at which it was detected.
+     */
+    step: number,
+    /**
+     * The slot, nodes or operations involved.
+     */
+    message: string,
+    /**
+     * For an agreement violation: the slot, both values and both quorums.
+     */
+    conflict?: Conflict,
+};
+
+/**
+ * The key-value store every replica applies decided commands to, in slot order.
+ */
+export type KvStore = {
+    /**
+     * Current contents.
+     */
+    data: { [key in string]: string },
+};
+
+/**
+ * Which nodes exist and what they do (rule 11).
+ */
+export type Layout = {
+    "kind": "servers",
+    /**
+     * How many servers (1..=9).
+     */
+    n: number,
+} | { "kind": "seed" };
+
+/**
+ * Leadership state.
+ */
+export type Leading = {
+    /**
+     * The leader's ballot.
+     */
+    ballot: Ballot,
+    /**
+     * Next slot to propose a new command in.
+     */
+    next_slot: number,
+    /**
+     * Proposed but not yet decided slots (at most `window`, rule 5).
+     */
+    proposals: { [key in number]: Proposal },
+    /**
+     * Slots below this were compacted by some acceptor: chosen, but this leader may not
+     * know their values and must catch up on them (rule 9) instead of proposing.
+     */
+    catch_up_below: number,
+};
+
+/**
+ * One cell of the grid.
+ */
+export type LogCell = {
+    /**
+     * What the node holds.
+     */
+    status: CellStatus,
+    /**
+     * The value, in words ("no-op" for a no-op), if any.
+     */
+    value: string | null,
+    /**
+     * The ballot of an accepted vote ("2.1").
+     */
+    ballot: string | null,
+};
+
+/**
+ * A column of the grid: one acceptor or replica.
+ */
+export type LogColumn = {
+    /**
+     * The node.
+     */
+    node: number,
+    /**
+     * Its roles.
+     */
+    roles: Array<Role>,
+    /**
+     * Whether it is crashed.
+     */
+    crashed: boolean,
+};
+
+/**
+ * The slots any node knows about: from the lowest replica snapshot point to one past the
+ * highest decided or accepted slot.
+ */
+export type LogExtent = {
+    /**
+     * The first slot still held somewhere (the lowest replica snapshot point).
+     */
+    first_slot: number,
+    /**
+     * One past the highest slot decided or accepted anywhere.
+     */
+    end_slot: number,
+};
+
+/**
+ * One row of the grid: a slot and a cell per column.
+ */
+export type LogRow = {
+    /**
+     * The slot.
+     */
+    slot: number,
+    /**
+     * One cell per column, in column order.
+     */
+    cells: Array<LogCell>,
+};
+
+/**
+ * Rows of the grid for a virtualised scroller.
+ */
+export type LogWindow = {
+    /**
+     * Every acceptor and replica.
+     */
+    columns: Array<LogColumn>,
+    /**
+     * The rows asked for (within the log's extent).
+     */
+    rows: Array<LogRow>,
+    /**
+     * One past the highest slot anywhere.
+     */
+    end_slot: number,
+};
+
+/**
+ * A message of the protocol or of the client interface.
+ */
+export type Message = {
+    "type": "Prepare",
+    /**
+     * The new ballot.
+     */
+    ballot: Ballot,
+    /**
+     * The proposer's first slot not known decided; the promise covers every later slot.
+     */
+    from_slot: number,
+} | {
+    "type": "Promise",
+    /**
+     * The ballot promised.
+     */
+    ballot: Ballot,
+    /**
+     * Slots below this were compacted away: they are chosen, the acceptor kept no value.
+     */
+    truncated_below: number,
+    /**
+     * Per slot from `from_slot`, the highest-ballot value this acceptor accepted.
+     */
+    accepted: Array<AcceptedEntry>,
+} | {
+    "type": "Accept",
+    /**
+     * The leader's ballot.
+     */
+    ballot: Ballot,
+    /**
+     * The slot.
+     */
+    slot: number,
+    /**
+     * The proposed value.
+     */
+    value: Value,
+    /**
+     * Every slot below this is decided at the leader.
+     */
+    commit_index: number,
+    /**
+     * Every slot below this is snapshotted at the leader: acceptors may drop it.
+     */
+    safe_point: number,
+} | {
+    "type": "Accepted",
+    /**
+     * The ballot accepted.
+     */
+    ballot: Ballot,
+    /**
+     * The slot.
+     */
+    slot: number,
+} | {
+    "type": "Nack",
+    /**
+     * The refused ballot.
+     */
+    ballot: Ballot,
+    /**
+     * The acceptor's promise, so the proposer steps down and picks a higher round.
+     */
+    promised: Ballot,
+} | {
+    "type": "Heartbeat",
+    /**
+     * The leader's ballot.
+     */
+    ballot: Ballot,
+    /**
+     * Every slot below this is decided at the leader.
+     */
+    commit_index: number,
+    /**
+     * Every slot below this is snapshotted at the leader.
+     */
+    safe_point: number,
+} | {
+    "type": "CatchUp",
+    /**
+     * The requester's first slot not known decided.
+     */
+    from_slot: number,
+} | {
+    "type": "CatchUpReply",
+    /**
+     * Decided (slot, value) pairs, in slot order.
+     */
+    entries: Array<[number, Value]>,
+    /**
+     * The sender's commit index, so the requester knows whether to ask again.
+     */
+    commit_index: number,
+} | {
+    "type": "InstallSnapshot",
+    /**
+     * The snapshot.
+     */
+    snapshot: Snapshot,
+} | {
+    "type": "Request",
+    /**
+     * The command.
+     */
+    command: Command,
+    /**
+     * True once forwarded, so it is never forwarded again.
+     */
+    forwarded: boolean,
+} | {
+    "type": "Reply",
+    /**
+     * The command's sequence number.
+     */
+    seq: number,
+    /**
+     * Its result.
+     */
+    result: OpResult,
+} | {
+    "type": "NotLeader",
+    /**
+     * The command's sequence number.
+     */
+    seq: number,
+    /**
+     * The leader this node believes in, if any.
+     */
+    hint: number | null,
+};
+
+/**
+ * One message kind of the protocol or of the client interface.
+ */
+export type MessageKind = {
+    /**
+     * The kind's name: `Message::kind()`, `messages[].type` and the keys of `stats`.
+     */
+    name: string,
+    /**
+     * Its group in the legend.
+     */
+    family: Family,
+    /**
+     * The roles that send it.
+     */
+    from: Array<Role>,
+    /**
+     * The roles it is sent to.
+     */
+    to: Array<Role>,
+    /**
+     * When it is sent.
+     */
+    when: string,
+    /**
+     * The numbers of the rules it serves (see [`RULES`]).
+     */
+    rules: Array<number>,
+    /**
+     * One line: what it says.
+     */
+    summary: string,
+    /**
+     * A few sentences: what it carries and why it matters.
+     */
+    description: string,
+    /**
+     * True for client traffic (not counted in messages per command).
+     */
+    client_traffic: boolean,
+};
+
+/**
+ * A message in flight.
+ */
+export type MessageView = {
+    /**
+     * Its stable id.
+     */
+    id: number,
+    /**
+     * The sender.
+     */
+    from: Addr,
+    /**
+     * The recipient.
+     */
+    to: Addr,
+    /**
+     * Its kind ("Prepare", "Accept", ...).
+     */
+    type: string,
+    /**
+     * A one-line summary.
+     */
+    label: string,
+    /**
+     * The tick from which the scheduler may deliver it.
+     */
+    deliver_at: number,
+    /**
+     * Whether it can be delivered now (due, and the recipient reachable).
+     */
+    deliverable: boolean,
+    /**
+     * The message itself.
+     */
+    payload: Message,
+};
+
+/**
+ * One line of narration: what happened in the last step, and where.
+ */
+export type NarrationLine = {
+    /**
+     * The node it concerns, if any.
+     */
+    node: number | null,
+    /**
+     * What happened, in words.
+     */
+    text: string,
+    /**
+     * For a node's protocol event: its kind (`vocabulary().events[].name`).
+     */
+    event?: string,
+    /**
+     * For a node's protocol event: the number of the rule that applied (docs/protocol.md).
+     */
+    rule?: number,
+    /**
+     * For a node's protocol event: why the rule applied here, in a sentence or two.
+     */
+    why?: string,
+};
+
+/**
+ * Random network faults applied by the scheduler.
+ */
+export type NetworkConfig = {
+    /**
+     * Chance (per mille) that the scheduler loses a message instead of delivering it.
+     */
+    drop_per_mille: number,
+    /**
+     * Chance (per mille) that the scheduler duplicates a message as it delivers it.
+     */
+    dup_per_mille: number,
+    /**
+     * Messages become deliverable after a random 0..=delay_ticks_max ticks.
+     */
+    delay_ticks_max: number,
+};
+
+/**
+ * A node's inner state (the inspector), logs cut to their last `tail` slots.
+ */
+export type NodeDetail = {
+    /**
+     * What the node would restart from: the running node's durable state, or its disk.
+     */
+    durable: DurableView,
+    /**
+     * What a crash loses (`None` while crashed).
+     */
+    volatile: VolatileView | null,
+    /**
+     * The disk as written so far (running nodes only).
+     */
+    disk?: DurableView,
+    /**
+     * The decided slots the replica still holds (running nodes only).
+     */
+    decided_log?: Array<DecidedEntry>,
+};
+
+/**
+ * One node, as `state().nodes[i]` and `node(id)` show it (docs/wasm-api.md).
+ */
+export type NodeView = {
+    /**
+     * The node's id.
+     */
+    id: number,
+    /**
+     * "proposer", "acceptor", "replica": the roles it plays.
+     */
+    roles: Array<Role>,
+    /**
+     * Whether it is crashed.
+     */
+    crashed: boolean,
+    /**
+     * Its partition group (0 when not partitioned away).
+     */
+    group: number,
+    /**
+     * When its timers fire.
+     */
+    timers: TimersView,
+    /**
+     * Whether it leads (phase 1 won, phase 2 running).
+     */
+    is_leader: boolean,
+    /**
+     * The leader it believes in.
+     */
+    known_leader: number | null,
+    /**
+     * What its proposer is doing.
+     */
+    phase: ProposerPhase,
+    /**
+     * The proposer's own ballot.
+     */
+    ballot: Ballot | null,
+    /**
+     * The acceptor's promise (durable).
+     */
+    promised: Ballot | null,
+    /**
+     * Slots below it are known decided here (`None` on a node that is no replica).
+     */
+    commit_index: number | null,
+    /**
+     * Slots below it are applied to the key-value store.
+     */
+    applied_index: number | null,
+    /**
+     * Slots below it are compacted into the snapshot.
+     */
+    snapshot_index: number | null,
+    /**
+     * The key-value contents (`None` on a node that is no replica).
+     */
+    kv: { [key in string]: string } | null,
+};
+
+/**
+ * A key-value operation, the payload of a client command. Reads go through the log too.
+ */
+export type Op = {
+    "op": "put",
+    /**
+     * The key.
+     */
+    key: string,
+    /**
+     * The value.
+     */
+    value: string,
+} | {
+    "op": "get",
+    /**
+     * The key.
+     */
+    key: string,
+} | {
+    "op": "cas",
+    /**
+     * The key.
+     */
+    key: string,
+    /**
+     * The value the key must hold for the swap (None = absent).
+     */
+    expected: string | null,
+    /**
+     * The value.
+     */
+    value: string,
+};
+
+/**
+ * The answer a replica gives for an applied operation.
+ */
+export type OpResult = { "result": "ok" } | {
+    "result": "value",
+    /**
+     * The value.
+     */
+    value: string | null,
+} | {
+    "result": "cas",
+    /**
+     * Whether the swap happened.
+     */
+    ok: boolean,
+};
+
+/**
+ * A command the client is waiting on.
+ */
+export type Pending = {
+    /**
+     * Its sequence number.
+     */
+    seq: number,
+    /**
+     * The operation.
+     */
+    op: Op,
+    /**
+     * History time it was first sent.
+     */
+    invoked_at: number,
+    /**
+     * How many times it was sent.
+     */
+    attempts: number,
+};
+
+/**
+ * Where a proposer stands.
+ */
+export type Phase = { "phase": "following" } | { "phase": "preparing" } & Preparing | { "phase": "leading" } & Leading;
+
+/**
+ * A phase as `nodes[].phase` reports it (rules 4 and 7), with what it means.
+ */
+export type PhaseTerm = {
+    /**
+     * The phase, written as the state JSON writes it.
+     */
+    name: ProposerPhase,
+    /**
+     * What it means, for people.
+     */
+    description: string,
+};
+
+/**
+ * Phase 1 in progress.
+ */
+export type Preparing = {
+    /**
+     * The ballot being prepared.
+     */
+    ballot: Ballot,
+    /**
+     * First slot not known decided when phase 1 started.
+     */
+    from_slot: number,
+    /**
+     * Promises so far: acceptor → (its compaction point, what it accepted).
+     */
+    promises: { [key in number]: [number, Array<AcceptedEntry>] },
+};
+
+/**
+ * A preset's name and what it shows.
+ */
+export type PresetInfo = {
+    /**
+     * Name used in URLs and on the command line.
+     */
+    name: string,
+    /**
+     * Short title.
+     */
+    title: string,
+    /**
+     * What to look at.
+     */
+    description: string,
+};
+
+/**
+ * A slot proposed in phase 2 and not yet decided.
+ */
+export type Proposal = {
+    /**
+     * The proposed value.
+     */
+    value: Value,
+    /**
+     * Acceptors that accepted it in the leader's ballot.
+     */
+    acks: Array<number>,
+    /**
+     * Heartbeat intervals since it was (re)sent; drives retransmission.
+     */
+    age: number,
+    /**
+     * Times it was resent: each resend waits twice as long (up to 32 intervals), so a
+     * congested network is not flooded with copies.
+     */
+    resends: number,
+};
+
+/**
+ * A proposer's volatile state (its only durable state is its highest round).
+ */
+export type Proposer = {
+    /**
+     * Where it stands.
+     */
+    phase: Phase,
+    /**
+     * Highest round seen in any ballot, so a new ballot is higher than all of them.
+     */
+    max_round_seen: number,
+    /**
+     * Elections started in a row without becoming leader: drives the backoff (rule 7).
+     */
+    failed_elections: number,
+    /**
+     * Client commands waiting for a slot.
+     */
+    queue: Array<Command>,
+};
+
+/**
+ * What a proposer must never forget: the highest round it used, so a restart never
+ * reuses a ballot (rule 1).
+ */
+export type ProposerDurable = {
+    /**
+     * The highest round this proposer has started phase 1 with.
+     */
+    max_round: number,
+};
+
+/**
+ * What a node's proposer is doing, as the page shows it.
+ */
+export type ProposerPhase = "none" | "following" | "preparing" | "leading" | "crashed";
+
+/**
+ * A set of acceptors that voted in one phase of one ballot.
+ */
+export type QuorumSet = {
+    /**
+     * "accepted" (phase 2: they accepted the value in `ballot`) or "promised" (phase 1:
+     * they promised `ballot` to the leader that then chose its own value).
+     */
+    phase: "accepted" | "promised",
+    /**
+     * The ballot.
+     */
+    ballot: Ballot,
+    /**
+     * The acceptors.
+     */
+    acceptors: Array<number>,
+    /**
+     * Which of the two values this quorum stands behind: 0 (`first`) or 1 (`second`).
+     */
+    value: number,
+};
+
+/**
+ * What a replica keeps across crashes: its latest snapshot (rule 10).
+ */
+export type ReplicaDurable = {
+    /**
+     * The key-value state and session table up to `snapshot.index`.
+     */
+    snapshot: Snapshot,
+};
+
+/**
+ * A replica's volatile state, log cut to the last slots.
+ */
+export type ReplicaView = {
+    /**
+     * Slots below it are compacted into the snapshot.
+     */
+    snapshot_index: number,
+    /**
+     * Slots below it are known decided.
+     */
+    commit_index: number,
+    /**
+     * Slots below it are applied.
+     */
+    applied_index: number,
+    /**
+     * How many decided slots the log holds.
+     */
+    log_slots: number,
+    /**
+     * The last decided slots: slot → value.
+     */
+    log: { [key in number]: Value },
+    /**
+     * The key-value store.
+     */
+    kv: KvStore,
+    /**
+     * The client sessions (at-most-once).
+     */
+    sessions: { [key in number]: Session },
+};
+
+/**
+ * Who takes part in the protocol: the three roles a node can combine, and the clients.
+ */
+export type Role = "proposer" | "acceptor" | "replica" | "client";
+
+/**
+ * A rule of the protocol checklist (docs/protocol.md), by number.
+ */
+export type Rule = {
+    /**
+     * Its number in docs/protocol.md and the design notes (1–11).
+     */
+    number: number,
+    /**
+     * What the rule says, in one sentence.
+     */
+    text: string,
+};
+
+/**
+ * A complete, replayable run: configuration + seed + actions (what a share link holds).
+ */
+export type Scenario = {
+    /**
+     * The preset it came from, if any (for display only).
+     */
+    preset?: string | null,
+    /**
+     * The configuration.
+     */
+    config: SimConfig,
+    /**
+     * The seed of the world's random generator.
+     */
+    seed: number,
+    /**
+     * The actions taken, in order.
+     */
+    actions: Array<Action>,
+};
+
+/**
+ * One scripted client command, submitted when the world starts.
+ */
+export type ScriptedOp = {
+    /**
+     * The client.
+     */
+    client: number,
+    /**
+     * Its operation.
+     */
+    op: Op,
+};
+
+/**
+ * The last command a client had applied and its answer (rule 8: the session table).
+ */
+export type Session = {
+    /**
+     * The client's highest applied sequence number.
+     */
+    seq: number,
+    /**
+     * Its result, returned again to a retry.
+     */
+    result: OpResult,
+};
+
+/**
+ * The whole configuration of a simulated run.
+ */
+export type SimConfig = {
+    /**
+     * Nodes and roles.
+     */
+    layout: Layout,
+    /**
+     * Number of clients (ids 1..=clients).
+     */
+    clients: number,
+    /**
+     * Rule 5: pipelining window.
+     */
+    window: number,
+    /**
+     * Rule 5: commands per slot.
+     */
+    batch: number,
+    /**
+     * Rule 10: snapshot every this many slots (0 = never).
+     */
+    snapshot_interval_slots: number,
+    /**
+     * Rule 7: election timeout in ticks.
+     */
+    election_timeout_ticks: number,
+    /**
+     * Rule 7: heartbeat interval in ticks.
+     */
+    heartbeat_interval_ticks: number,
+    /**
+     * Ticks a client waits for an answer before retrying (doubled on each retry, up to 8×).
+     */
+    client_retry_ticks: number,
+    /**
+     * Chance (per mille) the scheduler advances time although messages are deliverable.
+     */
+    tick_per_mille: number,
+    /**
+     * Injected bugs (by kebab-case name in JSON).
+     */
+    bugs: BugSet,
+    /**
+     * Random network faults.
+     */
+    network: NetworkConfig,
+    /**
+     * Random crashes and partitions.
+     */
+    faults: FaultConfig,
+    /**
+     * Client behaviour.
+     */
+    workload: Workload,
+    /**
+     * Run the invariant checkers after every step.
+     */
+    check: boolean,
+};
+
+/**
+ * The replicated state up to a slot (rule 10): what compaction keeps instead of the log.
+ */
+export type Snapshot = {
+    /**
+     * Every slot below this is reflected in the state.
+     */
+    index: number,
+    /**
+     * The key-value store.
+     */
+    kv: KvStore,
+    /**
+     * The session table (needed so retries after the snapshot are still answered once).
+     */
+    sessions: { [key in number]: Session },
+};
+
+/**
+ * The state of a run (`state()`, `view()`, `paxoscope run`).
+ */
+export type StateView = {
+    /**
+     * The step shown.
+     */
+    step: number,
+    /**
+     * How many steps are recorded (more than `step` after stepping back).
+     */
+    total_steps: number,
+    /**
+     * Logical time in ticks.
+     */
+    now: number,
+    /**
+     * The world's seed.
+     */
+    seed: number,
+    /**
+     * The preset the run came from, if any.
+     */
+    preset: string | null,
+    /**
+     * The simulation's configuration as it stands.
+     */
+    config: SimConfig,
+    /**
+     * The node leading with the highest ballot, if any.
+     */
+    leader: number | null,
+    /**
+     * Whether no message is in flight and no client waits or has work left.
+     */
+    quiet: boolean,
+    /**
+     * Every node.
+     */
+    nodes: Array<NodeView>,
+    /**
+     * Messages in flight, oldest first.
+     */
+    messages: Array<MessageView>,
+    /**
+     * The clients.
+     */
+    clients: Array<ClientView>,
+    /**
+     * The extent of the log grid (rows come from `logWindow`).
+     */
+    log: LogExtent,
+    /**
+     * Message and command counters.
+     */
+    stats: Stats,
+    /**
+     * Pass/fail per invariant.
+     */
+    invariants: Array<InvariantStatus>,
+    /**
+     * Every violation found (the checker's, then linearizability's).
+     */
+    violations: Array<InvariantViolation>,
+    /**
+     * Narration of the last step.
+     */
+    events: Array<NarrationLine>,
+    /**
+     * Digest of everything that happened so far.
+     */
+    trace_digest: string,
+};
+
+/**
+ * Message and command counters.
+ */
+export type Stats = {
+    /**
+     * Messages sent, by type.
+     */
+    sent: { [key in string]: number },
+    /**
+     * Messages delivered, by type.
+     */
+    delivered: { [key in string]: number },
+    /**
+     * Messages lost (dropped, partitioned, or sent to a crashed node), by type.
+     */
+    dropped: { [key in string]: number },
+    /**
+     * Messages duplicated, by type.
+     */
+    duplicated: { [key in string]: number },
+    /**
+     * Client commands submitted (first attempts only).
+     */
+    commands_submitted: number,
+    /**
+     * Distinct client commands decided in some slot.
+     */
+    commands_committed: number,
+    /**
+     * Protocol (non-client) messages sent per committed command.
+     */
+    messages_per_command: number,
+};
+
+/**
+ * What one action did: the step reached and its narration.
+ */
+export type StepResult = {
+    /**
+     * The step reached.
+     */
+    step: number,
+    /**
+     * What happened, in words.
+     */
+    events: Array<NarrationLine>,
+};
+
+/**
+ * A named thing with its description: a role, a phase, an invariant or a bug.
+ */
+export type Term = {
+    /**
+     * The name as it appears in the state JSON, scenarios and the CLI.
+     */
+    name: string,
+    /**
+     * What it means, for people.
+     */
+    description: string,
+};
+
+/**
+ * A timer a node asks the world to run. Time is the world's business (no clock here).
+ */
+export type TimerKind = "election" | "heartbeat";
+
+/**
+ * The ticks at which a node's timers fire (`None` = not set).
+ */
+export type TimersView = {
+    /**
+     * The election timer (proposers only).
+     */
+    election: number | null,
+    /**
+     * The heartbeat timer (a leader's).
+     */
+    heartbeat: number | null,
+};
+
+/**
+ * The value proposed for one slot (rule 5: a slot may carry a batch of commands).
+ */
+export type Value = { "kind": "noop" } | { "kind": "commands", "commands": Array<Command> };
+
+/**
+ * The whole vocabulary, as `vocabulary()` gives it to the page.
+ */
+export type Vocabulary = {
+    /**
+     * Every message kind, in the order of the protocol's story.
+     */
+    messages: Array<MessageKind>,
+    /**
+     * Every role.
+     */
+    roles: Array<Term>,
+    /**
+     * Every phase a node can report.
+     */
+    phases: Array<PhaseTerm>,
+    /**
+     * The protocol rules the messages serve.
+     */
+    rules: Array<Rule>,
+    /**
+     * Every kind of node event, with the rule that made it happen.
+     */
+    events: Array<EventKind>,
+    /**
+     * Every checked property.
+     */
+    invariants: Array<Term>,
+    /**
+     * Every injectable bug.
+     */
+    bugs: Array<Term>,
+};
+
+/**
+ * What a running node holds in memory only.
+ */
+export type VolatileView = {
+    /**
+     * The proposer's state (`None` on a node that is no proposer).
+     */
+    proposer: Proposer | null,
+    /**
+     * The replica's state (`None` on a node that is no replica).
+     */
+    replica: ReplicaView | null,
+    /**
+     * Who it believes leads, and since when it heard from them.
+     */
+    follower: FollowerState,
+};
+
+/**
+ * What clients do on their own.
+ */
+export type Workload = {
+    /**
+     * Commands each client submits at the start, in order.
+     */
+    script: Array<ScriptedOp>,
+    /**
+     * Random put/get/cas commands each client submits after its script.
+     */
+    random_ops: number,
+    /**
+     * Random commands use keys `k0..k{keys-1}`.
+     */
+    keys: number,
+};
