@@ -49,8 +49,10 @@ use crate::sim::action::Action;
 use crate::sim::presets::PresetInfo;
 use crate::sim::run::StepResult;
 use crate::sim::scenario::Scenario;
+use crate::sim::spacetime::causal::CausalPast;
 use crate::sim::view::log::LogWindow;
 use crate::sim::view::node::{NodeDetail, NodeView};
+use crate::sim::view::spacetime::SpaceTimeWindow;
 use crate::sim::view::StateView;
 use crate::vocabulary::{Term, Vocabulary};
 use std::any::TypeId;
@@ -131,6 +133,8 @@ fn generate() -> String {
     collect.visit::<NodeView<'static>>(); // node(id), state().nodes
     collect.visit::<NodeDetail<'static>>(); // node(id), state().nodes: flattened in
     collect.visit::<LogWindow>(); // logWindow(from, count)
+    collect.visit::<SpaceTimeWindow<'static>>(); // spacetime(from, to)
+    collect.visit::<CausalPast<'static>>(); // causalPast(event)
     collect.visit::<StepResult>(); // apply(action), step()
     collect.visit::<Action>(); // apply(action)'s argument
     collect.visit::<Scenario>(); // scenario() / fromScenario(json), as JSON text

@@ -101,7 +101,7 @@ impl Playground {
 
     /// Like `view()`, for the frames of a playing page: the linearizability verdict is the
     /// last one computed while the history only grew (ask `view()` for a fresh one).
-    #[wasm_bindgen(js_name = viewPlaying)]
+    #[wasm_bindgen(js_name = viewPlaying, unchecked_return_type = "StateView")]
     pub fn view_playing(&mut self) -> Result<JsValue, JsError> {
         to_js(&self.run.state_playing())
     }
@@ -131,6 +131,7 @@ impl Playground {
 
     /// The space-time record of steps `fromStep..=toStep` (the message sequence diagram's
     /// window): lanes, events, the messages alive in it, partitions.
+    #[wasm_bindgen(unchecked_return_type = "SpaceTimeWindow")]
     pub fn spacetime(&self, from_step: f64, to_step: f64) -> Result<JsValue, JsError> {
         if !(from_step >= 0.0 && to_step >= 0.0) {
             return Err(JsError::new("spacetime needs non-negative steps"));
@@ -142,7 +143,7 @@ impl Playground {
 
     /// The causal past of event `index` (Lamport's happens-before): per lane the newest
     /// event before it, how many events that is, and the message chain leading to it.
-    #[wasm_bindgen(js_name = causalPast)]
+    #[wasm_bindgen(js_name = causalPast, unchecked_return_type = "CausalPast")]
     pub fn causal_past(&self, index: u32) -> Result<JsValue, JsError> {
         let record = self.record()?;
         match record.causal_past(index) {

@@ -12,6 +12,7 @@ pub const CHAIN_HOPS: usize = 64;
 
 /// The newest event of a lane that happened before (or is) the selected event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LaneFrontier {
     /// The lane.
     pub lane: Addr,
@@ -22,6 +23,7 @@ pub struct LaneFrontier {
 /// One link of the chain that leads to an event: the event, and for a send or receive its
 /// message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ChainLink<'a> {
     /// The event.
     pub event: &'a LaneEvent,
@@ -32,6 +34,7 @@ pub struct ChainLink<'a> {
 /// The causal past of one event (its happens-before cone, the event included): a vector
 /// clock, and the message chain that leads to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CausalPast<'a> {
     /// The selected event.
     pub event: u32,

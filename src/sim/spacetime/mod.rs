@@ -23,6 +23,7 @@ pub const OPEN_MARK_INTERVAL: u64 = 1024;
 /// local events the diagram marks (rule 7 elections, rule 6 decisions, crashes, clients).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum LaneEventKind {
     /// The lane put a message on the wire.
     Send,
@@ -77,6 +78,7 @@ impl LaneEventKind {
 /// How a message's life ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum MessageFate {
     /// Its recipient received and handled it.
     Delivered,
@@ -114,6 +116,7 @@ impl MessageFate {
 
 /// One event on a lane.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LaneEvent {
     /// Its place in the run's order of events (0, 1, ...).
     pub index: u32,
@@ -131,6 +134,7 @@ pub struct LaneEvent {
 
 /// The end of a message's life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MessageEnd {
     /// The step it ended in.
     pub step: u64,
@@ -142,6 +146,7 @@ pub struct MessageEnd {
 
 /// One message from its send to its end.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MessageTrace {
     /// Its place in the run's order of messages (0, 1, ...).
     pub index: u32,
@@ -171,6 +176,7 @@ pub struct MessageTrace {
 
 /// A change of the network's partition, drawn across every lane.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NetworkMark {
     /// The step it happened in.
     pub step: u64,

@@ -11,6 +11,7 @@ pub const MAX_WINDOW_EVENTS: usize = 20_000;
 
 /// The part of the space-time record between two steps.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SpaceTimeWindow<'a> {
     /// The step the run is at (the diagram's cursor).
     pub step: u64,
