@@ -897,7 +897,7 @@ export type MessageView = {
     /**
      * Its kind ("Prepare", "Accept", ...).
      */
-    type: string,
+    type: Message["type"],
     /**
      * A one-line summary.
      */

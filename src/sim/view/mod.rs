@@ -74,6 +74,7 @@ pub struct MessageView<'a> {
     pub to: Addr,
     /// Its kind ("Prepare", "Accept", ...).
     #[serde(rename = "type")]
+    #[cfg_attr(test, ts(type = "Message[\"type\"]"))]
     pub kind: &'static str,
     /// A one-line summary.
     pub label: String,
