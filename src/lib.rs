@@ -18,7 +18,7 @@ pub mod vocabulary;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "bench-api"))]
 pub mod bench_api;
 
 /// The crate version, reported by the CLI and the page.

@@ -138,6 +138,13 @@ fn nodes(ids: &[NodeId]) -> String {
 
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_acceptor(f)
+    }
+}
+
+impl Event {
+    /// What an acceptor did (rules 2, 3 and 7's Nack); other events fall through to the proposer's.
+    fn fmt_acceptor(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Event::Promised { ballot } => write!(
                 f,
@@ -162,6 +169,13 @@ impl fmt::Display for Event {
                 f,
                 "refused Heartbeat b={ballot}: it promised b={promised}, so that leader was superseded"
             ),
+            _ => self.fmt_proposer(f),
+        }
+    }
+
+    /// What a proposer did (rules 1, 4, 6 and 7); other events fall through to the replica's.
+    fn fmt_proposer(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Event::StartedElection { ballot } => write!(
                 f,
                 "runs for leader: started phase 1 with b={ballot}"
@@ -194,9 +208,19 @@ impl fmt::Display for Event {
                 "got slot {slot} chosen in b={ballot}: accepted by {} ({count})",
                 nodes(accepted_by)
             ),
+            _ => self.fmt_replica(f),
+        }
+    }
+
+    /// What a replica or a node serving clients did (rules 6, 8, 9 and 10).
+    fn fmt_replica(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Event::Decided { slot } => write!(f, "learned that slot {slot} is decided"),
             Event::SnapshotTaken { index } => {
-                write!(f, "took a snapshot and dropped log entries below slot {index}")
+                write!(
+                    f,
+                    "took a snapshot and dropped log entries below slot {index}"
+                )
             }
             Event::SnapshotInstalled { index } => {
                 write!(f, "installed a snapshot covering every slot below {index}")
@@ -205,14 +229,21 @@ impl fmt::Display for Event {
                 client,
                 seq,
                 leader,
-            } => write!(f, "is not the leader: forwarded c{client}#{seq} to n{leader}"),
+            } => write!(
+                f,
+                "is not the leader: forwarded c{client}#{seq} to n{leader}"
+            ),
             Event::DuplicateIgnored { client, seq } => write!(
                 f,
                 "skipped c{client}#{seq}: the session table shows it was applied already"
             ),
             Event::RequestedCatchUp { from_slot } => {
-                write!(f, "is behind and asked for decided entries from slot {from_slot}")
+                write!(
+                    f,
+                    "is behind and asked for decided entries from slot {from_slot}"
+                )
             }
+            _ => unreachable!("every event is written by one of the three"),
         }
     }
 }

@@ -177,7 +177,8 @@ export function createTour(app, root) {
     counter.textContent = `${at.stop + 1} / ${n}`;
     backBtn.disabled = at.ch === 0 && at.stop === 0;
     const last = at.stop + 1 === n;
-    nextBtn.textContent = !last ? 'Next →' : at.ch + 1 < CHAPTERS.length ? 'Next chapter →' : 'Finish';
+    nextBtn.textContent = !last ? 'Next →' : at.ch + 1 < CHAPTERS.length ? `Chapter ${at.ch + 2} →` : 'Finish';
+    nextBtn.setAttribute('aria-label', !last ? 'Next stop' : at.ch + 1 < CHAPTERS.length ? `Next: chapter ${at.ch + 2}, ${CHAPTERS[at.ch + 1].title}` : 'Finish the tour');
     const on = onScript();
     const b = builtStop();
     turn.hidden = !(on && s.wait);

@@ -1,7 +1,7 @@
 //! The explanation of a violation: the furthest completion any order reached, the values
 //! the key could hold when it had to take effect, and the few operations that explain why.
-use super::problem::{Event, KeyOp, KeyProblem, Step};
-use super::Violation;
+use super::problem::{Boundary, KeyOp, KeyProblem, Step};
+use super::KeyViolation;
 use crate::check::history::History;
 use crate::vec_map::VecSet;
 
@@ -15,8 +15,8 @@ impl KeyProblem {
         history: &History,
         event: usize,
         states: &VecSet<u32>,
-    ) -> Violation {
-        let Event::Return(c) = self.events[event] else {
+    ) -> KeyViolation {
+        let Boundary::Return(c) = self.events[event] else {
             unreachable!("the search only gets stuck at returns")
         };
         let culprit = &self.known[c as usize];
@@ -33,7 +33,7 @@ impl KeyProblem {
         for &i in &involved {
             explanation.push_str(&format!("\n  {}", history.entries[i]));
         }
-        Violation {
+        KeyViolation {
             key: self.key.clone(),
             culprit: culprit.entry,
             failed_at,

@@ -49,7 +49,7 @@
 //! This file holds the public answer types and the per-key driver; `problem.rs` reduces
 //! one key's sub-history to the search's input (interned values, deadlines, twins, the
 //! event list); `search.rs` is the WGL search with its memo; `explain.rs` turns a dead
-//! end into a [`Violation`] people can read; `tests.rs` checks it all, against a brute
+//! end into a [`KeyViolation`] people can read; `tests.rs` checks it all, against a brute
 //! force and a plain reference checker among others.
 mod explain;
 mod problem;
@@ -102,7 +102,7 @@ impl LinearizabilityReport {
     }
 
     /// The violation, if the history is not linearizable.
-    pub fn violation(&self) -> Option<&Violation> {
+    pub fn violation(&self) -> Option<&KeyViolation> {
         match &self.outcome {
             Outcome::Violation(v) => Some(v),
             _ => None,
@@ -153,7 +153,7 @@ pub enum Outcome {
     Linearizable,
     /// Some key's sub-history is not; this is the violation that shows up earliest in
     /// logical time (ties: smallest key).
-    Violation(Violation),
+    Violation(KeyViolation),
     /// No violation found, but the budget ran out before these keys (sorted) were decided.
     Inconclusive {
         /// Keys left undecided.
@@ -170,7 +170,7 @@ pub enum Outcome {
 
 /// Why a key's sub-history is not linearizable.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Violation {
+pub struct KeyViolation {
     /// The key.
     pub key: String,
     /// Index in `History::entries` of the completed operation no valid order gets past:
@@ -279,7 +279,7 @@ fn check_key(
     p: &KeyProblem,
     max_steps: u64,
     steps: &mut u64,
-) -> (KeyVerdict, Option<Violation>) {
+) -> (KeyVerdict, Option<KeyViolation>) {
     if *steps >= max_steps && !p.known.is_empty() {
         return (KeyVerdict::Skipped, None);
     }
@@ -295,7 +295,7 @@ fn check_key(
 
 /// The verdict on the whole history: the earliest violation, else inconclusive if a key
 /// was not decided, else linearizable. `violations` are sorted, `keys` are by name.
-fn outcome(violations: Vec<Violation>, keys: &[KeySummary], max_steps: u64) -> Outcome {
+fn outcome(violations: Vec<KeyViolation>, keys: &[KeySummary], max_steps: u64) -> Outcome {
     let undecided: Vec<String> = keys
         .iter()
         .filter(|k| matches!(k.verdict, KeyVerdict::Inconclusive | KeyVerdict::Skipped))

@@ -64,7 +64,7 @@ impl KeyOp {
 /// An entry of the search's event list, which is sorted by time; at equal times calls
 /// come first (so touching intervals are concurrent), then returns, then deadlines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Event {
+pub(super) enum Boundary {
     /// Invocation of completed operation `known[i]`.
     Call(u32),
     /// Completion of completed operation `known[i]`.
@@ -82,7 +82,7 @@ pub(super) struct KeyProblem {
     /// Unknown-outcome operations kept for the search, numbered in invocation order.
     pub(super) unknown: Vec<KeyOp>,
     /// The event list and each event's time.
-    pub(super) events: Vec<Event>,
+    pub(super) events: Vec<Boundary>,
     pub(super) times: Vec<u64>,
     pub(super) call_event: Vec<u32>,
     pub(super) return_event: Vec<u32>,
@@ -113,7 +113,7 @@ impl KeyProblem {
         let (unknown, deadlines) = keep_those_that_matter(ops.unknown, deadlines, &mut dropped);
         let significant = significant_values(values.list.len(), &ops.known, &unknown);
         let twin_prev = twins(&unknown, &deadlines, &significant);
-        let list = EventList::new(&ops.known, &deadlines);
+        let list = BoundaryList::new(&ops.known, &deadlines);
         KeyProblem {
             key: key.to_string(),
             known: ops.known,
@@ -391,23 +391,23 @@ fn twins(unknown: &[KeyOp], deadlines: &[u64], significant: &[bool]) -> Vec<u32>
 }
 
 /// The time-ordered event list and where each operation's events sit in it.
-struct EventList {
-    events: Vec<Event>,
+struct BoundaryList {
+    events: Vec<Boundary>,
     times: Vec<u64>,
     call_event: Vec<u32>,
     return_event: Vec<u32>,
     deadline_event: Vec<u32>,
 }
 
-impl EventList {
+impl BoundaryList {
     fn new(known: &[KeyOp], deadlines: &[u64]) -> Self {
-        let mut timed: Vec<(u64, Event)> = Vec::with_capacity(2 * known.len() + deadlines.len());
+        let mut timed: Vec<(u64, Boundary)> = Vec::with_capacity(2 * known.len() + deadlines.len());
         for (i, o) in known.iter().enumerate() {
-            timed.push((o.invoke, Event::Call(i as u32)));
-            timed.push((o.complete.expect("known"), Event::Return(i as u32)));
+            timed.push((o.invoke, Boundary::Call(i as u32)));
+            timed.push((o.complete.expect("known"), Boundary::Return(i as u32)));
         }
         for (i, &d) in deadlines.iter().enumerate() {
-            timed.push((d, Event::Deadline(i as u32)));
+            timed.push((d, Boundary::Deadline(i as u32)));
         }
         crate::small_sort::sort(&mut timed);
         let mut call_event = vec![NIL; known.len()];
@@ -416,12 +416,12 @@ impl EventList {
         for (pos, &(_, ev)) in timed.iter().enumerate() {
             let pos = pos as u32;
             match ev {
-                Event::Call(i) => call_event[i as usize] = pos,
-                Event::Return(i) => return_event[i as usize] = pos,
-                Event::Deadline(i) => deadline_event[i as usize] = pos,
+                Boundary::Call(i) => call_event[i as usize] = pos,
+                Boundary::Return(i) => return_event[i as usize] = pos,
+                Boundary::Deadline(i) => deadline_event[i as usize] = pos,
             }
         }
-        EventList {
+        BoundaryList {
             events: timed.iter().map(|&(_, e)| e).collect(),
             times: timed.iter().map(|&(t, _)| t).collect(),
             call_event,

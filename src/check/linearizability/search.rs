@@ -1,7 +1,7 @@
 //! The search of one key (WGL with memoized failed configurations; see the module
 //! documentation of `linearizability`): the driver loop over a cursor, and the searcher's
 //! dancing-links state, stack and memo.
-use super::problem::{Event, KeyProblem, Step, NIL, TOP};
+use super::problem::{Boundary, KeyProblem, Step, NIL, TOP};
 use crate::vec_map::VecSet;
 use fnv::FnvHashMap;
 
@@ -294,7 +294,7 @@ impl<'p> Searcher<'p> {
         self.scratch.extend([canon, high]);
         let mut x = self.next[self.p.events.len()];
         while x != NIL {
-            if let Event::Call(k) = self.p.events[x as usize] {
+            if let Boundary::Call(k) = self.p.events[x as usize] {
                 if k >= high {
                     break;
                 }
@@ -380,7 +380,7 @@ impl<'p> Searcher<'p> {
         }
         let mut x = self.next[p.events.len()];
         while x != barrier && x != NIL {
-            if let Event::Call(k) = p.events[x as usize] {
+            if let Boundary::Call(k) = p.events[x as usize] {
                 let step = p.known[k as usize].step;
                 if step.apply(self.state).is_none() && step.apply(new_state).is_some() {
                     return true;
@@ -439,7 +439,7 @@ impl Searcher<'_> {
     fn at_event(&mut self, e: u32, budget: &mut Budget) -> Result<Cursor, Search> {
         let p = self.p;
         Ok(match p.events[e as usize] {
-            Event::Call(k) => {
+            Boundary::Call(k) => {
                 budget.spend()?;
                 let placed = match p.known[k as usize].step.apply(self.state) {
                     Some(new_state) => self.place(Alt::Known(k), new_state),
@@ -455,10 +455,10 @@ impl Searcher<'_> {
                 })
             }
             // A deadline: first try "it never took effect".
-            Event::Deadline(w) => Cursor::Omit { w, barrier: e },
+            Boundary::Deadline(w) => Cursor::Omit { w, barrier: e },
             // A return: the completed operations that may come next are exhausted; try
             // the unknown ones invoked before it.
-            Event::Return(_) => Cursor::Unknown {
+            Boundary::Return(_) => Cursor::Unknown {
                 u: self.first_unknown(),
                 barrier: e,
             },
@@ -484,7 +484,7 @@ impl Searcher<'_> {
     fn try_unknown(&mut self, u: u32, barrier: u32, budget: &mut Budget) -> Result<Cursor, Search> {
         let p = self.p;
         if u == NIL || p.unknown[u as usize].invoke > p.times[barrier as usize] {
-            if let Event::Return(_) = p.events[barrier as usize] {
+            if let Boundary::Return(_) = p.events[barrier as usize] {
                 // A completion whose operation cannot be placed: dead end.
                 self.stuck_at(barrier as usize);
             }

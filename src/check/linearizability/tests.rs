@@ -64,7 +64,7 @@ fn assert_linearizable(h: &History) {
     assert!(r.is_linearizable(), "expected linearizable, got: {r}");
 }
 
-fn assert_violation(h: &History) -> Violation {
+fn assert_violation(h: &History) -> KeyViolation {
     let r = check(h);
     r.violation()
         .unwrap_or_else(|| panic!("expected a violation, got: {r}"))

@@ -2,6 +2,7 @@
 //! is the contract in docs/wasm-api.md. Built only from the world's read-only accessors.
 pub mod log;
 pub mod node;
+pub mod spacetime;
 
 use super::client::Pending;
 use super::narration::NarrationLine;
@@ -73,6 +74,7 @@ pub struct MessageView<'a> {
     pub to: Addr,
     /// Its kind ("Prepare", "Accept", ...).
     #[serde(rename = "type")]
+    #[cfg_attr(test, ts(type = "Message[\"type\"]"))]
     pub kind: &'static str,
     /// A one-line summary.
     pub label: String,
