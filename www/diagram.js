@@ -14,7 +14,7 @@ import {
 } from './diagram-model.js';
 
 /** Steps drawn beyond each side of what is in view, so a short scroll needs no redraw. */
-const MARGIN_STEPS = 24;
+const MARGIN_STEPS = 48;
 /** While playing, the diagram redraws at most this often (ms); the cursor moves every frame. */
 const PLAY_REDRAW_MS = 150;
 
@@ -166,8 +166,11 @@ export function createDiagram(app, root) {
     if (!active || !supported() || !app.view) return;
     const { from, to } = wanted();
     const playing = app.playing;
-    const key = `${from}|${to}|${cursor}|${total}|${[...filter.kinds].join()}|${[...filter.lanes].join()}|${selected ? selected.index : ''}`;
-    if (!force && key === winKey) return;
+    const key = `${cursor}|${total}|${[...filter.kinds].join()}|${[...filter.lanes].join()}|${selected ? selected.index : ''}`;
+    // A scroll within the steps already drawn (the margins) needs no new window.
+    const { first, last } = visibleSteps();
+    const covered = win && first >= win.from_step && Math.min(last, total) <= win.to_step;
+    if (!force && key === winKey && covered) return;
     const now = performance.now();
     if (playing && !force && now - lastDraw < PLAY_REDRAW_MS) {
       moveCursorOnly();
