@@ -300,9 +300,6 @@ export function createFlightList(app, root) {
     return li;
   }
 
-  /** @type {Map<string, HTMLElement>} */
-  let rowCache = new Map();
-
   function update(view) {
     const sel = app.selection && app.selection.kind === 'message' ? app.selection.id : '';
     const msgs = view.messages;
@@ -312,22 +309,7 @@ export function createFlightList(app, root) {
     head.querySelector('.count').textContent = String(msgs.length);
     const shown = [...msgs].sort((a, b) => (b.deliverable - a.deliverable) || a.id - b.id).slice(0, LIMIT);
     const copies = copiesOf(msgs);
-    // Rows are kept by what they show: a message whose row did not change keeps its
-    // element, so a step rebuilds only the rows of the messages it touched.
-    const next = new Map();
-    const els = shown.map((m) => {
-      const state = m.deliverable ? '' : m.deliver_at > view.now ? `until t${m.deliver_at}` : 'held';
-      const k = `${m.id}|${state}|${m.id === sel}|${(copies.get(m.id) || []).length}`;
-      const old = rowCache.get(k);
-      const li = old || row(m, view, copies);
-      next.set(k, li);
-      return li;
-    });
-    rowCache = next;
-    keepFocus(list, () => {
-      const same = els.length === list.children.length && els.every((li, i) => list.children[i] === li);
-      if (!same) list.replaceChildren(...els);
-    });
+    keepFocus(list, () => list.replaceChildren(...shown.map((m) => row(m, view, copies))));
     more.hidden = msgs.length <= LIMIT;
     more.textContent = `… and ${msgs.length - LIMIT} more`;
     if (!msgs.length) list.append(h('li', { class: 'muted small flight-empty' }, 'Nothing in flight.'));

@@ -546,7 +546,10 @@ async function boot() {
   comp(createConflictPanel(app, $('#conflict')));
   const diagram = comp(createDiagram(app, $('#diagram')));
   const stageTabs = createStageTabs(app, $('#topology'), $('#diagram'), diagram);
-  $('#stage-hint').before(stageTabs.element);
+  // The tabs share a row with the timeline, so the stage stays as short as it was.
+  const stageRow = h('div', { class: 'stage-row' });
+  $('#timeline').before(stageRow);
+  stageRow.append(stageTabs.element, $('#timeline'));
   comp(createControls(app, $('#controls')));
   app.tour = comp(createTour(app, $('#tour-root')));
   comp({

@@ -237,6 +237,11 @@ test('screenshots: the diagram at 1280×800 and at 375 px', async ({ page }) => 
     expect(box.y, `${sel} starts within the first screen`).toBeLessThan(800 - 40);
   }
   await page.evaluate(() => { for (let i = 0; i < 60; i++) window.paxoscope.playground().step(); window.paxoscope.app.render(); });
+  // The first row of the replicated log is in view too.
+  const row = page.locator('.log-row:visible').first();
+  await expect(row).toBeVisible();
+  const rb = await row.boundingBox();
+  expect(rb.y + rb.height, 'the first log row ends within the first screen').toBeLessThanOrEqual(800);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'diagram-cluster-1280.png') });
   await showDiagram(page);
   const elected = page.locator('.dg-ev.elected, .dg-ev.decided').first();
