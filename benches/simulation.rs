@@ -499,6 +499,15 @@ fn bench_bytes() {
     assert_eq!(leader_commit, log.len() as u64, "every command was decided");
 }
 
+/// User CPU time of this process in seconds (Linux `/proc/self/stat`, 100 ticks a second),
+/// so a figure "on one core" is not inflated by other work on a shared machine.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = stat.rsplit_once(')')?.1;
+    let utime: f64 = after_name.split_whitespace().nth(11)?.parse().ok()?;
+    Some(utime / 100.0)
+}
+
 /// The exhaustive explorer (docs/explorer.md): distinct states per second of the issue's
 /// goal search (3 servers, 2 commands to 2 servers, 1 drop, 1 duplicate, 1 crash) up to a
 /// million distinct states on one thread, and the BFS-shortest counterexample of each bug
@@ -512,14 +521,26 @@ fn bench_explore() {
     };
     let mut x = Explorer::new(&small_scenario(3, 2, None), bounds).expect("valid bounds");
     let t = Instant::now();
+    let cpu = cpu_seconds();
     while !x.run(10_000) {}
     let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu.zip(cpu_seconds()).map(|(a, b)| b - a);
     let p = x.progress();
     assert!(
         x.counterexample().is_none(),
         "the correct protocol violates nothing"
     );
-    let extra = json!({ "distinct": p.distinct, "transitions": p.states, "depth": p.depth });
+    let extra = json!({ "distinct": p.distinct, "transitions": p.states, "depth": p.depth,
+        "wall_seconds": secs, "cpu_seconds": cpu });
+    if let Some(cpu) = cpu.filter(|c| *c > 0.0) {
+        report(
+            "explore",
+            "distinct states per CPU second (same search, user time of the process)",
+            p.distinct as f64 / cpu,
+            "states/s",
+            extra.clone(),
+        );
+    }
     report(
         "explore",
         "distinct states/s (3 servers, 2 commands, 1 drop, 1 dup, 1 crash)",

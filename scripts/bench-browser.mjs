@@ -8,8 +8,9 @@
 //   wasm  the native simulation workloads run in wasm (BenchWorld, src/bench_api.rs), same
 //         configuration, seed, warm-up and steps; trace digests must equal the native ones.
 //   page  time to interactive; frame time while running with 9 nodes, 300 messages in flight
-//         and a 10,000-slot log; the per-frame wasm calls (view, logWindow); seek in a
-//         100,000-step history.
+//         and a 10,000-slot log; the interval between animation frames while playing at 30
+//         steps/s (600+ in flight, each stage tab, and the seed demo); the per-frame wasm
+//         calls (view, logWindow); seek in a 100,000-step history.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -269,6 +270,55 @@ async function frames(browser, url, check) {
   await ctx.close();
 }
 
+// What a person sees while the page plays at 30 steps/s: the interval between animation
+// frames (JavaScript, style, layout, paint and compositing all included), on the big run of
+// frames() with at least 600 messages in flight, on each stage tab (the cluster picture, or
+// the message sequence diagram), and on the seed demo. A frame interval past 1.5 vsyncs
+// (25 ms) counts as a dropped frame. Goals (issue 11): p50 ≤ 17.5 ms, p95 ≤ 33.4 ms.
+const PLAY_SPEED = 30;
+async function playIntervals(browser, url, { check, big, tab }) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready, null, PAGE_ARGS);
+  const setup = await page.evaluate(({ sc, big }) => {
+    const app = window.paxoscope.app;
+    if (big) {
+      if (!app.loadScenario(JSON.stringify(sc), null, { push: false })) throw new Error('loadScenario failed');
+      let ticks = 0;
+      while (app.pg.view().messages.length < 600 && ticks < 1000) { app.pg.apply({ type: 'tick' }); ticks++; }
+    } else {
+      app.loadPreset('seed-demo', { push: false });
+    }
+    app.render();
+    const v = app.pg.view();
+    return { inFlight: v.messages.length, slots: v.log.end_slot - v.log.first_slot, nodes: v.nodes.length };
+  }, { sc: { ...frameScenario(check) }, big });
+  if (tab === 'diagram') await page.getByRole('tab', { name: 'Diagram' }).click();
+  const n = QUICK ? 90 : 300;
+  const r = await page.evaluate(({ n, speed }) => new Promise((resolve) => {
+    const app = window.paxoscope.app;
+    const stamps = [];
+    const startStep = app.view.step;
+    const tick = (t) => {
+      stamps.push(t);
+      if (stamps.length <= n) { requestAnimationFrame(tick); return; }
+      app.pause();
+      resolve({ gaps: stamps.slice(1).map((s, k) => s - stamps[k]), steps: app.view.step - startStep, inFlightEnd: app.view.messages.length });
+    };
+    app.setSpeed(speed);
+    app.play();
+    requestAnimationFrame(tick);
+  }), { n, speed: PLAY_SPEED });
+  const dropped = r.gaps.filter((g) => g > 25).length / r.gaps.length;
+  const what = big ? `${setup.nodes} nodes, ${setup.slots} slots, checker ${check ? 'on' : 'off'}, ${tab} tab` : `seed-demo, ${tab} tab`;
+  const extra = { frames: r.gaps.length, in_flight: setup.inFlight, in_flight_end: r.inFlightEnd, steps_played: r.steps, speed: PLAY_SPEED, tab, check, dropped_share: dropped, fps: 1000 / median(r.gaps) };
+  report('page', `frame interval p50 at ${PLAY_SPEED} steps/s (${what})`, pct(r.gaps, 50), 'ms', extra);
+  report('page', `frame interval p95 at ${PLAY_SPEED} steps/s (${what})`, pct(r.gaps, 95), 'ms', extra);
+  report('page', `frames dropped at ${PLAY_SPEED} steps/s (${what})`, dropped * 100, '%', extra);
+  await ctx.close();
+}
+
 // A 100,000-step history on the steady-leader set-up (5 servers, 3 clients, snapshots every
 // 64 slots, checker on): Playground.fromScenario, then seek to random steps.
 async function seek(context, url) {
@@ -319,7 +369,16 @@ async function main() {
       await timeToInteractive(browser, url);
       await frames(browser, url, false);
       if (!QUICK) await frames(browser, url, true).catch((e) => console.error(`  (checker-on frame bench failed: ${e.message.split('\n')[0]})`));
+      for (const o of [{ check: true, big: true, tab: 'cluster' }, { check: true, big: true, tab: 'diagram' }, { check: false, big: true, tab: 'cluster' },
+        { check: true, big: false, tab: 'cluster' }, { check: true, big: false, tab: 'diagram' }]) {
+        await playIntervals(browser, url, o).catch((e) => console.error(`  (frame interval bench failed: ${e.message.split('\n')[0]})`));
+      }
       await seek(context, url);
+    } else if (want('play')) {
+      // Only the frame intervals while playing (node scripts/bench-browser.mjs play).
+      for (const o of [{ check: true, big: true, tab: 'cluster' }, { check: true, big: true, tab: 'diagram' }, { check: true, big: false, tab: 'cluster' }]) {
+        await playIntervals(browser, url, o);
+      }
     }
   } finally {
     await browser.close();

@@ -31,7 +31,7 @@ const add = (section, name, value, unit, goal = '', ok = null, note = '') => out
 
 // --- exhaustive explorer (docs/explorer.md) ---
 for (const r of rows.filter((x) => x.section === 'explore')) {
-  const rate = r.name.startsWith('distinct states/s');
+  const rate = r.name.startsWith('distinct states');
   add('explorer', r.name, r.value, r.unit, rate ? '≥ 100,000/s on one core' : '', rate ? r.value >= 100000 : null,
     r.invariant ? `${r.invariant}, ${r.distinct} distinct states` : `${r.distinct} distinct, ${r.transitions} transitions, depth ${r.depth}`);
 }

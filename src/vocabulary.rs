@@ -6,6 +6,7 @@
 use crate::check::invariants;
 use crate::paxos::event::Event;
 use crate::paxos::{Bug, Message};
+use crate::sim::spacetime::{LaneEventKind, MessageFate};
 use crate::sim::world::ProposerPhase;
 use serde::Serialize;
 use Role::{Acceptor, Client, Proposer, Replica};
@@ -478,6 +479,61 @@ pub fn invariants() -> Vec<Term> {
         .collect()
 }
 
+/// What an event on a lane of the message sequence diagram means (`spacetime()` events'
+/// `kind`). Exhaustive on purpose: a new kind does not compile until it is described here.
+pub fn diagram_event_description(kind: LaneEventKind) -> &'static str {
+    match kind {
+        LaneEventKind::Send => "the node or client put a message on the wire: an arrow starts here",
+        LaneEventKind::Receive => {
+            "a message reached the node or client and was handled: an arrow ends here"
+        }
+        LaneEventKind::Crash => {
+            "the node crashed: its volatile state, timers and inbound messages are lost"
+        }
+        LaneEventKind::Restart => "the node restarted from what its disk kept",
+        LaneEventKind::Election => {
+            "the proposer's election timer fired: it starts phase 1 with a higher ballot"
+        }
+        LaneEventKind::Elected => "a majority promised: the proposer leads and runs phase 2",
+        LaneEventKind::Decided => "slots became known decided at this node",
+        LaneEventKind::Submit => "the client sent a new command",
+        LaneEventKind::Answer => "the client got the answer to its command",
+    }
+}
+
+/// How a message's life can end in the diagram (`spacetime()` messages' `end.fate`).
+pub fn message_fate_description(fate: MessageFate) -> &'static str {
+    match fate {
+        MessageFate::Delivered => "its recipient received and handled it",
+        MessageFate::Dropped => "the network lost it: the arrow ends in a cross",
+        MessageFate::Unreachable => "taken off the wire, but its recipient was crashed or cut off",
+        MessageFate::Crashed => "its recipient crashed while it was on the way",
+        MessageFate::Partitioned => "sent across a partition: it never got on the wire",
+    }
+}
+
+/// Every diagram event kind with its description, in legend order.
+pub fn diagram_events() -> Vec<Term> {
+    LaneEventKind::ALL
+        .iter()
+        .map(|&k| Term {
+            name: k.name(),
+            description: diagram_event_description(k),
+        })
+        .collect()
+}
+
+/// Every message fate with its description, in legend order.
+pub fn message_fates() -> Vec<Term> {
+    MessageFate::ALL
+        .iter()
+        .map(|&f| Term {
+            name: f.name(),
+            description: message_fate_description(f),
+        })
+        .collect()
+}
+
 /// The whole vocabulary, as `vocabulary()` gives it to the page.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -496,6 +552,10 @@ pub struct Vocabulary {
     pub invariants: Vec<Term>,
     /// Every injectable bug.
     pub bugs: Vec<Term>,
+    /// Every kind of event on a lane of the message sequence diagram.
+    pub diagram_events: Vec<Term>,
+    /// Every way a message's life ends in the diagram.
+    pub message_fates: Vec<Term>,
 }
 
 /// The vocabulary of the core.
@@ -514,6 +574,8 @@ pub fn vocabulary() -> Vocabulary {
         events: &EVENTS,
         invariants: invariants(),
         bugs: bugs(),
+        diagram_events: diagram_events(),
+        message_fates: message_fates(),
     }
 }
 

@@ -99,6 +99,13 @@ impl Playground {
         to_js(&self.run.state(false))
     }
 
+    /// Like `view()`, for the frames of a playing page: the linearizability verdict is the
+    /// last one computed while the history only grew (ask `view()` for a fresh one).
+    #[wasm_bindgen(js_name = viewPlaying, unchecked_return_type = "StateView")]
+    pub fn view_playing(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.run.state_playing())
+    }
+
     /// One node with its durable and volatile state (the inspector); logs are cut to
     /// their last 64 slots so it stays fast on long runs.
     #[wasm_bindgen(unchecked_return_type = "InspectedNode")]
@@ -120,6 +127,42 @@ impl Playground {
             from as u64,
             count as u64,
         ))
+    }
+
+    /// The space-time record of steps `fromStep..=toStep` (the message sequence diagram's
+    /// window): lanes, events, the messages alive in it, partitions.
+    #[wasm_bindgen(unchecked_return_type = "SpaceTimeWindow")]
+    pub fn spacetime(&self, from_step: f64, to_step: f64) -> Result<JsValue, JsError> {
+        if !(from_step >= 0.0 && to_step >= 0.0) {
+            return Err(JsError::new("spacetime needs non-negative steps"));
+        }
+        let window = view::spacetime::window(&self.run.timeline, from_step as u64, to_step as u64)
+            .map_err(|e| JsError::new(&e))?;
+        to_js(&window)
+    }
+
+    /// The causal past of event `index` (Lamport's happens-before): per lane the newest
+    /// event before it, how many events that is, and the message chain leading to it.
+    #[wasm_bindgen(js_name = causalPast, unchecked_return_type = "CausalPast")]
+    pub fn causal_past(&self, index: u32) -> Result<JsValue, JsError> {
+        let record = self.record()?;
+        match record.causal_past(index) {
+            Some(past) => to_js(&past),
+            None => Err(JsError::new(&format!("there is no event {index}"))),
+        }
+    }
+
+    /// Whether event `a` happened before event `b` (the definition, searched forward).
+    #[wasm_bindgen(js_name = happenedBefore)]
+    pub fn happened_before(&self, a: u32, b: u32) -> Result<bool, JsError> {
+        Ok(self.record()?.happened_before(a, b))
+    }
+
+    fn record(&self) -> Result<&crate::sim::spacetime::SpaceTime, JsError> {
+        self.run
+            .timeline
+            .spacetime()
+            .ok_or_else(|| JsError::new("this run keeps no space-time record"))
     }
 
     /// Performs one user action (a JS object, see docs/wasm-api.md) and returns

@@ -194,6 +194,7 @@ fn the_cli_exits_0_when_nothing_is_found_and_2_on_bad_input() {
         &["explore", "--servers", "12"],
         &["explore", "--scenario", "/no/such/file.json"],
         &["explore", "--bug", "no-such-bug"],
+        &["run", "--scenario", "cx.json", "--seed", "3"],
     ] {
         let out = paxoscope(bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}");

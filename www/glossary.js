@@ -28,7 +28,7 @@ export const KIND_COLORS = {
 const FALLBACK_COLORS = ['#c2410c', '#0e7490', '#9d174d', '#4d7c0f', '#6b21a8', '#155e75'];
 
 /** @type {Vocabulary} */
-let vocab = { messages: [], roles: [], phases: [], rules: [], events: [], invariants: [], bugs: [] };
+let vocab = { messages: [], roles: [], phases: [], rules: [], events: [], invariants: [], bugs: [], diagram_events: [], message_fates: [] };
 let kindIndex = new Map();
 const byName = (list) => new Map(list.map((t) => [t.name, t]));
 let roleMap = new Map();

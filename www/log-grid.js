@@ -157,6 +157,10 @@ export function createLogGrid(app, root) {
     const total = Math.max(0, endSlot - firstSlot);
     spacer.style.height = `${total * ROW_H}px`;
     emptyMsg.hidden = total > 0;
+    if (followBox.checked && total > 0) {
+      const want = Math.max(0, scroller.scrollHeight - scroller.clientHeight);
+      if (Math.abs(scroller.scrollTop - want) > 1) { programmatic = true; scroller.scrollTop = want; }
+    }
     const top = scroller.scrollTop;
     const viewH = scroller.clientHeight || 300;
     const from = Math.max(firstSlot, firstSlot + Math.floor(top / ROW_H) - OVERSCAN);
@@ -261,10 +265,8 @@ export function createLogGrid(app, root) {
       if (r.ok && r.value.columns) setColumns(r.value.columns, view);
     }
     spacer.style.height = `${total * ROW_H}px`;
-    if (followBox.checked && total > 0) {
-      const want = Math.max(0, scroller.scrollHeight - scroller.clientHeight);
-      if (Math.abs(scroller.scrollTop - want) > 1) { programmatic = true; scroller.scrollTop = want; }
-    }
+    // Following the newest row scrolls in the next animation frame (renderRows), not here:
+    // reading the scroll extent now would force a layout of the whole page mid-render.
     schedule();
   }
 

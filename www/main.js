@@ -17,6 +17,7 @@ import { createNotices } from './notices.js';
 import { createAppliedLogs } from './applied.js';
 import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
+import { createDiagram, createStageTabs } from './diagram.js';
 import { createTour } from './tour/tour.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
@@ -82,6 +83,7 @@ class App {
     /** @type {Term[]} */
     this.bugs = safe(() => api.bugs(), []);
     this.version = safe(() => api.version(), '?');
+    this.linAt = 0; // when view() last re-checked linearizability (performance.now())
     this.frame = this.frame.bind(this);
   }
 
@@ -313,6 +315,7 @@ class App {
     if (!this.playing) return;
     this.playing = false;
     this.syncHash();
+    this.linAt = 0;
     if (this.view) this.render();
   }
   frame(t) {
@@ -357,7 +360,12 @@ class App {
   render() {
     if (!this.pg) return;
     let view;
-    try { view = this.pg.view(); } catch (e) { this.fail('reading the state', e); return; }
+    // While playing, linearizability is re-checked at most once a second (viewPlaying reuses
+    // the last verdict); paused, every view is fresh.
+    const now = performance.now();
+    const cheap = this.playing && typeof this.pg.viewPlaying === 'function' && now - (this.linAt || 0) < 1000;
+    try { view = cheap ? this.pg.viewPlaying() : this.pg.view(); } catch (e) { this.fail('reading the state', e); return; }
+    if (!cheap) this.linAt = now;
     this.view = view;
     for (const v of view.violations || []) {
       if (!this.known.some((k) => k.invariant === v.invariant && k.step === v.step && k.message === v.message)) this.known.push(v);
@@ -536,6 +544,12 @@ async function boot() {
   comp(createLogGrid(app, $('#log')));
   comp(createAppliedLogs(app, $('#applied')));
   comp(createConflictPanel(app, $('#conflict')));
+  const diagram = comp(createDiagram(app, $('#diagram')));
+  const stageTabs = createStageTabs(app, $('#topology'), $('#diagram'), diagram);
+  // The tabs share a row with the timeline, so the stage stays as short as it was.
+  const stageRow = h('div', { class: 'stage-row' });
+  $('#timeline').before(stageRow);
+  stageRow.append(stageTabs.element, $('#timeline'));
   comp(createControls(app, $('#controls')));
   app.tour = comp(createTour(app, $('#tour-root')));
   comp({

@@ -161,6 +161,8 @@ export function createTopology(app, root) {
   root.append(wrap);
 
   let W = 0, H = 0, layoutSig = '', L = null;
+  let drawnKey = '';
+  let edgesDrawn = '';
   const nodeEls = new Map();
   const msgEls = new Map();
   const chipLayout = createChipLayout();
@@ -401,16 +403,21 @@ export function createTopology(app, root) {
     const sel = app.selection;
     const seen = new Set();
     const ms = animMs();
-    // Edges: one faint line per pair of endpoints with traffic.
+    // Edges: one faint line per pair of endpoints with traffic, redrawn only when that set
+    // of pairs changed.
     const edgeKeys = new Set();
-    gEdges.replaceChildren();
     for (const m of view.messages) {
       const a = endKey(m.from), b = endKey(m.to);
-      const k = a < b ? `${a}|${b}` : `${b}|${a}`;
-      if (edgeKeys.has(k)) continue;
-      edgeKeys.add(k);
-      const pa = L.pos.get(a), pb = L.pos.get(b);
-      if (pa && pb) gEdges.append(s('line', { x1: pa.x, y1: pa.y, x2: pb.x, y2: pb.y }));
+      edgeKeys.add(a < b ? `${a}|${b}` : `${b}|${a}`);
+    }
+    const edgeSig = [...edgeKeys].sort().join(',');
+    if (edgeSig !== edgesDrawn) {
+      edgesDrawn = edgeSig;
+      gEdges.replaceChildren(...[...edgeKeys].map((k) => {
+        const [a, b] = k.split('|');
+        const pa = L.pos.get(a), pb = L.pos.get(b);
+        return pa && pb ? s('line', { x1: pa.x, y1: pa.y, x2: pb.x, y2: pb.y }) : null;
+      }).filter(Boolean));
     }
     for (const c of chips) {
       const p = spots.get(c.key);
@@ -431,9 +438,14 @@ export function createTopology(app, root) {
       drawChip(e, c.text);
       const cls = chipClass(c, sel);
       if (e.g.getAttribute('class') !== cls) e.g.setAttribute('class', cls);
-      const d = describe(c, view);
-      e.title.textContent = d.title;
-      e.g.setAttribute('aria-label', d.aria);
+      // Words only when what they say changed (the message, its readiness, the count).
+      const dkey = `${c.msgs.map((x) => x.id).join(',')}|${c.msgs.map((x) => (x.deliverable ? 1 : 0)).join('')}|${c.msg && !c.msg.deliverable ? view.now : ''}`;
+      if (e.dkey !== dkey) {
+        e.dkey = dkey;
+        const d = describe(c, view);
+        e.title.textContent = d.title;
+        e.g.setAttribute('aria-label', d.aria);
+      }
       const to = `translate(${p.x.toFixed(1)}px,${p.y.toFixed(1)}px)`;
       if (e.g.style.transform !== to || e.g.style.opacity !== '1') {
         e.g.style.transition = ms > 0 ? `transform ${ms}ms cubic-bezier(.3,.7,.3,1), opacity ${ms}ms` : 'none';
@@ -462,8 +474,13 @@ export function createTopology(app, root) {
   function update(view) {
     lastView = view;
     if (!W) measure();
+    // Nothing to do when neither the run's state, the selection nor the size changed (the
+    // trace digest and step name the state).
+    const drawKey = `${view.trace_digest}|${view.step}|${W}x${H}|${JSON.stringify(app.selection)}|${root.hidden}`;
+    if (drawKey === drawnKey || root.hidden) return;
+    drawnKey = drawKey;
     const sig = `${W}x${H}|` + view.nodes.map((n) => `${n.id}:${n.roles.join('+')}`).join(',') + '|' + (view.clients || []).map((c) => c.id).join(',');
-    if (sig !== layoutSig) { layoutSig = ''; buildStatic(view); layoutSig = sig; }
+    if (sig !== layoutSig) { layoutSig = ''; edgesDrawn = ''; buildStatic(view); layoutSig = sig; }
     updateNodes(view);
     updateMessages(view);
     const none = view.messages.length === 0;
@@ -475,6 +492,7 @@ export function createTopology(app, root) {
     const r = wrap.getBoundingClientRect();
     if (Math.round(r.width) !== W || Math.round(r.height) !== H) {
       measure();
+      drawnKey = '';
       if (lastView) update(lastView);
     }
   });

@@ -58,7 +58,7 @@ mod cli {
             preset: Option<String>,
             /// Replay a scenario file (JSON, as Export or `explore` write it) exactly, with
             /// no steps added.
-            #[arg(long)]
+            #[arg(long, conflicts_with_all = ["seed", "steps", "bug"])]
             scenario: Option<PathBuf>,
             /// Seed: of the fuzz run to replay, or of the preset's random generator.
             #[arg(long)]

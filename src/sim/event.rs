@@ -33,6 +33,8 @@ pub enum WorldEvent<'a> {
     Sent {
         /// The message.
         env: &'a Envelope,
+        /// Its network id; none when a partition swallowed it.
+        id: Option<u64>,
         /// Whether the sender and recipient are on different sides of a partition.
         lost: bool,
     },
@@ -40,11 +42,15 @@ pub enum WorldEvent<'a> {
     Delivered {
         /// The message.
         env: &'a Envelope,
+        /// Its network id.
+        id: u64,
     },
     /// A message was taken off the wire, but its recipient is crashed or cut off.
     Unreachable {
         /// The message.
         env: &'a Envelope,
+        /// Its network id.
+        id: u64,
     },
     /// A message was dropped (by a person or the scheduler's loss rate).
     Dropped {

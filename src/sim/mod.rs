@@ -18,6 +18,7 @@ pub mod presets;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod spacetime;
 pub mod stats;
 pub mod timeline;
 pub mod view;

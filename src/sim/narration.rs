@@ -92,13 +92,13 @@ impl Narrator {
             WorldEvent::TimerFiredByHand { node, kind } => {
                 self.say(Some(node), format!("{kind:?} timer fired by hand"))
             }
-            WorldEvent::Delivered { env } => {
+            WorldEvent::Delivered { env, .. } => {
                 if let Addr::Node(n) = env.to {
                     let text = format!("{} → {}: {}", env.from, env.to, env.msg.label());
                     self.say(Some(n), format!("delivered {text}"));
                 }
             }
-            WorldEvent::Unreachable { env } => {
+            WorldEvent::Unreachable { env, .. } => {
                 let node = match env.to {
                     Addr::Node(n) => Some(n),
                     Addr::Client(_) => None,

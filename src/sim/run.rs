@@ -120,9 +120,51 @@ impl Run {
         self.lin_cache.as_ref().and_then(|(_, v)| v.clone())
     }
 
+    /// The state while the page plays: the linearizability verdict last computed is reused
+    /// while the history only grew (the page asks for a fresh one at most once a second and
+    /// whenever it stops, through [`Run::state`]); a history that shrank (stepped back,
+    /// forked) is checked again.
+    pub fn state_playing(&mut self) -> StateView<'_> {
+        let len = self.timeline.world().history().len();
+        let reusable = self
+            .lin_cache
+            .as_ref()
+            .is_some_and(|((cached, _), _)| *cached <= len);
+        let linearizability = if reusable {
+            self.lin_cache.as_ref().and_then(|(_, v)| v.clone())
+        } else {
+            self.linearizability()
+        };
+        view::state(&self.timeline, false, linearizability.as_ref())
+    }
+
     /// The state (its JSON is in docs/wasm-api.md); `full` adds node internals.
     pub fn state(&mut self, full: bool) -> StateView<'_> {
         let linearizability = self.linearizability();
         view::state(&self.timeline, full, linearizability.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::presets;
+
+    #[test]
+    fn playing_reuses_the_verdict_while_the_history_grows_and_rechecks_after_a_rewind() {
+        let mut run = Run::new(presets::scenario("seed-demo").unwrap(), true).unwrap();
+        run.state(false);
+        let checked = run.lin_cache.as_ref().unwrap().0;
+        for _ in 0..200 {
+            run.apply(&Action::Auto { n: 1 }).unwrap();
+            run.state_playing();
+        }
+        assert_eq!(run.lin_cache.as_ref().unwrap().0, checked, "not re-checked");
+        run.state(false);
+        let fresh = run.lin_cache.as_ref().unwrap().0;
+        assert_ne!(fresh, checked, "the history grew and state() re-checks it");
+        run.timeline.seek(1).unwrap();
+        run.state_playing();
+        assert!(run.lin_cache.as_ref().unwrap().0 .0 <= run.timeline.world().history().len());
     }
 }

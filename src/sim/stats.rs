@@ -37,15 +37,15 @@ impl Stats {
     /// Counts what one event changes, and keeps `messages_per_command` current.
     pub fn observe(&mut self, e: &WorldEvent) {
         match *e {
-            WorldEvent::Sent { env, lost } => {
+            WorldEvent::Sent { env, lost, .. } => {
                 let kind = env.msg.kind();
                 self.count_sent(kind, !env.msg.is_client_traffic());
                 if lost {
                     Self::bump(&mut self.dropped, kind);
                 }
             }
-            WorldEvent::Delivered { env } => Self::bump(&mut self.delivered, env.msg.kind()),
-            WorldEvent::Unreachable { env } | WorldEvent::Dropped { env, .. } => {
+            WorldEvent::Delivered { env, .. } => Self::bump(&mut self.delivered, env.msg.kind()),
+            WorldEvent::Unreachable { env, .. } | WorldEvent::Dropped { env, .. } => {
                 Self::bump(&mut self.dropped, env.msg.kind())
             }
             WorldEvent::Duplicated { env, .. } => Self::bump(&mut self.duplicated, env.msg.kind()),

@@ -2,6 +2,7 @@
 //! any step by replaying from the nearest checkpoint. Acting after stepping back forks.
 use super::action::{compress, expand, Action};
 use super::scenario::Scenario;
+use super::spacetime::SpaceTime;
 use super::world::World;
 
 /// Steps between stored world checkpoints at the start of a run.
@@ -24,6 +25,9 @@ pub struct Timeline {
     interval: u64,
     world: World,
     explain: bool,
+    /// The space-time record of the whole recorded run, kept while the world is rewound
+    /// (the world's own record ends at its step); none while the world is at the end.
+    head: Option<SpaceTime>,
 }
 
 impl Timeline {
@@ -32,7 +36,12 @@ impl Timeline {
     pub fn new(scenario: Scenario, explain: bool) -> Result<Timeline, String> {
         scenario.config.validate()?;
         let actions = expand(&scenario.actions, MAX_STEPS)?;
-        let world = World::new(scenario.config.clone(), scenario.seed)?;
+        // A run that explains itself is one the page draws: it keeps the space-time record.
+        let world = if explain {
+            World::with_spacetime(scenario.config.clone(), scenario.seed)?
+        } else {
+            World::new(scenario.config.clone(), scenario.seed)?
+        };
         let base = Scenario {
             actions: Vec::new(),
             ..scenario
@@ -44,6 +53,7 @@ impl Timeline {
             interval: FIRST_CHECKPOINT_INTERVAL,
             world,
             explain,
+            head: None,
         };
         let last = actions.len().saturating_sub(1);
         for (i, a) in actions.iter().enumerate() {
@@ -94,6 +104,7 @@ impl Timeline {
         self.world.set_narration(narrate && self.explain);
         self.world.apply(action)?; // validates first: on error nothing changed
         self.actions.truncate(step as usize);
+        self.head = None;
         self.checkpoints
             .truncate((step / self.interval) as usize + 1);
         self.actions.push(action.clone());
@@ -127,6 +138,9 @@ impl Timeline {
         if step == self.world.step() {
             return Ok(());
         }
+        if self.head.is_none() && self.world.step() == self.total_steps() {
+            self.head = self.world.spacetime().cloned();
+        }
         let from_current = step > self.world.step() && step - self.world.step() < self.interval;
         if !from_current {
             let i = ((step / self.interval) as usize).min(self.checkpoints.len() - 1);
@@ -141,6 +155,12 @@ impl Timeline {
                 .map_err(|e| format!("replay diverged at step {}: {e}", self.world.step()))?;
         }
         Ok(())
+    }
+
+    /// The space-time record of the whole recorded run (past the current step too), if
+    /// the timeline explains itself.
+    pub fn spacetime(&self) -> Option<&SpaceTime> {
+        self.head.as_ref().or(self.world.spacetime())
     }
 
     /// The scenario that reproduces the whole recorded run (consecutive automatic steps

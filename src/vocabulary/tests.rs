@@ -255,6 +255,27 @@ fn the_entry_of_a_message_is_its_own_kind() {
 }
 
 #[test]
+fn the_diagram_s_event_kinds_and_fates_are_named_as_the_json_writes_them() {
+    use crate::sim::spacetime::{LaneEventKind, MessageFate};
+    for k in LaneEventKind::ALL {
+        assert_eq!(serde_json::to_value(k).unwrap(), k.name());
+    }
+    for f in MessageFate::ALL {
+        assert_eq!(serde_json::to_value(f).unwrap(), f.name());
+    }
+    let events: Vec<&str> = diagram_events().iter().map(|t| t.name).collect();
+    assert_eq!(events.len(), LaneEventKind::ALL.len());
+    assert_eq!(message_fates().len(), MessageFate::ALL.len());
+    // Every kind a run records is catalogued.
+    let mut run = Run::new(presets::scenario("leader-crash").unwrap(), true).unwrap();
+    run.run_until_quiet(3_000).unwrap();
+    let record = run.timeline.spacetime().unwrap();
+    for e in record.events().iter_from(0) {
+        assert!(events.contains(&e.kind.name()), "{:?}", e.kind);
+    }
+}
+
+#[test]
 fn every_event_variant_has_a_kind_with_a_rule() {
     let variants = serde_variants::<crate::paxos::event::Event>(r#"{"event":"?"}"#);
     assert_eq!(variants, names(&EVENTS, |k| k.name));

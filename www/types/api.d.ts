@@ -171,9 +171,48 @@ export type Bug = "forgetful-acceptor" | "ignore-promised-values" | "ballots-wit
 export type BugSet = Array<Bug>;
 
 /**
+ * The causal past of one event (its happens-before cone, the event included): a vector
+ * clock, and the message chain that leads to it.
+ */
+export type CausalPast = {
+    /**
+     * The selected event.
+     */
+    event: number,
+    /**
+     * Per lane, the newest event in the past; lanes not listed have none.
+     */
+    frontier: Array<LaneFrontier>,
+    /**
+     * How many events are in the past, the selected one included.
+     */
+    size: number,
+    /**
+     * The latest message chain ending at the event, oldest first: at each lane the newest
+     * receive before, then its send, up to [`CHAIN_HOPS`] hops.
+     */
+    chain: Array<ChainLink>,
+};
+
+/**
  * What a node holds for one slot.
  */
 export type CellStatus = "applied" | "decided" | "accepted" | "empty" | "compacted";
+
+/**
+ * One link of the chain that leads to an event: the event, and for a send or receive its
+ * message.
+ */
+export type ChainLink = {
+    /**
+     * The event.
+     */
+    event: LaneEvent,
+    /**
+     * Its message, for a send or a receive.
+     */
+    message: MessageTrace | null,
+};
 
 /**
  * A client.
@@ -417,6 +456,56 @@ export type KvStore = {
      * Current contents.
      */
     data: { [key in string]: string },
+};
+
+/**
+ * One event on a lane.
+ */
+export type LaneEvent = {
+    /**
+     * Its place in the run's order of events (0, 1, ...).
+     */
+    index: number,
+    /**
+     * The step it happened in (0: while the world started).
+     */
+    step: number,
+    /**
+     * The node or client it happened at.
+     */
+    lane: Addr,
+    /**
+     * What happened.
+     */
+    kind: LaneEventKind,
+    /**
+     * For a send or receive: the message's place in `messages` (its trace index).
+     */
+    message: number | null,
+    /**
+     * What it was, in words (none for sends and receives: the message says it).
+     */
+    text: string | null,
+};
+
+/**
+ * What happened on a lane. Send and receive are Lamport's message events; the others are
+ * local events the diagram marks (rule 7 elections, rule 6 decisions, crashes, clients).
+ */
+export type LaneEventKind = "send" | "receive" | "crash" | "restart" | "election" | "elected" | "decided" | "submit" | "answer";
+
+/**
+ * The newest event of a lane that happened before (or is) the selected event.
+ */
+export type LaneFrontier = {
+    /**
+     * The lane.
+     */
+    lane: Addr,
+    /**
+     * Every event of the lane up to this index is in the past.
+     */
+    upto: number,
 };
 
 /**
@@ -674,6 +763,29 @@ export type Message = {
 };
 
 /**
+ * The end of a message's life.
+ */
+export type MessageEnd = {
+    /**
+     * The step it ended in.
+     */
+    step: number,
+    /**
+     * How.
+     */
+    fate: MessageFate,
+    /**
+     * The receive event, if it was delivered.
+     */
+    event: number | null,
+};
+
+/**
+ * How a message's life ended.
+ */
+export type MessageFate = "delivered" | "dropped" | "unreachable" | "crashed" | "partitioned";
+
+/**
  * One message kind of the protocol or of the client interface.
  */
 export type MessageKind = {
@@ -713,6 +825,57 @@ export type MessageKind = {
      * True for client traffic (not counted in messages per command).
      */
     client_traffic: boolean,
+};
+
+/**
+ * One message from its send to its end.
+ */
+export type MessageTrace = {
+    /**
+     * Its place in the run's order of messages (0, 1, ...).
+     */
+    index: number,
+    /**
+     * Its network id (what deliver / drop / duplicate take); none if it never got on the
+     * wire (sent across a partition).
+     */
+    id: number | null,
+    /**
+     * Its kind ("Prepare", "Accept", ...).
+     */
+    type: string,
+    /**
+     * A one-line summary.
+     */
+    label: string,
+    /**
+     * The sender.
+     */
+    from: Addr,
+    /**
+     * The recipient.
+     */
+    to: Addr,
+    /**
+     * The step its send event happened in (the original's, for a copy).
+     */
+    sent_step: number,
+    /**
+     * Its send event (the original's, for a copy).
+     */
+    send_event: number,
+    /**
+     * For a duplicate: the trace index of the message it copies.
+     */
+    copy_of: number | null,
+    /**
+     * The step it came to be: its send, or for a copy the duplication.
+     */
+    created_step: number,
+    /**
+     * How and when it ended; none while in flight.
+     */
+    end: MessageEnd | null,
 };
 
 /**
@@ -795,6 +958,21 @@ export type NetworkConfig = {
      * Messages become deliverable after a random 0..=delay_ticks_max ticks.
      */
     delay_ticks_max: number,
+};
+
+/**
+ * A change of the network's partition, drawn across every lane.
+ */
+export type NetworkMark = {
+    /**
+     * The step it happened in.
+     */
+    step: number,
+    /**
+     * The groups it split the nodes into (nodes not listed form one more group); none
+     * when the partition healed.
+     */
+    groups: Array<Array<number>> | null,
 };
 
 /**
@@ -1288,6 +1466,49 @@ export type Snapshot = {
 };
 
 /**
+ * The part of the space-time record between two steps.
+ */
+export type SpaceTimeWindow = {
+    /**
+     * The step the run is at (the diagram's cursor).
+     */
+    step: number,
+    /**
+     * How many steps are recorded.
+     */
+    total_steps: number,
+    /**
+     * The first step of the window.
+     */
+    from_step: number,
+    /**
+     * The last step of the window (at most `total_steps`).
+     */
+    to_step: number,
+    /**
+     * Every lane, nodes by id then clients by id.
+     */
+    lanes: Array<Addr>,
+    /**
+     * The events of steps `from_step..=to_step`, in order.
+     */
+    events: Array<LaneEvent>,
+    /**
+     * Every message alive at some step of the window (sent, in flight or ended in it),
+     * in the order they came to be.
+     */
+    messages: Array<MessageTrace>,
+    /**
+     * Partitions and heals in the window.
+     */
+    network: Array<NetworkMark>,
+    /**
+     * Whether the window had more than [`MAX_WINDOW_EVENTS`] events and was cut.
+     */
+    truncated: boolean,
+};
+
+/**
  * The state of a run (`state()`, `view()`, `paxoscope run`).
  */
 export type StateView = {
@@ -1479,6 +1700,14 @@ export type Vocabulary = {
      * Every injectable bug.
      */
     bugs: Array<Term>,
+    /**
+     * Every kind of event on a lane of the message sequence diagram.
+     */
+    diagram_events: Array<Term>,
+    /**
+     * Every way a message's life ends in the diagram.
+     */
+    message_fates: Array<Term>,
 };
 
 /**

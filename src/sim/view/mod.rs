@@ -2,6 +2,7 @@
 //! is the contract in docs/wasm-api.md. Built only from the world's read-only accessors.
 pub mod log;
 pub mod node;
+pub mod spacetime;
 
 use super::client::Pending;
 use super::narration::NarrationLine;

@@ -3,7 +3,8 @@
 //! look alike to every invariant. Message ids and absolute times are left out (the
 //! in-flight messages count as a multiset, timers as the set of those pending), so runs that
 //! reach one state by different paths merge; node state, disks, clients, their history and
-//! the checker's memory of the run are all in.
+//! the checker's memory of the run are all in (and the random generator while a client
+//! still has random commands to draw).
 use super::World;
 use std::hash::{Hash, Hasher};
 
@@ -91,6 +92,12 @@ impl World {
             key.hash(&mut h);
         }
         self.clients.fingerprint(&mut h);
+        // Clients with random commands left draw them from the generator: then its state
+        // decides the future too (two draws from a copy stand for it).
+        if self.clients.clients().iter().any(|c| c.random_left > 0) {
+            let mut rng = self.rng.clone();
+            (rng.below(u64::MAX), rng.below(u64::MAX)).hash(&mut h);
+        }
         self.observers.checker.fingerprint(&mut h);
         h.finish()
     }

@@ -80,18 +80,18 @@ impl World {
         match m.env.to {
             Addr::Client(c) => {
                 self.observers
-                    .observe(WorldEvent::Delivered { env: &m.env });
+                    .observe(WorldEvent::Delivered { env: &m.env, id });
                 self.client_receive(c, m.env.msg);
             }
             Addr::Node(n) => {
                 debug_assert!(self.nodes.contains_key(&n), "n{n} exists");
                 if self.is_crashed(n) || !self.network.connected(m.env.from, m.env.to) {
                     self.observers
-                        .observe(WorldEvent::Unreachable { env: &m.env });
+                        .observe(WorldEvent::Unreachable { env: &m.env, id });
                     return;
                 }
                 self.observers
-                    .observe(WorldEvent::Delivered { env: &m.env });
+                    .observe(WorldEvent::Delivered { env: &m.env, id });
                 self.run_node(n, Input::Message(m.env));
             }
         }
@@ -236,15 +236,26 @@ impl World {
     /// Puts a message on the wire with a random delay, unless a partition swallows it.
     pub(super) fn send(&mut self, env: Envelope) {
         let lost = !self.network.connected(env.from, env.to);
-        self.observers.observe(WorldEvent::Sent { env: &env, lost });
         if lost {
+            let id = None;
+            self.observers.observe(WorldEvent::Sent {
+                env: &env,
+                id,
+                lost,
+            });
             return;
         }
         let delay = match self.config.network.delay_ticks_max {
             0 => 0,
             d => self.rng.between(0, d),
         };
-        self.network.push(env, self.now + delay);
+        let id = self.network.push(env, self.now + delay);
+        let env = &self.network.messages.last().expect("just pushed").env;
+        self.observers.observe(WorldEvent::Sent {
+            env,
+            id: Some(id),
+            lost,
+        });
     }
 }
 

@@ -25,6 +25,7 @@ use super::narration::{Narrator, QuietSummary};
 use super::network::Network;
 use super::rng::SimRng;
 use super::scenario::SimConfig;
+use super::spacetime::SpaceTime;
 use super::stats::Stats;
 use crate::paxos::durable::DurableState;
 use crate::paxos::{Bug, Config, Node, NodeId, TimerKind};
@@ -47,6 +48,8 @@ struct Observers {
     stats: Stats,
     checker: CheckFeed,
     narrator: Narrator,
+    /// The space-time record, kept only for runs the page draws.
+    spacetime: Option<SpaceTime>,
 }
 
 impl Observers {
@@ -55,6 +58,9 @@ impl Observers {
         self.stats.observe(&e);
         self.checker.observe(&e);
         self.narrator.observe(&e);
+        if let Some(record) = &mut self.spacetime {
+            record.observe(&e);
+        }
     }
 }
 
@@ -98,6 +104,16 @@ impl World {
     /// Builds the world for `config` and `seed`: starts every node and lets scripted
     /// clients send their first commands. Fails with a message on a bad configuration.
     pub fn new(config: SimConfig, seed: u64) -> Result<World, String> {
+        World::build(config, seed, false)
+    }
+
+    /// Like [`World::new`], and keeps the space-time record of the run from its start
+    /// (for the page's message sequence diagram; see `World::spacetime`).
+    pub fn with_spacetime(config: SimConfig, seed: u64) -> Result<World, String> {
+        World::build(config, seed, true)
+    }
+
+    fn build(config: SimConfig, seed: u64, spacetime: bool) -> Result<World, String> {
         let protocol = Arc::new(config.validate()?);
         let nodes = protocol
             .node_ids()
@@ -113,6 +129,7 @@ impl World {
             stats: Stats::default(),
             checker: CheckFeed::new(config.check, protocol.acceptors().len()),
             narrator: Narrator::default(),
+            spacetime: spacetime.then(SpaceTime::default),
         };
         let forgetful_disks = protocol.bugs.iter().any(skips_disk_writes);
         let mut world = World {

@@ -11,6 +11,7 @@ use crate::sim::liveness::LivenessWatch;
 use crate::sim::narration::NarrationLine;
 use crate::sim::network::InFlight;
 use crate::sim::scenario::SimConfig;
+use crate::sim::spacetime::SpaceTime;
 use crate::sim::stats::Stats;
 use serde::Serialize;
 
@@ -80,6 +81,12 @@ impl World {
     /// The invariant violations found so far (none are looked for unless `config.check`).
     pub fn violations(&self) -> &[InvariantViolation] {
         self.observers.checker.violations()
+    }
+
+    /// The space-time record (Lamport's diagram) of the run so far, if the world keeps one
+    /// (`World::with_spacetime`).
+    pub fn spacetime(&self) -> Option<&SpaceTime> {
+        self.observers.spacetime.as_ref()
     }
 
     /// Narration of the last step (empty unless narration is on).

@@ -1,0 +1,255 @@
+// The message sequence diagram: acting on a message from the diagram delivers exactly that
+// message; the diagram's cursor and the timeline follow each other both ways; the SVG export
+// is a valid SVG document and the Mermaid export a sequence diagram; the causal slice of a
+// known scenario highlights exactly the events the core's happens-before relation gives.
+// Screenshots at 1280×800 and 375 px go to tests/e2e/screenshots/.
+//
+// Needs the real wasm module (www/pkg, `make build`): the mock API keeps no space-time record.
+import { test, expect } from '@playwright/test';
+import { readFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { hasFile, skipUnless, watchFailures, SCREENSHOTS } from './helpers.mjs';
+
+const REAL = !process.env.E2E_MOCK && hasFile('www/pkg/paxoscope.js');
+const STEP_W = 16; // www/diagram-model.js
+
+/** Three servers and one idle client; node 1's election timer fired (step 1). */
+function electionLink() {
+  const scenario = {
+    config: { layout: { kind: 'servers', n: 3 }, clients: 1, network: { delay_ticks_max: 0 } },
+    seed: 7,
+    actions: [{ type: 'fire_timer', node: 1, timer: 'election' }],
+  };
+  return `#j=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}&step=1`;
+}
+
+async function open(page, hash) {
+  await page.goto(`./${hash}`);
+  await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready === true);
+}
+
+async function showDiagram(page) {
+  await page.getByRole('tab', { name: 'Diagram' }).click();
+  await expect(page.getByRole('group', { name: 'Message sequence diagram' })).toBeVisible();
+}
+
+const state = (page) => page.evaluate(() => window.paxoscope.state());
+
+/** The in-flight message of `type` to node `to`, from the state. */
+async function inFlight(page, type, to) {
+  const s = await state(page);
+  const m = s.messages.find((x) => x.type === type && x.to.node === to);
+  expect(m, `${type} to n${to} in flight`).toBeTruthy();
+  return m;
+}
+
+/** Delivers message `id` through the diagram: its dangling end, then Deliver. */
+async function deliverFromDiagram(page, id) {
+  const ring = page.locator(`.dg-dangle[data-id="${id}"]`);
+  await expect(ring).toHaveCount(1);
+  await ring.click();
+  await page.getByRole('button', { name: `Deliver message #${id}` }).click();
+}
+
+test('acting on a message from the diagram delivers exactly that message', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  const failures = watchFailures(page);
+  await open(page, electionLink());
+  await showDiagram(page);
+  const before = await state(page);
+  const prepares = before.messages.filter((m) => m.type === 'Prepare');
+  expect(prepares.map((m) => m.to.node).sort()).toEqual([2, 3]);
+  // Both Prepares dangle to "now" and can be acted on.
+  await expect(page.locator('.dg-dangle:not(.off)')).toHaveCount(2);
+  const target = prepares.find((m) => m.to.node === 3);
+  await deliverFromDiagram(page, target.id);
+  await expect.poll(async () => (await state(page)).step).toBe(2);
+  const after = await state(page);
+  // Exactly that message left the wire; the other Prepare is still in flight, and the only
+  // new messages are n3's answers.
+  const ids = new Set(after.messages.map((m) => m.id));
+  expect(ids.has(target.id)).toBe(false);
+  for (const m of before.messages) if (m.id !== target.id) expect(ids.has(m.id)).toBe(true);
+  for (const m of after.messages) if (!before.messages.some((b) => b.id === m.id)) expect(m.from).toEqual({ node: 3 });
+  expect(after.stats.delivered).toEqual({ Prepare: 1 });
+  const recorded = await page.evaluate((id) => window.paxoscope.playground().spacetime(0, 2).messages.find((m) => m.id === id), target.id);
+  expect(recorded.end).toMatchObject({ step: 2, fate: 'delivered' });
+  // The diagram now draws it as an arrow that ends on n3's lane.
+  await expect(page.locator(`.dg-msg[data-id="${target.id}"]`)).toHaveClass(/done/);
+
+  // Drop and duplicate from the diagram too.
+  const other = prepares.find((m) => m.to.node === 2);
+  await page.locator(`.dg-dangle[data-id="${other.id}"]`).click();
+  await page.getByRole('button', { name: `Duplicate message #${other.id}` }).click();
+  await expect.poll(async () => (await state(page)).step).toBe(3);
+  const dup = (await state(page)).messages.filter((m) => m.type === 'Prepare' && m.to.node === 2);
+  expect(dup).toHaveLength(2);
+  await page.locator(`.dg-dangle[data-id="${other.id}"]`).click();
+  await page.getByRole('button', { name: `Drop message #${other.id}` }).click();
+  await expect.poll(async () => (await state(page)).step).toBe(4);
+  const s4 = await state(page);
+  expect(s4.messages.some((m) => m.id === other.id)).toBe(false);
+  expect(s4.messages.filter((m) => m.type === 'Prepare' && m.to.node === 2)).toHaveLength(1);
+  await expect(page.locator(`.dg-msg[data-id="${other.id}"] .dg-lost`)).toHaveCount(1);
+  expect(failures, failures.join('\n')).toEqual([]);
+});
+
+test('the diagram and the timeline follow each other both ways', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  const failures = watchFailures(page);
+  await open(page, '#preset=seed-demo');
+  await page.evaluate(() => { window.paxoscope.playground().runUntilQuiet(400); window.paxoscope.app.render(); });
+  await showDiagram(page);
+  const total = (await state(page)).total_steps;
+  expect(total).toBeGreaterThan(40);
+  const cursorX = () => page.locator('.dg-cursor').getAttribute('transform');
+
+  // Timeline → diagram.
+  const slider = page.getByLabel('Timeline: choose the step to view');
+  await slider.fill('25');
+  await expect.poll(async () => (await state(page)).step).toBe(25);
+  await expect.poll(cursorX).toBe(`translate(${25 * STEP_W + STEP_W},0)`);
+  await slider.fill(String(total - 3));
+  await expect.poll(cursorX).toBe(`translate(${(total - 3) * STEP_W + STEP_W},0)`);
+
+  // Diagram → timeline: click an event mark (an election, a decision) and the run seeks there.
+  const mark = page.locator('.dg-ev.decided, .dg-ev.elected, .dg-ev.election').first();
+  await expect(mark).toBeVisible();
+  const step = Number(await mark.getAttribute('data-step'));
+  await mark.click();
+  await expect.poll(async () => (await state(page)).step).toBe(step);
+  await expect(slider).toHaveValue(String(step));
+  await expect.poll(cursorX).toBe(`translate(${step * STEP_W + STEP_W},0)`);
+  // Clicking an arrow seeks to its delivery.
+  const arrow = page.locator('.dg-msg.done').first();
+  const id = Number(await arrow.getAttribute('data-index'));
+  const end = await page.evaluate((i) => window.paxoscope.playground().spacetime(0, 1e9).messages.find((m) => m.index === i).end, id);
+  await arrow.locator('line.hit').dispatchEvent('click');
+  await expect.poll(async () => (await state(page)).step).toBe(end.step);
+  expect(failures, failures.join('\n')).toEqual([]);
+});
+
+test('the visible part exports as a valid SVG file and as Mermaid text', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  const failures = watchFailures(page);
+  await open(page, '#preset=seed-demo');
+  await page.evaluate(() => { for (let i = 0; i < 30; i++) window.paxoscope.playground().step(); window.paxoscope.app.render(); });
+  await showDiagram(page);
+  const [svgDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.dg-export summary').click().then(() => page.getByRole('button', { name: 'Export the visible part of the diagram as an SVG file' }).click()),
+  ]);
+  expect(svgDownload.suggestedFilename()).toMatch(/^paxoscope-steps-\d+-\d+\.svg$/);
+  const svgText = readFileSync(await svgDownload.path(), 'utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const root = doc.documentElement;
+    return {
+      error: doc.getElementsByTagName('parsererror').length,
+      root: root.localName, ns: root.namespaceURI,
+      width: Number(root.getAttribute('width')), lines: doc.getElementsByTagName('line').length,
+      labels: [...doc.getElementsByTagName('text')].map((t) => t.textContent).filter((t) => /^[nc]\d$/.test(t)),
+    };
+  }, svgText);
+  expect(parsed.error).toBe(0);
+  expect(parsed.root).toBe('svg');
+  expect(parsed.ns).toBe('http://www.w3.org/2000/svg');
+  expect(parsed.width).toBeGreaterThan(100);
+  expect(parsed.lines).toBeGreaterThan(10);
+  expect(parsed.labels).toEqual(expect.arrayContaining(['n1', 'n6', 'n7', 'c1']));
+  // It renders on its own (no page styles needed): load it as an image.
+  const size = await page.evaluate(async (text) => {
+    const img = new Image();
+    img.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(text)))}`;
+    await img.decode();
+    return img.naturalWidth;
+  }, svgText);
+  expect(size).toBe(parsed.width);
+
+  const [mmd] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.dg-export summary').click().then(() => page.getByRole('button', { name: 'Export the visible part of the diagram as Mermaid text' }).click()),
+  ]);
+  const text = readFileSync(await mmd.path(), 'utf8');
+  const lines = text.trim().split('\n');
+  expect(lines[0]).toBe('sequenceDiagram');
+  expect(lines).toEqual(expect.arrayContaining(['participant n6 as node 6', 'participant c1 as client 1']));
+  expect(text).toMatch(/^n6->>n\d: #35;\d+ Prepare b=1\.6/m);
+  expect(text).toMatch(/^Note over n7: elect/m);
+  expect(failures, failures.join('\n')).toEqual([]);
+});
+
+test('the causal slice highlights exactly the core\'s happens-before past', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  const failures = watchFailures(page);
+  await open(page, electionLink());
+  await showDiagram(page);
+  // n2 promises, n1 wins with n2's Promise, and only then does n3 get its Prepare.
+  await deliverFromDiagram(page, (await inFlight(page, 'Prepare', 2)).id);
+  await expect.poll(async () => (await state(page)).step).toBe(2);
+  await deliverFromDiagram(page, (await inFlight(page, 'Promise', 1)).id);
+  await expect.poll(async () => (await state(page)).leader).toBe(1);
+  await deliverFromDiagram(page, (await inFlight(page, 'Prepare', 3)).id);
+  await expect.poll(async () => (await state(page)).step).toBe(4);
+
+  const elected = page.locator('.dg-ev.elected');
+  await expect(elected).toHaveCount(1);
+  const sel = Number(await elected.getAttribute('data-event'));
+  await elected.click();
+  await expect(page.getByRole('region', { name: 'Why: the causal past of the selected event' })).toBeVisible();
+  await expect.poll(async () => (await state(page)).step).toBe(3);
+  const marks = await page.locator('.dg-ev[data-past]').evaluateAll((els) => els.map((e) => ({
+    index: Number(e.getAttribute('data-event')), past: e.getAttribute('data-past') === '1', lane: e.getAttribute('data-lane'),
+  })));
+  expect(marks.length).toBeGreaterThan(8);
+  const expected = await page.evaluate(({ list, b }) => {
+    const pg = window.paxoscope.playground();
+    return list.map((m) => m.index === b || pg.happenedBefore(m.index, b));
+  }, { list: marks, b: sel });
+  expect(marks.map((m) => m.past)).toEqual(expected);
+  // The past is n1's and n2's: nothing of n3 or the client.
+  expect(marks.filter((m) => m.past).map((m) => m.lane).sort()).toEqual(
+    expect.arrayContaining(['n1', 'n2']));
+  expect(marks.filter((m) => m.past && (m.lane === 'n3' || m.lane === 'c1'))).toEqual([]);
+  // The narration lists the chain in order: n1 sends Prepare, n2 receives it, n2 sends its
+  // Promise, n1 receives it, n1 leads.
+  const chain = page.locator('.dg-chain li');
+  await expect(chain).toHaveCount(5);
+  await expect(chain.nth(0)).toContainText('n1 sends');
+  await expect(chain.nth(0)).toContainText('Prepare');
+  await expect(chain.nth(1)).toContainText('n2 receives');
+  await expect(chain.nth(2)).toContainText('n2 sends');
+  await expect(chain.nth(2)).toContainText('Promise');
+  await expect(chain.nth(3)).toContainText('n1 receives');
+  await expect(chain.nth(4)).toContainText('n1 leads with b=');
+  expect(failures, failures.join('\n')).toEqual([]);
+});
+
+test('screenshots: the diagram at 1280×800 and at 375 px', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page, '#preset=seed-demo');
+  // The cluster, the playback controls and the first log rows are in view without scrolling.
+  for (const sel of ['#topology svg', '#transport', '.log-scroller']) {
+    const box = await page.locator(sel).first().boundingBox();
+    expect(box, sel).toBeTruthy();
+    expect(box.y, `${sel} starts within the first screen`).toBeLessThan(800 - 40);
+  }
+  await page.evaluate(() => { for (let i = 0; i < 60; i++) window.paxoscope.playground().step(); window.paxoscope.app.render(); });
+  // The first row of the replicated log is in view too.
+  const row = page.locator('.log-row:visible').first();
+  await expect(row).toBeVisible();
+  const rb = await row.boundingBox();
+  expect(rb.y + rb.height, 'the first log row ends within the first screen').toBeLessThanOrEqual(800);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'diagram-cluster-1280.png') });
+  await showDiagram(page);
+  const elected = page.locator('.dg-ev.elected, .dg-ev.decided').first();
+  if (await elected.count()) await elected.click();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'diagram-1280.png') });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.getByRole('tab', { name: 'Diagram' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'diagram-375.png'), fullPage: false });
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(w).toBeLessThanOrEqual(375);
+});

@@ -1,0 +1,543 @@
+// The message sequence diagram (Lamport's space-time diagram), live and a control surface:
+// a lane per node and client, each message an arrow from its send to its end (a cross when
+// lost, a fork for a duplicate, dangling to "now" while in flight: click it to deliver,
+// drop or duplicate it), elections, decisions, crashes and partitions marked; the current
+// step is a cursor kept in sync with the timeline both ways; "why" dims everything outside
+// an event's causal past (the core's happens-before relation, causalPast()).
+// Virtualised: only the steps in view are asked for (spacetime(from, to)) and drawn.
+
+import { h, s, setText } from './dom.js';
+import { kindColor, kinds } from './glossary.js';
+import {
+  STEP_W, LANE_H, GUTTER, PAD_Y, laneKey, stepX, laneYs, messageShown, eventShown,
+  messageGeometry, EVENT_STYLE, markPath, sequenceText, standaloneSvg,
+} from './diagram-model.js';
+
+/** Steps drawn beyond each side of what is in view, so a short scroll needs no redraw. */
+const MARGIN_STEPS = 48;
+/** While playing, the diagram redraws at most this often (ms); the cursor moves every frame. */
+const PLAY_REDRAW_MS = 150;
+
+const DIM = 0.16;
+const FUTURE = 0.32;
+
+function describe(e, m) {
+  const who = laneKey(e.lane);
+  if (e.kind === 'send' && m) return `${who} sends #${m.id ?? '–'} ${m.label} to ${laneKey(m.to)}`;
+  if (e.kind === 'receive' && m) return `${who} receives #${m.id ?? '–'} ${m.label} from ${laneKey(m.from)}`;
+  return `${who} ${e.text || e.kind}`;
+}
+
+export function createDiagram(app, root) {
+  const filter = { kinds: new Set(['Heartbeat']), lanes: new Set() };
+  let win = null; // the last window fetched
+  let winKey = '';
+  let cursor = 0;
+  let total = 0;
+  let lastDraw = 0;
+  let trailing = 0;
+  let selected = null; // { index, past }
+  let active = false;
+  let lastCursor = -1;
+  let inFlightIds = new Set();
+  const supported = () => app.pg && typeof app.pg.spacetime === 'function';
+
+  // ---------------------------------------------------------------- DOM
+  const kindBox = h('div', { class: 'dg-checks' });
+  const laneBox = h('div', { class: 'dg-checks' });
+  const kindMenu = h('details', { class: 'dg-menu' }, h('summary', { class: 'btn small' }, 'Kinds'), kindBox);
+  const laneMenu = h('details', { class: 'dg-menu' }, h('summary', { class: 'btn small' }, 'Lanes'), laneBox);
+  const hbInput = h('input', { type: 'checkbox' });
+  const hbToggle = h('label', { class: 'dg-hb' }, hbInput, 'Heartbeats');
+  const item = (label, text) => h('button', { type: 'button', class: 'dg-item', 'aria-label': label }, text);
+  const exportSvgBtn = item('Export the visible part of the diagram as an SVG file', 'SVG file');
+  const exportMmdBtn = item('Export the visible part of the diagram as Mermaid text', 'Mermaid text');
+  const exportSeqBtn = item('Export the visible part of the diagram as sequencediagram.org text', 'sequencediagram.org text');
+  const exportMenu = h('details', { class: 'dg-menu right' }, h('summary', { class: 'btn small' }, 'Export'), h('div', { class: 'dg-checks' }, exportSvgBtn, exportMmdBtn, exportSeqBtn));
+  const status = h('span', { class: 'dg-status muted small', 'aria-live': 'polite' });
+  const bar = h('div', { class: 'dg-bar' },
+    h('div', { class: 'dg-filters', role: 'group', 'aria-label': 'Diagram filters' }, hbToggle, kindMenu, laneMenu),
+    h('div', { class: 'dg-export', role: 'group', 'aria-label': 'Export the diagram' }, exportMenu));
+
+  const labels = h('div', { class: 'dg-labels', 'aria-hidden': 'true' });
+  const svg = s('svg', { class: 'dg-svg', role: 'group', 'aria-label': 'Message sequence diagram' });
+  const gContent = s('g', { class: 'dg-content' });
+  const gUi = s('g', { class: 'dg-ui' });
+  svg.append(gContent, gUi);
+  const inner = h('div', { class: 'dg-inner' }, labels, svg);
+  const scroller = h('div', { class: 'dg-scroller', tabindex: 0, 'aria-label': 'Message sequence diagram, scrolls in time' }, inner);
+  const pop = h('div', { class: 'dg-pop', hidden: true, role: 'dialog', 'aria-label': 'Act on a message in flight' });
+  const why = h('div', { class: 'dg-why', hidden: true, role: 'region', 'aria-label': 'Why: the causal past of the selected event' });
+  const empty = h('p', { class: 'muted small dg-empty', hidden: true });
+  root.append(bar, h('div', { class: 'dg-stage' }, scroller, pop), status, empty, why);
+
+  hbInput.addEventListener('change', () => {
+    if (hbInput.checked) filter.kinds.delete('Heartbeat'); else filter.kinds.add('Heartbeat');
+    syncFilterControls();
+    refresh(true);
+  });
+  const closeMenus = () => { for (const d of [kindMenu, laneMenu, exportMenu]) d.open = false; };
+  exportSvgBtn.addEventListener('click', () => { closeMenus(); exportSvg(); });
+  exportMmdBtn.addEventListener('click', () => { closeMenus(); exportText('mermaid'); });
+  exportSeqBtn.addEventListener('click', () => { closeMenus(); exportText('sequencediagram'); });
+  document.addEventListener('click', (e) => {
+    for (const d of [kindMenu, laneMenu, exportMenu]) if (d.open && !d.contains(/** @type {Node} */ (e.target))) d.open = false;
+  });
+
+  let scrollRaf = 0;
+  scroller.addEventListener('scroll', () => {
+    hidePop();
+    if (!scrollRaf) scrollRaf = requestAnimationFrame(() => { scrollRaf = 0; refresh(false); });
+  }, { passive: true });
+  scroller.addEventListener('keydown', (e) => {
+    if (e.target !== scroller) return;
+    if (e.key === 'Escape' && selected) { e.preventDefault(); clearSelection(); }
+  });
+
+  function syncFilterControls() {
+    hbInput.checked = !filter.kinds.has('Heartbeat');
+    for (const c of kindBox.querySelectorAll('input')) c.checked = !filter.kinds.has(c.value);
+    for (const c of laneBox.querySelectorAll('input')) c.checked = !filter.lanes.has(c.value);
+  }
+
+  function buildKindChecks() {
+    kindBox.replaceChildren(...kinds().map((k) => {
+      const input = h('input', { type: 'checkbox', value: k.name, checked: !filter.kinds.has(k.name) });
+      input.addEventListener('change', () => {
+        if (input.checked) filter.kinds.delete(k.name); else filter.kinds.add(k.name);
+        syncFilterControls();
+        refresh(true);
+      });
+      return h('label', { class: 'dg-check' }, input, h('span', { class: 'swatch', style: { background: kindColor(k.name) } }), k.name);
+    }));
+  }
+
+  let lanesSig = '';
+  function buildLaneChecks(lanes) {
+    const sig = lanes.map(laneKey).join(',');
+    if (sig === lanesSig) return;
+    lanesSig = sig;
+    laneBox.replaceChildren(...lanes.map((l) => {
+      const k = laneKey(l);
+      const input = h('input', { type: 'checkbox', value: k, checked: !filter.lanes.has(k) });
+      input.addEventListener('change', () => {
+        if (input.checked) filter.lanes.delete(k); else filter.lanes.add(k);
+        refresh(true);
+      });
+      return h('label', { class: 'dg-check' }, input, k);
+    }));
+  }
+  buildKindChecks();
+  syncFilterControls();
+
+  // ---------------------------------------------------------------- data
+  function visibleSteps() {
+    const w = Math.max(0, scroller.clientWidth - GUTTER);
+    const first = Math.floor(scroller.scrollLeft / STEP_W);
+    const last = Math.ceil((scroller.scrollLeft + w) / STEP_W);
+    return { first, last };
+  }
+
+  function wanted() {
+    const { first, last } = visibleSteps();
+    return { from: Math.max(0, first - MARGIN_STEPS), to: Math.min(total, last + MARGIN_STEPS) };
+  }
+
+  function fetchWindow(from, to) {
+    const r = app.call('reading the message sequence diagram', (pg) => pg.spacetime(from, to));
+    return r.ok ? r.value : null;
+  }
+
+  // ---------------------------------------------------------------- follow the cursor
+  function cursorX() { return GUTTER + stepX(cursor) + STEP_W / 2; }
+
+  /** Keeps the cursor in view: when it leaves the visible part, scroll it to 3/4 of the width. */
+  function follow() {
+    const x = cursorX();
+    const left = scroller.scrollLeft + GUTTER;
+    const right = scroller.scrollLeft + scroller.clientWidth;
+    if (x < left + 8 || x > right - 8) {
+      scroller.scrollLeft = Math.max(0, x - GUTTER - (scroller.clientWidth - GUTTER) * 0.75);
+    }
+  }
+
+  // ---------------------------------------------------------------- drawing
+  function refresh(force) {
+    if (!active || !supported() || !app.view) return;
+    const { from, to } = wanted();
+    const playing = app.playing;
+    const key = `${cursor}|${total}|${[...filter.kinds].join()}|${[...filter.lanes].join()}|${selected ? selected.index : ''}`;
+    // A scroll within the steps already drawn (the margins) needs no new window.
+    const { first, last } = visibleSteps();
+    const covered = win && first >= win.from_step && Math.min(last, total) <= win.to_step;
+    if (!force && key === winKey && covered) return;
+    const now = performance.now();
+    if (playing && !force && now - lastDraw < PLAY_REDRAW_MS) {
+      moveCursorOnly();
+      if (!trailing) trailing = setTimeout(() => { trailing = 0; refresh(false); }, PLAY_REDRAW_MS);
+      return;
+    }
+    const data = fetchWindow(from, to);
+    if (!data) return;
+    win = data;
+    winKey = key;
+    lastDraw = now;
+    draw();
+  }
+
+  function moveCursorOnly() {
+    const c = gUi.querySelector('.dg-cursor');
+    if (c) c.setAttribute('transform', `translate(${stepX(cursor) + STEP_W / 2},0)`);
+  }
+
+  function draw() {
+    const ys = laneYs(win.lanes, filter);
+    buildLaneChecks(win.lanes);
+    const height = PAD_Y * 2 + ys.size * LANE_H;
+    const width = (total + 3) * STEP_W;
+    inner.style.width = `${GUTTER + width}px`;
+    inner.style.height = `${height}px`;
+    const x0 = win.from_step * STEP_W;
+    const x1 = (win.to_step + 1) * STEP_W;
+    svg.setAttribute('width', String(x1 - x0));
+    svg.setAttribute('height', String(height));
+    svg.setAttribute('viewBox', `${x0} 0 ${x1 - x0} ${height}`);
+    svg.style.left = `${GUTTER + x0}px`;
+
+    // Lane labels (sticky on the left).
+    labels.style.height = `${height}px`;
+    labels.replaceChildren(...win.lanes.filter((l) => ys.has(laneKey(l))).map((l) => {
+      const k = laneKey(l);
+      return h('span', { class: `dg-lane-label ${l.node != null ? 'node' : 'client'}`, style: { top: `${ys.get(k) - 9}px` } }, k);
+    }));
+
+    const byIndex = new Map(win.messages.map((m) => [m.index, m]));
+    const past = selected ? selected.frontier : null;
+    const inPast = (lane, index) => {
+      if (!past) return true;
+      const f = past.get(laneKey(lane));
+      return f != null && index <= f;
+    };
+    const chainMsgs = new Set(selected ? selected.chainMessages : []);
+    const frag = document.createDocumentFragment();
+    const rings = document.createDocumentFragment(); // dangling ends, on top of everything
+
+    // Lanes.
+    for (const [, y] of ys) {
+      frag.append(s('line', { class: 'dg-lane', x1: x0, x2: x1, y1: y, y2: y, stroke: '#d0d5dd', 'stroke-width': 1 }));
+    }
+    // The recorded future, shaded.
+    const cx = stepX(cursor) + STEP_W / 2;
+    if (cx < x1) {
+      frag.append(s('rect', { class: 'dg-future', x: Math.max(cx, x0), y: 0, width: x1 - Math.max(cx, x0), height, fill: '#f2f4f7', opacity: 0.7 }));
+    }
+    // Partitions and heals.
+    for (const n of win.network) {
+      const x = stepX(n.step);
+      const label = n.groups ? `partition ${n.groups.map((g) => `{${g.join(',')}}`).join(' ')}` : 'healed';
+      frag.append(s('g', { class: 'dg-net', opacity: n.step > cursor ? FUTURE : 1 },
+        s('line', { x1: x, x2: x, y1: 4, y2: height - 4, stroke: n.groups ? '#b54708' : '#667085', 'stroke-width': 1.5, 'stroke-dasharray': '3 3' }),
+        s('text', { x: x + 3, y: 11, 'font-size': 10, fill: n.groups ? '#b54708' : '#667085' }, label),
+        s('title', {}, `step ${n.step}: ${label}`)));
+    }
+    // Violations.
+    for (const v of app.known || []) {
+      if (v.step < win.from_step || v.step > win.to_step) continue;
+      const x = stepX(v.step);
+      frag.append(s('g', { class: 'dg-violation', 'data-step': v.step },
+        s('rect', { x: x - STEP_W / 2, y: 0, width: STEP_W, height, fill: '#fdeeee' }),
+        s('line', { x1: x, x2: x, y1: 0, y2: height, stroke: '#e5484d', 'stroke-width': 2 }),
+        s('text', { x: x + 4, y: height - 5, 'font-size': 10, 'font-weight': 600, fill: '#b42318' }, `${v.invariant} violated`),
+        s('title', {}, `step ${v.step}: ${v.invariant} violated — ${v.message}`)));
+    }
+
+    // Messages.
+    for (const m of win.messages) {
+      if (!messageShown(m, filter)) continue;
+      const g = messageGeometry(m, ys, cursor);
+      if (g.y1 == null || Number.isNaN(g.y2)) continue;
+      const color = kindColor(m.type);
+      let opacity = g.state === 'future' ? FUTURE : 1;
+      let width = 1.4;
+      if (past) {
+        const sendIn = inPast(m.from, m.send_event);
+        const recvIn = m.end && m.end.event != null && inPast(m.to, m.end.event);
+        if (!(sendIn && recvIn)) opacity = DIM;
+        if (chainMsgs.has(m.index)) width = 3;
+      }
+      const el = s('g', { class: `dg-msg ${g.state}`, 'data-index': m.index, 'data-id': m.id ?? '', 'data-type': m.type, opacity });
+      let sx = g.x1, sy = g.y1;
+      if (m.copy_of != null && byIndex.has(m.copy_of)) {
+        // A duplicate forks from the original's arrow at the step it was copied.
+        const o = messageGeometry(byIndex.get(m.copy_of), ys, Math.max(cursor, m.created_step));
+        const t = Math.min(1, Math.max(0, (stepX(m.created_step) - o.x1) / Math.max(1, o.x2 - o.x1)));
+        sx = o.x1 + (o.x2 - o.x1) * t;
+        sy = o.y1 + (o.y2 - o.y1) * t;
+        el.append(s('circle', { cx: sx, cy: sy, r: 2.6, fill: '#fff', stroke: color, 'stroke-width': 1.4 }));
+      }
+      el.append(s('line', { class: 'hit', x1: sx, y1: sy, x2: g.x2, y2: g.y2, stroke: 'transparent', 'stroke-width': 9 }));
+      el.append(s('line', { x1: sx, y1: sy, x2: g.x2, y2: g.y2, stroke: color, 'stroke-width': width, 'stroke-dasharray': g.state === 'flight' ? '4 3' : null, 'stroke-linecap': 'round' }));
+      if (g.state === 'flight') {
+        const act = inFlightIds.has(m.id);
+        rings.append(s('circle', { class: act ? 'dg-dangle' : 'dg-dangle off', 'data-id': m.id, cx: g.x2, cy: g.y2, r: 5, fill: '#fff', stroke: color, 'stroke-width': 2, opacity,
+          ...(act ? { tabindex: 0, role: 'button', 'aria-label': `Act on message #${m.id}: ${m.label}, ${laneKey(m.from)} to ${laneKey(m.to)}, in flight` } : {}) }));
+      } else if (g.fate === 'delivered') {
+        const a = Math.atan2(g.y2 - sy, g.x2 - sx);
+        const L = 6;
+        const p1 = `${g.x2 - L * Math.cos(a - 0.45)},${g.y2 - L * Math.sin(a - 0.45)}`;
+        const p2 = `${g.x2 - L * Math.cos(a + 0.45)},${g.y2 - L * Math.sin(a + 0.45)}`;
+        el.append(s('path', { d: `M${g.x2},${g.y2}L${p1}L${p2}Z`, fill: color }));
+      } else if (g.fate) {
+        el.append(s('path', { class: 'dg-lost', d: markPath('cross', g.x2, g.y2, 3.6), stroke: '#d92d20', 'stroke-width': 2, fill: 'none', 'stroke-linecap': 'round' }));
+      }
+      const fate = g.state === 'flight' ? 'in flight' : g.fate || (g.state === 'future' ? 'later' : '');
+      el.append(s('title', {}, `#${m.id ?? '–'} ${m.label} · ${laneKey(m.from)} → ${laneKey(m.to)} · sent at step ${m.sent_step}${m.copy_of != null ? ` (a duplicate, copied at step ${m.created_step})` : ''}${m.end ? ` · ${m.end.fate} at step ${m.end.step}` : ''}${fate === 'in flight' ? ' · in flight now' : ''}`));
+      frag.append(el);
+    }
+
+    // Events on lanes: sends and receives first, the marks people click on top of them.
+    const ordered = win.events.filter((e) => e.message != null).concat(win.events.filter((e) => e.message == null));
+    for (const e of ordered) {
+      if (!eventShown(e, byIndex, filter)) continue;
+      const y = ys.get(laneKey(e.lane));
+      if (y == null) continue;
+      const st = EVENT_STYLE[e.kind] || EVENT_STYLE.send;
+      const x = stepX(e.step);
+      const isPast = inPast(e.lane, e.index);
+      const opacity = e.step > cursor ? FUTURE : (past && !isPast ? DIM : 1);
+      const isSel = selected && selected.index === e.index;
+      const r = st.mark === 'dot' ? 2.2 : 5;
+      const m = e.message != null ? byIndex.get(e.message) : null;
+      const attrs = { class: `dg-ev ${e.kind}${isSel ? ' selected' : ''}`, 'data-event': e.index, 'data-step': e.step, 'data-lane': laneKey(e.lane), opacity };
+      if (past) attrs['data-past'] = isPast ? '1' : '0';
+      const el = s('g', attrs);
+      el.append(s('circle', { class: 'hit', cx: x, cy: y, r: st.mark === 'dot' ? 5 : 8, fill: 'transparent' }));
+      if (isSel) el.append(s('circle', { cx: x, cy: y, r: r + 4, fill: 'none', stroke: '#4f46e5', 'stroke-width': 2 }));
+      const filled = st.mark !== 'cross' && st.mark !== 'check';
+      el.append(s('path', { d: markPath(st.mark, x, y, r), fill: filled ? (st.mark === 'diamond' ? '#fff' : st.color) : 'none', stroke: st.color, 'stroke-width': filled ? 1.2 : 2.2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }));
+      if (st.mark !== 'dot') {
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('role', 'button');
+        el.setAttribute('aria-label', `step ${e.step}: ${describe(e, m)}`);
+      }
+      el.append(s('title', {}, `step ${e.step}: ${describe(e, m)}`));
+      frag.append(el);
+    }
+    frag.append(rings);
+    gContent.replaceChildren(frag);
+
+    // The cursor.
+    gUi.replaceChildren(s('g', { class: 'dg-cursor', transform: `translate(${cx},0)` },
+      s('line', { x1: 0, x2: 0, y1: 0, y2: height, stroke: '#4f46e5', 'stroke-width': 2 }),
+      s('rect', { x: -1, y: 0, width: 2, height, fill: '#4f46e5', opacity: 0.001 })));
+    const shownMsgs = win.messages.filter((m) => messageShown(m, filter)).length;
+    setText(status, `steps ${win.from_step}–${win.to_step} of ${total} · ${shownMsgs} message${shownMsgs === 1 ? '' : 's'}${filter.kinds.size ? ` · hidden: ${[...filter.kinds].join(', ')}` : ''}${win.truncated ? ' · cut at 20,000 events' : ''}`);
+  }
+
+  // ---------------------------------------------------------------- interaction
+  svg.addEventListener('click', (ev) => {
+    const t = /** @type {Element} */ (ev.target);
+    const dangle = t.closest('.dg-dangle');
+    if (dangle && !dangle.classList.contains('off')) { openPop(dangle); ev.stopPropagation(); return; }
+    const evEl = t.closest('.dg-ev');
+    if (evEl) { chooseEvent(Number(evEl.getAttribute('data-event')), Number(evEl.getAttribute('data-step'))); return; }
+    const msgEl = t.closest('.dg-msg');
+    if (msgEl) chooseMessage(Number(msgEl.getAttribute('data-index')));
+  });
+  svg.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter' && ev.key !== ' ') return;
+    const t = /** @type {Element} */ (ev.target);
+    if (t.classList && t.classList.contains('dg-dangle')) { ev.preventDefault(); ev.stopPropagation(); openPop(t); return; }
+    if (t.classList && t.classList.contains('dg-ev')) {
+      ev.preventDefault(); ev.stopPropagation();
+      chooseEvent(Number(t.getAttribute('data-event')), Number(t.getAttribute('data-step')));
+    }
+  });
+
+  function chooseMessage(index) {
+    const m = win && win.messages.find((x) => x.index === index);
+    if (!m) return;
+    const target = m.end && m.end.event != null ? m.end.event : m.send_event;
+    const step = m.end && m.end.event != null ? m.end.step : m.sent_step;
+    chooseEvent(target, step);
+  }
+
+  /** Selects event `index` (its causal past is shown) and seeks the timeline to its step. */
+  function chooseEvent(index, step) {
+    hidePop();
+    const r = app.call('finding why that happened', (pg) => pg.causalPast(index));
+    if (!r.ok) return;
+    const past = r.value;
+    selected = {
+      index,
+      raw: past,
+      frontier: new Map(past.frontier.map((f) => [laneKey(f.lane), f.upto])),
+      chainMessages: past.chain.filter((l) => l.message && l.event.kind === 'receive').map((l) => l.message.index),
+    };
+    showWhy();
+    if (step !== cursor) app.seek(step); else refresh(true);
+  }
+
+  function clearSelection() {
+    selected = null;
+    why.hidden = true;
+    refresh(true);
+  }
+
+  function showWhy() {
+    const p = selected.raw;
+    const target = p.chain[p.chain.length - 1];
+    const lanes = p.frontier.length;
+    const items = p.chain.map((l, i) => h('li', { 'data-event': l.event.index },
+      h('button', { type: 'button', class: 'linklike', onclick: () => app.seek(l.event.step), 'aria-label': `Go to step ${l.event.step}` }, `step ${l.event.step}`),
+      ' ', i === p.chain.length - 1 ? h('strong', {}, describe(l.event, l.message)) : describe(l.event, l.message)));
+    why.hidden = false;
+    why.replaceChildren(
+      h('div', { class: 'dg-why-head' },
+        h('h3', {}, 'Why: ', h('span', {}, target ? describe(target.event, target.message) : `event ${p.event}`)),
+        h('button', { type: 'button', class: 'btn small', onclick: clearSelection, 'aria-label': 'Clear the causal slice' }, 'Clear')),
+      h('p', { class: 'small muted' }, `${p.size} event${p.size === 1 ? '' : 's'} on ${lanes} lane${lanes === 1 ? '' : 's'} happened before it (Lamport: earlier on the same lane, or through a chain of messages); everything else is dimmed. The latest message chain that led here, in order:`),
+      h('ol', { class: 'dg-chain' }, items));
+  }
+
+  function openPop(el) {
+    const id = Number(el.getAttribute('data-id'));
+    const m = win.messages.find((x) => x.id === id);
+    if (!m) return;
+    const act = (type, verb) => h('button', { type: 'button', class: `btn small${type === 'deliver' ? ' primary' : ''}`, 'aria-label': `${verb} message #${id}`,
+      onclick: () => { hidePop(); app.apply({ type, id }, `${verb.toLowerCase()}ing message #${id}`); } }, verb);
+    pop.replaceChildren(
+      h('p', { class: 'small' }, h('strong', {}, `#${id} `), m.label, h('span', { class: 'muted' }, ` · ${laneKey(m.from)} → ${laneKey(m.to)}`)),
+      h('div', { class: 'dg-pop-actions' }, act('deliver', 'Deliver'), act('drop', 'Drop'), act('duplicate', 'Duplicate')),
+      h('button', { type: 'button', class: 'dg-pop-close', 'aria-label': 'Close', onclick: hidePop }, '×'));
+    pop.hidden = false;
+    const box = el.getBoundingClientRect();
+    const stage = pop.parentElement.getBoundingClientRect();
+    const left = Math.min(Math.max(4, box.left - stage.left - 20), stage.width - 240);
+    pop.style.left = `${Math.max(4, left)}px`;
+    pop.style.top = `${box.bottom - stage.top + 6}px`;
+    const first = pop.querySelector('button');
+    if (first) first.focus({ preventScroll: true });
+  }
+  function hidePop() { if (!pop.hidden) pop.hidden = true; }
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') hidePop(); });
+
+  // ---------------------------------------------------------------- export
+  function exportSvg() {
+    if (!win) return;
+    const ys = laneYs(win.lanes, filter);
+    const { first, last } = visibleSteps();
+    const from = Math.max(win.from_step, first);
+    const to = Math.min(win.to_step, last);
+    const clone = /** @type {SVGGElement} */ (gContent.cloneNode(true));
+    for (const el of clone.querySelectorAll('.hit, title')) el.remove();
+    const content = clone.innerHTML + gUi.innerHTML.replace(/<rect[^>]*opacity="0.001"[^>]*><\/rect>/g, '');
+    const height = PAD_Y * 2 + ys.size * LANE_H;
+    const text = standaloneSvg({
+      content: `<clipPath id="dg-clip"><rect x="${from * STEP_W}" y="0" width="${(to - from + 1) * STEP_W}" height="${height}"/></clipPath><g clip-path="url(#dg-clip)">${content}</g>`,
+      lanes: win.lanes, ys, fromX: from * STEP_W, width: (to - from + 1) * STEP_W, height,
+      title: `Paxoscope message sequence diagram, steps ${from}–${to}`,
+    });
+    download(text, `paxoscope-steps-${from}-${to}.svg`, 'image/svg+xml');
+  }
+
+  function exportText(dialect) {
+    if (!win) return;
+    const { first, last } = visibleSteps();
+    const from = Math.max(win.from_step, first);
+    const to = Math.min(win.to_step, last);
+    const part = { ...win, from_step: from, to_step: to, events: win.events.filter((e) => e.step >= from && e.step <= to) };
+    const text = sequenceText(part, filter, dialect);
+    download(text, `paxoscope-steps-${from}-${to}.${dialect === 'mermaid' ? 'mmd' : 'txt'}`, 'text/plain');
+  }
+
+  function download(text, name, type) {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const a = h('a', { href: url, download: name, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 4000);
+    app.notify('info', `Saved ${name}.`, type === 'image/svg+xml' ? 'The visible part of the diagram, as an SVG file any browser opens.' : 'The visible part of the diagram, as sequence-diagram text.');
+  }
+
+  // ---------------------------------------------------------------- component
+  function update(view) {
+    inFlightIds = new Set((view.messages || []).map((m) => m.id));
+    if (view.total_steps < total && selected) { selected = null; why.hidden = true; }
+    cursor = view.step;
+    total = view.total_steps;
+    if (!active) return;
+    if (!supported()) {
+      empty.hidden = false;
+      setText(empty, 'This build of the core has no space-time record (spacetime()); rebuild it with make build.');
+      return;
+    }
+    inner.style.width = `${GUTTER + (total + 3) * STEP_W}px`;
+    if (cursor !== lastCursor) { lastCursor = cursor; follow(); }
+    refresh(false);
+  }
+
+  function setActive(on) {
+    active = on;
+    if (on) {
+      lastCursor = -1;
+      winKey = '';
+      if (app.view) update(app.view);
+    } else {
+      hidePop();
+    }
+  }
+
+  function reset() {
+    selected = null;
+    why.hidden = true;
+    winKey = '';
+    lanesSig = '';
+    total = 0;
+    lastCursor = -1;
+    scroller.scrollLeft = 0;
+  }
+
+  return { update, reset, setActive, get selectedEvent() { return selected ? selected.index : null; } };
+}
+
+/**
+ * The tabs that share the cluster's place: the cluster picture or the diagram. Playback
+ * controls, the timeline and the log stay where they are.
+ */
+export function createStageTabs(app, topology, diagramRoot, diagram) {
+  const tabs = [
+    { id: 'tab-cluster', label: 'Cluster', panel: topology },
+    { id: 'tab-diagram', label: 'Diagram', title: 'Message sequence diagram: every message from its send to its end, lane by lane', panel: diagramRoot },
+  ];
+  const list = h('div', { class: 'stage-tabs', role: 'tablist', 'aria-label': 'What the stage shows' });
+  for (const t of tabs) {
+    t.button = h('button', { type: 'button', role: 'tab', id: t.id, class: 'stage-tab', 'aria-controls': t.panel.id, 'aria-selected': 'false', tabindex: -1, title: t.title }, t.label);
+    t.panel.setAttribute('role', 'tabpanel');
+    t.panel.setAttribute('aria-labelledby', t.id);
+    t.button.addEventListener('click', () => choose(t));
+    t.button.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+      e.preventDefault();
+      e.stopPropagation();
+      const i = tabs.indexOf(t);
+      const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+      choose(next);
+      next.button.focus();
+    });
+    list.append(t.button);
+  }
+  function choose(t) {
+    for (const x of tabs) {
+      const on = x === t;
+      x.button.setAttribute('aria-selected', String(on));
+      x.button.tabIndex = on ? 0 : -1;
+      x.panel.hidden = !on;
+    }
+    diagram.setActive(t.id === 'tab-diagram');
+    if (t.id === 'tab-cluster') window.dispatchEvent(new Event('resize'));
+  }
+  choose(tabs[0]);
+  return { element: list, show: (which) => choose(tabs.find((t) => t.id === `tab-${which}`) || tabs[0]) };
+}
