@@ -4,20 +4,8 @@
 use paxoscope::check::history::History;
 use paxoscope::check::linearizability;
 use paxoscope::paxos::Bug;
-use std::process::{Command, Output};
 
-fn paxoscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paxoscope"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn last_json_line(out: &Output) -> serde_json::Value {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let last = stdout.lines().last().expect("some output");
-    serde_json::from_str(last).expect("the last line is JSON")
-}
+include!("shared/cli.rs");
 
 #[test]
 fn fuzzing_2000_seeds_finds_no_violation() {

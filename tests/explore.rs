@@ -8,7 +8,6 @@ use paxoscope::check::invariants::{AGREEMENT, EXACTLY_ONCE, PROMISE_MONOTONIC, U
 use paxoscope::explore::{small_scenario, Bounds, Explorer, Finish};
 use paxoscope::paxos::Bug;
 use paxoscope::sim::run::Run;
-use std::process::{Command, Output};
 
 /// Searches to the end.
 fn search(bug: Option<Bug>, bounds: Bounds) -> Explorer {
@@ -137,18 +136,7 @@ fn impossible_bounds_are_refused_with_the_reason() {
     assert!(Explorer::new(&start, huge).is_err());
 }
 
-fn paxoscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paxoscope"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn last_json_line(out: &Output) -> serde_json::Value {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let last = stdout.lines().last().expect("some output");
-    serde_json::from_str(last).expect("the last line is JSON")
-}
+include!("shared/cli.rs");
 
 #[test]
 fn the_cli_reports_a_counterexample_that_run_scenario_replays() {

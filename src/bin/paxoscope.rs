@@ -232,6 +232,11 @@ mod cli {
                 return Err("give --preset NAME, or --seed S to replay a fuzz seed".into())
             }
         };
+        print_final_state(&mut run)
+    }
+
+    /// Prints a run's final state as JSON and its violations on stderr; exit code 1 if any.
+    fn print_final_state(run: &mut Run) -> Result<ExitCode, String> {
         let state = run.state(true);
         let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
         println!("{text}");
@@ -253,15 +258,7 @@ mod cli {
     /// `run --scenario FILE`: replays the file's actions exactly and prints the state.
     fn replay_file(file: &std::path::Path) -> Result<ExitCode, String> {
         let mut run = Run::new(read_scenario(file)?, false)?;
-        let state = run.state(true);
-        let text = serde_json::to_string_pretty(&state).map_err(|e| e.to_string())?;
-        println!("{text}");
-        report(&state.violations);
-        Ok(if state.violations.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        })
+        print_final_state(&mut run)
     }
 
     /// `shrink FILE`: delta debugging of a violating scenario.

@@ -237,10 +237,9 @@ impl World {
     pub(super) fn send(&mut self, env: Envelope) {
         let lost = !self.network.connected(env.from, env.to);
         if lost {
-            let id = None;
             self.observers.observe(WorldEvent::Sent {
                 env: &env,
-                id,
+                id: None,
                 lost,
             });
             return;

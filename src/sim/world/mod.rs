@@ -161,7 +161,9 @@ impl World {
     /// Applies one action. On error nothing changed and the action does not count.
     pub fn apply(&mut self, action: &Action) -> Result<(), String> {
         self.validate(action)?;
-        let was_quiet = self.is_quiet();
+        // Only the narration tells when a run goes quiet: no need to look otherwise.
+        let narrating = self.observers.narrator.is_on();
+        let was_quiet = narrating && self.is_quiet();
         self.step += 1;
         let step = self.step;
         self.observers.observe(WorldEvent::Step { step, action });
@@ -200,7 +202,7 @@ impl World {
         }
         self.watch_liveness(action);
         let narrate_quiet = !was_quiet || self.leader().is_none();
-        if narrate_quiet && self.observers.narrator.is_on() && self.is_quiet() {
+        if narrating && narrate_quiet && self.is_quiet() {
             let summary = QuietSummary::of(self);
             let went_quiet = !was_quiet;
             self.observers.observe(WorldEvent::Quiet {
