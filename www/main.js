@@ -19,6 +19,7 @@ import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
 import { createDiagram, createStageTabs } from './diagram.js';
 import { createTour } from './tour/tour.js';
+import { createSearch } from './search.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {typeof import('./pkg/paxoscope.js')} Api */
@@ -541,6 +542,7 @@ async function boot() {
   comp(createInspector(app, $('#inspector')));
   comp(createFlightList(app, $('#flight')));
   comp(createInvariants(app, $('#invariants')));
+  comp(createSearch(app, $('#search')));
   comp(createStats(app, $('#stats')));
   comp(createLogGrid(app, $('#log')));
   comp(createAppliedLogs(app, $('#applied')));

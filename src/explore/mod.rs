@@ -10,6 +10,7 @@
 //! Client retries are not explored (no move advances time), so a client resends only by a
 //! duplicated request.
 pub mod moves;
+pub mod page;
 pub mod search;
 pub mod shrink;
 
@@ -20,13 +21,15 @@ use crate::kv::Op;
 use crate::paxos::Bug;
 use crate::sim::scenario::{Layout, ScriptedOp, Workload};
 use crate::sim::{Scenario, SimConfig};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The most states a search may be asked to keep (about 40 bytes each).
 pub const MAX_STATES_LIMIT: u64 = 50_000_000;
 
-/// How far a search goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// How far a search goes (the CLI's options, the page's Search panel's inputs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
 pub struct Bounds {
     /// Longest path explored, in moves from the start state.
     pub max_depth: u32,

@@ -32,8 +32,9 @@ enum MessageAction {
     Duplicate,
 }
 
-/// What `paxoscope shrink` reports.
+/// What `paxoscope shrink` reports (and the page's Shrink).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Shrunk {
     /// The invariant violated, before and after.
     pub invariant: &'static str,
