@@ -181,7 +181,7 @@ fn every_narrated_line_of_every_preset_says_why() {
     let mut seen = std::collections::BTreeSet::new();
     for preset in presets::list() {
         let mut s = session(&preset.name);
-        let mut check = |s: &Run, seen: &mut std::collections::BTreeSet<String>| {
+        let check = |s: &Run, seen: &mut std::collections::BTreeSet<String>| {
             for line in s.last_step().events {
                 let why = line.why.as_deref().unwrap_or("");
                 assert!(
