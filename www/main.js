@@ -78,6 +78,7 @@ class App {
     this.hashSeq = 0;
     this.ownHash = null;
     this.pushNext = false;
+    this.navigating = false; // between a history navigation's popstate and its hashchange
     this.tour = null; // the guided tour (tour/tour.js): owns the hash while on its script
     this.recovering = false;
     /** @type {PresetInfo[]} */
@@ -394,7 +395,7 @@ class App {
 
   async syncHash() {
     if (this.hashTimer) { clearTimeout(this.hashTimer); this.hashTimer = null; }
-    if (!this.pg || !this.view) return;
+    if (!this.pg || !this.view || this.navigating) return;
     const tourHash = this.tour && this.tour.hash();
     if (tourHash) {
       ++this.hashSeq;
@@ -410,7 +411,7 @@ class App {
     this.lastGood = { scenario: sc, step };
     const seq = ++this.hashSeq;
     const hash = await share.encodeHash(sc, step);
-    if (seq !== this.hashSeq) return;
+    if (seq !== this.hashSeq || this.navigating) return;
     if (hash !== location.hash) {
       const url = `${location.pathname}${location.search}${hash}`;
       if (this.pushNext) history.pushState(null, '', url); else history.replaceState(null, '', url);
@@ -584,7 +585,11 @@ async function boot() {
     ready: false,
   };
 
+  // Back and Forward change the hash in two tasks (popstate, then hashchange): a hash sync
+  // due in between must not write the shown state's hash over the one navigated to.
+  window.addEventListener('popstate', () => { app.navigating = location.hash !== app.ownHash; });
   window.addEventListener('hashchange', () => {
+    app.navigating = false;
     if (location.hash === app.ownHash) return;
     app.openHash(false);
   });
