@@ -433,23 +433,17 @@ export function createDiagram(app, root) {
         ringEls.push(r.ring);
         continue;
       }
-      const fate = g.state === 'flight' ? 'in flight' : g.fate || (g.state === 'future' ? 'later' : '');
-      // In flight, the end follows "now": it is moved in place, not part of the words.
-      const geom = g.state === 'flight' ? '' : `${sx},${sy},${g.x2},${g.y2}`;
-      const sig = `${g.state}|${g.fate}|${opacity}|${width}|${act}|${copyOf ? `${sx.toFixed(1)},${sy.toFixed(1)}` : ''}|${geom}|${fate}|${m.end ? m.end.step : ''}`;
+      const fate = g.fate || (g.state === 'future' ? 'later' : '');
+      const sig = `${g.state}|${g.fate}|${opacity}|${width}|${sx},${sy},${g.x2},${g.y2}|${m.end ? m.end.step : ''}`;
       const key = `m${m.index}`;
       liveMsgs.add(key);
       const d = keyed(drawnMsgs, key, sig, () => {
         const el = s('g', { class: `dg-msg ${g.state}`, 'data-index': m.index, 'data-id': m.id ?? '', 'data-type': m.type, opacity });
         if (copyOf) el.append(s('circle', { cx: sx, cy: sy, r: 2.6, fill: '#fff', stroke: color, 'stroke-width': 1.4 }));
         const hit = s('line', { class: 'hit', x1: sx, y1: sy, x2: g.x2, y2: g.y2, stroke: 'transparent', 'stroke-width': 9 });
-        const vis = s('line', { class: 'vis', x1: sx, y1: sy, x2: g.x2, y2: g.y2, stroke: color, 'stroke-width': width, 'stroke-dasharray': g.state === 'flight' ? '4 3' : null, 'stroke-linecap': 'round' });
+        const vis = s('line', { class: 'vis', x1: sx, y1: sy, x2: g.x2, y2: g.y2, stroke: color, 'stroke-width': width, 'stroke-linecap': 'round' });
         el.append(hit, vis);
-        let ring = null;
-        if (g.state === 'flight') {
-          ring = s('circle', { class: act ? 'dg-dangle' : 'dg-dangle off', 'data-id': m.id, 'data-index': m.index, cx: g.x2, cy: g.y2, r: 5, fill: '#fff', stroke: color, 'stroke-width': 2, opacity });
-          if (act) ring.dataset.label = `Act on message #${m.id}: ${m.label}, ${laneKey(m.from)} to ${laneKey(m.to)}, in flight`;
-        } else if (g.fate === 'delivered') {
+        if (g.fate === 'delivered') {
           const a = Math.atan2(g.y2 - sy, g.x2 - sx);
           const L = 6;
           const p1 = `${g.x2 - L * Math.cos(a - 0.45)},${g.y2 - L * Math.sin(a - 0.45)}`;
@@ -458,8 +452,8 @@ export function createDiagram(app, root) {
         } else if (g.fate) {
           el.append(s('path', { class: 'dg-lost', d: markPath('cross', g.x2, g.y2, 3.6), stroke: '#d92d20', 'stroke-width': 2, fill: 'none', 'stroke-linecap': 'round' }));
         }
-        el.append(s('title', {}, `#${m.id ?? '–'} ${m.label} · ${laneKey(m.from)} → ${laneKey(m.to)} · sent at step ${m.sent_step}${m.copy_of != null ? ` (a duplicate, copied at step ${m.created_step})` : ''}${m.end ? ` · ${m.end.fate} at step ${m.end.step}` : ''}${fate === 'in flight' ? ' · in flight now' : ''}`));
-        return { el, hit, vis, ring };
+        el.append(s('title', {}, `#${m.id ?? '–'} ${m.label} · ${laneKey(m.from)} → ${laneKey(m.to)} · sent at step ${m.sent_step}${m.copy_of != null ? ` (a duplicate, copied at step ${m.created_step})` : ''}${m.end ? ` · ${m.end.fate} at step ${m.end.step}` : ''}${fate === 'later' ? ' · later' : ''}`));
+        return { el, hit, vis };
       });
       msgEls.push(d.el);
     }
