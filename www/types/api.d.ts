@@ -996,7 +996,9 @@ export type NarrationLine = {
      */
     rule?: number,
     /**
-     * For a node's protocol event: why the rule applied here, in a sentence or two.
+     * Why it happened here, in a sentence or two: for a node's protocol event, why its rule
+     * applied; for anything else, the part of the model behind it (the network, faults,
+     * time, clients). Every line has one.
      */
     why?: string,
 };
