@@ -65,7 +65,8 @@ export function createDiagram(app, root) {
     h('div', { class: 'dg-export', role: 'group', 'aria-label': 'Export the diagram' }, exportMenu));
 
   const labels = h('div', { class: 'dg-labels', 'aria-hidden': 'true' });
-  const svg = s('svg', { class: 'dg-svg', role: 'group', 'aria-label': 'Message sequence diagram' });
+  // Not a tab stop itself (the item with the roving tabindex inside is).
+  const svg = s('svg', { class: 'dg-svg', role: 'group', 'aria-label': 'Message sequence diagram', tabindex: -1 });
   const gContent = s('g', { class: 'dg-content' });
   const gBack = s('g', { class: 'dg-back' });
   const gMsgs = s('g', { class: 'dg-msgs' });
@@ -325,7 +326,13 @@ export function createDiagram(app, root) {
     return best;
   }
 
+  let drawing = false;
   function draw() {
+    drawing = true;
+    try { drawWindow(); } finally { drawing = false; }
+  }
+
+  function drawWindow() {
     const ys = laneYs(win.lanes, filter);
     buildLaneChecks(win.lanes);
     const height = PAD_Y * 2 + ys.size * LANE_H;
@@ -593,7 +600,8 @@ export function createDiagram(app, root) {
     } else if (key === 'Home' || key === 'End') {
       for (const it of all) {
         if (Math.abs(it.y - cur.y) > 0.5) continue;
-        if (!next || (key === 'Home' ? it.x < next.x : it.x > next.x)) next = it;
+        const order = (it.x - (next ? next.x : 0)) || (Number(it.key.slice(1)) - Number(next ? next.key.slice(1) : 0));
+        if (!next || (key === 'Home' ? order < 0 : order > 0)) next = it;
       }
     }
     if (!next) return;
@@ -629,6 +637,8 @@ export function createDiagram(app, root) {
     }
   });
   svg.addEventListener('focusout', (ev) => {
+    // A focused item replaced by a redraw loses the focus for a moment: it comes back.
+    if (drawing) return;
     const to = /** @type {Node | null} */ (ev.relatedTarget);
     if (!to || !svg.contains(to)) {
       hasFocus = false;
@@ -822,42 +832,71 @@ export function createDiagram(app, root) {
   return { update, reset, setActive, get selectedEvent() { return selected ? selected.index : null; } };
 }
 
+/** Wide enough for the cluster and the diagram side by side (each pane about 460 px). */
+export const SPLIT_MEDIA = '(min-width: 1600px)';
+
 /**
- * The tabs that share the cluster's place: the cluster picture or the diagram. Playback
- * controls, the timeline and the log stay where they are.
+ * The tabs that share the cluster's place: the cluster picture, the diagram, or (where the
+ * window is wide enough) both side by side, which is then the default. Playback controls,
+ * the timeline and the log stay where they are.
  */
 export function createStageTabs(app, topology, diagramRoot, diagram) {
+  const panes = h('div', { class: 'stage-panes' });
+  topology.before(panes);
+  panes.append(topology, diagramRoot);
   const tabs = [
-    { id: 'tab-cluster', label: 'Cluster', panel: topology },
-    { id: 'tab-diagram', label: 'Diagram', title: 'Message sequence diagram: every message from its send to its end, lane by lane', panel: diagramRoot },
+    { id: 'tab-cluster', label: 'Cluster', panels: [topology] },
+    { id: 'tab-split', label: 'Side by side', title: 'The cluster and the message sequence diagram side by side', panels: [topology, diagramRoot], wide: true },
+    { id: 'tab-diagram', label: 'Diagram', title: 'Message sequence diagram: every message from its send to its end, lane by lane', panels: [diagramRoot] },
   ];
   const list = h('div', { class: 'stage-tabs', role: 'tablist', 'aria-label': 'What the stage shows' });
+  const wideQuery = window.matchMedia ? window.matchMedia(SPLIT_MEDIA) : null;
+  const isWide = () => !!(wideQuery && wideQuery.matches);
+  const shown = () => tabs.filter((t) => !t.wide || isWide());
+  let current = null;
+  let chosenByHand = false;
   for (const t of tabs) {
-    t.button = h('button', { type: 'button', role: 'tab', id: t.id, class: 'stage-tab', 'aria-controls': t.panel.id, 'aria-selected': 'false', tabindex: -1, title: t.title }, t.label);
-    t.panel.setAttribute('role', 'tabpanel');
-    t.panel.setAttribute('aria-labelledby', t.id);
-    t.button.addEventListener('click', () => choose(t));
+    t.button = h('button', { type: 'button', role: 'tab', id: t.id, class: 'stage-tab', 'aria-controls': t.panels.map((p) => p.id).join(' '), 'aria-selected': 'false', tabindex: -1, title: t.title }, t.label);
+    t.button.addEventListener('click', () => { chosenByHand = true; choose(t); });
     t.button.addEventListener('keydown', (e) => {
       if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
       e.preventDefault();
       e.stopPropagation();
-      const i = tabs.indexOf(t);
-      const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+      const vis = shown();
+      const i = vis.indexOf(t);
+      const next = vis[(i + (e.key === 'ArrowRight' ? 1 : vis.length - 1)) % vis.length];
+      chosenByHand = true;
       choose(next);
       next.button.focus();
     });
     list.append(t.button);
   }
+  topology.setAttribute('role', 'tabpanel');
+  diagramRoot.setAttribute('role', 'tabpanel');
   function choose(t) {
+    current = t;
     for (const x of tabs) {
       const on = x === t;
       x.button.setAttribute('aria-selected', String(on));
       x.button.tabIndex = on ? 0 : -1;
-      x.panel.hidden = !on;
+      x.button.hidden = !!x.wide && !isWide();
     }
-    diagram.setActive(t.id === 'tab-diagram');
-    if (t.id === 'tab-cluster') window.dispatchEvent(new Event('resize'));
+    topology.hidden = !t.panels.includes(topology);
+    diagramRoot.hidden = !t.panels.includes(diagramRoot);
+    topology.setAttribute('aria-labelledby', t.panels.includes(topology) ? t.id : 'tab-cluster');
+    diagramRoot.setAttribute('aria-labelledby', t.panels.includes(diagramRoot) ? t.id : 'tab-diagram');
+    panes.classList.toggle('split', t.panels.length > 1);
+    diagram.setActive(t.panels.includes(diagramRoot));
+    if (t.panels.includes(topology)) window.dispatchEvent(new Event('resize'));
   }
-  choose(tabs[0]);
-  return { element: list, show: (which) => choose(tabs.find((t) => t.id === `tab-${which}`) || tabs[0]) };
+  /** When the window narrows, "side by side" falls back to the cluster; when it widens, the
+   *  split comes back unless a tab was chosen by hand. */
+  function onWidth() {
+    if (current && current.wide && !isWide()) choose(tabs[0]);
+    else if (isWide() && !chosenByHand) choose(tabs[1]);
+    else choose(current || tabs[0]);
+  }
+  if (wideQuery) wideQuery.addEventListener('change', onWidth);
+  choose(isWide() ? tabs[1] : tabs[0]);
+  return { element: list, show: (which) => { chosenByHand = true; choose(tabs.find((t) => t.id === `tab-${which}`) || tabs[0]); } };
 }
