@@ -35,6 +35,7 @@ const PKG = './pkg/paxoscope.js';
 const DEFAULT_PRESET = 'seed-demo';
 const QUIET_MAX_STEPS = 20000;
 const MAX_STEPS_PER_FRAME = 400;
+const MAX_FRAME_MS = 100;
 
 // console_error_panic_hook prints the panic message with console.error just before the
 // RuntimeError is thrown: remember it so the page can show the real reason.
@@ -322,7 +323,9 @@ class App {
   }
   frame(t) {
     if (!this.playing || !this.pg) return;
-    this.acc += ((t - this.lastT) / 1000) * this.speed;
+    // A slow frame does not pile up work for the next one: at most MAX_FRAME_MS of play
+    // time is caught up per frame (the run then plays slower than asked, not in bursts).
+    this.acc += (Math.min(t - this.lastT, MAX_FRAME_MS) / 1000) * this.speed;
     this.lastT = t;
     let k = Math.min(Math.floor(this.acc), MAX_STEPS_PER_FRAME);
     this.acc -= k;

@@ -43,6 +43,7 @@ export function readBounds(inputs) {
     ['drops', 'Drops', 0, MAX_FAULTS, 'lost messages per run'],
     ['dups', 'Duplicates', 0, MAX_FAULTS, 'duplicated messages per run'],
     ['crashes', 'Crashes', 0, MAX_FAULTS, 'node crashes per run'],
+    ['ticks', 'Ticks', 0, MAX_FAULTS, 'ticks of time per run, so waiting clients retry'],
   ];
   const out = {};
   for (const [key, label, min, max, what] of spec) {
@@ -69,6 +70,7 @@ export function createSearch(app, root) {
     drops: num('search-drops', 1, 'Drops per run'),
     dups: num('search-dups', 1, 'Duplicates per run'),
     crashes: num('search-crashes', 1, 'Crashes per run'),
+    ticks: num('search-ticks', 0, 'Ticks per run: time passes, waiting clients retry'),
   };
   const seedIn = num('search-seed', 1, 'First seed');
   const cell = (label, input, hint) => h('label', { class: 'search-field', for: input.id }, h('span', { class: 'field-label' }, label), input, hint ? h('span', { class: 'hint' }, hint) : null);
@@ -78,7 +80,7 @@ export function createSearch(app, root) {
   const modeText = h('p', { class: 'hint search-mode-text' });
   const exploreBox = h('div', { class: 'search-bounds' },
     cell('Depth', inputs.max_depth, 'moves'), cell('States kept', inputs.max_states, 'memory cap'),
-    cell('Drops', inputs.drops), cell('Duplicates', inputs.dups), cell('Crashes', inputs.crashes));
+    cell('Drops', inputs.drops), cell('Duplicates', inputs.dups), cell('Crashes', inputs.crashes), cell('Ticks', inputs.ticks));
   const swarmBox = h('div', { class: 'search-bounds swarm', hidden: true }, cell('First seed', seedIn, 'then 1, 2, 3… more'));
   const error = h('p', { class: 'search-error', role: 'alert', hidden: true });
   const start = h('button', { type: 'submit', class: 'btn primary', id: 'search-start' }, 'Start search');
@@ -142,7 +144,7 @@ export function createSearch(app, root) {
 
   function describeMode(view = app.view) {
     if (mode === 'explore') {
-      setText(modeText, `Breadth-first from step ${view ? view.step : 0} of this run: every delivery, drop, duplicate, timer and crash, in every order. The first violation found is a shortest one.`);
+      setText(modeText, `Breadth-first from step ${view ? view.step : 0} of this run: every delivery, drop, duplicate, timer, crash and tick (a tick lets waiting clients retry), in every order. The first violation found is a shortest one.`);
     } else {
       setText(modeText, `Many random runs, each with its own cluster, clients and faults (as paxoscope fuzz does)${runBug ? `, with the bug ${runBug} switched on` : ' on the correct protocol'}. Fast at finding, not shortest: shrink what it finds.`);
     }

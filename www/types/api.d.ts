@@ -186,6 +186,11 @@ export type Bounds = {
      * Node crashes on one path at most.
      */
     crashes: number,
+    /**
+     * Ticks of time on one path at most, taken while a client waits: what lets a client
+     * retry (0 by default: then no move advances time).
+     */
+    ticks: number,
 };
 
 /** An injectable bug, by its kebab-case name (`bugs()`). */
