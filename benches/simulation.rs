@@ -607,6 +607,7 @@ fn bench_explore() {
         "transitions/s",
         extra,
     );
+    bench_worker_search();
     for bug in Bug::ALL {
         if quick() && bug == Bug::NoDedup {
             continue;
@@ -629,6 +630,37 @@ fn bench_explore() {
             json!({ "invariant": c.invariant, "distinct": p.distinct, "seconds": secs }),
         );
     }
+}
+
+/// The search the browser bench runs in the page's Web Worker (scripts/bench-browser.mjs,
+/// section `search`), natively on one thread: the goal search up to a cap a worker reaches
+/// in about a minute. Its start, bounds and figures go to `$BENCH_OUT/explore-search.json`,
+/// so the worker runs exactly this search (equal transition counts prove it) and the
+/// wasm/native ratio compares like with like.
+fn bench_worker_search() {
+    use paxoscope::explore::{small_scenario, Bounds, Explorer};
+    let cap = if quick() { 20_000 } else { 300_000 };
+    let bounds = Bounds {
+        max_states: cap,
+        ..Bounds::default()
+    };
+    let start = small_scenario(3, 2, None);
+    let mut x = Explorer::new(&start, bounds).expect("valid bounds");
+    let t = Instant::now();
+    while !x.run(10_000) {}
+    let secs = t.elapsed().as_secs_f64();
+    let p = x.progress();
+    report(
+        "explore",
+        &format!("distinct states/s, first {cap} states (the worker's search, native)"),
+        p.distinct as f64 / secs,
+        "states/s",
+        json!({ "distinct": p.distinct, "transitions": p.states, "seconds": secs }),
+    );
+    let spec = json!({ "scenario": start, "bounds": bounds, "distinct": p.distinct,
+        "transitions": p.states, "native_states_per_s": p.distinct as f64 / secs });
+    std::fs::write(out_dir().join("explore-search.json"), spec.to_string())
+        .expect("write explore-search.json");
 }
 
 fn main() {

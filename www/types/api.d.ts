@@ -161,6 +161,38 @@ export type Ballot = {
     proposer: number,
 };
 
+/**
+ * How far a search goes (the CLI's options, the page's Search panel's inputs).
+ */
+export type Bounds = {
+    /**
+     * Longest path explored, in moves from the start state.
+     */
+    max_depth: number,
+    /**
+     * Distinct states kept at most (the memory bound); the search stops with partial
+     * figures when it is reached.
+     */
+    max_states: number,
+    /**
+     * Messages lost on one path at most.
+     */
+    drops: number,
+    /**
+     * Messages duplicated on one path at most.
+     */
+    dups: number,
+    /**
+     * Node crashes on one path at most.
+     */
+    crashes: number,
+    /**
+     * Ticks of time on one path at most, taken while a client waits: what lets a client
+     * retry (0 by default: then no move advances time).
+     */
+    ticks: number,
+};
+
 /** An injectable bug, by its kebab-case name (`bugs()`). */
 export type Bug = "forgetful-acceptor" | "ignore-promised-values" | "ballots-without-proposer-id" | "accept-below-promise" | "small-quorum" | "reuse-ballot-after-restart" | "no-dedup" | "non-intersecting-quorums" | "read-without-lease";
 
@@ -411,6 +443,33 @@ export type FollowerState = {
      * A catch-up request is outstanding (rule 9: one at a time).
      */
     catchup_pending: boolean,
+};
+
+/**
+ * A shortest counterexample, as the page loads it into its timeline: a fork of the run
+ * searched from at `fork_step`, violating `invariant` at its last step.
+ */
+export type Found = {
+    /**
+     * The invariant violated.
+     */
+    invariant: string,
+    /**
+     * What the checker said.
+     */
+    message: string,
+    /**
+     * The step of the searched run the counterexample starts from (where it forks).
+     */
+    fork_step: number,
+    /**
+     * Moves from the fork to the violation (the BFS optimum).
+     */
+    length: number,
+    /**
+     * The run searched from up to `fork_step`, then the moves: replays to the violation.
+     */
+    scenario: Scenario,
 };
 
 /**
@@ -1022,7 +1081,9 @@ export type NarrationLine = {
      */
     rule?: number,
     /**
-     * For a node's protocol event: why the rule applied here, in a sentence or two.
+     * Why it happened here, in a sentence or two: for a node's protocol event, why its rule
+     * applied; for anything else, the part of the model behind it (the network, faults,
+     * time, clients). Every line has one.
      */
     why?: string,
 };
@@ -1510,6 +1571,37 @@ export type ScriptedOp = {
 };
 
 /**
+ * How a search ended (or that it has not yet).
+ */
+export type SearchFinish = "running" | "exhausted" | "state_cap" | "violation";
+
+/**
+ * The figures of a search so far, as the panel's counters show them.
+ */
+export type SearchStatus = {
+    /**
+     * Transitions taken (states generated, merged or not).
+     */
+    states: number,
+    /**
+     * Distinct states found (merged by fingerprint).
+     */
+    distinct: number,
+    /**
+     * Depth (moves from the start) of the level being expanded.
+     */
+    depth: number,
+    /**
+     * States found and not yet expanded.
+     */
+    frontier: number,
+    /**
+     * How it stands.
+     */
+    finish: SearchFinish,
+};
+
+/**
  * The last command a client had applied and its answer (rule 8: the session table).
  */
 export type Session = {
@@ -1521,6 +1613,28 @@ export type Session = {
      * Its result, returned again to a retry.
      */
     result: OpResult,
+};
+
+/**
+ * What `paxoscope shrink` reports (and the page's Shrink).
+ */
+export type Shrunk = {
+    /**
+     * The invariant violated, before and after.
+     */
+    invariant: string,
+    /**
+     * Steps of the original run, up to its first violation.
+     */
+    before: number,
+    /**
+     * Steps of the shrunk run.
+     */
+    after: number,
+    /**
+     * The shrunk run.
+     */
+    scenario: Scenario,
 };
 
 /**
@@ -1794,6 +1908,29 @@ export type StepResult = {
      * What happened, in words.
      */
     events: Array<NarrationLine>,
+};
+
+/**
+ * One seed of the swarm search: its random configuration and faults, run as
+ * `paxoscope fuzz` runs it.
+ */
+export type SwarmSeed = {
+    /**
+     * The seed.
+     */
+    seed: number,
+    /**
+     * Steps run.
+     */
+    steps: number,
+    /**
+     * The first violation, if any.
+     */
+    violation: InvariantViolation | null,
+    /**
+     * The scenario that replays the run exactly.
+     */
+    scenario: Scenario,
 };
 
 /**
