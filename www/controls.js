@@ -127,8 +127,8 @@ export function createControls(app, root) {
     if (!layoutSeed.checked && (!Number.isInteger(n) || n < 3 || n > 9)) return app.notify('error', 'Cluster set-up', `The cluster size must be 3 to 9 (got "${size.value}").`);
     const acceptors = formAcceptors();
     const [q1, q2] = [quorumValue(q1In), quorumValue(q2In)];
-    for (const [name, q] of [['phase-1', q1], ['phase-2', q2]]) {
-      if (q != null && (!Number.isInteger(q) || q < 1 || q > acceptors)) return app.notify('error', 'Cluster set-up', `The ${name} quorum must be a whole number from 1 to the ${acceptors} acceptors, or blank for a majority (got "${name === 'phase-1' ? q1In.value : q2In.value}").`);
+    for (const [name, q, input] of /** @type {[string, number | null, HTMLInputElement][]} */ ([['phase-1', q1, q1In], ['phase-2', q2, q2In]])) {
+      if (q != null && (!Number.isInteger(q) || q < 1 || q > acceptors)) return app.notify('error', 'Cluster set-up', `The ${name} quorum must be a whole number from 1 to the ${acceptors} acceptors, or blank for a majority (got "${input.value}").`);
     }
     const layout = layoutSeed.checked ? { kind: 'seed' } : { kind: 'servers', n };
     app.newRun({ layout, clients: c, phase1_quorum: q1 ?? undefined, phase2_quorum: q2 ?? undefined }, sd);
