@@ -92,13 +92,35 @@ impl InvariantViolation {
     }
 }
 
-/// Who found a value decided: a node's decision, or a majority of votes.
+/// Who found a value decided: a node's decision, or a majority of votes. Kept as data and
+/// put in words only when a violation is reported (every decision of every run passes here).
 #[derive(Clone, Debug)]
-struct Decision {
-    /// In words, for the violation message.
-    who: String,
+enum Decision {
+    /// A node decided it (its commit index covered the slot).
+    Node(NodeId),
+    /// A majority of acceptors accepted it in one ballot.
+    Acceptors(VecSet<NodeId>, Ballot),
+}
+
+impl Decision {
     /// The node that decided it, if a node did.
-    node: Option<NodeId>,
+    fn node(&self) -> Option<NodeId> {
+        match self {
+            Decision::Node(n) => Some(*n),
+            Decision::Acceptors(..) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Decision::Node(n) => write!(f, "decided at n{n}"),
+            Decision::Acceptors(voters, ballot) => {
+                write!(f, "chosen by acceptors {voters:?} in b={ballot}")
+            }
+        }
+    }
 }
 
 fn digest<T: Hash>(x: &T) -> u64 {
@@ -204,11 +226,7 @@ impl Invariants {
             }
         }
         for (slot, value) in &ready.decided {
-            let who = Decision {
-                who: format!("decided at n{node}"),
-                node: Some(node),
-            };
-            self.on_decided(step, *slot, value, who);
+            self.on_decided(step, *slot, value, Decision::Node(node));
         }
         for a in &ready.applied {
             if !a.executed {
@@ -241,10 +259,7 @@ impl Invariants {
         };
         voters.insert(node);
         if voters.len() == self.majority {
-            let who = Decision {
-                who: format!("chosen by acceptors {voters:?} in b={ballot}"),
-                node: None,
-            };
+            let who = Decision::Acceptors(voters.clone(), ballot);
             self.on_decided(step, slot, value, who);
         }
     }
@@ -265,16 +280,16 @@ impl Invariants {
                 let m = format!(
                     "slot {slot}: \"{}\" ({}) but also \"{}\" ({})",
                     describe(v),
-                    first_who.who,
+                    first_who,
                     describe(value),
-                    who.who
+                    who
                 );
                 // The first report of a slot carries the whole conflict; later ones (more
                 // nodes deciding either value) are words only.
                 let conflict = if self.conflicted.insert(slot) {
                     let earlier =
-                        DecidedValue::new(v, self.votes_for(slot, *first), first_who.node);
-                    let later = DecidedValue::new(value, self.votes_for(slot, d), who.node);
+                        DecidedValue::new(v, self.votes_for(slot, *first), first_who.node());
+                    let later = DecidedValue::new(value, self.votes_for(slot, d), who.node());
                     let promised = |b| self.phase1.get(&b).cloned();
                     Some(Box::new(Conflict::new(slot, earlier, later, promised)))
                 } else {

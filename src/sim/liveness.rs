@@ -145,15 +145,19 @@ impl LivenessWatch {
             if entry.0 != p.seq {
                 *entry = (p.seq, start.0, start.1);
             }
+            let (is_late, is_stalled) = (now > entry.1 + self.bound, step > entry.2 + STEP_LIMIT);
+            if !is_late && !is_stalled {
+                continue; // the common case, every step: nothing to put in words
+            }
             let since = if entry.1 > self.healed_at {
                 format!(" (started at tick {})", entry.1)
             } else {
                 String::new()
             };
             let command = format!("c{}#{} {}{since}", c.id, p.seq, p.op);
-            if now > entry.1 + self.bound {
+            if is_late {
                 late.push(command);
-            } else if step > entry.2 + STEP_LIMIT {
+            } else {
                 stalled.push(command);
             }
         }

@@ -92,7 +92,7 @@ impl World {
                 }
                 self.observers
                     .observe(WorldEvent::Delivered { env: &m.env, id });
-                self.run_node(n, Input::Message(m.env));
+                self.run_node(n, Input::Message(*m.env));
             }
         }
     }
@@ -112,7 +112,7 @@ impl World {
         let original = self.network.get(id).cloned();
         debug_assert!(original.is_some(), "message {id} was in flight");
         if let Some(m) = original {
-            let copy = self.network.push(m.env.clone(), m.deliver_at);
+            let copy = self.network.push((*m.env).clone(), m.deliver_at);
             let env = &m.env;
             self.observers
                 .observe(WorldEvent::Duplicated { id, copy, env });
