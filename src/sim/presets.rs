@@ -218,7 +218,7 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
             Scenario {
                 preset: Some(name.into()),
                 config,
-                seed: 2,
+                seed: 5,
                 actions: Vec::new(),
             }
         }
