@@ -236,11 +236,13 @@ fn shrinking_keeps_the_invariant_and_the_result_replays_to_it() {
 
 /// The goal of issue 10 (docs/explorer.md, "Shrunk fuzz counterexamples"): the first
 /// failing fuzz run of each bug shrinks to at most 1.5 times the BFS-shortest length, and
-/// still violates the same invariant. Not met for no-dedup (34 against 9), left out here.
+/// still violates the same invariant. Not met for no-dedup (34 against 9), left out here,
+/// as is read-without-lease, which has no BFS optimum (see `recorded`).
 #[test]
 fn shrunk_fuzz_runs_are_within_one_and_a_half_times_the_bfs_optimum() {
     use paxoscope::explore::shrink::shrink;
-    for bug in Bug::ALL.into_iter().filter(|b| *b != Bug::NoDedup) {
+    let measured = |b: &Bug| !matches!(b, Bug::NoDedup | Bug::ReadWithoutLease);
+    for bug in Bug::ALL.into_iter().filter(measured) {
         let s = shrink(&first_failing_fuzz_run(bug)).expect("a failing run shrinks");
         let (invariant, optimum) = recorded(bug);
         assert_eq!(s.invariant, invariant, "{bug}");
