@@ -98,7 +98,8 @@ impl InvariantViolation {
 enum Decision {
     /// A node decided it (its commit index covered the slot).
     Node(NodeId),
-    /// A majority of acceptors accepted it in one ballot.
+    /// Enough acceptors accepted it in one ballot that no phase-1 quorum misses it (a
+    /// majority, unless flexible quorums say otherwise).
     Acceptors(VecSet<NodeId>, Ballot),
 }
 
@@ -135,7 +136,8 @@ type Votes = (u64, VecSet<NodeId>);
 /// Observes a run and records violations.
 #[derive(Clone, Debug, Default)]
 pub struct Invariants {
-    majority: usize,
+    /// Votes in one ballot that make a value chosen (a majority, or n − |Q1| + 1).
+    chosen_at: usize,
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
     decided: VecMap<Slot, (u64, Value, Decision)>,
     /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
@@ -158,8 +160,14 @@ impl Invariants {
     /// A checker for a cluster with `acceptors` acceptors. "Chosen" always means a true
     /// majority, whatever quorum size a buggy configuration uses.
     pub fn new(acceptors: usize) -> Self {
+        Invariants::chosen_at(acceptors / 2 + 1)
+    }
+
+    /// A checker that calls a value chosen once `votes` acceptors accepted it in one ballot
+    /// (rule 12: with flexible quorums, n − |Q1| + 1, the fewest no phase-1 quorum misses).
+    pub fn chosen_at(votes: usize) -> Self {
         Invariants {
-            majority: acceptors / 2 + 1,
+            chosen_at: votes.max(1),
             ..Default::default()
         }
     }
@@ -258,7 +266,7 @@ impl Invariants {
             }
         };
         voters.insert(node);
-        if voters.len() == self.majority {
+        if voters.len() == self.chosen_at {
             let who = Decision::Acceptors(voters.clone(), ballot);
             self.on_decided(step, slot, value, who);
         }
@@ -507,6 +515,7 @@ mod tests {
                 ballot: Ballot::new(2, 9),
                 promised_by: vec![3, 5],
                 count: crate::paxos::quorum::QuorumCount {
+                    other: 2,
                     got: 2,
                     acceptors: 5,
                     quorum: 2,
