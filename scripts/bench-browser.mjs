@@ -7,8 +7,8 @@
 // Sections:
 //   wasm  the native simulation workloads run in wasm (BenchWorld, src/bench_api.rs), same
 //         configuration, seed, warm-up and steps; trace digests must equal the native ones.
-//         Then (also alone as `search`) the explorer in the Search panel's Web Worker, on
-//         the search the native bench ran (explore-search.json): states/s and the ratio.
+//   search the explorer in the Search panel's Web Worker (www/search-worker.js) on the
+//         search the native bench ran (explore-search.json): states/s and the ratio.
 //   page  time to interactive; frame time while running with 9 nodes, 300 messages in flight
 //         and a 10,000-slot log; the interval between animation frames while playing at 30
 //         steps/s (600+ in flight, each stage tab, and the seed demo); the per-frame wasm
@@ -403,7 +403,7 @@ async function main() {
   try {
     const context = await browser.newContext();
     if (want('wasm')) await benchWasm(context, url);
-    if (want('wasm') || want('search')) await benchSearch(context, url);
+    if (want('search')) await benchSearch(context, url);
     if (want('page')) {
       console.error('page (headless Chromium)');
       await timeToInteractive(browser, url);

@@ -15,14 +15,14 @@ use Role::{Acceptor, Client, Proposer, Replica};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Rule {
-    /// Its number in docs/protocol.md and the design notes (1–11).
+    /// Its number in docs/protocol.md and the design notes (1–12).
     pub number: u8,
     /// What the rule says, in one sentence.
     pub text: &'static str,
 }
 
-/// The protocol rules the core implements (rule 12, reconfiguration, is not implemented).
-pub const RULES: [Rule; 11] = [
+/// The protocol rules the core implements.
+pub const RULES: [Rule; 12] = [
     Rule { number: 1, text: "Ballots are unique and totally ordered: (round, proposer id), the round persisted before use." },
     Rule { number: 2, text: "An acceptor promises only at or above its promise, accepts at or above it (raising it), and persists both before replying." },
     Rule { number: 3, text: "Per slot, an acceptor keeps only the value it accepted with the highest ballot." },
@@ -34,6 +34,7 @@ pub const RULES: [Rule; 11] = [
     Rule { number: 9, text: "A lagging replica is sent only the decided entries it misses, never the whole log." },
     Rule { number: 10, text: "Replicas snapshot the key-value store; acceptors drop entries below the leader's safe point; a replica behind that point receives a snapshot." },
     Rule { number: 11, text: "Roles are composable: the seed layout (five acceptors, two proposers) and N servers are both configurations." },
+    Rule { number: 12, text: "Production extensions: quorums may be flexible (every phase-1 quorum meets every phase-2 quorum, |Q1| + |Q2| > n), and a leader may answer reads alone under a lease granted by a phase-2 quorum that allows for bounded clock drift." },
 ];
 
 /// Who takes part in the protocol: the three roles a node can combine, and the clients.
@@ -126,7 +127,7 @@ pub struct MessageKind {
 
 /// Every message kind, in the order of the protocol's story: election, proposals,
 /// refusals, leadership, catch-up, clients.
-pub const MESSAGES: [MessageKind; 12] = [
+pub const MESSAGES: [MessageKind; 13] = [
     MessageKind {
         name: "Prepare",
         family: Family::Phase1,
@@ -191,6 +192,17 @@ pub const MESSAGES: [MessageKind; 12] = [
         rules: &[7, 6, 10],
         summary: "The leader is alive; it says how far the log is decided.",
         description: "It keeps the other proposers' election timers from firing, and carries the leader's commit index and safe point: followers learn which slots are decided and ask for what they miss.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "LeaseGrant",
+        family: Family::Leadership,
+        from: &[Acceptor],
+        to: &[Proposer],
+        when: "In lease read mode, in reply to a Heartbeat that asks for a lease in a ballot the acceptor may promise.",
+        rules: &[12],
+        summary: "An acceptor grants the leader a lease.",
+        description: "For the lease's length on its own clock the acceptor promises no other ballot. Once a phase-2 quorum granted a round, no other proposer can win phase 1, so the leader answers reads alone until its lease, less the clock drift allowed for, runs out.",
         client_traffic: false,
     },
     MessageKind {
@@ -271,6 +283,7 @@ pub fn message_kind(message: &Message) -> &'static MessageKind {
         Message::Accepted { .. } => "Accepted",
         Message::Nack { .. } => "Nack",
         Message::Heartbeat { .. } => "Heartbeat",
+        Message::LeaseGrant { .. } => "LeaseGrant",
         Message::CatchUp { .. } => "CatchUp",
         Message::CatchUpReply { .. } => "CatchUpReply",
         Message::InstallSnapshot { .. } => "InstallSnapshot",
@@ -306,7 +319,7 @@ const fn ev(name: &'static str, rule: u8, summary: &'static str) -> EventKind {
 }
 
 /// Every event kind, in the order of `paxos::Event`.
-pub const EVENTS: [EventKind; 16] = [
+pub const EVENTS: [EventKind; 21] = [
     ev("promised", 2, "An acceptor promised a ballot."),
     ev(
         "refused_prepare",
@@ -379,6 +392,31 @@ pub const EVENTS: [EventKind; 16] = [
         9,
         "A lagging replica asked for the entries it misses.",
     ),
+    ev(
+        "granted_lease",
+        12,
+        "An acceptor granted the leader a lease: no other ballot for a while.",
+    ),
+    ev(
+        "held_promise",
+        12,
+        "An acceptor held a Prepare back: a lease it granted still runs.",
+    ),
+    ev(
+        "waiting_out_lease",
+        12,
+        "A restarted acceptor waits out any lease it may have granted.",
+    ),
+    ev(
+        "got_lease",
+        12,
+        "A phase-2 quorum granted the leader a lease: it answers reads alone.",
+    ),
+    ev(
+        "read_locally",
+        12,
+        "The leader answered a read under its lease, without a log round.",
+    ),
 ];
 
 /// The catalogue entry of an event. Exhaustive on purpose: a new event does not compile
@@ -401,6 +439,11 @@ pub fn event_kind(event: &Event) -> &'static EventKind {
         Event::Forwarded { .. } => "forwarded",
         Event::DuplicateIgnored { .. } => "duplicate_ignored",
         Event::RequestedCatchUp { .. } => "requested_catch_up",
+        Event::GrantedLease { .. } => "granted_lease",
+        Event::HeldPromise { .. } => "held_promise",
+        Event::WaitingOutLease { .. } => "waiting_out_lease",
+        Event::GotLease { .. } => "got_lease",
+        Event::ReadLocally { .. } => "read_locally",
     };
     EVENTS
         .iter()

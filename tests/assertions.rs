@@ -124,6 +124,7 @@ fn learn_slot_zero_twice(node: &mut Node) {
         ballot,
         commit_index: 1,
         safe_point: 0,
+        lease_round: None,
     };
     let r = node.step(msg(1, 2, commit));
     assert_eq!(r.decided, vec![(0, val("a"))]);

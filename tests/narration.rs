@@ -269,3 +269,36 @@ fn every_narrated_line_of_every_preset_says_why() {
     assert!(seen.iter().any(|h| h.contains("crashed")), "{seen:#?}");
     assert!(seen.iter().any(|h| h.contains("restarted")), "{seen:#?}");
 }
+
+/// The "dueling proposers" preset does what its description says: several proposers run
+/// for leader at once, higher ballots pre-empt lower ones (refusals, a step-down), and in
+/// the end one leader answers every client.
+#[test]
+fn the_dueling_proposers_preset_duels_and_one_proposer_wins() {
+    let mut s = session("dueling-proposers");
+    let mut runners = std::collections::BTreeSet::new();
+    let (mut refused, mut stepped_down) = (0, 0);
+    for _ in 0..400 {
+        s.apply(&Action::Auto { n: 1 }).unwrap();
+        for line in s.last_step().events {
+            match line.event {
+                Some("started_election") => {
+                    runners.insert(line.node);
+                }
+                Some("refused_prepare" | "refused_accept") => refused += 1,
+                Some("stepped_down") => stepped_down += 1,
+                _ => {}
+            }
+        }
+    }
+    assert!(runners.len() >= 3, "only {runners:?} ran for leader");
+    assert!(
+        refused > 0 && stepped_down > 0,
+        "no pre-emption: {refused} refusals, {stepped_down} step-downs"
+    );
+    s.run_until_quiet(20_000).unwrap();
+    let w = s.timeline.world();
+    assert!(w.leader().is_some());
+    assert!(w.clients_done());
+    assert!(w.violations().is_empty());
+}

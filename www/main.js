@@ -19,6 +19,7 @@ import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
 import { createDiagram, createStageTabs } from './diagram.js';
 import { createTour } from './tour/tour.js';
+import { quorumSummary } from './quorums.js';
 import { createSearch } from './search.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
@@ -567,7 +568,10 @@ async function boot() {
       const sub = $('#stage-sub');
       const cfg = /** @type {Partial<import('./pkg/paxoscope.js').SimConfig>} */ (view.config || {});
       const layout = cfg.layout ? (cfg.layout.kind === 'seed' ? 'seed layout' : `${cfg.layout.n} servers`) : '';
-      sub.textContent = `${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`;
+      const q = quorumSummary(view.quorums);
+      sub.replaceChildren(`${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`,
+        ...(q ? [' · ', h('button', { type: 'button', class: `quorum-chip${q.ok ? '' : ' disjoint'}`, id: 'quorum-chip', title: q.why,
+          onclick: () => app.notify(q.ok ? 'info' : 'error', q.ok ? 'Why the quorums intersect' : 'These quorums need not intersect', q.why, { ms: 12000 }) }, q.short)] : []));
     },
   });
 

@@ -81,7 +81,7 @@ export function createSearch(app, root) {
   const exploreBox = h('div', { class: 'search-bounds' },
     cell('Depth', inputs.max_depth, 'moves'), cell('States kept', inputs.max_states, 'memory cap'),
     cell('Drops', inputs.drops), cell('Duplicates', inputs.dups), cell('Crashes', inputs.crashes), cell('Ticks', inputs.ticks));
-  const swarmBox = h('div', { class: 'search-bounds swarm', hidden: true }, cell('First seed', seedIn, 'then 1, 2, 3… more'));
+  const swarmBox = h('div', { class: 'search-bounds swarm', hidden: true }, cell('First seed', seedIn, 'then the seeds after it, one run each'));
   const error = h('p', { class: 'search-error', role: 'alert', hidden: true });
   const start = h('button', { type: 'submit', class: 'btn primary', id: 'search-start' }, 'Start search');
   const stop = h('button', { type: 'button', class: 'btn danger', id: 'search-stop', disabled: true }, 'Stop');

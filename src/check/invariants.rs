@@ -92,13 +92,36 @@ impl InvariantViolation {
     }
 }
 
-/// Who found a value decided: a node's decision, or a majority of votes.
+/// Who found a value decided: a node's decision, or a majority of votes. Kept as data and
+/// put in words only when a violation is reported (every decision of every run passes here).
 #[derive(Clone, Debug)]
-struct Decision {
-    /// In words, for the violation message.
-    who: String,
+enum Decision {
+    /// A node decided it (its commit index covered the slot).
+    Node(NodeId),
+    /// Enough acceptors accepted it in one ballot that no phase-1 quorum misses it (a
+    /// majority, unless flexible quorums say otherwise).
+    Acceptors(VecSet<NodeId>, Ballot),
+}
+
+impl Decision {
     /// The node that decided it, if a node did.
-    node: Option<NodeId>,
+    fn node(&self) -> Option<NodeId> {
+        match self {
+            Decision::Node(n) => Some(*n),
+            Decision::Acceptors(..) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Decision::Node(n) => write!(f, "decided at n{n}"),
+            Decision::Acceptors(voters, ballot) => {
+                write!(f, "chosen by acceptors {voters:?} in b={ballot}")
+            }
+        }
+    }
 }
 
 fn digest<T: Hash>(x: &T) -> u64 {
@@ -113,7 +136,8 @@ type Votes = (u64, VecSet<NodeId>);
 /// Observes a run and records violations.
 #[derive(Clone, Debug, Default)]
 pub struct Invariants {
-    majority: usize,
+    /// Votes in one ballot that make a value chosen (a majority, or n − |Q1| + 1).
+    chosen_at: usize,
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
     decided: VecMap<Slot, (u64, Value, Decision)>,
     /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
@@ -136,8 +160,14 @@ impl Invariants {
     /// A checker for a cluster with `acceptors` acceptors. "Chosen" always means a true
     /// majority, whatever quorum size a buggy configuration uses.
     pub fn new(acceptors: usize) -> Self {
+        Invariants::chosen_at(acceptors / 2 + 1)
+    }
+
+    /// A checker that calls a value chosen once `votes` acceptors accepted it in one ballot
+    /// (rule 12: with flexible quorums, n − |Q1| + 1, the fewest no phase-1 quorum misses).
+    pub fn chosen_at(votes: usize) -> Self {
         Invariants {
-            majority: acceptors / 2 + 1,
+            chosen_at: votes.max(1),
             ..Default::default()
         }
     }
@@ -204,11 +234,7 @@ impl Invariants {
             }
         }
         for (slot, value) in &ready.decided {
-            let who = Decision {
-                who: format!("decided at n{node}"),
-                node: Some(node),
-            };
-            self.on_decided(step, *slot, value, who);
+            self.on_decided(step, *slot, value, Decision::Node(node));
         }
         for a in &ready.applied {
             if !a.executed {
@@ -240,11 +266,8 @@ impl Invariants {
             }
         };
         voters.insert(node);
-        if voters.len() == self.majority {
-            let who = Decision {
-                who: format!("chosen by acceptors {voters:?} in b={ballot}"),
-                node: None,
-            };
+        if voters.len() == self.chosen_at {
+            let who = Decision::Acceptors(voters.clone(), ballot);
             self.on_decided(step, slot, value, who);
         }
     }
@@ -265,16 +288,16 @@ impl Invariants {
                 let m = format!(
                     "slot {slot}: \"{}\" ({}) but also \"{}\" ({})",
                     describe(v),
-                    first_who.who,
+                    first_who,
                     describe(value),
-                    who.who
+                    who
                 );
                 // The first report of a slot carries the whole conflict; later ones (more
                 // nodes deciding either value) are words only.
                 let conflict = if self.conflicted.insert(slot) {
                     let earlier =
-                        DecidedValue::new(v, self.votes_for(slot, *first), first_who.node);
-                    let later = DecidedValue::new(value, self.votes_for(slot, d), who.node);
+                        DecidedValue::new(v, self.votes_for(slot, *first), first_who.node());
+                    let later = DecidedValue::new(value, self.votes_for(slot, d), who.node());
                     let promised = |b| self.phase1.get(&b).cloned();
                     Some(Box::new(Conflict::new(slot, earlier, later, promised)))
                 } else {
@@ -492,6 +515,7 @@ mod tests {
                 ballot: Ballot::new(2, 9),
                 promised_by: vec![3, 5],
                 count: crate::paxos::quorum::QuorumCount {
+                    other: 2,
                     got: 2,
                     acceptors: 5,
                     quorum: 2,

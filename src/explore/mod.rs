@@ -74,6 +74,9 @@ impl Bounds {
             Some(Bug::BallotsWithoutProposerId) => (2, 0, 0, 0),
             Some(Bug::AcceptBelowPromise) => (8, 0, 0, 0),
             Some(Bug::SmallQuorum) => (2, 0, 0, 0),
+            Some(Bug::NonIntersectingQuorums) => (6, 0, 0, 0),
+            // Beyond a small search (docs/explorer.md): the general bounds.
+            Some(Bug::ReadWithoutLease) => return d,
             Some(Bug::ReuseBallotAfterRestart) => (4, 0, 0, 1),
             Some(Bug::NoDedup) => {
                 return Bounds {

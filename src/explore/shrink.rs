@@ -122,7 +122,7 @@ fn explicit(scenario: &Scenario, w: &World) -> Result<(Scenario, Vec<Step>), Str
                 };
                 Step::Message {
                     kind,
-                    env: m.env.clone(),
+                    env: (*m.env).clone(),
                 }
             }
             _ => Step::Other(a.clone()),
@@ -141,7 +141,7 @@ fn resolve(w: &World, step: &Step) -> Option<Action> {
     match step {
         Step::Other(a) => Some(a.clone()),
         Step::Message { kind, env } => {
-            let id = w.in_flight().iter().find(|m| m.env == *env)?.id;
+            let id = w.in_flight().iter().find(|m| *m.env == *env)?.id;
             Some(match kind {
                 MessageAction::Deliver => Action::Deliver { id },
                 MessageAction::Drop => Action::Drop { id },

@@ -32,13 +32,16 @@ fn promise(node: &Node) -> Option<crate::paxos::Ballot> {
     node.durable().acceptor.as_ref().and_then(|a| a.promised)
 }
 
+use crate::paxos::quorum::Quorums;
+
 impl CheckFeed {
-    /// A checker for a cluster of `acceptors` acceptors; `on` is `config.check`.
-    pub fn new(on: bool, acceptors: usize) -> Self {
+    /// A checker for a cluster whose configured quorum sizes are `quorums` (rule 12: a
+    /// value counts as chosen at [`Quorums::chosen_at`] votes); `on` is `config.check`.
+    pub fn new(on: bool, quorums: Quorums) -> Self {
         CheckFeed {
             on,
             step: 0,
-            invariants: Invariants::new(acceptors),
+            invariants: Invariants::chosen_at(quorums.chosen_at()),
         }
     }
 

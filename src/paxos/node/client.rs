@@ -18,6 +18,10 @@ impl Node {
     /// election timer; others forward it once to the leader they know, or tell the client
     /// who to ask.
     pub(super) fn on_request(&mut self, command: Command, forwarded: bool, out: &mut Ready) {
+        // Rule 12: a leader holding a lease answers a read alone.
+        let Some(command) = self.read_locally(command, out) else {
+            return;
+        };
         let leader_known = self.follower.leader.is_some_and(|l| l != self.id);
         if let Some(p) = self.proposer.as_mut() {
             let following = matches!(p.phase, Phase::Following);

@@ -8,6 +8,7 @@ use crate::paxos::durable::DurableWrite;
 use crate::paxos::event::Event;
 use crate::paxos::message::{AcceptedEntry, Addr, Message};
 use crate::paxos::proposer::{Leading, Phase, Preparing, Proposer};
+use crate::paxos::quorum::Phase as QuorumPhase;
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::{NodeId, Slot};
 use crate::vec_map::VecMap;
@@ -63,7 +64,7 @@ impl Node {
         let ballots_may_clash = self.bug_ran(Bug::BallotsWithoutProposerId)
             || self.bug_ran(Bug::ReuseBallotAfterRestart)
             || self.bug_ran(Bug::ForgetfulAcceptor);
-        let quorum = self.config.quorum();
+        let quorums = self.config.quorums();
         let Some(Proposer {
             phase: Phase::Preparing(prep),
             ..
@@ -81,7 +82,7 @@ impl Node {
             "a Promise reports a value accepted at or above its ballot"
         );
         prep.promises.insert(from, (truncated_below, accepted));
-        if prep.promises.len() >= quorum {
+        if quorums.is_phase1(prep.promises.len()) {
             let prep = prep.clone();
             self.become_leader(prep, out);
         }
@@ -91,7 +92,7 @@ impl Node {
     /// decided (see [`Preparing::plan`]), and catch up first on slots compacted away.
     fn become_leader(&mut self, prep: Preparing, out: &mut Ready) {
         debug_assert!(
-            prep.promises.len() >= self.config.quorum(),
+            self.config.quorums().is_phase1(prep.promises.len()),
             "rule 4: no quorum"
         );
         debug_assert!(prep.promises.keys().all(|a| self.is_acceptor(*a)));
@@ -102,6 +103,7 @@ impl Node {
         }
         let behind = replica.commit_index < plan.catch_up_below;
         let ballot = prep.ballot;
+        let lease = self.new_lease(plan.next_slot);
         let p = self.proposer.as_mut().expect("proposer");
         p.failed_elections = 0;
         p.phase = Phase::Leading(Leading {
@@ -109,13 +111,17 @@ impl Node {
             next_slot: plan.next_slot,
             proposals: VecMap::new(),
             catch_up_below: plan.catch_up_below,
+            lease,
         });
         self.follower.leader = Some(self.id);
         self.follower.leader_ballot = Some(ballot);
         out.events.push(Event::BecameLeader {
             ballot,
             promised_by: prep.promises.keys().copied().collect(),
-            count: self.config.quorum_count(prep.promises.len()),
+            count: self
+                .config
+                .quorums()
+                .count(QuorumPhase::One, prep.promises.len()),
             adopted: plan.adopted.len(),
             noops: plan.noops,
         });

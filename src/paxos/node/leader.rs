@@ -7,6 +7,7 @@ use crate::paxos::ballot::Ballot;
 use crate::paxos::event::Event;
 use crate::paxos::message::{Addr, Message};
 use crate::paxos::proposer::{Phase, Proposal, Proposer};
+use crate::paxos::quorum::Phase as QuorumPhase;
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::value::{Command, Value};
 use crate::paxos::{NodeId, Slot};
@@ -47,8 +48,29 @@ impl Node {
         let msg = self.accept_message(ballot, slot, value);
         // Once per slot: walk the node list instead of collecting the acceptor ids.
         let config = self.config.clone();
-        for n in config.nodes.iter().filter(|n| n.roles.acceptor) {
-            self.send(Addr::Node(n.id), msg.clone(), out);
+        let acceptors = config.nodes.iter().filter(|n| n.roles.acceptor);
+        match config.phase2_quorum {
+            // Majorities (the default): every acceptor gets the Accept.
+            None => {
+                for n in acceptors {
+                    self.send(Addr::Node(n.id), msg.clone(), out);
+                }
+            }
+            // Rule 12 (thrifty): a configured phase-2 quorum is asked for by name, so a
+            // command costs |Q2| Accepts and Accepteds; the resend asks every acceptor.
+            Some(_) => {
+                let want = config.quorums().phase2;
+                let own = config
+                    .nodes
+                    .iter()
+                    .position(|n| n.id == self.id)
+                    .unwrap_or(0);
+                let len = config.nodes.len();
+                let ring = (0..len).map(|i| &config.nodes[(own + i) % len]);
+                for n in ring.filter(|n| n.roles.acceptor).take(want) {
+                    self.send(Addr::Node(n.id), msg.clone(), out);
+                }
+            }
         }
     }
 
@@ -128,7 +150,7 @@ impl Node {
         out: &mut Ready,
     ) {
         debug_assert!(self.is_acceptor(from), "rule 6: an ack from a non-acceptor");
-        let quorum = self.config.quorum();
+        let quorums = self.config.quorums();
         let Some(Proposer {
             phase: Phase::Leading(lead),
             ..
@@ -145,14 +167,14 @@ impl Node {
         debug_assert!(slot < lead.next_slot, "an ack for a slot never proposed");
         proposal.acks.insert(from);
         debug_assert!(proposal.acks.len() <= self.config.acceptors().len());
-        if proposal.acks.len() < quorum {
+        if !quorums.is_phase2(proposal.acks.len()) {
             return;
         }
         out.events.push(Event::Chosen {
             slot,
             ballot,
             accepted_by: proposal.acks.iter().copied().collect(),
-            count: self.config.quorum_count(proposal.acks.len()),
+            count: quorums.count(QuorumPhase::Two, proposal.acks.len()),
         });
         let value = lead.proposals.remove(&slot).expect("present").value;
         self.learn(slot, value, out);
@@ -219,13 +241,17 @@ impl Node {
             return;
         };
         let (commit_index, safe_point) = self.commit_and_safe_point();
+        let lease_round = self.next_lease_round();
         let msg = Message::Heartbeat {
             ballot,
             commit_index,
             safe_point,
+            lease_round,
         };
         for n in self.config.node_ids() {
-            if n != self.id {
+            // Rule 12: asking for a lease, the leader's own acceptor grants too.
+            let own_grant = lease_round.is_some() && self.config.roles(n).acceptor;
+            if n != self.id || own_grant {
                 self.send(Addr::Node(n), msg.clone(), out);
             }
         }
