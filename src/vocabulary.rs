@@ -306,7 +306,7 @@ const fn ev(name: &'static str, rule: u8, summary: &'static str) -> EventKind {
 }
 
 /// Every event kind, in the order of `paxos::Event`.
-pub const EVENTS: [EventKind; 16] = [
+pub const EVENTS: [EventKind; 19] = [
     ev("promised", 2, "An acceptor promised a ballot."),
     ev(
         "refused_prepare",
@@ -379,6 +379,21 @@ pub const EVENTS: [EventKind; 16] = [
         9,
         "A lagging replica asked for the entries it misses.",
     ),
+    ev(
+        "config_applied",
+        12,
+        "A replica applied a reconfiguration: it governs the slots α after its own.",
+    ),
+    ev(
+        "new_config_phase1",
+        12,
+        "A leader reached a configuration it holds no quorum of promises in and runs phase 1 again.",
+    ),
+    ev(
+        "handed_off",
+        12,
+        "A leader removed from the configuration stepped down for a member to lead.",
+    ),
 ];
 
 /// The catalogue entry of an event. Exhaustive on purpose: a new event does not compile
@@ -401,6 +416,9 @@ pub fn event_kind(event: &Event) -> &'static EventKind {
         Event::Forwarded { .. } => "forwarded",
         Event::DuplicateIgnored { .. } => "duplicate_ignored",
         Event::RequestedCatchUp { .. } => "requested_catch_up",
+        Event::ConfigApplied { .. } => "config_applied",
+        Event::NewConfigPhase1 { .. } => "new_config_phase1",
+        Event::HandedOff { .. } => "handed_off",
     };
     EVENTS
         .iter()

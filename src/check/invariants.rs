@@ -110,10 +110,51 @@ fn digest<T: Hash>(x: &T) -> u64 {
 /// The acceptors that accepted one value (by digest) in one ballot for one slot.
 type Votes = (u64, VecSet<NodeId>);
 
+/// Rule 12 as the checker reads it from the decisions it saw (not from the protocol's code):
+/// the acceptors of the configuration governing each slot. A reconfiguration decided in
+/// slot i with the next epoch governs slots ≥ i + α.
+#[derive(Clone, Debug, Default)]
+struct SlotConfigs {
+    alpha: u64,
+    initial: VecSet<NodeId>,
+    /// Decided reconfigurations by slot: (epoch, acceptors).
+    decided: VecMap<Slot, (u64, VecSet<NodeId>)>,
+    /// Derived from `decided`: (first slot governed, acceptors), in slot order.
+    effective: Vec<(Slot, VecSet<NodeId>)>,
+}
+
+impl SlotConfigs {
+    fn record(&mut self, slot: Slot, value: &Value) {
+        let Value::Reconfigure(m) = value else {
+            return;
+        };
+        let acceptors = m.acceptors().collect();
+        self.decided.insert(slot, (m.epoch, acceptors));
+        self.effective.clear();
+        let mut epoch = 0;
+        for (slot, (e, acceptors)) in &self.decided {
+            if *e == epoch + 1 {
+                epoch = *e;
+                self.effective.push((slot + self.alpha, acceptors.clone()));
+            }
+        }
+    }
+
+    /// The acceptors of the configuration governing `slot`.
+    fn acceptors(&self, slot: Slot) -> &VecSet<NodeId> {
+        self.effective
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= slot)
+            .map_or(&self.initial, |(_, a)| a)
+    }
+}
+
 /// Observes a run and records violations.
 #[derive(Clone, Debug, Default)]
 pub struct Invariants {
-    majority: usize,
+    /// Rule 12: each slot's acceptors; "chosen" is a true majority of them.
+    configs: SlotConfigs,
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
     decided: VecMap<Slot, (u64, Value, Decision)>,
     /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
@@ -133,11 +174,23 @@ pub struct Invariants {
 }
 
 impl Invariants {
-    /// A checker for a cluster with `acceptors` acceptors. "Chosen" always means a true
-    /// majority, whatever quorum size a buggy configuration uses.
-    pub fn new(acceptors: usize) -> Self {
+    /// A checker for a cluster whose acceptors are 1 to `acceptors`, never reconfigured.
+    /// "Chosen" always means a true majority, whatever quorum size a buggy configuration
+    /// uses.
+    pub fn new(acceptors: u32) -> Self {
+        Invariants::reconfigurable((1..=acceptors).collect(), 1)
+    }
+
+    /// A checker for a cluster whose initial acceptors are `acceptors` and whose
+    /// reconfigurations take effect `alpha` slots after the slot they are decided in (rule
+    /// 12: "chosen" is a true majority of the acceptors of the slot's configuration).
+    pub fn reconfigurable(acceptors: Vec<NodeId>, alpha: u64) -> Self {
         Invariants {
-            majority: acceptors / 2 + 1,
+            configs: SlotConfigs {
+                alpha,
+                initial: acceptors.into_iter().collect(),
+                ..Default::default()
+            },
             ..Default::default()
         }
     }
@@ -240,7 +293,9 @@ impl Invariants {
             }
         };
         voters.insert(node);
-        if voters.len() == self.majority {
+        let acceptors = self.configs.acceptors(slot);
+        let members = voters.iter().filter(|v| acceptors.contains(v)).count();
+        if acceptors.contains(&node) && members == acceptors.len() / 2 + 1 {
             let who = Decision {
                 who: format!("chosen by acceptors {voters:?} in b={ballot}"),
                 node: None,
@@ -287,6 +342,7 @@ impl Invariants {
             }
             Some(_) => {}
             None => {
+                self.configs.record(slot, value);
                 self.decided.insert(slot, (d, value.clone(), who));
             }
         }

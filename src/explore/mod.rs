@@ -66,6 +66,8 @@ impl Bounds {
             Some(Bug::AcceptBelowPromise) => (8, 0, 0, 0),
             Some(Bug::SmallQuorum) => (2, 0, 0, 0),
             Some(Bug::ReuseBallotAfterRestart) => (4, 0, 0, 1),
+            // Needs a reconfiguration, which the explorer does not branch on.
+            Some(Bug::ReconfigWithoutAlpha) => (8, 0, 0, 0),
             Some(Bug::NoDedup) => {
                 return Bounds {
                     max_depth: 9,

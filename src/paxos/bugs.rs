@@ -30,6 +30,11 @@ pub enum Bug {
     /// Rule 8: replicas do not consult the session table, so a retried command that landed
     /// in two slots is applied twice.
     NoDedup,
+    /// Rule 12: a reconfiguration takes effect in the very next slot instead of α slots
+    /// later, while a pipelined leader has already proposed those slots under the old
+    /// configuration: one slot can be decided by quorums of two configurations that do
+    /// not intersect.
+    ReconfigWithoutAlpha,
 }
 
 /// What the catalogue says about one bug (see [`Bug::info`]).
@@ -46,7 +51,7 @@ pub struct BugInfo {
 }
 
 /// The catalogue, in the order of [`Bug::ALL`].
-const CATALOGUE: [BugInfo; 7] = [
+const CATALOGUE: [BugInfo; 8] = [
     BugInfo {
         name: "forgetful-acceptor",
         title: "forgetful acceptor",
@@ -89,11 +94,17 @@ const CATALOGUE: [BugInfo; 7] = [
         description: "Replicas skip the session table and apply a retried command twice (rule: at-most-once).",
         symptom: "Replicas ignore the session table: a retried command that landed in two slots is applied twice.",
     },
+    BugInfo {
+        name: "reconfig-without-alpha",
+        title: "reconfiguration without α",
+        description: "A new configuration governs the very next slot instead of the slot α (the pipeline window) later (rule: reconfigure through the log, effective α slots on).",
+        symptom: "The cluster grows from 3 to 5 servers while the leader pipelines: slots it proposed under the old configuration are decided again by a quorum of the new one that misses the old quorum, and agreement fails.",
+    },
 ];
 
 impl Bug {
     /// Every bug, in a stable order.
-    pub const ALL: [Bug; 7] = [
+    pub const ALL: [Bug; 8] = [
         Bug::ForgetfulAcceptor,
         Bug::IgnorePromisedValues,
         Bug::BallotsWithoutProposerId,
@@ -101,6 +112,7 @@ impl Bug {
         Bug::SmallQuorum,
         Bug::ReuseBallotAfterRestart,
         Bug::NoDedup,
+        Bug::ReconfigWithoutAlpha,
     ];
 
     /// Its entry in the catalogue.

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 /// The roles one node plays. Any combination is allowed, except that every proposer is
 /// also a replica (it needs the decided log to know where to propose and to answer clients).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Roles {
     /// Runs phase 1 and 2 and can become leader.
     pub proposer: bool,
@@ -36,6 +37,13 @@ impl Roles {
         replica: true,
     };
 
+    /// No role: a node that is not a member of a configuration.
+    pub const NONE: Roles = Roles {
+        proposer: false,
+        acceptor: false,
+        replica: false,
+    };
+
     /// The role names, for JSON and the page.
     pub fn names(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
@@ -53,7 +61,8 @@ impl Roles {
 }
 
 /// One node of the cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NodeSpec {
     /// Its id (unique, from 1).
     pub id: NodeId,
@@ -195,12 +204,7 @@ impl Config {
         self.nodes
             .iter()
             .find(|n| n.id == id)
-            .map(|n| n.roles)
-            .unwrap_or(Roles {
-                proposer: false,
-                acceptor: false,
-                replica: false,
-            })
+            .map_or(Roles::NONE, |n| n.roles)
     }
 
     fn ids_where(&self, f: impl Fn(&Roles) -> bool) -> Vec<NodeId> {

@@ -128,6 +128,32 @@ pub enum Event {
         /// First slot asked for.
         from_slot: Slot,
     },
+    /// Rule 12: the replica applied a reconfiguration: configuration `epoch` governs the
+    /// slots from `from_slot` on.
+    ConfigApplied {
+        /// The new configuration's number.
+        epoch: u64,
+        /// The first slot it governs.
+        from_slot: Slot,
+        /// Its members.
+        members: Vec<NodeId>,
+    },
+    /// Rule 12: the leader's promises are no phase-1 quorum of the configuration governing
+    /// `slot`, so it runs phase 1 again.
+    NewConfigPhase1 {
+        /// The first slot it could not propose in.
+        slot: Slot,
+        /// That slot's configuration.
+        epoch: u64,
+    },
+    /// Rule 12: the leader is not a proposer of the configuration governing `slot`: it
+    /// steps down for a member to lead.
+    HandedOff {
+        /// The first slot it may not propose in.
+        slot: Slot,
+        /// That slot's configuration.
+        epoch: u64,
+    },
 }
 
 /// "n1, n2, n3".
@@ -208,6 +234,14 @@ impl Event {
                 "got slot {slot} chosen in b={ballot}: accepted by {} ({count})",
                 nodes(accepted_by)
             ),
+            Event::NewConfigPhase1 { slot, epoch } => write!(
+                f,
+                "holds no quorum of promises in configuration #{epoch}, which governs slot {slot}: runs phase 1 again"
+            ),
+            Event::HandedOff { slot, epoch } => write!(
+                f,
+                "is not a proposer of configuration #{epoch}, which governs slot {slot}: steps down for a member to lead"
+            ),
             _ => self.fmt_replica(f),
         }
     }
@@ -243,6 +277,15 @@ impl Event {
                     "is behind and asked for decided entries from slot {from_slot}"
                 )
             }
+            Event::ConfigApplied {
+                epoch,
+                from_slot,
+                members,
+            } => write!(
+                f,
+                "applied configuration #{epoch} ({}): it governs the slots from {from_slot} on",
+                nodes(members)
+            ),
             _ => unreachable!("every event is written by one of the three"),
         }
     }

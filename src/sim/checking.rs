@@ -33,12 +33,13 @@ fn promise(node: &Node) -> Option<crate::paxos::Ballot> {
 }
 
 impl CheckFeed {
-    /// A checker for a cluster of `acceptors` acceptors; `on` is `config.check`.
-    pub fn new(on: bool, acceptors: usize) -> Self {
+    /// A checker for a cluster whose initial acceptors are `acceptors` and whose
+    /// reconfigurations take effect `alpha` slots later (rule 12); `on` is `config.check`.
+    pub fn new(on: bool, acceptors: Vec<NodeId>, alpha: u64) -> Self {
         CheckFeed {
             on,
             step: 0,
-            invariants: Invariants::new(acceptors),
+            invariants: Invariants::reconfigurable(acceptors, alpha),
         }
     }
 

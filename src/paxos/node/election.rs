@@ -10,12 +10,16 @@ use crate::paxos::message::{AcceptedEntry, Addr, Message};
 use crate::paxos::proposer::{Leading, Phase, Preparing, Proposer};
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::{NodeId, Slot};
-use crate::vec_map::VecMap;
+use crate::vec_map::{VecMap, VecSet};
 
 impl Node {
     /// Rule 7: the election timer fired without word from a leader: start phase 1 with a
     /// ballot above every ballot seen, persisting its round first (rule 1).
     pub(super) fn start_election(&mut self, out: &mut Ready) {
+        // Rule 12: a proposer removed from the latest configuration it knows runs no more.
+        if !self.may_run() {
+            return;
+        }
         let Some(p) = self.proposer.as_mut() else {
             return;
         };
@@ -45,7 +49,8 @@ impl Node {
         self.persist(DurableWrite::ProposerRound { round }, out);
         out.events.push(Event::StartedElection { ballot });
         self.set_election_timer(out);
-        for a in self.config.acceptors() {
+        // Rule 12: the acceptors of every configuration governing from_slot .. from_slot + α.
+        for a in self.phase1_targets(from_slot) {
             self.send(Addr::Node(a), Message::Prepare { ballot, from_slot }, out);
         }
     }
@@ -63,7 +68,23 @@ impl Node {
         let ballots_may_clash = self.bug_ran(Bug::BallotsWithoutProposerId)
             || self.bug_ran(Bug::ReuseBallotAfterRestart)
             || self.bug_ran(Bug::ForgetfulAcceptor);
-        let quorum = self.config.quorum();
+        let Some(Proposer {
+            phase: Phase::Preparing(prep),
+            ..
+        }) = self.proposer.as_ref()
+        else {
+            return;
+        };
+        if prep.ballot != ballot {
+            return;
+        }
+        let from_slot = prep.from_slot;
+        // Only this proposer uses its ballot, and only once it leads: nothing was accepted
+        // in it yet — unless a bug shares or reuses ballots, or let a promise drop.
+        debug_assert!(
+            accepted.iter().all(|e| e.ballot < ballot) || ballots_may_clash,
+            "a Promise reports a value accepted at or above its ballot"
+        );
         let Some(Proposer {
             phase: Phase::Preparing(prep),
             ..
@@ -71,18 +92,11 @@ impl Node {
         else {
             return;
         };
-        if prep.ballot != ballot {
-            return;
-        }
-        // Only this proposer uses its ballot, and only once it leads: nothing was accepted
-        // in it yet — unless a bug shares or reuses ballots, or let a promise drop.
-        debug_assert!(
-            accepted.iter().all(|e| e.ballot < ballot) || ballots_may_clash,
-            "a Promise reports a value accepted at or above its ballot"
-        );
         prep.promises.insert(from, (truncated_below, accepted));
-        if prep.promises.len() >= quorum {
-            let prep = prep.clone();
+        let prep = prep.clone();
+        // Rules 4 and 12: a phase-1 quorum of every configuration phase 1 covers.
+        let promised: Vec<NodeId> = prep.promises.keys().copied().collect();
+        if self.phase1_won(from_slot, &promised) {
             self.become_leader(prep, out);
         }
     }
@@ -91,7 +105,10 @@ impl Node {
     /// decided (see [`Preparing::plan`]), and catch up first on slots compacted away.
     fn become_leader(&mut self, prep: Preparing, out: &mut Ready) {
         debug_assert!(
-            prep.promises.len() >= self.config.quorum(),
+            self.phase1_won(
+                prep.from_slot,
+                &prep.promises.keys().copied().collect::<Vec<_>>()
+            ),
             "rule 4: no quorum"
         );
         debug_assert!(prep.promises.keys().all(|a| self.is_acceptor(*a)));
@@ -102,6 +119,7 @@ impl Node {
         }
         let behind = replica.commit_index < plan.catch_up_below;
         let ballot = prep.ballot;
+        let promised_by: VecSet<NodeId> = prep.promises.keys().copied().collect();
         let p = self.proposer.as_mut().expect("proposer");
         p.failed_elections = 0;
         p.phase = Phase::Leading(Leading {
@@ -109,13 +127,18 @@ impl Node {
             next_slot: plan.next_slot,
             proposals: VecMap::new(),
             catch_up_below: plan.catch_up_below,
+            promised_by,
+            // Rule 12: proposed once their configurations are known (propose_queued).
+            deferred: plan.slots.into_iter().collect(),
         });
         self.follower.leader = Some(self.id);
         self.follower.leader_ballot = Some(ballot);
         out.events.push(Event::BecameLeader {
             ballot,
             promised_by: prep.promises.keys().copied().collect(),
-            count: self.config.quorum_count(prep.promises.len()),
+            count: self
+                .membership_at(prep.from_slot)
+                .quorum_count(prep.promises.keys(), &self.config),
             adopted: plan.adopted.len(),
             noops: plan.noops,
         });
@@ -125,9 +148,6 @@ impl Node {
         self.send_heartbeats(out);
         if behind {
             self.leader_catch_up(out);
-        }
-        for (slot, value) in plan.slots {
-            self.propose(slot, value, out);
         }
         self.propose_queued(out);
     }
@@ -146,9 +166,16 @@ impl Node {
                 // (`forward_held_commands`): a client is not left waiting for its retry,
                 // and the session table answers a command chosen twice once.
                 let queued = std::mem::take(&mut p.queue);
+                // Rule 12: a requested reconfiguration not yet proposed is dropped.
+                p.reconfig = None;
                 if let Phase::Leading(lead) = std::mem::replace(&mut p.phase, Phase::Following) {
-                    for proposal in lead.proposals.into_values() {
-                        for command in proposal.value.commands() {
+                    let values = lead
+                        .proposals
+                        .into_values()
+                        .map(|p| p.value)
+                        .chain(lead.deferred.into_values());
+                    for value in values {
+                        for command in value.commands() {
                             p.hold(command.clone());
                         }
                     }

@@ -2,6 +2,7 @@
 //! Accepted messages to a quorum, heartbeats carrying the commit index, retransmission with
 //! backoff, and catching up on slots an acceptor compacted away.
 use super::client::SessionSeen;
+use super::reconfig::Gate;
 use super::Node;
 use crate::paxos::ballot::Ballot;
 use crate::paxos::event::Event;
@@ -45,10 +46,10 @@ impl Node {
         );
         let ballot = lead.ballot;
         let msg = self.accept_message(ballot, slot, value);
-        // Once per slot: walk the node list instead of collecting the acceptor ids.
-        let config = self.config.clone();
-        for n in config.nodes.iter().filter(|n| n.roles.acceptor) {
-            self.send(Addr::Node(n.id), msg.clone(), out);
+        // Rule 12: the acceptors of the slot's own configuration.
+        let acceptors: Vec<NodeId> = self.membership_at(slot).acceptors().collect();
+        for a in acceptors {
+            self.send(Addr::Node(a), msg.clone(), out);
         }
     }
 
@@ -66,25 +67,86 @@ impl Node {
     /// Rule 5: while fewer than `window` slots are undecided, put up to `batch` queued
     /// commands into the next slot — after rule 8 has answered, from the session table,
     /// the queued commands applied already and dropped those their clients moved past.
+    /// Rule 12: first the values phase 1 deferred, then a requested reconfiguration, each
+    /// only in a slot whose configuration is known and covered by this leader's promises
+    /// (else it waits, runs phase 1 again, or hands off).
     pub(super) fn propose_queued(&mut self, out: &mut Ready) {
         self.answer_queued_from_sessions(out);
+        if !self.propose_deferred(out) {
+            return;
+        }
         let (window, batch) = (self.config.window as usize, self.config.batch);
         loop {
+            let Some(p) = self.proposer.as_ref() else {
+                return;
+            };
+            let Phase::Leading(lead) = &p.phase else {
+                return;
+            };
+            if (p.queue.is_empty() && p.reconfig.is_none()) || lead.proposals.len() >= window {
+                return;
+            }
+            let slot = lead.next_slot;
+            match self.gate(slot, &lead.promised_by) {
+                Gate::Open => {}
+                Gate::Unknown => return,
+                Gate::Uncovered => return self.rerun_phase1(slot, out),
+                Gate::Removed => return self.hand_off(slot, out),
+            }
             let Some(p) = self.proposer.as_mut() else {
                 return;
             };
             let Phase::Leading(lead) = &mut p.phase else {
                 return;
             };
-            if p.queue.is_empty() || lead.proposals.len() >= window {
-                return;
-            }
-            let take = batch.min(p.queue.len());
-            debug_assert!(take >= 1 && lead.proposals.len() < window);
-            let commands: Vec<Command> = p.queue.drain(..take).collect();
-            let slot = lead.next_slot;
+            let value = if let Some(members) = p.reconfig.take() {
+                Value::Reconfigure(members)
+            } else {
+                let take = batch.min(p.queue.len());
+                debug_assert!(take >= 1 && lead.proposals.len() < window);
+                let commands: Vec<Command> = p.queue.drain(..take).collect();
+                Value::Commands(commands.into())
+            };
             lead.next_slot += 1;
-            self.propose(slot, Value::Commands(commands.into()), out);
+            self.propose(slot, value, out);
+        }
+    }
+
+    /// Rule 12: proposes the deferred values of phase 1 whose slots' configurations became
+    /// known; returns whether the leader still leads and deferred nothing more.
+    fn propose_deferred(&mut self, out: &mut Ready) -> bool {
+        loop {
+            let Some(Proposer {
+                phase: Phase::Leading(lead),
+                ..
+            }) = self.proposer.as_ref()
+            else {
+                return false;
+            };
+            let Some((&slot, _)) = lead.deferred.first_key_value() else {
+                return true;
+            };
+            match self.gate(slot, &lead.promised_by) {
+                Gate::Open => {}
+                Gate::Unknown => return false,
+                Gate::Uncovered => {
+                    self.rerun_phase1(slot, out);
+                    return false;
+                }
+                Gate::Removed => {
+                    self.hand_off(slot, out);
+                    return false;
+                }
+            }
+            let Some(Proposer {
+                phase: Phase::Leading(lead),
+                ..
+            }) = self.proposer.as_mut()
+            else {
+                return false;
+            };
+            let value = lead.deferred.remove(&slot).expect("present");
+            self.propose(slot, value, out);
         }
     }
 
@@ -128,7 +190,7 @@ impl Node {
         out: &mut Ready,
     ) {
         debug_assert!(self.is_acceptor(from), "rule 6: an ack from a non-acceptor");
-        let quorum = self.config.quorum();
+        let members = self.membership_at(slot).clone();
         let Some(Proposer {
             phase: Phase::Leading(lead),
             ..
@@ -144,15 +206,15 @@ impl Node {
         };
         debug_assert!(slot < lead.next_slot, "an ack for a slot never proposed");
         proposal.acks.insert(from);
-        debug_assert!(proposal.acks.len() <= self.config.acceptors().len());
-        if proposal.acks.len() < quorum {
+        // Rules 6 and 12: a quorum of the slot's own configuration.
+        if !members.is_phase2_quorum(&proposal.acks, &self.config) {
             return;
         }
         out.events.push(Event::Chosen {
             slot,
             ballot,
             accepted_by: proposal.acks.iter().copied().collect(),
-            count: self.config.quorum_count(proposal.acks.len()),
+            count: members.quorum_count(&proposal.acks, &self.config),
         });
         let value = lead.proposals.remove(&slot).expect("present").value;
         self.learn(slot, value, out);
@@ -190,7 +252,8 @@ impl Node {
         }
         for (slot, value, acks) in resend {
             let msg = self.accept_message(ballot, slot, value);
-            for a in self.config.acceptors() {
+            let acceptors: Vec<NodeId> = self.membership_at(slot).acceptors().collect();
+            for a in acceptors {
                 if !acks.contains(&a) {
                     self.send(Addr::Node(a), msg.clone(), out);
                 }
@@ -207,7 +270,8 @@ impl Node {
                 Phase::Leading(lead) if from_slot < lead.catch_up_below),
             "catching up while not behind a compaction point"
         );
-        for r in self.config.replicas() {
+        let replicas: Vec<NodeId> = self.latest_membership().replicas().collect();
+        for r in replicas {
             if r != self.id {
                 self.send(Addr::Node(r), Message::CatchUp { from_slot }, out);
             }
@@ -224,10 +288,8 @@ impl Node {
             commit_index,
             safe_point,
         };
-        for n in self.config.node_ids() {
-            if n != self.id {
-                self.send(Addr::Node(n), msg.clone(), out);
-            }
+        for n in self.heartbeat_targets() {
+            self.send(Addr::Node(n), msg.clone(), out);
         }
         out.timers.push(TimerCmd::Set {
             kind: TimerKind::Heartbeat,

@@ -151,7 +151,7 @@ impl World {
         if slot.node.is_some() {
             return;
         }
-        let mut node = Node::new(id, self.protocol.clone(), slot.disk.clone());
+        let mut node = Node::joining(id, slot.roles, self.protocol.clone(), slot.disk.clone());
         let ready = node.start();
         let node = slot.node.insert(node);
         self.observers.observe(WorldEvent::Restarted { node });
