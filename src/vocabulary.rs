@@ -15,14 +15,14 @@ use Role::{Acceptor, Client, Proposer, Replica};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Rule {
-    /// Its number in docs/protocol.md and the design notes (1–11).
+    /// Its number in docs/protocol.md and the design notes (1–12).
     pub number: u8,
     /// What the rule says, in one sentence.
     pub text: &'static str,
 }
 
-/// The protocol rules the core implements (rule 12, reconfiguration, is not implemented).
-pub const RULES: [Rule; 11] = [
+/// The protocol rules the core implements.
+pub const RULES: [Rule; 12] = [
     Rule { number: 1, text: "Ballots are unique and totally ordered: (round, proposer id), the round persisted before use." },
     Rule { number: 2, text: "An acceptor promises only at or above its promise, accepts at or above it (raising it), and persists both before replying." },
     Rule { number: 3, text: "Per slot, an acceptor keeps only the value it accepted with the highest ballot." },
@@ -34,6 +34,7 @@ pub const RULES: [Rule; 11] = [
     Rule { number: 9, text: "A lagging replica is sent only the decided entries it misses, never the whole log." },
     Rule { number: 10, text: "Replicas snapshot the key-value store; acceptors drop entries below the leader's safe point; a replica behind that point receives a snapshot." },
     Rule { number: 11, text: "Roles are composable: the seed layout (five acceptors, two proposers) and N servers are both configurations." },
+    Rule { number: 12, text: "Reconfiguration goes through the log: a configuration decided in slot i governs the slots from i + α on (α = the pipeline window), so a leader knows the configuration of every slot it proposes in and no slot is decided by quorums of two configurations that need not intersect." },
 ];
 
 /// Who takes part in the protocol: the three roles a node can combine, and the clients.
@@ -306,7 +307,7 @@ const fn ev(name: &'static str, rule: u8, summary: &'static str) -> EventKind {
 }
 
 /// Every event kind, in the order of `paxos::Event`.
-pub const EVENTS: [EventKind; 19] = [
+pub const EVENTS: [EventKind; 20] = [
     ev("promised", 2, "An acceptor promised a ballot."),
     ev(
         "refused_prepare",
@@ -394,6 +395,11 @@ pub const EVENTS: [EventKind; 19] = [
         12,
         "A leader removed from the configuration stepped down for a member to lead.",
     ),
+    ev(
+        "refused_removed",
+        12,
+        "An acceptor refused a Prepare from a proposer it knows was removed.",
+    ),
 ];
 
 /// The catalogue entry of an event. Exhaustive on purpose: a new event does not compile
@@ -419,6 +425,7 @@ pub fn event_kind(event: &Event) -> &'static EventKind {
         Event::ConfigApplied { .. } => "config_applied",
         Event::NewConfigPhase1 { .. } => "new_config_phase1",
         Event::HandedOff { .. } => "handed_off",
+        Event::RefusedRemoved { .. } => "refused_removed",
     };
     EVENTS
         .iter()

@@ -31,7 +31,10 @@ pub struct Snapshot {
     pub sessions: VecMap<ClientId, Session>,
     /// Rule 12: the configurations decided up to `index` and the first slot each governs.
     #[serde(default, skip_serializing_if = "is_initial")]
-    #[cfg_attr(test, ts(optional))]
+    #[cfg_attr(
+        test,
+        ts(as = "Option<Vec<super::membership::ConfigChange>>", optional)
+    )]
     pub configs: ConfigHistory,
 }
 

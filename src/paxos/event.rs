@@ -153,6 +153,14 @@ pub enum Event {
         slot: Slot,
         /// That slot's configuration.
         epoch: u64,
+        /// The proposer it handed the commands it held to.
+        successor: Option<NodeId>,
+    },
+    /// Rule 12: an acceptor got a Prepare from a proposer it knows was removed: it promised
+    /// nothing and sent it what it missed instead.
+    RefusedRemoved {
+        /// The removed proposer.
+        proposer: NodeId,
     },
 }
 
@@ -238,9 +246,23 @@ impl Event {
                 f,
                 "holds no quorum of promises in configuration #{epoch}, which governs slot {slot}: runs phase 1 again"
             ),
-            Event::HandedOff { slot, epoch } => write!(
+            Event::HandedOff {
+                slot,
+                epoch,
+                successor,
+            } => {
+                write!(
+                    f,
+                    "is not a proposer of configuration #{epoch}, which governs slot {slot}: steps down for a member to lead"
+                )?;
+                match successor {
+                    Some(s) => write!(f, " (its commands go to n{s})"),
+                    None => Ok(()),
+                }
+            }
+            Event::RefusedRemoved { proposer } => write!(
                 f,
-                "is not a proposer of configuration #{epoch}, which governs slot {slot}: steps down for a member to lead"
+                "refused n{proposer}'s Prepare: n{proposer} was removed from the cluster; sent it what it missed"
             ),
             _ => self.fmt_replica(f),
         }

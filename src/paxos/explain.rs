@@ -83,9 +83,15 @@ pub fn why(event: &Event) -> String {
              leader's ballot are no quorum of it: a value chosen there under an older ballot \
              might be unknown to it, so it asks #{epoch}'s acceptors with phase 1 first."
         ),
-        Event::HandedOff { slot, epoch } => format!(
+        Event::HandedOff { slot, epoch, .. } => format!(
             "Configuration #{epoch}, which governs slot {slot} on, no longer has this node as a \
-             proposer: it stops leading, and a member's election timer picks the next leader."
+             proposer: it stops leading, passes on the commands it held, and a member's \
+             election timer picks the next leader."
+        ),
+        Event::RefusedRemoved { proposer } => format!(
+            "This node applied a configuration without n{proposer}: its ballot must not depose \
+             the members' leader. Promising nothing is always safe; the entries it missed \
+             tell n{proposer} it was removed, and it stops running."
         ),
     }
 }

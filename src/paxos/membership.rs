@@ -1,9 +1,9 @@
 //! Rule 12, reconfiguration: who belongs to the cluster for a slot, and which sets of its
 //! acceptors are quorums. A `reconfigure` command decided in slot i takes effect for slots
 //! ≥ i + α (α = the pipeline window, [`Config::window`]), so a leader knows the
-//! configuration of every slot it may propose in (it proposes only below its commit index
-//! + α), and no slot is decided by quorums of two configurations that need not intersect.
-//! [`ConfigHistory`] is each replica's record of the configurations in effect from which
+//! configuration of every slot it may propose in (it proposes only below its applied
+//! index plus α), and no slot is decided by quorums of two configurations that need not
+//! intersect. [`ConfigHistory`] is each replica's record of the configurations in effect from which
 //! slot on; [`Membership`] answers "is this set a phase-1 / phase-2 quorum".
 use super::bugs::Bug;
 use super::config::{Config, NodeSpec, Roles};
@@ -59,10 +59,7 @@ impl Membership {
 
     /// The acceptors' ids.
     pub fn acceptors(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.nodes
-            .iter()
-            .filter(|n| n.roles.acceptor)
-            .map(|n| n.id)
+        self.nodes.iter().filter(|n| n.roles.acceptor).map(|n| n.id)
     }
 
     /// How many acceptors it has.
@@ -72,10 +69,7 @@ impl Membership {
 
     /// The proposers' ids.
     pub fn proposers(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.nodes
-            .iter()
-            .filter(|n| n.roles.proposer)
-            .map(|n| n.id)
+        self.nodes.iter().filter(|n| n.roles.proposer).map(|n| n.id)
     }
 
     /// The replicas' ids.
@@ -189,7 +183,7 @@ pub struct ConfigHistory {
 }
 
 #[cfg(test)]
-ts_as!(impl ConfigHistory => Vec<ConfigChange>);
+ts_as!(impl<> ConfigHistory => Vec<ConfigChange>);
 
 impl ConfigHistory {
     /// The changes, in slot order.
@@ -269,14 +263,21 @@ mod tests {
         assert!(five.is_phase2_quorum(&[1, 2, 4], &config));
         // 9 is not a member: its vote does not count.
         assert!(!five.is_phase1_quorum(&[1, 2, 9], &config));
-        assert_eq!(five.quorum_count(&[1, 9], &config).to_string(), "1 of 5; a majority is 3");
+        assert_eq!(
+            five.quorum_count(&[1, 9], &config).to_string(),
+            "1 of 5; a majority is 3"
+        );
     }
 
     #[test]
     fn a_reconfiguration_takes_effect_alpha_slots_later_and_stale_ones_are_ignored() {
         let mut h = ConfigHistory::default();
         assert!(h.record(10, &servers(&[1, 2, 3, 4], 1), 8));
-        assert_eq!(h.at(17), None, "slot 17 is still the initial configuration's");
+        assert_eq!(
+            h.at(17),
+            None,
+            "slot 17 is still the initial configuration's"
+        );
         assert_eq!(h.at(18).unwrap().epoch, 1);
         assert_eq!(h.next_change_after(5), Some(18));
         assert!(!h.record(12, &servers(&[1, 2, 3], 1), 8), "stale epoch");
@@ -302,6 +303,8 @@ mod tests {
             .unwrap_err()
             .contains("proposer"));
         assert!(three.check_successor(&three.nodes).is_err());
-        assert!(three.check_successor(&servers(&[1, 2, 3, 4], 1).nodes).is_ok());
+        assert!(three
+            .check_successor(&servers(&[1, 2, 3, 4], 1).nodes)
+            .is_ok());
     }
 }

@@ -269,7 +269,7 @@ mod tests {
         r.decide(0, put(1, 1, "a"));
         r.decide(1, put(2, 1, "b"));
         r.decide(2, put(1, 1, "a"));
-        r.apply_decided(true);
+        r.apply_decided(true, 8);
         assert_eq!(r.kv.data["x"], "a");
     }
 

@@ -46,7 +46,7 @@ pub enum Value {
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[cfg_attr(test, ts(rename = "Value"))]
 #[serde(tag = "kind", rename_all = "lowercase")]
-enum ValueJson {
+pub enum ValueJson {
     /// A no-op.
     Noop,
     /// Client commands.
@@ -64,7 +64,7 @@ enum ValueJson {
 }
 
 #[cfg(test)]
-ts_as!(impl Value => ValueJson);
+ts_as!(impl<> Value => ValueJson);
 
 impl From<Value> for ValueJson {
     fn from(v: Value) -> ValueJson {

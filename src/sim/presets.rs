@@ -360,6 +360,9 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
 /// recorded up to the step where the first invariant breaks, so the page opens on the
 /// violation and the timeline shows how it came about.
 fn bug_scenario(bug: Bug, seed: Option<u64>) -> Scenario {
+    if bug == Bug::ReconfigWithoutAlpha {
+        return reconfig_bug_scenario(seed);
+    }
     let (mut config, own_seed) = match bug {
         Bug::BallotsWithoutProposerId => (seed_demo().config, 1),
         _ => (faulty_config(), bug_seed(bug)),
@@ -385,6 +388,55 @@ fn bug_scenario(bug: Bug, seed: Option<u64>) -> Scenario {
         actions: vec![Action::Auto { n: steps.max(1) }],
     }
 }
+
+/// The `reconfig-without-alpha` preset: three servers under load on a lossy network grow
+/// to five in one reconfiguration while the leader pipelines, with the bug on; recorded up
+/// to the first violation.
+fn reconfig_bug_scenario(seed: Option<u64>) -> Scenario {
+    let mut config = steady_servers(3, 60);
+    config.bugs = [Bug::ReconfigWithoutAlpha].into_iter().collect();
+    config.network = NetworkConfig {
+        drop_per_mille: 150,
+        dup_per_mille: 0,
+        delay_ticks_max: 3,
+    };
+    config.faults = FaultConfig {
+        crash_per_mille: 6,
+        restart_per_mille: 40,
+        partition_per_mille: 0,
+        heal_per_mille: 0,
+    };
+    let seed = seed.unwrap_or(RECONFIG_BUG_SEED);
+    let mut world = World::new(config.clone(), seed).expect("preset config is valid");
+    let mut actions = run_until(&mut world, 2_000, |w| {
+        w.leader().is_some() && w.stats().commands_committed >= 6
+    });
+    let grow = Action::Reconfigure {
+        nodes: servers(&[1, 2, 3, 4, 5]),
+    };
+    for _ in 0..2_000 {
+        if !world.violations().is_empty() {
+            break;
+        }
+        if world.apply(&grow).is_ok() {
+            actions.push(grow);
+            break;
+        }
+        let a = Action::Auto { n: 1 };
+        world.apply(&a).expect("auto always applies");
+        actions.push(a);
+    }
+    actions.extend(run_until(&mut world, 5_000, |w| !w.violations().is_empty()));
+    Scenario {
+        preset: Some(format!("{BUG_PREFIX}{}", Bug::ReconfigWithoutAlpha)),
+        config,
+        seed,
+        actions: super::action::compress(&actions),
+    }
+}
+
+/// The seed of the `reconfig-without-alpha` preset (found by searching seeds from 1).
+const RECONFIG_BUG_SEED: u64 = 204;
 
 /// Seeds (found by searching with the fuzzer's fault mix) at which each bug breaks an
 /// invariant early.

@@ -122,7 +122,7 @@ fn names_are_unique_and_rules_exist() {
         assert_eq!(set.len(), list.len(), "duplicate name in {list:?}");
     }
     let rules: Vec<u8> = v.rules.iter().map(|r| r.number).collect();
-    assert_eq!(rules, (1..=11).collect::<Vec<u8>>());
+    assert_eq!(rules, (1..=12).collect::<Vec<u8>>());
     for k in v.messages {
         assert!(!k.from.is_empty() && !k.to.is_empty(), "{}", k.name);
         assert!(!k.rules.is_empty(), "{}", k.name);

@@ -114,8 +114,7 @@ impl Node {
             return true;
         };
         has(&self.config.roles(id))
-            || r
-                .configs
+            || r.configs
                 .changes()
                 .iter()
                 .any(|c| has(&c.members.roles(id)))

@@ -19,7 +19,10 @@ impl Node {
     /// who to ask.
     pub(super) fn on_request(&mut self, command: Command, forwarded: bool, out: &mut Ready) {
         let leader_known = self.follower.leader.is_some_and(|l| l != self.id);
-        if let Some(p) = self.proposer.as_mut() {
+        // Rule 12: a proposer removed from the configuration answers like a non-proposer,
+        // unless it still leads the slots before the configuration without it.
+        let may_run = self.may_run() || self.is_leader();
+        if let Some(p) = self.proposer.as_mut().filter(|_| may_run) {
             let following = matches!(p.phase, Phase::Following);
             if !following || !leader_known {
                 p.hold(command);
@@ -48,6 +51,23 @@ impl Node {
                     forwarded: true,
                 };
                 self.send(Addr::Node(leader), msg, out);
+            }
+            _ if self.proposer.is_some() && !may_run => {
+                // Rule 12: a removed proposer hears from no leader any more; a member
+                // of the latest configuration knows better where the command goes.
+                let Some(to) = self.latest_membership().proposers().find(|p| *p != self.id) else {
+                    return;
+                };
+                out.events.push(Event::Forwarded {
+                    client: command.client,
+                    seq: command.seq,
+                    leader: to,
+                });
+                let msg = Message::Request {
+                    command,
+                    forwarded: true,
+                };
+                self.send(Addr::Node(to), msg, out);
             }
             hint => {
                 let msg = Message::NotLeader {

@@ -18,6 +18,11 @@ impl Node {
     pub(super) fn start_election(&mut self, out: &mut Ready) {
         // Rule 12: a proposer removed from the latest configuration it knows runs no more.
         if !self.may_run() {
+            if let Some(p) = self.proposer.as_mut() {
+                if matches!(p.phase, Phase::Preparing(_)) {
+                    p.phase = Phase::Following;
+                }
+            }
             return;
         }
         let Some(p) = self.proposer.as_mut() else {

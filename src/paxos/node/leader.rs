@@ -71,10 +71,10 @@ impl Node {
     /// only in a slot whose configuration is known and covered by this leader's promises
     /// (else it waits, runs phase 1 again, or hands off).
     pub(super) fn propose_queued(&mut self, out: &mut Ready) {
-        self.answer_queued_from_sessions(out);
         if !self.propose_deferred(out) {
             return;
         }
+        self.answer_queued_from_sessions(out);
         let (window, batch) = (self.config.window as usize, self.config.batch);
         loop {
             let Some(p) = self.proposer.as_ref() else {
@@ -234,6 +234,19 @@ impl Node {
             return;
         };
         let ballot = lead.ballot;
+        let next_slot = lead.next_slot;
+        let promised_by = lead.promised_by.clone();
+        if self.gate(next_slot, &promised_by) == Gate::Removed {
+            // Rule 12: removed, and every slot it may still propose in is proposed.
+            return self.hand_off(next_slot, out);
+        }
+        let Some(Proposer {
+            phase: Phase::Leading(lead),
+            ..
+        }) = self.proposer.as_mut()
+        else {
+            return;
+        };
         let commit = self.replica.as_ref().map_or(0, |r| r.commit_index);
         let behind = commit < lead.catch_up_below;
         let mut resend = Vec::new();

@@ -16,10 +16,11 @@ pub use follower::FollowerState;
 
 use crate::paxos::bugs::Bug;
 use crate::paxos::config::{Config, Roles};
-use crate::paxos::membership::Membership;
 use crate::paxos::durable::{
     AcceptorDurable, DurableState, DurableWrite, ProposerDurable, ReplicaDurable,
 };
+use crate::paxos::event::Event;
+use crate::paxos::membership::Membership;
 use crate::paxos::message::{Addr, Envelope, Message};
 use crate::paxos::proposer::{Phase, Proposer};
 use crate::paxos::replica::Replica;
@@ -59,7 +60,12 @@ impl Node {
     /// Rule 12: builds node `id` with `roles` whether or not the initial configuration
     /// names it: a server added to the cluster during a run starts this way and catches
     /// up (a snapshot and the entries it misses) before it counts in any quorum.
-    pub fn joining(id: NodeId, roles: Roles, config: Arc<Config>, mut durable: DurableState) -> Self {
+    pub fn joining(
+        id: NodeId,
+        roles: Roles,
+        config: Arc<Config>,
+        mut durable: DurableState,
+    ) -> Self {
         debug_assert!(!roles.proposer || roles.replica, "a proposer is a replica");
         if roles.acceptor && durable.acceptor.is_none() {
             durable.acceptor = Some(AcceptorDurable::default());
@@ -208,6 +214,15 @@ impl Node {
     }
 
     fn on_message(&mut self, env: Envelope, out: &mut Ready) {
+        if let (Message::Prepare { from_slot, .. }, Addr::Node(n)) = (&env.msg, env.from) {
+            if self.knows_removed(n) {
+                // Rule 12: a proposer removed from the cluster is not promised anything
+                // (its ballot moves no one); it is told what it missed, and so learns it
+                // was removed.
+                out.events.push(Event::RefusedRemoved { proposer: n });
+                return self.on_catch_up(env.from, *from_slot, out);
+            }
+        }
         if let Some(b) = env.msg.ballot() {
             self.observe_ballot(b, out);
         }

@@ -9,6 +9,7 @@ use crate::paxos::bugs::Bug;
 use crate::paxos::config::NodeSpec;
 use crate::paxos::event::Event;
 use crate::paxos::membership::{ConfigHistory, Membership};
+use crate::paxos::message::{Addr, Message};
 use crate::paxos::proposer::{Phase, Proposer};
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::value::Value;
@@ -110,13 +111,27 @@ impl Node {
             return Gate::Unknown;
         }
         let m = self.membership_at(slot);
-        if !m.is_proposer(self.id) {
+        // A proposer of the latest configuration may finish the slots of an earlier one
+        // it was not part of; a removed one leads only the slots of configurations it is in.
+        if !m.is_proposer(self.id) && !self.may_run() {
             Gate::Removed
         } else if !m.is_phase1_quorum(promised_by, &self.config) {
             Gate::Uncovered
         } else {
             Gate::Open
         }
+    }
+
+    /// Rule 12: whether this node knows `id` was a proposer and is none in the latest
+    /// configuration it knows (a node it does not know yet may be a newly added one).
+    pub(super) fn knows_removed(&self, id: NodeId) -> bool {
+        let Some(h) = self.history() else {
+            return false;
+        };
+        let latest = self.latest_membership();
+        !latest.is_proposer(id)
+            && (self.initial.is_proposer(id)
+                || h.changes().iter().any(|c| c.members.is_proposer(id)))
     }
 
     /// Rule 12: whether this node may run for leader: it is a proposer of the latest
@@ -183,13 +198,34 @@ impl Node {
         self.start_election(out);
     }
 
-    /// Rule 12: the leader is not a proposer of the configuration governing its next slot:
-    /// it steps down, and the commands it held go to whoever leads next. It no longer runs
-    /// for leader, so a member's election timer picks its successor.
+    /// Rule 12: the leader was removed and the configuration governing its next slot does
+    /// not have it as a proposer: it steps down and hands the commands it held (rule 8) to
+    /// a successor, the first proposer of the latest configuration, which keeps them for
+    /// whoever leads next. It no longer runs for leader, so a member's election timer
+    /// picks the next leader.
     pub(super) fn hand_off(&mut self, slot: Slot, out: &mut Ready) {
         let epoch = self.membership_at(slot).epoch;
-        out.events.push(Event::HandedOff { slot, epoch });
+        let successor = self.latest_membership().proposers().find(|p| *p != self.id);
+        out.events.push(Event::HandedOff {
+            slot,
+            epoch,
+            successor,
+        });
         self.stop_leading(out);
+        let Some(to) = successor else {
+            return;
+        };
+        let Some(p) = self.proposer.as_mut() else {
+            return;
+        };
+        let held: Vec<_> = p.queue.drain(..).collect();
+        for command in held {
+            let msg = Message::Request {
+                command,
+                forwarded: true,
+            };
+            self.send(Addr::Node(to), msg, out);
+        }
     }
 
     /// Rule 12: the operator asks this node to change the configuration to `nodes`. A

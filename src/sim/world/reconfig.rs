@@ -105,11 +105,12 @@ impl World {
             .node(leader)
             .map_or(0, |l| l.latest_membership().epoch + 1);
         let ids: Vec<NodeId> = nodes.iter().map(|n| n.id).collect();
-        self.observers.observe(WorldEvent::ReconfigurationRequested {
-            leader,
-            epoch,
-            members: &ids,
-        });
+        self.observers
+            .observe(WorldEvent::ReconfigurationRequested {
+                leader,
+                epoch,
+                members: &ids,
+            });
         self.run_node(leader, Input::Reconfigure(nodes));
         debug_assert!(
             self.node(leader)
