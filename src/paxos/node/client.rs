@@ -17,7 +17,23 @@ impl Node {
     /// keeps it — and runs for leader at once if nobody ever ran, else leaves that to its
     /// election timer; others forward it once to the leader they know, or tell the client
     /// who to ask.
-    pub(super) fn on_request(&mut self, command: Command, forwarded: bool, out: &mut Ready) {
+    pub(super) fn on_request(
+        &mut self,
+        from: Addr,
+        command: Command,
+        forwarded: bool,
+        out: &mut Ready,
+    ) {
+        // Rule 12: the leader this node follows passed a command on: it handed off (it
+        // was removed). It no longer leads, and this node, its successor, runs now.
+        let handed_off = forwarded
+            && self
+                .follower
+                .leader
+                .is_some_and(|l| l != self.id && from == Addr::Node(l));
+        if handed_off {
+            self.follower.leader = None;
+        }
         let leader_known = self.follower.leader.is_some_and(|l| l != self.id);
         // Rule 12: a proposer removed from the configuration answers like a non-proposer,
         // unless it still leads the slots before the configuration without it.
@@ -30,7 +46,7 @@ impl Node {
                     // At the start nobody leads: run now rather than wait. Later, a
                     // proposer that knows no leader has just seen it step down or just
                     // restarted; running at once would cut short the election under way.
-                    if p.max_round_seen == 0 {
+                    if p.max_round_seen == 0 || handed_off {
                         self.start_election(out);
                     }
                 } else {

@@ -69,7 +69,6 @@ impl Node {
         accepted: Vec<AcceptedEntry>,
         out: &mut Ready,
     ) {
-        debug_assert!(self.is_acceptor(from), "a Promise from a non-acceptor");
         let ballots_may_clash = self.bug_ran(Bug::BallotsWithoutProposerId)
             || self.bug_ran(Bug::ReuseBallotAfterRestart)
             || self.bug_ran(Bug::ForgetfulAcceptor);
@@ -84,6 +83,10 @@ impl Node {
             return;
         }
         let from_slot = prep.from_slot;
+        debug_assert!(
+            self.phase1_targets(from_slot).contains(&from),
+            "a Promise from an acceptor not asked"
+        );
         // Only this proposer uses its ballot, and only once it leads: nothing was accepted
         // in it yet — unless a bug shares or reuses ballots, or let a promise drop.
         debug_assert!(

@@ -189,7 +189,6 @@ impl Node {
         slot: Slot,
         out: &mut Ready,
     ) {
-        debug_assert!(self.is_acceptor(from), "rule 6: an ack from a non-acceptor");
         let members = self.membership_at(slot).clone();
         let Some(Proposer {
             phase: Phase::Leading(lead),
@@ -204,6 +203,11 @@ impl Node {
         let Some(proposal) = lead.proposals.get_mut(&slot) else {
             return;
         };
+        // Rule 12: the Accept for this slot went to its configuration's acceptors only.
+        debug_assert!(
+            members.is_acceptor(from),
+            "rule 6: an ack from a non-acceptor"
+        );
         debug_assert!(slot < lead.next_slot, "an ack for a slot never proposed");
         proposal.acks.insert(from);
         // Rules 6 and 12: a quorum of the slot's own configuration.
@@ -283,7 +287,8 @@ impl Node {
                 Phase::Leading(lead) if from_slot < lead.catch_up_below),
             "catching up while not behind a compaction point"
         );
-        let replicas: Vec<NodeId> = self.latest_membership().replicas().collect();
+        // Rule 12: any replica it knows of, members or not: a removed one may hold them.
+        let replicas = self.known_replicas();
         for r in replicas {
             if r != self.id {
                 self.send(Addr::Node(r), Message::CatchUp { from_slot }, out);

@@ -275,7 +275,9 @@ impl Node {
                 commit_index,
             } => self.on_catch_up_reply(from, entries, commit_index, out),
             Message::InstallSnapshot { snapshot } => self.on_install_snapshot(&snapshot, out),
-            Message::Request { command, forwarded } => self.on_request(command, forwarded, out),
+            Message::Request { command, forwarded } => {
+                self.on_request(from, command, forwarded, out)
+            }
             Message::Reply { .. } | Message::NotLeader { .. } => {
                 debug_assert!(false, "answers go to clients, never to nodes");
             }

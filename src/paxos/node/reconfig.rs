@@ -134,6 +134,19 @@ impl Node {
                 || h.changes().iter().any(|c| c.members.is_proposer(id)))
     }
 
+    /// Rule 12: every replica of every configuration this node knows.
+    pub(super) fn known_replicas(&self) -> Vec<NodeId> {
+        let mut ids: VecSet<NodeId> = self.initial.replicas().collect();
+        if let Some(h) = self.history() {
+            for c in h.changes() {
+                for r in c.members.replicas() {
+                    ids.insert(r);
+                }
+            }
+        }
+        ids.into_iter().collect()
+    }
+
     /// Rule 12: whether this node may run for leader: it is a proposer of the latest
     /// configuration it knows.
     pub(super) fn may_run(&self) -> bool {
