@@ -5,6 +5,7 @@ use super::client::SessionSeen;
 use super::reconfig::Gate;
 use super::Node;
 use crate::paxos::ballot::Ballot;
+use crate::paxos::bugs::Bug;
 use crate::paxos::event::Event;
 use crate::paxos::message::{Addr, Message};
 use crate::paxos::proposer::{Phase, Proposal, Proposer};
@@ -190,6 +191,7 @@ impl Node {
         out: &mut Ready,
     ) {
         let members = self.membership_at(slot).clone();
+        let bug_reconfig = self.bug_ran(Bug::ReconfigWithoutAlpha);
         let Some(Proposer {
             phase: Phase::Leading(lead),
             ..
@@ -203,9 +205,10 @@ impl Node {
         let Some(proposal) = lead.proposals.get_mut(&slot) else {
             return;
         };
-        // Rule 12: the Accept for this slot went to its configuration's acceptors only.
+        // Rule 12: the Accept for this slot went to its configuration's acceptors only
+        // (unless the bug changed the slot's configuration after it was proposed).
         debug_assert!(
-            members.is_acceptor(from),
+            members.is_acceptor(from) || bug_reconfig,
             "rule 6: an ack from a non-acceptor"
         );
         debug_assert!(slot < lead.next_slot, "an ack for a slot never proposed");
