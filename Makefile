@@ -43,9 +43,12 @@ setup-test:
 # The wasm module is optimized for size (opt-level z, set for the wasm32 target in
 # .cargo/config.toml); native release builds for speed. A plain `wasm-pack build --target
 # web --out-dir www/pkg` gives the same bytes (scripts/no-make.sh checks it).
+# The module gets the time the build started, so a source saved during the build is newer
+# and the next make builds again.
 $(PKG_WASM): $(RUST_INPUTS) .cargo/config.toml | setup
+	@mkdir -p target && touch target/.wasm-build-start
 	wasm-pack build --target web --release --out-dir www/pkg
-	@touch $@
+	@touch -r target/.wasm-build-start $@
 
 build: $(PKG_WASM)
 

@@ -290,6 +290,58 @@ fn bench_messages() {
     }
 }
 
+/// Rule 12: messages per committed command as the phase-2 quorum shrinks and grows (five
+/// servers, |Q1| = n − |Q2| + 1, batch 1; the leader sends each Accept to |Q2| acceptors,
+/// itself first). Theory: 2 × (|Q2| − 1) Accept + Accepted per command.
+fn bench_flexible_quorums() {
+    eprintln!("protocol efficiency: messages per command by phase-2 quorum (5 servers)");
+    let steps = if quick() { 50_000 } else { 300_000 };
+    let n = 5usize;
+    for q2 in [2usize, 3, 4] {
+        let mut c = steady_config(n as u32, false);
+        c.clients = 16;
+        c.window = 2;
+        c.phase1_quorum = Some(n - q2 + 1);
+        c.phase2_quorum = Some(q2);
+        let mut w = warmed_up(&c, 11, 200);
+        let sent0 = w.stats().sent.clone();
+        let c0 = w.stats().commands_committed;
+        for _ in 0..steps {
+            w.apply(&Action::Auto { n: 1 }).expect("auto applies");
+        }
+        let diff = |k: &str| {
+            w.stats().sent.get(k).copied().unwrap_or(0) - sent0.get(k).copied().unwrap_or(0)
+        };
+        let commands = (w.stats().commands_committed - c0) as f64;
+        let phase2 = (diff("Accept") + diff("Accepted")) as f64;
+        let protocol: u64 = w
+            .stats()
+            .sent
+            .keys()
+            .filter(|k| !matches!(**k, "Request" | "Reply" | "NotLeader"))
+            .map(|k| diff(k))
+            .sum();
+        let extra = json!({ "nodes": n, "phase1_quorum": n - q2 + 1, "phase2_quorum": q2,
+            "theory_per_command": 2.0 * (q2 as f64 - 1.0),
+            "catch_up": (diff("CatchUp") + diff("CatchUpReply")) as f64 / commands,
+            "all_protocol": protocol as f64 / commands });
+        report(
+            "proto",
+            &format!("5 nodes, |Q2| = {q2}: Accept+Accepted per command"),
+            phase2 / commands,
+            "msgs",
+            extra.clone(),
+        );
+        report(
+            "proto",
+            &format!("5 nodes, |Q2| = {q2}: all protocol msgs per command"),
+            protocol as f64 / commands,
+            "msgs",
+            extra,
+        );
+    }
+}
+
 /// The scheduler's clock against the offered load: with time advancing on 100 per mille of
 /// the steps (the default), retransmissions and client retries outgrow what the scheduler
 /// delivers per tick and the in-flight set grows without bound; at 20 per mille it stays flat.
@@ -555,6 +607,7 @@ fn bench_explore() {
         "transitions/s",
         extra,
     );
+    bench_worker_search();
     for bug in Bug::ALL {
         if quick() && bug == Bug::NoDedup {
             continue;
@@ -579,6 +632,37 @@ fn bench_explore() {
     }
 }
 
+/// The search the browser bench runs in the page's Web Worker (scripts/bench-browser.mjs,
+/// section `search`), natively on one thread: the goal search up to a cap a worker reaches
+/// in about a minute. Its start, bounds and figures go to `$BENCH_OUT/explore-search.json`,
+/// so the worker runs exactly this search (equal transition counts prove it) and the
+/// wasm/native ratio compares like with like.
+fn bench_worker_search() {
+    use paxoscope::explore::{small_scenario, Bounds, Explorer};
+    let cap = if quick() { 20_000 } else { 300_000 };
+    let bounds = Bounds {
+        max_states: cap,
+        ..Bounds::default()
+    };
+    let start = small_scenario(3, 2, None);
+    let mut x = Explorer::new(&start, bounds).expect("valid bounds");
+    let t = Instant::now();
+    while !x.run(10_000) {}
+    let secs = t.elapsed().as_secs_f64();
+    let p = x.progress();
+    report(
+        "explore",
+        &format!("distinct states/s, first {cap} states (the worker's search, native)"),
+        p.distinct as f64 / secs,
+        "states/s",
+        json!({ "distinct": p.distinct, "transitions": p.states, "seconds": secs }),
+    );
+    let spec = json!({ "scenario": start, "bounds": bounds, "distinct": p.distinct,
+        "transitions": p.states, "native_states_per_s": p.distinct as f64 / secs });
+    std::fs::write(out_dir().join("explore-search.json"), spec.to_string())
+        .expect("write explore-search.json");
+}
+
 fn main() {
     let filter: Vec<String> = std::env::args()
         .skip(1)
@@ -593,6 +677,7 @@ fn main() {
     }
     if want("proto") {
         bench_messages();
+        bench_flexible_quorums();
         bench_collapse();
         bench_bytes();
     }

@@ -31,9 +31,15 @@ const add = (section, name, value, unit, goal = '', ok = null, note = '') => out
 
 // --- exhaustive explorer (docs/explorer.md) ---
 for (const r of rows.filter((x) => x.section === 'explore')) {
-  const rate = r.name.startsWith('distinct states');
+  const rate = r.name.startsWith('distinct states') && !r.name.includes('worker');
   add('explorer', r.name, r.value, r.unit, rate ? '≥ 100,000/s on one core' : '', rate ? r.value >= 100000 : null,
     r.invariant ? `${r.invariant}, ${r.distinct} distinct states` : `${r.distinct} distinct, ${r.transitions} transitions, depth ${r.depth}`);
+}
+
+// --- the explorer in the Search panel's Web Worker (wasm) against native ---
+for (const r of rows.filter((x) => x.section === 'search')) {
+  add('search (worker)', r.name, r.value, r.unit, '', null,
+    `${r.distinct} distinct, ${r.transitions} transitions in ${Number(r.seconds).toFixed(1)} s${r.same_search_as_native ? ', same search as native' : ', DIFFERS from native'}`);
 }
 
 // --- native simulation ---

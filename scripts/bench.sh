@@ -4,7 +4,9 @@
 #
 #   scripts/bench.sh                 everything (about 10 minutes on 2 cores, builds included)
 #   BENCH_QUICK=1 scripts/bench.sh   short runs: checks the harness, not a measurement
-#   BENCH_PARTS="sim fuzz" scripts/bench.sh   only some parts: sim proto explore memory fuzz size wasm page
+#   BENCH_PARTS="sim fuzz" scripts/bench.sh   only some parts: sim proto explore memory fuzz size wasm search page
+#   (search: the explorer in the Search panel's Web Worker against native; it needs the
+#   explore part's explore-search.json, and runs with wasm too)
 #
 # Every part writes `BENCH {json}` lines; they are gathered in target/bench/results.jsonl and
 # scripts/bench-table.mjs turns them into the table (also saved as target/bench/table.md).
@@ -15,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 
-PARTS="${BENCH_PARTS:-sim proto explore memory fuzz size wasm page}"
+PARTS="${BENCH_PARTS:-sim proto explore memory fuzz size wasm search page}"
 OUT=target/bench
 RESULTS="$OUT/results.jsonl"
 FUZZ_SEEDS="${FUZZ_SEEDS:-500}"
@@ -130,9 +132,14 @@ if want size; then
 fi
 
 # --- browser ------------------------------------------------------------------------------
-if want wasm || want page; then
+if want search && ! want wasm && ! want page; then
+  say "wasm build for the Search panel's worker (make build)"
+  make --no-print-directory build >&2
+fi
+if want wasm || want page || want search; then
   parts=()
   want wasm && parts+=(wasm)
+  want search && parts+=(search)
   want page && parts+=(page)
   say "headless Chromium: node scripts/bench-browser.mjs ${parts[*]}"
   collect node scripts/bench-browser.mjs "${parts[@]}"

@@ -49,6 +49,9 @@ use ts_rs::{Config, TypeVisitor, TS};
 
 use crate::check::invariants::InvariantViolation;
 use crate::check::verdict::InvariantStatus;
+use crate::explore::page::{Found, SearchStatus, SwarmSeed};
+use crate::explore::shrink::Shrunk;
+use crate::explore::Bounds;
 use crate::sim::action::Action;
 use crate::sim::presets::PresetInfo;
 use crate::sim::run::StepResult;
@@ -147,6 +150,11 @@ fn generate() -> String {
     collect.visit::<Vocabulary>(); // vocabulary()
     collect.visit::<InvariantStatus>();
     collect.visit::<InvariantViolation>();
+    collect.visit::<Bounds>(); // boundsForBug(bug), Search.fromStep(json, step, bounds)
+    collect.visit::<SearchStatus>(); // Search.status()
+    collect.visit::<Found>(); // Search.found()
+    collect.visit::<Shrunk>(); // shrink(json)
+    collect.visit::<SwarmSeed>(); // swarmSeed(seed, bug)
 
     let mut out = String::from(HEADER);
     out.push_str(COMPOSED);

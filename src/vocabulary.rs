@@ -34,7 +34,7 @@ pub const RULES: [Rule; 12] = [
     Rule { number: 9, text: "A lagging replica is sent only the decided entries it misses, never the whole log." },
     Rule { number: 10, text: "Replicas snapshot the key-value store; acceptors drop entries below the leader's safe point; a replica behind that point receives a snapshot." },
     Rule { number: 11, text: "Roles are composable: the seed layout (five acceptors, two proposers) and N servers are both configurations." },
-    Rule { number: 12, text: "Reconfiguration goes through the log: a configuration decided in slot i governs the slots from i + α on (α = the pipeline window), so a leader knows the configuration of every slot it proposes in and no slot is decided by quorums of two configurations that need not intersect." },
+    Rule { number: 12, text: "Production extensions: reconfiguration goes through the log (a configuration decided in slot i governs the slots from i + α on, α = the pipeline window, so no slot is decided by quorums of two configurations that need not intersect); quorums may be flexible (every phase-1 quorum meets every phase-2 quorum, |Q1| + |Q2| > n), and a leader may answer reads alone under a lease granted by a phase-2 quorum that allows for bounded clock drift." },
 ];
 
 /// Who takes part in the protocol: the three roles a node can combine, and the clients.
@@ -127,7 +127,7 @@ pub struct MessageKind {
 
 /// Every message kind, in the order of the protocol's story: election, proposals,
 /// refusals, leadership, catch-up, clients.
-pub const MESSAGES: [MessageKind; 12] = [
+pub const MESSAGES: [MessageKind; 13] = [
     MessageKind {
         name: "Prepare",
         family: Family::Phase1,
@@ -192,6 +192,17 @@ pub const MESSAGES: [MessageKind; 12] = [
         rules: &[7, 6, 10],
         summary: "The leader is alive; it says how far the log is decided.",
         description: "It keeps the other proposers' election timers from firing, and carries the leader's commit index and safe point: followers learn which slots are decided and ask for what they miss.",
+        client_traffic: false,
+    },
+    MessageKind {
+        name: "LeaseGrant",
+        family: Family::Leadership,
+        from: &[Acceptor],
+        to: &[Proposer],
+        when: "In lease read mode, in reply to a Heartbeat that asks for a lease in a ballot the acceptor may promise.",
+        rules: &[12],
+        summary: "An acceptor grants the leader a lease.",
+        description: "For the lease's length on its own clock the acceptor promises no other ballot. Once a phase-2 quorum granted a round, no other proposer can win phase 1, so the leader answers reads alone until its lease, less the clock drift allowed for, runs out.",
         client_traffic: false,
     },
     MessageKind {
@@ -272,6 +283,7 @@ pub fn message_kind(message: &Message) -> &'static MessageKind {
         Message::Accepted { .. } => "Accepted",
         Message::Nack { .. } => "Nack",
         Message::Heartbeat { .. } => "Heartbeat",
+        Message::LeaseGrant { .. } => "LeaseGrant",
         Message::CatchUp { .. } => "CatchUp",
         Message::CatchUpReply { .. } => "CatchUpReply",
         Message::InstallSnapshot { .. } => "InstallSnapshot",
@@ -307,7 +319,7 @@ const fn ev(name: &'static str, rule: u8, summary: &'static str) -> EventKind {
 }
 
 /// Every event kind, in the order of `paxos::Event`.
-pub const EVENTS: [EventKind; 20] = [
+pub const EVENTS: [EventKind; 25] = [
     ev("promised", 2, "An acceptor promised a ballot."),
     ev(
         "refused_prepare",
@@ -400,6 +412,31 @@ pub const EVENTS: [EventKind; 20] = [
         12,
         "An acceptor refused a Prepare from a proposer it knows was removed.",
     ),
+    ev(
+        "granted_lease",
+        12,
+        "An acceptor granted the leader a lease: no other ballot for a while.",
+    ),
+    ev(
+        "held_promise",
+        12,
+        "An acceptor held a Prepare back: a lease it granted still runs.",
+    ),
+    ev(
+        "waiting_out_lease",
+        12,
+        "A restarted acceptor waits out any lease it may have granted.",
+    ),
+    ev(
+        "got_lease",
+        12,
+        "A phase-2 quorum granted the leader a lease: it answers reads alone.",
+    ),
+    ev(
+        "read_locally",
+        12,
+        "The leader answered a read under its lease, without a log round.",
+    ),
 ];
 
 /// The catalogue entry of an event. Exhaustive on purpose: a new event does not compile
@@ -426,6 +463,11 @@ pub fn event_kind(event: &Event) -> &'static EventKind {
         Event::NewConfigPhase1 { .. } => "new_config_phase1",
         Event::HandedOff { .. } => "handed_off",
         Event::RefusedRemoved { .. } => "refused_removed",
+        Event::GrantedLease { .. } => "granted_lease",
+        Event::HeldPromise { .. } => "held_promise",
+        Event::WaitingOutLease { .. } => "waiting_out_lease",
+        Event::GotLease { .. } => "got_lease",
+        Event::ReadLocally { .. } => "read_locally",
     };
     EVENTS
         .iter()

@@ -1,5 +1,6 @@
 //! Thin wasm-bindgen bindings for the page in `www/` (contract: docs/wasm-api.md). Every
 //! behaviour lives in the library; this file only converts between JS and Rust values.
+use crate::explore;
 use crate::sim::action::Action;
 use crate::sim::run::Run;
 use crate::sim::scenario::Scenario;
@@ -215,5 +216,107 @@ impl Playground {
     #[wasm_bindgen(js_name = traceDigest)]
     pub fn trace_digest(&self) -> String {
         self.run.timeline.world().trace_digest()
+    }
+}
+
+/// Reads a bug by its kebab-case name, with the list of names when it is unknown.
+fn bug_named(name: &str) -> Result<crate::paxos::Bug, JsError> {
+    name.parse().map_err(|e: String| JsError::new(&e))
+}
+
+/// The default bounds of the explorer's search for bug `name` (`null`: the correct
+/// protocol): the faults and depth its shortest counterexample needs (docs/explorer.md).
+#[wasm_bindgen(js_name = boundsForBug, unchecked_return_type = "Bounds")]
+pub fn bounds_for_bug(
+    #[wasm_bindgen(unchecked_param_type = "Bug | null")] name: Option<String>,
+) -> Result<JsValue, JsError> {
+    let bug = name.as_deref().map(bug_named).transpose()?;
+    to_js(&explore::Bounds::for_bug(bug))
+}
+
+/// Shrinks a scenario (JSON) that violates an invariant to a shorter run violating the
+/// same one (delta debugging, docs/explorer.md); refuses one that violates nothing.
+#[wasm_bindgen(unchecked_return_type = "Shrunk")]
+pub fn shrink(json: &str) -> Result<JsValue, JsError> {
+    let scenario = Scenario::from_json(json).map_err(|e| JsError::new(&e))?;
+    to_js(&explore::shrink::shrink(&scenario).map_err(|e| JsError::new(&e))?)
+}
+
+/// Runs one seed of the swarm search (random configuration and faults, as
+/// `paxoscope fuzz`), with bug `name` switched on (`null`: none).
+#[wasm_bindgen(js_name = swarmSeed, unchecked_return_type = "SwarmSeed")]
+pub fn swarm_seed(
+    seed: f64,
+    #[wasm_bindgen(unchecked_param_type = "Bug | null")] bug: Option<String>,
+) -> Result<JsValue, JsError> {
+    if !(0.0..=u32::MAX as f64).contains(&seed) || seed.fract() != 0.0 {
+        return Err(JsError::new(
+            "the seed must be a whole number from 0 to 4294967295",
+        ));
+    }
+    let bug = bug.as_deref().map(bug_named).transpose()?;
+    to_js(&explore::page::swarm_seed(seed as u64, bug))
+}
+
+/// The exhaustive explorer in the browser (the page runs it in a Web Worker): breadth-first
+/// search over every interleaving from a step of a run; the first violation is a shortest
+/// counterexample. It advances a slice at a time, so the worker can answer Stop.
+#[wasm_bindgen]
+pub struct Search {
+    search: explore::page::PageSearch,
+}
+
+#[wasm_bindgen]
+impl Search {
+    /// A search from step `step` of the run `json` (a scenario, as `scenario()` returns it)
+    /// within `bounds`; refuses bounds a tab cannot hold.
+    #[wasm_bindgen(js_name = fromStep)]
+    pub fn from_step(
+        json: &str,
+        step: f64,
+        #[wasm_bindgen(unchecked_param_type = "Bounds")] bounds: JsValue,
+    ) -> Result<Search, JsError> {
+        if !step.is_finite() || step < 0.0 || step.fract() != 0.0 {
+            return Err(JsError::new(
+                "the step to search from must be a whole number ≥ 0",
+            ));
+        }
+        let scenario = Scenario::from_json(json).map_err(|e| JsError::new(&e))?;
+        let text: String = js_sys::JSON::stringify(&bounds)
+            .map(String::from)
+            .map_err(|_| JsError::new("the bounds cannot be written as JSON"))?;
+        let bounds: explore::Bounds = serde_json::from_str(&text)
+            .map_err(|e| JsError::new(&format!("not valid search bounds: {e}")))?;
+        let search = explore::page::PageSearch::from_step(&scenario, step as u64, bounds)
+            .map_err(|e| JsError::new(&e))?;
+        Ok(Search { search })
+    }
+
+    /// "Find it yourself": the search for bug `name` from its small start (3 servers) with
+    /// its recorded default bounds.
+    #[wasm_bindgen(js_name = forBug)]
+    pub fn for_bug(
+        #[wasm_bindgen(unchecked_param_type = "Bug")] name: &str,
+    ) -> Result<Search, JsError> {
+        let search =
+            explore::page::PageSearch::for_bug(bug_named(name)?).map_err(|e| JsError::new(&e))?;
+        Ok(Search { search })
+    }
+
+    /// Expands up to `budget` more states; returns whether the search has ended.
+    pub fn run(&mut self, budget: u32) -> bool {
+        self.search.explorer.run(u64::from(budget.max(1)))
+    }
+
+    /// The figures so far and how the search stands.
+    #[wasm_bindgen(unchecked_return_type = "SearchStatus")]
+    pub fn status(&self) -> Result<JsValue, JsError> {
+        to_js(&self.search.status())
+    }
+
+    /// The shortest counterexample, once one was found (`null` before, or if none is).
+    #[wasm_bindgen(unchecked_return_type = "Found | null")]
+    pub fn found(&self) -> Result<JsValue, JsError> {
+        to_js(&self.search.found())
     }
 }

@@ -27,6 +27,7 @@ fn heartbeat(ballot: Ballot) -> Message {
         ballot,
         commit_index: 0,
         safe_point: 0,
+        lease_round: None,
     }
 }
 
@@ -197,8 +198,28 @@ fn the_bound_follows_the_configuration() {
     // Seed 40292142's configuration: E = 10, H = 3, R = 30, no delay (docs/protocol.md).
     let mut c = fuzz::swarm_config(40_292_142, None);
     assert_eq!(c.network.delay_ticks_max, 0);
+    // Reads under leases with drifting clocks (rule 12) add their own terms: below.
+    let leased = c.clone();
+    c.read_mode = paxoscope::paxos::ReadMode::Log;
+    c.clock_drift_per_mille = 0;
     let b = liveness::bound(&c);
     assert_eq!((b.stable_leader, b.retransmission), (180, 96));
+    // Slow clocks stretch E and H by 1000 / (1000 − ε) (+1); a lease of D holds every
+    // promise back for D such ticks, and the next election may wait a whole timer.
+    assert_eq!(
+        (
+            leased.read_mode,
+            leased.lease_ticks,
+            leased.clock_drift_per_mille
+        ),
+        (paxoscope::paxos::ReadMode::Lease, 37, 100)
+    );
+    let lb = liveness::bound(&leased);
+    assert_eq!((lb.election_timer, lb.retransmission), (9 * 13, 32 * 5));
+    assert_eq!(
+        lb.stable_leader,
+        2 * 117 + (37_000_u64.div_ceil(900) + 1) + 117
+    );
     assert_eq!(
         b.client_retry, 240,
         "8 × 30 ticks of client back-off dominate"

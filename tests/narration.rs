@@ -170,3 +170,135 @@ fn with_a_majority_of_acceptors_down_run_until_quiet_gives_up_and_says_which_tim
         "{lines:#?}"
     );
 }
+
+/// Every line the narration writes carries a "why" (issue 13, "explain this step"): a
+/// node's protocol events their rule and reason, everything else (deliveries, losses,
+/// copies, time, crashes, restarts, partitions, settings, clients, the quiet summary) the
+/// part of the model behind it. Each preset is run with every kind of action a person can
+/// take on the page.
+#[test]
+fn every_narrated_line_of_every_preset_says_why() {
+    let mut seen = std::collections::BTreeSet::new();
+    for preset in presets::list() {
+        let mut s = session(&preset.name);
+        let check = |s: &Run, seen: &mut std::collections::BTreeSet<String>| {
+            for line in s.last_step().events {
+                let why = line.why.as_deref().unwrap_or("");
+                assert!(
+                    why.len() > 40,
+                    "{}: \"{}\" has no why: {why:?}",
+                    preset.name,
+                    line.text
+                );
+                assert_eq!(line.rule.is_some(), line.event.is_some(), "{}", line.text);
+                let head: String = line
+                    .text
+                    .split([' ', ':'])
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                seen.insert(head);
+            }
+        };
+        let w = s.timeline.world();
+        let first = w.node_ids().next().unwrap();
+        let proposer = w.node_ids().find(|id| w.roles(*id).proposer).unwrap();
+        let actions = [
+            Action::SetNetwork {
+                drop_per_mille: 100,
+                dup_per_mille: 100,
+                delay_ticks_max: 3,
+            },
+            Action::Submit {
+                client: 1,
+                op: put("why"),
+            },
+            Action::Tick,
+            Action::FireTimer {
+                node: proposer,
+                timer: paxoscope::paxos::TimerKind::Election,
+            },
+        ];
+        for a in &actions {
+            s.apply(a).unwrap();
+            check(&s, &mut seen);
+        }
+        for step in 0..120 {
+            let w = s.timeline.world();
+            let ids: Vec<u64> = w.in_flight().iter().map(|m| m.id).collect();
+            let a = match (step % 10, ids.first()) {
+                (3, Some(&id)) => Action::Drop { id },
+                (5, Some(&id)) => Action::Duplicate { id },
+                (6, Some(&id)) => Action::Deliver { id },
+                (7, _) => Action::Crash { node: first },
+                (8, _) => Action::Restart { node: first },
+                (9, _) if step < 50 => Action::Partition {
+                    groups: vec![vec![first]],
+                },
+                (9, _) => Action::Heal,
+                _ => Action::Auto { n: 1 },
+            };
+            if s.apply(&a).is_ok() {
+                check(&s, &mut seen);
+            }
+        }
+        s.apply(&Action::SetBug {
+            bug: paxoscope::paxos::bugs::Bug::ALL[0],
+            enabled: true,
+        })
+        .unwrap();
+        check(&s, &mut seen);
+        s.apply(&Action::EndFaults).unwrap();
+        check(&s, &mut seen);
+        s.run_until_quiet(20_000).unwrap();
+        check(&s, &mut seen);
+    }
+    // The world's own lines were all met, not only the nodes' events.
+    for head in [
+        "delivered",
+        "dropped",
+        "duplicated message",
+        "time advanced",
+        "the run",
+    ] {
+        assert!(
+            seen.iter().any(|h| h.starts_with(head)),
+            "no \"{head}\" line in {seen:#?}"
+        );
+    }
+    assert!(seen.iter().any(|h| h.contains("crashed")), "{seen:#?}");
+    assert!(seen.iter().any(|h| h.contains("restarted")), "{seen:#?}");
+}
+
+/// The "dueling proposers" preset does what its description says: several proposers run
+/// for leader at once, higher ballots pre-empt lower ones (refusals, a step-down), and in
+/// the end one leader answers every client.
+#[test]
+fn the_dueling_proposers_preset_duels_and_one_proposer_wins() {
+    let mut s = session("dueling-proposers");
+    let mut runners = std::collections::BTreeSet::new();
+    let (mut refused, mut stepped_down) = (0, 0);
+    for _ in 0..400 {
+        s.apply(&Action::Auto { n: 1 }).unwrap();
+        for line in s.last_step().events {
+            match line.event {
+                Some("started_election") => {
+                    runners.insert(line.node);
+                }
+                Some("refused_prepare" | "refused_accept") => refused += 1,
+                Some("stepped_down") => stepped_down += 1,
+                _ => {}
+            }
+        }
+    }
+    assert!(runners.len() >= 3, "only {runners:?} ran for leader");
+    assert!(
+        refused > 0 && stepped_down > 0,
+        "no pre-emption: {refused} refusals, {stepped_down} step-downs"
+    );
+    s.run_until_quiet(20_000).unwrap();
+    let w = s.timeline.world();
+    assert!(w.leader().is_some());
+    assert!(w.clients_done());
+    assert!(w.violations().is_empty());
+}

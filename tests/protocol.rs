@@ -411,6 +411,7 @@ fn a_follower_does_not_trust_a_value_accepted_in_another_ballot() {
         ballot: b(2, 1),
         commit_index: 1,
         safe_point: 0,
+        lease_round: None,
     };
     let r = f.step(msg(1, 2, hb));
     assert!(r.decided.is_empty());
@@ -445,6 +446,7 @@ fn catch_up_sends_only_the_missing_entries() {
             ballot,
             commit_index: 10,
             safe_point: 0,
+            lease_round: None,
         },
     ));
     assert_eq!(leader_replica.replica().unwrap().commit_index, 10);
@@ -485,6 +487,7 @@ fn a_replica_behind_the_compaction_point_gets_a_snapshot() {
         ballot,
         commit_index: 6,
         safe_point: 0,
+        lease_round: None,
     };
     n.step(msg(3, 1, hb));
     assert_eq!(
@@ -519,6 +522,7 @@ fn a_non_leader_forwards_a_request_to_the_leader_it_knows() {
             ballot: b(1, 1),
             commit_index: 0,
             safe_point: 0,
+            lease_round: None,
         },
     ));
     let r = f.step(Input::Message(Envelope {
@@ -839,4 +843,240 @@ fn an_acceptor_promises_nothing_to_a_removed_proposer() {
         promised_before
     );
     assert!(cl.node(1).is_leader(), "the members' leader is not deposed");
+}
+
+/// Five servers with |Q1| = 4 and |Q2| = 2 (rule 12: 4 + 2 > 5).
+fn flexible(q1: usize, q2: usize) -> Config {
+    let mut c = Config::servers(5);
+    c.phase1_quorum = Some(q1);
+    c.phase2_quorum = Some(q2);
+    c
+}
+
+#[test]
+fn flexible_quorums_phase_one_needs_q1_promises() {
+    let c = flexible(4, 2);
+    c.validate().unwrap();
+    // Node 1 promised itself; with 2 and 3 that is 3 of the 4 phase 1 needs.
+    let (n, _) = elect(c.clone(), vec![(2, vec![]), (3, vec![])]);
+    assert!(
+        !n.is_leader(),
+        "three promises are a majority but not |Q1| = 4"
+    );
+    let (n, _) = elect(c, vec![(2, vec![]), (3, vec![]), (4, vec![])]);
+    assert!(n.is_leader());
+}
+
+#[test]
+fn flexible_quorums_a_value_is_chosen_by_q2_accepts_asked_of_q2_acceptors() {
+    let (mut n, _) = elect(flexible(4, 2), vec![(2, vec![]), (3, vec![]), (4, vec![])]);
+    let r = n.step(Input::Message(Envelope {
+        from: Addr::Client(1),
+        to: Addr::Node(1),
+        msg: Message::Request {
+            command: put(1, 1, "v"),
+            forwarded: false,
+        },
+    }));
+    // Thrifty: the Accept goes to the leader's own acceptor (handled inside) and the next
+    // |Q2| - 1 = 1 acceptor, not to all four others.
+    let to: Vec<Addr> = r
+        .messages
+        .iter()
+        .filter(|e| matches!(e.msg, Message::Accept { .. }))
+        .map(|e| e.to)
+        .collect();
+    assert_eq!(to, vec![Addr::Node(2)]);
+    assert!(
+        r.decided.is_empty(),
+        "only the leader's own acceptor accepted"
+    );
+    let ballot = n.proposer().unwrap().ballot().unwrap();
+    let r = n.step(msg(2, 1, Message::Accepted { ballot, slot: 0 }));
+    assert_eq!(
+        r.decided,
+        vec![(0, Value::Commands(vec![put(1, 1, "v")].into()))],
+        "two of five accepted: |Q2| = 2 chooses it"
+    );
+}
+
+#[test]
+fn quorums_that_do_not_intersect_are_refused_unless_the_bug_is_on() {
+    let c = flexible(3, 2);
+    let err = c.validate().unwrap_err();
+    assert!(
+        err.contains("3 + phase-2 quorum 2 must be more than the 5 acceptors"),
+        "{err}"
+    );
+    let mut c = flexible(3, 2);
+    c.bugs.set(Bug::NonIntersectingQuorums, true);
+    c.validate().unwrap();
+    // With the bug a value is chosen on two accepts while a leader elected by three
+    // promises from the other acceptors never hears of it.
+    let (mut n, _) = elect(c, vec![(2, vec![]), (3, vec![])]);
+    assert!(n.is_leader());
+    n.step(Input::Message(Envelope {
+        from: Addr::Client(1),
+        to: Addr::Node(1),
+        msg: Message::Request {
+            command: put(1, 1, "v"),
+            forwarded: false,
+        },
+    }));
+    let ballot = n.proposer().unwrap().ballot().unwrap();
+    let r = n.step(msg(2, 1, Message::Accepted { ballot, slot: 0 }));
+    assert_eq!(
+        r.decided.len(),
+        1,
+        "chosen by {{1, 2}}; {{3, 4, 5}} is a phase-1 quorum"
+    );
+}
+
+/// Three servers reading under leases (rule 12).
+fn lease_config() -> Config {
+    let mut c = Config::servers(3);
+    c.read_mode = paxoscope::paxos::ReadMode::Lease;
+    c.lease_ticks = 20;
+    c
+}
+
+fn get(client: u32, seq: u64) -> Input {
+    Input::Message(Envelope {
+        from: Addr::Client(client),
+        to: Addr::Node(1),
+        msg: Message::Request {
+            command: Command {
+                client,
+                seq,
+                op: Op::Get { key: "x".into() },
+            },
+            forwarded: false,
+        },
+    })
+}
+
+fn answered_alone(r: &Ready) -> bool {
+    r.messages
+        .iter()
+        .any(|e| matches!(e.msg, Message::Reply { .. }) && e.to == Addr::Client(1))
+        && !r
+            .messages
+            .iter()
+            .any(|e| matches!(e.msg, Message::Accept { .. }))
+}
+
+#[test]
+fn a_leader_reads_alone_only_under_a_lease_a_phase_two_quorum_granted() {
+    let (mut n, rs) = elect(lease_config(), vec![(2, vec![])]);
+    let ballot = n.proposer().unwrap().ballot().unwrap();
+    // Becoming leader it asked for lease round 1 on its heartbeat.
+    assert!(rs.last().unwrap().messages.iter().any(|e| matches!(
+        e.msg,
+        Message::Heartbeat {
+            lease_round: Some(1),
+            ..
+        }
+    )));
+    // Its own acceptor granted; one of three is not a phase-2 quorum: the read goes
+    // through the log.
+    let r = n.step(get(1, 1));
+    assert!(!answered_alone(&r), "no lease yet");
+    let r = n.step(msg(2, 1, Message::LeaseGrant { ballot, round: 1 }));
+    assert!(r
+        .events
+        .iter()
+        .any(|e| e.to_string().contains("holds a lease")));
+    assert!(n.lease_valid());
+    let r = n.step(get(1, 2));
+    assert!(
+        answered_alone(&r),
+        "under the lease the leader answers alone"
+    );
+    // The leader counts on (D - 1) - 1 = 18 ticks of its clock from when it asked (0).
+    n.set_clock(17);
+    assert!(n.lease_valid());
+    n.set_clock(18);
+    assert!(!n.lease_valid(), "the lease ran out");
+    let r = n.step(get(1, 3));
+    assert!(!answered_alone(&r));
+}
+
+#[test]
+fn an_acceptor_that_granted_a_lease_promises_no_other_ballot_until_it_runs_out() {
+    let mut a = Node::new(2, Arc::new(lease_config()), DurableState::default());
+    a.start();
+    let hb = Message::Heartbeat {
+        ballot: b(1, 1),
+        commit_index: 0,
+        safe_point: 0,
+        lease_round: Some(4),
+    };
+    let r = a.step(msg(1, 2, hb));
+    assert!(replies(&r).contains(&&Message::LeaseGrant {
+        ballot: b(1, 1),
+        round: 4
+    }));
+    assert_eq!(r.persist, vec![DurableWrite::Promise { ballot: b(1, 1) }]);
+    // Another proposer's higher ballot is held back, not promised, not refused.
+    a.set_clock(19);
+    let r = a.step(msg(3, 2, prepare(b(2, 3))));
+    assert!(r.messages.is_empty(), "{r:?}");
+    assert!(r
+        .events
+        .iter()
+        .any(|e| e.to_string().contains("held Prepare")));
+    a.set_clock(20);
+    let r = a.step(msg(3, 2, prepare(b(2, 3))));
+    assert!(matches!(replies(&r)[..], [Message::Promise { .. }]));
+}
+
+#[test]
+fn a_restarted_acceptor_waits_out_a_lease_it_may_have_forgotten() {
+    let mut disk = DurableState::default();
+    disk.apply(&DurableWrite::Promise { ballot: b(1, 1) });
+    let mut a = Node::new(2, Arc::new(lease_config()), disk);
+    a.set_clock(100);
+    let r = a.start();
+    assert!(r
+        .events
+        .iter()
+        .any(|e| e.to_string().contains("may have granted")));
+    a.set_clock(119);
+    assert!(a.step(msg(3, 2, prepare(b(2, 3)))).messages.is_empty());
+    a.set_clock(120);
+    assert!(!a.step(msg(3, 2, prepare(b(2, 3)))).messages.is_empty());
+}
+
+#[test]
+fn the_leaders_lease_allows_for_the_drift_of_both_clocks() {
+    let mut c = lease_config();
+    assert_eq!(c.leader_lease_ticks(), 18);
+    // 19 × 900 / 1100 = 15.5: the leader counts on 15 − 1 = 14 of its ticks.
+    c.clock_drift_per_mille = 100;
+    assert_eq!(c.leader_lease_ticks(), 14);
+    c.validate().unwrap();
+    c.lease_ticks = 2;
+    let err = c.validate().unwrap_err();
+    assert!(err.contains("too short"), "{err}");
+    c.lease_ticks = 20;
+    c.clock_drift_per_mille = 300;
+    let err = c.validate().unwrap_err();
+    assert!(
+        err.contains("clock_drift_per_mille must be between 0 and 200"),
+        "{err}"
+    );
+}
+
+#[test]
+fn with_read_without_lease_a_leader_reads_alone_with_no_lease_at_all() {
+    let mut c = lease_config();
+    c.read_mode = paxoscope::paxos::ReadMode::Log;
+    let (mut n, _) = elect(c.clone(), vec![(2, vec![])]);
+    assert!(!answered_alone(&n.step(get(1, 1))));
+    c.bugs.set(Bug::ReadWithoutLease, true);
+    let (mut n, _) = elect(c, vec![(2, vec![])]);
+    assert!(
+        answered_alone(&n.step(get(1, 1))),
+        "no grant, yet it answers alone"
+    );
 }

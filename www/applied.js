@@ -11,6 +11,8 @@ import { h } from './dom.js';
 
 /** How many of the newest applied slots a line shows. */
 const SHOWN = 8;
+/** While playing, the applied logs are redrawn at most this often (ms). */
+const PLAY_REDRAW_MS = 250;
 
 const isReplica = (n) => n.roles.includes('replica');
 
@@ -54,12 +56,17 @@ export function createAppliedLogs(app, root) {
     });
   }
 
+  let drawnAt = 0;
   /** @param {StateView} view */
   function update(view) {
     const replicas = view.nodes.filter(isReplica);
     const end = Math.max(0, ...replicas.map((n) => n.applied_index ?? 0));
     const k = `${view.step}|${view.total_steps}|${replicas.map((n) => `${n.id}:${n.applied_index}:${n.crashed}`).join(',')}`;
     if (k === key) return;
+    // While playing, redrawn at most every PLAY_REDRAW_MS (the last state is drawn on pause).
+    const t = performance.now();
+    if (app.playing && key && t - drawnAt < PLAY_REDRAW_MS) return;
+    drawnAt = t;
     key = k;
     if (!replicas.length || end === 0) { root.hidden = true; root.replaceChildren(); return; }
     const first = (view.log && view.log.first_slot) || 0;

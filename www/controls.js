@@ -5,6 +5,7 @@
 import { h, setText, keepFocus } from './dom.js';
 import { partitionGroups } from './topology.js';
 import { icon } from './icons.js';
+import { quorumHint } from './quorums.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
@@ -87,6 +88,9 @@ export function createControls(app, root) {
   const sizeOut = h('output', { for: 'cluster-size', class: 'out' }, '5');
   const clients = h('input', { type: 'number', min: 1, max: 16, step: 1, value: 2, id: 'clients-count', 'aria-label': 'Number of clients' });
   const seed = h('input', { type: 'number', min: 0, step: 1, value: 1, id: 'rng-seed', 'aria-label': 'Random seed' });
+  const q1In = h('input', { type: 'number', min: 1, max: 9, step: 1, value: '', placeholder: 'majority', id: 'phase1-quorum', 'aria-label': 'Phase-1 quorum (acceptors)' });
+  const q2In = h('input', { type: 'number', min: 1, max: 9, step: 1, value: '', placeholder: 'majority', id: 'phase2-quorum', 'aria-label': 'Phase-2 quorum (acceptors)' });
+  const quorumHintEl = h('p', { class: 'hint quorum-hint', id: 'quorum-hint' });
   const newRun = h('button', { type: 'submit', class: 'btn primary' }, 'Start new run');
   const clusterForm = h('form', { class: 'stack', 'aria-label': 'Cluster set-up', novalidate: true },
     h('div', { class: 'radio-row', role: 'radiogroup', 'aria-label': 'Layout' },
@@ -96,7 +100,21 @@ export function createControls(app, root) {
       h('span', { class: 'hint' }, 'Each server is proposer + acceptor + replica.')),
     h('p', { class: 'hint seed-hint' }, 'Seed layout: the seed program\'s 2 proposers and 5 acceptors.'),
     h('div', { class: 'two' }, field('Clients', clients), field('Seed', seed, 'Same seed, same run.')),
+    h('div', { class: 'two' }, field('Phase-1 quorum', q1In), field('Phase-2 quorum', q2In)),
+    quorumHintEl,
     newRun);
+  /** The acceptors of the layout chosen in the form. */
+  const formAcceptors = () => (layoutSeed.checked ? 5 : Number(size.value));
+  /** A quorum input's value: null when blank (a majority). */
+  const quorumValue = (input) => (input.value.trim() === '' ? null : Number(input.value));
+  function syncQuorumHint() {
+    const n = formAcceptors();
+    q1In.max = String(n); q2In.max = String(n);
+    setText(quorumHintEl, quorumHint(n, quorumValue(q1In), quorumValue(q2In)));
+  }
+  for (const el of [q1In, q2In, size, layoutServers, layoutSeed]) el.addEventListener('input', syncQuorumHint);
+  layoutSeed.addEventListener('change', syncQuorumHint);
+  layoutServers.addEventListener('change', syncQuorumHint);
   size.addEventListener('input', () => { sizeOut.value = size.value; layoutServers.checked = true; syncLayout(); });
   layoutServers.addEventListener('change', syncLayout);
   layoutSeed.addEventListener('change', syncLayout);
@@ -107,8 +125,13 @@ export function createControls(app, root) {
     if (!Number.isInteger(c) || c < 1 || c > 16) return app.notify('error', 'Cluster set-up', `Clients must be a whole number from 1 to 16 (got "${clients.value}").`);
     if (!Number.isInteger(sd) || sd < 0 || sd > 4294967295) return app.notify('error', 'Cluster set-up', `The seed must be a whole number from 0 to 4294967295 (got "${seed.value}").`);
     if (!layoutSeed.checked && (!Number.isInteger(n) || n < 3 || n > 9)) return app.notify('error', 'Cluster set-up', `The cluster size must be 3 to 9 (got "${size.value}").`);
+    const acceptors = formAcceptors();
+    const [q1, q2] = [quorumValue(q1In), quorumValue(q2In)];
+    for (const [name, q, input] of /** @type {[string, number | null, HTMLInputElement][]} */ ([['phase-1', q1, q1In], ['phase-2', q2, q2In]])) {
+      if (q != null && (!Number.isInteger(q) || q < 1 || q > acceptors)) return app.notify('error', 'Cluster set-up', `The ${name} quorum must be a whole number from 1 to the ${acceptors} acceptors, or blank for a majority (got "${input.value}").`);
+    }
     const layout = layoutSeed.checked ? { kind: 'seed' } : { kind: 'servers', n };
-    app.newRun({ layout, clients: c }, sd);
+    app.newRun({ layout, clients: c, phase1_quorum: q1 ?? undefined, phase2_quorum: q2 ?? undefined }, sd);
     return undefined;
   });
 
@@ -238,7 +261,7 @@ export function createControls(app, root) {
   function update(view) {
     const cfg = /** @type {Partial<SimConfig>} */ (view.config || {});
     // cluster form: refill when the run's configuration changes
-    const sig = JSON.stringify([cfg.layout, cfg.clients, view.seed]);
+    const sig = JSON.stringify([cfg.layout, cfg.clients, view.seed, cfg.phase1_quorum, cfg.phase2_quorum]);
     if (sig !== cfgSig) {
       cfgSig = sig;
       const seedLayout = cfg.layout && cfg.layout.kind === 'seed';
@@ -246,7 +269,10 @@ export function createControls(app, root) {
       if (cfg.layout && cfg.layout.kind === 'servers') { size.value = String(cfg.layout.n); sizeOut.value = String(cfg.layout.n); }
       if (cfg.clients != null) clients.value = String(cfg.clients);
       seed.value = String(view.seed ?? 1);
+      q1In.value = cfg.phase1_quorum == null ? '' : String(cfg.phase1_quorum);
+      q2In.value = cfg.phase2_quorum == null ? '' : String(cfg.phase2_quorum);
       syncLayout();
+      syncQuorumHint();
       // A new run: the client form proposes a command like the run's own.
       keyIn.value = runKey(cfg);
       valIn.value = NEW_VALUE;

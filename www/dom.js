@@ -105,3 +105,19 @@ export function keepFocus(root, fn) {
   if (!b && label) b = root.querySelector(`[aria-label="${CSS.escape(label)}"]`);
   if (b && !b.disabled) b.focus({ preventScroll: true });
 }
+
+/**
+ * Makes `nodes` the children of `parent`, in that order, moving only what is out of place
+ * (kept nodes are not re-inserted, so they keep their layout, focus and scroll state).
+ * @param {Element} parent
+ * @param {Node[]} nodes
+ */
+export function reconcile(parent, nodes) {
+  const want = new Set(nodes);
+  for (const c of [...parent.childNodes]) if (!want.has(c)) c.remove();
+  let at = parent.firstChild;
+  for (const n of nodes) {
+    if (n === at) at = at.nextSibling;
+    else parent.insertBefore(n, at);
+  }
+}

@@ -2,7 +2,7 @@
 // a person can take on it) or what the selected message carries (deliver / drop /
 // duplicate exactly that message).
 
-import { h, fill, ballotStr, endStr, opStr, keepFocus } from './dom.js';
+import { h, fill, setText, reconcile, ballotStr, endStr, opStr, keepFocus } from './dom.js';
 import { kindInfo, kindColor, kindRoute, kindRules, roleDescription, phaseDescription } from './glossary.js';
 import { groupLabel } from './topology.js';
 import { icon } from './icons.js';
@@ -300,19 +300,45 @@ export function createFlightList(app, root) {
     return li;
   }
 
+  /** Rows by message id, each with the words it was built from (`sig`). */
+  const rows = new Map();
+  let emptyRow = null;
+
+  /**
+   * Rows are kept by message id and rebuilt only when what they say changed (selection,
+   * readiness, copies); the list is reordered in place, so a step that delivers one message
+   * and sends a few touches a few rows, not all of them.
+   * @param {StateView} view
+   */
   function update(view) {
     const sel = app.selection && app.selection.kind === 'message' ? app.selection.id : '';
     const msgs = view.messages;
     const key = `${sel}|${view.now}|` + msgs.map((m) => `${m.id}${m.deliverable ? '' : '*'}`).join(',');
     if (key === lastKey) return;
     lastKey = key;
-    head.querySelector('.count').textContent = String(msgs.length);
-    const shown = [...msgs].sort((a, b) => (b.deliverable - a.deliverable) || a.id - b.id).slice(0, LIMIT);
+    setText(head.querySelector('.count'), String(msgs.length));
+    const shown = [...msgs].sort((a, b) => (Number(b.deliverable) - Number(a.deliverable)) || a.id - b.id).slice(0, LIMIT);
     const copies = copiesOf(msgs);
-    keepFocus(list, () => list.replaceChildren(...shown.map((m) => row(m, view, copies))));
+    keepFocus(list, () => {
+      const keep = new Set();
+      const items = shown.map((m) => {
+        keep.add(m.id);
+        const twins = copies.get(m.id) || [m.id];
+        const state = m.deliverable ? '' : m.deliver_at > view.now ? `until t${m.deliver_at}` : 'held';
+        const sig = `${sel === m.id}|${state}|${twins.join(',')}|${m.label}`;
+        let r = rows.get(m.id);
+        if (!r || r.sig !== sig) {
+          r = { li: row(m, view, copies), sig };
+          rows.set(m.id, r);
+        }
+        return r.li;
+      });
+      for (const id of [...rows.keys()]) if (!keep.has(id)) rows.delete(id);
+      if (!msgs.length) items.push(emptyRow || (emptyRow = h('li', { class: 'muted small flight-empty' }, 'Nothing in flight.')));
+      reconcile(list, items);
+    });
     more.hidden = msgs.length <= LIMIT;
     more.textContent = `… and ${msgs.length - LIMIT} more`;
-    if (!msgs.length) list.append(h('li', { class: 'muted small flight-empty' }, 'Nothing in flight.'));
   }
 
   return { update };

@@ -19,6 +19,8 @@ import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
 import { createDiagram, createStageTabs } from './diagram.js';
 import { createTour } from './tour/tour.js';
+import { quorumSummary } from './quorums.js';
+import { createSearch } from './search.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {typeof import('./pkg/paxoscope.js')} Api */
@@ -34,6 +36,7 @@ const PKG = './pkg/paxoscope.js';
 const DEFAULT_PRESET = 'seed-demo';
 const QUIET_MAX_STEPS = 20000;
 const MAX_STEPS_PER_FRAME = 400;
+const MAX_FRAME_MS = 100;
 
 // console_error_panic_hook prints the panic message with console.error just before the
 // RuntimeError is thrown: remember it so the page can show the real reason.
@@ -76,6 +79,7 @@ class App {
     this.hashSeq = 0;
     this.ownHash = null;
     this.pushNext = false;
+    this.navigating = false; // between a history navigation's popstate and its hashchange
     this.tour = null; // the guided tour (tour/tour.js): owns the hash while on its script
     this.recovering = false;
     /** @type {PresetInfo[]} */
@@ -320,7 +324,9 @@ class App {
   }
   frame(t) {
     if (!this.playing || !this.pg) return;
-    this.acc += ((t - this.lastT) / 1000) * this.speed;
+    // A slow frame does not pile up work for the next one: at most MAX_FRAME_MS of play
+    // time is caught up per frame (the run then plays slower than asked, not in bursts).
+    this.acc += (Math.min(t - this.lastT, MAX_FRAME_MS) / 1000) * this.speed;
     this.lastT = t;
     let k = Math.min(Math.floor(this.acc), MAX_STEPS_PER_FRAME);
     this.acc -= k;
@@ -390,7 +396,7 @@ class App {
 
   async syncHash() {
     if (this.hashTimer) { clearTimeout(this.hashTimer); this.hashTimer = null; }
-    if (!this.pg || !this.view) return;
+    if (!this.pg || !this.view || this.navigating) return;
     const tourHash = this.tour && this.tour.hash();
     if (tourHash) {
       ++this.hashSeq;
@@ -406,7 +412,7 @@ class App {
     this.lastGood = { scenario: sc, step };
     const seq = ++this.hashSeq;
     const hash = await share.encodeHash(sc, step);
-    if (seq !== this.hashSeq) return;
+    if (seq !== this.hashSeq || this.navigating) return;
     if (hash !== location.hash) {
       const url = `${location.pathname}${location.search}${hash}`;
       if (this.pushNext) history.pushState(null, '', url); else history.replaceState(null, '', url);
@@ -540,6 +546,7 @@ async function boot() {
   comp(createInspector(app, $('#inspector')));
   comp(createFlightList(app, $('#flight')));
   comp(createInvariants(app, $('#invariants')));
+  comp(createSearch(app, $('#search')));
   comp(createStats(app, $('#stats')));
   comp(createLogGrid(app, $('#log')));
   comp(createAppliedLogs(app, $('#applied')));
@@ -561,7 +568,10 @@ async function boot() {
       const sub = $('#stage-sub');
       const cfg = /** @type {Partial<import('./pkg/paxoscope.js').SimConfig>} */ (view.config || {});
       const layout = cfg.layout ? (cfg.layout.kind === 'seed' ? 'seed layout' : `${cfg.layout.n} servers`) : '';
-      sub.textContent = `${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`;
+      const q = quorumSummary(view.quorums);
+      sub.replaceChildren(`${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`,
+        ...(q ? [' · ', h('button', { type: 'button', class: `quorum-chip${q.ok ? '' : ' disjoint'}`, id: 'quorum-chip', title: q.why,
+          onclick: () => app.notify(q.ok ? 'info' : 'error', q.ok ? 'Why the quorums intersect' : 'These quorums need not intersect', q.why, { ms: 12000 }) }, q.short)] : []));
     },
   });
 
@@ -579,7 +589,11 @@ async function boot() {
     ready: false,
   };
 
+  // Back and Forward change the hash in two tasks (popstate, then hashchange): a hash sync
+  // due in between must not write the shown state's hash over the one navigated to.
+  window.addEventListener('popstate', () => { app.navigating = location.hash !== app.ownHash; });
   window.addEventListener('hashchange', () => {
+    app.navigating = false;
     if (location.hash === app.ownHash) return;
     app.openHash(false);
   });

@@ -1,7 +1,7 @@
 // The narration: what the last step did, in words (the `events` texts of each step), as a
 // short feed, newest first. It rewinds with the timeline.
 
-import { h } from './dom.js';
+import { h, reconcile } from './dom.js';
 import { whyParts } from './explain.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
@@ -96,10 +96,18 @@ export function createNarration(app, root) {
         own.length ? h('ul', { class: 'ev-list' }, ...own.map(evLine)) : summary.length ? null : h('span', { class: 'muted' }, ' Nothing visible happened in this step.'),
       ].filter(Boolean));
     }
+    // Earlier steps: one item per step, kept while it stays in the feed (a step's words
+    // never change), so a step played adds one item instead of rebuilding thirty.
     const older = entries.filter((e) => e.step < view.step).slice(-30).reverse();
-    feed.replaceChildren(...older.map((e) => h('li', { class: 'feed-item' },
-      h('button', { type: 'button', class: 'step-link', 'aria-label': `Go back to step ${e.step}`, onclick: () => app.seek(e.step) }, `${e.step}`),
-      h('ul', { class: 'ev-list' }, ...(e.events.length ? e.events.map(evLine) : [h('li', { class: 'muted' }, '—')])))));
+    const items = older.map((e) => {
+      if (!e.li) {
+        e.li = h('li', { class: 'feed-item' },
+          h('button', { type: 'button', class: 'step-link', 'aria-label': `Go back to step ${e.step}`, onclick: () => app.seek(e.step) }, `${e.step}`),
+          h('ul', { class: 'ev-list' }, ...(e.events.length ? e.events.map(evLine) : [h('li', { class: 'muted' }, '—')])));
+      }
+      return e.li;
+    });
+    reconcile(feed, items);
   }
 
   return { update, reset: () => { entries = []; shownKey = ''; } };

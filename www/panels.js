@@ -80,34 +80,50 @@ export function createStats(app, root) {
   const table = h('table', { class: 'stats-table' });
   root.append(head, kpis, table);
   let key = '';
+  let rowsSig = '';
+  const rows = new Map();
+  const kpi = (label, hint) => h('div', { class: 'kpi', title: hint }, h('span', { class: 'kpi-v' }), h('span', { class: 'kpi-l' }, label));
+  kpis.append(
+    kpi('committed', 'Client commands committed / submitted'),
+    kpi('msgs / command', 'Messages sent per committed command: the price of consensus'),
+    kpi('messages sent', 'All messages sent so far'));
+  const kpiV = [...kpis.querySelectorAll('.kpi-v')];
   /** @param {StateView} view */
   function update(view) {
     const st = /** @type {Partial<import('./pkg/paxoscope.js').Stats>} */ (view.stats || {});
     const k = JSON.stringify(st);
     if (k === key) return;
     key = k;
-    const kpi = (label, value, hint) => h('div', { class: 'kpi', title: hint || '' }, h('span', { class: 'kpi-v' }, value), h('span', { class: 'kpi-l' }, label));
     const mpc = st.messages_per_command;
-    kpis.replaceChildren(
-      kpi('committed', `${st.commands_committed ?? 0}/${st.commands_submitted ?? 0}`, 'Client commands committed / submitted'),
-      kpi('msgs / command', mpc == null || !st.commands_committed ? '—' : Number(mpc).toFixed(1), 'Messages sent per committed command: the price of consensus'),
-      kpi('messages sent', Object.values(st.sent || {}).reduce((a, b) => a + b, 0), 'All messages sent so far'));
+    setText(kpiV[0], `${st.commands_committed ?? 0}/${st.commands_submitted ?? 0}`);
+    setText(kpiV[1], mpc == null || !st.commands_committed ? '—' : Number(mpc).toFixed(1));
+    setText(kpiV[2], Object.values(st.sent || {}).reduce((a, b) => a + b, 0));
     const types = new Set([...Object.keys(st.sent || {}), ...Object.keys(st.delivered || {}), ...Object.keys(st.dropped || {}), ...Object.keys(st.duplicated || {})]);
     const order = [...types].sort((a, b) => kindRank(a) - kindRank(b) || a.localeCompare(b));
     const max = Math.max(1, ...order.map((t) => (st.sent || {})[t] || 0));
-    table.replaceChildren(
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'type'), h('th', { scope: 'col' }, 'sent'), h('th', { scope: 'col' }, 'deliv.'), h('th', { scope: 'col' }, 'drop'), h('th', { scope: 'col' }, 'dup'))),
-      h('tbody', {}, ...order.map((t) => {
-        const sent = (st.sent || {})[t] || 0;
-        return h('tr', {},
-          h('th', { scope: 'row' }, h('span', { class: 'dot', style: { background: kindColor(t) } }), t,
-            h('span', { class: 'bar', style: { width: `${(sent / max) * 100}%`, background: kindColor(t) } })),
-          h('td', {}, sent), h('td', {}, (st.delivered || {})[t] || 0),
-          h('td', { class: (st.dropped || {})[t] ? 'bad' : '' }, (st.dropped || {})[t] || 0),
-          h('td', {}, (st.duplicated || {})[t] || 0));
-      })),
-    );
-    if (!order.length) table.replaceChildren(h('tbody', {}, h('tr', {}, h('td', { class: 'muted' }, 'No message sent yet.'))));
+    // The rows are built once per set of message types and their numbers written in place.
+    const sig = order.join(',');
+    if (sig !== rowsSig) {
+      rowsSig = sig;
+      rows.clear();
+      table.replaceChildren(
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'type'), h('th', { scope: 'col' }, 'sent'), h('th', { scope: 'col' }, 'deliv.'), h('th', { scope: 'col' }, 'drop'), h('th', { scope: 'col' }, 'dup'))),
+        h('tbody', {}, ...order.map((t) => {
+          const r = { bar: h('span', { class: 'bar', style: { background: kindColor(t) } }), tds: [h('td', {}), h('td', {}), h('td', {}), h('td', {})] };
+          rows.set(t, r);
+          return h('tr', {}, h('th', { scope: 'row' }, h('span', { class: 'dot', style: { background: kindColor(t) } }), t, r.bar), ...r.tds);
+        })));
+      if (!order.length) table.replaceChildren(h('tbody', {}, h('tr', {}, h('td', { class: 'muted' }, 'No message sent yet.'))));
+    }
+    for (const t of order) {
+      const r = rows.get(t);
+      const sent = (st.sent || {})[t] || 0;
+      const width = `${(sent / max) * 100}%`;
+      if (r.bar.style.width !== width) r.bar.style.width = width;
+      const dropped = (st.dropped || {})[t] || 0;
+      [sent, (st.delivered || {})[t] || 0, dropped, (st.duplicated || {})[t] || 0].forEach((x, i) => setText(r.tds[i], x));
+      r.tds[2].classList.toggle('bad', dropped > 0);
+    }
   }
   return { update };
 }

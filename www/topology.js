@@ -267,12 +267,21 @@ export function createTopology(app, root) {
       const cls = ['node', n.is_leader ? 'leader' : '', n.crashed ? 'crashed' : '', gl ? 'partitioned' : '',
         sel && sel.kind === 'node' && sel.id === n.id ? 'selected' : '', `phase-${n.phase}`, ...q.map((x) => `quorum-${x}`)].filter(Boolean).join(' ');
       if (el.g.getAttribute('class') !== cls) el.g.setAttribute('class', cls);
-      el.g.style.setProperty('--group', gl ? gl.color : 'transparent');
+      // Only what changed is written: an unchanged write still costs style and layout.
+      const group = gl ? gl.color : 'transparent';
+      if (el.group !== group) { el.group = group; el.g.style.setProperty('--group', group); }
       const badgeText = n.crashed ? 'CRASHED' : n.is_leader ? 'LEADER' : '';
-      el.badge.lastChild.textContent = badgeText;
-      el.badge.style.display = badgeText ? '' : 'none';
-      el.part.style.display = gl ? '' : 'none';
-      if (gl) el.part.lastChild.textContent = gl.name;
+      if (el.badgeText !== badgeText) {
+        el.badgeText = badgeText;
+        el.badge.lastChild.textContent = badgeText;
+        el.badge.style.display = badgeText ? '' : 'none';
+      }
+      const partName = gl ? gl.name : '';
+      if (el.partName !== partName) {
+        el.partName = partName;
+        el.part.style.display = gl ? '' : 'none';
+        if (gl) el.part.lastChild.textContent = gl.name;
+      }
       const lines = infoLines(n);
       const key = lines.join('|');
       if (el.info.dataset.key !== key) {
@@ -294,10 +303,10 @@ export function createTopology(app, root) {
       if (!el) continue;
       let info = c.pending ? opStr(c.pending.op) : `${c.completed} done`;
       if (info.length > L.capChars) info = `${info.slice(0, L.capChars - 1)}…`;
-      const t = el.g.querySelector('.node-info');
-      if (t.textContent !== info) t.textContent = info;
-      el.g.classList.toggle('waiting', !!c.pending);
-      el.g.querySelector('title').textContent = `Client ${c.id} → node ${c.target}` + (c.pending ? `: waiting for #${c.pending.seq} ${opStr(c.pending.op)}` : `: idle, ${c.completed} completed`);
+      if (el.info !== info) { el.info = info; el.g.querySelector('.node-info').textContent = info; }
+      if (el.waiting !== !!c.pending) { el.waiting = !!c.pending; el.g.classList.toggle('waiting', !!c.pending); }
+      const title = `Client ${c.id} → node ${c.target}` + (c.pending ? `: waiting for #${c.pending.seq} ${opStr(c.pending.op)}` : `: idle, ${c.completed} completed`);
+      if (el.titleText !== title) { el.titleText = title; el.g.querySelector('title').textContent = title; }
     }
   }
 

@@ -47,6 +47,30 @@ mod cli {
         }
     }
 
+    /// Protocol settings that override a preset's (`run --preset`): flexible quorum sizes
+    /// (rule 12). Absent = the preset's own.
+    #[derive(Args, Clone, Copy, Default)]
+    struct Protocol {
+        /// Acceptors in a phase-1 quorum (|Q1|); |Q1| + |Q2| must exceed the acceptors.
+        #[arg(long, requires = "preset")]
+        phase1_quorum: Option<usize>,
+        /// Acceptors in a phase-2 quorum (|Q2|): what each command costs in steady state.
+        #[arg(long, requires = "preset")]
+        phase2_quorum: Option<usize>,
+    }
+
+    impl Protocol {
+        /// Sets what was given on `config`.
+        fn apply(self, config: &mut paxoscope::sim::scenario::SimConfig) {
+            if self.phase1_quorum.is_some() {
+                config.phase1_quorum = self.phase1_quorum;
+            }
+            if self.phase2_quorum.is_some() {
+                config.phase2_quorum = self.phase2_quorum;
+            }
+        }
+    }
+
     #[derive(Subcommand)]
     enum Command {
         /// Run a preset, or with only --seed the fuzzer's run of that seed exactly as
@@ -65,6 +89,8 @@ mod cli {
             seed: Option<u64>,
             #[command(flatten)]
             shape: Shape,
+            #[command(flatten)]
+            protocol: Protocol,
         },
         /// Swarm-fuzz many seeds. Progress goes to stderr; the last line of stdout is a JSON
         /// summary. Exits 0 if and only if no invariant was violated. The result does not
@@ -143,6 +169,9 @@ mod cli {
         /// Node crashes per path [default: the bug's recorded bound].
         #[arg(long)]
         crashes: Option<u32>,
+        /// Ticks per path, taken while a client waits, so clients retry [default: 0].
+        #[arg(long)]
+        ticks: Option<u32>,
         /// Write the counterexample scenario here (it is also in the JSON summary).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -174,8 +203,9 @@ mod cli {
                 preset,
                 seed,
                 shape,
+                protocol,
                 ..
-            } => run(preset, seed, shape),
+            } => run(preset, seed, shape, protocol),
             Command::Explore(args) => explore(args),
             Command::Fuzz {
                 seeds,
@@ -221,9 +251,14 @@ mod cli {
         }
     }
 
-    fn run(preset: Option<String>, seed: Option<u64>, shape: Shape) -> Result<ExitCode, String> {
+    fn run(
+        preset: Option<String>,
+        seed: Option<u64>,
+        shape: Shape,
+        protocol: Protocol,
+    ) -> Result<ExitCode, String> {
         let mut run = match (&preset, seed) {
-            (Some(name), seed) => preset_run(name, seed, shape)?,
+            (Some(name), seed) => preset_run(name, seed, shape, protocol)?,
             (None, Some(seed)) => {
                 let replay = fuzz::run_seed(seed, shape.fault_steps(), shape.bug).scenario;
                 Run::new(replay, false)?
@@ -320,6 +355,7 @@ mod cli {
             drops: a.drops.unwrap_or(d.drops),
             dups: a.dups.unwrap_or(d.dups),
             crashes: a.crashes.unwrap_or(d.crashes),
+            ticks: a.ticks.unwrap_or(d.ticks),
         };
         let started = Instant::now();
         let mut x = explore::Explorer::new(&start, bounds)?;
@@ -382,11 +418,17 @@ mod cli {
 
     /// A preset's run: its own actions, then until quiet; with `--steps N`, N steps under
     /// its faults, then faults stop and the run heals until quiet.
-    fn preset_run(name: &str, seed: Option<u64>, shape: Shape) -> Result<Run, String> {
+    fn preset_run(
+        name: &str,
+        seed: Option<u64>,
+        shape: Shape,
+        protocol: Protocol,
+    ) -> Result<Run, String> {
         let mut scenario: Scenario = presets::scenario_with_seed(name, seed)?;
         if let Some(b) = shape.bug {
             scenario.config.bugs.set(b, true);
         }
+        protocol.apply(&mut scenario.config);
         let mut run = Run::new(scenario, false)?;
         if let Some(n) = shape.steps {
             for _ in 0..n {

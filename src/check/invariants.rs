@@ -92,13 +92,36 @@ impl InvariantViolation {
     }
 }
 
-/// Who found a value decided: a node's decision, or a majority of votes.
+/// Who found a value decided: a node's decision, or a majority of votes. Kept as data and
+/// put in words only when a violation is reported (every decision of every run passes here).
 #[derive(Clone, Debug)]
-struct Decision {
-    /// In words, for the violation message.
-    who: String,
+enum Decision {
+    /// A node decided it (its commit index covered the slot).
+    Node(NodeId),
+    /// Enough acceptors accepted it in one ballot that no phase-1 quorum misses it (a
+    /// majority, unless flexible quorums say otherwise).
+    Acceptors(VecSet<NodeId>, Ballot),
+}
+
+impl Decision {
     /// The node that decided it, if a node did.
-    node: Option<NodeId>,
+    fn node(&self) -> Option<NodeId> {
+        match self {
+            Decision::Node(n) => Some(*n),
+            Decision::Acceptors(..) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Decision::Node(n) => write!(f, "decided at n{n}"),
+            Decision::Acceptors(voters, ballot) => {
+                write!(f, "chosen by acceptors {voters:?} in b={ballot}")
+            }
+        }
+    }
 }
 
 fn digest<T: Hash>(x: &T) -> u64 {
@@ -140,13 +163,14 @@ impl SlotConfigs {
         }
     }
 
-    /// The acceptors of the configuration governing `slot`.
-    fn acceptors(&self, slot: Slot) -> &VecSet<NodeId> {
+    /// The acceptors of the configuration governing `slot`: `None` for the initial one
+    /// (whose `initial` acceptors, if known, and configured quorum sizes count).
+    fn acceptors(&self, slot: Slot) -> Option<&VecSet<NodeId>> {
         self.effective
             .iter()
             .rev()
             .find(|(from, _)| *from <= slot)
-            .map_or(&self.initial, |(_, a)| a)
+            .map(|(_, a)| a)
     }
 }
 
@@ -155,6 +179,8 @@ impl SlotConfigs {
 pub struct Invariants {
     /// Rule 12: each slot's acceptors; "chosen" is a true majority of them.
     configs: SlotConfigs,
+    /// Votes in one ballot that make a value chosen (a majority, or n − |Q1| + 1).
+    chosen_at: usize,
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
     decided: VecMap<Slot, (u64, Value, Decision)>,
     /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
@@ -174,23 +200,31 @@ pub struct Invariants {
 }
 
 impl Invariants {
-    /// A checker for a cluster whose acceptors are 1 to `acceptors`, never reconfigured.
-    /// "Chosen" always means a true majority, whatever quorum size a buggy configuration
-    /// uses.
-    pub fn new(acceptors: u32) -> Self {
-        Invariants::reconfigurable((1..=acceptors).collect(), 1)
+    /// A checker for a cluster with `acceptors` acceptors (ids 1 to `acceptors`), never
+    /// reconfigured. "Chosen" always means a true majority, whatever quorum size a buggy
+    /// configuration uses.
+    pub fn new(acceptors: usize) -> Self {
+        Invariants::chosen_at(acceptors / 2 + 1)
     }
 
-    /// A checker for a cluster whose initial acceptors are `acceptors` and whose
-    /// reconfigurations take effect `alpha` slots after the slot they are decided in (rule
-    /// 12: "chosen" is a true majority of the acceptors of the slot's configuration).
-    pub fn reconfigurable(acceptors: Vec<NodeId>, alpha: u64) -> Self {
+    /// A checker that calls a value chosen once `votes` acceptors accepted it in one ballot
+    /// (rule 12: with flexible quorums, n − |Q1| + 1, the fewest no phase-1 quorum misses).
+    pub fn chosen_at(votes: usize) -> Self {
+        Invariants::reconfigurable(Vec::new(), 1, votes)
+    }
+
+    /// A checker for a cluster whose initial acceptors are `acceptors` (none: any node
+    /// counts) with `chosen_at` votes making a value chosen, and whose reconfigurations take
+    /// effect `alpha` slots after the slot they are decided in (rule 12: in a later
+    /// configuration, "chosen" is a true majority of its acceptors).
+    pub fn reconfigurable(acceptors: Vec<NodeId>, alpha: u64, chosen_at: usize) -> Self {
         Invariants {
             configs: SlotConfigs {
                 alpha,
                 initial: acceptors.into_iter().collect(),
                 ..Default::default()
             },
+            chosen_at: chosen_at.max(1),
             ..Default::default()
         }
     }
@@ -257,11 +291,7 @@ impl Invariants {
             }
         }
         for (slot, value) in &ready.decided {
-            let who = Decision {
-                who: format!("decided at n{node}"),
-                node: Some(node),
-            };
-            self.on_decided(step, *slot, value, who);
+            self.on_decided(step, *slot, value, Decision::Node(node));
         }
         for a in &ready.applied {
             if !a.executed {
@@ -293,13 +323,15 @@ impl Invariants {
             }
         };
         voters.insert(node);
-        let acceptors = self.configs.acceptors(slot);
-        let members = voters.iter().filter(|v| acceptors.contains(v)).count();
-        if acceptors.contains(&node) && members == acceptors.len() / 2 + 1 {
-            let who = Decision {
-                who: format!("chosen by acceptors {voters:?} in b={ballot}"),
-                node: None,
-            };
+        // Rule 12: counted among the acceptors of the slot's configuration.
+        let (acceptors, chosen_at) = match self.configs.acceptors(slot) {
+            Some(a) => (a, a.len() / 2 + 1),
+            None => (&self.configs.initial, self.chosen_at),
+        };
+        let member = |v: &NodeId| acceptors.is_empty() || acceptors.contains(v);
+        let members = voters.iter().filter(|v| member(v)).count();
+        if member(&node) && members == chosen_at {
+            let who = Decision::Acceptors(voters.clone(), ballot);
             self.on_decided(step, slot, value, who);
         }
     }
@@ -320,16 +352,16 @@ impl Invariants {
                 let m = format!(
                     "slot {slot}: \"{}\" ({}) but also \"{}\" ({})",
                     describe(v),
-                    first_who.who,
+                    first_who,
                     describe(value),
-                    who.who
+                    who
                 );
                 // The first report of a slot carries the whole conflict; later ones (more
                 // nodes deciding either value) are words only.
                 let conflict = if self.conflicted.insert(slot) {
                     let earlier =
-                        DecidedValue::new(v, self.votes_for(slot, *first), first_who.node);
-                    let later = DecidedValue::new(value, self.votes_for(slot, d), who.node);
+                        DecidedValue::new(v, self.votes_for(slot, *first), first_who.node());
+                    let later = DecidedValue::new(value, self.votes_for(slot, d), who.node());
                     let promised = |b| self.phase1.get(&b).cloned();
                     Some(Box::new(Conflict::new(slot, earlier, later, promised)))
                 } else {
@@ -548,6 +580,7 @@ mod tests {
                 ballot: Ballot::new(2, 9),
                 promised_by: vec![3, 5],
                 count: crate::paxos::quorum::QuorumCount {
+                    other: 2,
                     got: 2,
                     acceptors: 5,
                     quorum: 2,

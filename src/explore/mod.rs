@@ -7,10 +7,12 @@
 //! counterexample; it comes back as a scenario file that `paxoscope run --scenario`
 //! replays. `moves` enumerates, `search` runs the BFS, `shrink` minimises a failing run.
 //!
-//! Client retries are not explored (no move advances time), so a client resends only by a
-//! duplicated request.
+//! Client retries are explored only within a tick budget (`--ticks`, 0 by default): a tick
+//! move advances time while a client waits, so a client whose retry is due resends.
 pub mod moves;
+pub mod page;
 pub mod search;
+pub mod shorten;
 pub mod shrink;
 
 pub use moves::{Budget, Move};
@@ -20,13 +22,15 @@ use crate::kv::Op;
 use crate::paxos::Bug;
 use crate::sim::scenario::{Layout, ScriptedOp, Workload};
 use crate::sim::{Scenario, SimConfig};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The most states a search may be asked to keep (about 40 bytes each).
 pub const MAX_STATES_LIMIT: u64 = 50_000_000;
 
-/// How far a search goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// How far a search goes (the CLI's options, the page's Search panel's inputs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
 pub struct Bounds {
     /// Longest path explored, in moves from the start state.
     pub max_depth: u32,
@@ -39,6 +43,10 @@ pub struct Bounds {
     pub dups: u32,
     /// Node crashes on one path at most.
     pub crashes: u32,
+    /// Ticks of time on one path at most, taken while a client waits: what lets a client
+    /// retry (0 by default: then no move advances time).
+    #[serde(default)]
+    pub ticks: u32,
 }
 
 impl Default for Bounds {
@@ -49,6 +57,7 @@ impl Default for Bounds {
             drops: 1,
             dups: 1,
             crashes: 1,
+            ticks: 0,
         }
     }
 }
@@ -65,6 +74,9 @@ impl Bounds {
             Some(Bug::BallotsWithoutProposerId) => (2, 0, 0, 0),
             Some(Bug::AcceptBelowPromise) => (8, 0, 0, 0),
             Some(Bug::SmallQuorum) => (2, 0, 0, 0),
+            Some(Bug::NonIntersectingQuorums) => (6, 0, 0, 0),
+            // Beyond a small search (docs/explorer.md): the general bounds.
+            Some(Bug::ReadWithoutLease) => return d,
             Some(Bug::ReuseBallotAfterRestart) => (4, 0, 0, 1),
             // Needs a reconfiguration, which the explorer does not branch on.
             Some(Bug::ReconfigWithoutAlpha) => (8, 0, 0, 0),
@@ -74,6 +86,7 @@ impl Bounds {
                     drops: 0,
                     dups: 1,
                     crashes: 0,
+                    ticks: 0,
                     max_states: 3_000_000,
                 }
             }
@@ -115,6 +128,7 @@ impl Bounds {
             ("--drops", self.drops),
             ("--dups", self.dups),
             ("--crashes", self.crashes),
+            ("--ticks", self.ticks),
         ] {
             if v > 100 {
                 return Err(format!("{name} must be at most 100, got {v}"));
@@ -129,6 +143,7 @@ impl Bounds {
             drops: self.drops as u8,
             dups: self.dups as u8,
             crashes: self.crashes as u8,
+            ticks: self.ticks as u8,
         }
     }
 }

@@ -19,6 +19,9 @@ pub enum Move {
     Crash(NodeId),
     /// Restart a crashed node from its disk.
     Restart(NodeId),
+    /// Advance time one tick while a client waits (spends a tick): clients whose retry is
+    /// due resend their request, timers that come due fire.
+    Tick,
 }
 
 impl Move {
@@ -31,6 +34,7 @@ impl Move {
             Move::Fire(node, timer) => Action::FireTimer { node, timer },
             Move::Crash(node) => Action::Crash { node },
             Move::Restart(node) => Action::Restart { node },
+            Move::Tick => Action::Tick,
         }
     }
 
@@ -41,6 +45,7 @@ impl Move {
             Move::Drop(_) => b.drops += 1,
             Move::Duplicate(_) => b.dups += 1,
             Move::Crash(_) => b.crashes += 1,
+            Move::Tick => b.ticks += 1,
             _ => {}
         }
         b
@@ -56,11 +61,14 @@ pub struct Budget {
     pub dups: u8,
     /// Nodes crashed.
     pub crashes: u8,
+    /// Ticks of time advanced.
+    pub ticks: u8,
 }
 
 /// Every move enabled in `w` with `used` of the `limit` spent, in a fixed order: per
 /// in-flight message (one of each group of identical messages, oldest first) deliver,
-/// drop, duplicate; then the pending timers; then crashes and restarts by node id.
+/// drop, duplicate; then the pending timers; then crashes and restarts by node id; then a
+/// tick, while a client waits for an answer.
 pub fn enabled(w: &World, used: Budget, limit: Budget, out: &mut Vec<Move>) {
     out.clear();
     let flying = w.in_flight();
@@ -84,6 +92,9 @@ pub fn enabled(w: &World, used: Budget, limit: Budget, out: &mut Vec<Move>) {
             out.push(Move::Crash(id));
         }
     }
+    if used.ticks < limit.ticks && w.clients().iter().any(|c| c.pending.is_some()) {
+        out.push(Move::Tick);
+    }
 }
 
 /// Whether `m` hands a message to a client (the only moves that can complete a client
@@ -95,5 +106,32 @@ pub fn reaches_client(w: &World, m: Move) -> bool {
             .iter()
             .any(|f| f.id == id && matches!(f.env.to, Addr::Client(_))),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explore::small_scenario;
+
+    #[test]
+    fn a_tick_is_a_move_only_while_a_client_waits_and_within_its_budget() {
+        let w = World::new(small_scenario(3, 1, None).config, 1).unwrap();
+        let limit = Budget {
+            ticks: 1,
+            ..Budget::default()
+        };
+        let mut out = Vec::new();
+        enabled(&w, Budget::default(), limit, &mut out);
+        assert!(
+            out.contains(&Move::Tick),
+            "the client waits for its put: {out:?}"
+        );
+        enabled(&w, limit, limit, &mut out);
+        assert!(!out.contains(&Move::Tick), "the budget is spent");
+        let idle = World::new(small_scenario(3, 0, None).config, 1).unwrap();
+        enabled(&idle, Budget::default(), limit, &mut out);
+        assert!(!out.contains(&Move::Tick), "no client waits");
+        assert_eq!(Move::Tick.spend(Budget::default()).ticks, 1);
     }
 }

@@ -71,6 +71,9 @@ pub struct Explorer {
     moves: Vec<Move>,
     finish: Option<Finish>,
     found: Option<Counterexample>,
+    /// Only this invariant counts (the shrinker's search): a state violating another one
+    /// is a dead end, neither expanded nor reported.
+    target: Option<&'static str>,
 }
 
 /// The fingerprint of a world with the faults spent to reach it.
@@ -123,6 +126,7 @@ impl Explorer {
             moves: Vec::new(),
             finish: None,
             found: None,
+            target: None,
             base,
         };
         let first = root.violations().first().cloned().or_else(|| {
@@ -137,6 +141,19 @@ impl Explorer {
             x.finish = Some(Finish::Exhausted);
         }
         Ok(x)
+    }
+
+    /// Counts only violations of `invariant` (the shrinker's search for a shorter run
+    /// breaking the same invariant): states violating another one are dead ends.
+    pub fn only(mut self, invariant: &'static str) -> Explorer {
+        self.target = Some(invariant);
+        if let Some(c) = &self.found {
+            if c.invariant != invariant {
+                self.found = None;
+                self.finish = Some(Finish::Exhausted);
+            }
+        }
+        self
     }
 
     /// The figures so far.
@@ -227,6 +244,12 @@ impl Explorer {
             let mut violation = w.violations().first().cloned();
             if violation.is_none() && to_client && completed(&w) > done_before {
                 violation = verdict::linearizability(w.history(), w.step()).1;
+            }
+            if violation
+                .as_ref()
+                .is_some_and(|v| self.target.is_some_and(|t| t != v.invariant))
+            {
+                continue;
             }
             let fresh = self.seen.insert(key(&w, spent));
             if fresh || violation.is_some() {

@@ -32,8 +32,9 @@ enum MessageAction {
     Duplicate,
 }
 
-/// What `paxoscope shrink` reports.
+/// What `paxoscope shrink` reports (and the page's Shrink).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Shrunk {
     /// The invariant violated, before and after.
     pub invariant: &'static str,
@@ -121,7 +122,7 @@ fn explicit(scenario: &Scenario, w: &World) -> Result<(Scenario, Vec<Step>), Str
                 };
                 Step::Message {
                     kind,
-                    env: m.env.clone(),
+                    env: (*m.env).clone(),
                 }
             }
             _ => Step::Other(a.clone()),
@@ -140,7 +141,7 @@ fn resolve(w: &World, step: &Step) -> Option<Action> {
     match step {
         Step::Other(a) => Some(a.clone()),
         Step::Message { kind, env } => {
-            let id = w.in_flight().iter().find(|m| m.env == *env)?.id;
+            let id = w.in_flight().iter().find(|m| *m.env == *env)?.id;
             Some(match kind {
                 MessageAction::Deliver => Action::Deliver { id },
                 MessageAction::Drop => Action::Drop { id },
@@ -215,6 +216,46 @@ fn ddmin(base: &Scenario, mut steps: Vec<Step>, invariant: &str) -> (Vec<Step>, 
     (steps, actions)
 }
 
+/// The start of the run made smaller: a cluster of 3 servers instead of more, then each
+/// client command left out in turn (the last first), each change kept when `steps` (those
+/// that cannot be taken skipped) still violate `invariant`. `None` if nothing could go.
+fn smaller_start(
+    base: &Scenario,
+    steps: &[Step],
+    invariant: &str,
+) -> Option<(Scenario, Vec<Step>)> {
+    let mut best: Option<(Scenario, Vec<Step>)> = None;
+    if let crate::sim::Layout::Servers { n } = base.config.layout {
+        if n > 3 {
+            let mut small = base.clone();
+            small.config.layout = crate::sim::Layout::Servers { n: 3 };
+            if let Some((s, _)) = test(&small, steps, invariant) {
+                best = Some((small, s));
+            }
+        }
+    }
+    let mut i = best
+        .as_ref()
+        .map_or(base, |b| &b.0)
+        .config
+        .workload
+        .script
+        .len();
+    while i > 0 {
+        i -= 1;
+        let (from, from_steps) = match &best {
+            Some((b, s)) => (b, s.as_slice()),
+            None => (base, steps),
+        };
+        let mut fewer = from.clone();
+        fewer.config.workload.script.remove(i);
+        if let Some((s, _)) = test(&fewer, from_steps, invariant) {
+            best = Some((fewer, s));
+        }
+    }
+    best
+}
+
 /// Shrinks `scenario`, which must violate an invariant, to a shorter run violating the
 /// same one. A scenario that violates nothing is refused with a message saying so.
 pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
@@ -227,9 +268,15 @@ pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
         ));
     }
     let (mut steps, mut actions) = ddmin(&base, steps, v.invariant);
+    // A smaller start: fewer servers, then fewer client commands, each kept only if the
+    // run (steps that cannot be taken any more skipped) still violates the same invariant.
+    let mut base = base;
+    if let Some((b, s)) = smaller_start(&base, &steps, v.invariant) {
+        (steps, actions) = ddmin(&b, s, v.invariant);
+        base = b;
+    }
     // Clients that retry after one tick instead of many: the ticks that only waited for a
     // retry go away, if the run still violates the same invariant that way.
-    let mut base = base;
     if base.config.client_retry_ticks > 1 {
         let mut quick = base.clone();
         quick.config.client_retry_ticks = 1;
@@ -238,10 +285,14 @@ pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
             base = quick;
         }
     }
+    // Last, the tail of the run replaced by a shortest one where a bounded search finds it.
     let _ = steps;
-    let after = actions.len();
     let mut out = base;
     out.actions = actions;
+    if let Some(shorter) = super::shorten::shorten(&out, &out.actions, v.invariant) {
+        out = shorter;
+    }
+    let after = out.actions.len();
     Ok(Shrunk {
         invariant: v.invariant,
         before,

@@ -30,6 +30,12 @@ pub enum Bug {
     /// Rule 8: replicas do not consult the session table, so a retried command that landed
     /// in two slots is applied twice.
     NoDedup,
+    /// Rule 12 (flexible quorums): the phase-2 quorum is at most n − |Q1|, so a new
+    /// leader's phase-1 quorum can miss every acceptor that accepted a chosen value.
+    NonIntersectingQuorums,
+    /// Rule 12 (leases): the leader answers reads from its own store whenever it believes
+    /// it leads, lease or no lease, so after another leader was elected it serves stale values.
+    ReadWithoutLease,
     /// Rule 12: a reconfiguration takes effect in the very next slot instead of α slots
     /// later, while a pipelined leader has already proposed those slots under the old
     /// configuration: one slot can be decided by quorums of two configurations that do
@@ -51,7 +57,7 @@ pub struct BugInfo {
 }
 
 /// The catalogue, in the order of [`Bug::ALL`].
-const CATALOGUE: [BugInfo; 8] = [
+const CATALOGUE: [BugInfo; 10] = [
     BugInfo {
         name: "forgetful-acceptor",
         title: "forgetful acceptor",
@@ -95,6 +101,18 @@ const CATALOGUE: [BugInfo; 8] = [
         symptom: "Replicas ignore the session table: a retried command that landed in two slots is applied twice.",
     },
     BugInfo {
+        name: "non-intersecting-quorums",
+        title: "phase-1 and phase-2 quorums that need not meet",
+        description: "Flexible quorums with |Q1| + |Q2| not above n: a phase-1 quorum can miss a phase-2 quorum (rule: |Q1| + |Q2| > n).",
+        symptom: "The phase-2 quorum is n - |Q1|: a value is chosen by acceptors that a later leader's phase-1 quorum never asks, and it chooses another value for the slot.",
+    },
+    BugInfo {
+        name: "read-without-lease",
+        title: "reads without a lease",
+        description: "A leader answers reads alone whenever it believes it leads, without a valid lease (rule: read locally only under a lease a phase-2 quorum granted).",
+        symptom: "A leader cut off from the others still believes it leads and answers reads from its own store after a new leader committed newer writes: a client reads a stale value and linearizability fails.",
+    },
+    BugInfo {
         name: "reconfig-without-alpha",
         title: "reconfiguration without α",
         description: "A new configuration governs the very next slot instead of the slot α (the pipeline window) later (rule: reconfigure through the log, effective α slots on).",
@@ -104,7 +122,7 @@ const CATALOGUE: [BugInfo; 8] = [
 
 impl Bug {
     /// Every bug, in a stable order.
-    pub const ALL: [Bug; 8] = [
+    pub const ALL: [Bug; 10] = [
         Bug::ForgetfulAcceptor,
         Bug::IgnorePromisedValues,
         Bug::BallotsWithoutProposerId,
@@ -112,6 +130,8 @@ impl Bug {
         Bug::SmallQuorum,
         Bug::ReuseBallotAfterRestart,
         Bug::NoDedup,
+        Bug::NonIntersectingQuorums,
+        Bug::ReadWithoutLease,
         Bug::ReconfigWithoutAlpha,
     ];
 

@@ -1,6 +1,6 @@
 //! Cluster configuration (rule 11): which node plays which roles, and the protocol knobs.
 use super::bugs::{Bug, BugSet};
-use super::quorum::{quorum_size, QuorumCount};
+use super::quorum::Quorums;
 use super::NodeId;
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +60,26 @@ impl Roles {
     }
 }
 
+/// Rule 12 (reads): how the leader answers a `get`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum ReadMode {
+    /// Through the log, like any command: chosen in a slot, answered once applied.
+    #[default]
+    Log,
+    /// From the leader's own store while it holds a lease granted by a phase-2 quorum,
+    /// without a round of the log; through the log otherwise.
+    Lease,
+}
+
+impl ReadMode {
+    /// Whether this is the default mode (the config's JSON leaves it out).
+    pub fn is_log(&self) -> bool {
+        *self == ReadMode::Log
+    }
+}
+
 /// One node of the cluster.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -69,6 +89,9 @@ pub struct NodeSpec {
     /// What it does.
     pub roles: Roles,
 }
+
+/// The largest clock drift the lease allows for: 20 % of the true rate.
+pub const MAX_DRIFT_PER_MILLE: u32 = 200;
 
 /// Protocol configuration shared by every node of a cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +115,20 @@ pub struct Config {
     pub heartbeat_interval_ticks: u64,
     /// Rule 9: at most this many decided entries in one catch-up reply.
     pub catchup_batch: usize,
+    /// Rule 12 (flexible quorums): acceptors in a phase-1 quorum; `None` = a majority.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase1_quorum: Option<usize>,
+    /// Rule 12 (flexible quorums): acceptors in a phase-2 quorum; `None` = a majority.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase2_quorum: Option<usize>,
+    /// Rule 12 (reads): how `get` is answered.
+    pub read_mode: ReadMode,
+    /// Rule 12 (leases): an acceptor that grants a lease promises no other ballot for this
+    /// many ticks of its own clock.
+    pub lease_ticks: u64,
+    /// Rule 12 (leases): the bound on clock drift, in per mille of the true rate, that the
+    /// lease allows for (the simulator drifts each node's clock within it).
+    pub clock_drift_per_mille: u32,
     /// Injected bugs (all off for the correct protocol).
     pub bugs: BugSet,
 }
@@ -118,6 +155,11 @@ impl Config {
             election_timeout_ticks: 10,
             heartbeat_interval_ticks: 3,
             catchup_batch: 64,
+            phase1_quorum: None,
+            phase2_quorum: None,
+            read_mode: ReadMode::Log,
+            lease_ticks: 20,
+            clock_drift_per_mille: 0,
             bugs: BugSet::default(),
         }
     }
@@ -196,6 +238,21 @@ impl Config {
                 "heartbeat_interval_ticks must be shorter than election_timeout_ticks".into(),
             );
         }
+        self.asked_quorums()?;
+        check(
+            "clock_drift_per_mille",
+            self.clock_drift_per_mille as u64,
+            0,
+            MAX_DRIFT_PER_MILLE as u64,
+        )?;
+        check("lease_ticks", self.lease_ticks, 2, 1000)?;
+        if self.read_mode == ReadMode::Lease && self.leader_lease_ticks() == 0 {
+            return Err(format!(
+                "lease_ticks {} is too short for a clock drift of {} per mille: the leader \
+                 could count on no tick of it",
+                self.lease_ticks, self.clock_drift_per_mille
+            ));
+        }
         Ok(())
     }
 
@@ -235,21 +292,62 @@ impl Config {
         self.nodes.iter().map(|n| n.id).collect()
     }
 
-    /// The quorum size: a majority of the acceptors (one less with the `small-quorum` bug).
-    pub fn quorum(&self) -> usize {
-        // Counted, not collected: this runs on every Accepted and Promise.
+    /// The quorum sizes as configured (rule 12), before any bug bends them; an error if
+    /// they do not fit the acceptors or do not intersect (and the bug that allows that is off).
+    pub fn asked_quorums(&self) -> Result<Quorums, String> {
         let acceptors = self.nodes.iter().filter(|n| n.roles.acceptor).count();
-        quorum_size(acceptors, self.bugs.has(Bug::SmallQuorum))
+        Quorums::sized(
+            acceptors,
+            self.phase1_quorum,
+            self.phase2_quorum,
+            self.bug(Bug::NonIntersectingQuorums),
+        )
     }
 
-    /// `got` answers measured against this cluster's quorum and a majority (narration).
-    pub fn quorum_count(&self, got: usize) -> QuorumCount {
+    /// The quorum sizes every node counts with (rules 4, 6 and 12): as configured (majorities
+    /// by default), one smaller each with the `small-quorum` bug, and with the
+    /// `non-intersecting-quorums` bug a phase-2 quorum of at most n − |Q1|, so the two
+    /// phases' quorums need not meet.
+    pub fn quorums(&self) -> Quorums {
+        // Counted, not collected: this runs on every Accepted and Promise.
         let acceptors = self.nodes.iter().filter(|n| n.roles.acceptor).count();
-        QuorumCount {
-            got,
-            acceptors,
-            quorum: quorum_size(acceptors, self.bugs.has(Bug::SmallQuorum)),
+        self.quorums_for(acceptors)
+    }
+
+    /// Rule 12: the quorum sizes of a configuration with `acceptors` acceptors. The sizes
+    /// asked for (`phase1_quorum`, `phase2_quorum`) are those of the initial configuration;
+    /// a reconfiguration to another number of acceptors runs with majorities. The quorum
+    /// bugs bend either.
+    pub fn quorums_for(&self, acceptors: usize) -> Quorums {
+        let initial = self.nodes.iter().filter(|n| n.roles.acceptor).count();
+        let mut q = Quorums::majority(acceptors);
+        if acceptors == initial {
+            if let Some(p1) = self.phase1_quorum {
+                q.phase1 = p1;
+            }
+            if let Some(p2) = self.phase2_quorum {
+                q.phase2 = p2;
+            }
         }
+        if self.bugs.has(Bug::SmallQuorum) {
+            q.phase1 = (q.phase1 - 1).max(1);
+            q.phase2 = (q.phase2 - 1).max(1);
+        }
+        if self.bugs.has(Bug::NonIntersectingQuorums) {
+            q.phase2 = q.phase2.min(acceptors.saturating_sub(q.phase1)).max(1);
+        }
+        q
+    }
+
+    /// Rule 12 (leases): how many ticks of its own clock a leader may count on a lease after
+    /// it asked for it. Grants run `lease_ticks` on each acceptor's clock from when the
+    /// request arrives; clocks run at 1 ± ε of the true rate and tick in whole ticks, so
+    /// the leader keeps ⌊(D − 1)(1 − ε)/(1 + ε)⌋ − 1: then its lease always ends before
+    /// any granting acceptor may promise another ballot.
+    pub fn leader_lease_ticks(&self) -> u64 {
+        let e = self.clock_drift_per_mille as u64;
+        let d = self.lease_ticks.saturating_sub(1);
+        (d * (1000 - e) / (1000 + e)).saturating_sub(1)
     }
 
     /// Whether `bug` is switched on.
@@ -267,13 +365,14 @@ mod tests {
         for n in 3..=9 {
             let c = Config::servers(n);
             c.validate().unwrap();
-            assert_eq!(c.quorum(), n as usize / 2 + 1);
+            assert_eq!(c.quorums(), Quorums::majority(n as usize));
+            assert_eq!(c.quorums().phase2, n as usize / 2 + 1);
         }
         let seed = Config::seed_layout();
         seed.validate().unwrap();
         assert_eq!(seed.acceptors(), vec![1, 2, 3, 4, 5]);
         assert_eq!(seed.proposers(), vec![6, 7]);
-        assert_eq!(seed.quorum(), 3);
+        assert_eq!(seed.quorums().phase1, 3);
     }
 
     #[test]
@@ -287,5 +386,29 @@ mod tests {
         let mut c = Config::servers(3);
         c.nodes[1].id = 1;
         assert!(c.validate().unwrap_err().contains("unique"));
+    }
+
+    #[test]
+    fn quorum_sizes_are_configuration_and_bugs_bend_them() {
+        let mut c = Config::servers(5);
+        c.phase1_quorum = Some(4);
+        c.phase2_quorum = Some(2);
+        c.validate().unwrap();
+        assert_eq!((c.quorums().phase1, c.quorums().phase2), (4, 2));
+        c.phase1_quorum = Some(3);
+        let err = c.validate().unwrap_err();
+        assert!(err.contains("must be more than the 5 acceptors"), "{err}");
+        c.bugs.set(Bug::NonIntersectingQuorums, true);
+        c.validate().unwrap();
+        assert_eq!((c.quorums().phase1, c.quorums().phase2), (3, 2));
+        // With majorities asked for, the bug shrinks phase 2 to n - |Q1|.
+        let mut c = Config::servers(5);
+        c.bugs.set(Bug::NonIntersectingQuorums, true);
+        assert_eq!((c.quorums().phase1, c.quorums().phase2), (3, 2));
+        assert!(!c.quorums().intersect());
+        assert_eq!(c.asked_quorums().unwrap().chosen_at(), 3);
+        let mut c = Config::servers(5);
+        c.bugs.set(Bug::SmallQuorum, true);
+        assert_eq!((c.quorums().phase1, c.quorums().phase2), (2, 2));
     }
 }

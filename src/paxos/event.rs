@@ -162,6 +162,41 @@ pub enum Event {
         /// The removed proposer.
         proposer: NodeId,
     },
+    /// Rule 12 (leases): an acceptor granted a lease to a leader's ballot.
+    GrantedLease {
+        /// The leader's ballot.
+        ballot: Ballot,
+        /// The tick of this acceptor's clock the grant runs until.
+        until: u64,
+    },
+    /// Rule 12 (leases): an acceptor held a Prepare back: it granted a lease to another
+    /// ballot that has not run out.
+    HeldPromise {
+        /// The Prepare's ballot.
+        ballot: Ballot,
+        /// The tick of this acceptor's clock the lease runs until.
+        until: u64,
+    },
+    /// Rule 12 (leases): a restarted acceptor may have granted a lease it forgot, so it
+    /// promises nothing new for a whole lease.
+    WaitingOutLease {
+        /// The tick of this acceptor's clock it waits until.
+        until: u64,
+    },
+    /// Rule 12 (leases): a phase-2 quorum granted the leader a lease: it answers reads alone.
+    GotLease {
+        /// The leader's ballot.
+        ballot: Ballot,
+        /// The tick of the leader's clock the lease holds until.
+        until: u64,
+    },
+    /// Rule 12 (leases): the leader answered a read from its own store, without a log round.
+    ReadLocally {
+        /// The client.
+        client: ClientId,
+        /// Its sequence number.
+        seq: u64,
+    },
 }
 
 /// "n1, n2, n3".
@@ -307,6 +342,33 @@ impl Event {
                 f,
                 "applied configuration #{epoch} ({}): it governs the slots from {from_slot} on",
                 nodes(members)
+            ),
+            _ => self.fmt_lease(f),
+        }
+    }
+
+    /// What a node did about leases (rule 12).
+    fn fmt_lease(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::GrantedLease { ballot, until } => write!(
+                f,
+                "granted a lease to b={ballot}: no other ballot until its clock reads {until}"
+            ),
+            Event::HeldPromise { ballot, until } => write!(
+                f,
+                "held Prepare b={ballot} back: it granted a lease that runs until its clock reads {until}"
+            ),
+            Event::WaitingOutLease { until } => write!(
+                f,
+                "restarted and may have granted a lease it forgot: promises nothing new until its clock reads {until}"
+            ),
+            Event::GotLease { ballot, until } => write!(
+                f,
+                "holds a lease for b={ballot} until its clock reads {until}: answers reads alone"
+            ),
+            Event::ReadLocally { client, seq } => write!(
+                f,
+                "answered c{client}#{seq} from its own store under its lease, without a log round"
             ),
             _ => unreachable!("every event is written by one of the three"),
         }

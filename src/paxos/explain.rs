@@ -32,11 +32,18 @@ pub fn why(event: &Event) -> String {
              no leader), so it runs with b={ballot}: a round above every round it has seen, with \
              its own id to make the ballot unique."
         ),
-        Event::BecameLeader { ballot, count, adopted, noops, .. } => format!(
-            "Promises for b={ballot} came from {count}. Any two majorities share an acceptor, so every \
-             value that may be chosen was reported: it re-proposes those ({adopted}) and fills \
-             holes with no-ops ({noops}), once for all slots."
-        ),
+        Event::BecameLeader { ballot, count, adopted, noops, .. } => {
+            let meet = if count.quorum == count.majority() && count.other == count.majority() {
+                "Any two majorities share an acceptor"
+            } else {
+                "Every phase-1 quorum shares an acceptor with every phase-2 quorum (when |Q1| + |Q2| > n)"
+            };
+            format!(
+                "Promises for b={ballot} came from {count}. {meet}, so every \
+                 value that may be chosen was reported: it re-proposes those ({adopted}) and fills \
+                 holes with no-ops ({noops}), once for all slots."
+            )
+        }
         Event::AdoptedValue { slot, from_ballot } => format!(
             "A promise reported a value for slot {slot} accepted in b={from_ballot}, the highest ballot \
              reported for it. That value may already be chosen, so the new leader proposes it instead of its own."
@@ -68,6 +75,28 @@ pub fn why(event: &Event) -> String {
         Event::DuplicateIgnored { client, seq } => format!(
             "The session table shows c{client}#{seq} applied already: a retry put it in a second slot, \
              and applying it again would run the command twice."
+        ),
+        Event::GrantedLease { ballot, until } => format!(
+            "The leader of b={ballot} asked for a lease with its heartbeat, and no other ballot holds one \
+             here: this acceptor promises no other ballot until its own clock reads {until}, so no \
+             other proposer can win phase 1 through it meanwhile."
+        ),
+        Event::HeldPromise { ballot, until } => format!(
+            "It granted a lease to another ballot that runs until its clock reads {until}; promising \
+             b={ballot} now could elect a second leader while the first still answers reads alone."
+        ),
+        Event::WaitingOutLease { until } => format!(
+            "A lease it granted before the crash was kept only in memory. Until its clock reads {until} \
+             it promises no new ballot, so a lease it forgot still holds."
+        ),
+        Event::GotLease { ballot, until } => format!(
+            "A phase-2 quorum granted the lease of b={ballot}; every phase-1 quorum includes one of \
+             them, so no other leader can be elected before its clock reads {until} (the lease less \
+             the drift both clocks may have)."
+        ),
+        Event::ReadLocally { client, seq } => format!(
+            "It leads under a valid lease and has applied everything earlier leaders chose, so its \
+             store is up to date: c{client}#{seq} is a read, answered without a round of the log."
         ),
         Event::RequestedCatchUp { from_slot } => format!(
             "The leader's commit index is ahead of this replica's log from slot {from_slot}, so it asks \

@@ -5,9 +5,8 @@
 //! index plus α), and no slot is decided by quorums of two configurations that need not
 //! intersect. [`ConfigHistory`] is each replica's record of the configurations in effect from which
 //! slot on; [`Membership`] answers "is this set a phase-1 / phase-2 quorum".
-use super::bugs::Bug;
 use super::config::{Config, NodeSpec, Roles};
-use super::quorum::{quorum_size, QuorumCount};
+use super::quorum::{Phase, QuorumCount, Quorums};
 use super::{NodeId, Slot};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -77,14 +76,21 @@ impl Membership {
         self.nodes.iter().filter(|n| n.roles.replica).map(|n| n.id)
     }
 
+    /// Rules 4, 6 and 12: the quorum sizes of this configuration: those `config` asks for
+    /// (majorities by default, flexible sizes if set, bent by the quorum bugs), for as
+    /// many acceptors as it has (see [`Config::quorums_for`]).
+    pub fn quorums(&self, config: &Config) -> Quorums {
+        config.quorums_for(self.acceptor_count())
+    }
+
     /// Rules 4 and 12: how many of this configuration's acceptors must promise.
     pub fn phase1_quorum(&self, config: &Config) -> usize {
-        quorum_size(self.acceptor_count(), config.bug(Bug::SmallQuorum))
+        self.quorums(config).phase1
     }
 
     /// Rules 6 and 12: how many of this configuration's acceptors must accept.
     pub fn phase2_quorum(&self, config: &Config) -> usize {
-        quorum_size(self.acceptor_count(), config.bug(Bug::SmallQuorum))
+        self.quorums(config).phase2
     }
 
     /// How many of `ids` are acceptors of this configuration.
@@ -99,7 +105,7 @@ impl Membership {
         ids: impl IntoIterator<Item = &'a NodeId>,
         config: &Config,
     ) -> bool {
-        self.members_among(ids) >= self.phase1_quorum(config)
+        self.quorums(config).is_phase1(self.members_among(ids))
     }
 
     /// Rules 6 and 12: whether the acceptors `ids` (others are not counted) make a phase-2
@@ -109,20 +115,17 @@ impl Membership {
         ids: impl IntoIterator<Item = &'a NodeId>,
         config: &Config,
     ) -> bool {
-        self.members_among(ids) >= self.phase2_quorum(config)
+        self.quorums(config).is_phase2(self.members_among(ids))
     }
 
-    /// `ids`' answers measured against this configuration's phase-2 quorum (narration).
-    pub fn quorum_count<'a>(
+    /// `ids`' answers in `phase`, measured against this configuration's quorums (narration).
+    pub fn count<'a>(
         &self,
+        phase: Phase,
         ids: impl IntoIterator<Item = &'a NodeId>,
         config: &Config,
     ) -> QuorumCount {
-        QuorumCount {
-            got: self.members_among(ids),
-            acceptors: self.acceptor_count(),
-            quorum: self.phase2_quorum(config),
-        }
+        self.quorums(config).count(phase, self.members_among(ids))
     }
 
     /// Rule 12, bad input: the configuration `nodes` would replace this one; the error
@@ -264,7 +267,7 @@ mod tests {
         // 9 is not a member: its vote does not count.
         assert!(!five.is_phase1_quorum(&[1, 2, 9], &config));
         assert_eq!(
-            five.quorum_count(&[1, 9], &config).to_string(),
+            five.count(Phase::Two, &[1, 9], &config).to_string(),
             "1 of 5; a majority is 3"
         );
     }

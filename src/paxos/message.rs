@@ -98,6 +98,20 @@ pub enum Message {
         commit_index: Slot,
         /// Every slot below this is snapshotted at the leader.
         safe_point: Slot,
+        /// Rule 12 (leases): in lease read mode, the leader's lease round: an acceptor
+        /// answers with a LeaseGrant for it. Absent in log read mode.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        lease_round: Option<u64>,
+    },
+    /// Rule 12 (leases): sent by an acceptor in reply to a Heartbeat that asks for a lease
+    /// (`lease_round`) in a ballot it may accept: it promises no other ballot for
+    /// `lease_ticks` of its own clock.
+    LeaseGrant {
+        /// The leader's ballot.
+        ballot: Ballot,
+        /// The lease round granted.
+        round: u64,
     },
     /// Sent by a replica that lags behind the commit index (rule 9): "send me what is
     /// decided from `from_slot` on".
@@ -152,6 +166,7 @@ impl Message {
             Message::Accepted { .. } => "Accepted",
             Message::Nack { .. } => "Nack",
             Message::Heartbeat { .. } => "Heartbeat",
+            Message::LeaseGrant { .. } => "LeaseGrant",
             Message::CatchUp { .. } => "CatchUp",
             Message::CatchUpReply { .. } => "CatchUpReply",
             Message::InstallSnapshot { .. } => "InstallSnapshot",
@@ -168,7 +183,8 @@ impl Message {
             | Message::Promise { ballot, .. }
             | Message::Accept { ballot, .. }
             | Message::Accepted { ballot, .. }
-            | Message::Heartbeat { ballot, .. } => Some(*ballot),
+            | Message::Heartbeat { ballot, .. }
+            | Message::LeaseGrant { ballot, .. } => Some(*ballot),
             Message::Nack { promised, .. } => Some(*promised),
             _ => None,
         }
@@ -208,8 +224,16 @@ impl Message {
             Message::Heartbeat {
                 ballot,
                 commit_index,
+                lease_round: None,
                 ..
             } => format!("Heartbeat b={ballot} commit {commit_index}"),
+            Message::Heartbeat {
+                ballot,
+                commit_index,
+                lease_round: Some(round),
+                ..
+            } => format!("Heartbeat b={ballot} commit {commit_index} lease #{round}"),
+            Message::LeaseGrant { ballot, round } => format!("LeaseGrant b={ballot} #{round}"),
             Message::CatchUp { from_slot } => format!("CatchUp from slot {from_slot}"),
             Message::CatchUpReply { entries, .. } => match (entries.first(), entries.last()) {
                 (Some(a), Some(b)) => format!("CatchUpReply slots {}–{}", a.0, b.0),

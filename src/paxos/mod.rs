@@ -27,7 +27,7 @@ pub mod value;
 
 pub use ballot::Ballot;
 pub use bugs::{Bug, BugInfo, BugSet};
-pub use config::{Config, NodeSpec, Roles};
+pub use config::{Config, NodeSpec, ReadMode, Roles};
 pub use durable::{DurableState, DurableWrite, Snapshot};
 pub use membership::{ConfigChange, ConfigHistory, Membership};
 pub use message::{Addr, Envelope, Message};

@@ -71,6 +71,29 @@ pub struct Leading {
     /// Rule 12: values phase 1 said to re-propose in slots whose configuration this leader
     /// does not know yet (they lie α or more slots past its applied index).
     pub deferred: VecMap<Slot, Value>,
+    /// Rule 12 (leases): the lease this leader asks for and holds, in lease read mode
+    /// (absent in log read mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub lease: Option<LeaderLease>,
+}
+
+/// Rule 12 (leases): a leader's lease. Each heartbeat asks for a new round; once a phase-2
+/// quorum granted a round, the leader may answer reads alone until the tick of its own
+/// clock it asked at plus `Config::leader_lease_ticks`.
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct LeaderLease {
+    /// The last lease round asked for.
+    pub round: u64,
+    /// Rounds still able to extend the lease: (round, tick of the leader's clock it was
+    /// asked at, acceptors that granted it).
+    pub asked: Vec<(u64, u64, VecSet<NodeId>)>,
+    /// The lease holds while the leader's clock is below this tick (0: never held).
+    pub until: u64,
+    /// Reads are answered locally only once every slot below this — all a previous leader
+    /// may have chosen — is applied here.
+    pub reads_from_slot: Slot,
 }
 
 /// A proposer's volatile state (its only durable state is its highest round).

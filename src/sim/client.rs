@@ -5,7 +5,7 @@ use super::rng::SimRng;
 use super::scenario::SimConfig;
 use crate::check::history::{History, HistoryEntry};
 use crate::kv::{ClientId, Op, OpResult};
-use crate::paxos::{Addr, Command, Envelope, Message, NodeId};
+use crate::paxos::{Addr, Command, Envelope, Message, NodeId, ReadMode};
 use crate::vec_map::VecMap;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -25,6 +25,23 @@ pub struct Pending {
     pub history_index: usize,
     /// How many times it was sent.
     pub attempts: u32,
+    /// Rule 12: a leader answered it from its store under a lease (not through the log).
+    #[serde(skip)]
+    pub read_locally: bool,
+}
+
+/// Rule 12: how a client's last `get` was answered, in a run that reads under leases.
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ReadAnswer {
+    /// The command's sequence number.
+    pub seq: u64,
+    /// The key read.
+    pub key: String,
+    /// The value it got (`None`: absent).
+    pub value: Option<String>,
+    /// `lease`: a leader answered alone under its lease; `log`: through a slot of the log.
+    pub mode: ReadMode,
 }
 
 /// One client.
@@ -45,6 +62,8 @@ pub struct Client {
     pub random_left: u32,
     /// Commands answered so far.
     pub completed: u64,
+    /// Rule 12: its last answered `get` and how it was read (runs that read under leases).
+    pub last_read: Option<ReadAnswer>,
 }
 
 impl Client {
@@ -58,6 +77,7 @@ impl Client {
             queue: script.into(),
             random_left: random_ops,
             completed: 0,
+            last_read: None,
         }
     }
 
@@ -88,6 +108,9 @@ pub struct ClientPool {
     /// The history's logical clock: one tick per invocation and per completion.
     clock: u64,
     keep_history: bool,
+    /// Rule 12: whether reads may be answered under leases, so each client keeps how its
+    /// last read was answered.
+    track_reads: bool,
 }
 
 /// What a client did with a message addressed to it.
@@ -139,6 +162,8 @@ impl ClientPool {
             history: History::default(),
             clock: 0,
             keep_history: config.check,
+            track_reads: config.read_mode == ReadMode::Lease
+                || config.bugs.has(crate::paxos::Bug::ReadWithoutLease),
         }
     }
 
@@ -224,6 +249,7 @@ impl ClientPool {
             invoked_at: self.clock,
             history_index,
             attempts: 0,
+            read_locally: false,
         });
         seq
     }
@@ -286,7 +312,22 @@ impl ClientPool {
                     entry.complete = Some(self.clock);
                     entry.result = Some(result.clone());
                 }
-                let op = client.pending.take().map(|p| p.op).expect("pending");
+                let done = client.pending.take().expect("pending");
+                if let (true, Op::Get { key }, OpResult::Value { value }) =
+                    (self.track_reads, &done.op, &result)
+                {
+                    client.last_read = Some(ReadAnswer {
+                        seq,
+                        key: key.clone(),
+                        value: value.clone(),
+                        mode: if done.read_locally {
+                            ReadMode::Lease
+                        } else {
+                            ReadMode::Log
+                        },
+                    });
+                }
+                let op = done.op;
                 client.completed += 1;
                 self.retry_at.remove(&client.id);
                 Reaction::Answered { seq, op, result }
@@ -300,6 +341,18 @@ impl ClientPool {
                 None => Reaction::Refused,
             },
             _ => Reaction::Ignored,
+        }
+    }
+
+    /// Rule 12: a leader answered client `client`'s command `seq` under its lease.
+    pub fn note_local_read(&mut self, client: ClientId, seq: u64) {
+        let pending = self
+            .clients
+            .iter_mut()
+            .find(|c| c.id == client)
+            .and_then(|c| c.pending.as_mut());
+        if let Some(p) = pending.filter(|p| p.seq == seq) {
+            p.read_locally = true;
         }
     }
 

@@ -5,12 +5,14 @@ use super::action::Action;
 use super::fuzz_reconfig::Operator;
 use super::liveness;
 use super::rng::SimRng;
-use super::scenario::{FaultConfig, Layout, NetworkConfig, Scenario, SimConfig, Workload};
+use super::scenario::{
+    FaultConfig, Layout, NetworkConfig, Scenario, SimConfig, Workload, DEFAULT_LEASE_TICKS,
+};
 use super::world::World;
 use crate::check::history::History;
 use crate::check::invariants::InvariantViolation;
 use crate::check::verdict;
-use crate::paxos::Bug;
+use crate::paxos::{Bug, ReadMode};
 use crate::vec_map::VecMap;
 
 /// Scheduler steps under faults per seed, unless told otherwise.
@@ -30,7 +32,13 @@ pub fn swarm_config(seed: u64, bug: Option<Bug>) -> SimConfig {
         2 | 3 => Layout::Servers { n: 5 },
         _ => Layout::Servers { n: 7 },
     };
-    SimConfig {
+    let acceptors = match layout {
+        Layout::Seed => 5,
+        Layout::Servers { n } => n as usize,
+    };
+    let (phase1_quorum, phase2_quorum) = flexible_quorums(seed, acceptors);
+    let (read_mode, lease_ticks, clock_drift_per_mille) = lease_reads(seed, bug);
+    let mut config = SimConfig {
         layout,
         clients: r.between(2, 4) as u32,
         window: r.between(1, 8),
@@ -40,6 +48,11 @@ pub fn swarm_config(seed: u64, bug: Option<Bug>) -> SimConfig {
         heartbeat_interval_ticks: 3,
         client_retry_ticks: r.between(8, 30),
         tick_per_mille: r.between(30, 200) as u32,
+        phase1_quorum,
+        phase2_quorum,
+        read_mode,
+        lease_ticks,
+        clock_drift_per_mille,
         bugs: bug.into_iter().collect(),
         network: NetworkConfig {
             // Drawn in whole percent, as the recorded fuzz seeds were.
@@ -59,6 +72,45 @@ pub fn swarm_config(seed: u64, bug: Option<Bug>) -> SimConfig {
             keys: r.between(1, 3) as u32,
         },
         check: true,
+    };
+    if bug == Some(Bug::ReadWithoutLease) {
+        // A stale read needs a leader cut off long enough for another to be elected and
+        // write, and a read of the key written: partitions that last, one key.
+        config.faults.partition_per_mille = config.faults.partition_per_mille.max(10);
+        config.faults.heal_per_mille = config.faults.heal_per_mille.min(2);
+        config.workload.keys = 1;
+    }
+    config
+}
+
+/// Rule 12: the quorum sizes of seed `seed` among `acceptors` acceptors. Two seeds in three
+/// keep majorities (`None`); the third draws |Q2| from 1 to a majority and the smallest
+/// |Q1| that still meets it (n − |Q2| + 1), sometimes one more. Drawn from a stream of their
+/// own, so the other settings of a seed are what they were before flexible quorums.
+pub fn flexible_quorums(seed: u64, acceptors: usize) -> (Option<usize>, Option<usize>) {
+    let mut r = SimRng::new(seed ^ 0x0f1e_2d3c_4b5a_6978);
+    if r.below(3) != 0 {
+        return (None, None);
+    }
+    let majority = acceptors / 2 + 1;
+    let phase2 = r.between(1, majority as u64) as usize;
+    let phase1 = (acceptors - phase2 + 1 + r.below(2) as usize).min(acceptors);
+    (Some(phase1), Some(phase2))
+}
+
+/// Rule 12 (leases): the read mode, lease length and clock drift bound of seed `seed`.
+/// Half the seeds read under leases, with a lease of 10 to 40 ticks and a drift bound of
+/// 0 to 100 per mille; a seed with the `read-without-lease` bug always does. Drawn from a
+/// stream of their own, like the quorum sizes.
+pub fn lease_reads(seed: u64, bug: Option<Bug>) -> (ReadMode, u64, u32) {
+    let mut r = SimRng::new(seed ^ 0x1ea5_e0dd_5eed_0002);
+    let lease = r.below(2) == 0 || bug == Some(Bug::ReadWithoutLease);
+    let ticks = r.between(10, 40);
+    let drift = [0, 10, 50, 100][r.index(4)];
+    if lease {
+        (ReadMode::Lease, ticks, drift)
+    } else {
+        (ReadMode::Log, DEFAULT_LEASE_TICKS, 0)
     }
 }
 
@@ -217,6 +269,23 @@ mod tests {
         o.recovery_ticks = recovery;
         o.bound_ticks = bound;
         o
+    }
+
+    #[test]
+    fn a_third_of_the_swarm_runs_flexible_quorums_that_intersect() {
+        let mut flexible = 0;
+        for seed in 0..300 {
+            let c = swarm_config(seed, None);
+            let q = c
+                .validate()
+                .expect("swarm configurations are valid")
+                .quorums();
+            assert!(q.intersect(), "seed {seed}: {q:?}");
+            if !q.are_majorities() {
+                flexible += 1;
+            }
+        }
+        assert!((60..140).contains(&flexible), "{flexible} of 300");
     }
 
     #[test]

@@ -41,8 +41,19 @@ pub struct LivenessBound {
 
 /// The bound for `config` (derivation in docs/protocol.md, "Liveness after faults stop").
 pub fn bound(config: &SimConfig) -> LivenessBound {
-    let e = config.election_timeout_ticks;
-    let h = config.heartbeat_interval_ticks;
+    // Rule 12: node timers run on clocks that may be slow by the drift bound.
+    let drift = config.clock_drift_per_mille.min(999) as u64;
+    let slow = |ticks: u64| (ticks * 1000).div_ceil(1000 - drift) + 1;
+    let e = if drift == 0 {
+        config.election_timeout_ticks
+    } else {
+        slow(config.election_timeout_ticks)
+    };
+    let h = if drift == 0 {
+        config.heartbeat_interval_ticks
+    } else {
+        slow(config.heartbeat_interval_ticks)
+    };
     let hop = config.network.delay_ticks_max;
     let election_timer = 8 * e + e;
     // A stale leader hears a Nack to its next heartbeat; the proposers it held back time
@@ -51,7 +62,13 @@ pub fn bound(config: &SimConfig) -> LivenessBound {
     let first_attempt = election_timer.max(stale_leader);
     // The first phase 1 may be refused (2 hops of Nacks teach every promise); the next
     // attempt wins its promises in 2 hops and its first heartbeat reaches every node.
-    let stable_leader = first_attempt + 2 * hop + election_timer + 3 * hop;
+    let mut stable_leader = first_attempt + 2 * hop + election_timer + 3 * hop;
+    // Rule 12 (leases): a granted (or, after a restart, possibly forgotten) lease holds
+    // every promise back for a lease on the acceptor's clock; the next election may then
+    // wait a whole election timer.
+    if config.read_mode == crate::paxos::ReadMode::Lease {
+        stable_leader += slow(config.lease_ticks) + election_timer;
+    }
     let retransmission = 32 * h + 2 * hop;
     let client_retry = 8 * config.client_retry_ticks;
     // Client → target → leader, a leader hint bounced back to the client and resent,
@@ -148,15 +165,19 @@ impl LivenessWatch {
             if entry.0 != p.seq {
                 *entry = (p.seq, start.0, start.1);
             }
+            let (is_late, is_stalled) = (now > entry.1 + self.bound, step > entry.2 + STEP_LIMIT);
+            if !is_late && !is_stalled {
+                continue; // the common case, every step: nothing to put in words
+            }
             let since = if entry.1 > self.healed_at {
                 format!(" (started at tick {})", entry.1)
             } else {
                 String::new()
             };
             let command = format!("c{}#{} {}{since}", c.id, p.seq, p.op);
-            if now > entry.1 + self.bound {
+            if is_late {
                 late.push(command);
-            } else if step > entry.2 + STEP_LIMIT {
+            } else {
                 stalled.push(command);
             }
         }

@@ -23,6 +23,7 @@ pub mod spacetime;
 pub mod stats;
 pub mod timeline;
 pub mod view;
+pub mod why;
 pub mod world;
 
 pub use action::Action;

@@ -1,6 +1,7 @@
 //! The narration of a step in words (the page's event list): built from the world's events,
 //! only while narration is on (the page wants it; the fuzzer and bulk runs do not).
 use super::event::WorldEvent;
+use super::why as world_why;
 use super::world::World;
 use crate::check::conflict::describe;
 use crate::paxos::event::Event;
@@ -28,7 +29,9 @@ pub struct NarrationLine {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub rule: Option<u8>,
-    /// For a node's protocol event: why the rule applied here, in a sentence or two.
+    /// Why it happened here, in a sentence or two: for a node's protocol event, why its rule
+    /// applied; for anything else, the part of the model behind it (the network, faults,
+    /// time, clients). Every line has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub why: Option<String>,
@@ -39,6 +42,8 @@ pub struct NarrationLine {
 pub struct Narrator {
     on: bool,
     lines: Vec<NarrationLine>,
+    /// Why the event being narrated happened (`sim::why`).
+    why: Option<String>,
 }
 
 impl Narrator {
@@ -57,13 +62,19 @@ impl Narrator {
         &self.lines
     }
 
+    /// A line about the event being narrated, with that event's reason (`sim::why`).
     fn say(&mut self, node: Option<NodeId>, text: String) {
+        let why = self.why.clone().unwrap_or_default();
+        self.say_because(node, text, why);
+    }
+
+    fn say_because(&mut self, node: Option<NodeId>, text: String, why: String) {
         self.lines.push(NarrationLine {
             node,
             text,
             event: None,
             rule: None,
-            why: None,
+            why: Some(why),
         });
     }
 
@@ -87,6 +98,7 @@ impl Narrator {
         if !self.on {
             return;
         }
+        self.why = world_why::why(e);
         match *e {
             WorldEvent::Tick { now } => self.say(None, format!("time advanced to tick {now}")),
             WorldEvent::TimerFiredByHand { node, kind } => {
@@ -231,7 +243,7 @@ impl Narrator {
             } => summary.narrate(self),
             WorldEvent::Quiet { summary, .. } => {
                 let line = format!("still quiet, and {}", summary.leader_text());
-                self.say(None, line);
+                self.say_because(None, line, world_why::QUIET.into());
             }
             _ => {}
         }
@@ -305,13 +317,11 @@ impl QuietSummary {
     }
 
     fn narrate(&self, n: &mut Narrator) {
-        n.say(
-            None,
-            "the run is quiet: no message in flight, every client has its answer".into(),
-        );
-        n.say(None, self.leader_text());
-        n.say(None, self.decided_text());
-        n.say(None, self.replicas_text());
+        let quiet = "the run is quiet: no message in flight, every client has its answer";
+        n.say_because(None, quiet.into(), world_why::QUIET.into());
+        n.say_because(None, self.leader_text(), world_why::QUIET_LEADER.into());
+        n.say_because(None, self.decided_text(), world_why::QUIET_DECIDED.into());
+        n.say_because(None, self.replicas_text(), world_why::QUIET_REPLICAS.into());
     }
 
     fn leader_text(&self) -> String {

@@ -9,8 +9,9 @@ use serde::Serialize;
 pub struct InFlight {
     /// Stable id, unique within a run.
     pub id: u64,
-    /// The message with its sender and recipient.
-    pub env: Envelope,
+    /// The message with its sender and recipient, boxed: the scheduler takes messages from
+    /// anywhere in the list, and moving a pointer along is cheaper than moving the envelope.
+    pub env: Box<Envelope>,
     /// The tick from which the scheduler may deliver it (a person may deliver it earlier).
     pub deliver_at: u64,
 }
@@ -32,7 +33,7 @@ impl Network {
         let id = self.next_id;
         self.messages.push(InFlight {
             id,
-            env,
+            env: Box::new(env),
             deliver_at,
         });
         id

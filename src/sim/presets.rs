@@ -5,7 +5,7 @@ use super::scenario::{
 };
 use super::world::World;
 use crate::kv::Op;
-use crate::paxos::{Bug, NodeId, NodeSpec, Roles};
+use crate::paxos::{Bug, NodeId, NodeSpec, ReadMode, Roles};
 use serde::Serialize;
 
 /// A preset's name and what it shows.
@@ -45,7 +45,7 @@ pub fn list() -> Vec<PresetInfo> {
 
 /// (name, title, description) of the presets that show the correct protocol at work; one
 /// preset per injected bug follows them, described by the bug catalogue (paxos/bugs.rs).
-const SITUATIONS: [(&str, &str, &str); 9] = [
+const SITUATIONS: [(&str, &str, &str); 10] = [
     (
         "seed-demo",
         "Seed demo: 5 acceptors, 2 proposers",
@@ -75,6 +75,11 @@ const SITUATIONS: [(&str, &str, &str); 9] = [
         "lagging-replica",
         "Lagging replica and snapshots",
         "A replica is down while the others commit and compact their logs; when it restarts it is brought up to date with a snapshot plus only the entries it misses.",
+    ),
+    (
+        "flexible-quorums",
+        "Flexible quorums: phase 1 needs 4, phase 2 needs 2",
+        "Five servers where a leader needs promises from 4 acceptors but a value is chosen by 2 (4 + 2 > 5, so every phase-1 quorum meets every phase-2 quorum). Each command costs one Accept and one Accepted; the leader then crashes, and the new leader's four promises still include one of the two acceptors behind every chosen value.",
     ),
     (
         "grow-3-to-5",
@@ -282,7 +287,7 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
             Scenario {
                 preset: Some(name.into()),
                 config,
-                seed: 2,
+                seed: 5,
                 actions: Vec::new(),
             }
         }
@@ -342,6 +347,14 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
                 nodes: servers(&kept),
             }]
         }),
+        "flexible-quorums" => {
+            let mut config = steady(20);
+            config.phase1_quorum = Some(4);
+            config.phase2_quorum = Some(2);
+            after_leader(name, seed, config, |leader, _| {
+                vec![Action::Crash { node: leader }]
+            })
+        }
         _ => match name.strip_prefix(BUG_PREFIX).map(str::parse::<Bug>) {
             Some(Ok(bug)) => bug_scenario(bug, seed),
             _ => {
@@ -368,6 +381,10 @@ fn bug_scenario(bug: Bug, seed: Option<u64>) -> Scenario {
         _ => (faulty_config(), bug_seed(bug)),
     };
     config.bugs = [bug].into_iter().collect();
+    if bug == Bug::ReadWithoutLease {
+        // Rule 12: reads answered alone are what the bug gets wrong.
+        config.read_mode = ReadMode::Lease;
+    }
     let seed = seed.unwrap_or(own_seed);
     let mut world = World::new(config.clone(), seed).expect("preset config is valid");
     // Shared ballots break uniqueness at once; run on to the agreement failure it causes.
@@ -375,10 +392,17 @@ fn bug_scenario(bug: Bug, seed: Option<u64>) -> Scenario {
         Bug::BallotsWithoutProposerId => Some(crate::check::invariants::AGREEMENT),
         _ => None,
     };
+    // A stale read breaks only linearizability, judged on the history: look every 20 steps.
+    let stale_reads = bug == Bug::ReadWithoutLease;
     let broken = |w: &World| {
         w.violations()
             .iter()
             .any(|v| wanted.is_none_or(|name| v.invariant == name))
+            || (stale_reads
+                && w.step().is_multiple_of(20)
+                && crate::check::verdict::linearizability(w.history(), w.step())
+                    .1
+                    .is_some())
     };
     let steps = run_until(&mut world, 5_000, broken).len() as u64;
     Scenario {
@@ -448,6 +472,8 @@ fn bug_seed(bug: Bug) -> u64 {
         Bug::SmallQuorum => 251,
         Bug::ReuseBallotAfterRestart => 195,
         Bug::NoDedup => 29,
+        Bug::NonIntersectingQuorums => 9,
+        Bug::ReadWithoutLease => 613,
         Bug::BallotsWithoutProposerId => 1,
         Bug::ReconfigWithoutAlpha => 1,
     }

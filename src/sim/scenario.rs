@@ -1,7 +1,7 @@
 //! What a run is made of: the simulator configuration, the seed and the actions.
 use super::action::Action;
 use crate::kv::{ClientId, Op};
-use crate::paxos::{BugSet, Config};
+use crate::paxos::{BugSet, Config, ReadMode};
 use serde::{Deserialize, Serialize};
 
 /// Which nodes exist and what they do (rule 11).
@@ -190,6 +190,29 @@ pub struct SimConfig {
     pub client_retry_ticks: u64,
     /// Chance (per mille) the scheduler advances time although messages are deliverable.
     pub tick_per_mille: u32,
+    /// Rule 12 (flexible quorums): acceptors in a phase-1 quorum; absent = a majority.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub phase1_quorum: Option<usize>,
+    /// Rule 12 (flexible quorums): acceptors in a phase-2 quorum; absent = a majority.
+    /// |Q1| + |Q2| must be more than the acceptors (unless that bug is on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub phase2_quorum: Option<usize>,
+    /// Rule 12 (reads): `log` (default) or `lease`; absent = `log`.
+    #[serde(skip_serializing_if = "ReadMode::is_log")]
+    #[cfg_attr(test, ts(as = "Option<ReadMode>", optional))]
+    pub read_mode: ReadMode,
+    /// Rule 12 (leases): how long a lease an acceptor grants, in ticks of its clock
+    /// (2..=1000); absent = 20.
+    #[serde(skip_serializing_if = "is_default_lease")]
+    #[cfg_attr(test, ts(as = "Option<u64>", optional))]
+    pub lease_ticks: u64,
+    /// Rule 12 (leases): each node's clock runs at 1000 ± up to this many per mille of the
+    /// world's time (0..=200, seeded), and the lease allows for it; absent = 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(test, ts(as = "Option<u32>", optional))]
+    pub clock_drift_per_mille: u32,
     /// Injected bugs (by kebab-case name in JSON).
     pub bugs: BugSet,
     /// Random network faults.
@@ -214,6 +237,11 @@ impl Default for SimConfig {
             heartbeat_interval_ticks: 3,
             client_retry_ticks: 30,
             tick_per_mille: 100,
+            phase1_quorum: None,
+            phase2_quorum: None,
+            read_mode: ReadMode::Log,
+            lease_ticks: DEFAULT_LEASE_TICKS,
+            clock_drift_per_mille: 0,
             bugs: BugSet::default(),
             network: NetworkConfig {
                 drop_per_mille: 0,
@@ -225,6 +253,17 @@ impl Default for SimConfig {
             check: true,
         }
     }
+}
+
+/// The lease length unless configured (two election timeouts).
+pub const DEFAULT_LEASE_TICKS: u64 = 20;
+
+fn is_default_lease(ticks: &u64) -> bool {
+    *ticks == DEFAULT_LEASE_TICKS
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
 }
 
 fn in_range(name: &str, v: u64, lo: u64, hi: u64) -> Result<(), String> {
@@ -250,6 +289,11 @@ impl SimConfig {
         c.snapshot_interval_slots = self.snapshot_interval_slots;
         c.election_timeout_ticks = self.election_timeout_ticks;
         c.heartbeat_interval_ticks = self.heartbeat_interval_ticks;
+        c.phase1_quorum = self.phase1_quorum;
+        c.phase2_quorum = self.phase2_quorum;
+        c.read_mode = self.read_mode;
+        c.lease_ticks = self.lease_ticks;
+        c.clock_drift_per_mille = self.clock_drift_per_mille;
         c.bugs = self.bugs.clone();
         c.validate()?;
         Ok(c)

@@ -253,3 +253,111 @@ test('screenshots: the diagram at 1280×800 and at 375 px', async ({ page }) => 
   const w = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(w).toBeLessThanOrEqual(375);
 });
+
+test('side by side where the window is wide enough, a tab where it is not', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  const failures = watchFailures(page);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.setViewportSize({ width: 1680, height: 1000 });
+  await open(page, '#preset=seed-demo');
+  await page.evaluate(() => { for (let i = 0; i < 40; i++) window.paxoscope.playground().step(); window.paxoscope.app.render(); });
+  const split = page.getByRole('tab', { name: 'Side by side' });
+  await expect(split).toHaveAttribute('aria-selected', 'true');
+  const cluster = page.locator('#topology svg.topology');
+  const diagram = page.getByRole('group', { name: 'Message sequence diagram' });
+  await expect(cluster).toBeVisible();
+  await expect(diagram).toBeVisible();
+  const cb = await page.locator('#topology').boundingBox();
+  const db = await page.locator('#diagram').boundingBox();
+  expect(db.x, 'the diagram is right of the cluster').toBeGreaterThanOrEqual(cb.x + cb.width - 1);
+  expect(Math.abs(db.y - cb.y), 'side by side, not stacked').toBeLessThan(60);
+  expect(db.width).toBeGreaterThan(380);
+  // Both follow the timeline: the diagram's cursor is at the current step.
+  await expect(page.locator('.dg-cursor')).toHaveAttribute('transform', `translate(${40 * STEP_W + STEP_W},0)`);
+  // The cluster, the playback controls and the first log row stay on the first screen.
+  const row = page.locator('.log-row:visible').first();
+  await expect(row).toBeVisible();
+  const rb = await row.boundingBox();
+  expect(rb.y + rb.height).toBeLessThanOrEqual(1000);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'diagram-split-1680.png') });
+  // Narrower: the split tab goes away and the cluster comes back alone; the diagram is a tab.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(split).toBeHidden();
+  await expect(page.getByRole('tab', { name: 'Cluster' })).toHaveAttribute('aria-selected', 'true');
+  await expect(cluster).toBeVisible();
+  await expect(diagram).toBeHidden();
+  await showDiagram(page);
+  await expect(cluster).toBeHidden();
+  // Wide again: a tab chosen by hand stays chosen.
+  await page.setViewportSize({ width: 1680, height: 1000 });
+  await expect(split).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'Diagram' })).toHaveAttribute('aria-selected', 'true');
+  await split.click();
+  await expect(cluster).toBeVisible();
+  await expect(diagram).toBeVisible();
+  expect(failures, failures.join('\n')).toEqual([]);
+});
+
+test('keyboard: one tab stop in the diagram, arrow keys move, Enter acts, the focus shows', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  const failures = watchFailures(page);
+  await open(page, electionLink());
+  await showDiagram(page);
+  const before = await state(page);
+  const toN2 = before.messages.find((m) => m.type === 'Prepare' && m.to.node === 2);
+  const toN3 = before.messages.find((m) => m.type === 'Prepare' && m.to.node === 3);
+  // One tab stop: Tab from the scroller lands on the event nearest the cursor (n1 starts
+  // its election at step 1).
+  await page.locator('.dg-scroller').focus();
+  await page.keyboard.press('Tab');
+  const active = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return a ? { cls: a.getAttribute('class'), event: a.getAttribute('data-event'), id: a.getAttribute('data-id'), label: a.getAttribute('aria-label'),
+      role: a.getAttribute('role'), visible: a.matches(':focus-visible'), stops: document.querySelectorAll('.dg-svg [tabindex="0"]').length,
+      ring: a.querySelector('.hit') ? getComputedStyle(a.querySelector('.hit')).stroke : getComputedStyle(a).strokeWidth } : null;
+  });
+  let a = await active();
+  expect(a.cls).toMatch(/dg-ev election/);
+  expect(a.role).toBe('button');
+  expect(a.label).toMatch(/^step 1: n1 /);
+  expect(a.visible, 'the focus is visible').toBe(true);
+  expect(a.ring, 'a focus ring is drawn').not.toBe('none');
+  expect(a.stops, 'one tab stop in the diagram').toBe(1);
+  // ↓ goes to the row below: the dangling end of the Prepare to n2 (between lanes n1 and n2).
+  await page.keyboard.press('ArrowDown');
+  a = await active();
+  expect(a.cls).toMatch(/dg-dangle/);
+  expect(Number(a.id)).toBe(toN2.id);
+  expect(a.label).toContain(`#${toN2.id}`);
+  expect(a.stops).toBe(1);
+  // ← along that row has nothing else; ↓ again: the Prepare to n3.
+  await page.keyboard.press('ArrowDown');
+  a = await active();
+  expect(Number(a.id)).toBe(toN3.id);
+  // Enter acts: deliver, drop or duplicate; Enter on Deliver delivers exactly that message.
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: `Deliver message #${toN3.id}` })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await state(page)).step).toBe(2);
+  const after = await state(page);
+  expect(after.messages.some((m) => m.id === toN3.id)).toBe(false);
+  expect(after.messages.some((m) => m.id === toN2.id)).toBe(true);
+  // Back into the diagram (the focus is on n3's receive now): ↑ up to n1's lane, along it
+  // (its events at step 1 share a column: ←/→ go through them in order) to the election;
+  // Enter on it shows why it happened and seeks there.
+  await page.locator('.dg-scroller').focus();
+  await page.keyboard.press('Tab');
+  expect((await active()).label).toMatch(/^step 2: n3 /);
+  for (let i = 0; i < 6 && !/: n1 /.test((await active()).label || ''); i++) await page.keyboard.press('ArrowUp');
+  for (const key of ['Home', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight']) {
+    if (/election/.test((await active()).cls || '')) break;
+    await page.keyboard.press(key);
+  }
+  a = await active();
+  expect(a.cls).toMatch(/dg-ev election/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('region', { name: 'Why: the causal past of the selected event' })).toBeVisible();
+  await expect.poll(async () => (await state(page)).step).toBe(1);
+  await expect.poll(async () => (await active()).event).toBe(a.event);
+  expect(failures, failures.join('\n')).toEqual([]);
+});

@@ -36,3 +36,13 @@ test('dist/ loads from the sub-path with no failed request', async ({ page, base
   // The page itself fetched the wasm module, from the sub-path.
   expect(requested.some((u) => u.pathname === `${DIST_PREFIX}pkg/paxoscope_bg.wasm`)).toBe(true);
 });
+
+test('the Search panel\'s worker loads from the sub-path and finds a bug', async ({ page }) => {
+  skipUnless(test, hasFile('dist/search-worker.js'), 'dist/ has no search worker: run `make dist`');
+  const failures = watchFailures(page);
+  await page.goto('./#preset=bug-small-quorum');
+  await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready === true);
+  await page.click('#search-find-bug');
+  await expect(page.locator('#search .search-result')).toContainText('agreement violated after 2 moves', { timeout: 30_000 });
+  expect(failures, failures.join('\n')).toEqual([]);
+});

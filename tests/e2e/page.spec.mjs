@@ -193,7 +193,7 @@ test('client command, network sliders, run until quiet', async ({ page }) => {
   const s = await state(page);
   expect(s.step).toBeGreaterThan(5);
   expect(s.stats.commands_committed).toBeGreaterThan(0);
-  await expect(page.locator('.kpi').first()).toContainText(String(s.stats.commands_committed));
+  await expect(page.locator('#stats .kpi').first()).toContainText(String(s.stats.commands_committed));
 });
 
 test('step back and fork: acting in the past drops the recorded future', async ({ page }) => {

@@ -188,6 +188,35 @@ test.describe('desktop 1280×800', () => {
     await expect(line.locator('.why-rule')).toContainText('promises only at or above its promise');
     await expect(line.locator('.why-here')).toContainText('It already promised b=1.2, which is higher than b=1.1');
     await shot(page, 'why');
+    // A line that is not a protocol event (here the delivery that caused it) says why too:
+    // the network model behind it, with no rule.
+    const delivered = page.locator('#narration .narration-now li').filter({ hasText: /^N\d+delivered / });
+    await expect(delivered).toHaveCount(1);
+    await delivered.getByRole('button', { name: 'Why?', exact: true }).click();
+    await expect(delivered.locator('.why-rule')).toHaveCount(0);
+    await expect(delivered.locator('.why-here')).toContainText('The network is asynchronous');
+  });
+
+  test('"why?" on a crash, a loss and a tick names the part of the model behind it', async ({ page }) => {
+    await open(page);
+    const narrated = page.locator('#narration .narration-now li');
+    const ask = async (text, answer) => {
+      const line = narrated.filter({ hasText: text });
+      await expect(line).toHaveCount(1);
+      await line.getByRole('button', { name: 'Why?', exact: true }).click();
+      await expect(line.locator('.why-here')).toBeVisible();
+      await expect(line.locator('.why-here')).toContainText(answer);
+    };
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    const id = await page.evaluate(() => window.paxoscope.view().messages[0].id);
+    await page.locator(`.flight-item[data-msg="${id}"]`).getByRole('button', { name: `Drop message ${id}` }).click();
+    await ask('dropped', 'The network may lose any message');
+    await page.getByRole('button', { name: 'Crash node 1' }).first().click();
+    await ask('n1 crashed', 'What it wrote to disk before answering');
+    await page.getByRole('button', { name: 'Advance time by one tick' }).click();
+    await ask('time advanced', 'moves time forward only when no message or timer is due');
+    await shot(page, 'why-model');
   });
 });
 

@@ -187,3 +187,89 @@ fn a_bug_preset_shows_its_violation() {
         .iter()
         .any(|i| i["ok"] == false));
 }
+
+/// Runs a search of the wasm API to its end.
+fn search_to_end(s: &mut paxoscope::wasm::Search) -> Json {
+    while !s.run(1_000) {}
+    json(s.status().unwrap())
+}
+
+/// The first violation of a replayed run and the step it stands at.
+fn replayed_violation(scenario: &Json) -> (Json, Json) {
+    let mut pg = Playground::from_scenario(&scenario.to_string()).unwrap();
+    let v = json(pg.view().unwrap());
+    (v["violations"][0].clone(), v["step"].clone())
+}
+
+#[wasm_bindgen_test]
+fn a_counterexample_found_in_wasm_replays_to_the_same_violation_at_its_last_step() {
+    // The bugs whose search is small (docs/explorer.md): invariant and BFS-shortest length,
+    // the same as the native explorer's (tests/explore.rs).
+    for (bug, invariant, length) in [
+        ("forgetful-acceptor", "promise-monotonic", 3),
+        ("ballots-without-proposer-id", "unique-ballots", 2),
+        ("small-quorum", "agreement", 2),
+        ("reuse-ballot-after-restart", "unique-ballots", 4),
+    ] {
+        let mut s = paxoscope::wasm::Search::for_bug(bug).unwrap();
+        assert_eq!(search_to_end(&mut s)["finish"], "violation", "{bug}");
+        let found = json(s.found().unwrap());
+        assert_eq!(found["invariant"], invariant, "{bug}");
+        assert_eq!(found["length"], length, "{bug}");
+        assert_eq!(found["fork_step"], 0, "{bug}");
+        let (first, step) = replayed_violation(&found["scenario"]);
+        assert_eq!(first["invariant"], invariant, "{bug}: the replay violates the same");
+        assert_eq!(first["step"], length, "{bug}: at the counterexample's last step");
+        assert_eq!(step, length, "{bug}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_search_from_a_step_forks_the_run_there_and_its_shrunk_swarm_run_still_violates() {
+    // From step 1 of a bug preset: the counterexample keeps the run's first step.
+    let mut pg = Playground::from_preset("bug-ballots-without-proposer-id").unwrap();
+    pg.seek(1.0).unwrap();
+    let bounds = serde_json::json!({"max_depth": 6, "max_states": 100000, "drops": 0, "dups": 0, "crashes": 0});
+    let mut s = paxoscope::wasm::Search::from_step(&pg.scenario(), 1.0, action(bounds)).unwrap();
+    assert_eq!(search_to_end(&mut s)["finish"], "violation");
+    let found = json(s.found().unwrap());
+    assert_eq!(found["fork_step"], 1);
+    let (first, step) = replayed_violation(&found["scenario"]);
+    assert_eq!(first["invariant"], found["invariant"]);
+    assert_eq!(step.as_u64(), Some(1 + found["length"].as_u64().unwrap()));
+    let prefix = Playground::from_scenario(&found["scenario"].to_string()).unwrap();
+    let mut at_fork = Playground::from_scenario(&prefix.scenario()).unwrap();
+    at_fork.seek(1.0).unwrap();
+    pg.seek(1.0).unwrap();
+    assert_eq!(at_fork.trace_digest(), pg.trace_digest(), "the same first step");
+
+    // The swarm search finds small-quorum within a few seeds; the shrunk run still
+    // violates the same invariant, at its last step.
+    let hit = (1..200)
+        .map(|seed| json(paxoscope::wasm::swarm_seed(seed as f64, Some("small-quorum".into())).unwrap()))
+        .find(|r| !r["violation"].is_null())
+        .expect("small-quorum is found in 200 seeds");
+    let shrunk = json(paxoscope::wasm::shrink(&hit["scenario"].to_string()).unwrap());
+    assert_eq!(shrunk["invariant"], hit["violation"]["invariant"]);
+    // As natively (docs/explorer.md): seed 3, 449 steps, shrunk to the BFS optimum of 2.
+    assert_eq!(
+        (&hit["seed"], &shrunk["before"], &shrunk["after"]),
+        (&serde_json::json!(3), &serde_json::json!(449), &serde_json::json!(2))
+    );
+    let (first, step) = replayed_violation(&shrunk["scenario"]);
+    assert_eq!(first["invariant"], shrunk["invariant"]);
+    assert_eq!(step, shrunk["after"]);
+}
+
+#[wasm_bindgen_test]
+fn searches_refuse_bounds_a_tab_cannot_hold_and_runs_that_violate_nothing() {
+    let pg = Playground::from_preset("seed-demo").unwrap();
+    let huge = serde_json::json!({"max_depth": 10, "max_states": 9000000, "drops": 0, "dups": 0, "crashes": 0});
+    assert!(paxoscope::wasm::Search::from_step(&pg.scenario(), 0.0, action(huge)).is_err());
+    let typo = serde_json::json!({"max_depth": 10, "max_state": 1000, "drops": 0, "dups": 0, "crashes": 0});
+    assert!(paxoscope::wasm::Search::from_step(&pg.scenario(), 0.0, action(typo)).is_err());
+    let ok = serde_json::json!({"max_depth": 10, "max_states": 1000, "drops": 0, "dups": 0, "crashes": 0});
+    assert!(paxoscope::wasm::Search::from_step(&pg.scenario(), 5.0, action(ok)).is_err(), "past the end");
+    assert!(paxoscope::wasm::Search::for_bug("no-such-bug").is_err());
+    assert!(paxoscope::wasm::shrink(&pg.scenario()).is_err(), "nothing to shrink");
+}

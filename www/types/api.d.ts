@@ -183,8 +183,40 @@ export type Ballot = {
     proposer: number,
 };
 
+/**
+ * How far a search goes (the CLI's options, the page's Search panel's inputs).
+ */
+export type Bounds = {
+    /**
+     * Longest path explored, in moves from the start state.
+     */
+    max_depth: number,
+    /**
+     * Distinct states kept at most (the memory bound); the search stops with partial
+     * figures when it is reached.
+     */
+    max_states: number,
+    /**
+     * Messages lost on one path at most.
+     */
+    drops: number,
+    /**
+     * Messages duplicated on one path at most.
+     */
+    dups: number,
+    /**
+     * Node crashes on one path at most.
+     */
+    crashes: number,
+    /**
+     * Ticks of time on one path at most, taken while a client waits: what lets a client
+     * retry (0 by default: then no move advances time).
+     */
+    ticks: number,
+};
+
 /** An injectable bug, by its kebab-case name (`bugs()`). */
-export type Bug = "forgetful-acceptor" | "ignore-promised-values" | "ballots-without-proposer-id" | "accept-below-promise" | "small-quorum" | "reuse-ballot-after-restart" | "no-dedup" | "reconfig-without-alpha";
+export type Bug = "forgetful-acceptor" | "ignore-promised-values" | "ballots-without-proposer-id" | "accept-below-promise" | "small-quorum" | "reuse-ballot-after-restart" | "no-dedup" | "non-intersecting-quorums" | "read-without-lease" | "reconfig-without-alpha";
 
 /**
  * The set of bugs switched on in a configuration (empty = the correct protocol). In JSON
@@ -260,6 +292,11 @@ export type ClientView = {
      * Commands still to submit (typed, scripted or random).
      */
     queued: number,
+    /**
+     * Rule 12: its last answered `get` and its read mode (`lease` or `log`), in runs that
+     * read under leases; absent otherwise.
+     */
+    last_read?: ReadAnswer,
 };
 
 /**
@@ -445,6 +482,33 @@ export type FollowerState = {
 };
 
 /**
+ * A shortest counterexample, as the page loads it into its timeline: a fork of the run
+ * searched from at `fork_step`, violating `invariant` at its last step.
+ */
+export type Found = {
+    /**
+     * The invariant violated.
+     */
+    invariant: string,
+    /**
+     * What the checker said.
+     */
+    message: string,
+    /**
+     * The step of the searched run the counterexample starts from (where it forks).
+     */
+    fork_step: number,
+    /**
+     * Moves from the fork to the violation (the BFS optimum).
+     */
+    length: number,
+    /**
+     * The run searched from up to `fork_step`, then the moves: replays to the violation.
+     */
+    scenario: Scenario,
+};
+
+/**
  * Pass or fail of one invariant, with what it means.
  */
 export type InvariantStatus = {
@@ -556,6 +620,32 @@ export type Layout = {
 } | { "kind": "seed" };
 
 /**
+ * Rule 12 (leases): a leader's lease. Each heartbeat asks for a new round; once a phase-2
+ * quorum granted a round, the leader may answer reads alone until the tick of its own
+ * clock it asked at plus `Config::leader_lease_ticks`.
+ */
+export type LeaderLease = {
+    /**
+     * The last lease round asked for.
+     */
+    round: number,
+    /**
+     * Rounds still able to extend the lease: (round, tick of the leader's clock it was
+     * asked at, acceptors that granted it).
+     */
+    asked: Array<[number, number, Array<number>]>,
+    /**
+     * The lease holds while the leader's clock is below this tick (0: never held).
+     */
+    until: number,
+    /**
+     * Reads are answered locally only once every slot below this — all a previous leader
+     * may have chosen — is applied here.
+     */
+    reads_from_slot: number,
+};
+
+/**
  * Leadership state.
  */
 export type Leading = {
@@ -586,6 +676,45 @@ export type Leading = {
      * does not know yet (they lie α or more slots past its applied index).
      */
     deferred: { [key in number]: Value },
+    /**
+     * Rule 12 (leases): the lease this leader asks for and holds, in lease read mode
+     * (absent in log read mode).
+     */
+    lease?: LeaderLease,
+};
+
+/**
+ * Rule 12 (leases): a node's own clock and its lease, as the page shows them.
+ */
+export type LeaseView = {
+    /**
+     * Its own clock now (it drifts from the world's `now`).
+     */
+    clock: number,
+    /**
+     * Its clock's rate, in per mille of the world's time (1000 = exact).
+     */
+    rate_per_mille: number,
+    /**
+     * A leader's lease holds while its clock is below this tick (`None`: it holds none).
+     */
+    held_until: number | null,
+    /**
+     * The world tick at which that lease runs out (its clock reaches `held_until`).
+     */
+    expires_at: number | null,
+    /**
+     * Whether it answers reads alone now (a valid lease and everything earlier applied).
+     */
+    reads_locally: boolean,
+    /**
+     * An acceptor's grant still running: the ballot it granted a lease to.
+     */
+    granted_to: Ballot | null,
+    /**
+     * The tick of its clock that grant (or, after a restart, the wait) runs until.
+     */
+    granted_until: number | null,
 };
 
 /**
@@ -770,6 +899,21 @@ export type Message = {
      * Every slot below this is snapshotted at the leader.
      */
     safe_point: number,
+    /**
+     * Rule 12 (leases): in lease read mode, the leader's lease round: an acceptor
+     * answers with a LeaseGrant for it. Absent in log read mode.
+     */
+    lease_round?: number,
+} | {
+    "type": "LeaseGrant",
+    /**
+     * The leader's ballot.
+     */
+    ballot: Ballot,
+    /**
+     * The lease round granted.
+     */
+    round: number,
 } | {
     "type": "CatchUp",
     /**
@@ -999,7 +1143,9 @@ export type NarrationLine = {
      */
     rule?: number,
     /**
-     * For a node's protocol event: why the rule applied here, in a sentence or two.
+     * Why it happened here, in a sentence or two: for a node's protocol event, why its rule
+     * applied; for anything else, the part of the model behind it (the network, faults,
+     * time, clients). Every line has one.
      */
     why?: string,
 };
@@ -1133,6 +1279,11 @@ export type NodeView = {
      * The key-value contents (`None` on a node that is no replica).
      */
     kv: { [key in string]: string } | null,
+    /**
+     * Rule 12 (leases): its clock and the lease it holds or granted, on a running node in
+     * lease read mode (or with the `read-without-lease` bug); absent otherwise.
+     */
+    lease?: LeaseView,
 };
 
 /**
@@ -1353,6 +1504,54 @@ export type QuorumSet = {
 };
 
 /**
+ * Rule 12 (flexible quorums): the quorum sizes one set of acceptors runs with, and the
+ * one place that answers "is this set a phase-1 / phase-2 quorum". Every quorum count in
+ * the core goes through it, so a configuration that changes the acceptors (or the sizes)
+ * changes every count at once.
+ */
+export type Quorums = {
+    /**
+     * Acceptors counted (n).
+     */
+    acceptors: number,
+    /**
+     * Acceptors that make a phase-1 quorum (|Q1|).
+     */
+    phase1: number,
+    /**
+     * Acceptors that make a phase-2 quorum (|Q2|).
+     */
+    phase2: number,
+};
+
+/**
+ * Rule 12: how a client's last `get` was answered, in a run that reads under leases.
+ */
+export type ReadAnswer = {
+    /**
+     * The command's sequence number.
+     */
+    seq: number,
+    /**
+     * The key read.
+     */
+    key: string,
+    /**
+     * The value it got (`None`: absent).
+     */
+    value: string | null,
+    /**
+     * `lease`: a leader answered alone under its lease; `log`: through a slot of the log.
+     */
+    mode: ReadMode,
+};
+
+/**
+ * Rule 12 (reads): how the leader answers a `get`.
+ */
+export type ReadMode = "log" | "lease";
+
+/**
  * What a replica keeps across crashes: its latest snapshot (rule 10).
  */
 export type ReplicaDurable = {
@@ -1471,6 +1670,37 @@ export type ScriptedOp = {
 };
 
 /**
+ * How a search ended (or that it has not yet).
+ */
+export type SearchFinish = "running" | "exhausted" | "state_cap" | "violation";
+
+/**
+ * The figures of a search so far, as the panel's counters show them.
+ */
+export type SearchStatus = {
+    /**
+     * Transitions taken (states generated, merged or not).
+     */
+    states: number,
+    /**
+     * Distinct states found (merged by fingerprint).
+     */
+    distinct: number,
+    /**
+     * Depth (moves from the start) of the level being expanded.
+     */
+    depth: number,
+    /**
+     * States found and not yet expanded.
+     */
+    frontier: number,
+    /**
+     * How it stands.
+     */
+    finish: SearchFinish,
+};
+
+/**
  * The last command a client had applied and its answer (rule 8: the session table).
  */
 export type Session = {
@@ -1482,6 +1712,28 @@ export type Session = {
      * Its result, returned again to a retry.
      */
     result: OpResult,
+};
+
+/**
+ * What `paxoscope shrink` reports (and the page's Shrink).
+ */
+export type Shrunk = {
+    /**
+     * The invariant violated, before and after.
+     */
+    invariant: string,
+    /**
+     * Steps of the original run, up to its first violation.
+     */
+    before: number,
+    /**
+     * Steps of the shrunk run.
+     */
+    after: number,
+    /**
+     * The shrunk run.
+     */
+    scenario: Scenario,
 };
 
 /**
@@ -1524,6 +1776,29 @@ export type SimConfig = {
      * Chance (per mille) the scheduler advances time although messages are deliverable.
      */
     tick_per_mille: number,
+    /**
+     * Rule 12 (flexible quorums): acceptors in a phase-1 quorum; absent = a majority.
+     */
+    phase1_quorum?: number,
+    /**
+     * Rule 12 (flexible quorums): acceptors in a phase-2 quorum; absent = a majority.
+     * |Q1| + |Q2| must be more than the acceptors (unless that bug is on).
+     */
+    phase2_quorum?: number,
+    /**
+     * Rule 12 (reads): `log` (default) or `lease`; absent = `log`.
+     */
+    read_mode?: ReadMode,
+    /**
+     * Rule 12 (leases): how long a lease an acceptor grants, in ticks of its clock
+     * (2..=1000); absent = 20.
+     */
+    lease_ticks?: number,
+    /**
+     * Rule 12 (leases): each node's clock runs at 1000 ± up to this many per mille of the
+     * world's time (0..=200, seeded), and the lease allows for it; absent = 0.
+     */
+    clock_drift_per_mille?: number,
     /**
      * Injected bugs (by kebab-case name in JSON).
      */
@@ -1644,6 +1919,11 @@ export type StateView = {
      */
     leader: number | null,
     /**
+     * Rule 12: the phase-1 and phase-2 quorum sizes every node counts with (bugs
+     * included), out of how many acceptors.
+     */
+    quorums: Quorums,
+    /**
      * Whether no message is in flight and no client waits or has work left.
      */
     quiet: boolean,
@@ -1731,6 +2011,29 @@ export type StepResult = {
      * What happened, in words.
      */
     events: Array<NarrationLine>,
+};
+
+/**
+ * One seed of the swarm search: its random configuration and faults, run as
+ * `paxoscope fuzz` runs it.
+ */
+export type SwarmSeed = {
+    /**
+     * The seed.
+     */
+    seed: number,
+    /**
+     * Steps run.
+     */
+    steps: number,
+    /**
+     * The first violation, if any.
+     */
+    violation: InvariantViolation | null,
+    /**
+     * The scenario that replays the run exactly.
+     */
+    scenario: Scenario,
 };
 
 /**

@@ -34,6 +34,14 @@ impl Node {
                 out.events.push(Event::RefusedPrepare { ballot, promised });
                 self.send(from, Message::Nack { ballot, promised }, out);
             }
+            // Rule 12: a lease granted to another ballot holds every promise back; the
+            // proposer hears nothing and tries again when its election timer fires.
+            _ if self.lease_blocks(ballot) => {
+                out.events.push(Event::HeldPromise {
+                    ballot,
+                    until: self.lease.until,
+                });
+            }
             promised => {
                 let start = from_slot.max(state.truncated_below);
                 let accepted = state

@@ -34,6 +34,10 @@ impl Node {
         if handed_off {
             self.follower.leader = None;
         }
+        // Rule 12: a leader holding a lease answers a read alone.
+        let Some(command) = self.read_locally(command, out) else {
+            return;
+        };
         let leader_known = self.follower.leader.is_some_and(|l| l != self.id);
         // Rule 12: a proposer removed from the configuration answers like a non-proposer,
         // unless it still leads the slots before the configuration without it.

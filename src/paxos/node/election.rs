@@ -8,6 +8,7 @@ use crate::paxos::durable::DurableWrite;
 use crate::paxos::event::Event;
 use crate::paxos::message::{AcceptedEntry, Addr, Message};
 use crate::paxos::proposer::{Leading, Phase, Preparing, Proposer};
+use crate::paxos::quorum::Phase as QuorumPhase;
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::{NodeId, Slot};
 use crate::vec_map::{VecMap, VecSet};
@@ -128,6 +129,7 @@ impl Node {
         let behind = replica.commit_index < plan.catch_up_below;
         let ballot = prep.ballot;
         let promised_by: VecSet<NodeId> = prep.promises.keys().copied().collect();
+        let lease = self.new_lease(plan.next_slot);
         let p = self.proposer.as_mut().expect("proposer");
         p.failed_elections = 0;
         p.phase = Phase::Leading(Leading {
@@ -138,15 +140,18 @@ impl Node {
             promised_by,
             // Rule 12: proposed once their configurations are known (propose_queued).
             deferred: plan.slots.into_iter().collect(),
+            lease,
         });
         self.follower.leader = Some(self.id);
         self.follower.leader_ballot = Some(ballot);
         out.events.push(Event::BecameLeader {
             ballot,
             promised_by: prep.promises.keys().copied().collect(),
-            count: self
-                .membership_at(prep.from_slot)
-                .quorum_count(prep.promises.keys(), &self.config),
+            count: self.membership_at(prep.from_slot).count(
+                QuorumPhase::One,
+                prep.promises.keys(),
+                &self.config,
+            ),
             adopted: plan.adopted.len(),
             noops: plan.noops,
         });

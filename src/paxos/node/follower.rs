@@ -3,6 +3,7 @@
 //! slots decided in the leader's ballot, catch up on the rest, compact to the safe point.
 use super::Node;
 use crate::paxos::ballot::Ballot;
+use crate::paxos::config::ReadMode;
 use crate::paxos::message::Addr;
 use crate::paxos::proposer::Phase;
 use crate::paxos::step::Ready;
@@ -51,11 +52,17 @@ impl Node {
             round: p.max_round,
             proposer: self.id,
         });
+        // Rule 12: a leader asking for a lease holds the acceptors' promises back, so this
+        // node's own later ballot cannot win phase 1 yet: follow it rather than wait.
+        let lease_holder = heartbeat && self.config.read_mode == ReadMode::Lease;
         let superseded = promised.is_some_and(|p| ballot < p)
-            || own_last.is_some_and(|b| ballot < b)
+            || (own_last.is_some_and(|b| ballot < b) && !lease_holder)
             || self.follower.leader_ballot.is_some_and(|b| ballot < b);
         if leader == self.id || superseded {
             return;
+        }
+        if lease_holder {
+            self.give_up_election();
         }
         self.follower.leader = Some(leader);
         self.follower.leader_ballot = Some(ballot);
@@ -86,6 +93,16 @@ impl Node {
             self.request_catch_up_if_behind(from, commit_index, out);
         }
         self.truncate_acceptor(safe_point, out);
+    }
+
+    /// Rule 12: a preparing proposer meets a leader that holds a lease: its phase 1 cannot
+    /// win before the lease runs out, so it follows that leader with the commands it holds.
+    fn give_up_election(&mut self) {
+        if let Some(p) = self.proposer.as_mut() {
+            if matches!(p.phase, Phase::Preparing(_)) {
+                p.phase = Phase::Following;
+            }
+        }
     }
 
     /// Rule 7: someone is running for leader with a ballot above the leader this node

@@ -9,6 +9,7 @@ use crate::paxos::bugs::Bug;
 use crate::paxos::event::Event;
 use crate::paxos::message::{Addr, Message};
 use crate::paxos::proposer::{Phase, Proposal, Proposer};
+use crate::paxos::quorum::Phase as QuorumPhase;
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::value::{Command, Value};
 use crate::paxos::{NodeId, Slot};
@@ -47,8 +48,21 @@ impl Node {
         );
         let ballot = lead.ballot;
         let msg = self.accept_message(ballot, slot, value);
-        // Rule 12: the acceptors of the slot's own configuration.
-        let acceptors: Vec<NodeId> = self.membership_at(slot).acceptors().collect();
+        // Rule 12: the acceptors of the slot's own configuration, in a ring from this node.
+        let members = self.membership_at(slot).clone();
+        let mut acceptors: Vec<NodeId> = members.acceptors().collect();
+        // Rule 12 (thrifty): a configured phase-2 quorum is asked for by name, so a
+        // command costs |Q2| Accepts and Accepteds; the resend asks every acceptor.
+        if self.config.phase2_quorum.is_some() {
+            let want = members.phase2_quorum(&self.config);
+            let ids: Vec<NodeId> = members.nodes.iter().map(|n| n.id).collect();
+            let own = ids.iter().position(|id| *id == self.id).unwrap_or(0);
+            let ring = (0..ids.len()).map(|i| ids[(own + i) % ids.len()]);
+            acceptors = ring
+                .filter(|id| members.is_acceptor(*id))
+                .take(want)
+                .collect();
+        }
         for a in acceptors {
             self.send(Addr::Node(a), msg.clone(), out);
         }
@@ -221,7 +235,7 @@ impl Node {
             slot,
             ballot,
             accepted_by: proposal.acks.iter().copied().collect(),
-            count: members.quorum_count(&proposal.acks, &self.config),
+            count: members.count(QuorumPhase::Two, &proposal.acks, &self.config),
         });
         let value = lead.proposals.remove(&slot).expect("present").value;
         self.learn(slot, value, out);
@@ -304,11 +318,17 @@ impl Node {
             return;
         };
         let (commit_index, safe_point) = self.commit_and_safe_point();
+        let lease_round = self.next_lease_round();
         let msg = Message::Heartbeat {
             ballot,
             commit_index,
             safe_point,
+            lease_round,
         };
+        // Rule 12 (leases): asking for a lease, the leader's own acceptor grants too.
+        if lease_round.is_some() && self.roles().acceptor {
+            self.send(Addr::Node(self.id), msg.clone(), out);
+        }
         for n in self.heartbeat_targets() {
             self.send(Addr::Node(n), msg.clone(), out);
         }

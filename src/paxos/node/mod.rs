@@ -9,10 +9,12 @@ mod client;
 mod election;
 mod follower;
 mod leader;
+mod lease;
 mod reconfig;
 mod replica;
 
 pub use follower::FollowerState;
+pub use lease::AcceptorLease;
 
 use crate::paxos::bugs::Bug;
 use crate::paxos::config::{Config, Roles};
@@ -43,6 +45,11 @@ pub struct Node {
     pub(crate) proposer: Option<Proposer>,
     pub(crate) replica: Option<Replica>,
     pub(crate) follower: FollowerState,
+    /// Rule 12 (leases): the lease this acceptor granted (volatile: a restart waits it out).
+    pub(crate) lease: AcceptorLease,
+    /// The node's own clock in ticks, as the world's simulated (drifting) clock shows it
+    /// (`set_clock`); only leases read it.
+    pub(crate) clock: u64,
     local: VecDeque<Envelope>,
     /// Every bug switched on at some time in this node's life, one bit each: assertions
     /// such a bug breaks are skipped (see `checks.rs`).
@@ -93,6 +100,8 @@ impl Node {
             proposer,
             replica,
             follower: FollowerState::default(),
+            lease: AcceptorLease::default(),
+            clock: 0,
             local: VecDeque::new(),
         }
     }
@@ -100,6 +109,7 @@ impl Node {
     /// Called once after `new`: arms the election timer of a proposer.
     pub fn start(&mut self) -> Ready {
         let mut out = Ready::default();
+        self.wait_out_lost_grants(&mut out);
         if self.proposer.is_some() {
             self.set_election_timer(&mut out);
         }
@@ -142,6 +152,7 @@ impl Node {
         self.proposer.hash(h);
         self.replica.hash(h);
         self.follower.hash(h);
+        self.lease.hash(h);
         self.local.hash(h);
         self.bugs_ran.hash(h);
     }
@@ -265,9 +276,18 @@ impl Node {
                 ballot,
                 commit_index,
                 safe_point,
+                lease_round,
             } => {
                 self.refuse_stale_heartbeat(from, ballot, out);
+                if let Some(round) = lease_round {
+                    self.grant_lease(from, ballot, round, out);
+                }
                 self.on_leader_contact(from, ballot, commit_index, safe_point, true, out);
+            }
+            Message::LeaseGrant { ballot, round } => {
+                if let Some(n) = from_node {
+                    self.on_lease_grant(n, ballot, round, out);
+                }
             }
             Message::CatchUp { from_slot } => self.on_catch_up(from, from_slot, out),
             Message::CatchUpReply {

@@ -4,7 +4,7 @@ pub mod log;
 pub mod node;
 pub mod spacetime;
 
-use super::client::Pending;
+use super::client::{Pending, ReadAnswer};
 use super::narration::NarrationLine;
 use super::scenario::SimConfig;
 use super::stats::Stats;
@@ -13,6 +13,7 @@ use super::world::World;
 use crate::check::invariants::InvariantViolation;
 use crate::check::verdict::{self, InvariantStatus};
 use crate::kv::ClientId;
+use crate::paxos::quorum::Quorums;
 use crate::paxos::{Addr, Message, NodeId};
 use serde::Serialize;
 
@@ -40,6 +41,9 @@ pub struct StateView<'a> {
     pub config: &'a SimConfig,
     /// The node leading with the highest ballot, if any.
     pub leader: Option<NodeId>,
+    /// Rule 12: the phase-1 and phase-2 quorum sizes every node counts with (bugs
+    /// included), out of how many acceptors.
+    pub quorums: Quorums,
     /// Whether no message is in flight and no client waits or has work left.
     pub quiet: bool,
     /// Every node.
@@ -100,6 +104,11 @@ pub struct ClientView<'a> {
     pub completed: u64,
     /// Commands still to submit (typed, scripted or random).
     pub queued: u64,
+    /// Rule 12: its last answered `get` and its read mode (`lease` or `log`), in runs that
+    /// read under leases; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub last_read: Option<&'a ReadAnswer>,
 }
 
 /// The state of the run `t` at its current step; `full` adds every node's durable and
@@ -124,6 +133,7 @@ pub fn state<'a>(
         preset: t.preset(),
         config: w.config(),
         leader: w.leader(),
+        quorums: w.protocol_config().quorums(),
         quiet: w.is_quiet(),
         nodes: w
             .node_ids()
@@ -179,6 +189,7 @@ fn clients(w: &World) -> Vec<ClientView<'_>> {
             pending: &c.pending,
             completed: c.completed,
             queued: c.queue.len() as u64 + c.random_left as u64,
+            last_read: c.last_read.as_ref(),
         })
         .collect()
 }

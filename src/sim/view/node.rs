@@ -4,9 +4,10 @@ use crate::kv::{ClientId, KvStore};
 use crate::paxos::durable::Session;
 use crate::paxos::durable::{AcceptorDurable, DurableState, ProposerDurable, ReplicaDurable};
 use crate::paxos::node::FollowerState;
+use crate::paxos::proposer::Phase;
 use crate::paxos::proposer::Proposer;
 use crate::paxos::replica::Replica;
-use crate::paxos::{Ballot, Node, NodeId, Slot, TimerKind, Value};
+use crate::paxos::{Ballot, Bug, Node, NodeId, ReadMode, Slot, TimerKind, Value};
 use crate::sim::world::{ProposerPhase, World};
 use crate::vec_map::VecMap;
 use serde::{Serialize, Serializer};
@@ -57,11 +58,36 @@ pub struct NodeView<'a> {
     pub snapshot_index: Option<Slot>,
     /// The key-value contents (`None` on a node that is no replica).
     pub kv: Option<&'a VecMap<String, String>>,
+    /// Rule 12 (leases): its clock and the lease it holds or granted, on a running node in
+    /// lease read mode (or with the `read-without-lease` bug); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub lease: Option<LeaseView>,
     /// The durable and volatile state, in `state()` and `node()` only.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     // In TypeScript the API names it: `node()` returns `NodeView & NodeDetail`.
     #[cfg_attr(test, ts(skip))]
     pub detail: Option<NodeDetail<'a>>,
+}
+
+/// Rule 12 (leases): a node's own clock and its lease, as the page shows them.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct LeaseView {
+    /// Its own clock now (it drifts from the world's `now`).
+    pub clock: u64,
+    /// Its clock's rate, in per mille of the world's time (1000 = exact).
+    pub rate_per_mille: u32,
+    /// A leader's lease holds while its clock is below this tick (`None`: it holds none).
+    pub held_until: Option<u64>,
+    /// The world tick at which that lease runs out (its clock reaches `held_until`).
+    pub expires_at: Option<u64>,
+    /// Whether it answers reads alone now (a valid lease and everything earlier applied).
+    pub reads_locally: bool,
+    /// An acceptor's grant still running: the ballot it granted a lease to.
+    pub granted_to: Option<Ballot>,
+    /// The tick of its clock that grant (or, after a restart, the wait) runs until.
+    pub granted_until: Option<u64>,
 }
 
 /// A node's inner state (the inspector), logs cut to their last `tail` slots.
@@ -253,6 +279,7 @@ impl<'a> NodeView<'a> {
             applied_index: None,
             snapshot_index: None,
             kv: None,
+            lease: None,
             detail: None,
         };
         let tail = match detail {
@@ -286,6 +313,7 @@ impl<'a> NodeView<'a> {
             applied_index: r.map(|r| r.applied_index),
             snapshot_index: r.map(|r| r.snapshot_index),
             kv: r.map(|r| &r.kv.data),
+            lease: lease_view(world, n),
             detail,
             ..self
         }
@@ -311,6 +339,32 @@ impl<'a> NodeView<'a> {
             ..self
         }
     }
+}
+
+/// Rule 12: node `n`'s clock and lease, when the run uses leases.
+fn lease_view(world: &World, n: &Node) -> Option<LeaseView> {
+    let c = world.protocol_config();
+    let leases = c.read_mode == ReadMode::Lease || c.bug(Bug::ReadWithoutLease);
+    if !leases {
+        return None;
+    }
+    let clock = world.node_clock(n.id());
+    let now = clock.read(world.now());
+    let held = match n.proposer().map(|p| &p.phase) {
+        Some(Phase::Leading(lead)) => lead.lease.as_ref().map(|l| l.until).filter(|u| *u > now),
+        _ => None,
+    };
+    let grant = n.acceptor_lease();
+    let granting = grant.until > now;
+    Some(LeaseView {
+        clock: now,
+        rate_per_mille: clock.rate_per_mille,
+        held_until: held,
+        expires_at: held.map(|u| clock.first_at_or_after(world.now(), u)),
+        reads_locally: n.lease_valid(),
+        granted_to: grant.granted_to.filter(|_| granting),
+        granted_until: granting.then_some(grant.until),
+    })
 }
 
 /// The replica's last `tail` decided slots, in words.

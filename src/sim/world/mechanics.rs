@@ -4,6 +4,7 @@
 //! [`WorldEvent`].
 use super::World;
 use crate::paxos::durable::DurableState;
+use crate::paxos::event::Event;
 use crate::paxos::{Addr, Envelope, Input, Node, NodeId, Ready, TimerCmd, TimerKind};
 use crate::sim::action::Action;
 use crate::sim::event::WorldEvent;
@@ -92,7 +93,7 @@ impl World {
                 }
                 self.observers
                     .observe(WorldEvent::Delivered { env: &m.env, id });
-                self.run_node(n, Input::Message(m.env));
+                self.run_node(n, Input::Message(*m.env));
             }
         }
     }
@@ -112,7 +113,7 @@ impl World {
         let original = self.network.get(id).cloned();
         debug_assert!(original.is_some(), "message {id} was in flight");
         if let Some(m) = original {
-            let copy = self.network.push(m.env.clone(), m.deliver_at);
+            let copy = self.network.push((*m.env).clone(), m.deliver_at);
             let env = &m.env;
             self.observers
                 .observe(WorldEvent::Duplicated { id, copy, env });
@@ -152,6 +153,7 @@ impl World {
             return;
         }
         let mut node = Node::joining(id, slot.roles, self.protocol.clone(), slot.disk.clone());
+        node.set_clock(self.clocks.get(&id).map_or(self.now, |c| c.read(self.now)));
         let ready = node.start();
         let node = slot.node.insert(node);
         self.observers.observe(WorldEvent::Restarted { node });
@@ -160,9 +162,11 @@ impl World {
 
     /// Starts node `id` for the first time.
     pub(super) fn start_node(&mut self, id: NodeId) {
+        let clock = self.local_clock(id);
         let node = self.nodes.get_mut(&id).and_then(|s| s.node.as_mut());
         debug_assert!(node.is_some(), "n{id} runs");
         if let Some(node) = node {
+            node.set_clock(clock);
             let ready = node.start();
             self.process(id, ready);
         }
@@ -170,9 +174,11 @@ impl World {
 
     /// Hands `input` to node `id` if it runs, and carries out its step.
     pub(super) fn run_node(&mut self, id: NodeId, input: Input) {
+        let clock = self.local_clock(id);
         let Some(node) = self.nodes.get_mut(&id).and_then(|s| s.node.as_mut()) else {
             return;
         };
+        node.set_clock(clock);
         let ready = node.step(input);
         self.process(id, ready);
     }
@@ -203,6 +209,11 @@ impl World {
                 state,
             });
         }
+        for e in &ready.events {
+            if let Event::ReadLocally { client, seq } = e {
+                self.clients.note_local_read(*client, *seq);
+            }
+        }
         for t in &ready.timers {
             self.set_timer(id, *t);
         }
@@ -225,12 +236,22 @@ impl World {
                 } else {
                     0
                 };
-                self.timers.insert((id, kind), self.now + after + extra);
+                // The node counts in ticks of its own clock (rule 12: clocks drift).
+                let wait = self
+                    .clocks
+                    .get(&id)
+                    .map_or(after + extra, |c| c.world_ticks(self.now, after + extra));
+                self.timers.insert((id, kind), self.now + wait);
             }
             TimerCmd::Cancel { kind } => {
                 self.timers.remove(&(id, kind));
             }
         }
+    }
+
+    /// Node `id`'s clock reading now (rule 12: each node's clock drifts within the bound).
+    pub(super) fn local_clock(&self, id: NodeId) -> u64 {
+        self.clocks.get(&id).map_or(self.now, |c| c.read(self.now))
     }
 
     /// Puts a message on the wire with a random delay, unless a partition swallows it.

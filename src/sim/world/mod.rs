@@ -7,6 +7,7 @@
 //! trace digest, the counters, the invariant checker and the narration. The page, the CLI
 //! and the tests read it through the accessors in `read`.
 mod clients;
+pub mod clocks;
 mod faults;
 mod fingerprint;
 mod mechanics;
@@ -88,6 +89,8 @@ pub struct World {
     network: Network,
     /// Pending node timers: (node, kind) → tick it fires at.
     timers: VecMap<(NodeId, TimerKind), u64>,
+    /// Each node's simulated, drifting clock (rule 12: leases read it, timers run on it).
+    clocks: VecMap<NodeId, clocks::NodeClock>,
     clients: ClientPool,
     observers: Observers,
     /// The liveness check, armed when faults stop.
@@ -133,11 +136,18 @@ impl World {
         let observers = Observers {
             digest: TraceDigest::default(),
             stats: Stats::default(),
-            checker: CheckFeed::new(config.check, protocol.acceptors(), protocol.window),
+            checker: CheckFeed::new(
+                config.check,
+                protocol.acceptors(),
+                protocol.asked_quorums()?,
+                protocol.window,
+            ),
             narrator: Narrator::default(),
             spacetime: spacetime.then(SpaceTime::default),
         };
         let forgetful_disks = protocol.bugs.iter().any(skips_disk_writes);
+        let protocol_ids = protocol.node_ids();
+        let world_drift = protocol.clock_drift_per_mille;
         let mut world = World {
             clients: ClientPool::new(&config, &protocol.proposers()),
             forgetful_disks,
@@ -149,6 +159,7 @@ impl World {
             nodes,
             network: Network::default(),
             timers: VecMap::new(),
+            clocks: clocks::draw(seed, &protocol_ids, world_drift),
             observers,
             liveness: None,
             explicit: None,

@@ -48,6 +48,14 @@ impl World {
         &self.protocol
     }
 
+    /// Node `id`'s simulated clock (rule 12: exact unless the configuration drifts clocks).
+    pub fn node_clock(&self, id: NodeId) -> super::clocks::NodeClock {
+        self.clocks
+            .get(&id)
+            .copied()
+            .unwrap_or(super::clocks::NodeClock::EXACT)
+    }
+
     /// The seed the world started from.
     pub fn seed(&self) -> u64 {
         self.seed

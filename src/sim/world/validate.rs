@@ -45,6 +45,12 @@ impl World {
                     Ok(())
                 }
             }
+            Action::SetBug { bug, enabled } => {
+                // Rule 12: switching the bug off must not leave quorums that need not meet.
+                let mut protocol = (*self.protocol).clone();
+                protocol.bugs.set(*bug, *enabled);
+                protocol.asked_quorums().map(|_| ())
+            }
             _ => Ok(()),
         }
     }

@@ -1,0 +1,153 @@
+//! The shrinker's last pass (issue 10, part 2): replaces a failing run by a shortest one
+//! the explorer finds. Breadth-first searches, each for a run violating the *same*
+//! invariant in fewer moves than the current one and with no more faults of each kind
+//! (none first, then only ticks, then all the run's): first from smaller starts made of
+//! the run's own configuration (3 servers, one or two of its own commands), then from each
+//! prefix of the current run, shortest first (its tail
+//! replaced). Every search is bounded (depth below the current length, a state cap, and a
+//! total budget over all of them), so shrinking stays a matter of seconds natively.
+use super::{Bounds, Budget, Explorer};
+use crate::sim::scenario::ScriptedOp;
+use crate::sim::{Action, Layout, Scenario};
+
+/// Distinct states one search from a smaller start keeps at most.
+pub const STATES_PER_START: u64 = 100_000;
+
+/// Distinct states one search from a prefix keeps at most.
+pub const STATES_PER_PREFIX: u64 = 20_000;
+
+/// Distinct states the searches from smaller starts keep at most, together; the searches
+/// from prefixes have as many again.
+pub const STATES_IN_ALL: u64 = 200_000;
+
+/// The faults of each kind `actions` spend (drops, duplicates, crashes, at most 1 each;
+/// ticks, at most 2): the replacement spends no more.
+fn faults(actions: &[Action]) -> Budget {
+    let count = |f: fn(&Action) -> bool, most: usize| {
+        actions.iter().filter(|a| f(a)).count().min(most) as u8
+    };
+    Budget {
+        drops: count(|a| matches!(a, Action::Drop { .. }), 1),
+        dups: count(|a| matches!(a, Action::Duplicate { .. }), 1),
+        crashes: count(|a| matches!(a, Action::Crash { .. }), 1),
+        ticks: count(|a| matches!(a, Action::Tick), 2),
+    }
+}
+
+/// Smaller starts made of `base`'s own configuration: 3 servers (when it has more), with
+/// its first command alone, then with the first commands of its first two clients.
+fn smaller_starts(base: &Scenario) -> Vec<Scenario> {
+    let script = &base.config.workload.script;
+    let mut firsts: Vec<&ScriptedOp> = Vec::new();
+    for op in script {
+        if !firsts.iter().any(|f| f.client == op.client) {
+            firsts.push(op);
+        }
+    }
+    let mut out = Vec::new();
+    for n in [1, 2] {
+        if firsts.len() < n || (n == firsts.len() && n == script.len() && !more_servers(base)) {
+            continue;
+        }
+        let mut s = base.clone();
+        s.actions.clear();
+        if more_servers(base) {
+            s.config.layout = Layout::Servers { n: 3 };
+        }
+        s.config.workload.script = firsts[..n].iter().map(|&o| o.clone()).collect();
+        out.push(s);
+    }
+    out
+}
+
+fn more_servers(base: &Scenario) -> bool {
+    matches!(base.config.layout, Layout::Servers { n } if n > 3)
+}
+
+/// A breadth-first search from `start` for a run violating `invariant` within `depth`
+/// moves and `faults`, keeping at most `cap` states; the run found (the start's actions,
+/// then the moves) and the states the search kept.
+fn search(
+    start: &Scenario,
+    depth: usize,
+    faults: Budget,
+    cap: u64,
+    invariant: &'static str,
+) -> (Option<Scenario>, u64) {
+    let bounds = Bounds {
+        max_depth: depth as u32,
+        max_states: cap.max(1),
+        drops: faults.drops.into(),
+        dups: faults.dups.into(),
+        crashes: faults.crashes.into(),
+        ticks: faults.ticks.into(),
+    };
+    let Ok(x) = Explorer::new(start, bounds) else {
+        return (None, 0);
+    };
+    let mut x = x.only(invariant);
+    while !x.run(5_000) {}
+    (
+        x.counterexample().map(|c| c.scenario.clone()),
+        x.progress().distinct,
+    )
+}
+
+/// A shorter run than `base` with `actions` that violates `invariant` at its last step, if
+/// the bounded searches find one: the scenario (its start may be smaller than `base`'s).
+pub fn shorten(base: &Scenario, actions: &[Action], invariant: &'static str) -> Option<Scenario> {
+    let limit = faults(actions);
+    let mut best: Option<Scenario> = None;
+    let mut len = actions.len();
+    let mut spent = 0u64;
+    // Fewer faults first: a search without them is far smaller, and often enough.
+    let mut budgets = vec![Budget::default()];
+    for b in [
+        Budget {
+            ticks: limit.ticks,
+            ..Budget::default()
+        },
+        limit,
+    ] {
+        if !budgets.contains(&b) {
+            budgets.push(b);
+        }
+    }
+    for start in smaller_starts(base) {
+        for &faults in &budgets {
+            if len <= 1 || spent >= STATES_IN_ALL {
+                break;
+            }
+            let cap = STATES_PER_START.min(STATES_IN_ALL - spent);
+            let (found, kept) = search(&start, len - 1, faults, cap, invariant);
+            spent += kept;
+            if let Some(s) = found {
+                len = s.actions.len();
+                best = Some(s);
+            }
+        }
+    }
+    // Then each prefix of the run, the longest first (the cheapest searches: the tail
+    // to replace is short), its tail replaced by a shorter one.
+    let mut spent = 0u64;
+    let mut k = len.saturating_sub(2);
+    while k > 0 && spent < STATES_IN_ALL {
+        k -= 1;
+        if k + 1 >= len {
+            continue;
+        }
+        let mut start = best.clone().unwrap_or_else(|| Scenario {
+            actions: actions.to_vec(),
+            ..base.clone()
+        });
+        start.actions.truncate(k);
+        let cap = STATES_PER_PREFIX.min(STATES_IN_ALL - spent);
+        let (found, kept) = search(&start, len - k - 1, limit, cap, invariant);
+        spent += kept;
+        if let Some(s) = found {
+            len = s.actions.len();
+            best = Some(s);
+        }
+    }
+    best
+}
