@@ -282,9 +282,8 @@ async function frames(browser, url, check) {
     };
     requestAnimationFrame(drawFrame);
   }), { n });
-  // Component order of www/main.js boot(): banner, topology, legend, transport, timeline,
-  // narration, inspector, flight list, invariants, stats, log grid, controls, header.
-  const names = ['banner', 'topology', 'legend', 'transport', 'timeline', 'narration', 'inspector', 'flight', 'invariants', 'stats', 'log-grid', 'controls', 'header'];
+  // Component order of www/main.js boot().
+  const names = ['banner', 'topology', 'legend', 'transport', 'timeline', 'narration', 'inspector', 'flight', 'invariants', 'search', 'stats', 'log-grid', 'applied', 'conflict', 'diagram', 'controls', 'tour', 'header'];
   const parts = Object.fromEntries(r.parts.map((ms, k) => [names[k] || `#${k}`, Math.round(ms * 100) / 100]));
   console.error(`  (drawing time per component, ms/frame: ${JSON.stringify(parts)})`);
   const base = { frames: n, nodes: setup.nodes, log_slots: setup.log.end_slot - setup.log.first_slot, in_flight: setup.inFlight, check };
@@ -313,7 +312,9 @@ async function frames(browser, url, check) {
 // (25 ms) counts as a dropped frame. Goals (issue 11): p50 ≤ 17.5 ms, p95 ≤ 33.4 ms.
 const PLAY_SPEED = 30;
 async function playIntervals(browser, url, { check, big, tab }) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // The split view (cluster and diagram side by side) needs a window of 1600 px or more.
+  const split = tab === 'split';
+  const ctx = await browser.newContext({ viewport: split ? { width: 1680, height: 1000 } : { width: 1280, height: 800 } });
   const page = await ctx.newPage();
   await page.goto(url);
   await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready, null, PAGE_ARGS);
@@ -331,6 +332,7 @@ async function playIntervals(browser, url, { check, big, tab }) {
     return { inFlight: v.messages.length, slots: v.log.end_slot - v.log.first_slot, nodes: v.nodes.length };
   }, { sc: { ...frameScenario(check) }, big });
   if (tab === 'diagram') await page.getByRole('tab', { name: 'Diagram' }).click();
+  if (split) await page.getByRole('tab', { name: 'Side by side' }).click();
   const n = QUICK ? 90 : 300;
   const r = await page.evaluate(({ n, speed }) => new Promise((resolve) => {
     const app = window.paxoscope.app;
@@ -347,7 +349,8 @@ async function playIntervals(browser, url, { check, big, tab }) {
     requestAnimationFrame(tick);
   }), { n, speed: PLAY_SPEED });
   const dropped = r.gaps.filter((g) => g > 25).length / r.gaps.length;
-  const what = big ? `${setup.nodes} nodes, ${setup.slots} slots, checker ${check ? 'on' : 'off'}, ${tab} tab` : `seed-demo, ${tab} tab`;
+  const where = split ? 'side by side, 1680×1000' : `${tab} tab`;
+  const what = big ? `${setup.nodes} nodes, ${setup.slots} slots, checker ${check ? 'on' : 'off'}, ${where}` : `seed-demo, ${where}`;
   const extra = { frames: r.gaps.length, in_flight: setup.inFlight, in_flight_end: r.inFlightEnd, steps_played: r.steps, speed: PLAY_SPEED, tab, check, dropped_share: dropped, fps: 1000 / median(r.gaps) };
   report('page', `frame interval p50 at ${PLAY_SPEED} steps/s (${what})`, pct(r.gaps, 50), 'ms', extra);
   report('page', `frame interval p95 at ${PLAY_SPEED} steps/s (${what})`, pct(r.gaps, 95), 'ms', extra);
@@ -406,14 +409,14 @@ async function main() {
       await timeToInteractive(browser, url);
       await frames(browser, url, false);
       if (!QUICK) await frames(browser, url, true).catch((e) => console.error(`  (checker-on frame bench failed: ${e.message.split('\n')[0]})`));
-      for (const o of [{ check: true, big: true, tab: 'cluster' }, { check: true, big: true, tab: 'diagram' }, { check: false, big: true, tab: 'cluster' },
-        { check: true, big: false, tab: 'cluster' }, { check: true, big: false, tab: 'diagram' }]) {
+      for (const o of [{ check: true, big: true, tab: 'cluster' }, { check: true, big: true, tab: 'diagram' }, { check: true, big: true, tab: 'split' },
+        { check: false, big: true, tab: 'cluster' }, { check: true, big: false, tab: 'cluster' }, { check: true, big: false, tab: 'diagram' }]) {
         await playIntervals(browser, url, o).catch((e) => console.error(`  (frame interval bench failed: ${e.message.split('\n')[0]})`));
       }
       await seek(context, url);
     } else if (want('play')) {
       // Only the frame intervals while playing (node scripts/bench-browser.mjs play).
-      for (const o of [{ check: true, big: true, tab: 'cluster' }, { check: true, big: true, tab: 'diagram' }, { check: true, big: false, tab: 'cluster' }]) {
+      for (const o of [{ check: true, big: true, tab: 'cluster' }, { check: true, big: true, tab: 'diagram' }, { check: true, big: true, tab: 'split' }, { check: true, big: false, tab: 'cluster' }]) {
         await playIntervals(browser, url, o);
       }
     }

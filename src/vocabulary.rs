@@ -34,7 +34,7 @@ pub const RULES: [Rule; 12] = [
     Rule { number: 9, text: "A lagging replica is sent only the decided entries it misses, never the whole log." },
     Rule { number: 10, text: "Replicas snapshot the key-value store; acceptors drop entries below the leader's safe point; a replica behind that point receives a snapshot." },
     Rule { number: 11, text: "Roles are composable: the seed layout (five acceptors, two proposers) and N servers are both configurations." },
-    Rule { number: 12, text: "Production extensions: quorums may be flexible (every phase-1 quorum meets every phase-2 quorum, |Q1| + |Q2| > n), and a leader may answer reads alone under a lease granted by a phase-2 quorum that allows for bounded clock drift." },
+    Rule { number: 12, text: "Production extensions: reconfiguration goes through the log (a configuration decided in slot i governs the slots from i + α on, α = the pipeline window, so no slot is decided by quorums of two configurations that need not intersect); quorums may be flexible (every phase-1 quorum meets every phase-2 quorum, |Q1| + |Q2| > n), and a leader may answer reads alone under a lease granted by a phase-2 quorum that allows for bounded clock drift." },
 ];
 
 /// Who takes part in the protocol: the three roles a node can combine, and the clients.
@@ -319,7 +319,7 @@ const fn ev(name: &'static str, rule: u8, summary: &'static str) -> EventKind {
 }
 
 /// Every event kind, in the order of `paxos::Event`.
-pub const EVENTS: [EventKind; 21] = [
+pub const EVENTS: [EventKind; 25] = [
     ev("promised", 2, "An acceptor promised a ballot."),
     ev(
         "refused_prepare",
@@ -393,6 +393,26 @@ pub const EVENTS: [EventKind; 21] = [
         "A lagging replica asked for the entries it misses.",
     ),
     ev(
+        "config_applied",
+        12,
+        "A replica applied a reconfiguration: it governs the slots α after its own.",
+    ),
+    ev(
+        "new_config_phase1",
+        12,
+        "A leader reached a configuration it holds no quorum of promises in and runs phase 1 again.",
+    ),
+    ev(
+        "handed_off",
+        12,
+        "A leader removed from the configuration stepped down for a member to lead.",
+    ),
+    ev(
+        "refused_removed",
+        12,
+        "An acceptor refused a Prepare from a proposer it knows was removed.",
+    ),
+    ev(
         "granted_lease",
         12,
         "An acceptor granted the leader a lease: no other ballot for a while.",
@@ -439,6 +459,10 @@ pub fn event_kind(event: &Event) -> &'static EventKind {
         Event::Forwarded { .. } => "forwarded",
         Event::DuplicateIgnored { .. } => "duplicate_ignored",
         Event::RequestedCatchUp { .. } => "requested_catch_up",
+        Event::ConfigApplied { .. } => "config_applied",
+        Event::NewConfigPhase1 { .. } => "new_config_phase1",
+        Event::HandedOff { .. } => "handed_off",
+        Event::RefusedRemoved { .. } => "refused_removed",
         Event::GrantedLease { .. } => "granted_lease",
         Event::HeldPromise { .. } => "held_promise",
         Event::WaitingOutLease { .. } => "waiting_out_lease",

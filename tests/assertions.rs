@@ -98,6 +98,15 @@ fn an_acknowledgement_from_a_non_acceptor_trips_an_assertion() {
         n.step(msg(a, 6, promise));
     }
     assert!(n.is_leader());
+    // Slot 0 is proposed (to acceptors 1–5 only), so an ack for it is looked at.
+    n.step(Input::Message(Envelope {
+        from: Addr::Client(1),
+        to: Addr::Node(6),
+        msg: Message::Request {
+            command: val("v").commands()[0].clone(),
+            forwarded: false,
+        },
+    }));
     n.step(msg(7, 6, Message::Accepted { ballot, slot: 0 }));
 }
 

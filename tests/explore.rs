@@ -46,6 +46,9 @@ fn recorded(bug: Bug) -> (&'static str, usize) {
         Bug::SmallQuorum => (AGREEMENT, 2),
         Bug::ReuseBallotAfterRestart => (UNIQUE_BALLOTS, 4),
         Bug::NoDedup => (EXACTLY_ONCE, 9),
+        // The explorer does not branch on reconfigurations (the fuzzer and its preset
+        // catch this one): no recorded counterexample.
+        Bug::ReconfigWithoutAlpha => (AGREEMENT, 0),
     }
 }
 
@@ -192,12 +195,42 @@ fn the_cli_exits_0_when_nothing_is_found_and_2_on_bad_input() {
         &["explore", "--servers", "12"],
         &["explore", "--scenario", "/no/such/file.json"],
         &["explore", "--bug", "no-such-bug"],
+        &["explore", "--ticks", "101"],
         &["run", "--scenario", "cx.json", "--seed", "3"],
     ] {
         let out = paxoscope(bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
         assert!(!out.stderr.is_empty());
     }
+}
+
+/// Ticks are explored moves within their budget: with one tick per path a client can
+/// retry, so the search reaches states it cannot without; the CLI reports the bound.
+#[test]
+fn ticks_are_moves_within_their_budget() {
+    let without = Bounds {
+        max_depth: 4,
+        drops: 0,
+        dups: 0,
+        crashes: 0,
+        ..Bounds::default()
+    };
+    let with = Bounds {
+        ticks: 1,
+        ..without
+    };
+    let (a, b) = (search(None, without), search(None, with));
+    assert_eq!(a.finish(), Some(Finish::Exhausted));
+    assert_eq!(b.finish(), Some(Finish::Exhausted));
+    assert!(
+        b.progress().distinct > a.progress().distinct,
+        "{:?} vs {:?}",
+        b.progress(),
+        a.progress()
+    );
+    let out = paxoscope(&["explore", "--max-depth", "3", "--ticks", "1"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(last_json_line(&out)["bounds"]["ticks"], 1);
 }
 
 /// The first fuzz seed (from 1) on which `bug` violates an invariant, as a scenario.
@@ -237,12 +270,19 @@ fn shrinking_keeps_the_invariant_and_the_result_replays_to_it() {
 /// The goal of issue 10 (docs/explorer.md, "Shrunk fuzz counterexamples"): the first
 /// failing fuzz run of each bug shrinks to at most 1.5 times the BFS-shortest length, and
 /// still violates the same invariant. Not met for no-dedup (34 against 9), left out here,
-/// as is read-without-lease, which has no BFS optimum (see `recorded`).
+/// nor for read-without-lease, which has no recorded BFS optimum.
 #[test]
 fn shrunk_fuzz_runs_are_within_one_and_a_half_times_the_bfs_optimum() {
     use paxoscope::explore::shrink::shrink;
-    let measured = |b: &Bug| !matches!(b, Bug::NoDedup | Bug::ReadWithoutLease);
-    for bug in Bug::ALL.into_iter().filter(measured) {
+    for bug in [
+        Bug::ForgetfulAcceptor,
+        Bug::IgnorePromisedValues,
+        Bug::BallotsWithoutProposerId,
+        Bug::AcceptBelowPromise,
+        Bug::SmallQuorum,
+        Bug::ReuseBallotAfterRestart,
+        Bug::NonIntersectingQuorums,
+    ] {
         let s = shrink(&first_failing_fuzz_run(bug)).expect("a failing run shrinks");
         let (invariant, optimum) = recorded(bug);
         assert_eq!(s.invariant, invariant, "{bug}");

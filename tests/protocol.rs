@@ -6,8 +6,8 @@ use paxoscope::kv::Op;
 use paxoscope::paxos::durable::{DurableState, DurableWrite};
 use paxoscope::paxos::message::AcceptedEntry;
 use paxoscope::paxos::{
-    Addr, Ballot, Bug, Command, Config, Envelope, Input, Message, Node, NodeId, Ready, TimerCmd,
-    TimerKind, Value,
+    Addr, Ballot, Bug, Command, Config, Envelope, Input, Message, Node, NodeId, NodeSpec, Ready,
+    Roles, TimerCmd, TimerKind, Value,
 };
 use std::sync::Arc;
 
@@ -575,6 +575,274 @@ fn the_leader_batches_queued_commands_and_respects_the_window() {
         3,
         "it batches what queued meanwhile"
     );
+}
+
+// Rule 12: reconfiguration through the log.
+
+/// A tiny network for the rule-12 tests: nodes by id, messages delivered in order until
+/// none is left, except those `lose` says are lost.
+struct Cluster {
+    config: Arc<Config>,
+    nodes: std::collections::BTreeMap<NodeId, Node>,
+    /// Every message delivered, in order.
+    seen: Vec<Envelope>,
+    /// Every event, with the node it happened at.
+    events: Vec<(NodeId, paxoscope::paxos::event::Event)>,
+}
+
+impl Cluster {
+    fn servers(config: Config) -> Cluster {
+        let config = Arc::new(config);
+        let nodes = config
+            .node_ids()
+            .into_iter()
+            .map(|id| (id, Node::new(id, config.clone(), DurableState::default())))
+            .collect();
+        Cluster {
+            config,
+            nodes,
+            seen: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Starts node `id`, not in the initial configuration, empty (rule 12).
+    fn join(&mut self, id: NodeId, roles: Roles) {
+        let node = Node::joining(id, roles, self.config.clone(), DurableState::default());
+        self.nodes.insert(id, node);
+    }
+
+    /// Hands `input` to node `to`, then delivers every message that follows (to nodes
+    /// only; `lose` drops some).
+    fn run(&mut self, to: NodeId, input: Input, lose: &dyn Fn(&Envelope) -> bool) {
+        let mut queue: std::collections::VecDeque<(NodeId, Input)> = [(to, input)].into();
+        while let Some((id, input)) = queue.pop_front() {
+            let Some(node) = self.nodes.get_mut(&id) else {
+                continue;
+            };
+            let r = node.step(input);
+            self.events.extend(r.events.iter().map(|e| (id, e.clone())));
+            for env in r.messages {
+                if let Addr::Node(n) = env.to {
+                    if !lose(&env) {
+                        self.seen.push(env.clone());
+                        queue.push_back((n, Input::Message(env)));
+                    }
+                }
+            }
+        }
+    }
+
+    fn request(&mut self, to: NodeId, client: u32, seq: u64, lose: &dyn Fn(&Envelope) -> bool) {
+        let input = Input::Message(Envelope {
+            from: Addr::Client(client),
+            to: Addr::Node(to),
+            msg: Message::Request {
+                command: put(client, seq, &format!("{client}.{seq}")),
+                forwarded: false,
+            },
+        });
+        self.run(to, input, lose);
+    }
+
+    fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[&id]
+    }
+
+    /// The slots Accepts went out for to node `to`.
+    fn accepts_to(&self, to: NodeId) -> Vec<u64> {
+        let mut slots: Vec<u64> = self
+            .seen
+            .iter()
+            .filter(|e| e.to == Addr::Node(to))
+            .filter_map(|e| match e.msg {
+                Message::Accept { slot, .. } => Some(slot),
+                _ => None,
+            })
+            .collect();
+        slots.sort();
+        slots.dedup();
+        slots
+    }
+
+    fn happened(&self, name: &str) -> Vec<NodeId> {
+        self.events
+            .iter()
+            .filter(|(_, e)| paxoscope::vocabulary::event_kind(e).name == name)
+            .map(|(n, _)| *n)
+            .collect()
+    }
+}
+
+fn keep_all(_: &Envelope) -> bool {
+    false
+}
+
+fn server(id: NodeId) -> NodeSpec {
+    NodeSpec {
+        id,
+        roles: Roles::SERVER,
+    }
+}
+
+/// Three servers, window `alpha`, node 1 leading with promises from all three.
+fn three_with_leader(alpha: u64, bugs: &[Bug]) -> Cluster {
+    let mut c = Config::servers(3);
+    c.window = alpha;
+    for b in bugs {
+        c.bugs.set(*b, true);
+    }
+    let mut cl = Cluster::servers(c);
+    cl.run(1, Input::Timeout(TimerKind::Election), &keep_all);
+    assert!(cl.node(1).is_leader());
+    cl
+}
+
+#[test]
+fn a_reconfiguration_governs_only_the_slots_alpha_after_its_own() {
+    let mut cl = three_with_leader(4, &[]);
+    cl.request(1, 1, 1, &keep_all); // slot 0
+    cl.join(4, Roles::SERVER);
+    cl.join(5, Roles::SERVER);
+    let five: Vec<NodeSpec> = (1..=5).map(server).collect();
+    cl.run(1, Input::Reconfigure(five), &keep_all); // slot 1
+    for seq in 2..=8 {
+        cl.request(1, 1, seq, &keep_all); // slots 2..=8
+    }
+    let leader = cl.node(1);
+    assert_eq!(
+        leader.membership_at(4).epoch,
+        0,
+        "slot 1 + α − 1 is the old one's"
+    );
+    assert_eq!(
+        leader.membership_at(5).epoch,
+        1,
+        "slot 1 + α is the new one's"
+    );
+    assert_eq!(leader.membership_at(5).acceptors().count(), 5);
+    // Accepts for the old configuration's slots went to its acceptors only.
+    assert!(
+        cl.accepts_to(4).iter().all(|s| *s >= 5),
+        "{:?}",
+        cl.accepts_to(4)
+    );
+    assert!(cl.accepts_to(4).contains(&5));
+    assert_eq!(cl.node(1).replica().unwrap().applied_index, 9);
+    assert!(cl.happened("config_applied").contains(&1));
+}
+
+#[test]
+fn with_the_bug_the_new_configuration_governs_the_very_next_slot() {
+    let mut cl = three_with_leader(4, &[Bug::ReconfigWithoutAlpha]);
+    cl.join(4, Roles::SERVER);
+    let four: Vec<NodeSpec> = (1..=4).map(server).collect();
+    cl.run(1, Input::Reconfigure(four), &keep_all); // slot 0
+    assert_eq!(cl.node(1).membership_at(1).epoch, 1);
+}
+
+#[test]
+fn a_leader_proposes_no_slot_whose_configuration_it_cannot_know() {
+    // Slot 0's Accepted never arrives: slot 0 stays undecided while 1–3 are decided. Rule
+    // 5's window alone (one open slot) would let the leader go on; rule 12 stops it at
+    // slot 0 + α, since slot 0 might hold a reconfiguration governing slot 4.
+    let mut cl = three_with_leader(4, &[]);
+    let lose_slot_0 = |e: &Envelope| matches!(e.msg, Message::Accepted { slot: 0, .. });
+    for seq in 1..=8 {
+        cl.request(1, 1, seq, &lose_slot_0);
+    }
+    let leader = cl.node(1);
+    assert_eq!(leader.replica().unwrap().commit_index, 0);
+    assert_eq!(
+        cl.accepts_to(2),
+        vec![0, 1, 2, 3],
+        "nothing at or past slot 4"
+    );
+}
+
+#[test]
+fn a_leader_without_a_quorum_of_the_new_configuration_runs_phase_1_again() {
+    // Node 1 wins with promises from itself and node 2 only (node 3's is lost).
+    let mut c = Config::servers(3);
+    c.window = 2;
+    let mut cl = Cluster::servers(c);
+    let lose_3 = |e: &Envelope| e.from == Addr::Node(3) && matches!(e.msg, Message::Promise { .. });
+    cl.run(1, Input::Timeout(TimerKind::Election), &lose_3);
+    assert!(cl.node(1).is_leader());
+    cl.join(4, Roles::SERVER);
+    cl.join(5, Roles::SERVER);
+    cl.run(
+        1,
+        Input::Reconfigure((1..=5).map(server).collect()),
+        &keep_all,
+    );
+    for seq in 1..=4 {
+        cl.request(1, 1, seq, &keep_all);
+    }
+    // {1, 2} is no majority of five: before slot 2 it asks the new acceptors first.
+    assert_eq!(cl.happened("new_config_phase1"), vec![1]);
+    let prepares_to_5 = cl
+        .seen
+        .iter()
+        .filter(|e| e.to == Addr::Node(5) && matches!(e.msg, Message::Prepare { .. }))
+        .count();
+    assert_eq!(prepares_to_5, 1);
+    assert!(
+        cl.node(1).is_leader(),
+        "and leads again, now with a quorum of five"
+    );
+    assert!(cl.accepts_to(5).contains(&2));
+}
+
+#[test]
+fn a_removed_leader_hands_off_and_stops_running() {
+    let mut cl = three_with_leader(2, &[]);
+    cl.join(4, Roles::SERVER);
+    let without_1: Vec<NodeSpec> = [2, 3, 4].into_iter().map(server).collect();
+    cl.run(1, Input::Reconfigure(without_1), &keep_all); // slot 0, governs from slot 2
+    cl.request(1, 1, 1, &keep_all); // slot 1: still node 1's to lead
+    assert!(cl.node(1).is_leader());
+    cl.request(1, 1, 2, &keep_all); // slot 2 belongs to {2, 3, 4}
+    assert_eq!(cl.happened("handed_off"), vec![1]);
+    assert!(!cl.node(1).is_leader());
+    // Its command went to the successor, and its election timer no longer runs it.
+    assert!(cl.seen.iter().any(|e| e.from == Addr::Node(1)
+        && e.to == Addr::Node(2)
+        && matches!(e.msg, Message::Request { .. })));
+    let before = cl.events.len();
+    cl.run(1, Input::Timeout(TimerKind::Election), &keep_all);
+    assert!(cl.events[before..]
+        .iter()
+        .all(|(_, e)| paxoscope::vocabulary::event_kind(e).name != "started_election"));
+}
+
+#[test]
+fn an_acceptor_promises_nothing_to_a_removed_proposer() {
+    let mut cl = three_with_leader(2, &[]);
+    cl.join(4, Roles::SERVER);
+    let without_3: Vec<NodeSpec> = [1, 2, 4].into_iter().map(server).collect();
+    cl.run(1, Input::Reconfigure(without_3), &keep_all);
+    cl.request(1, 1, 1, &keep_all);
+    // Node 3 (which did not learn it, say) runs: node 2 knows better.
+    let promised_before = cl.node(2).durable().acceptor.as_ref().unwrap().promised;
+    let r = cl
+        .nodes
+        .get_mut(&2)
+        .unwrap()
+        .step(msg(3, 2, prepare(b(9, 3))));
+    assert!(r
+        .messages
+        .iter()
+        .all(|e| !matches!(e.msg, Message::Promise { .. })));
+    assert!(r
+        .messages
+        .iter()
+        .any(|e| matches!(e.msg, Message::CatchUpReply { .. })));
+    assert_eq!(
+        cl.node(2).durable().acceptor.as_ref().unwrap().promised,
+        promised_before
+    );
+    assert!(cl.node(1).is_leader(), "the members' leader is not deposed");
 }
 
 /// Five servers with |Q1| = 4 and |Q2| = 2 (rule 12: 4 + 2 > 5).

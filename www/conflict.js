@@ -99,5 +99,7 @@ export function createConflictPanel(app, root) {
         : apart) : null);
     root.hidden = false;
   }
-  return { update, reset: () => { key = ''; } };
+  // A new run starts with no conflict shown (its first view may have none, which `update`
+  // would take for "unchanged").
+  return { update, reset: () => { key = ''; root.hidden = true; root.replaceChildren(); } };
 }

@@ -14,6 +14,8 @@ const SHORTCUTS = [
   ['T', 'advance time by one tick'],
   ['Q', 'run until quiet'],
   ['D / X', 'deliver / drop the selected message'],
+  ['Tab into the diagram', 'one stop on the message sequence diagram; ← / → along a lane, ↑ / ↓ between lanes, Home / End to a lane\'s first / last event in view'],
+  ['Enter in the diagram', 'an event: why it happened (and go to its step); a send or receive: its message; a dangling end: deliver, drop or duplicate'],
   ['Esc', 'clear the selection, close this help'],
   ['?', 'open this help'],
 ];

@@ -60,7 +60,7 @@ pub struct Conflict {
 /// A value as invariant reports show it: every command with its client and sequence number.
 pub fn describe(value: &Value) -> String {
     match value {
-        Value::Noop => "no-op".into(),
+        Value::Noop | Value::Reconfigure(_) => value.to_string(),
         Value::Commands(cmds) => cmds
             .iter()
             .map(|c| format!("c{}#{} {}", c.client, c.seq, c.op))

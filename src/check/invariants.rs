@@ -133,9 +133,52 @@ fn digest<T: Hash>(x: &T) -> u64 {
 /// The acceptors that accepted one value (by digest) in one ballot for one slot.
 type Votes = (u64, VecSet<NodeId>);
 
+/// Rule 12 as the checker reads it from the decisions it saw (not from the protocol's code):
+/// the acceptors of the configuration governing each slot. A reconfiguration decided in
+/// slot i with the next epoch governs slots ≥ i + α.
+#[derive(Clone, Debug, Default)]
+struct SlotConfigs {
+    alpha: u64,
+    initial: VecSet<NodeId>,
+    /// Decided reconfigurations by slot: (epoch, acceptors).
+    decided: VecMap<Slot, (u64, VecSet<NodeId>)>,
+    /// Derived from `decided`: (first slot governed, acceptors), in slot order.
+    effective: Vec<(Slot, VecSet<NodeId>)>,
+}
+
+impl SlotConfigs {
+    fn record(&mut self, slot: Slot, value: &Value) {
+        let Value::Reconfigure(m) = value else {
+            return;
+        };
+        let acceptors = m.acceptors().collect();
+        self.decided.insert(slot, (m.epoch, acceptors));
+        self.effective.clear();
+        let mut epoch = 0;
+        for (slot, (e, acceptors)) in &self.decided {
+            if *e == epoch + 1 {
+                epoch = *e;
+                self.effective.push((slot + self.alpha, acceptors.clone()));
+            }
+        }
+    }
+
+    /// The acceptors of the configuration governing `slot`: `None` for the initial one
+    /// (whose `initial` acceptors, if known, and configured quorum sizes count).
+    fn acceptors(&self, slot: Slot) -> Option<&VecSet<NodeId>> {
+        self.effective
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= slot)
+            .map(|(_, a)| a)
+    }
+}
+
 /// Observes a run and records violations.
 #[derive(Clone, Debug, Default)]
 pub struct Invariants {
+    /// Rule 12: each slot's acceptors; "chosen" is a true majority of them.
+    configs: SlotConfigs,
     /// Votes in one ballot that make a value chosen (a majority, or n − |Q1| + 1).
     chosen_at: usize,
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
@@ -157,8 +200,9 @@ pub struct Invariants {
 }
 
 impl Invariants {
-    /// A checker for a cluster with `acceptors` acceptors. "Chosen" always means a true
-    /// majority, whatever quorum size a buggy configuration uses.
+    /// A checker for a cluster with `acceptors` acceptors (ids 1 to `acceptors`), never
+    /// reconfigured. "Chosen" always means a true majority, whatever quorum size a buggy
+    /// configuration uses.
     pub fn new(acceptors: usize) -> Self {
         Invariants::chosen_at(acceptors / 2 + 1)
     }
@@ -166,8 +210,21 @@ impl Invariants {
     /// A checker that calls a value chosen once `votes` acceptors accepted it in one ballot
     /// (rule 12: with flexible quorums, n − |Q1| + 1, the fewest no phase-1 quorum misses).
     pub fn chosen_at(votes: usize) -> Self {
+        Invariants::reconfigurable(Vec::new(), 1, votes)
+    }
+
+    /// A checker for a cluster whose initial acceptors are `acceptors` (none: any node
+    /// counts) with `chosen_at` votes making a value chosen, and whose reconfigurations take
+    /// effect `alpha` slots after the slot they are decided in (rule 12: in a later
+    /// configuration, "chosen" is a true majority of its acceptors).
+    pub fn reconfigurable(acceptors: Vec<NodeId>, alpha: u64, chosen_at: usize) -> Self {
         Invariants {
-            chosen_at: votes.max(1),
+            configs: SlotConfigs {
+                alpha,
+                initial: acceptors.into_iter().collect(),
+                ..Default::default()
+            },
+            chosen_at: chosen_at.max(1),
             ..Default::default()
         }
     }
@@ -266,7 +323,14 @@ impl Invariants {
             }
         };
         voters.insert(node);
-        if voters.len() == self.chosen_at {
+        // Rule 12: counted among the acceptors of the slot's configuration.
+        let (acceptors, chosen_at) = match self.configs.acceptors(slot) {
+            Some(a) => (a, a.len() / 2 + 1),
+            None => (&self.configs.initial, self.chosen_at),
+        };
+        let member = |v: &NodeId| acceptors.is_empty() || acceptors.contains(v);
+        let members = voters.iter().filter(|v| member(v)).count();
+        if member(&node) && members == chosen_at {
             let who = Decision::Acceptors(voters.clone(), ballot);
             self.on_decided(step, slot, value, who);
         }
@@ -310,6 +374,7 @@ impl Invariants {
             }
             Some(_) => {}
             None => {
+                self.configs.record(slot, value);
                 self.decided.insert(slot, (d, value.clone(), who));
             }
         }

@@ -78,6 +78,8 @@ impl Bounds {
             // Beyond a small search (docs/explorer.md): the general bounds.
             Some(Bug::ReadWithoutLease) => return d,
             Some(Bug::ReuseBallotAfterRestart) => (4, 0, 0, 1),
+            // Needs a reconfiguration, which the explorer does not branch on.
+            Some(Bug::ReconfigWithoutAlpha) => (8, 0, 0, 0),
             Some(Bug::NoDedup) => {
                 return Bounds {
                     max_depth: 9,

@@ -34,8 +34,9 @@ fn faults(actions: &[Action]) -> Budget {
     }
 }
 
-/// Smaller starts made of `base`'s own configuration: 3 servers (when it has more), with
-/// its first command alone, then with the first commands of its first two clients.
+/// Smaller starts made of `base`'s own configuration: 3 servers (when it has more), reads
+/// by log, with its first command alone, then with the first commands of its first two
+/// clients.
 fn smaller_starts(base: &Scenario) -> Vec<Scenario> {
     let script = &base.config.workload.script;
     let mut firsts: Vec<&ScriptedOp> = Vec::new();
@@ -52,12 +53,25 @@ fn smaller_starts(base: &Scenario) -> Vec<Scenario> {
         let mut s = base.clone();
         s.actions.clear();
         if more_servers(base) {
-            s.config.layout = Layout::Servers { n: 3 };
+            three_servers(&mut s);
         }
         s.config.workload.script = firsts[..n].iter().map(|&o| o.clone()).collect();
+        // Reads by lease (rule 12) at their defaults: their timers multiply the states.
+        let d = crate::sim::SimConfig::default();
+        s.config.read_mode = d.read_mode;
+        s.config.lease_ticks = d.lease_ticks;
+        s.config.clock_drift_per_mille = d.clock_drift_per_mille;
         out.push(s);
     }
     out
+}
+
+/// Cuts `s`'s cluster to 3 servers; quorum sizes chosen for more acceptors (rule 12)
+/// become majorities again.
+pub(super) fn three_servers(s: &mut Scenario) {
+    s.config.layout = Layout::Servers { n: 3 };
+    s.config.phase1_quorum = None;
+    s.config.phase2_quorum = None;
 }
 
 fn more_servers(base: &Scenario) -> bool {

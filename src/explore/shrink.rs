@@ -228,7 +228,7 @@ fn smaller_start(
     if let crate::sim::Layout::Servers { n } = base.config.layout {
         if n > 3 {
             let mut small = base.clone();
-            small.config.layout = crate::sim::Layout::Servers { n: 3 };
+            super::shorten::three_servers(&mut small);
             if let Some((s, _)) = test(&small, steps, invariant) {
                 best = Some((small, s));
             }

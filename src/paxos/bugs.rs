@@ -36,6 +36,11 @@ pub enum Bug {
     /// Rule 12 (leases): the leader answers reads from its own store whenever it believes
     /// it leads, lease or no lease, so after another leader was elected it serves stale values.
     ReadWithoutLease,
+    /// Rule 12: a reconfiguration takes effect in the very next slot instead of α slots
+    /// later, while a pipelined leader has already proposed those slots under the old
+    /// configuration: one slot can be decided by quorums of two configurations that do
+    /// not intersect.
+    ReconfigWithoutAlpha,
 }
 
 /// What the catalogue says about one bug (see [`Bug::info`]).
@@ -52,7 +57,7 @@ pub struct BugInfo {
 }
 
 /// The catalogue, in the order of [`Bug::ALL`].
-const CATALOGUE: [BugInfo; 9] = [
+const CATALOGUE: [BugInfo; 10] = [
     BugInfo {
         name: "forgetful-acceptor",
         title: "forgetful acceptor",
@@ -107,11 +112,17 @@ const CATALOGUE: [BugInfo; 9] = [
         description: "A leader answers reads alone whenever it believes it leads, without a valid lease (rule: read locally only under a lease a phase-2 quorum granted).",
         symptom: "A leader cut off from the others still believes it leads and answers reads from its own store after a new leader committed newer writes: a client reads a stale value and linearizability fails.",
     },
+    BugInfo {
+        name: "reconfig-without-alpha",
+        title: "reconfiguration without α",
+        description: "A new configuration governs the very next slot instead of the slot α (the pipeline window) later (rule: reconfigure through the log, effective α slots on).",
+        symptom: "The cluster grows from 3 to 5 servers while the leader pipelines: slots it proposed under the old configuration are decided again by a quorum of the new one that misses the old quorum, and agreement fails.",
+    },
 ];
 
 impl Bug {
     /// Every bug, in a stable order.
-    pub const ALL: [Bug; 9] = [
+    pub const ALL: [Bug; 10] = [
         Bug::ForgetfulAcceptor,
         Bug::IgnorePromisedValues,
         Bug::BallotsWithoutProposerId,
@@ -121,6 +132,7 @@ impl Bug {
         Bug::NoDedup,
         Bug::NonIntersectingQuorums,
         Bug::ReadWithoutLease,
+        Bug::ReconfigWithoutAlpha,
     ];
 
     /// Its entry in the catalogue.

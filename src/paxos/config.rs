@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 /// The roles one node plays. Any combination is allowed, except that every proposer is
 /// also a replica (it needs the decided log to know where to propose and to answer clients).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Roles {
     /// Runs phase 1 and 2 and can become leader.
     pub proposer: bool,
@@ -34,6 +35,13 @@ impl Roles {
         proposer: true,
         acceptor: false,
         replica: true,
+    };
+
+    /// No role: a node that is not a member of a configuration.
+    pub const NONE: Roles = Roles {
+        proposer: false,
+        acceptor: false,
+        replica: false,
     };
 
     /// The role names, for JSON and the page.
@@ -73,7 +81,8 @@ impl ReadMode {
 }
 
 /// One node of the cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NodeSpec {
     /// Its id (unique, from 1).
     pub id: NodeId,
@@ -252,12 +261,7 @@ impl Config {
         self.nodes
             .iter()
             .find(|n| n.id == id)
-            .map(|n| n.roles)
-            .unwrap_or(Roles {
-                proposer: false,
-                acceptor: false,
-                replica: false,
-            })
+            .map_or(Roles::NONE, |n| n.roles)
     }
 
     fn ids_where(&self, f: impl Fn(&Roles) -> bool) -> Vec<NodeId> {
@@ -307,12 +311,23 @@ impl Config {
     pub fn quorums(&self) -> Quorums {
         // Counted, not collected: this runs on every Accepted and Promise.
         let acceptors = self.nodes.iter().filter(|n| n.roles.acceptor).count();
+        self.quorums_for(acceptors)
+    }
+
+    /// Rule 12: the quorum sizes of a configuration with `acceptors` acceptors. The sizes
+    /// asked for (`phase1_quorum`, `phase2_quorum`) are those of the initial configuration;
+    /// a reconfiguration to another number of acceptors runs with majorities. The quorum
+    /// bugs bend either.
+    pub fn quorums_for(&self, acceptors: usize) -> Quorums {
+        let initial = self.nodes.iter().filter(|n| n.roles.acceptor).count();
         let mut q = Quorums::majority(acceptors);
-        if let Some(p1) = self.phase1_quorum {
-            q.phase1 = p1;
-        }
-        if let Some(p2) = self.phase2_quorum {
-            q.phase2 = p2;
+        if acceptors == initial {
+            if let Some(p1) = self.phase1_quorum {
+                q.phase1 = p1;
+            }
+            if let Some(p2) = self.phase2_quorum {
+                q.phase2 = p2;
+            }
         }
         if self.bugs.has(Bug::SmallQuorum) {
             q.phase1 = (q.phase1 - 1).max(1);

@@ -2,6 +2,7 @@
 //! else a node holds is volatile. Changes travel as [`DurableWrite`]s that the world must
 //! make stable before it sends the messages of the same step.
 use super::ballot::Ballot;
+use super::membership::ConfigHistory;
 use super::value::Value;
 use super::Slot;
 use crate::kv::{ClientId, KvStore, OpResult};
@@ -28,6 +29,17 @@ pub struct Snapshot {
     pub kv: KvStore,
     /// The session table (needed so retries after the snapshot are still answered once).
     pub sessions: VecMap<ClientId, Session>,
+    /// Rule 12: the configurations decided up to `index` and the first slot each governs.
+    #[serde(default, skip_serializing_if = "is_initial")]
+    #[cfg_attr(
+        test,
+        ts(as = "Option<Vec<super::membership::ConfigChange>>", optional)
+    )]
+    pub configs: ConfigHistory,
+}
+
+fn is_initial(h: &ConfigHistory) -> bool {
+    h.changes().is_empty()
 }
 
 /// What an acceptor must never forget.

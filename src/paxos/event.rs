@@ -128,6 +128,40 @@ pub enum Event {
         /// First slot asked for.
         from_slot: Slot,
     },
+    /// Rule 12: the replica applied a reconfiguration: configuration `epoch` governs the
+    /// slots from `from_slot` on.
+    ConfigApplied {
+        /// The new configuration's number.
+        epoch: u64,
+        /// The first slot it governs.
+        from_slot: Slot,
+        /// Its members.
+        members: Vec<NodeId>,
+    },
+    /// Rule 12: the leader's promises are no phase-1 quorum of the configuration governing
+    /// `slot`, so it runs phase 1 again.
+    NewConfigPhase1 {
+        /// The first slot it could not propose in.
+        slot: Slot,
+        /// That slot's configuration.
+        epoch: u64,
+    },
+    /// Rule 12: the leader is not a proposer of the configuration governing `slot`: it
+    /// steps down for a member to lead.
+    HandedOff {
+        /// The first slot it may not propose in.
+        slot: Slot,
+        /// That slot's configuration.
+        epoch: u64,
+        /// The proposer it handed the commands it held to.
+        successor: Option<NodeId>,
+    },
+    /// Rule 12: an acceptor got a Prepare from a proposer it knows was removed: it promised
+    /// nothing and sent it what it missed instead.
+    RefusedRemoved {
+        /// The removed proposer.
+        proposer: NodeId,
+    },
     /// Rule 12 (leases): an acceptor granted a lease to a leader's ballot.
     GrantedLease {
         /// The leader's ballot.
@@ -243,6 +277,28 @@ impl Event {
                 "got slot {slot} chosen in b={ballot}: accepted by {} ({count})",
                 nodes(accepted_by)
             ),
+            Event::NewConfigPhase1 { slot, epoch } => write!(
+                f,
+                "holds no quorum of promises in configuration #{epoch}, which governs slot {slot}: runs phase 1 again"
+            ),
+            Event::HandedOff {
+                slot,
+                epoch,
+                successor,
+            } => {
+                write!(
+                    f,
+                    "is not a proposer of configuration #{epoch}, which governs slot {slot}: steps down for a member to lead"
+                )?;
+                match successor {
+                    Some(s) => write!(f, " (its commands go to n{s})"),
+                    None => Ok(()),
+                }
+            }
+            Event::RefusedRemoved { proposer } => write!(
+                f,
+                "refused n{proposer}'s Prepare: n{proposer} was removed from the cluster; sent it what it missed"
+            ),
             _ => self.fmt_replica(f),
         }
     }
@@ -278,6 +334,15 @@ impl Event {
                     "is behind and asked for decided entries from slot {from_slot}"
                 )
             }
+            Event::ConfigApplied {
+                epoch,
+                from_slot,
+                members,
+            } => write!(
+                f,
+                "applied configuration #{epoch} ({}): it governs the slots from {from_slot} on",
+                nodes(members)
+            ),
             _ => self.fmt_lease(f),
         }
     }

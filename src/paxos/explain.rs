@@ -102,5 +102,25 @@ pub fn why(event: &Event) -> String {
             "The leader's commit index is ahead of this replica's log from slot {from_slot}, so it asks \
              for the missing entries only, never the whole log."
         ),
+        Event::ConfigApplied { epoch, from_slot, .. } => format!(
+            "A reconfiguration was decided in the log, α slots (the pipeline window) before slot \
+             {from_slot}: a leader may have proposed every slot up to there under the previous \
+             configuration, so #{epoch} governs only the slots from {from_slot} on."
+        ),
+        Event::NewConfigPhase1 { slot, epoch } => format!(
+            "Slot {slot} belongs to configuration #{epoch}, and the acceptors that promised this \
+             leader's ballot are no quorum of it: a value chosen there under an older ballot \
+             might be unknown to it, so it asks #{epoch}'s acceptors with phase 1 first."
+        ),
+        Event::HandedOff { slot, epoch, .. } => format!(
+            "Configuration #{epoch}, which governs slot {slot} on, no longer has this node as a \
+             proposer: it stops leading, passes on the commands it held, and a member's \
+             election timer picks the next leader."
+        ),
+        Event::RefusedRemoved { proposer } => format!(
+            "This node applied a configuration without n{proposer}: its ballot must not depose \
+             the members' leader. Promising nothing is always safe; the entries it missed \
+             tell n{proposer} it was removed, and it stops running."
+        ),
     }
 }

@@ -6,7 +6,7 @@
 //! writes that must be made before those messages leave, the timers to set, and what was
 //! decided and applied. It never reads a clock, draws a random number or does I/O.
 //!
-//! Modules depend one way only: the leaves (`ballot`, `value`, `bugs`, `quorum`, `config`,
+//! Modules depend one way only: the leaves (`ballot`, `bugs`, `quorum`, `config`, `membership`, `value`,
 //! `event`, `explain`) under the data (`durable`, `message`, `step`), under the roles' pure state
 //! (`proposer`, `replica`), under the hub `node`, whose children hold each role's handlers.
 
@@ -16,6 +16,7 @@ pub mod config;
 pub mod durable;
 pub mod event;
 pub mod explain;
+pub mod membership;
 pub mod message;
 pub mod node;
 pub mod proposer;
@@ -28,6 +29,7 @@ pub use ballot::Ballot;
 pub use bugs::{Bug, BugInfo, BugSet};
 pub use config::{Config, NodeSpec, ReadMode, Roles};
 pub use durable::{DurableState, DurableWrite, Snapshot};
+pub use membership::{ConfigChange, ConfigHistory, Membership};
 pub use message::{Addr, Envelope, Message};
 pub use node::Node;
 pub use step::{Applied, Input, Ready, TimerCmd, TimerKind};

@@ -3,6 +3,7 @@
 //! rule-4 choice of values to re-propose. Pure data: the node's handlers for this role are
 //! in [`super::node`] (`election.rs` and `leader.rs`).
 use super::ballot::Ballot;
+use super::membership::Membership;
 use super::message::AcceptedEntry;
 use super::replica::Replica;
 use super::value::{Command, Value};
@@ -64,6 +65,12 @@ pub struct Leading {
     /// Slots below this were compacted by some acceptor: chosen, but this leader may not
     /// know their values and must catch up on them (rule 9) instead of proposing.
     pub catch_up_below: Slot,
+    /// Rule 12: the acceptors whose promises won phase 1; a slot is proposed only if they
+    /// are a phase-1 quorum of its configuration.
+    pub promised_by: VecSet<NodeId>,
+    /// Rule 12: values phase 1 said to re-propose in slots whose configuration this leader
+    /// does not know yet (they lie α or more slots past its applied index).
+    pub deferred: VecMap<Slot, Value>,
     /// Rule 12 (leases): the lease this leader asks for and holds, in lease read mode
     /// (absent in log read mode).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +109,10 @@ pub struct Proposer {
     /// Client commands waiting for a slot.
     #[cfg_attr(test, ts(as = "Vec<Command>"))]
     pub queue: VecDeque<Command>,
+    /// Rule 12: a new configuration the operator asked for, waiting for a slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(as = "Option<Membership>", optional))]
+    pub reconfig: Option<std::sync::Arc<Membership>>,
 }
 
 impl Proposer {
@@ -112,6 +123,7 @@ impl Proposer {
             max_round_seen: max_round,
             failed_elections: 0,
             queue: VecDeque::new(),
+            reconfig: None,
         }
     }
 

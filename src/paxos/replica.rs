@@ -3,6 +3,7 @@
 //! snapshots that compact the log. Pure data: the node's message handlers for this role
 //! are in [`super::node`].
 use super::durable::{Session, Snapshot};
+use super::membership::ConfigHistory;
 use super::step::Applied;
 use super::value::Value;
 use super::Slot;
@@ -25,6 +26,8 @@ pub struct Replica {
     pub kv: KvStore,
     /// The session table.
     pub sessions: VecMap<ClientId, Session>,
+    /// Rule 12: the configurations decided in the applied log, from which slot each governs.
+    pub configs: ConfigHistory,
 }
 
 impl Replica {
@@ -37,6 +40,7 @@ impl Replica {
             applied_index: snapshot.index,
             kv: snapshot.kv.clone(),
             sessions: snapshot.sessions.clone(),
+            configs: snapshot.configs.clone(),
         }
     }
 
@@ -92,12 +96,17 @@ impl Replica {
 
     /// Rule 6: applies the contiguous decided prefix, in order. Rule 8: a command whose
     /// sequence number the session table has seen is not applied again (unless `no_dedup`).
-    pub fn apply_decided(&mut self, no_dedup: bool) -> Vec<Applied> {
+    /// Rule 12: a reconfiguration decided in slot i governs the slots from i +
+    /// `reconfig_delay` on (α; 1 with the `reconfig-without-alpha` bug).
+    pub fn apply_decided(&mut self, no_dedup: bool, reconfig_delay: u64) -> Vec<Applied> {
         debug_assert!(self.applied_index <= self.commit_index);
         let mut applied = Vec::new();
         while self.applied_index < self.commit_index {
             let slot = self.applied_index;
             let value = &self.log[&slot];
+            if let Value::Reconfigure(members) = value {
+                self.configs.record(slot, members, reconfig_delay);
+            }
             for (index, command) in value.commands().iter().enumerate() {
                 let seen = self.sessions.get(&command.client);
                 let duplicate = seen.is_some_and(|s| command.seq <= s.seq);
@@ -147,6 +156,7 @@ impl Replica {
             index: self.applied_index,
             kv: self.kv.clone(),
             sessions: self.sessions.clone(),
+            configs: self.configs.clone(),
         }
     }
 
@@ -170,6 +180,7 @@ impl Replica {
         }
         self.kv = snapshot.kv.clone();
         self.sessions = snapshot.sessions.clone();
+        self.configs = snapshot.configs.clone();
         self.applied_index = snapshot.index;
         self.commit_index = self.commit_index.max(snapshot.index);
         self.compact_to(snapshot.index);
@@ -222,9 +233,9 @@ mod tests {
     fn applies_only_the_contiguous_prefix_in_order() {
         let mut r = Replica::default();
         assert!(r.decide(1, put(1, 2, "b")));
-        assert!(r.apply_decided(false).is_empty(), "slot 0 is a hole");
+        assert!(r.apply_decided(false, 8).is_empty(), "slot 0 is a hole");
         assert!(r.decide(0, put(1, 1, "a")));
-        let applied = r.apply_decided(false);
+        let applied = r.apply_decided(false, 8);
         assert_eq!(
             applied.iter().map(|a| a.slot).collect::<Vec<_>>(),
             vec![0, 1]
@@ -242,7 +253,7 @@ mod tests {
         r.decide(0, put(1, 1, "a"));
         r.decide(1, put(2, 1, "b"));
         r.decide(2, put(1, 1, "a")); // client 1 retried
-        let applied = r.apply_decided(false);
+        let applied = r.apply_decided(false, 8);
         assert_eq!(applied.iter().filter(|a| a.executed).count(), 2);
         assert!(!applied[2].executed);
         assert_eq!(applied[2].result, OpResult::Ok);
@@ -258,7 +269,7 @@ mod tests {
         r.decide(0, put(1, 1, "a"));
         r.decide(1, put(2, 1, "b"));
         r.decide(2, put(1, 1, "a"));
-        r.apply_decided(true);
+        r.apply_decided(true, 8);
         assert_eq!(r.kv.data["x"], "a");
     }
 
@@ -268,7 +279,7 @@ mod tests {
         for s in 0..4 {
             r.decide(s, put(1, s + 1, &s.to_string()));
         }
-        r.apply_decided(false);
+        r.apply_decided(false, 8);
         let snap = r.take_snapshot_if_due(4).expect("due after 4 slots");
         assert_eq!(snap.index, 4);
         assert!(r.log.is_empty());

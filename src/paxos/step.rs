@@ -1,6 +1,7 @@
 //! What crosses the sans-IO boundary (rule 11): the [`Input`] a node takes in one step and
 //! the [`Ready`] it hands back — durable writes, messages, timer requests, decisions and
 //! applied commands. The world does the I/O; the node only describes it.
+use super::config::NodeSpec;
 use super::durable::DurableWrite;
 use super::event::Event;
 use super::message::Envelope;
@@ -48,6 +49,8 @@ pub enum Input {
     Message(Envelope),
     /// A timer fired.
     Timeout(TimerKind),
+    /// Rule 12: the operator asks the leader for a new configuration with these members.
+    Reconfigure(Vec<NodeSpec>),
 }
 
 /// Everything a node asks the world to do after one input. The world must make `persist`

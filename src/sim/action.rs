@@ -2,7 +2,7 @@
 //! seed, replays a run exactly.
 use super::scenario::{per_mille_or_old_percent, renamed};
 use crate::kv::{ClientId, Op};
-use crate::paxos::{Bug, NodeId, TimerKind};
+use crate::paxos::{Bug, NodeId, NodeSpec, Roles, TimerKind};
 use serde::{Deserialize, Serialize};
 
 /// One step of a run.
@@ -86,6 +86,28 @@ pub enum Action {
         /// On or off.
         enabled: bool,
     },
+    /// Rule 12: the operator asks the leader to add node `node` to the configuration (a
+    /// new node starts empty and catches up; a node removed earlier comes back).
+    AddServer {
+        /// The node (1 to 16).
+        node: NodeId,
+        /// Its roles; a server (proposer + acceptor + replica) when absent.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        roles: Option<Roles>,
+    },
+    /// Rule 12: the operator asks the leader to remove node `node` from the configuration.
+    RemoveServer {
+        /// The node.
+        node: NodeId,
+    },
+    /// Rule 12: the operator asks the leader for a configuration of exactly these members,
+    /// in one step (several nodes added and removed at once: safe only because a new
+    /// configuration governs the slots α after its own).
+    Reconfigure {
+        /// The members and their roles.
+        nodes: Vec<NodeSpec>,
+    },
 }
 
 /// The JSON form of an [`Action`], read flat: serde's internally tagged enums buffer every
@@ -113,6 +135,8 @@ struct RawAction {
     max_delay: Option<u64>,
     bug: Option<Bug>,
     enabled: Option<bool>,
+    roles: Option<Roles>,
+    nodes: Option<Vec<NodeSpec>>,
 }
 
 fn need<T>(v: Option<T>, field: &str) -> Result<T, String> {
@@ -139,11 +163,15 @@ fn allowed_fields(kind: &str) -> Result<&'static [&'static str], String> {
             "max_delay",
         ],
         "set_bug" => &["bug", "enabled"],
+        "add_server" => &["node", "roles"],
+        "remove_server" => &["node"],
+        "reconfigure" => &["nodes"],
         other => {
             return Err(format!(
                 "unknown variant `{other}`, expected one of `auto`, `deliver`, `drop`, \
                  `duplicate`, `tick`, `fire_timer`, `crash`, `restart`, `partition`, \
-                 `heal`, `submit`, `set_network`, `end_faults`, `set_bug`"
+                 `heal`, `submit`, `set_network`, `end_faults`, `set_bug`, `add_server`, \
+                 `remove_server`, `reconfigure`"
             ))
         }
     })
@@ -151,7 +179,7 @@ fn allowed_fields(kind: &str) -> Result<&'static [&'static str], String> {
 
 impl RawAction {
     /// Each field name with whether it is present.
-    fn present_fields(&self) -> [(&'static str, bool); 15] {
+    fn present_fields(&self) -> [(&'static str, bool); 17] {
         [
             ("n", self.n.is_some()),
             ("id", self.id.is_some()),
@@ -168,6 +196,8 @@ impl RawAction {
             ("max_delay", self.max_delay.is_some()),
             ("bug", self.bug.is_some()),
             ("enabled", self.enabled.is_some()),
+            ("roles", self.roles.is_some()),
+            ("nodes", self.nodes.is_some()),
         ]
     }
 }
@@ -223,6 +253,16 @@ impl TryFrom<RawAction> for Action {
                 op: need(r.op, "op")?,
             },
             "set_network" => set_network(&r)?,
+            "add_server" => Action::AddServer {
+                node: need(r.node, "node")?,
+                roles: r.roles,
+            },
+            "remove_server" => Action::RemoveServer {
+                node: need(r.node, "node")?,
+            },
+            "reconfigure" => Action::Reconfigure {
+                nodes: need(r.nodes, "nodes")?,
+            },
             _ => Action::SetBug {
                 bug: need(r.bug, "bug")?,
                 enabled: need(r.enabled, "enabled")?,
@@ -328,6 +368,27 @@ mod tests {
             Action::Submit {
                 client: 2,
                 op: Op::Get { key: "y".into() },
+            },
+            Action::AddServer {
+                node: 6,
+                roles: None,
+            },
+            Action::AddServer {
+                node: 7,
+                roles: Some(Roles::ACCEPTOR),
+            },
+            Action::RemoveServer { node: 2 },
+            Action::Reconfigure {
+                nodes: vec![
+                    NodeSpec {
+                        id: 1,
+                        roles: Roles::SERVER,
+                    },
+                    NodeSpec {
+                        id: 8,
+                        roles: Roles::ACCEPTOR,
+                    },
+                ],
             },
             Action::SetNetwork {
                 drop_per_mille: 100,

@@ -35,13 +35,15 @@ fn promise(node: &Node) -> Option<crate::paxos::Ballot> {
 use crate::paxos::quorum::Quorums;
 
 impl CheckFeed {
-    /// A checker for a cluster whose configured quorum sizes are `quorums` (rule 12: a
-    /// value counts as chosen at [`Quorums::chosen_at`] votes); `on` is `config.check`.
-    pub fn new(on: bool, quorums: Quorums) -> Self {
+    /// A checker for a cluster whose initial acceptors are `acceptors` with configured
+    /// quorum sizes `quorums` (rule 12: a value counts as chosen at [`Quorums::chosen_at`]
+    /// votes), and whose reconfigurations take effect `alpha` slots later (rule 12: then a
+    /// majority of the slot's acceptors); `on` is `config.check`.
+    pub fn new(on: bool, acceptors: Vec<NodeId>, quorums: Quorums, alpha: u64) -> Self {
         CheckFeed {
             on,
             step: 0,
-            invariants: Invariants::chosen_at(quorums.chosen_at()),
+            invariants: Invariants::reconfigurable(acceptors, alpha, quorums.chosen_at()),
         }
     }
 

@@ -120,6 +120,20 @@ pub enum WorldEvent<'a> {
         /// Whether it is now on.
         enabled: bool,
     },
+    /// Rule 12: a node added to the configuration started for the first time (empty).
+    NodeAdded {
+        /// The node.
+        node: NodeId,
+    },
+    /// Rule 12: the operator handed the leader a new configuration to propose.
+    ReconfigurationRequested {
+        /// The leader.
+        leader: NodeId,
+        /// The new configuration's number.
+        epoch: u64,
+        /// Its members.
+        members: &'a [NodeId],
+    },
     /// Random faults stopped: the network is healed and reliable, every node runs.
     FaultsEnded,
     /// After faults stopped, a started command is still unanswered past the liveness bound

@@ -2,6 +2,7 @@
 //! then heals and checks liveness; every invariant is checked on every step and the client
 //! history for linearizability at the end.
 use super::action::Action;
+use super::fuzz_reconfig::Operator;
 use super::liveness;
 use super::rng::SimRng;
 use super::scenario::{
@@ -153,12 +154,25 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
     let config = swarm_config(seed, bug);
     let mut world = World::new(config.clone(), seed).expect("swarm configurations are valid");
     let mut actions = Vec::new();
-    let mut faulty = 0;
+    let mut operator = Operator::new(seed);
+    let (mut faulty, mut autos) = (0, 0);
     while faulty < fault_steps && world.violations().is_empty() {
+        // Rule 12: the operator's reconfigurations, recorded between the automatic steps
+        // so `paxoscope run --seed` replays them; one the world refuses is left out.
+        if let Some(change) = operator.next(&world) {
+            if world.apply(&change).is_ok() {
+                if autos > 0 {
+                    actions.push(Action::Auto { n: autos });
+                }
+                actions.push(change);
+                autos = 0;
+            }
+        }
         world.apply(&Action::Auto { n: 1 }).expect("auto applies");
         faulty += 1;
+        autos += 1;
     }
-    actions.push(Action::Auto { n: faulty });
+    actions.push(Action::Auto { n: autos });
     if world.violations().is_empty() {
         world.apply(&Action::EndFaults).expect("end faults applies");
         actions.push(Action::EndFaults);

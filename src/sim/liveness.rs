@@ -133,7 +133,10 @@ impl LivenessWatch {
             | Action::FireTimer { .. }
             | Action::Crash { .. }
             | Action::Partition { .. }
-            | Action::SetBug { .. } => true,
+            | Action::SetBug { .. }
+            | Action::AddServer { .. }
+            | Action::RemoveServer { .. }
+            | Action::Reconfigure { .. } => true,
             Action::SetNetwork {
                 drop_per_mille,
                 dup_per_mille,

@@ -11,6 +11,7 @@ pub mod event;
 pub mod fuzz;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fuzz_pool;
+pub mod fuzz_reconfig;
 pub mod liveness;
 pub mod narration;
 pub mod network;

@@ -178,6 +178,22 @@ impl Narrator {
                 let text = format!("bug {bug} switched {state}: {}", bug.description());
                 self.say(None, text);
             }
+            WorldEvent::NodeAdded { node } => self.say(
+                Some(node),
+                "joins the cluster empty: it will catch up (snapshot and missing entries)".into(),
+            ),
+            WorldEvent::ReconfigurationRequested {
+                leader,
+                epoch,
+                members,
+            } => {
+                let ids: Vec<String> = members.iter().map(|n| format!("n{n}")).collect();
+                let text = format!(
+                    "asked to propose configuration #{epoch} ({}); it governs the slots α after the one it is decided in",
+                    ids.join(", ")
+                );
+                self.say(Some(leader), text);
+            }
             WorldEvent::FaultsEnded => self.say(
                 None,
                 "faults stopped: network healed and reliable, every node running".into(),

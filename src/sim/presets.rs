@@ -5,7 +5,7 @@ use super::scenario::{
 };
 use super::world::World;
 use crate::kv::Op;
-use crate::paxos::{Bug, NodeId, ReadMode};
+use crate::paxos::{Bug, NodeId, NodeSpec, ReadMode, Roles};
 use serde::Serialize;
 
 /// A preset's name and what it shows.
@@ -45,7 +45,7 @@ pub fn list() -> Vec<PresetInfo> {
 
 /// (name, title, description) of the presets that show the correct protocol at work; one
 /// preset per injected bug follows them, described by the bug catalogue (paxos/bugs.rs).
-const SITUATIONS: [(&str, &str, &str); 8] = [
+const SITUATIONS: [(&str, &str, &str); 11] = [
     (
         "seed-demo",
         "Seed demo: 5 acceptors, 2 proposers",
@@ -85,6 +85,21 @@ const SITUATIONS: [(&str, &str, &str); 8] = [
         "lease-reads",
         "Reads under a leader lease, clocks drifting",
         "Five servers read under leases while their clocks drift by up to 5 %. Each heartbeat renews the leader's lease; gets are answered by the leader alone. Then the leader is cut off with one follower: it stops reading alone when its lease runs out, and the others elect a new leader only once the grants it held have run out on their own clocks.",
+    ),
+    (
+        "grow-3-to-5",
+        "Reconfiguration: grow from 3 to 5 servers under load",
+        "Clients keep writing while two servers join in one reconfiguration, decided in the log like a command. It governs only the slots α (the pipeline window) after its own, so no slot is decided by a quorum of 3 and another of 5 that need not meet; the new servers catch up with a snapshot and the entries they miss.",
+    ),
+    (
+        "shrink-5-to-3",
+        "Reconfiguration: shrink from 5 to 3 while a server is partitioned",
+        "A follower is cut off, then it and another follower are removed in one reconfiguration: from α slots on, the three that remain decide every slot. The partitioned server never hears of it, and nothing it does counts any more.",
+    ),
+    (
+        "replace-leader",
+        "Reconfiguration: replace the leader's server",
+        "A new server replaces the leader's own in one reconfiguration. Once the configuration without it governs the next slot, the leader hands off: it steps down and a member is elected, while the new server catches up.",
     ),
 ];
 
@@ -193,6 +208,60 @@ fn after_leader(
     }
 }
 
+/// Servers (proposer + acceptor + replica) with these ids.
+fn servers(ids: &[NodeId]) -> Vec<NodeSpec> {
+    ids.iter()
+        .map(|&id| NodeSpec {
+            id,
+            roles: Roles::SERVER,
+        })
+        .collect()
+}
+
+/// `n` servers under a steady load of `random_ops` commands per client.
+fn steady_servers(n: u32, random_ops: u32) -> SimConfig {
+    let mut config = steady(random_ops);
+    config.layout = Layout::Servers { n };
+    config.snapshot_interval_slots = 16;
+    config
+}
+
+/// Rule 12's presets: once a leader has committed some commands, carries out `changes`
+/// (given the leader and the world then) one by one; each add or remove waits, stepping
+/// the scheduler, until the world takes it (one reconfiguration at a time, through a
+/// leader). Then runs on until the run is quiet.
+fn reconfiguration(
+    name: &str,
+    seed: Option<u64>,
+    config: SimConfig,
+    changes: impl Fn(NodeId, &World) -> Vec<Action>,
+) -> Scenario {
+    let seed = seed.unwrap_or(3);
+    let mut world = World::new(config.clone(), seed).expect("preset config is valid");
+    let mut actions = run_until(&mut world, 2_000, |w| {
+        w.leader().is_some() && w.stats().commands_committed >= 6
+    });
+    let leader = world.leader().unwrap_or(1);
+    for change in changes(leader, &world) {
+        for _ in 0..3_000 {
+            if world.apply(&change).is_ok() {
+                actions.push(change);
+                break;
+            }
+            let a = Action::Auto { n: 1 };
+            world.apply(&a).expect("auto always applies");
+            actions.push(a);
+        }
+    }
+    actions.extend(run_until(&mut world, 4_000, World::is_quiet));
+    Scenario {
+        preset: Some(name.into()),
+        config,
+        seed,
+        actions: super::action::compress(&actions),
+    }
+}
+
 /// The scenario of preset `name` with its own seed, or an error listing the known names.
 pub fn scenario(name: &str) -> Result<Scenario, String> {
     scenario_with_seed(name, None)
@@ -274,6 +343,31 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
                 }]
             })
         }
+        "grow-3-to-5" => reconfiguration(name, seed, steady_servers(3, 60), |_, _| {
+            vec![Action::Reconfigure {
+                nodes: servers(&[1, 2, 3, 4, 5]),
+            }]
+        }),
+        "shrink-5-to-3" => reconfiguration(name, seed, steady_servers(5, 60), |leader, w| {
+            let followers: Vec<NodeId> = w.node_ids().filter(|n| *n != leader).collect();
+            let (cut, other) = (followers[followers.len() - 1], followers[0]);
+            let kept: Vec<NodeId> = w.node_ids().filter(|n| *n != cut && *n != other).collect();
+            vec![
+                Action::Partition {
+                    groups: vec![vec![cut]],
+                },
+                Action::Reconfigure {
+                    nodes: servers(&kept),
+                },
+            ]
+        }),
+        "replace-leader" => reconfiguration(name, seed, steady_servers(3, 60), |leader, w| {
+            let mut kept: Vec<NodeId> = w.node_ids().filter(|n| *n != leader).collect();
+            kept.push(4);
+            vec![Action::Reconfigure {
+                nodes: servers(&kept),
+            }]
+        }),
         "flexible-quorums" => {
             let mut config = steady(20);
             config.phase1_quorum = Some(4);
@@ -300,6 +394,9 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
 /// recorded up to the step where the first invariant breaks, so the page opens on the
 /// violation and the timeline shows how it came about.
 fn bug_scenario(bug: Bug, seed: Option<u64>) -> Scenario {
+    if bug == Bug::ReconfigWithoutAlpha {
+        return reconfig_bug_scenario(seed);
+    }
     let (mut config, own_seed) = match bug {
         Bug::BallotsWithoutProposerId => (seed_demo().config, 1),
         _ => (faulty_config(), bug_seed(bug)),
@@ -337,6 +434,55 @@ fn bug_scenario(bug: Bug, seed: Option<u64>) -> Scenario {
     }
 }
 
+/// The `reconfig-without-alpha` preset: three servers under load on a lossy network grow
+/// to five in one reconfiguration while the leader pipelines, with the bug on; recorded up
+/// to the first violation.
+fn reconfig_bug_scenario(seed: Option<u64>) -> Scenario {
+    let mut config = steady_servers(3, 60);
+    config.bugs = [Bug::ReconfigWithoutAlpha].into_iter().collect();
+    config.network = NetworkConfig {
+        drop_per_mille: 150,
+        dup_per_mille: 0,
+        delay_ticks_max: 3,
+    };
+    config.faults = FaultConfig {
+        crash_per_mille: 6,
+        restart_per_mille: 40,
+        partition_per_mille: 0,
+        heal_per_mille: 0,
+    };
+    let seed = seed.unwrap_or(RECONFIG_BUG_SEED);
+    let mut world = World::new(config.clone(), seed).expect("preset config is valid");
+    let mut actions = run_until(&mut world, 2_000, |w| {
+        w.leader().is_some() && w.stats().commands_committed >= 6
+    });
+    let grow = Action::Reconfigure {
+        nodes: servers(&[1, 2, 3, 4, 5]),
+    };
+    for _ in 0..2_000 {
+        if !world.violations().is_empty() {
+            break;
+        }
+        if world.apply(&grow).is_ok() {
+            actions.push(grow);
+            break;
+        }
+        let a = Action::Auto { n: 1 };
+        world.apply(&a).expect("auto always applies");
+        actions.push(a);
+    }
+    actions.extend(run_until(&mut world, 5_000, |w| !w.violations().is_empty()));
+    Scenario {
+        preset: Some(format!("{BUG_PREFIX}{}", Bug::ReconfigWithoutAlpha)),
+        config,
+        seed,
+        actions: super::action::compress(&actions),
+    }
+}
+
+/// The seed of the `reconfig-without-alpha` preset (found by searching seeds from 1).
+const RECONFIG_BUG_SEED: u64 = 204;
+
 /// Seeds (found by searching with the fuzzer's fault mix) at which each bug breaks an
 /// invariant early.
 fn bug_seed(bug: Bug) -> u64 {
@@ -350,5 +496,6 @@ fn bug_seed(bug: Bug) -> u64 {
         Bug::NonIntersectingQuorums => 9,
         Bug::ReadWithoutLease => 613,
         Bug::BallotsWithoutProposerId => 1,
+        Bug::ReconfigWithoutAlpha => 1,
     }
 }

@@ -142,7 +142,8 @@ test('3. the narration tells a submitted command and sums up the end of the run'
   await expect(page.locator('#client-id')).toHaveValue('1');
   await expect(page.locator('.busy-hint')).toContainText('a new command queues');
   await page.getByRole('button', { name: 'Submit command' }).click();
-  await expect(now).toHaveText('step 1c1 queued put x=paxos: a client runs one command at a time, so it is sent once c1#1 is answered');
+  await expect(now.locator('li')).toHaveCount(1);
+  await expect(now.locator('li > span').first()).toHaveText('c1 queued put x=paxos: a client runs one command at a time, so it is sent once c1#1 is answered');
 
   await runUntilQuiet(page);
   const v = await view(page);

@@ -76,6 +76,9 @@ test.describe('desktop 1280×800', () => {
         if (ch.id === 'bugs') {
           const v = await page.evaluate(() => window.paxoscope.view());
           for (const b of v.config.bugs) bugStops.add(b);
+          // A run with no agreement violation shows no "decided twice" panel (not the
+          // previous stop's).
+          if (!v.violations.some((x) => x.conflict)) await expect(page.locator('#conflict')).toBeHidden();
         }
         if (s === 1 || t.waits) await shot(page, `${ch.id}-${s}`);
       }

@@ -307,7 +307,7 @@ export const CHAPTERS = [
   },
   {
     id: 'bugs',
-    title: 'Break it: the seven classic bugs',
+    title: 'Break it: one bug for each rule',
     base: { preset: 'bug-forgetful-acceptor', bugOff: true },
     stops: [
       ...bug('forgetful-acceptor', 'promise-monotonic', 'Acceptors keep their promises in memory only, so a crash wipes them.', {
@@ -361,6 +361,20 @@ export const CHAPTERS = [
         broken: { event: 'decided', at: 5, text: 'slot 2', latest: true, says: 'n5 learned slot 2 and applied it and slot 3 without asking its session table.', facts: [{ node: 5, applied: 4 }] },
         highlight: [{ node: 5 }, { invariant: 'exactly-once' }, { cell: [2, 5] }, { cell: [3, 5] }],
         facts: [{ bug: 'no-dedup' }, { violation: 'exactly-once', here: true, text: ['n5 applied c3#1', 'in slot 2 and in slot 3'] }, { invariant: 'exactly-once', ok: false }],
+      }),
+      ...bug('non-intersecting-quorums', 'agreement', 'Phase 1 needs 3 of 5 acceptors and phase 2 only 2: 3 + 2 is not more than 5.', {
+        title: 'Quorums that need not meet',
+        text: 'n2 got slot 19 chosen by a phase-2 quorum of 2; n1 later won phase 1 with n1, n4, n5 and heard nothing of it, so a second value was chosen for slot 19: agreement fails. Rule 12 (flexible quorums): any phase-1 quorum must meet any phase-2 quorum, so |Q1| + |Q2| > n.',
+        broken: { event: 'became_leader', at: 1, text: 'need not share an acceptor', latest: true, says: 'n1 led with b=2.1 on promises from n1, n4 and n5, a phase-1 quorum that need not meet the phase-2 quorum that chose slot 19.' },
+        highlight: [{ invariant: 'agreement' }, { node: 1 }, { node: 2 }],
+        facts: [{ bug: 'non-intersecting-quorums' }, { violation: 'agreement', here: true, text: ['slot 19', 'decided at n2'] }, { invariant: 'agreement', ok: false }],
+      }),
+      ...bug('read-without-lease', 'linearizability', 'A leader answers reads from its own store while it believes it leads, lease or not.', {
+        title: 'Reads without a lease',
+        text: 'n4 was elected with b=5.4 and k0 changed, but n2 still believed it led and answered c1\'s get k0 from its own store: c1 read a stale 1.3, and linearizability fails. Rule 12 (leases): a leader answers alone only while a lease from a phase-2 quorum runs, and acceptors hold back new promises until it ends.',
+        broken: { at: 2, text: 'answered c1#5 from its own store', latest: true, says: 'n2 answered c1#5 (get k0) from its own store, long after n4 was elected with b=5.4.' },
+        highlight: [{ invariant: 'linearizability' }, { node: 2 }, { node: 4 }],
+        facts: [{ bug: 'read-without-lease' }, { violation: 'linearizability', here: true, text: ['get k0 → 1.3', 'it read 1.3'] }, { invariant: 'linearizability', ok: false }],
       }),
     ],
   },

@@ -139,6 +139,28 @@ export type Action = {
      * On or off.
      */
     enabled: boolean,
+} | {
+    "type": "add_server",
+    /**
+     * The node (1 to 16).
+     */
+    node: number,
+    /**
+     * Its roles; a server (proposer + acceptor + replica) when absent.
+     */
+    roles?: Roles,
+} | {
+    "type": "remove_server",
+    /**
+     * The node.
+     */
+    node: number,
+} | {
+    "type": "reconfigure",
+    /**
+     * The members and their roles.
+     */
+    nodes: Array<NodeSpec>,
 };
 
 /**
@@ -194,7 +216,7 @@ export type Bounds = {
 };
 
 /** An injectable bug, by its kebab-case name (`bugs()`). */
-export type Bug = "forgetful-acceptor" | "ignore-promised-values" | "ballots-without-proposer-id" | "accept-below-promise" | "small-quorum" | "reuse-ballot-after-restart" | "no-dedup" | "non-intersecting-quorums" | "read-without-lease";
+export type Bug = "forgetful-acceptor" | "ignore-promised-values" | "ballots-without-proposer-id" | "accept-below-promise" | "small-quorum" | "reuse-ballot-after-restart" | "no-dedup" | "non-intersecting-quorums" | "read-without-lease" | "reconfig-without-alpha";
 
 /**
  * The set of bugs switched on in a configuration (empty = the correct protocol). In JSON
@@ -294,6 +316,20 @@ export type Command = {
      * The key-value operation.
      */
     op: Op,
+};
+
+/**
+ * A configuration and the first slot it governs.
+ */
+export type ConfigChange = {
+    /**
+     * The first slot decided by this configuration's quorums.
+     */
+    from_slot: number,
+    /**
+     * The configuration.
+     */
+    members: Membership,
 };
 
 /**
@@ -631,6 +667,16 @@ export type Leading = {
      */
     catch_up_below: number,
     /**
+     * Rule 12: the acceptors whose promises won phase 1; a slot is proposed only if they
+     * are a phase-1 quorum of its configuration.
+     */
+    promised_by: Array<number>,
+    /**
+     * Rule 12: values phase 1 said to re-propose in slots whose configuration this leader
+     * does not know yet (they lie α or more slots past its applied index).
+     */
+    deferred: { [key in number]: Value },
+    /**
      * Rule 12 (leases): the lease this leader asks for and holds, in lease read mode
      * (absent in log read mode).
      */
@@ -752,6 +798,22 @@ export type LogWindow = {
      * One past the highest slot anywhere.
      */
     end_slot: number,
+};
+
+/**
+ * One configuration of the cluster (rule 12): its members with their roles, numbered by
+ * `epoch` (the initial configuration is epoch 0; each reconfiguration adds one, and one
+ * built from an older epoch than the replica's latest is stale and ignored).
+ */
+export type Membership = {
+    /**
+     * The configuration's number: one more than the configuration it replaces.
+     */
+    epoch: number,
+    /**
+     * The members and their roles.
+     */
+    nodes: Array<NodeSpec>,
 };
 
 /**
@@ -1144,6 +1206,20 @@ export type NodeDetail = {
 };
 
 /**
+ * One node of the cluster.
+ */
+export type NodeSpec = {
+    /**
+     * Its id (unique, from 1).
+     */
+    id: number,
+    /**
+     * What it does.
+     */
+    roles: Roles,
+};
+
+/**
  * One node, as `state().nodes[i]` and `node(id)` show it (docs/wasm-api.md).
  */
 export type NodeView = {
@@ -1382,6 +1458,10 @@ export type Proposer = {
      * Client commands waiting for a slot.
      */
     queue: Array<Command>,
+    /**
+     * Rule 12: a new configuration the operator asked for, waiting for a slot.
+     */
+    reconfig?: Membership,
 };
 
 /**
@@ -1519,6 +1599,25 @@ export type ReplicaView = {
  * Who takes part in the protocol: the three roles a node can combine, and the clients.
  */
 export type Role = "proposer" | "acceptor" | "replica" | "client";
+
+/**
+ * The roles one node plays. Any combination is allowed, except that every proposer is
+ * also a replica (it needs the decided log to know where to propose and to answer clients).
+ */
+export type Roles = {
+    /**
+     * Runs phase 1 and 2 and can become leader.
+     */
+    proposer: boolean,
+    /**
+     * Votes: promises and accepts (durable).
+     */
+    acceptor: boolean,
+    /**
+     * Learns decided slots and applies them to the key-value store.
+     */
+    replica: boolean,
+};
 
 /**
  * A rule of the protocol checklist (docs/protocol.md), by number.
@@ -1738,6 +1837,10 @@ export type Snapshot = {
      * The session table (needed so retries after the snapshot are still answered once).
      */
     sessions: { [key in number]: Session },
+    /**
+     * Rule 12: the configurations decided up to `index` and the first slot each governs.
+     */
+    configs?: Array<ConfigChange>,
 };
 
 /**
@@ -1965,11 +2068,6 @@ export type TimersView = {
      */
     heartbeat: number | null,
 };
-
-/**
- * The value proposed for one slot (rule 5: a slot may carry a batch of commands).
- */
-export type Value = { "kind": "noop" } | { "kind": "commands", "commands": Array<Command> };
 
 /**
  * The whole vocabulary, as `vocabulary()` gives it to the page.

@@ -184,8 +184,9 @@ impl Node {
         accepted.get(&slot).map(|(b, _)| *b)
     }
 
-    /// Whether `from` is a proposer: only proposers send Prepare and Accept (rules 4, 5).
+    /// Whether `from` is a node: only proposers send Prepare and Accept (rules 4, 5).
     fn sent_by_proposer(&self, from: Addr) -> bool {
-        matches!(from, Addr::Node(n) if self.config.roles(n).proposer)
+        // Rule 12: a proposer added later may be unknown to this acceptor yet.
+        matches!(from, Addr::Node(_))
     }
 }

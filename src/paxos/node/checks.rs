@@ -97,7 +97,26 @@ impl Node {
 
     /// Whether node `id` is an acceptor: only acceptors' promises and acknowledgements
     /// count toward a quorum (rules 4 and 6).
+    /// Rule 12: an acceptor of any configuration this node knows.
     pub(super) fn is_acceptor(&self, id: crate::paxos::NodeId) -> bool {
-        self.config.roles(id).acceptor
+        self.known_with_role(id, |r| r.acceptor)
+    }
+
+    /// Whether some configuration this node knows gives `id` a role `has` accepts; a node
+    /// that is not a replica knows only the initial configuration, so it cannot tell and
+    /// says yes (rule 12: members come and go).
+    fn known_with_role(
+        &self,
+        id: crate::paxos::NodeId,
+        has: impl Fn(&crate::paxos::Roles) -> bool,
+    ) -> bool {
+        let Some(r) = self.replica.as_ref() else {
+            return true;
+        };
+        has(&self.config.roles(id))
+            || r.configs
+                .changes()
+                .iter()
+                .any(|c| has(&c.members.roles(id)))
     }
 }

@@ -17,13 +17,32 @@ impl Node {
     /// keeps it — and runs for leader at once if nobody ever ran, else leaves that to its
     /// election timer; others forward it once to the leader they know, or tell the client
     /// who to ask.
-    pub(super) fn on_request(&mut self, command: Command, forwarded: bool, out: &mut Ready) {
+    pub(super) fn on_request(
+        &mut self,
+        from: Addr,
+        command: Command,
+        forwarded: bool,
+        out: &mut Ready,
+    ) {
+        // Rule 12: the leader this node follows passed a command on: it handed off (it
+        // was removed). It no longer leads, and this node, its successor, runs now.
+        let handed_off = forwarded
+            && self
+                .follower
+                .leader
+                .is_some_and(|l| l != self.id && from == Addr::Node(l));
+        if handed_off {
+            self.follower.leader = None;
+        }
         // Rule 12: a leader holding a lease answers a read alone.
         let Some(command) = self.read_locally(command, out) else {
             return;
         };
         let leader_known = self.follower.leader.is_some_and(|l| l != self.id);
-        if let Some(p) = self.proposer.as_mut() {
+        // Rule 12: a proposer removed from the configuration answers like a non-proposer,
+        // unless it still leads the slots before the configuration without it.
+        let may_run = self.may_run() || self.is_leader();
+        if let Some(p) = self.proposer.as_mut().filter(|_| may_run) {
             let following = matches!(p.phase, Phase::Following);
             if !following || !leader_known {
                 p.hold(command);
@@ -31,7 +50,7 @@ impl Node {
                     // At the start nobody leads: run now rather than wait. Later, a
                     // proposer that knows no leader has just seen it step down or just
                     // restarted; running at once would cut short the election under way.
-                    if p.max_round_seen == 0 {
+                    if p.max_round_seen == 0 || handed_off {
                         self.start_election(out);
                     }
                 } else {
@@ -52,6 +71,23 @@ impl Node {
                     forwarded: true,
                 };
                 self.send(Addr::Node(leader), msg, out);
+            }
+            _ if self.proposer.is_some() && !may_run => {
+                // Rule 12: a removed proposer hears from no leader any more; a member
+                // of the latest configuration knows better where the command goes.
+                let Some(to) = self.latest_membership().proposers().find(|p| *p != self.id) else {
+                    return;
+                };
+                out.events.push(Event::Forwarded {
+                    client: command.client,
+                    seq: command.seq,
+                    leader: to,
+                });
+                let msg = Message::Request {
+                    command,
+                    forwarded: true,
+                };
+                self.send(Addr::Node(to), msg, out);
             }
             hint => {
                 let msg = Message::NotLeader {

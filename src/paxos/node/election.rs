@@ -11,12 +11,21 @@ use crate::paxos::proposer::{Leading, Phase, Preparing, Proposer};
 use crate::paxos::quorum::Phase as QuorumPhase;
 use crate::paxos::step::{Ready, TimerCmd, TimerKind};
 use crate::paxos::{NodeId, Slot};
-use crate::vec_map::VecMap;
+use crate::vec_map::{VecMap, VecSet};
 
 impl Node {
     /// Rule 7: the election timer fired without word from a leader: start phase 1 with a
     /// ballot above every ballot seen, persisting its round first (rule 1).
     pub(super) fn start_election(&mut self, out: &mut Ready) {
+        // Rule 12: a proposer removed from the latest configuration it knows runs no more.
+        if !self.may_run() {
+            if let Some(p) = self.proposer.as_mut() {
+                if matches!(p.phase, Phase::Preparing(_)) {
+                    p.phase = Phase::Following;
+                }
+            }
+            return;
+        }
         let Some(p) = self.proposer.as_mut() else {
             return;
         };
@@ -46,7 +55,8 @@ impl Node {
         self.persist(DurableWrite::ProposerRound { round }, out);
         out.events.push(Event::StartedElection { ballot });
         self.set_election_timer(out);
-        for a in self.config.acceptors() {
+        // Rule 12: the acceptors of every configuration governing from_slot .. from_slot + α.
+        for a in self.phase1_targets(from_slot) {
             self.send(Addr::Node(a), Message::Prepare { ballot, from_slot }, out);
         }
     }
@@ -60,11 +70,30 @@ impl Node {
         accepted: Vec<AcceptedEntry>,
         out: &mut Ready,
     ) {
-        debug_assert!(self.is_acceptor(from), "a Promise from a non-acceptor");
         let ballots_may_clash = self.bug_ran(Bug::BallotsWithoutProposerId)
             || self.bug_ran(Bug::ReuseBallotAfterRestart)
             || self.bug_ran(Bug::ForgetfulAcceptor);
-        let quorums = self.config.quorums();
+        let Some(Proposer {
+            phase: Phase::Preparing(prep),
+            ..
+        }) = self.proposer.as_ref()
+        else {
+            return;
+        };
+        if prep.ballot != ballot {
+            return;
+        }
+        let from_slot = prep.from_slot;
+        debug_assert!(
+            self.phase1_targets(from_slot).contains(&from),
+            "a Promise from an acceptor not asked"
+        );
+        // Only this proposer uses its ballot, and only once it leads: nothing was accepted
+        // in it yet — unless a bug shares or reuses ballots, or let a promise drop.
+        debug_assert!(
+            accepted.iter().all(|e| e.ballot < ballot) || ballots_may_clash,
+            "a Promise reports a value accepted at or above its ballot"
+        );
         let Some(Proposer {
             phase: Phase::Preparing(prep),
             ..
@@ -72,18 +101,11 @@ impl Node {
         else {
             return;
         };
-        if prep.ballot != ballot {
-            return;
-        }
-        // Only this proposer uses its ballot, and only once it leads: nothing was accepted
-        // in it yet — unless a bug shares or reuses ballots, or let a promise drop.
-        debug_assert!(
-            accepted.iter().all(|e| e.ballot < ballot) || ballots_may_clash,
-            "a Promise reports a value accepted at or above its ballot"
-        );
         prep.promises.insert(from, (truncated_below, accepted));
-        if quorums.is_phase1(prep.promises.len()) {
-            let prep = prep.clone();
+        let prep = prep.clone();
+        // Rules 4 and 12: a phase-1 quorum of every configuration phase 1 covers.
+        let promised: Vec<NodeId> = prep.promises.keys().copied().collect();
+        if self.phase1_won(from_slot, &promised) {
             self.become_leader(prep, out);
         }
     }
@@ -92,7 +114,10 @@ impl Node {
     /// decided (see [`Preparing::plan`]), and catch up first on slots compacted away.
     fn become_leader(&mut self, prep: Preparing, out: &mut Ready) {
         debug_assert!(
-            self.config.quorums().is_phase1(prep.promises.len()),
+            self.phase1_won(
+                prep.from_slot,
+                &prep.promises.keys().copied().collect::<Vec<_>>()
+            ),
             "rule 4: no quorum"
         );
         debug_assert!(prep.promises.keys().all(|a| self.is_acceptor(*a)));
@@ -103,6 +128,7 @@ impl Node {
         }
         let behind = replica.commit_index < plan.catch_up_below;
         let ballot = prep.ballot;
+        let promised_by: VecSet<NodeId> = prep.promises.keys().copied().collect();
         let lease = self.new_lease(plan.next_slot);
         let p = self.proposer.as_mut().expect("proposer");
         p.failed_elections = 0;
@@ -111,6 +137,9 @@ impl Node {
             next_slot: plan.next_slot,
             proposals: VecMap::new(),
             catch_up_below: plan.catch_up_below,
+            promised_by,
+            // Rule 12: proposed once their configurations are known (propose_queued).
+            deferred: plan.slots.into_iter().collect(),
             lease,
         });
         self.follower.leader = Some(self.id);
@@ -118,10 +147,11 @@ impl Node {
         out.events.push(Event::BecameLeader {
             ballot,
             promised_by: prep.promises.keys().copied().collect(),
-            count: self
-                .config
-                .quorums()
-                .count(QuorumPhase::One, prep.promises.len()),
+            count: self.membership_at(prep.from_slot).count(
+                QuorumPhase::One,
+                prep.promises.keys(),
+                &self.config,
+            ),
             adopted: plan.adopted.len(),
             noops: plan.noops,
         });
@@ -131,9 +161,6 @@ impl Node {
         self.send_heartbeats(out);
         if behind {
             self.leader_catch_up(out);
-        }
-        for (slot, value) in plan.slots {
-            self.propose(slot, value, out);
         }
         self.propose_queued(out);
     }
@@ -152,9 +179,16 @@ impl Node {
                 // (`forward_held_commands`): a client is not left waiting for its retry,
                 // and the session table answers a command chosen twice once.
                 let queued = std::mem::take(&mut p.queue);
+                // Rule 12: a requested reconfiguration not yet proposed is dropped.
+                p.reconfig = None;
                 if let Phase::Leading(lead) = std::mem::replace(&mut p.phase, Phase::Following) {
-                    for proposal in lead.proposals.into_values() {
-                        for command in proposal.value.commands() {
+                    let values = lead
+                        .proposals
+                        .into_values()
+                        .map(|p| p.value)
+                        .chain(lead.deferred.into_values());
+                    for value in values {
+                        for command in value.commands() {
                             p.hold(command.clone());
                         }
                     }

@@ -2,8 +2,10 @@
 //! Accepted messages to a quorum, heartbeats carrying the commit index, retransmission with
 //! backoff, and catching up on slots an acceptor compacted away.
 use super::client::SessionSeen;
+use super::reconfig::Gate;
 use super::Node;
 use crate::paxos::ballot::Ballot;
+use crate::paxos::bugs::Bug;
 use crate::paxos::event::Event;
 use crate::paxos::message::{Addr, Message};
 use crate::paxos::proposer::{Phase, Proposal, Proposer};
@@ -46,31 +48,23 @@ impl Node {
         );
         let ballot = lead.ballot;
         let msg = self.accept_message(ballot, slot, value);
-        // Once per slot: walk the node list instead of collecting the acceptor ids.
-        let config = self.config.clone();
-        let acceptors = config.nodes.iter().filter(|n| n.roles.acceptor);
-        match config.phase2_quorum {
-            // Majorities (the default): every acceptor gets the Accept.
-            None => {
-                for n in acceptors {
-                    self.send(Addr::Node(n.id), msg.clone(), out);
-                }
-            }
-            // Rule 12 (thrifty): a configured phase-2 quorum is asked for by name, so a
-            // command costs |Q2| Accepts and Accepteds; the resend asks every acceptor.
-            Some(_) => {
-                let want = config.quorums().phase2;
-                let own = config
-                    .nodes
-                    .iter()
-                    .position(|n| n.id == self.id)
-                    .unwrap_or(0);
-                let len = config.nodes.len();
-                let ring = (0..len).map(|i| &config.nodes[(own + i) % len]);
-                for n in ring.filter(|n| n.roles.acceptor).take(want) {
-                    self.send(Addr::Node(n.id), msg.clone(), out);
-                }
-            }
+        // Rule 12: the acceptors of the slot's own configuration, in a ring from this node.
+        let members = self.membership_at(slot).clone();
+        let mut acceptors: Vec<NodeId> = members.acceptors().collect();
+        // Rule 12 (thrifty): a configured phase-2 quorum is asked for by name, so a
+        // command costs |Q2| Accepts and Accepteds; the resend asks every acceptor.
+        if self.config.phase2_quorum.is_some() {
+            let want = members.phase2_quorum(&self.config);
+            let ids: Vec<NodeId> = members.nodes.iter().map(|n| n.id).collect();
+            let own = ids.iter().position(|id| *id == self.id).unwrap_or(0);
+            let ring = (0..ids.len()).map(|i| ids[(own + i) % ids.len()]);
+            acceptors = ring
+                .filter(|id| members.is_acceptor(*id))
+                .take(want)
+                .collect();
+        }
+        for a in acceptors {
+            self.send(Addr::Node(a), msg.clone(), out);
         }
     }
 
@@ -88,25 +82,86 @@ impl Node {
     /// Rule 5: while fewer than `window` slots are undecided, put up to `batch` queued
     /// commands into the next slot — after rule 8 has answered, from the session table,
     /// the queued commands applied already and dropped those their clients moved past.
+    /// Rule 12: first the values phase 1 deferred, then a requested reconfiguration, each
+    /// only in a slot whose configuration is known and covered by this leader's promises
+    /// (else it waits, runs phase 1 again, or hands off).
     pub(super) fn propose_queued(&mut self, out: &mut Ready) {
+        if !self.propose_deferred(out) {
+            return;
+        }
         self.answer_queued_from_sessions(out);
         let (window, batch) = (self.config.window as usize, self.config.batch);
         loop {
+            let Some(p) = self.proposer.as_ref() else {
+                return;
+            };
+            let Phase::Leading(lead) = &p.phase else {
+                return;
+            };
+            if (p.queue.is_empty() && p.reconfig.is_none()) || lead.proposals.len() >= window {
+                return;
+            }
+            let slot = lead.next_slot;
+            match self.gate(slot, &lead.promised_by) {
+                Gate::Open => {}
+                Gate::Unknown => return,
+                Gate::Uncovered => return self.rerun_phase1(slot, out),
+                Gate::Removed => return self.hand_off(slot, out),
+            }
             let Some(p) = self.proposer.as_mut() else {
                 return;
             };
             let Phase::Leading(lead) = &mut p.phase else {
                 return;
             };
-            if p.queue.is_empty() || lead.proposals.len() >= window {
-                return;
-            }
-            let take = batch.min(p.queue.len());
-            debug_assert!(take >= 1 && lead.proposals.len() < window);
-            let commands: Vec<Command> = p.queue.drain(..take).collect();
-            let slot = lead.next_slot;
+            let value = if let Some(members) = p.reconfig.take() {
+                Value::Reconfigure(members)
+            } else {
+                let take = batch.min(p.queue.len());
+                debug_assert!(take >= 1 && lead.proposals.len() < window);
+                let commands: Vec<Command> = p.queue.drain(..take).collect();
+                Value::Commands(commands.into())
+            };
             lead.next_slot += 1;
-            self.propose(slot, Value::Commands(commands.into()), out);
+            self.propose(slot, value, out);
+        }
+    }
+
+    /// Rule 12: proposes the deferred values of phase 1 whose slots' configurations became
+    /// known; returns whether the leader still leads and deferred nothing more.
+    fn propose_deferred(&mut self, out: &mut Ready) -> bool {
+        loop {
+            let Some(Proposer {
+                phase: Phase::Leading(lead),
+                ..
+            }) = self.proposer.as_ref()
+            else {
+                return false;
+            };
+            let Some((&slot, _)) = lead.deferred.first_key_value() else {
+                return true;
+            };
+            match self.gate(slot, &lead.promised_by) {
+                Gate::Open => {}
+                Gate::Unknown => return false,
+                Gate::Uncovered => {
+                    self.rerun_phase1(slot, out);
+                    return false;
+                }
+                Gate::Removed => {
+                    self.hand_off(slot, out);
+                    return false;
+                }
+            }
+            let Some(Proposer {
+                phase: Phase::Leading(lead),
+                ..
+            }) = self.proposer.as_mut()
+            else {
+                return false;
+            };
+            let value = lead.deferred.remove(&slot).expect("present");
+            self.propose(slot, value, out);
         }
     }
 
@@ -149,8 +204,8 @@ impl Node {
         slot: Slot,
         out: &mut Ready,
     ) {
-        debug_assert!(self.is_acceptor(from), "rule 6: an ack from a non-acceptor");
-        let quorums = self.config.quorums();
+        let members = self.membership_at(slot).clone();
+        let bug_reconfig = self.bug_ran(Bug::ReconfigWithoutAlpha);
         let Some(Proposer {
             phase: Phase::Leading(lead),
             ..
@@ -164,17 +219,23 @@ impl Node {
         let Some(proposal) = lead.proposals.get_mut(&slot) else {
             return;
         };
+        // Rule 12: the Accept for this slot went to its configuration's acceptors only
+        // (unless the bug changed the slot's configuration after it was proposed).
+        debug_assert!(
+            members.is_acceptor(from) || bug_reconfig,
+            "rule 6: an ack from a non-acceptor"
+        );
         debug_assert!(slot < lead.next_slot, "an ack for a slot never proposed");
         proposal.acks.insert(from);
-        debug_assert!(proposal.acks.len() <= self.config.acceptors().len());
-        if !quorums.is_phase2(proposal.acks.len()) {
+        // Rules 6 and 12: a quorum of the slot's own configuration.
+        if !members.is_phase2_quorum(&proposal.acks, &self.config) {
             return;
         }
         out.events.push(Event::Chosen {
             slot,
             ballot,
             accepted_by: proposal.acks.iter().copied().collect(),
-            count: quorums.count(QuorumPhase::Two, proposal.acks.len()),
+            count: members.count(QuorumPhase::Two, &proposal.acks, &self.config),
         });
         let value = lead.proposals.remove(&slot).expect("present").value;
         self.learn(slot, value, out);
@@ -194,6 +255,19 @@ impl Node {
             return;
         };
         let ballot = lead.ballot;
+        let next_slot = lead.next_slot;
+        let promised_by = lead.promised_by.clone();
+        if self.gate(next_slot, &promised_by) == Gate::Removed {
+            // Rule 12: removed, and every slot it may still propose in is proposed.
+            return self.hand_off(next_slot, out);
+        }
+        let Some(Proposer {
+            phase: Phase::Leading(lead),
+            ..
+        }) = self.proposer.as_mut()
+        else {
+            return;
+        };
         let commit = self.replica.as_ref().map_or(0, |r| r.commit_index);
         let behind = commit < lead.catch_up_below;
         let mut resend = Vec::new();
@@ -212,7 +286,8 @@ impl Node {
         }
         for (slot, value, acks) in resend {
             let msg = self.accept_message(ballot, slot, value);
-            for a in self.config.acceptors() {
+            let acceptors: Vec<NodeId> = self.membership_at(slot).acceptors().collect();
+            for a in acceptors {
                 if !acks.contains(&a) {
                     self.send(Addr::Node(a), msg.clone(), out);
                 }
@@ -229,7 +304,9 @@ impl Node {
                 Phase::Leading(lead) if from_slot < lead.catch_up_below),
             "catching up while not behind a compaction point"
         );
-        for r in self.config.replicas() {
+        // Rule 12: any replica it knows of, members or not: a removed one may hold them.
+        let replicas = self.known_replicas();
+        for r in replicas {
             if r != self.id {
                 self.send(Addr::Node(r), Message::CatchUp { from_slot }, out);
             }
@@ -248,12 +325,12 @@ impl Node {
             safe_point,
             lease_round,
         };
-        for n in self.config.node_ids() {
-            // Rule 12: asking for a lease, the leader's own acceptor grants too.
-            let own_grant = lease_round.is_some() && self.config.roles(n).acceptor;
-            if n != self.id || own_grant {
-                self.send(Addr::Node(n), msg.clone(), out);
-            }
+        // Rule 12 (leases): asking for a lease, the leader's own acceptor grants too.
+        if lease_round.is_some() && self.roles().acceptor {
+            self.send(Addr::Node(self.id), msg.clone(), out);
+        }
+        for n in self.heartbeat_targets() {
+            self.send(Addr::Node(n), msg.clone(), out);
         }
         out.timers.push(TimerCmd::Set {
             kind: TimerKind::Heartbeat,

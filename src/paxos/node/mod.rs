@@ -10,16 +10,19 @@ mod election;
 mod follower;
 mod leader;
 mod lease;
+mod reconfig;
 mod replica;
 
 pub use follower::FollowerState;
 pub use lease::AcceptorLease;
 
 use crate::paxos::bugs::Bug;
-use crate::paxos::config::Config;
+use crate::paxos::config::{Config, Roles};
 use crate::paxos::durable::{
     AcceptorDurable, DurableState, DurableWrite, ProposerDurable, ReplicaDurable,
 };
+use crate::paxos::event::Event;
+use crate::paxos::membership::Membership;
 use crate::paxos::message::{Addr, Envelope, Message};
 use crate::paxos::proposer::{Phase, Proposer};
 use crate::paxos::replica::Replica;
@@ -32,7 +35,11 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Node {
     pub(crate) id: NodeId,
+    /// The roles it plays (fixed for its life; a configuration may count it or not).
+    roles: Roles,
     pub(crate) config: Arc<Config>,
+    /// Rule 12: the initial configuration (epoch 0), from `config`.
+    initial: Arc<Membership>,
     /// The node's in-memory copy of its durable state.
     pub(crate) durable: DurableState,
     pub(crate) proposer: Option<Proposer>,
@@ -52,8 +59,20 @@ pub struct Node {
 impl Node {
     /// Builds node `id` from its durable state: empty for a first start, or what survived a
     /// crash for a restart. Volatile state starts empty (the replica from its snapshot).
-    pub fn new(id: NodeId, config: Arc<Config>, mut durable: DurableState) -> Self {
+    pub fn new(id: NodeId, config: Arc<Config>, durable: DurableState) -> Self {
         let roles = config.roles(id);
+        Node::joining(id, roles, config, durable)
+    }
+
+    /// Rule 12: builds node `id` with `roles` whether or not the initial configuration
+    /// names it: a server added to the cluster during a run starts this way and catches
+    /// up (a snapshot and the entries it misses) before it counts in any quorum.
+    pub fn joining(
+        id: NodeId,
+        roles: Roles,
+        config: Arc<Config>,
+        mut durable: DurableState,
+    ) -> Self {
         debug_assert!(!roles.proposer || roles.replica, "a proposer is a replica");
         if roles.acceptor && durable.acceptor.is_none() {
             durable.acceptor = Some(AcceptorDurable::default());
@@ -73,7 +92,9 @@ impl Node {
             .map(|r| Replica::restore(&r.snapshot));
         Node {
             id,
+            roles,
             bugs_ran: checks::bug_mask(&config),
+            initial: Arc::new(Membership::initial(&config)),
             config,
             durable,
             proposer,
@@ -107,6 +128,7 @@ impl Node {
             }
             Input::Timeout(TimerKind::Election) => self.start_election(&mut out),
             Input::Timeout(TimerKind::Heartbeat) => self.on_heartbeat_timer(&mut out),
+            Input::Reconfigure(nodes) => self.on_reconfigure_request(nodes, &mut out),
         }
         while let Some(env) = self.local.pop_front() {
             self.on_message(env, &mut out);
@@ -118,6 +140,7 @@ impl Node {
     /// Replaces the configuration (the world toggles bugs mid-run this way).
     pub fn set_config(&mut self, config: Arc<Config>) {
         self.bugs_ran |= checks::bug_mask(&config);
+        self.initial = Arc::new(Membership::initial(&config));
         self.config = config;
     }
 
@@ -137,6 +160,11 @@ impl Node {
     /// This node's id.
     pub fn id(&self) -> NodeId {
         self.id
+    }
+
+    /// The roles this node plays.
+    pub fn roles(&self) -> Roles {
+        self.roles
     }
 
     /// The node's in-memory durable state.
@@ -197,6 +225,15 @@ impl Node {
     }
 
     fn on_message(&mut self, env: Envelope, out: &mut Ready) {
+        if let (Message::Prepare { from_slot, .. }, Addr::Node(n)) = (&env.msg, env.from) {
+            if self.knows_removed(n) {
+                // Rule 12: a proposer removed from the cluster is not promised anything
+                // (its ballot moves no one); it is told what it missed, and so learns it
+                // was removed.
+                out.events.push(Event::RefusedRemoved { proposer: n });
+                return self.on_catch_up(env.from, *from_slot, out);
+            }
+        }
         if let Some(b) = env.msg.ballot() {
             self.observe_ballot(b, out);
         }
@@ -258,7 +295,9 @@ impl Node {
                 commit_index,
             } => self.on_catch_up_reply(from, entries, commit_index, out),
             Message::InstallSnapshot { snapshot } => self.on_install_snapshot(&snapshot, out),
-            Message::Request { command, forwarded } => self.on_request(command, forwarded, out),
+            Message::Request { command, forwarded } => {
+                self.on_request(from, command, forwarded, out)
+            }
             Message::Reply { .. } | Message::NotLeader { .. } => {
                 debug_assert!(false, "answers go to clients, never to nodes");
             }

@@ -36,10 +36,19 @@ impl Node {
     pub(super) fn apply_decided(&mut self, out: &mut Ready) {
         let no_dedup = self.config.bug(Bug::NoDedup);
         let interval = self.config.snapshot_interval_slots;
+        let delay = self.reconfig_delay();
         let Some(replica) = self.replica.as_mut() else {
             return;
         };
-        let applied = replica.apply_decided(no_dedup);
+        let changes_before = replica.configs.changes().len();
+        let applied = replica.apply_decided(no_dedup, delay);
+        for c in &replica.configs.changes()[changes_before..] {
+            out.events.push(Event::ConfigApplied {
+                epoch: c.members.epoch,
+                from_slot: c.from_slot,
+                members: c.members.nodes.iter().map(|n| n.id).collect(),
+            });
+        }
         let snapshot = replica.take_snapshot_if_due(interval);
         let leading = self.is_leader();
         for a in &applied {

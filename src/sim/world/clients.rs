@@ -69,7 +69,7 @@ impl World {
         if self.clients.clients()[i].pending.is_none() {
             return;
         }
-        let target = self.clients.rotate(i, &self.protocol.proposers());
+        let target = self.clients.rotate(i, &self.client_targets());
         self.observers
             .observe(WorldEvent::ClientRetried { client, target });
         self.client_send(i);
@@ -94,7 +94,7 @@ impl World {
             }
             Reaction::Redirected => self.client_send(i),
             Reaction::Refused => {
-                self.clients.rotate(i, &self.protocol.proposers());
+                self.clients.rotate(i, &self.client_targets());
             }
             Reaction::Ignored | Reaction::HintAlreadyFollowed => {}
         }

@@ -152,7 +152,7 @@ impl World {
         if slot.node.is_some() {
             return;
         }
-        let mut node = Node::new(id, self.protocol.clone(), slot.disk.clone());
+        let mut node = Node::joining(id, slot.roles, self.protocol.clone(), slot.disk.clone());
         node.set_clock(self.clocks.get(&id).map_or(self.now, |c| c.read(self.now)));
         let ready = node.start();
         let node = slot.node.insert(node);

@@ -12,7 +12,10 @@ mod faults;
 mod fingerprint;
 mod mechanics;
 mod read;
+mod reconfig;
 mod validate;
+
+pub use reconfig::MAX_NODE_ID;
 
 pub use read::ProposerPhase;
 
@@ -29,7 +32,7 @@ use super::scenario::SimConfig;
 use super::spacetime::SpaceTime;
 use super::stats::Stats;
 use crate::paxos::durable::DurableState;
-use crate::paxos::{Bug, Config, Node, NodeId, TimerKind};
+use crate::paxos::{Bug, Config, Node, NodeId, Roles, TimerKind};
 use crate::vec_map::VecMap;
 use std::sync::Arc;
 
@@ -40,6 +43,8 @@ struct NodeSlot {
     node: Option<Node>,
     /// What survives a crash.
     disk: DurableState,
+    /// Its roles (rule 12: a node added during a run is not in the initial configuration).
+    roles: Roles,
 }
 
 /// Everything that listens to the world's events.
@@ -124,13 +129,19 @@ impl World {
             .map(|id| {
                 let disk = DurableState::default();
                 let node = Some(Node::new(id, protocol.clone(), disk.clone()));
-                (id, NodeSlot { node, disk })
+                let roles = protocol.roles(id);
+                (id, NodeSlot { node, disk, roles })
             })
             .collect();
         let observers = Observers {
             digest: TraceDigest::default(),
             stats: Stats::default(),
-            checker: CheckFeed::new(config.check, protocol.asked_quorums()?),
+            checker: CheckFeed::new(
+                config.check,
+                protocol.acceptors(),
+                protocol.asked_quorums()?,
+                protocol.window,
+            ),
             narrator: Narrator::default(),
             spacetime: spacetime.then(SpaceTime::default),
         };
@@ -205,6 +216,11 @@ impl World {
             } => self.set_network(*drop_per_mille, *dup_per_mille, *delay_ticks_max),
             Action::EndFaults => self.end_faults(),
             Action::SetBug { bug, enabled } => self.set_bug(*bug, *enabled),
+            Action::AddServer { .. } | Action::RemoveServer { .. } | Action::Reconfigure { .. } => {
+                if let Some(change) = reconfig::Change::of(action) {
+                    self.reconfigure(change);
+                }
+            }
         }
         self.watch_liveness(action);
         let narrate_quiet = !was_quiet || self.leader().is_none();

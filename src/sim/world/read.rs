@@ -119,7 +119,7 @@ impl World {
 
     /// The roles node `id` plays.
     pub fn roles(&self, id: NodeId) -> Roles {
-        self.protocol.roles(id)
+        self.nodes.get(&id).map_or(Roles::NONE, |s| s.roles)
     }
 
     /// The partition group node `id` is in (0 when not partitioned away).

@@ -27,6 +27,10 @@ impl World {
             Action::Restart { node } => self.check_crashed(*node, true),
             Action::Partition { groups } => self.check_partition(groups),
             Action::Submit { client, op } => self.check_submit(*client, op),
+            Action::AddServer { .. } | Action::RemoveServer { .. } | Action::Reconfigure { .. } => {
+                let change = super::reconfig::Change::of(action).expect("a reconfiguration");
+                self.successor(change).map(|_| ())
+            }
             Action::SetNetwork {
                 drop_per_mille,
                 dup_per_mille,
@@ -64,7 +68,7 @@ impl World {
         self.check_known(node)?;
         if self.is_crashed(node) {
             Err(format!("node {node} is crashed"))
-        } else if !self.protocol.roles(node).proposer {
+        } else if !self.roles(node).proposer {
             Err(format!(
                 "node {node} is not a proposer and has no {timer:?} timer"
             ))
