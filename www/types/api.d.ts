@@ -1924,6 +1924,12 @@ export type StateView = {
      */
     quorums: Quorums,
     /**
+     * Rule 12: the configurations decided so far (the latest any replica knows), each
+     * with the first slot it governs; absent before any reconfiguration (slot 0 on is
+     * then governed by the initial layout).
+     */
+    configs?: Array<ConfigChange>,
+    /**
      * Whether no message is in flight and no client waits or has work left.
      */
     quiet: boolean,

@@ -14,7 +14,7 @@ use crate::check::invariants::InvariantViolation;
 use crate::check::verdict::{self, InvariantStatus};
 use crate::kv::ClientId;
 use crate::paxos::quorum::Quorums;
-use crate::paxos::{Addr, Message, NodeId};
+use crate::paxos::{Addr, ConfigChange, Message, NodeId};
 use serde::Serialize;
 
 pub use log::{LogCell, LogExtent, LogWindow};
@@ -44,6 +44,12 @@ pub struct StateView<'a> {
     /// Rule 12: the phase-1 and phase-2 quorum sizes every node counts with (bugs
     /// included), out of how many acceptors.
     pub quorums: Quorums,
+    /// Rule 12: the configurations decided so far (the latest any replica knows), each
+    /// with the first slot it governs; absent before any reconfiguration (slot 0 on is
+    /// then governed by the initial layout).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<ConfigChange>>", optional))]
+    pub configs: Vec<ConfigChange>,
     /// Whether no message is in flight and no client waits or has work left.
     pub quiet: bool,
     /// Every node.
@@ -134,6 +140,7 @@ pub fn state<'a>(
         config: w.config(),
         leader: w.leader(),
         quorums: w.protocol_config().quorums(),
+        configs: w.config_history(),
         quiet: w.is_quiet(),
         nodes: w
             .node_ids()

@@ -4,7 +4,7 @@
 //! starts empty and catches up.
 use super::{NodeSlot, World};
 use crate::paxos::durable::DurableState;
-use crate::paxos::{Input, Membership, Node, NodeId, NodeSpec, Roles};
+use crate::paxos::{ConfigChange, Input, Membership, Node, NodeId, NodeSpec, Roles};
 use crate::sim::action::Action;
 use crate::sim::event::WorldEvent;
 use std::sync::Arc;
@@ -23,6 +23,16 @@ impl World {
             .map(|n| n.latest_membership().clone())
             .max_by_key(|m| m.epoch)
             .unwrap_or_else(|| Arc::new(Membership::initial(&self.protocol)))
+    }
+
+    /// Rule 12: the configurations decided so far, with the first slot each governs, as the
+    /// replica that knows the latest one has them (empty before any reconfiguration).
+    pub fn config_history(&self) -> Vec<ConfigChange> {
+        self.nodes
+            .values()
+            .filter_map(|s| s.node.as_ref()?.replica())
+            .max_by_key(|r| r.configs.latest_epoch())
+            .map_or_else(Vec::new, |r| r.configs.changes().to_vec())
     }
 
     /// The proposers clients turn to: those of the latest configuration.
