@@ -455,6 +455,13 @@ fn rule_12_settings_that_cannot_run_are_refused_with_the_reason() {
         .unwrap_err();
     assert!(e.contains("must be more than the 5 acceptors"), "{e}");
     assert_eq!(w.step(), 0, "the run goes on unchanged");
+    // Sizes and leases hold for one set of acceptors: a change of membership is refused.
+    let e = w.apply(&Action::RemoveServer { node: 5 }).unwrap_err();
+    assert!(
+        e.contains("not supported yet in a run with configured quorum"),
+        "{e}"
+    );
+    assert_eq!(w.step(), 0);
 }
 
 /// Replays preset `name` and returns its world at the end.
