@@ -415,6 +415,48 @@ fn scenarios_in_the_old_format_load_and_replay_as_before() {
     assert_eq!(Scenario::from_json(&text).unwrap(), old);
 }
 
+#[test]
+fn rule_12_settings_that_cannot_run_are_refused_with_the_reason() {
+    let refused = |config: &str| {
+        let text = format!(r#"{{"config": {config}, "seed": 1, "actions": []}}"#);
+        paxoscope::sim::Scenario::from_json(&text).unwrap_err()
+    };
+    let e = refused(r#"{"phase1_quorum": 3, "phase2_quorum": 2}"#);
+    assert!(e.contains("must be more than the 5 acceptors"), "{e}");
+    let e = refused(r#"{"phase2_quorum": 6}"#);
+    assert!(
+        e.contains("phase2_quorum must be between 1 and the 5 acceptors, not 6"),
+        "{e}"
+    );
+    let e = refused(r#"{"clock_drift_per_mille": 201}"#);
+    assert!(
+        e.contains("clock_drift_per_mille must be between 0 and 200"),
+        "{e}"
+    );
+    let e = refused(r#"{"lease_ticks": 1}"#);
+    assert!(e.contains("lease_ticks must be between 2 and 1000"), "{e}");
+    let e = refused(r#"{"read_mode": "lease", "lease_ticks": 3, "clock_drift_per_mille": 200}"#);
+    assert!(
+        e.contains("too short for a clock drift of 200 per mille"),
+        "{e}"
+    );
+    let e = refused(r#"{"read_mode": "sometimes"}"#);
+    assert!(e.contains("unknown variant `sometimes`"), "{e}");
+    // With the bug on, sizes that do not meet run; switching it off mid-run is refused.
+    let text = r#"{"config": {"phase1_quorum": 3, "phase2_quorum": 2,
+        "bugs": ["non-intersecting-quorums"]}, "seed": 1, "actions": []}"#;
+    let s = paxoscope::sim::Scenario::from_json(text).unwrap();
+    let mut w = paxoscope::sim::World::new(s.config, 1).unwrap();
+    let e = w
+        .apply(&Action::SetBug {
+            bug: paxoscope::paxos::Bug::NonIntersectingQuorums,
+            enabled: false,
+        })
+        .unwrap_err();
+    assert!(e.contains("must be more than the 5 acceptors"), "{e}");
+    assert_eq!(w.step(), 0, "the run goes on unchanged");
+}
+
 /// Replays preset `name` and returns its world at the end.
 fn preset_world(name: &str) -> World {
     let s = presets::scenario(name).unwrap();

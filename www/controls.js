@@ -91,6 +91,10 @@ export function createControls(app, root) {
   const q1In = h('input', { type: 'number', min: 1, max: 9, step: 1, value: '', placeholder: 'majority', id: 'phase1-quorum', 'aria-label': 'Phase-1 quorum (acceptors)' });
   const q2In = h('input', { type: 'number', min: 1, max: 9, step: 1, value: '', placeholder: 'majority', id: 'phase2-quorum', 'aria-label': 'Phase-2 quorum (acceptors)' });
   const quorumHintEl = h('p', { class: 'hint quorum-hint', id: 'quorum-hint' });
+  const readModeSel = h('select', { id: 'read-mode', 'aria-label': 'Read mode' },
+    h('option', { value: 'log' }, 'log: every get is a slot'), h('option', { value: 'lease' }, 'lease: the leader reads alone'));
+  const leaseIn = h('input', { type: 'number', min: 2, max: 1000, step: 1, value: 20, id: 'lease-ticks', 'aria-label': 'Lease length in ticks' });
+  const driftIn = h('input', { type: 'number', min: 0, max: 200, step: 1, value: 0, id: 'clock-drift', 'aria-label': 'Clock drift bound in per mille' });
   const newRun = h('button', { type: 'submit', class: 'btn primary' }, 'Start new run');
   const clusterForm = h('form', { class: 'stack', 'aria-label': 'Cluster set-up', novalidate: true },
     h('div', { class: 'radio-row', role: 'radiogroup', 'aria-label': 'Layout' },
@@ -102,6 +106,8 @@ export function createControls(app, root) {
     h('div', { class: 'two' }, field('Clients', clients), field('Seed', seed, 'Same seed, same run.')),
     h('div', { class: 'two' }, field('Phase-1 quorum', q1In), field('Phase-2 quorum', q2In)),
     quorumHintEl,
+    field('Reads', readModeSel),
+    h('div', { class: 'two' }, field('Lease (ticks)', leaseIn), field('Clock drift (‰)', driftIn, 'Each clock runs within ± this of true time; the lease allows for it.')),
     newRun);
   /** The acceptors of the layout chosen in the form. */
   const formAcceptors = () => (layoutSeed.checked ? 5 : Number(size.value));
@@ -130,8 +136,16 @@ export function createControls(app, root) {
     for (const [name, q, input] of /** @type {[string, number | null, HTMLInputElement][]} */ ([['phase-1', q1, q1In], ['phase-2', q2, q2In]])) {
       if (q != null && (!Number.isInteger(q) || q < 1 || q > acceptors)) return app.notify('error', 'Cluster set-up', `The ${name} quorum must be a whole number from 1 to the ${acceptors} acceptors, or blank for a majority (got "${input.value}").`);
     }
+    const lease = Number(leaseIn.value), drift = Number(driftIn.value);
+    if (!Number.isInteger(lease) || lease < 2 || lease > 1000) return app.notify('error', 'Cluster set-up', `The lease must be a whole number of ticks from 2 to 1000 (got "${leaseIn.value}").`);
+    if (!Number.isInteger(drift) || drift < 0 || drift > 200) return app.notify('error', 'Cluster set-up', `The clock drift must be a whole number of per mille from 0 to 200 (got "${driftIn.value}").`);
     const layout = layoutSeed.checked ? { kind: 'seed' } : { kind: 'servers', n };
-    app.newRun({ layout, clients: c, phase1_quorum: q1 ?? undefined, phase2_quorum: q2 ?? undefined }, sd);
+    const readMode = /** @type {import('./pkg/paxoscope.js').ReadMode} */ (readModeSel.value);
+    app.newRun({
+      layout, clients: c, phase1_quorum: q1 ?? undefined, phase2_quorum: q2 ?? undefined,
+      read_mode: readMode === 'lease' ? readMode : undefined, lease_ticks: lease === 20 ? undefined : lease,
+      clock_drift_per_mille: drift || undefined,
+    }, sd);
     return undefined;
   });
 
@@ -261,7 +275,7 @@ export function createControls(app, root) {
   function update(view) {
     const cfg = /** @type {Partial<SimConfig>} */ (view.config || {});
     // cluster form: refill when the run's configuration changes
-    const sig = JSON.stringify([cfg.layout, cfg.clients, view.seed, cfg.phase1_quorum, cfg.phase2_quorum]);
+    const sig = JSON.stringify([cfg.layout, cfg.clients, view.seed, cfg.phase1_quorum, cfg.phase2_quorum, cfg.read_mode, cfg.lease_ticks, cfg.clock_drift_per_mille]);
     if (sig !== cfgSig) {
       cfgSig = sig;
       const seedLayout = cfg.layout && cfg.layout.kind === 'seed';
@@ -271,6 +285,9 @@ export function createControls(app, root) {
       seed.value = String(view.seed ?? 1);
       q1In.value = cfg.phase1_quorum == null ? '' : String(cfg.phase1_quorum);
       q2In.value = cfg.phase2_quorum == null ? '' : String(cfg.phase2_quorum);
+      readModeSel.value = cfg.read_mode || 'log';
+      leaseIn.value = String(cfg.lease_ticks ?? 20);
+      driftIn.value = String(cfg.clock_drift_per_mille ?? 0);
       syncLayout();
       syncQuorumHint();
       // A new run: the client form proposes a command like the run's own.

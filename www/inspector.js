@@ -7,6 +7,20 @@ import { kindInfo, kindColor, kindRoute, kindRules, roleDescription, phaseDescri
 import { groupLabel } from './topology.js';
 import { icon } from './icons.js';
 
+/**
+ * Rule 12 (leases): a node's clock and lease, as rows of the inspector's summary.
+ * @param {import('./pkg/paxoscope.js').LeaseView} l
+ */
+function leaseRows(l) {
+  const rate = l.rate_per_mille === 1000 ? 'exact' : `${(l.rate_per_mille / 10).toFixed(1)}% of true time`;
+  return {
+    'own clock': `${l.clock} (${rate})`,
+    ...(l.held_until != null ? { lease: `held until its clock reads ${l.held_until} (world tick ${l.expires_at})` } : {}),
+    'reads alone': l.reads_locally ? 'yes: gets are answered without a log round' : 'no: gets go through the log',
+    ...(l.granted_until != null ? { 'lease granted': l.granted_to ? `to b=${ballotStr(l.granted_to)} until its clock reads ${l.granted_until}` : `none it remembers: after a restart it waits until its clock reads ${l.granted_until}` } : {}),
+  };
+}
+
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
 /** @typedef {import('./pkg/paxoscope.js').MessageView} MessageView */
@@ -148,6 +162,7 @@ export function createInspector(app, root) {
       'known leader': n.known_leader == null ? 'none' : `node ${n.known_leader}`,
       ...(isReplica ? { 'commit index': n.commit_index, 'applied index': n.applied_index, 'snapshot index': n.snapshot_index } : {}),
       ...(n.timers ? Object.fromEntries(Object.entries(n.timers).filter(([, v]) => v != null || isProposer).map(([k, v]) => [`${k} timer`, timerText(v, view.now)])) : {}),
+      ...(n.lease ? leaseRows(n.lease) : {}),
     };
     const sameDisk = n.disk === undefined || JSON.stringify(n.disk) === JSON.stringify(n.durable);
     const kv = n.kv || {};

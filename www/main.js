@@ -19,7 +19,7 @@ import { createConflictPanel } from './conflict.js';
 import { setVocabulary } from './glossary.js';
 import { createDiagram, createStageTabs } from './diagram.js';
 import { createTour } from './tour/tour.js';
-import { quorumSummary } from './quorums.js';
+import { quorumSummary, leaseSummary } from './quorums.js';
 import { createSearch } from './search.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
@@ -569,9 +569,12 @@ async function boot() {
       const cfg = /** @type {Partial<import('./pkg/paxoscope.js').SimConfig>} */ (view.config || {});
       const layout = cfg.layout ? (cfg.layout.kind === 'seed' ? 'seed layout' : `${cfg.layout.n} servers`) : '';
       const q = quorumSummary(view.quorums);
+      const lease = leaseSummary(view);
       sub.replaceChildren(`${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`,
         ...(q ? [' · ', h('button', { type: 'button', class: `quorum-chip${q.ok ? '' : ' disjoint'}`, id: 'quorum-chip', title: q.why,
-          onclick: () => app.notify(q.ok ? 'info' : 'error', q.ok ? 'Why the quorums intersect' : 'These quorums need not intersect', q.why, { ms: 12000 }) }, q.short)] : []));
+          onclick: () => app.notify(q.ok ? 'info' : 'error', q.ok ? 'Why the quorums intersect' : 'These quorums need not intersect', q.why, { ms: 12000 }) }, q.short)] : []),
+        ...(lease ? [' · ', h('button', { type: 'button', class: `lease-chip${lease.held ? ' held' : ''}`, id: 'lease-chip', title: lease.why,
+          onclick: () => app.notify('info', 'Reads under a lease', lease.why, { ms: 12000 }) }, lease.short)] : []));
     },
   });
 

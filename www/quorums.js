@@ -42,3 +42,44 @@ export function quorumHint(n, q1, q2) {
   if (a + b > n) return `${a} + ${b} > ${n}: every phase-1 quorum meets every phase-2 quorum.`;
   return `${a} + ${b} is not more than ${n}: a phase-1 quorum could miss a phase-2 quorum, so this is refused (unless the non-intersecting-quorums bug is on).`;
 }
+
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+
+/**
+ * Rule 12 (leases): the run's read mode and the leader's lease for the stage header, or
+ * null in a run that reads through the log. The times come from the core: `held_until`
+ * on the leader's own clock, `expires_at` in world ticks.
+ * @param {StateView} view
+ * @returns {{ short: string, why: string, held: boolean } | null}
+ */
+export function leaseSummary(view) {
+  const cfg = /** @type {Partial<import('./pkg/paxoscope.js').SimConfig>} */ (view.config || {});
+  const withLease = (view.nodes || []).filter((n) => n.lease);
+  if (cfg.read_mode !== 'lease' && !withLease.length) return null;
+  const holder = withLease.find((n) => n.lease && n.lease.held_until != null);
+  const drift = cfg.clock_drift_per_mille || 0;
+  const clocks = drift ? ` Each node's clock runs within ±${drift / 10}% of true time; the leader keeps only what is safe under that drift.` : '';
+  if (!holder || !holder.lease) {
+    const reader = withLease.find((n) => n.lease && n.lease.reads_locally);
+    if (reader) {
+      return {
+        short: `reads: n${reader.id} reads alone without a lease`,
+        why: `n${reader.id} answers reads from its own store although no phase-2 quorum granted it a lease (the read-without-lease bug): after another leader is elected it serves stale values.`,
+        held: false,
+      };
+    }
+    return {
+      short: 'reads: lease mode, no lease held',
+      why: `Reads go through the log until a phase-2 quorum grants the leader a lease (each heartbeat asks for one).${clocks}`,
+      held: false,
+    };
+  }
+  const l = holder.lease;
+  const left = l.expires_at != null ? l.expires_at - view.now : null;
+  return {
+    short: `lease: n${holder.id} until t=${l.expires_at}${left != null ? ` (${left} left)` : ''}`,
+    why: `A phase-2 quorum granted n${holder.id} a lease: every acceptor that granted it promises no other ballot until its own clock runs out, so no other leader can be elected meanwhile. ` +
+      `n${holder.id} answers gets alone, without a round of the log, until its clock (now ${l.clock}) reads ${l.held_until}: world tick ${l.expires_at}.${clocks}`,
+    held: true,
+  };
+}

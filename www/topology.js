@@ -301,11 +301,14 @@ export function createTopology(app, root) {
     for (const c of view.clients || []) {
       const el = nodeEls.get(`c${c.id}`);
       if (!el) continue;
-      let info = c.pending ? opStr(c.pending.op) : `${c.completed} done`;
+      // Rule 12: an idle client in a run with leases shows how its last get was read.
+      const lastRead = c.last_read ? `get ${c.last_read.key}: ${c.last_read.mode}` : null;
+      let info = c.pending ? opStr(c.pending.op) : (lastRead || `${c.completed} done`);
       if (info.length > L.capChars) info = `${info.slice(0, L.capChars - 1)}…`;
       if (el.info !== info) { el.info = info; el.g.querySelector('.node-info').textContent = info; }
       if (el.waiting !== !!c.pending) { el.waiting = !!c.pending; el.g.classList.toggle('waiting', !!c.pending); }
-      const title = `Client ${c.id} → node ${c.target}` + (c.pending ? `: waiting for #${c.pending.seq} ${opStr(c.pending.op)}` : `: idle, ${c.completed} completed`);
+      const title = `Client ${c.id} → node ${c.target}` + (c.pending ? `: waiting for #${c.pending.seq} ${opStr(c.pending.op)}` : `: idle, ${c.completed} completed`) +
+        (c.last_read ? `; last get #${c.last_read.seq} ${c.last_read.key} = ${c.last_read.value ?? '∅'}, read ${c.last_read.mode === 'lease' ? 'by the leader alone under its lease' : 'through the log'}` : '');
       if (el.titleText !== title) { el.titleText = title; el.g.querySelector('title').textContent = title; }
     }
   }

@@ -6,7 +6,7 @@ mod cli {
     use clap::{Args, Parser, Subcommand};
     use paxoscope::check::invariants::InvariantViolation;
     use paxoscope::explore;
-    use paxoscope::paxos::Bug;
+    use paxoscope::paxos::{Bug, ReadMode};
     use paxoscope::sim::action::Action;
     use paxoscope::sim::fuzz::{self, SeedOutcome};
     use paxoscope::sim::fuzz_pool;
@@ -47,8 +47,8 @@ mod cli {
         }
     }
 
-    /// Protocol settings that override a preset's (`run --preset`): flexible quorum sizes
-    /// (rule 12). Absent = the preset's own.
+    /// Protocol settings that override a preset's (`run --preset`): flexible quorum sizes,
+    /// the read mode, the lease and the clock drift (rule 12). Absent = the preset's own.
     #[derive(Args, Clone, Copy, Default)]
     struct Protocol {
         /// Acceptors in a phase-1 quorum (|Q1|); |Q1| + |Q2| must exceed the acceptors.
@@ -57,6 +57,30 @@ mod cli {
         /// Acceptors in a phase-2 quorum (|Q2|): what each command costs in steady state.
         #[arg(long, requires = "preset")]
         phase2_quorum: Option<usize>,
+        /// How gets are answered: through the log, or by the leader alone under a lease.
+        #[arg(long, requires = "preset", value_parser = read_mode_parser())]
+        read_mode: Option<ReadMode>,
+        /// Ticks (of the granting acceptor's clock) a lease grant holds (2..=1000).
+        #[arg(long, requires = "preset")]
+        lease_ticks: Option<u64>,
+        /// Each node's clock runs within 1000 ± this per mille of true time (0..=200).
+        #[arg(long, requires = "preset")]
+        clock_drift_per_mille: Option<u32>,
+    }
+
+    /// `--read-mode`: `log` or `lease`.
+    fn read_mode_parser() -> impl TypedValueParser<Value = ReadMode> {
+        PossibleValuesParser::new([
+            PossibleValue::new("log").help("every get is chosen in a slot (the default)"),
+            PossibleValue::new("lease").help("the leader answers gets alone under a lease"),
+        ])
+        .map(|name| {
+            if name == "lease" {
+                ReadMode::Lease
+            } else {
+                ReadMode::Log
+            }
+        })
     }
 
     impl Protocol {
@@ -67,6 +91,15 @@ mod cli {
             }
             if self.phase2_quorum.is_some() {
                 config.phase2_quorum = self.phase2_quorum;
+            }
+            if let Some(mode) = self.read_mode {
+                config.read_mode = mode;
+            }
+            if let Some(ticks) = self.lease_ticks {
+                config.lease_ticks = ticks;
+            }
+            if let Some(drift) = self.clock_drift_per_mille {
+                config.clock_drift_per_mille = drift;
             }
         }
     }

@@ -45,7 +45,7 @@ pub fn list() -> Vec<PresetInfo> {
 
 /// (name, title, description) of the presets that show the correct protocol at work; one
 /// preset per injected bug follows them, described by the bug catalogue (paxos/bugs.rs).
-const SITUATIONS: [(&str, &str, &str); 10] = [
+const SITUATIONS: [(&str, &str, &str); 11] = [
     (
         "seed-demo",
         "Seed demo: 5 acceptors, 2 proposers",
@@ -80,6 +80,11 @@ const SITUATIONS: [(&str, &str, &str); 10] = [
         "flexible-quorums",
         "Flexible quorums: phase 1 needs 4, phase 2 needs 2",
         "Five servers where a leader needs promises from 4 acceptors but a value is chosen by 2 (4 + 2 > 5, so every phase-1 quorum meets every phase-2 quorum). Each command costs one Accept and one Accepted; the leader then crashes, and the new leader's four promises still include one of the two acceptors behind every chosen value.",
+    ),
+    (
+        "lease-reads",
+        "Reads under a leader lease, clocks drifting",
+        "Five servers read under leases while their clocks drift by up to 5 %. Each heartbeat renews the leader's lease; gets are answered by the leader alone. Then the leader is cut off with one follower: it stops reading alone when its lease runs out, and the others elect a new leader only once the grants it held have run out on their own clocks.",
     ),
     (
         "grow-3-to-5",
@@ -320,6 +325,22 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
                 a.extend((0..400).map(|_| Action::Auto { n: 1 }));
                 a.push(Action::Restart { node: lagging });
                 a
+            })
+        }
+        "lease-reads" => {
+            let mut config = steady(20);
+            config.read_mode = ReadMode::Lease;
+            config.clock_drift_per_mille = 50;
+            after_leader(name, seed, config, |leader, w| {
+                let other = w
+                    .protocol_config()
+                    .node_ids()
+                    .into_iter()
+                    .find(|n| *n != leader)
+                    .unwrap_or(1);
+                vec![Action::Partition {
+                    groups: vec![vec![leader, other]],
+                }]
             })
         }
         "grow-3-to-5" => reconfiguration(name, seed, steady_servers(3, 60), |_, _| {
