@@ -56,7 +56,10 @@ impl Node {
         };
         let applied = self.replica.as_ref().map_or(0, |r| r.applied_index);
         let held = lease.until > self.clock || self.config.bug(Bug::ReadWithoutLease);
-        held && applied >= lease.reads_from_slot
+        // Rule 12 (reconfiguration): a lease granted by one configuration's acceptors says
+        // nothing about another's, so a reconfigured cluster reads through the log.
+        let initial = self.latest_membership().epoch == 0 || self.config.bug(Bug::ReadWithoutLease);
+        held && initial && applied >= lease.reads_from_slot
     }
 
     fn leading(&self) -> Option<&Leading> {
