@@ -23,6 +23,7 @@ export const KIND_COLORS = {
   Request: '#0f9d58',
   Reply: '#5f8d3a',
   NotLeader: '#7aa35a',
+  LeaseGrant: '#7c3aed',
 };
 
 const FALLBACK_COLORS = ['#c2410c', '#0e7490', '#9d174d', '#4d7c0f', '#6b21a8', '#155e75'];

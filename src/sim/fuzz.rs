@@ -154,12 +154,15 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
     let config = swarm_config(seed, bug);
     let mut world = World::new(config.clone(), seed).expect("swarm configurations are valid");
     let mut actions = Vec::new();
-    let mut operator = Operator::new(seed);
+    // Like rule 12's settings in `swarm_config`: a bug's own fuzz runs reconfigure only for
+    // the bug of reconfiguration, so each bug is hunted (and shrunk) on the rule it breaks.
+    let reconfigures = matches!(bug, None | Some(Bug::ReconfigWithoutAlpha));
+    let mut operator = reconfigures.then(|| Operator::new(seed));
     let (mut faulty, mut autos) = (0, 0);
     while faulty < fault_steps && world.violations().is_empty() {
         // Rule 12: the operator's reconfigurations, recorded between the automatic steps
         // so `paxoscope run --seed` replays them; one the world refuses is left out.
-        if let Some(change) = operator.next(&world) {
+        if let Some(change) = operator.as_mut().and_then(|o| o.next(&world)) {
             if world.apply(&change).is_ok() {
                 if autos > 0 {
                     actions.push(Action::Auto { n: autos });
