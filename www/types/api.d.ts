@@ -2076,6 +2076,23 @@ export type TimersView = {
 };
 
 /**
+ * The JSON form of a [`Value`] (and its TypeScript type).
+ */
+export type Value = { "kind": "noop" } | {
+    "kind": "commands",
+    /**
+     * The commands, applied in order.
+     */
+    commands: Array<Command>,
+} | {
+    "kind": "reconfigure",
+    /**
+     * The configuration.
+     */
+    members: Membership,
+};
+
+/**
  * The whole vocabulary, as `vocabulary()` gives it to the page.
  */
 export type Vocabulary = {
