@@ -155,6 +155,7 @@ fn generate() -> String {
     collect.visit::<Found>(); // Search.found()
     collect.visit::<Shrunk>(); // shrink(json)
     collect.visit::<SwarmSeed>(); // swarmSeed(seed, bug)
+
     // A log value is named `Value` everywhere; its declaration is its JSON form's (the
     // Rust type forwards its name only, so the walk above never declares it).
     collect.visit::<crate::paxos::value::ValueJson>();
