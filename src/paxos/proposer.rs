@@ -138,6 +138,23 @@ impl Proposer {
         }
     }
 
+    /// Rule 8: stops leading, if it led, and holds the commands of the slots it proposed
+    /// and deferred but does not know chosen, for the next leader it hears from.
+    pub fn follow_holding_proposals(&mut self) {
+        if let Phase::Leading(lead) = std::mem::replace(&mut self.phase, Phase::Following) {
+            let values = lead
+                .proposals
+                .into_values()
+                .map(|p| p.value)
+                .chain(lead.deferred.into_values());
+            for value in values {
+                for command in value.commands() {
+                    self.hold(command.clone());
+                }
+            }
+        }
+    }
+
     /// The ballot it is preparing or leading with, if any.
     pub fn ballot(&self) -> Option<Ballot> {
         match &self.phase {

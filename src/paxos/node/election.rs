@@ -181,18 +181,7 @@ impl Node {
                 let queued = std::mem::take(&mut p.queue);
                 // Rule 12: a requested reconfiguration not yet proposed is dropped.
                 p.reconfig = None;
-                if let Phase::Leading(lead) = std::mem::replace(&mut p.phase, Phase::Following) {
-                    let values = lead
-                        .proposals
-                        .into_values()
-                        .map(|p| p.value)
-                        .chain(lead.deferred.into_values());
-                    for value in values {
-                        for command in value.commands() {
-                            p.hold(command.clone());
-                        }
-                    }
-                }
+                p.follow_holding_proposals();
                 for command in queued {
                     p.hold(command);
                 }

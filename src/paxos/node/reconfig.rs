@@ -181,18 +181,7 @@ impl Node {
         let Some(p) = self.proposer.as_mut() else {
             return;
         };
-        if let Phase::Leading(lead) = std::mem::replace(&mut p.phase, Phase::Following) {
-            let values = lead
-                .proposals
-                .into_values()
-                .map(|p| p.value)
-                .chain(lead.deferred.into_values());
-            for value in values {
-                for command in value.commands() {
-                    p.hold(command.clone());
-                }
-            }
-        }
+        p.follow_holding_proposals();
         if self.follower.leader == Some(self.id) {
             self.follower.leader = None;
         }
