@@ -294,3 +294,39 @@ fn minify_gives_serde_json_compact_form() {
     let value = serde_json::json!({ "a b": [1, 2.5, null], "q": "say \"hi\" \\ ok", "e": {} });
     assert_eq!(minify(&pretty(&value)), compact(&value));
 }
+
+/// Rule 12 on the page: each row of `logWindow` carries the epoch of the configuration
+/// that governs its slot (absent for epoch 0) and marks the slot a reconfiguration was
+/// decided in; a replica's `volatile.replica.configs` lists what it knows. Not a golden
+/// file: no pinned preset reconfigures.
+#[test]
+fn the_log_window_marks_each_reconfiguration_and_the_epoch_of_each_slot() {
+    let scenario = presets::scenario("replace-leader").expect("preset");
+    let run = Run::new(scenario, true).expect("the preset replays");
+    let world = run.timeline.world();
+    let configs = world.config_history();
+    assert_eq!(configs.len(), 1, "the preset reconfigures once");
+    let from = configs[0].from_slot;
+    let win = view::log::window(world, 0, from + 4);
+    let decided: Vec<u64> = win
+        .rows
+        .iter()
+        .filter(|r| r.reconfigure == Some(1))
+        .map(|r| r.slot)
+        .collect();
+    assert_eq!(decided.len(), 1, "one slot decided configuration #1");
+    let window = world.config().window;
+    assert_eq!(decided[0] + window, from, "it governs α = {window} slots later");
+    for row in &win.rows {
+        let want = u64::from(row.slot >= from);
+        assert_eq!(row.epoch, want, "slot {}", row.slot);
+    }
+    let json = serde_json::to_value(&win.rows[0]).unwrap();
+    assert!(json.get("epoch").is_none() && json.get("reconfigure").is_none());
+    let json = serde_json::to_value(&win.rows[from as usize]).unwrap();
+    assert_eq!(json["epoch"], 1);
+    let leader = world.leader().expect("a leader");
+    let node = view::inspect(world, leader).expect("the leader");
+    let node = serde_json::to_value(&node).unwrap();
+    assert_eq!(node["volatile"]["replica"]["configs"][0]["from_slot"], from);
+}

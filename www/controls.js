@@ -6,6 +6,7 @@ import { h, setText, keepFocus } from './dom.js';
 import { partitionGroups } from './topology.js';
 import { icon } from './icons.js';
 import { quorumHint } from './quorums.js';
+import { createServersSection } from './reconfig-controls.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
@@ -250,6 +251,9 @@ export function createControls(app, root) {
   const nodeList = h('div', { class: 'node-list' });
   let nodesKey = '';
 
+  // ---------------- servers (rule 12: reconfiguration through the log)
+  const servers = createServersSection(app);
+
   // ---------------- bugs
   const bugList = h('div', { class: 'bug-list' });
   const bugs = app.bugs || [];
@@ -263,6 +267,7 @@ export function createControls(app, root) {
 
   root.append(
     section('Client command', true, clientForm),
+    section('Servers: add, remove (reconfigure)', true, servers.element),
     section('Network', true, netBox),
     section('Nodes: crash, restart, timers', true, nodeList),
     section('Partition', true, partBox),
@@ -352,6 +357,7 @@ export function createControls(app, root) {
           h('button', { type: 'button', class: 'btn small', disabled: !prop || n.crashed, 'aria-label': `Fire node ${n.id}'s heartbeat timer`, title: 'Fire the heartbeat timer', onclick: () => app.apply({ type: 'fire_timer', node: n.id, timer: 'heartbeat' }, `firing node ${n.id}'s heartbeat timer`) }, icon('heart', 14)));
       })));
     }
+    servers.update(view);
     // bugs
     const on = new Set(cfg.bugs || []);
     bugList.querySelectorAll('input[data-bug]').forEach((cb) => {
@@ -360,5 +366,5 @@ export function createControls(app, root) {
     });
   }
 
-  return { update };
+  return { update, reset: servers.reset };
 }

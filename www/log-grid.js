@@ -6,6 +6,7 @@
 import { h, setText } from './dom.js';
 import { sharedPutPrefix } from './applied.js';
 import { viewConflict, cellSide } from './conflict.js';
+import { nodeStatus, STATUS_TEXT as MEMBER_TEXT, alphaWhy, membersText } from './membership.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
@@ -129,7 +130,11 @@ export function createLogGrid(app, root) {
         const t = n.crashed ? 'crashed' : roles.includes('replica') ? `applied ${n.applied_index}` : n.promised ? `p ${n.promised.round}.${n.promised.proposer}` : '';
         setText(idx, t);
         th.classList.toggle('crashed', !!n.crashed);
-        th.title = `Node ${n.id} (${roles.join(', ')}): commit index ${n.commit_index}, applied ${n.applied_index}, snapshot ${n.snapshot_index}`;
+        // Rule 12: a column of a node that left the configuration, or is joining it.
+        const ms = nodeStatus(view, n.id);
+        for (const st of ['removed', 'joining', 'entering', 'leaving']) th.classList.toggle(st, ms === st);
+        if (ms !== 'member' && !n.crashed) setText(idx, `${ms}${roles.includes('replica') ? ` · ${n.applied_index}` : ''}`);
+        th.title = `Node ${n.id} (${roles.join(', ')})${ms === 'member' ? '' : `, ${MEMBER_TEXT[ms]}`}: commit index ${n.commit_index}, applied ${n.applied_index}, snapshot ${n.snapshot_index}`;
       });
     }
   }
@@ -147,7 +152,7 @@ export function createLogGrid(app, root) {
     });
     el.append(slot, ...cells.map((x) => x.c));
     rowsLayer.append(el);
-    return { el, slot, cells };
+    return { el, slot, cells, slotKey: '' };
   }
 
   function renderRows() {
@@ -184,7 +189,7 @@ export function createLogGrid(app, root) {
       if (!row) { r.el.style.display = 'none'; return; }
       r.el.style.display = '';
       r.el.style.transform = `translateY(${(row.slot - firstSlot) * ROW_H}px)`;
-      setText(r.slot, row.slot);
+      slotHead(r, row, lastView.configs || []);
       r.el.setAttribute('aria-rowindex', row.slot + 1);
       r.el.dataset.slot = row.slot;
       r.el.classList.toggle('hl', row.slot === highlight);
@@ -212,6 +217,41 @@ export function createLogGrid(app, root) {
           (cell.value ? ` — ${cell.value}` : '') + (cell.ballot ? ` (ballot ${cell.ballot})` : '');
       });
     });
+  }
+
+  /**
+   * The slot's header cell: its number, and (rule 12) the configuration it is decided by:
+   * a mark where a reconfiguration was decided and where a configuration takes effect,
+   * and the slot's epoch in its label.
+   * @param {{ el: HTMLElement, slot: HTMLElement, slotKey?: string }} r
+   * @param {import('./pkg/paxoscope.js').LogRow} row
+   * @param {import('./pkg/paxoscope.js').ConfigChange[]} configs
+   */
+  function slotHead(r, row, configs) {
+    const epoch = row.epoch ?? 0;
+    const starts = configs.find((c) => c.from_slot === row.slot && row.slot > 0);
+    const decided = row.reconfigure != null ? configs.find((c) => c.members.epoch === row.reconfigure) : undefined;
+    const key = `${row.slot}|${epoch}|${row.reconfigure}|${starts ? starts.members.epoch : ''}|${decided ? decided.from_slot : ''}|${configs.length}`;
+    if (r.slotKey === key) return;
+    r.slotKey = key;
+    r.el.classList.toggle('reconf', row.reconfigure != null);
+    r.el.classList.toggle('epoch-start', !!starts);
+    r.el.dataset.epoch = String(epoch);
+    const marks = [];
+    const words = [`Slot ${row.slot}`];
+    if (configs.length) words.push(`decided by configuration #${epoch}${epoch === 0 ? ' (the initial layout)' : ''}`);
+    if (starts) {
+      marks.push(h('span', { class: 'slot-mark', 'aria-hidden': 'true' }, `e${starts.members.epoch}`));
+      words.push(`configuration #${starts.members.epoch} (${membersText(starts.members.nodes)}) takes effect here`);
+    }
+    if (row.reconfigure != null) {
+      marks.push(h('span', { class: 'slot-mark', 'aria-hidden': 'true' }, 'R'));
+      words.push(decided ? alphaWhy(row.slot, decided.from_slot, row.reconfigure) : `a reconfiguration to #${row.reconfigure} was decided here`);
+    }
+    r.slot.replaceChildren(...marks, String(row.slot));
+    const label = words.join('. ');
+    r.slot.title = label;
+    r.slot.setAttribute('aria-label', label);
   }
 
   function schedule() { if (!raf) raf = requestAnimationFrame(renderRows); }

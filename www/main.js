@@ -20,6 +20,7 @@ import { setVocabulary } from './glossary.js';
 import { createDiagram, createStageTabs } from './diagram.js';
 import { createTour } from './tour/tour.js';
 import { quorumSummary, leaseSummary } from './quorums.js';
+import { configSummary } from './membership.js';
 import { createSearch } from './search.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
@@ -570,11 +571,14 @@ async function boot() {
       const layout = cfg.layout ? (cfg.layout.kind === 'seed' ? 'seed layout' : `${cfg.layout.n} servers`) : '';
       const q = quorumSummary(view.quorums);
       const lease = leaseSummary(view);
+      const members = configSummary(view);
       sub.replaceChildren(`${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`,
         ...(q ? [' · ', h('button', { type: 'button', class: `quorum-chip${q.ok ? '' : ' disjoint'}`, id: 'quorum-chip', title: q.why,
           onclick: () => app.notify(q.ok ? 'info' : 'error', q.ok ? 'Why the quorums intersect' : 'These quorums need not intersect', q.why, { ms: 12000 }) }, q.short)] : []),
         ...(lease ? [' · ', h('button', { type: 'button', class: `lease-chip${lease.held ? ' held' : ''}`, id: 'lease-chip', title: lease.why,
-          onclick: () => app.notify('info', 'Reads under a lease', lease.why, { ms: 12000 }) }, lease.short)] : []));
+          onclick: () => app.notify('info', 'Reads under a lease', lease.why, { ms: 12000 }) }, lease.short)] : []),
+        ...(members ? [' · ', h('button', { type: 'button', class: `config-chip${members.pending ? ' pending' : ''}`, id: 'config-chip', title: members.why,
+          onclick: () => app.notify('info', 'Reconfiguration through the log', members.why, { ms: 15000 }) }, members.short)] : []));
     },
   });
 

@@ -6,6 +6,7 @@ import { s, h, ballotStr, endStr, opStr } from './dom.js';
 import { kindColor, roleRank as rankOfRole } from './glossary.js';
 import { createChipLayout, chipWidth, chipLabel, CHIP_H, LINK_CAP } from './chip-layout.js';
 import { viewConflict, quorumMarks } from './conflict.js';
+import { nodeStatus, STATUS_TEXT as MEMBER_TEXT } from './membership.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
@@ -264,16 +265,21 @@ export function createTopology(app, root) {
       if (!el) continue;
       const q = quorums.get(n.id) || [];
       const gl = parts ? groupLabel(view, n.group) : null;
-      const cls = ['node', n.is_leader ? 'leader' : '', n.crashed ? 'crashed' : '', gl ? 'partitioned' : '',
+      // Rule 12: a node may have left the configuration, or be joining it.
+      const ms = nodeStatus(view, n.id);
+      const cls = ['node', n.is_leader ? 'leader' : '', n.crashed ? 'crashed' : '', gl ? 'partitioned' : '', ms === 'member' ? '' : ms,
         sel && sel.kind === 'node' && sel.id === n.id ? 'selected' : '', `phase-${n.phase}`, ...q.map((x) => `quorum-${x}`)].filter(Boolean).join(' ');
       if (el.g.getAttribute('class') !== cls) el.g.setAttribute('class', cls);
       // Only what changed is written: an unchanged write still costs style and layout.
       const group = gl ? gl.color : 'transparent';
       if (el.group !== group) { el.group = group; el.g.style.setProperty('--group', group); }
-      const badgeText = n.crashed ? 'CRASHED' : n.is_leader ? 'LEADER' : '';
+      const badgeText = n.crashed ? 'CRASHED' : n.is_leader ? 'LEADER' : ms === 'member' ? '' : ms.toUpperCase();
       if (el.badgeText !== badgeText) {
         el.badgeText = badgeText;
         el.badge.lastChild.textContent = badgeText;
+        const bw = Math.max(52, badgeText.length * 7 + 10);
+        el.badge.firstChild.setAttribute('x', String(-bw / 2));
+        el.badge.firstChild.setAttribute('width', String(bw));
         el.badge.style.display = badgeText ? '' : 'none';
       }
       const partName = gl ? gl.name : '';
@@ -291,11 +297,11 @@ export function createTopology(app, root) {
         const first = right ? `${0.35 - (lines.length - 1) * 0.6}em` : 0;
         el.info.replaceChildren(...lines.map((t, i) => s('tspan', { x, dy: i ? '1.2em' : first }, t)));
       }
-      const label = `Node ${n.id}, ${n.roles.join(' + ')}` + (n.crashed ? ', crashed' : '') + (n.is_leader ? ', leader' : '') +
+      const label = `Node ${n.id}, ${n.roles.join(' + ')}` + (ms === 'member' ? '' : `, ${ms}`) + (n.crashed ? ', crashed' : '') + (n.is_leader ? ', leader' : '') +
         (n.roles.includes('acceptor') ? `, promised ${ballotStr(n.promised)}` : '') + (gl ? `, partition group ${gl.name}` : '') + '. Press Enter to inspect.';
       if (el.g.getAttribute('aria-label') !== label) {
         el.g.setAttribute('aria-label', label);
-        el.title.textContent = `Node ${n.id} (${n.roles.join(', ')}) — click to inspect`;
+        el.title.textContent = `Node ${n.id} (${n.roles.join(', ')})${ms === 'member' ? '' : `: ${MEMBER_TEXT[ms]}`} — click to inspect`;
       }
     }
     for (const c of view.clients || []) {

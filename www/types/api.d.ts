@@ -777,6 +777,17 @@ export type LogRow = {
      */
     slot: number,
     /**
+     * Rule 12: the epoch of the configuration that governs this slot, as the latest
+     * configuration history any replica knows says (`state().configs`); absent for the
+     * initial configuration (epoch 0).
+     */
+    epoch?: number,
+    /**
+     * Rule 12: the epoch of the configuration a replica decided in this slot (a
+     * `reconfigure` value); it governs the slots from this one + α on. Absent otherwise.
+     */
+    reconfigure?: number,
+    /**
      * One cell per column, in column order.
      */
     cells: Array<LogCell>,
@@ -1593,6 +1604,11 @@ export type ReplicaView = {
      * The client sessions (at-most-once).
      */
     sessions: { [key in number]: Session },
+    /**
+     * Rule 12: the configurations this replica knows were decided, each with the first
+     * slot it governs; absent before any reconfiguration.
+     */
+    configs?: Array<ConfigChange>,
 };
 
 /**

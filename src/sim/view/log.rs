@@ -1,5 +1,5 @@
 //! The replicated log grid: per acceptor and replica, what it holds for each slot.
-use crate::paxos::{NodeId, Slot};
+use crate::paxos::{NodeId, Slot, Value};
 use crate::sim::world::World;
 use serde::Serialize;
 
@@ -65,8 +65,24 @@ pub struct LogColumn {
 pub struct LogRow {
     /// The slot.
     pub slot: Slot,
+    /// Rule 12: the epoch of the configuration that governs this slot, as the latest
+    /// configuration history any replica knows says (`state().configs`); absent for the
+    /// initial configuration (epoch 0).
+    #[serde(skip_serializing_if = "is_initial_epoch")]
+    #[cfg_attr(test, ts(optional, as = "Option<u64>"))]
+    pub epoch: u64,
+    /// Rule 12: the epoch of the configuration a replica decided in this slot (a
+    /// `reconfigure` value); it governs the slots from this one + α on. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub reconfigure: Option<u64>,
     /// One cell per column, in column order.
     pub cells: Vec<LogCell>,
+}
+
+/// Whether `epoch` is the initial configuration's (left out of a row's JSON).
+fn is_initial_epoch(epoch: &u64) -> bool {
+    *epoch == 0
 }
 
 /// Rows of the grid for a virtualised scroller.
@@ -120,9 +136,19 @@ pub fn window(world: &World, from: Slot, count: u64) -> LogWindow {
         .collect();
     let end = extent(world).end_slot;
     let to = from.saturating_add(count.min(MAX_ROWS)).min(end);
+    let history = world.config_history();
+    let epoch_at = |slot: Slot| {
+        history
+            .iter()
+            .rev()
+            .find(|c| c.from_slot <= slot)
+            .map_or(0, |c| c.members.epoch)
+    };
     let rows = (from..to)
         .map(|slot| LogRow {
             slot,
+            epoch: epoch_at(slot),
+            reconfigure: decided_reconfiguration(world, &ids, slot),
             cells: ids.iter().map(|id| cell(world, *id, slot)).collect(),
         })
         .collect();
@@ -141,6 +167,15 @@ impl LogCell {
             ballot,
         }
     }
+}
+
+/// Rule 12: the epoch of the `reconfigure` value some replica among `ids` decided in `slot`.
+fn decided_reconfiguration(world: &World, ids: &[NodeId], slot: Slot) -> Option<u64> {
+    ids.iter()
+        .find_map(|id| match world.node(*id)?.replica()?.log.get(&slot)? {
+            Value::Reconfigure(m) => Some(m.epoch),
+            _ => None,
+        })
 }
 
 /// What node `id` holds for `slot`: its replica's decision first, else its vote.

@@ -166,6 +166,11 @@ pub struct ReplicaView<'a> {
     pub kv: &'a KvStore,
     /// The client sessions (at-most-once).
     pub sessions: &'a VecMap<ClientId, Session>,
+    /// Rule 12: the configurations this replica knows were decided, each with the first
+    /// slot it governs; absent before any reconfiguration.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<crate::paxos::ConfigChange>>", optional))]
+    pub configs: &'a [crate::paxos::ConfigChange],
 }
 
 /// One decided slot in words.
@@ -242,6 +247,7 @@ impl<'a> ReplicaView<'a> {
             log: LastSlots::new(&r.log, tail),
             kv: &r.kv,
             sessions: &r.sessions,
+            configs: r.configs.changes(),
         }
     }
 }
