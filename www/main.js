@@ -70,6 +70,8 @@ class App {
     this.playing = false;
     this.speed = 4;
     this.components = [];
+    /** The cluster picture (www/topology.js): its message chips, and the tour's marks on them. @type {ReturnType<typeof import('./topology.js').createTopology> | null} */
+    this.topology = null;
     /** @type {InvariantViolation[]} violations seen anywhere on this timeline */
     this.known = [];
     this.lastGood = null; // {scenario, step}
@@ -538,6 +540,7 @@ async function boot() {
   const comp = (c) => { app.components.push(c); return c; };
   comp(createBanner(app, $('#banner')));
   const topo = comp(createTopology(app, $('#topology')));
+  app.topology = topo;
   $('#stage-hint').append(topo.emptyHint);
   comp(createLegend(app, $('#legend')));
   comp(createTransport(app, $('#transport')));
