@@ -3,9 +3,10 @@
 // run (9 servers, 600+ messages in flight, a 10,826-slot log, checker on), summed by kind of
 // main-thread work per animation frame: our JavaScript (and the wasm it calls), style
 // recalculation, layout, pre-paint, paint, layerize/commit, hit tests. With --js, a CPU
-// profile of the same play names the hottest page functions (self time).
+// profile of the same play names the hottest page functions (self time); with --parts, our
+// JavaScript per frame by component and wasm call, on average and in the slowest frames.
 //
-//   node scripts/profile-page.mjs [--tab cluster|diagram|split] [--check 0|1] [--seconds 4] [--js]
+//   node scripts/profile-page.mjs [--tab cluster|diagram|split] [--check 0|1] [--seconds 4] [--js | --parts] [--speed 30]
 //          [--small]  (the seed demo instead of the big run)
 //
 // Not part of `make bench`: a tool to find what to fix; figures go in docs/benchmarks.md.
@@ -25,8 +26,10 @@ const TAB = opt('--tab', 'cluster');
 const CHECK = opt('--check', '1') !== '0';
 const SECONDS = Number(opt('--seconds', '4'));
 const JS = args.includes('--js');
+const PARTS = args.includes('--parts');
 const SMALL = args.includes('--small');
 const STEPS = Number(opt('--steps', '220000'));
+const SPEED = Number(opt('--speed', '30'));
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -80,22 +83,35 @@ function summarise(events) {
   let busy = 0;
   // Walk the nesting: a stack of open events; each listed kind's time minus its listed children.
   const stack = [];
+  // The longest top-level tasks, each with its own breakdown by kind and what JS it ran.
+  const tasks = [];
+  let task = null;
   const close = (upTo) => {
     while (stack.length && stack[stack.length - 1].end <= upTo) {
       const s = stack.pop();
-      if (s.kind) self[s.kind] = (self[s.kind] || 0) + (s.dur - s.child);
+      if (s.kind) {
+        self[s.kind] = (self[s.kind] || 0) + (s.dur - s.child);
+        if (task) task.self[s.kind] = (task.self[s.kind] || 0) + (s.dur - s.child);
+      }
     }
   };
   for (const e of mine) {
     close(e.ts);
     const kind = KIND[e.name] || null;
-    if (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') { if (!stack.length) busy += e.dur; }
+    if (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') {
+      if (!stack.length) { busy += e.dur; task = { dur: e.dur, self: {}, what: new Set() }; tasks.push(task); }
+    }
+    if (task && (e.name === 'FunctionCall' || e.name === 'TimerFire' || e.name === 'FireAnimationFrame' || e.name === 'EventDispatch')) {
+      const d = e.args?.data || {};
+      task.what.add(e.name === 'FunctionCall' ? `${d.functionName || '?'}@${String(d.url || '').split('/').pop()}:${d.lineNumber ?? ''}` : `${e.name}${d.type ? `:${d.type}` : ''}`);
+    }
     const parentListed = [...stack].reverse().find((s) => s.kind);
     if (kind && parentListed) parentListed.child += e.dur;
     stack.push({ end: e.ts + e.dur, dur: e.dur, child: 0, kind });
   }
   close(Infinity);
-  return { frames, busy, self };
+  const longest = tasks.sort((a, b) => b.dur - a.dur).slice(0, 8);
+  return { frames, busy, self, longest };
 }
 
 async function main() {
@@ -139,7 +155,49 @@ async function main() {
       app.play();
       requestAnimationFrame(tick);
     }), { ms: SECONDS * 1000 });
-    if (JS) {
+    if (PARTS) {
+      // Our JavaScript per frame, by part: each component's update, and the wasm calls.
+      const r = await page.evaluate(({ ms, speed }) => new Promise((resolve) => {
+        const app = window.paxoscope.app;
+        const names = ['banner', 'topology', 'legend', 'transport', 'timeline', 'narration', 'inspector', 'flight', 'invariants', 'search', 'stats', 'log-grid', 'applied', 'conflict', 'diagram', 'controls', 'tour', 'header'];
+        let cur = {};
+        const add = (k, dt) => { cur[k] = (cur[k] || 0) + dt; };
+        app.components.forEach((c, k) => {
+          const u = c.update;
+          c.update = function (...a) { const t = performance.now(); try { return u.apply(this, a); } finally { add(names[k] || `#${k}`, performance.now() - t); } };
+        });
+        const pg = app.pg;
+        for (const f of ['step', 'seek', 'view', 'viewPlaying', 'logWindow', 'spacetime', 'state']) {
+          if (typeof pg[f] !== 'function') continue;
+          const o = pg[f].bind(pg);
+          pg[f] = (...a) => { const t = performance.now(); try { return o(...a); } finally { add(`wasm ${f}`, performance.now() - t); } };
+        }
+        const frames = [];
+        const orig = app.frame;
+        const t0 = performance.now();
+        app.frame = (t) => {
+          cur = {};
+          const s = performance.now();
+          orig(t);
+          const l = performance.now();
+          void document.documentElement.offsetHeight;
+          cur.layout = performance.now() - l;
+          cur.total = performance.now() - s;
+          frames.push(cur);
+          if (performance.now() - t0 > ms) { app.pause(); app.frame = orig; resolve(frames); }
+        };
+        app.setSpeed(speed);
+        app.play();
+      }), { ms: SECONDS * 1000, speed: SPEED });
+      const tot = r.map((f) => f.total).sort((a, b) => a - b);
+      const p95 = tot[Math.ceil(tot.length * 0.95) - 1];
+      const avg = (fs) => { const o = {}; for (const f of fs) for (const [k, v] of Object.entries(f)) o[k] = (o[k] || 0) + v / fs.length; return o; };
+      const show = (o) => Object.entries(o).sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.05).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+      console.log(`${r.length} frames; frame JS p50 ${tot[Math.floor(tot.length / 2)].toFixed(1)} p95 ${p95.toFixed(1)} max ${tot[tot.length - 1].toFixed(1)} ms`);
+      console.log(`mean of all frames: ${show(avg(r))}`);
+      console.log(`mean of frames ≥ p95: ${show(avg(r.filter((f) => f.total >= p95)))}`);
+      for (const f of r.filter((x) => x.total >= p95).slice(0, 6)) console.log(`  ${show(f)}`);
+    } else if (JS) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
@@ -170,6 +228,11 @@ async function main() {
       console.log(`play: ${r.frames} frames, interval p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms, ${r.steps} steps, ${r.inFlight} in flight`);
       console.log(`main thread busy ${(s.busy / 1000 / r.frames).toFixed(1)} ms per frame; self time per frame by kind (ms):`);
       for (const [k, us] of Object.entries(s.self).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(10)} ${(us / 1000 / r.frames).toFixed(2)}`);
+      console.log('longest tasks (ms): total, then self time by kind, then what ran:');
+      for (const k of s.longest) {
+        const parts = Object.entries(k.self).sort((a, b) => b[1] - a[1]).map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', ');
+        console.log(`  ${(k.dur / 1000).toFixed(1).padStart(6)}  ${parts}  [${[...k.what].slice(0, 6).join(' ')}]`);
+      }
     }
   } finally {
     await browser.close();

@@ -207,7 +207,10 @@ export function createTour(app, root) {
     }
   }
 
+  let marked = false; // whether anything on the page may carry a highlight
   function clearHighlights() {
+    if (!marked) return;
+    marked = false;
     document.querySelectorAll(`.${HL}, .${TARGET}`).forEach((el) => el.classList.remove(HL, TARGET));
     markChips([], []);
   }
@@ -234,6 +237,7 @@ export function createTour(app, root) {
   function highlight() {
     clearHighlights();
     if (!onScript() || !lastView) return;
+    marked = true;
     const found = (stop().highlight || []).map((hl) => targets(hl, lastView));
     for (const els of found) for (const el of els) el.classList.add(HL);
     const w = stop().wait;
