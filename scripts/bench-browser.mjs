@@ -414,6 +414,10 @@ async function main() {
         await playIntervals(browser, url, o).catch((e) => console.error(`  (frame interval bench failed: ${e.message.split('\n')[0]})`));
       }
       await seek(context, url);
+    } else if (want('frames')) {
+      // Only the frame work of the big run (node scripts/bench-browser.mjs frames).
+      await frames(browser, url, false);
+      await frames(browser, url, true);
     } else if (want('play')) {
       // Only the frame intervals while playing (node scripts/bench-browser.mjs play).
       for (const o of [{ check: true, big: true, tab: 'cluster' }, { check: true, big: true, tab: 'diagram' }, { check: true, big: true, tab: 'split' }, { check: true, big: false, tab: 'cluster' }]) {

@@ -44,8 +44,10 @@ if command -v esbuild >/dev/null 2>&1 && [ -f "$WWW/main.js" ]; then
     }' "$meta" "$WWW" "$DIST"
   rm -f "$meta"
   find "$DIST" -name '*.css' -exec esbuild {} --minify --log-level=warning --outfile={} --allow-overwrite \;
-  esbuild "$DIST/pkg/paxoscope.js" --minify --format=esm --log-level=warning \
-    --outfile="$DIST/pkg/paxoscope.js" --allow-overwrite
+  # The other modules, minified in place: the wasm glue and the modules main.js does not
+  # import but starts (search-worker.js, a module Web Worker that loads the glue itself).
+  find "$DIST" \( -name '*.js' -o -name '*.mjs' \) ! -path "$DIST/main.js" -exec \
+    esbuild {} --minify --format=esm --target=es2020 --log-level=warning --outfile={} --allow-overwrite \;
   find "$DIST" -type d -empty -delete
 else
   echo "[dist] WARNING: esbuild not found (scripts/setup.sh installs it): JS and CSS are not minified" >&2

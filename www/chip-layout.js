@@ -30,23 +30,62 @@ function overlapArea(x, y, w, h, o) {
   return ox > 0 && oy > 0 ? ox * oy : 0;
 }
 
+const CELL = 48;
+
 /**
- * The best free spot for chip `c` ({from, to, w, h}) given the boxes already taken.
+ * Boxes bucketed by the grid cells they touch (with overlapArea's margins), so a candidate
+ * spot is compared only with the boxes near it: the same costs as comparing it with all.
+ */
+function createGrid() {
+  const cells = new Map();
+  let stamp = 0;
+  const range = (b, f) => {
+    const x0 = Math.floor((b.x - b.w / 2 - 3) / CELL), x1 = Math.floor((b.x + b.w / 2 + 3) / CELL);
+    const y0 = Math.floor((b.y - b.h / 2 - 2) / CELL), y1 = Math.floor((b.y + b.h / 2 + 2) / CELL);
+    for (let i = x0; i <= x1; i++) for (let j = y0; j <= y1; j++) f(i * 65536 + j);
+  };
+  return {
+    /** @param {{x: number, y: number, w: number, h: number}} b @param {number} weight */
+    add(b, weight) {
+      const item = { b, weight, seen: 0 };
+      range(b, (k) => { const c = cells.get(k); if (c) c.push(item); else cells.set(k, [item]); });
+    },
+    /** Weighted overlap of box `q` with every box added. */
+    clash(q) {
+      stamp++;
+      let sum = 0;
+      range(q, (k) => {
+        const c = cells.get(k);
+        if (!c) return;
+        for (const it of c) {
+          if (it.seen === stamp) continue;
+          it.seen = stamp;
+          sum += overlapArea(q.x, q.y, q.w, q.h, it.b) * it.weight;
+        }
+      });
+      return sum;
+    },
+  };
+}
+
+/**
+ * The best free spot for chip `c` ({from, to, w, h}) given the boxes already taken (in
+ * `grid`: placed chips weigh 4, obstacles their own weight or 2).
  * Boxes are centre-based {x, y, w, h}.
  */
-function findSpot(c, placed, obstacles, W, H) {
+function findSpot(c, grid, W, H) {
   const dx = c.to.x - c.from.x, dy = c.to.y - c.from.y;
   const len = Math.hypot(dx, dy) || 1;
   const nx = -dy / len, ny = dx / len;
   /** @type {{x: number, y: number, cost: number, clash: number} | null} */
   let best = null;
+  const q = { x: 0, y: 0, w: c.w, h: c.h };
   const tryAt = (t, o, pref) => {
     const x = c.from.x + dx * t + nx * o;
     const y = c.from.y + dy * t + ny * o;
     if (x - c.w / 2 < 2 || x + c.w / 2 > W - 2 || y - c.h / 2 < 2 || y + c.h / 2 > H - 2) return;
-    let clash = 0;
-    for (const p of placed) clash += overlapArea(x, y, c.w, c.h, p) * 4;
-    for (const ob of obstacles) clash += overlapArea(x, y, c.w, c.h, ob) * (ob.weight || 2);
+    q.x = x; q.y = y;
+    const clash = grid.clash(q);
     const cost = clash + pref;
     if (!best || cost < best.cost) best = { x, y, cost, clash };
   };
@@ -71,16 +110,21 @@ export function createChipLayout() {
   function place(chips, obstacles, W, H) {
     const live = new Set(chips.map((c) => c.key));
     for (const k of [...spots.keys()]) if (!live.has(k)) spots.delete(k);
-    const placed = [];
+    if (chips.every((c) => spots.has(c.key))) {
+      for (const c of chips) spots.get(c.key).w = chipWidth(c.text);
+      return spots;
+    }
+    const grid = createGrid();
+    for (const ob of obstacles) grid.add(ob, ob.weight || 2);
     for (const c of chips) {
       const old = spots.get(c.key);
-      if (old) { old.w = chipWidth(c.text); placed.push(old); }
+      if (old) { old.w = chipWidth(c.text); grid.add(old, 4); }
     }
     for (const c of chips) {
       if (spots.has(c.key)) continue;
-      const spot = findSpot({ ...c, w: chipWidth(c.text), h: CHIP_H }, placed, obstacles, W, H);
+      const spot = findSpot({ ...c, w: chipWidth(c.text), h: CHIP_H }, grid, W, H);
       spots.set(c.key, spot);
-      placed.push(spot);
+      grid.add(spot, 4);
     }
     return spots;
   }

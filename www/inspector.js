@@ -277,21 +277,33 @@ export function createFlightList(app, root) {
   const more = h('p', { class: 'muted small', hidden: true });
   root.append(head, hint, list, more);
   let lastKey = '';
-  const LIMIT = 150;
+  // Rows drawn: while playing the list changes every step and only its top is read, so it
+  // draws fewer rows (pausing draws them all again).
+  const LIMIT = 150, LIMIT_PLAYING = 40;
 
   /**
    * Copies of one message (same sender, receiver and content), by message id.
    * @param {MessageView[]} msgs
    */
   function copiesOf(msgs) {
-    const groups = new Map();
+    // Same ends and label first; the payloads are compared only within such a group.
+    const near = new Map();
     for (const m of msgs) {
-      const k = `${endStr(m.from)}>${endStr(m.to)}|${m.label}|${JSON.stringify(m.payload ?? null)}`;
-      if (!groups.has(k)) groups.set(k, []);
-      groups.get(k).push(m.id);
+      const k = `${endStr(m.from)}>${endStr(m.to)}|${m.label}`;
+      const g = near.get(k);
+      if (g) g.push(m); else near.set(k, [m]);
     }
     const out = new Map();
-    for (const ids of groups.values()) for (const id of ids) out.set(id, ids);
+    for (const g of near.values()) {
+      if (g.length === 1) continue;
+      const groups = new Map();
+      for (const m of g) {
+        const k = JSON.stringify(m.payload ?? null);
+        if (!groups.has(k)) groups.set(k, []);
+        groups.get(k).push(m.id);
+      }
+      for (const ids of groups.values()) for (const id of ids) out.set(id, ids);
+    }
     return out;
   }
 
@@ -332,11 +344,12 @@ export function createFlightList(app, root) {
   function update(view) {
     const sel = app.selection && app.selection.kind === 'message' ? app.selection.id : '';
     const msgs = view.messages;
-    const key = `${sel}|${view.now}|` + msgs.map((m) => `${m.id}${m.deliverable ? '' : '*'}`).join(',');
+    const limit = app.playing ? LIMIT_PLAYING : LIMIT;
+    const key = `${sel}|${view.now}|${limit}|` + msgs.map((m) => `${m.id}${m.deliverable ? '' : '*'}`).join(',');
     if (key === lastKey) return;
     lastKey = key;
     setText(head.querySelector('.count'), String(msgs.length));
-    const shown = [...msgs].sort((a, b) => (Number(b.deliverable) - Number(a.deliverable)) || a.id - b.id).slice(0, LIMIT);
+    const shown = [...msgs].sort((a, b) => (Number(b.deliverable) - Number(a.deliverable)) || a.id - b.id).slice(0, limit);
     const copies = copiesOf(msgs);
     keepFocus(list, () => {
       const keep = new Set();
@@ -356,8 +369,8 @@ export function createFlightList(app, root) {
       if (!msgs.length) items.push(emptyRow || (emptyRow = h('li', { class: 'muted small flight-empty' }, 'Nothing in flight.')));
       reconcile(list, items);
     });
-    more.hidden = msgs.length <= LIMIT;
-    more.textContent = `… and ${msgs.length - LIMIT} more`;
+    more.hidden = msgs.length <= limit;
+    more.textContent = `… and ${msgs.length - limit} more${app.playing && msgs.length > LIMIT_PLAYING ? ' (pause to list more)' : ''}`;
   }
 
   return { update };

@@ -38,6 +38,13 @@ const DEFAULT_PRESET = 'seed-demo';
 const QUIET_MAX_STEPS = 20000;
 const MAX_STEPS_PER_FRAME = 400;
 const MAX_FRAME_MS = 100;
+/**
+ * While playing, the panels people read rather than watch (inspector, messages in flight,
+ * statistics, the replicated and applied logs) are brought up to date at most every
+ * READER_MS each, and at most one of them per frame, so a played frame does not pay for all
+ * of them at once; paused, every panel is drawn at once.
+ */
+const READER_MS = 200;
 
 // console_error_panic_hook prints the panic message with console.error just before the
 // RuntimeError is thrown: remember it so the page can show the real reason.
@@ -71,8 +78,12 @@ class App {
     this.playing = false;
     this.speed = 4;
     this.components = [];
+    /** The cluster picture (www/topology.js): its message chips, and the tour's marks on them. @type {ReturnType<typeof import('./topology.js').createTopology> | null} */
+    this.topology = null;
     /** @type {InvariantViolation[]} violations seen anywhere on this timeline */
     this.known = [];
+    /** The selection the panels last showed (JSON), so a new one is drawn at once while playing. */
+    this.drawnSelection = "";
     this.lastGood = null; // {scenario, step}
     this.presetName = null;
     this.presetBlurb = '';
@@ -379,7 +390,17 @@ class App {
     }
     document.body.classList.toggle('playing', this.playing);
     document.body.classList.toggle('has-violation', (view.violations || []).length > 0);
+    // A new selection is shown everywhere at once, even while playing.
+    const selKey = JSON.stringify(this.selection);
+    const lazy = this.playing && selKey === this.drawnSelection;
+    this.drawnSelection = selKey;
+    let readerDrawn = false;
     for (const c of this.components) {
+      if (c.reader) {
+        if (lazy && (readerDrawn || now - (c.drawnAt || 0) < READER_MS)) continue;
+        readerDrawn = lazy;
+        c.drawnAt = now;
+      }
       try { c.update(view, this.known); } catch (e) {
         if (isPanic(e)) { this.fail('drawing the page', e); return; }
         origConsoleError(e);
@@ -537,20 +558,23 @@ async function boot() {
 
   // views
   const comp = (c) => { app.components.push(c); return c; };
+  /** A panel read rather than watched: drawn less often while playing (READER_MS). */
+  const reader = (c) => comp(Object.assign(c, { reader: true }));
   comp(createBanner(app, $('#banner')));
   const topo = comp(createTopology(app, $('#topology')));
+  app.topology = topo;
   $('#stage-hint').append(topo.emptyHint);
   comp(createLegend(app, $('#legend')));
   comp(createTransport(app, $('#transport')));
   comp(createTimeline(app, $('#timeline')));
   comp(createNarration(app, $('#narration')));
-  comp(createInspector(app, $('#inspector')));
-  comp(createFlightList(app, $('#flight')));
+  reader(createInspector(app, $('#inspector')));
+  reader(createFlightList(app, $('#flight')));
   comp(createInvariants(app, $('#invariants')));
   comp(createSearch(app, $('#search')));
-  comp(createStats(app, $('#stats')));
-  comp(createLogGrid(app, $('#log')));
-  comp(createAppliedLogs(app, $('#applied')));
+  reader(createStats(app, $('#stats')));
+  reader(createLogGrid(app, $('#log')));
+  reader(createAppliedLogs(app, $('#applied')));
   comp(createConflictPanel(app, $('#conflict')));
   const diagram = comp(createDiagram(app, $('#diagram')));
   const stageTabs = createStageTabs(app, $('#topology'), $('#diagram'), diagram);

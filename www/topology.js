@@ -16,6 +16,7 @@ import { nodeStatus, STATUS_TEXT as MEMBER_TEXT } from './membership.js';
 
 const GROUP_COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6', '#14b8a6', '#ef4444', '#84cc16', '#64748b'];
 const GROUP_NAMES = 'ABCDEFGHIJ';
+const INK = '#182230'; // style.css --ink
 
 /** Nodes are grouped by their roles, in the core's order of roles (proposers first). */
 function roleRank(roles) {
@@ -155,21 +156,36 @@ export function createTopology(app, root) {
   const gZones = s('g', { class: 'zones' });
   const gEdges = s('g', { class: 'edges' });
   const gNodes = s('g', { class: 'nodes' });
-  const gMsgs = s('g', { class: 'msgs' });
-  svg.append(defs, gZones, gEdges, gNodes, gMsgs);
+  svg.append(defs, gZones, gEdges, gNodes);
+  // The chips of messages in flight are painted on a canvas over the picture (hundreds of
+  // SVG elements cost style, layout and paint every step). A click on the canvas is
+  // hit-tested against the chips' boxes; people who do not point reach every message in
+  // the list of messages in flight and in the message sequence diagram.
+  const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'topology-chips', 'aria-hidden': 'true' }));
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
   const empty = h('p', { class: 'topology-empty', hidden: true });
-  wrap.append(svg);
+  wrap.append(svg, canvas);
   root.append(wrap);
 
   let W = 0, H = 0, layoutSig = '', L = null;
   let drawnKey = '';
   let edgesDrawn = '';
   const nodeEls = new Map();
+  /** Chips on the canvas by key (`m:<id>` or `l:<from>><to>`), in drawing order. */
   const msgEls = new Map();
+  /** Chips flying to their receiver after their message left the network. */
+  let leaving = [];
+  let hoverKey = null;
+  /** Message ids the guided tour points at (marked) and asks to act on (target). */
+  let marks = { hl: new Set(), target: new Set() };
+  let animFrame = 0;
+  let dpr = 1;
+  let font = '';
   const chipLayout = createChipLayout();
   let lastView = null;
 
-  const animMs = () => app.animMs();
+  const still = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+  const animMs = () => (still && still.matches ? 0 : app.animMs());
 
   function endKey(e) { return e.node != null ? `n${e.node}` : `c${e.client}`; }
 
@@ -180,6 +196,11 @@ export function createTopology(app, root) {
     svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     svg.setAttribute('width', W);
     svg.setAttribute('height', H);
+    dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(W * dpr);
+    canvas.height = Math.round(H * dpr);
+    canvas.style.width = `${W}px`;
+    canvas.style.height = `${H}px`;
   }
 
   /** @param {StateView} view */
@@ -197,8 +218,8 @@ export function createTopology(app, root) {
     }
     gNodes.replaceChildren();
     nodeEls.clear();
-    for (const m of msgEls.values()) m.g.remove();
     msgEls.clear();
+    leaving = [];
     chipLayout.reset();
     gEdges.replaceChildren();
     const R = L.R;
@@ -365,62 +386,165 @@ export function createTopology(app, root) {
     return chips.sort((a, b) => a.first - b.first);
   }
 
-  function chipClass(c, sel) {
+  /** How a chip looks: ready or waiting, one message or a count, selected, marked by the tour. */
+  function chipState(c, sel) {
     const ready = c.msgs.some((m) => m.deliverable);
-    const selected = sel && sel.kind === 'message' && c.msgs.some((m) => m.id === sel.id);
-    return ['msg', c.msg ? '' : 'agg', ready ? 'ready' : 'waiting', selected ? 'selected' : ''].filter(Boolean).join(' ');
-  }
-
-  function newChipEl(c) {
-    const g = s('g', { class: 'msg', tabindex: 0, role: 'button' });
-    if (c.msg) g.dataset.msg = c.msg.id; else g.dataset.link = c.key.slice(2);
-    const rect = s('rect', { y: -CHIP_H / 2, height: CHIP_H, rx: CHIP_H / 2 });
-    const label = s('text', { 'text-anchor': 'middle', dy: '0.35em' }, '');
-    const title = s('title', {}, '');
-    g.append(title, rect, label);
-    const e = { g, rect, label, title, text: null, chip: c };
-    const choose = () => { const cur = e.chip; app.select({ kind: 'message', id: cur.msg ? cur.msg.id : cur.first }); };
-    g.addEventListener('click', (ev) => { ev.stopPropagation(); if (ev.detail > 0) g.blur(); choose(); });
-    g.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); choose(); }
-    });
-    g.addEventListener('pointerenter', () => { if (gMsgs.lastChild !== g) gMsgs.append(g); });
-    return e;
-  }
-
-  function drawChip(e, text) {
-    if (e.text === text) return;
-    e.text = text;
-    const w = chipWidth(text);
-    e.rect.setAttribute('x', -w / 2);
-    e.rect.setAttribute('width', w);
-    e.label.textContent = text;
+    const selected = !!(sel && sel.kind === 'message' && c.msgs.some((m) => m.id === sel.id));
+    const hl = c.msgs.some((m) => marks.hl.has(m.id));
+    const target = c.msgs.some((m) => marks.target.has(m.id));
+    return { ready, selected, hl, target, agg: !c.msg };
   }
 
   /** @param {StateView} view */
   function describe(c, view) {
     if (c.msg) {
       const m = c.msg;
-      const title = `#${m.id} ${m.label} (${endStr(m.from)} → ${endStr(m.to)})` +
+      return `#${m.id} ${m.label} (${endStr(m.from)} → ${endStr(m.to)})` +
         (m.deliverable ? '' : m.deliver_at > view.now ? ` — in transit until tick ${m.deliver_at}` : ' — held by the partition');
-      const aria = `Message ${m.id}: ${m.label}, from ${endStr(m.from)} to ${endStr(m.to)}${m.deliverable ? '' : ', not deliverable yet'}. Press Enter to inspect.`;
-      return { title, aria };
     }
     const m = c.msgs[0];
     const list = c.msgs.map((x) => `#${x.id} ${x.label}`).join('\n');
-    return {
-      title: `${c.msgs.length} messages ${endStr(m.from)} → ${endStr(m.to)}:\n${list}`,
-      aria: `${c.msgs.length} messages from ${endStr(m.from)} to ${endStr(m.to)}, ids ${c.msgs.map((x) => x.id).join(', ')}. Press Enter to inspect the first; the list of messages in flight has each one.`,
-    };
+    return `${c.msgs.length} messages ${endStr(m.from)} → ${endStr(m.to)}:\n${list}`;
   }
+
+  const easeOut = (k) => 1 - (1 - k) ** 3;
+  const easeIn = (k) => k * k;
+
+  /** Where chip `e` is drawn at time `now`: its spot, or on its way there (or away). */
+  function placeAt(e, now) {
+    const a = e.anim;
+    if (!a) return { x: e.x, y: e.y, scale: 1, alpha: 1, done: true };
+    const k = Math.min(1, (now - a.t0) / a.ms);
+    const f = a.out ? easeIn(k) : easeOut(k);
+    return { x: a.x0 + (a.x1 - a.x0) * f, y: a.y0 + (a.y1 - a.y0) * f, scale: a.s0 + (a.s1 - a.s0) * f, alpha: a.out ? 1 - f : f, done: k >= 1 };
+  }
+
+  function chipPath(x, y, w, hh) {
+    const r = hh / 2;
+    ctx.beginPath();
+    ctx.moveTo(x - w / 2 + r, y - r);
+    ctx.lineTo(x + w / 2 - r, y - r);
+    ctx.arc(x + w / 2 - r, y, r, -Math.PI / 2, Math.PI / 2);
+    ctx.lineTo(x - w / 2 + r, y + r);
+    ctx.arc(x - w / 2 + r, y, r, Math.PI / 2, (3 * Math.PI) / 2);
+    ctx.closePath();
+  }
+
+  /** One chip, as the page's stylesheet drew the SVG ones (style.css `.msg`). */
+  function paintChip(e, at) {
+    const st = e.state;
+    const w = chipWidth(e.text);
+    ctx.save();
+    ctx.globalAlpha = at.alpha;
+    ctx.translate(at.x, at.y);
+    if (at.scale !== 1) ctx.scale(at.scale, at.scale);
+    chipPath(0, 0, w, CHIP_H);
+    if (st.target) { ctx.shadowColor = 'rgba(79, 70, 229, .85)'; ctx.shadowBlur = 10; }
+    ctx.fillStyle = st.ready ? e.color : '#fff';
+    ctx.fill();
+    ctx.shadowColor = 'transparent';
+    ctx.shadowBlur = 0;
+    let stroke = st.ready ? '#fff' : e.color, lw = st.agg ? 2.5 : 1.5;
+    if (!st.ready) ctx.setLineDash([4, 2.5]);
+    if (e.key === hoverKey) { stroke = INK; lw = 2; }
+    if (st.selected) { stroke = INK; lw = 2.5; }
+    if (st.hl) { stroke = '#1e1b4b'; lw = 2.5; }
+    if (st.target) { stroke = '#fbbf24'; lw = 3; }
+    ctx.strokeStyle = stroke;
+    ctx.lineWidth = lw;
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = st.ready ? '#fff' : e.color;
+    ctx.fillText(e.text, 0, 0.5);
+    ctx.restore();
+  }
+
+  /** Paints every chip (the selected and hovered ones on top); animates while any moves. */
+  function paint() {
+    animFrame = 0;
+    const now = performance.now();
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    if (!font) font = `650 10.5px ${getComputedStyle(document.documentElement).getPropertyValue('--mono').trim() || 'monospace'}`;
+    ctx.font = font;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    let moving = false;
+    leaving = leaving.filter((e) => {
+      const at = placeAt(e, now);
+      if (at.done) return false;
+      paintChip(e, at);
+      moving = true;
+      return true;
+    });
+    const top = [];
+    for (const e of msgEls.values()) {
+      if (e.state.selected || e.state.target || e.key === hoverKey) { top.push(e); continue; }
+      const at = placeAt(e, now);
+      if (at.done) e.anim = null; else moving = true;
+      paintChip(e, at);
+    }
+    for (const e of top) {
+      const at = placeAt(e, now);
+      if (at.done) e.anim = null; else moving = true;
+      paintChip(e, at);
+    }
+    if (moving) animFrame = requestAnimationFrame(paint);
+  }
+  function paintSoon() { if (!animFrame) animFrame = requestAnimationFrame(paint); }
+
+  /**
+   * The chip under a point of the picture (CSS pixels from its top-left corner), the one
+   * drawn on top first; null when there is none.
+   */
+  function chipAt(x, y) {
+    let hit = null;
+    for (const e of msgEls.values()) {
+      const w = chipWidth(e.text);
+      if (Math.abs(x - e.x) <= w / 2 + 1 && Math.abs(y - e.y) <= CHIP_H / 2 + 1) {
+        if (!hit || e.state.selected || e.key === hoverKey) hit = e;
+      }
+    }
+    return hit;
+  }
+  function pointIn(ev) {
+    const r = svg.getBoundingClientRect();
+    return { x: ev.clientX - r.left, y: ev.clientY - r.top };
+  }
+  // Capture: a chip is drawn over the nodes, so it takes the click first.
+  wrap.addEventListener('click', (ev) => {
+    const p = pointIn(ev);
+    const e = chipAt(p.x, p.y);
+    if (!e) return;
+    ev.stopPropagation();
+    ev.preventDefault();
+    app.select({ kind: 'message', id: e.chip.msg ? e.chip.msg.id : e.chip.first });
+  }, true);
+  wrap.addEventListener('pointermove', (ev) => {
+    const p = pointIn(ev);
+    const e = chipAt(p.x, p.y);
+    const key = e ? e.key : null;
+    if (key === hoverKey) return;
+    hoverKey = key;
+    wrap.classList.toggle('over-chip', !!e);
+    wrap.title = e && lastView ? describe(e.chip, lastView) : '';
+    paintSoon();
+  });
+  wrap.addEventListener('pointerleave', () => {
+    if (hoverKey == null) return;
+    hoverKey = null;
+    wrap.classList.remove('over-chip');
+    wrap.title = '';
+    paintSoon();
+  });
 
   /** @param {StateView} view */
   function updateMessages(view) {
     const chips = chipsOf(view);
     const spots = chipLayout.place(chips, obstacles(), W, H);
     const sel = app.selection;
-    const seen = new Set();
     const ms = animMs();
+    const now = performance.now();
     // Edges: one faint line per pair of endpoints with traffic, redrawn only when that set
     // of pairs changed.
     const edgeKeys = new Set();
@@ -437,55 +561,52 @@ export function createTopology(app, root) {
         return pa && pb ? s('line', { x1: pa.x, y1: pa.y, x2: pb.x, y2: pb.y }) : null;
       }).filter(Boolean));
     }
+    const next = new Map();
     for (const c of chips) {
       const p = spots.get(c.key);
       if (!p) continue;
-      seen.add(c.key);
       let e = msgEls.get(c.key);
       if (!e) {
-        e = newChipEl(c);
-        msgEls.set(c.key, e);
-        e.g.style.color = c.msg || new Set(c.msgs.map((m) => m.type)).size === 1 ? kindColor(c.msgs[0].type) : '#475467';
-        e.g.style.transition = 'none';
-        e.g.style.transform = `translate(${c.from.x}px,${c.from.y}px) scale(0.6)`;
-        e.g.style.opacity = '0';
-        gMsgs.append(e.g);
-        if (ms > 0) e.g.getBoundingClientRect();
+        const color = c.msg || new Set(c.msgs.map((m) => m.type)).size === 1 ? kindColor(c.msgs[0].type) : '#475467';
+        e = { key: c.key, color, x: p.x, y: p.y, anim: ms > 0 ? { t0: now, ms, x0: c.from.x, y0: c.from.y, x1: p.x, y1: p.y, s0: 0.6, s1: 1 } : null };
       }
       e.chip = c;
-      drawChip(e, c.text);
-      const cls = chipClass(c, sel);
-      if (e.g.getAttribute('class') !== cls) e.g.setAttribute('class', cls);
-      // Words only when what they say changed (the message, its readiness, the count).
-      const dkey = `${c.msgs.map((x) => x.id).join(',')}|${c.msgs.map((x) => (x.deliverable ? 1 : 0)).join('')}|${c.msg && !c.msg.deliverable ? view.now : ''}`;
-      if (e.dkey !== dkey) {
-        e.dkey = dkey;
-        const d = describe(c, view);
-        e.title.textContent = d.title;
-        e.g.setAttribute('aria-label', d.aria);
-      }
-      const to = `translate(${p.x.toFixed(1)}px,${p.y.toFixed(1)}px)`;
-      if (e.g.style.transform !== to || e.g.style.opacity !== '1') {
-        e.g.style.transition = ms > 0 ? `transform ${ms}ms cubic-bezier(.3,.7,.3,1), opacity ${ms}ms` : 'none';
-        e.g.style.transform = to;
-        e.g.style.opacity = '1';
-      }
+      e.text = c.text;
+      e.x = p.x;
+      e.y = p.y;
       e.to = c.to;
-      if (cls.includes('selected') && gMsgs.lastChild !== e.g) gMsgs.append(e.g);
+      e.state = chipState(c, sel);
+      next.set(c.key, e);
     }
     for (const [key, e] of msgEls) {
-      if (seen.has(key)) continue;
-      msgEls.delete(key);
-      if (ms > 0 && e.to) {
-        e.g.style.pointerEvents = 'none';
-        e.g.style.transition = `transform ${ms}ms ease-in, opacity ${ms}ms ease-in`;
-        e.g.style.transform = `translate(${e.to.x}px,${e.to.y}px) scale(0.5)`;
-        e.g.style.opacity = '0';
-        setTimeout(() => e.g.remove(), ms + 30);
-      } else {
-        e.g.remove();
-      }
+      if (next.has(key) || ms <= 0 || !e.to) continue;
+      const at = placeAt(e, now);
+      e.anim = { t0: now, ms, x0: at.x, y0: at.y, x1: e.to.x, y1: e.to.y, s0: at.scale, s1: 0.5, out: true };
+      leaving.push(e);
     }
+    msgEls.clear();
+    for (const [k, e] of next) msgEls.set(k, e);
+    if (hoverKey && !msgEls.has(hoverKey)) { hoverKey = null; wrap.classList.remove('over-chip'); wrap.title = ''; }
+    // Painted right away (the page's frame is already running), again while chips move.
+    if (animFrame) { cancelAnimationFrame(animFrame); animFrame = 0; }
+    paint();
+  }
+
+  /**
+   * The chips as drawn, for tests and tools: key, message ids, label, centre and size in
+   * CSS pixels from the picture's top-left corner, and how each looks.
+   */
+  function chipBoxes() {
+    return [...msgEls.values()].map((e) => ({ key: e.key, ids: e.chip.msgs.map((m) => m.id), text: e.text, x: e.x, y: e.y, w: chipWidth(e.text), h: CHIP_H, moving: !!e.anim, ...e.state }));
+  }
+
+  /** The guided tour's marks on messages: `hl` pointed at, `target` to act on. */
+  function mark(hl, target) {
+    const a = [...hl].sort().join(), b = [...target].sort().join();
+    if (a === [...marks.hl].sort().join() && b === [...marks.target].sort().join()) return;
+    marks = { hl: new Set(hl), target: new Set(target) };
+    for (const e of msgEls.values()) e.state = chipState(e.chip, app.selection);
+    paintSoon();
   }
 
   /** @param {StateView} view */
@@ -516,5 +637,5 @@ export function createTopology(app, root) {
   });
   ro.observe(wrap);
 
-  return { update, emptyHint: empty };
+  return { update, emptyHint: empty, chips: chipBoxes, mark };
 }

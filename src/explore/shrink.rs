@@ -85,7 +85,7 @@ fn explicit(scenario: &Scenario, w: &World) -> Result<(Scenario, Vec<Step>), Str
     c.check = true;
     // Every command each client ran, in order, becomes its script.
     let mut entries = w.history().entries.clone();
-    entries.sort_by_key(|e| (e.client, e.seq));
+    crate::small_sort::stable_sort_by_key(&mut entries, |e| (e.client, e.seq));
     let typed: Vec<&Action> = w
         .explicit_actions()
         .iter()

@@ -156,7 +156,7 @@ impl Membership {
             return Err("a configuration needs at least one proposer".into());
         }
         let mut sorted = nodes.to_vec();
-        sorted.sort_by_key(|n| n.id);
+        crate::small_sort::stable_sort_by_key(&mut sorted, |n| n.id);
         if sorted == self.nodes {
             return Err("the new configuration is the current one".into());
         }

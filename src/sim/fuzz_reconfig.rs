@@ -85,7 +85,7 @@ impl Operator {
             }
             _ => return None,
         }
-        nodes.sort_by_key(|n| n.id);
+        crate::small_sort::stable_sort_by_key(&mut nodes, |n| n.id);
         Some(Action::Reconfigure { nodes })
     }
 }

@@ -88,3 +88,36 @@ export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * The message chips of the cluster picture as the page painted them on its canvas: key,
+ * message ids, label, centre (x, y) and size in CSS pixels from the picture's top-left
+ * corner, and how each looks (ready, selected, agg, moving).
+ */
+export const topologyChips = (page) => page.evaluate(() => window.paxoscope.app.topology.chips());
+
+/**
+ * Points at a chip as a person does: waits until the chip matching `pred` is painted and
+ * no chip is still flying, then returns its centre in page coordinates.
+ */
+export async function chipPoint(page, pred, what = 'the chip') {
+  const svg = page.locator('#topology svg.topology');
+  await svg.scrollIntoViewIfNeeded();
+  let chip = null;
+  for (let i = 0; i < 100 && !chip; i++) {
+    const all = await topologyChips(page);
+    chip = all.every((c) => !c.moving) ? all.find(pred) || null : null;
+    if (!chip) await page.waitForTimeout(50);
+  }
+  if (!chip) throw new Error(`${what} is not on the cluster picture`);
+  const box = await svg.boundingBox();
+  return { x: box.x + chip.x, y: box.y + chip.y, chip };
+}
+
+/** Clicks (or taps, on a touch screen) the chip of message `id` where the canvas paints it. */
+export async function clickChip(page, id, { tap = false } = {}) {
+  const p = await chipPoint(page, (c) => c.ids.length === 1 && c.ids[0] === id, `the chip of message ${id}`);
+  if (tap) await page.touchscreen.tap(p.x, p.y);
+  else await page.mouse.click(p.x, p.y);
+  return p.chip;
+}

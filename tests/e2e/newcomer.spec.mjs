@@ -8,7 +8,7 @@
 import { test, expect } from '@playwright/test';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { hasFile, watchFailures, SCREENSHOTS } from './helpers.mjs';
+import { hasFile, watchFailures, SCREENSHOTS, topologyChips, chipPoint, clickChip } from './helpers.mjs';
 
 const REAL = hasFile('www/pkg/paxoscope.js') && !process.env.E2E_MOCK;
 const SEED_VALUES = ['murolando', 'ninja', 'alexyB', 'oleg', 'joomba'];
@@ -41,16 +41,6 @@ async function onScreen(locator) {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
   });
-}
-/**
- * Clicks an element where it is on screen, as a person does. Playwright's own click first
- * scrolls the element "into view if needed", and for a message chip still gliding along its
- * link it sometimes scrolls the column by a few dozen pixels, which no person's click does.
- */
-async function clickInPlace(page, locator) {
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-  const box = await locator.boundingBox();
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
 /** Steps with the scheduler until `want` messages are deliverable. */
 async function deliverable(page, want = 1) {
@@ -265,10 +255,12 @@ test('4. a bug preset marks the slot decided twice, both values with ids, both q
 });
 
 // ---------------------------------------------------------------- 6. message chips
-/** Each chip's place and label, by message id (or link for a counted chip). */
-const chips = (page) => page.locator('svg.topology .msg').evaluateAll((els) => Object.fromEntries(els
-  .filter((g) => g.style.opacity !== '0' && g.style.pointerEvents !== 'none')
-  .map((g) => [g.dataset.msg ? `m${g.dataset.msg}` : `l${g.dataset.link}`, { t: g.style.transform, text: g.querySelector('text').textContent, box: (() => { const r = g.querySelector('rect').getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })() }])));
+/** Each chip's place and label, by message id (or link for a counted chip), as painted. */
+const chips = async (page) => {
+  await chipPoint(page, () => true); // every chip at rest
+  return Object.fromEntries((await topologyChips(page)).map((c) => [c.agg ? c.key : `m${c.ids[0]}`,
+    { t: `${c.x},${c.y}`, text: c.text, box: [c.x - c.w / 2, c.y - c.h / 2, c.x + c.w / 2, c.y + c.h / 2] }]));
+};
 
 test('6. message chips keep their place and label; a crowded link shows a count', async ({ page }) => {
   await open(page);
@@ -291,7 +283,8 @@ test('6. message chips keep their place and label; a crowded link shows a count'
   }
   // Selecting one, then delivering another by hand: every other chip stays put, same label.
   const [sel, other] = v.messages.filter((m) => m.deliverable);
-  await page.locator(`svg.topology .msg[data-msg="${sel.id}"]`).click();
+  await clickChip(page, sel.id);
+  await expect(page.locator('.msg-panel h3')).toContainText(`#${sel.id}`);
   await page.locator(`.flight-item[data-msg="${other.id}"]`).getByRole('button', { name: `Deliver message ${other.id}` }).click();
   await page.waitForTimeout(500);
   const after = await chips(page);
@@ -304,18 +297,17 @@ test('6. message chips keep their place and label; a crowded link shows a count'
     kept++;
   }
   expect(kept).toBeGreaterThan(3);
-  await expect(page.locator(`svg.topology .msg[data-msg="${sel.id}"]`)).toHaveClass(/selected/);
+  expect((await topologyChips(page)).find((c) => c.ids.includes(sel.id)).selected, 'the selected chip is drawn selected').toBe(true);
 
   // Crowd one link: five copies of a message become one chip that says so.
   const m = v.messages.find((x) => x.deliverable && v.messages.filter((y) => y.from.node === x.from.node && y.from.client === x.from.client && y.to.node === x.to.node && y.to.client === x.to.client).length === 1);
   for (let i = 0; i < 4; i++) {
     await page.locator(`.flight-item[data-msg="${m.id}"]`).getByRole('button', { name: `Duplicate message ${m.id}` }).click();
   }
-  const agg = page.locator('svg.topology .msg.agg');
-  await expect(agg).toHaveCount(1);
-  await expect(agg.locator('text')).toHaveText(`5× ${m.type}`);
-  await expect(page.locator(`svg.topology .msg[data-msg="${m.id}"]`)).toHaveCount(0);
-  await agg.click();
+  await expect.poll(async () => (await topologyChips(page)).filter((c) => c.agg && c.ids.includes(m.id)).map((c) => c.text)).toEqual([`5× ${m.type}`]);
+  expect((await topologyChips(page)).filter((c) => !c.agg && c.ids.includes(m.id))).toEqual([]);
+  const agg = await chipPoint(page, (c) => c.agg && c.ids.includes(m.id), 'the counted chip');
+  await page.mouse.click(agg.x, agg.y);
   await expect(page.locator('.msg-panel h3')).toContainText(`#${m.id}`);
   await shot(page, 'newcomer-chips-1280');
 });
@@ -325,7 +317,7 @@ test('7. after Deliver the in-flight list and Play stay in reach (desktop)', asy
   await open(page);
   const v = await deliverable(page, 2);
   const m = v.messages.find((x) => x.deliverable && x.to.node != null);
-  await clickInPlace(page, page.locator(`svg.topology .msg[data-msg="${m.id}"]`));
+  await clickChip(page, m.id);
   await expect(page.locator('.msg-panel h3')).toContainText(`#${m.id}`);
   await page.locator('#inspector').getByRole('button', { name: `Deliver message ${m.id}`, exact: true }).click();
   // the inspector now shows the receiver, with its long state folded away
@@ -352,7 +344,7 @@ test.describe('on a phone', () => {
   await open(page);
   const v = await deliverable(page, 2);
   const m = v.messages.find((x) => x.deliverable && x.to.node != null);
-  await page.locator(`svg.topology .msg[data-msg="${m.id}"]`).tap();
+  await clickChip(page, m.id, { tap: true });
   await page.waitForTimeout(700); // smooth scroll
   const row = page.locator(`.flight-item[data-msg="${m.id}"]`);
   await expect(row).toHaveClass(/selected/);

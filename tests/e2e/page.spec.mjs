@@ -9,7 +9,7 @@ import { test, expect } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { hasFile, screenshot, watchFailures, SCREENSHOTS } from './helpers.mjs';
+import { hasFile, screenshot, watchFailures, SCREENSHOTS, clickChip, chipPoint, topologyChips } from './helpers.mjs';
 
 const MOCK = fileURLToPath(new URL('./fixtures/mock-paxoscope.js', import.meta.url));
 const USE_MOCK = !!process.env.E2E_MOCK || !hasFile('www/pkg/paxoscope.js');
@@ -93,6 +93,45 @@ test('every control has an accessible name', async ({ page }) => {
   expect(unnamed).toEqual([]);
 });
 
+test('a click on a message chip of the cluster picture acts on exactly that message', async ({ page }) => {
+  await open(page);
+  const v0 = await ensureDeliverable(page, 3);
+  // Every chip that stands for one message: a click where it is painted selects that
+  // message, and no other (chips sit close together on a busy link).
+  const single = (await topologyChips(page)).filter((c) => !c.agg);
+  expect(single.length).toBeGreaterThan(2);
+  for (const c of single) {
+    const id = c.ids[0];
+    const m = v0.messages.find((x) => x.id === id);
+    // near the chip's left end, not only its centre: the whole pill is the target
+    const p = await chipPoint(page, (x) => x.key === c.key);
+    await page.mouse.click(p.x - c.w / 2 + 6, p.y + 3);
+    await expect(page.locator('.msg-panel h3')).toContainText(`#${id}`);
+    await expect(page.locator('.msg-panel .msg-label')).toHaveText(m.label);
+    const drawn = await topologyChips(page);
+    expect(drawn.filter((x) => x.selected).map((x) => x.key)).toEqual([c.key]);
+  }
+  // Acting on it: deliver the last chosen from the inspector: exactly that one leaves.
+  const last = single[single.length - 1].ids[0];
+  await clickChip(page, last);
+  const ready = v0.messages.find((m) => m.id === last).deliverable;
+  if (ready) {
+    await page.getByRole('button', { name: `Deliver message ${last}`, exact: true }).first().click();
+    expect(await lastAction(page)).toEqual({ type: 'deliver', id: last });
+    const v1 = await view(page);
+    expect(v1.messages.some((m) => m.id === last)).toBe(false);
+    expect(v1.messages.length).toBeGreaterThanOrEqual(v0.messages.length - 1);
+  }
+  // A click on the picture away from every chip selects no message.
+  await page.keyboard.press('Escape');
+  const box = await page.locator('#topology svg.topology').boundingBox();
+  const chipsNow = await topologyChips(page);
+  const free = [[6, box.height - 6], [box.width - 6, box.height - 6], [box.width - 6, 6]].find(([x, y]) => !chipsNow.some((c) => Math.abs(c.x - x) < c.w / 2 + 2 && Math.abs(c.y - y) < c.h / 2 + 2));
+  const before = await page.locator('.msg-panel').count();
+  await page.mouse.click(box.x + free[0], box.y + free[1]);
+  if (before === 0) await expect(page.locator('.msg-panel')).toHaveCount(0);
+});
+
 test('deliver one chosen message, drop another', async ({ page }) => {
   await open(page);
   const v0 = await ensureDeliverable(page, 2);
@@ -101,7 +140,7 @@ test('deliver one chosen message, drop another', async ({ page }) => {
   const b = ready[0];
 
   // choose it in the diagram, then deliver it from the inspector
-  await page.locator(`svg.topology .msg[data-msg="${a.id}"]`).click();
+  await clickChip(page, a.id);
   await expect(page.locator('.msg-panel .msg-label')).toHaveText(a.label);
   await page.getByRole('button', { name: `Deliver message ${a.id}`, exact: true }).first().click();
   const v1 = await view(page);

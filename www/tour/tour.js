@@ -207,8 +207,16 @@ export function createTour(app, root) {
     }
   }
 
+  let marked = false; // whether anything on the page may carry a highlight
   function clearHighlights() {
+    if (!marked) return;
+    marked = false;
     document.querySelectorAll(`.${HL}, .${TARGET}`).forEach((el) => el.classList.remove(HL, TARGET));
+    markChips([], []);
+  }
+  /** Marks message chips of the cluster picture (a canvas, see www/topology.js). */
+  function markChips(hl, target) {
+    if (app.topology) app.topology.mark(hl, target);
   }
 
   /** The elements a highlight points at (empty when it is not on the page). */
@@ -217,7 +225,7 @@ export function createTour(app, root) {
     if (hl.node != null) return all(`#topology .node[data-node="${hl.node}"], #log .log-th[data-node="${hl.node}"]`);
     if (hl.message) {
       return view.messages.filter((m) => matches(m, hl.message))
-        .flatMap((m) => all(`#topology .msg[data-msg="${m.id}"], #flight .flight-item[data-msg="${m.id}"]`));
+        .flatMap((m) => all(`#flight .flight-item[data-msg="${m.id}"]`));
     }
     if (hl.cell) return all(`#log .log-row[data-slot="${hl.cell[0]}"] .log-cell[data-node="${hl.cell[1]}"]`);
     if (hl.invariant) return all(`#invariants .inv[data-inv="${hl.invariant}"]`);
@@ -229,11 +237,15 @@ export function createTour(app, root) {
   function highlight() {
     clearHighlights();
     if (!onScript() || !lastView) return;
+    marked = true;
     const found = (stop().highlight || []).map((hl) => targets(hl, lastView));
     for (const els of found) for (const el of els) el.classList.add(HL);
     const w = stop().wait;
     const aim = w && (w.deliver ? { message: w.deliver } : w.crash != null ? { node: w.crash } : w.restart != null ? { node: w.restart } : null);
     if (aim) for (const el of targets(aim, lastView)) el.classList.add(HL, TARGET);
+    // The cluster picture paints its message chips on a canvas: it is told which to mark.
+    const ids = (hl) => (hl && hl.message ? lastView.messages.filter((m) => matches(m, hl.message)).map((m) => m.id) : []);
+    markChips((stop().highlight || []).flatMap(ids), ids(aim));
     // On a desktop each column scrolls on its own: bring what the stop points at into view
     // once (a phone keeps its place on the page, under the tour's sheet).
     const key = `${at.ch}:${at.stop}:${step}`;

@@ -239,7 +239,7 @@ impl Node {
         }
         let epoch = self.latest_membership().epoch + 1;
         let mut nodes = nodes;
-        nodes.sort_by_key(|n| n.id);
+        crate::small_sort::stable_sort_by_key(&mut nodes, |n| n.id);
         if let Some(p) = self.proposer.as_mut() {
             p.reconfig = Some(Arc::new(Membership { epoch, nodes }));
         }

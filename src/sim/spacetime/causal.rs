@@ -4,8 +4,8 @@
 //! original's send. Events a lane never saw (drops, partitions) order nothing.
 use super::{LaneEvent, LaneEventKind, MessageTrace, SpaceTime};
 use crate::paxos::Addr;
+use crate::vec_map::VecMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// How many message hops the narrated chain follows back at most.
 pub const CHAIN_HOPS: usize = 64;
@@ -77,11 +77,15 @@ impl SpaceTime {
     /// frontier only moves forward, so every lane is scanned once.
     pub fn causal_past(&self, index: u32) -> Option<CausalPast<'_>> {
         let selected = self.event_at(index)?;
-        let mut frontier: BTreeMap<Addr, u32> = BTreeMap::from([(selected.lane, index)]);
-        let mut scanned: BTreeMap<Addr, usize> = BTreeMap::new();
+        let mut frontier: VecMap<Addr, u32> = VecMap::new();
+        frontier.insert(selected.lane, index);
+        let mut scanned: VecMap<Addr, usize> = VecMap::new();
         let mut work = vec![selected.lane];
         while let Some(lane) = work.pop() {
-            let upto = self.lane_count_upto(lane, frontier[&lane]);
+            let upto = self.lane_count_upto(
+                lane,
+                *frontier.get(&lane).expect("a lane to scan has a frontier"),
+            );
             let from = scanned.get(&lane).copied().unwrap_or(0);
             if from >= upto {
                 continue;
@@ -146,18 +150,20 @@ impl SpaceTime {
 
     /// Whether event `a` happened before event `b` (Lamport's relation, strict).
     pub fn happened_before(&self, a: u32, b: u32) -> bool {
-        self.future(a, b).contains(&b)
+        self.future(a, b).binary_search(&b).is_ok()
     }
 
     /// The events `a` happened before, up to index `until`: a forward search over "next on
     /// the same lane" and "send to receive", the definition itself, independent of
-    /// [`SpaceTime::causal_past`] (the tests check one against the other).
-    pub fn future(&self, a: u32, until: u32) -> BTreeSet<u32> {
-        let mut seen = BTreeSet::new();
+    /// [`SpaceTime::causal_past`] (the tests check one against the other). In index order.
+    pub fn future(&self, a: u32, until: u32) -> Vec<u32> {
         if self.event_at(a).is_none() {
-            return seen;
+            return Vec::new();
         }
-        let mut receives_of: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        // Events past the last one are never reached: `until` may be any number.
+        let until = until.min(self.events().len().saturating_sub(1) as u32);
+        let mut seen = vec![false; until as usize + 1];
+        let mut receives_of: VecMap<u32, Vec<u32>> = VecMap::new();
         for m in self.messages().iter_from(0) {
             if let Some(e) = m.end.and_then(|end| end.event) {
                 receives_of.entry(m.send_event).or_default().push(e);
@@ -173,11 +179,11 @@ impl SpaceTime {
                 .chain(receives_of.get(&x).into_iter().flatten().copied());
             for y in successors {
                 // Every successor comes later in the run's order of events.
-                if y <= until && seen.insert(y) {
+                if y <= until && !std::mem::replace(&mut seen[y as usize], true) {
                     work.push(y);
                 }
             }
         }
-        seen
+        (0..=until).filter(|i| seen[*i as usize]).collect()
     }
 }

@@ -11,8 +11,8 @@ pub use chunks::Chunks;
 use super::event::WorldEvent;
 use crate::paxos::event::Event;
 use crate::paxos::{Addr, NodeId};
+use crate::vec_map::{VecMap, VecSet};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Steps between stored sets of the messages in flight (the diagram's window queries start
@@ -194,10 +194,10 @@ pub struct SpaceTime {
     /// Trace index of each network id (ids are 1, 2, ... in the order they are given).
     by_id: Chunks<u32>,
     /// Event indices of each lane, in order.
-    lanes: BTreeMap<Addr, Chunks<u32>>,
+    lanes: VecMap<Addr, Chunks<u32>>,
     network: Chunks<NetworkMark>,
     /// Trace indices of the messages in flight now.
-    open: BTreeSet<u32>,
+    open: VecSet<u32>,
     /// The messages in flight at the start of every [`OPEN_MARK_INTERVAL`]-th step.
     open_marks: Chunks<(u64, Arc<Vec<u32>>)>,
 }

@@ -85,7 +85,7 @@ impl World {
             .iter()
             .map(|m| hash_one(&m.env))
             .collect();
-        messages.sort_unstable();
+        crate::small_sort::sort(&mut messages);
         messages.hash(&mut h);
         self.network.groups.hash(&mut h);
         for key in self.timers.keys() {

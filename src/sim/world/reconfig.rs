@@ -69,7 +69,7 @@ impl World {
             }
             Change::To(target) => nodes = target.to_vec(),
         }
-        nodes.sort_by_key(|n| n.id);
+        crate::small_sort::stable_sort_by_key(&mut nodes, |n| n.id);
         for n in &nodes {
             if n.id == 0 || n.id > MAX_NODE_ID {
                 return Err(format!("node ids are 1 to {MAX_NODE_ID}, not {}", n.id));

@@ -1,0 +1,243 @@
+// Where a frame's time goes while the page plays: a Chromium performance trace (through
+// CDP, as DevTools records it) of the page playing at 30 steps/s on the frame bench's big
+// run (9 servers, 600+ messages in flight, a 10,826-slot log, checker on), summed by kind of
+// main-thread work per animation frame: our JavaScript (and the wasm it calls), style
+// recalculation, layout, pre-paint, paint, layerize/commit, hit tests. With --js, a CPU
+// profile of the same play names the hottest page functions (self time); with --parts, our
+// JavaScript per frame by component and wasm call, on average and in the slowest frames.
+//
+//   node scripts/profile-page.mjs [--tab cluster|diagram|split] [--check 0|1] [--seconds 4] [--js | --parts] [--speed 30]
+//          [--small]  (the seed demo instead of the big run)
+//
+// Not part of `make bench`: a tool to find what to fix; figures go in docs/benchmarks.md.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const require = createRequire(path.join(ROOT, 'tests/e2e/package.json'));
+const { chromium } = require('playwright-core');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const TAB = opt('--tab', 'cluster');
+const CHECK = opt('--check', '1') !== '0';
+const SECONDS = Number(opt('--seconds', '4'));
+const JS = args.includes('--js');
+const PARTS = args.includes('--parts');
+const SMALL = args.includes('--small');
+const STEPS = Number(opt('--steps', '220000'));
+const SPEED = Number(opt('--speed', '30'));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+async function startServer(dir) {
+  const port = await freePort();
+  const proc = spawn('python3', [path.join(ROOT, 'scripts/serve.py'), '--quiet', '--host', '127.0.0.1',
+    '--port', String(port), '--dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url)).ok) return { proc, url }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill();
+  throw new Error(`scripts/serve.py did not start on ${url}`);
+}
+
+const scenario = {
+  config: {
+    layout: { kind: 'servers', n: 9 }, clients: 16, window: 32, tick_per_mille: 20, snapshot_interval_slots: 64,
+    workload: { random_ops: 100000, keys: 8 }, check: CHECK,
+  },
+  seed: 1,
+  actions: [{ type: 'partition', groups: [[9]] }, { type: 'auto', n: STEPS }],
+};
+
+// Main-thread trace events, by what they cost. Nested events are attributed to the
+// innermost listed kind (self time), so the kinds add up to the busy time.
+const KIND = {
+  FunctionCall: 'js', EvaluateScript: 'js', FireAnimationFrame: 'js', TimerFire: 'js', EventDispatch: 'js',
+  'v8.callFunction': 'js', RunMicrotasks: 'js', FireIdleCallback: 'js', V8Console: 'js',
+  UpdateLayoutTree: 'style', RecalculateStyles: 'style', ScheduleStyleRecalculation: 'style',
+  Layout: 'layout', UpdateLayer: 'layerize', Layerize: 'layerize', UpdateLayerTree: 'layerize', Commit: 'commit',
+  PrePaint: 'prepaint', Paint: 'paint', PaintImage: 'paint', RasterTask: 'raster',
+  HitTest: 'hittest', 'Document::updateStyleAndLayout': 'layout', MinorGC: 'gc', MajorGC: 'gc', 'V8.GC_SCAVENGER': 'gc',
+  'V8.GCFinalizeMC': 'gc', BlinkGC: 'gc',
+};
+
+function summarise(events) {
+  const main = new Set();
+  for (const e of events) if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') main.add(`${e.pid}:${e.tid}`);
+  const mine = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ph === 'X' && e.dur != null).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const frames = mine.filter((e) => e.name === 'FireAnimationFrame').length;
+  const self = {};
+  let busy = 0;
+  // Walk the nesting: a stack of open events; each listed kind's time minus its listed children.
+  const stack = [];
+  // The longest top-level tasks, each with its own breakdown by kind and what JS it ran.
+  const tasks = [];
+  let task = null;
+  const close = (upTo) => {
+    while (stack.length && stack[stack.length - 1].end <= upTo) {
+      const s = stack.pop();
+      if (s.kind) {
+        self[s.kind] = (self[s.kind] || 0) + (s.dur - s.child);
+        if (task) task.self[s.kind] = (task.self[s.kind] || 0) + (s.dur - s.child);
+      }
+    }
+  };
+  for (const e of mine) {
+    close(e.ts);
+    const kind = KIND[e.name] || null;
+    if (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') {
+      if (!stack.length) { busy += e.dur; task = { dur: e.dur, self: {}, what: new Set() }; tasks.push(task); }
+    }
+    if (task && (e.name === 'FunctionCall' || e.name === 'TimerFire' || e.name === 'FireAnimationFrame' || e.name === 'EventDispatch')) {
+      const d = e.args?.data || {};
+      task.what.add(e.name === 'FunctionCall' ? `${d.functionName || '?'}@${String(d.url || '').split('/').pop()}:${d.lineNumber ?? ''}` : `${e.name}${d.type ? `:${d.type}` : ''}`);
+    }
+    const parentListed = [...stack].reverse().find((s) => s.kind);
+    if (kind && parentListed) parentListed.child += e.dur;
+    stack.push({ end: e.ts + e.dur, dur: e.dur, child: 0, kind });
+  }
+  close(Infinity);
+  const longest = tasks.sort((a, b) => b.dur - a.dur).slice(0, 8);
+  return { frames, busy, self, longest };
+}
+
+async function main() {
+  const { proc, url } = await startServer(process.env.BENCH_WWW || path.join(ROOT, 'www'));
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const split = TAB === 'split';
+    const ctx = await browser.newContext({ viewport: split ? { width: 1680, height: 1000 } : { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready, null, { timeout: 120000 });
+    const setup = await page.evaluate(({ sc, small }) => {
+      const app = window.paxoscope.app;
+      if (small) app.loadPreset('seed-demo', { push: false });
+      else {
+        if (!app.loadScenario(JSON.stringify(sc), null, { push: false })) throw new Error('loadScenario failed');
+        let ticks = 0;
+        while (app.pg.view().messages.length < 600 && ticks < 1000) { app.pg.apply({ type: 'tick' }); ticks++; }
+      }
+      app.render();
+      const v = app.pg.view();
+      return { inFlight: v.messages.length, slots: v.log.end_slot - v.log.first_slot };
+    }, { sc: scenario, small: SMALL });
+    if (TAB === 'diagram') await page.getByRole('tab', { name: 'Diagram' }).click();
+    if (split) await page.getByRole('tab', { name: 'Side by side' }).click();
+    console.error(`set up: ${setup.inFlight} in flight, ${setup.slots} slots, tab ${TAB}, checker ${CHECK ? 'on' : 'off'}`);
+    const cdp = await ctx.newCDPSession(page);
+    const play = async () => page.evaluate(({ ms }) => new Promise((resolve) => {
+      const app = window.paxoscope.app;
+      const stamps = [];
+      const step0 = app.view.step;
+      const tick = (t) => {
+        stamps.push(t);
+        if (t - stamps[0] < ms) { requestAnimationFrame(tick); return; }
+        app.pause();
+        const gaps = stamps.slice(1).map((s, k) => s - stamps[k]).sort((a, b) => a - b);
+        resolve({ frames: gaps.length, p50: gaps[Math.floor(gaps.length / 2)], p95: gaps[Math.ceil(gaps.length * 0.95) - 1], steps: app.view.step - step0, inFlight: app.view.messages.length });
+      };
+      app.setSpeed(30);
+      app.play();
+      requestAnimationFrame(tick);
+    }), { ms: SECONDS * 1000 });
+    if (PARTS) {
+      // Our JavaScript per frame, by part: each component's update, and the wasm calls.
+      const r = await page.evaluate(({ ms, speed }) => new Promise((resolve) => {
+        const app = window.paxoscope.app;
+        const names = ['banner', 'topology', 'legend', 'transport', 'timeline', 'narration', 'inspector', 'flight', 'invariants', 'search', 'stats', 'log-grid', 'applied', 'conflict', 'diagram', 'controls', 'tour', 'header'];
+        let cur = {};
+        const add = (k, dt) => { cur[k] = (cur[k] || 0) + dt; };
+        app.components.forEach((c, k) => {
+          const u = c.update;
+          c.update = function (...a) { const t = performance.now(); try { return u.apply(this, a); } finally { add(names[k] || `#${k}`, performance.now() - t); } };
+        });
+        const pg = app.pg;
+        for (const f of ['step', 'seek', 'view', 'viewPlaying', 'logWindow', 'spacetime', 'state']) {
+          if (typeof pg[f] !== 'function') continue;
+          const o = pg[f].bind(pg);
+          pg[f] = (...a) => { const t = performance.now(); try { return o(...a); } finally { add(`wasm ${f}`, performance.now() - t); } };
+        }
+        const frames = [];
+        const orig = app.frame;
+        const t0 = performance.now();
+        app.frame = (t) => {
+          cur = {};
+          const s = performance.now();
+          orig(t);
+          const l = performance.now();
+          void document.documentElement.offsetHeight;
+          cur.layout = performance.now() - l;
+          cur.total = performance.now() - s;
+          frames.push(cur);
+          if (performance.now() - t0 > ms) { app.pause(); app.frame = orig; resolve(frames); }
+        };
+        app.setSpeed(speed);
+        app.play();
+      }), { ms: SECONDS * 1000, speed: SPEED });
+      const tot = r.map((f) => f.total).sort((a, b) => a - b);
+      const p95 = tot[Math.ceil(tot.length * 0.95) - 1];
+      const avg = (fs) => { const o = {}; for (const f of fs) for (const [k, v] of Object.entries(f)) o[k] = (o[k] || 0) + v / fs.length; return o; };
+      const show = (o) => Object.entries(o).sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.05).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+      console.log(`${r.length} frames; frame JS p50 ${tot[Math.floor(tot.length / 2)].toFixed(1)} p95 ${p95.toFixed(1)} max ${tot[tot.length - 1].toFixed(1)} ms`);
+      console.log(`mean of all frames: ${show(avg(r))}`);
+      console.log(`mean of frames ≥ p95: ${show(avg(r.filter((f) => f.total >= p95)))}`);
+      for (const f of r.filter((x) => x.total >= p95).slice(0, 6)) console.log(`  ${show(f)}`);
+    } else if (JS) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      const r = await play();
+      const { profile } = await cdp.send('Profiler.stop');
+      const dt = profile.timeDeltas;
+      const selfMs = new Map();
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      profile.samples.forEach((id, i) => {
+        const n = byId.get(id);
+        const f = n.callFrame;
+        const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+        selfMs.set(key, (selfMs.get(key) || 0) + (dt[i] || 0) / 1000);
+      });
+      const top = [...selfMs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
+      console.log(`play: ${r.frames} frames, interval p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms, ${r.steps} steps, ${r.inFlight} in flight`);
+      console.log('self time per frame (ms), hottest functions:');
+      for (const [k, ms] of top) console.log(`  ${(ms / r.frames).toFixed(2).padStart(7)}  ${k}`);
+    } else {
+      const events = [];
+      cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+      const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', '__metadata', 'v8'] }, transferMode: 'ReportEvents' });
+      const r = await play();
+      await cdp.send('Tracing.end');
+      await done;
+      const s = summarise(events);
+      console.log(`play: ${r.frames} frames, interval p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms, ${r.steps} steps, ${r.inFlight} in flight`);
+      console.log(`main thread busy ${(s.busy / 1000 / r.frames).toFixed(1)} ms per frame; self time per frame by kind (ms):`);
+      for (const [k, us] of Object.entries(s.self).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(10)} ${(us / 1000 / r.frames).toFixed(2)}`);
+      console.log('longest tasks (ms): total, then self time by kind, then what ran:');
+      for (const k of s.longest) {
+        const parts = Object.entries(k.self).sort((a, b) => b[1] - a[1]).map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', ');
+        console.log(`  ${(k.dur / 1000).toFixed(1).padStart(6)}  ${parts}  [${[...k.what].slice(0, 6).join(' ')}]`);
+      }
+    }
+  } finally {
+    await browser.close();
+    proc.kill();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
