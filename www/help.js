@@ -1,7 +1,7 @@
 // Keyboard shortcuts and the help overlay (shortcuts + Multi-Paxos in one minute).
 
 import { h } from './dom.js';
-import { kinds, kindColor, kindRoute, roles } from './glossary.js';
+import { kinds, kindColor, kindRoute, roles, ruleText } from './glossary.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {import('./main.js').PageApp} PageApp */
@@ -49,6 +49,11 @@ export function createHelp(app, dialogRoot) {
             h('span', { class: 'muted' }, ` (${kindRoute(k.name)})`), ` — ${k.summary}`))),
         h('p', {}, h('strong', {}, 'Tour'), ' (top bar) walks through Multi-Paxos on this very core, one rule at a time; ', h('strong', {}, 'why?'), ' next to a narrated event names the rule that made it happen and why it applied there.'),
         h('p', {}, 'A ', h('strong', {}, 'ballot'), ' such as ', h('code', {}, '2.1'), ' is (round 2, proposer 1): unique and totally ordered. A new leader runs phase 1 (Prepare → Promise) once, adopts for each slot the value accepted with the highest ballot (it may already be chosen), fills gaps with no-ops, then runs only phase 2 (Accept → Accepted) for each command.')),
+      h('section', {},
+        h('h3', {}, 'Adding and removing servers'),
+        h('p', {}, 'The ', h('strong', {}, 'Servers'), ' section (left) asks the leader to put a new configuration in the log: Add server proposes the latest one plus a new node (it starts empty and catches up), Remove proposes it without a node. The core refuses a change that would leave fewer than 3 acceptors or no proposer, that comes while another is still under way, or when no node leads, and says why; the run is then unchanged.'),
+        h('p', {}, h('strong', {}, 'Rule 12. '), ruleText(12)),
+        h('p', {}, 'Why α slots later: a pipelined leader has up to α (the window) slots in flight when a configuration is decided in slot i, proposed to the old configuration\'s acceptors. If the new one governed slot i + 1 at once, a slot could be chosen by a quorum of the old configuration while a leader of the new one, whose quorums need not meet the old ones, chooses another value there. In the log grid ', h('strong', {}, 'R'), ' marks the slot a configuration was decided in and ', h('strong', {}, 'e1'), ', e2, … the first slot it governs; each slot\'s label names its epoch.')),
       h('section', {},
         h('h3', {}, 'Keyboard'),
         h('table', { class: 'shortcuts' }, h('tbody', {}, ...SHORTCUTS.map(([k, d]) => h('tr', {}, h('th', {}, h('kbd', {}, k)), h('td', {}, d)))))),

@@ -592,7 +592,9 @@ async function boot() {
       presetSel.value = p && app.presets.some((x) => x.name === p) ? p : '';
       const sub = $('#stage-sub');
       const cfg = /** @type {Partial<import('./pkg/paxoscope.js').SimConfig>} */ (view.config || {});
-      const layout = cfg.layout ? (cfg.layout.kind === 'seed' ? 'seed layout' : `${cfg.layout.n} servers`) : '';
+      // After a reconfiguration the layout is where the run started (the chip says what is now).
+      const started = (view.configs || []).length ? 'started as ' : '';
+      const layout = cfg.layout ? `${started}${cfg.layout.kind === 'seed' ? 'seed layout' : `${cfg.layout.n} servers`}` : '';
       const q = quorumSummary(view.quorums);
       const lease = leaseSummary(view);
       const members = configSummary(view);

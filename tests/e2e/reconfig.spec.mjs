@@ -170,6 +170,28 @@ test.describe('the Servers controls at 1280×800', () => {
     expect(failures).toEqual([]);
   });
 
+  test('"why?" on a replica applying a configuration names rule 12 and α; the help says why α', async ({ page }) => {
+    test.setTimeout(120_000);
+    const failures = watchFailures(page);
+    await open(page);
+    await newRun(page, 3);
+    await page.getByRole('button', { name: 'Add server N4' }).click();
+    // Step until a replica applies the new configuration (the core narrates config_applied).
+    let found = false;
+    for (let i = 0; i < 200 && !found; i++) {
+      found = await page.evaluate(() => { window.paxoscope.app.stepForward(); return window.paxoscope.view().events.some((e) => e.event === 'config_applied'); });
+    }
+    expect(found, 'a replica applied configuration #1').toBe(true);
+    const why = page.getByRole('button', { name: /Why\? Rule 12/ }).first();
+    await why.click();
+    await expect(page.locator('.why-body:visible').first()).toContainText('i + α');
+    await shot(page, 'why-1280');
+    await page.locator('#help').click();
+    await expect(page.locator('dialog')).toContainText('Why α slots later');
+    await expect(page.locator('dialog')).toContainText('Rule 12.');
+    expect(failures).toEqual([]);
+  });
+
   test('removing the leader\'s server: it hands off, a new leader is elected, it is shown as removed', async ({ page }) => {
     test.setTimeout(120_000);
     const failures = watchFailures(page);
