@@ -316,7 +316,11 @@ fn the_log_window_marks_each_reconfiguration_and_the_epoch_of_each_slot() {
         .collect();
     assert_eq!(decided.len(), 1, "one slot decided configuration #1");
     let window = world.config().window;
-    assert_eq!(decided[0] + window, from, "it governs α = {window} slots later");
+    assert_eq!(
+        decided[0] + window,
+        from,
+        "it governs α = {window} slots later"
+    );
     for row in &win.rows {
         let want = u64::from(row.slot >= from);
         assert_eq!(row.epoch, want, "slot {}", row.slot);

@@ -107,7 +107,9 @@ function computeLayout(view, w, h) {
       const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
       pos.set(`n${node.id}`, { x: cx + rx * Math.cos(a), y: cy + rad * Math.sin(a) });
     });
-    zones.push({ label: `${g.nodes.length} servers · each is ${g.roles.join(' + ')}`, ring: true, cx, cy, rx, r: rad });
+    // Rule 12: nodes removed from the configuration stay drawn, and are counted apart.
+    const gone = g.nodes.filter((x) => nodeStatus(view, x.id) === 'removed').length;
+    zones.push({ label: `${g.nodes.length - gone} servers${gone ? ` (+ ${gone} removed)` : ''} · each is ${g.roles.join(' + ')}`, ring: true, cx, cy, rx, r: rad });
   } else {
     // Distinct roles: one column per role (one row per role when narrow), clients first.
     const cols = [];
@@ -618,7 +620,7 @@ export function createTopology(app, root) {
     const drawKey = `${view.trace_digest}|${view.step}|${W}x${H}|${JSON.stringify(app.selection)}|${root.hidden}`;
     if (drawKey === drawnKey || root.hidden) return;
     drawnKey = drawKey;
-    const sig = `${W}x${H}|` + view.nodes.map((n) => `${n.id}:${n.roles.join('+')}`).join(',') + '|' + (view.clients || []).map((c) => c.id).join(',');
+    const sig = `${W}x${H}|` + view.nodes.map((n) => `${n.id}:${n.roles.join('+')}:${nodeStatus(view, n.id) === 'removed'}`).join(',') + '|' + (view.clients || []).map((c) => c.id).join(',');
     if (sig !== layoutSig) { layoutSig = ''; edgesDrawn = ''; buildStatic(view); layoutSig = sig; }
     updateNodes(view);
     updateMessages(view);

@@ -167,6 +167,9 @@ test.describe('the Servers controls at 1280×800', () => {
     await expect(rowE.locator('.log-slot')).toHaveAttribute('aria-label', /configuration #1 \(N1 PAR, N2 PAR, N3 PAR, N4 PAR\) takes effect here/);
     expect(await page.locator('.log-cell[data-node="4"].st-applied').count(), 'node 4\'s column is filled').toBeGreaterThan(5);
     await shot(page, 'added-1280');
+    // The grid with its marks, for a person to look at.
+    await page.locator(`.log-row[data-slot="${decided}"]`).scrollIntoViewIfNeeded();
+    await page.locator('#log').screenshot({ path: path.join(SCREENSHOTS, 'reconfig-log-grid.png') });
     expect(failures).toEqual([]);
   });
 
@@ -211,6 +214,7 @@ test.describe('the Servers controls at 1280×800', () => {
     expect(on.member).toMatch(/st-removed/);
     await expect(page.locator(`#topology .node[data-node="${v.leader}"]`)).toHaveClass(/\bleader\b/);
     await expect(page.locator('#config-status')).toContainText('epoch 1');
+    await expect(page.locator('#topology .zone-label', { hasText: '4 servers (+ 1 removed)' })).toHaveCount(1);
     await shot(page, 'leader-removed-1280');
     expect(failures).toEqual([]);
   });
