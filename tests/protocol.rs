@@ -845,6 +845,103 @@ fn an_acceptor_promises_nothing_to_a_removed_proposer() {
     assert!(cl.node(1).is_leader(), "the members' leader is not deposed");
 }
 
+#[test]
+fn an_added_proposer_that_missed_every_heartbeat_asks_and_then_runs() {
+    // Node 4 joins as a proposer; every message to it is lost, so it never hears that the
+    // reconfiguration made it a member — and node 1, which led, is removed.
+    let mut cl = three_with_leader(2, &[]);
+    cl.join(4, Roles::SERVER);
+    let to_4 = |e: &Envelope| e.to == Addr::Node(4);
+    let without_1: Vec<NodeSpec> = [2, 3, 4].into_iter().map(server).collect();
+    cl.run(1, Input::Reconfigure(without_1), &to_4);
+    cl.request(1, 1, 1, &to_4);
+    cl.request(1, 1, 2, &to_4);
+    assert_eq!(cl.happened("handed_off"), vec![1]);
+    assert_eq!(
+        cl.node(4).latest_membership().epoch,
+        0,
+        "node 4 knows nothing"
+    );
+    // Its election timer fires: it may not run by what it knows, so it asks — and learns.
+    let before = cl.events.len();
+    cl.run(4, Input::Timeout(TimerKind::Election), &keep_all);
+    let at_4: Vec<&str> = cl.events[before..]
+        .iter()
+        .filter(|(n, _)| *n == 4)
+        .map(|(_, e)| paxoscope::vocabulary::event_kind(e).name)
+        .collect();
+    assert!(at_4.contains(&"requested_catch_up"), "{at_4:?}");
+    assert!(!at_4.contains(&"started_election"), "{at_4:?}");
+    assert_eq!(cl.node(4).latest_membership().epoch, 1);
+    assert!(cl.node(4).latest_membership().is_proposer(4));
+    // The timer it re-armed fires next: now it runs.
+    let before = cl.events.len();
+    cl.run(4, Input::Timeout(TimerKind::Election), &keep_all);
+    assert!(cl.events[before..]
+        .iter()
+        .any(|(n, e)| *n == 4 && paxoscope::vocabulary::event_kind(e).name == "started_election"));
+}
+
+#[test]
+fn a_removed_leader_passes_a_command_back_to_a_node_that_still_follows_it() {
+    // Node 1 is removed and hands off to node 2, but its hand-off is lost: node 3 still
+    // follows node 1 and passes a client's command to it.
+    let mut cl = three_with_leader(2, &[]);
+    cl.join(4, Roles::SERVER);
+    let without_1: Vec<NodeSpec> = [2, 3, 4].into_iter().map(server).collect();
+    cl.run(1, Input::Reconfigure(without_1), &keep_all);
+    cl.request(1, 1, 1, &keep_all);
+    let hand_off =
+        |e: &Envelope| e.from == Addr::Node(1) && matches!(e.msg, Message::Request { .. });
+    cl.request(1, 1, 2, &hand_off);
+    assert_eq!(cl.happened("handed_off"), vec![1]);
+    assert_eq!(cl.node(3).follower().leader, Some(1));
+    let before = cl.seen.len();
+    cl.request(3, 2, 1, &keep_all);
+    // Node 1 sends it back, and node 3, hearing it from the leader it follows, runs.
+    assert!(cl.seen[before..].iter().any(|e| e.from == Addr::Node(1)
+        && e.to == Addr::Node(3)
+        && matches!(
+            e.msg,
+            Message::Request {
+                forwarded: true,
+                ..
+            }
+        )));
+    assert!(cl.happened("started_election").contains(&3));
+    assert!(cl.node(3).is_leader(), "the members elect node 3");
+}
+
+#[test]
+fn a_removed_proposer_that_did_not_lead_refuses_a_passed_on_command_with_a_hint() {
+    // Two nodes that each believe the other a member must not pass a command to and fro.
+    let mut cl = three_with_leader(2, &[]);
+    cl.join(4, Roles::SERVER);
+    let without_3: Vec<NodeSpec> = [1, 2, 4].into_iter().map(server).collect();
+    cl.run(1, Input::Reconfigure(without_3), &keep_all);
+    cl.request(1, 1, 1, &keep_all);
+    cl.request(1, 1, 2, &keep_all);
+    assert_eq!(cl.node(3).latest_membership().epoch, 1, "node 3 knows");
+    let passed_on = Input::Message(Envelope {
+        from: Addr::Node(2),
+        to: Addr::Node(3),
+        msg: Message::Request {
+            command: put(2, 1, "2.1"),
+            forwarded: true,
+        },
+    });
+    let r = cl.nodes.get_mut(&3).unwrap().step(passed_on);
+    assert!(
+        r.messages.iter().all(|e| e.to == Addr::Client(2)),
+        "{:?}",
+        r.messages
+    );
+    assert!(r
+        .messages
+        .iter()
+        .any(|e| matches!(e.msg, Message::NotLeader { hint: Some(1), .. })));
+}
+
 /// Five servers with |Q1| = 4 and |Q2| = 2 (rule 12: 4 + 2 > 5).
 fn flexible(q1: usize, q2: usize) -> Config {
     let mut c = Config::servers(5);

@@ -6,12 +6,13 @@
 //! prefix of the current run, shortest first (its tail
 //! replaced). Every search is bounded (depth below the current length, a state cap, and a
 //! total budget over all of them), so shrinking stays a matter of seconds natively.
-use super::{Bounds, Budget, Explorer};
+use super::{Bounds, Budget, Explorer, Finish};
 use crate::sim::scenario::ScriptedOp;
 use crate::sim::{Action, Layout, Scenario};
 
-/// Distinct states one search from a smaller start keeps at most.
-pub const STATES_PER_START: u64 = 100_000;
+/// Distinct states one search from a smaller start keeps at most, in each round: every
+/// start and fault budget gets the first, those not settled by it the second.
+pub const STATES_PER_ROUND: [u64; 2] = [10_000, 100_000];
 
 /// Distinct states one search from a prefix keeps at most.
 pub const STATES_PER_PREFIX: u64 = 20_000;
@@ -22,7 +23,7 @@ pub const STATES_IN_ALL: u64 = 200_000;
 
 /// The faults of each kind `actions` spend (drops, duplicates, crashes, at most 1 each;
 /// ticks, at most 2): the replacement spends no more.
-fn faults(actions: &[Action]) -> Budget {
+pub fn faults(actions: &[Action]) -> Budget {
     let count = |f: fn(&Action) -> bool, most: usize| {
         actions.iter().filter(|a| f(a)).count().min(most) as u8
     };
@@ -46,7 +47,7 @@ fn smaller_starts(base: &Scenario) -> Vec<Scenario> {
         }
     }
     let mut out = Vec::new();
-    for n in [1, 2] {
+    for n in [2, 1] {
         if firsts.len() < n || (n == firsts.len() && n == script.len() && !more_servers(base)) {
             continue;
         }
@@ -80,14 +81,15 @@ fn more_servers(base: &Scenario) -> bool {
 
 /// A breadth-first search from `start` for a run violating `invariant` within `depth`
 /// moves and `faults`, keeping at most `cap` states; the run found (the start's actions,
-/// then the moves) and the states the search kept.
+/// then the moves), the states the search kept, and whether it is settled (it found a
+/// run, or went through every state within its bounds: a larger cap finds nothing more).
 fn search(
     start: &Scenario,
     depth: usize,
     faults: Budget,
     cap: u64,
     invariant: &'static str,
-) -> (Option<Scenario>, u64) {
+) -> (Option<Scenario>, u64, bool) {
     let bounds = Bounds {
         max_depth: depth as u32,
         max_states: cap.max(1),
@@ -97,25 +99,21 @@ fn search(
         ticks: faults.ticks.into(),
     };
     let Ok(x) = Explorer::new(start, bounds) else {
-        return (None, 0);
+        return (None, 0, true);
     };
     let mut x = x.only(invariant);
     while !x.run(5_000) {}
     (
         x.counterexample().map(|c| c.scenario.clone()),
         x.progress().distinct,
+        x.finish() != Some(Finish::StateCap),
     )
 }
 
-/// A shorter run than `base` with `actions` that violates `invariant` at its last step, if
-/// the bounded searches find one: the scenario (its start may be smaller than `base`'s).
-pub fn shorten(base: &Scenario, actions: &[Action], invariant: &'static str) -> Option<Scenario> {
-    let limit = faults(actions);
-    let mut best: Option<Scenario> = None;
-    let mut len = actions.len();
-    let mut spent = 0u64;
-    // Fewer faults first: a search without them is far smaller, and often enough.
-    let mut budgets = vec![Budget::default()];
+/// The fault budgets the searches try, fewest first (a search without faults is far
+/// smaller, and often enough): none, then only `limit`'s ticks, then all of `limit`.
+fn budgets(limit: Budget) -> Vec<Budget> {
+    let mut out = vec![Budget::default()];
     for b in [
         Budget {
             ticks: limit.ticks,
@@ -123,26 +121,53 @@ pub fn shorten(base: &Scenario, actions: &[Action], invariant: &'static str) -> 
         },
         limit,
     ] {
-        if !budgets.contains(&b) {
-            budgets.push(b);
+        if !out.contains(&b) {
+            out.push(b);
         }
     }
-    for start in smaller_starts(base) {
-        for &faults in &budgets {
-            if len <= 1 || spent >= STATES_IN_ALL {
-                break;
-            }
-            let cap = STATES_PER_START.min(STATES_IN_ALL - spent);
-            let (found, kept) = search(&start, len - 1, faults, cap, invariant);
-            spent += kept;
-            if let Some(s) = found {
-                len = s.actions.len();
-                best = Some(s);
+    out
+}
+
+/// A shorter run than `base` with `actions` that violates `invariant` at its last step, if
+/// the bounded searches find one: the scenario (its start may be smaller than `base`'s).
+/// `allowed` is the faults of each kind the failing run spent before it was shrunk (see
+/// [`faults`]): a replacement may spend those, no more.
+pub fn shorten(
+    base: &Scenario,
+    actions: &[Action],
+    allowed: Budget,
+    invariant: &'static str,
+) -> Option<Scenario> {
+    let mut best: Option<Scenario> = None;
+    let mut len = actions.len();
+    let mut spent = 0u64;
+    // Every (start, faults) pair gets a small search first, in round-robin (fewest faults
+    // first), then the pairs not settled a larger one: a start whose searches are large
+    // does not use up the budget before another start, where the run is short, is tried.
+    let starts = smaller_starts(base);
+    let mut settled = Vec::new();
+    for cap in STATES_PER_ROUND {
+        for faults in budgets(allowed) {
+            for (i, start) in starts.iter().enumerate() {
+                if len <= 1 || spent >= STATES_IN_ALL || settled.contains(&(i, faults)) {
+                    continue;
+                }
+                let cap = cap.min(STATES_IN_ALL - spent);
+                let (found, kept, done) = search(start, len - 1, faults, cap, invariant);
+                spent += kept;
+                if done {
+                    settled.push((i, faults));
+                }
+                if let Some(s) = found {
+                    len = s.actions.len();
+                    best = Some(s);
+                }
             }
         }
     }
     // Then each prefix of the run, the longest first (the cheapest searches: the tail
     // to replace is short), its tail replaced by a shorter one.
+    let limit = faults(actions);
     let mut spent = 0u64;
     let mut k = len.saturating_sub(2);
     while k > 0 && spent < STATES_IN_ALL {
@@ -156,7 +181,7 @@ pub fn shorten(base: &Scenario, actions: &[Action], invariant: &'static str) -> 
         });
         start.actions.truncate(k);
         let cap = STATES_PER_PREFIX.min(STATES_IN_ALL - spent);
-        let (found, kept) = search(&start, len - k - 1, limit, cap, invariant);
+        let (found, kept, _) = search(&start, len - k - 1, limit, cap, invariant);
         spent += kept;
         if let Some(s) = found {
             len = s.actions.len();

@@ -2,14 +2,16 @@
 //! explicit: each scheduler step becomes the delivery, drop, duplicate, timer or fault it
 //! performed, random client commands become a script, and node timers fire only where the
 //! run says (the timeouts are set beyond any run's length), so removing one step leaves the
-//! rest meaningful. Messages are named by their content, not by their id, for the same
-//! reason. Then chunks of steps, and finally single steps, are removed while the *same*
-//! invariant is still violated; the result replays as an ordinary scenario.
+//! rest meaningful. Messages are named by their content (failing that, by their kind and
+//! ends), not by their id, for the same reason. Then chunks of steps, and finally single
+//! steps, are removed while the *same* invariant is still violated, and the start and the
+//! configuration are made smaller and simpler, to a fixpoint; the result replays as an
+//! ordinary scenario.
 use crate::check::invariants::{InvariantViolation, LINEARIZABILITY};
 use crate::check::verdict;
 use crate::paxos::Envelope;
 use crate::sim::scenario::ScriptedOp;
-use crate::sim::{Action, Scenario, World};
+use crate::sim::{Action, Scenario, SimConfig, World};
 use serde::Serialize;
 
 /// The longest run the shrinker takes, in steps.
@@ -136,17 +138,36 @@ fn explicit(scenario: &Scenario, w: &World) -> Result<(Scenario, Vec<Step>), Str
     Ok((base, steps))
 }
 
-/// The action `step` stands for in `w`, if it can be taken there.
-fn resolve(w: &World, step: &Step) -> Option<Action> {
+/// The action `step` stands for in `w`, if it can be taken there, and the step as taken.
+/// A message is the oldest in-flight copy equal to the one named; failing that, the oldest
+/// of the same kind between the same two ends (a removal upstream may have changed what it
+/// carries, e.g. one command less in a batch or another ballot, and the run stays
+/// meaningful if it still goes where it went).
+fn resolve(w: &World, step: &Step) -> Option<(Action, Step)> {
     match step {
-        Step::Other(a) => Some(a.clone()),
+        Step::Other(a) => Some((a.clone(), step.clone())),
         Step::Message { kind, env } => {
-            let id = w.in_flight().iter().find(|m| *m.env == *env)?.id;
-            Some(match kind {
+            let flying = w.in_flight();
+            let same_kind = |m: &&crate::sim::network::InFlight| {
+                m.env.from == env.from
+                    && m.env.to == env.to
+                    && std::mem::discriminant(&m.env.msg) == std::mem::discriminant(&env.msg)
+            };
+            let m = flying
+                .iter()
+                .find(|m| *m.env == *env)
+                .or_else(|| flying.iter().find(same_kind))?;
+            let id = m.id;
+            let action = match kind {
                 MessageAction::Deliver => Action::Deliver { id },
                 MessageAction::Drop => Action::Drop { id },
                 MessageAction::Duplicate => Action::Duplicate { id },
-            })
+            };
+            let taken = Step::Message {
+                kind: *kind,
+                env: (*m.env).clone(),
+            };
+            Some((action, taken))
         }
     }
 }
@@ -160,14 +181,16 @@ fn test(base: &Scenario, steps: &[Step], invariant: &str) -> Option<(Vec<Step>, 
     let mut kept = Vec::new();
     let mut actions = Vec::new();
     for s in steps {
-        let Some(a) = resolve(&w, s) else { continue };
+        let Some((a, s)) = resolve(&w, s) else {
+            continue;
+        };
         if w.apply(&a).is_err() {
             continue;
         }
         kept.push(s.clone());
         actions.push(a);
         let answered = lin
-            && matches!(s, Step::Message { kind: MessageAction::Deliver, env } if matches!(env.to, crate::paxos::Addr::Client(_)));
+            && matches!(&s, Step::Message { kind: MessageAction::Deliver, env } if matches!(env.to, crate::paxos::Addr::Client(_)));
         let found = if answered {
             first_violation(&w, true)
         } else {
@@ -256,40 +279,127 @@ fn smaller_start(
     best
 }
 
+/// Rounds of smaller starts and simpler configurations at most (each followed by ddmin).
+const MAX_ROUNDS: usize = 4;
+
+/// Each simplification of the configuration the shrinker tries, in order: one command per
+/// slot (rule 5), a window of one slot, no snapshots (rule 10), reads by log with leases
+/// and clocks at their defaults (rule 12), majorities (rule 12), clients that retry after
+/// one tick (so the ticks that only waited for a retry can go), no random faults (the
+/// explicit run takes none: only cosmetic), and no clients beyond the last with a command.
+fn simplifications(c: &SimConfig) -> Vec<SimConfig> {
+    let d = SimConfig::default();
+    let mut out = Vec::new();
+    let mut push = |f: &dyn Fn(&mut SimConfig)| {
+        let mut n = c.clone();
+        f(&mut n);
+        if n != *c {
+            out.push(n);
+        }
+    };
+    push(&|n| n.batch = 1);
+    push(&|n| n.window = 1);
+    push(&|n| n.snapshot_interval_slots = 0);
+    push(&|n| {
+        n.read_mode = d.read_mode;
+        n.lease_ticks = d.lease_ticks;
+        n.clock_drift_per_mille = d.clock_drift_per_mille;
+    });
+    push(&|n| {
+        n.phase1_quorum = None;
+        n.phase2_quorum = None;
+    });
+    push(&|n| n.client_retry_ticks = 1);
+    push(&|n| {
+        n.network = d.network.clone();
+        n.network.delay_ticks_max = 0;
+        n.faults = d.faults.clone();
+        n.tick_per_mille = d.tick_per_mille;
+    });
+    push(&|n| {
+        let last = n
+            .workload
+            .script
+            .iter()
+            .map(|o| o.client)
+            .max()
+            .unwrap_or(1);
+        n.clients = n.clients.min(last.max(1));
+    });
+    out
+}
+
+/// The configuration of the run made simpler (see [`simplifications`]), each change kept
+/// when `steps` still violate `invariant`; `None` if nothing could change.
+fn simpler_config(
+    base: &Scenario,
+    steps: &[Step],
+    invariant: &str,
+) -> Option<(Scenario, Vec<Step>)> {
+    let mut best: Option<(Scenario, Vec<Step>)> = None;
+    for _ in 0..simplifications(&base.config).len() {
+        let (from, from_steps) = match &best {
+            Some((b, s)) => (b, s.as_slice()),
+            None => (base, steps),
+        };
+        let mut changed = None;
+        for config in simplifications(&from.config) {
+            let candidate = Scenario {
+                config,
+                ..from.clone()
+            };
+            if let Some((s, _)) = test(&candidate, from_steps, invariant) {
+                changed = Some((candidate, s));
+                break;
+            }
+        }
+        match changed {
+            Some(c) => best = Some(c),
+            None => break,
+        }
+    }
+    best
+}
+
 /// Shrinks `scenario`, which must violate an invariant, to a shorter run violating the
 /// same one. A scenario that violates nothing is refused with a message saying so.
 pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
     let (w, before, v) = replay_to_violation(scenario)?;
     let (base, steps) = explicit(scenario, &w)?;
-    if test(&base, &steps, v.invariant).is_none() {
+    let Some((_, original)) = test(&base, &steps, v.invariant) else {
         return Err(format!(
             "the run made explicit no longer violates {}: it is not shrunk",
             v.invariant
         ));
-    }
+    };
+    // The fault kinds the failing run spent: the searches for a shorter run may spend them.
+    let allowed = super::shorten::faults(&original);
     let (mut steps, mut actions) = ddmin(&base, steps, v.invariant);
-    // A smaller start: fewer servers, then fewer client commands, each kept only if the
-    // run (steps that cannot be taken any more skipped) still violates the same invariant.
+    // Then, to a fixpoint: a smaller start (fewer servers and client commands), a simpler
+    // configuration (one command per slot, clients that retry after one tick, no random
+    // faults, reads by log, ...), each change kept only while the run (steps that cannot
+    // be taken any more skipped) still violates the same invariant, and ddmin again after
+    // each: a change of the start often lets more steps go, and fewer steps more changes.
     let mut base = base;
-    if let Some((b, s)) = smaller_start(&base, &steps, v.invariant) {
-        (steps, actions) = ddmin(&b, s, v.invariant);
-        base = b;
-    }
-    // Clients that retry after one tick instead of many: the ticks that only waited for a
-    // retry go away, if the run still violates the same invariant that way.
-    if base.config.client_retry_ticks > 1 {
-        let mut quick = base.clone();
-        quick.config.client_retry_ticks = 1;
-        if test(&quick, &steps, v.invariant).is_some() {
-            (steps, actions) = ddmin(&quick, steps, v.invariant);
-            base = quick;
+    for _ in 0..MAX_ROUNDS {
+        let (len, start) = (steps.len(), base.clone());
+        if let Some((b, s)) = smaller_start(&base, &steps, v.invariant) {
+            (steps, actions) = ddmin(&b, s, v.invariant);
+            base = b;
+        }
+        if let Some((b, s)) = simpler_config(&base, &steps, v.invariant) {
+            (steps, actions) = ddmin(&b, s, v.invariant);
+            base = b;
+        }
+        if steps.len() >= len && base == start {
+            break;
         }
     }
     // Last, the tail of the run replaced by a shortest one where a bounded search finds it.
     let _ = steps;
     let mut out = base;
     out.actions = actions;
-    if let Some(shorter) = super::shorten::shorten(&out, &out.actions, v.invariant) {
+    if let Some(shorter) = super::shorten::shorten(&out, &out.actions, allowed, v.invariant) {
         out = shorter;
     }
     let after = out.actions.len();

@@ -73,9 +73,14 @@ impl Node {
                 self.send(Addr::Node(leader), msg, out);
             }
             _ if self.proposer.is_some() && !may_run => {
-                // Rule 12: a removed proposer hears from no leader any more; a member
-                // of the latest configuration knows better where the command goes.
-                let Some(to) = self.latest_membership().proposers().find(|p| *p != self.id) else {
+                // Rule 12: a removed proposer hears from no leader any more.
+                let Some(to) = self.removed_proposer_passes_to(from, forwarded, out) else {
+                    let hint = self.latest_membership().proposers().find(|p| *p != self.id);
+                    let msg = Message::NotLeader {
+                        seq: command.seq,
+                        hint,
+                    };
+                    self.send(Addr::Client(command.client), msg, out);
                     return;
                 };
                 out.events.push(Event::Forwarded {
@@ -95,6 +100,35 @@ impl Node {
                     hint: hint.filter(|h| *h != self.id),
                 };
                 self.send(Addr::Client(command.client), msg, out);
+            }
+        }
+    }
+
+    /// Rule 12: where a proposer removed from the configuration passes a client's command,
+    /// or `None` to refuse it with a hint. A command from the client itself goes to a
+    /// proposer of the latest configuration it knows — and the client turned to it as one,
+    /// so it may have been added back without knowing it yet: it asks. A command passed on
+    /// to it by a node that still believes it leads goes back to that node when it was the
+    /// last leader: from the leader it follows, the node learns the leader handed off and
+    /// runs itself. Otherwise it is refused: two nodes that each believe the other a member
+    /// would pass it to and fro.
+    fn removed_proposer_passes_to(
+        &mut self,
+        from: Addr,
+        forwarded: bool,
+        out: &mut Ready,
+    ) -> Option<NodeId> {
+        match from {
+            Addr::Node(sender) if forwarded => {
+                let led_last = self
+                    .follower
+                    .leader_ballot
+                    .is_some_and(|b| b.proposer == self.id);
+                (led_last && sender != self.id).then_some(sender)
+            }
+            _ => {
+                self.ask_whether_added(out);
+                self.latest_membership().proposers().find(|p| *p != self.id)
             }
         }
     }

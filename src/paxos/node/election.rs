@@ -24,6 +24,9 @@ impl Node {
                     p.phase = Phase::Following;
                 }
             }
+            if !self.knows_removed(self.id) {
+                self.ask_whether_added(out);
+            }
             return;
         }
         let Some(p) = self.proposer.as_mut() else {

@@ -153,6 +153,30 @@ impl Node {
         self.latest_membership().is_proposer(self.id)
     }
 
+    /// Rule 12: a proposer that may not run by the configurations it knows may have been
+    /// added (or added back) by a later one it has not learned: the leader's heartbeats
+    /// that would have taught it may have been lost, and that leader may since have been
+    /// removed, leaving this node the only proposer. It asks every replica it knows for
+    /// the decided entries (rule 9) and arms its election timer, so it runs once it learns
+    /// it may. It asks when its election timer fires if it was never removed (a new
+    /// node), and whenever a client's request reaches it (a client turns to the proposers
+    /// of the latest configuration).
+    pub(super) fn ask_whether_added(&mut self, out: &mut Ready) {
+        if self.proposer.is_none() {
+            return;
+        }
+        let Some(from_slot) = self.replica.as_ref().map(|r| r.commit_index) else {
+            return;
+        };
+        out.events.push(Event::RequestedCatchUp { from_slot });
+        for r in self.known_replicas() {
+            if r != self.id {
+                self.send(Addr::Node(r), Message::CatchUp { from_slot }, out);
+            }
+        }
+        self.set_election_timer(out);
+    }
+
     /// Rule 12: the nodes a leader tells it leads (heartbeats): the members of every
     /// configuration from the one governing its applied index to the latest.
     pub(super) fn heartbeat_targets(&self) -> Vec<NodeId> {
