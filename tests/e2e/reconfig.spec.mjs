@@ -168,6 +168,7 @@ test.describe('the Servers controls at 1280×800', () => {
     expect(await page.locator('.log-cell[data-node="4"].st-applied').count(), 'node 4\'s column is filled').toBeGreaterThan(5);
     await shot(page, 'added-1280');
     // The grid with its marks, for a person to look at.
+    await page.setViewportSize({ width: 1280, height: 1400 });
     await page.locator(`.log-row[data-slot="${decided}"]`).scrollIntoViewIfNeeded();
     await page.locator('#log').screenshot({ path: path.join(SCREENSHOTS, 'reconfig-log-grid.png') });
     expect(failures).toEqual([]);
