@@ -229,6 +229,51 @@ fn bench_sim() {
 // Protocol efficiency
 // ------------------------------------------------------------------------------------
 
+/// The messages sent, by kind, and the commands committed while `steps` scheduler steps ran.
+struct SentWhile {
+    by_kind: Vec<(&'static str, u64)>,
+    commands: f64,
+}
+
+impl SentWhile {
+    fn run(w: &mut World, steps: u64) -> SentWhile {
+        let sent0 = w.stats().sent.clone();
+        let c0 = w.stats().commands_committed;
+        for _ in 0..steps {
+            w.apply(&Action::Auto { n: 1 }).expect("auto applies");
+        }
+        let by_kind = w
+            .stats()
+            .sent
+            .iter()
+            .map(|(k, n)| (*k, n - sent0.get(k).copied().unwrap_or(0)))
+            .collect();
+        let commands = (w.stats().commands_committed - c0) as f64;
+        SentWhile { by_kind, commands }
+    }
+
+    fn of(&self, kind: &str) -> u64 {
+        self.by_kind
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    /// Accept + Accepted: phase 2.
+    fn phase2(&self) -> f64 {
+        (self.of("Accept") + self.of("Accepted")) as f64
+    }
+
+    /// Every message but the clients' own.
+    fn protocol(&self) -> u64 {
+        self.by_kind
+            .iter()
+            .filter(|(k, _)| !matches!(*k, "Request" | "Reply" | "NotLeader"))
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
 /// Messages per committed command in steady state, measured in the simulator.
 fn bench_messages() {
     eprintln!("protocol efficiency: messages per committed command (simulator, steady leader)");
@@ -248,23 +293,9 @@ fn bench_messages() {
                     .unwrap_or(0)
             };
             let slots0 = decided(&w);
-            let sent0 = w.stats().sent.clone();
-            let c0 = w.stats().commands_committed;
-            for _ in 0..steps {
-                w.apply(&Action::Auto { n: 1 }).expect("auto applies");
-            }
-            let diff = |k: &str| {
-                w.stats().sent.get(k).copied().unwrap_or(0) - sent0.get(k).copied().unwrap_or(0)
-            };
-            let commands = (w.stats().commands_committed - c0) as f64;
-            let phase2 = (diff("Accept") + diff("Accepted")) as f64;
-            let protocol: u64 = w
-                .stats()
-                .sent
-                .keys()
-                .filter(|k| !matches!(**k, "Request" | "Reply" | "NotLeader"))
-                .map(|k| diff(k))
-                .sum();
+            let sent = SentWhile::run(&mut w, steps);
+            let (diff, commands) = (|k: &str| sent.of(k), sent.commands);
+            let (phase2, protocol) = (sent.phase2(), sent.protocol());
             // Slots decided in the window (each a client batch, or a rare no-op).
             let slots = (decided(&w) - slots0) as f64;
             let theory = 2.0 * (n as f64 - 1.0);
@@ -304,23 +335,9 @@ fn bench_flexible_quorums() {
         c.phase1_quorum = Some(n - q2 + 1);
         c.phase2_quorum = Some(q2);
         let mut w = warmed_up(&c, 11, 200);
-        let sent0 = w.stats().sent.clone();
-        let c0 = w.stats().commands_committed;
-        for _ in 0..steps {
-            w.apply(&Action::Auto { n: 1 }).expect("auto applies");
-        }
-        let diff = |k: &str| {
-            w.stats().sent.get(k).copied().unwrap_or(0) - sent0.get(k).copied().unwrap_or(0)
-        };
-        let commands = (w.stats().commands_committed - c0) as f64;
-        let phase2 = (diff("Accept") + diff("Accepted")) as f64;
-        let protocol: u64 = w
-            .stats()
-            .sent
-            .keys()
-            .filter(|k| !matches!(**k, "Request" | "Reply" | "NotLeader"))
-            .map(|k| diff(k))
-            .sum();
+        let sent = SentWhile::run(&mut w, steps);
+        let (diff, commands) = (|k: &str| sent.of(k), sent.commands);
+        let (phase2, protocol) = (sent.phase2(), sent.protocol());
         let extra = json!({ "nodes": n, "phase1_quorum": n - q2 + 1, "phase2_quorum": q2,
             "theory_per_command": 2.0 * (q2 as f64 - 1.0),
             "catch_up": (diff("CatchUp") + diff("CatchUpReply")) as f64 / commands,

@@ -182,6 +182,17 @@ fn run_until(world: &mut World, limit: u64, done: impl Fn(&World) -> bool) -> Ve
     actions
 }
 
+/// The start the scripted presets share: the run of `config` and `seed` until a leader has
+/// committed some commands. Returns the world then, the actions so far and the leader.
+fn leader_with_commands(config: &SimConfig, seed: u64) -> (World, Vec<Action>, NodeId) {
+    let mut world = World::new(config.clone(), seed).expect("preset config is valid");
+    let actions = run_until(&mut world, 2_000, |w| {
+        w.leader().is_some() && w.stats().commands_committed >= 6
+    });
+    let leader = world.leader().unwrap_or(1);
+    (world, actions, leader)
+}
+
 /// Builds a scenario that runs until a leader has committed some commands, then does `then`
 /// to the leader, and returns config + seed + the actions.
 fn after_leader(
@@ -191,11 +202,7 @@ fn after_leader(
     then: impl Fn(NodeId, &World) -> Vec<Action>,
 ) -> Scenario {
     let seed = seed.unwrap_or(3);
-    let mut world = World::new(config.clone(), seed).expect("preset config is valid");
-    let mut actions = run_until(&mut world, 2_000, |w| {
-        w.leader().is_some() && w.stats().commands_committed >= 6
-    });
-    let leader = world.leader().unwrap_or(1);
+    let (mut world, mut actions, leader) = leader_with_commands(&config, seed);
     for a in then(leader, &world) {
         world.apply(&a).expect("preset action applies");
         actions.push(a);
@@ -237,11 +244,7 @@ fn reconfiguration(
     changes: impl Fn(NodeId, &World) -> Vec<Action>,
 ) -> Scenario {
     let seed = seed.unwrap_or(3);
-    let mut world = World::new(config.clone(), seed).expect("preset config is valid");
-    let mut actions = run_until(&mut world, 2_000, |w| {
-        w.leader().is_some() && w.stats().commands_committed >= 6
-    });
-    let leader = world.leader().unwrap_or(1);
+    let (mut world, mut actions, leader) = leader_with_commands(&config, seed);
     for change in changes(leader, &world) {
         for _ in 0..3_000 {
             if world.apply(&change).is_ok() {

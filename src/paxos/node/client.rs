@@ -60,18 +60,7 @@ impl Node {
             }
         }
         match self.follower.leader {
-            Some(leader) if leader != self.id && !forwarded => {
-                out.events.push(Event::Forwarded {
-                    client: command.client,
-                    seq: command.seq,
-                    leader,
-                });
-                let msg = Message::Request {
-                    command,
-                    forwarded: true,
-                };
-                self.send(Addr::Node(leader), msg, out);
-            }
+            Some(leader) if leader != self.id && !forwarded => self.pass_on(command, leader, out),
             _ if self.proposer.is_some() && !may_run => {
                 // Rule 12: a removed proposer hears from no leader any more.
                 let Some(to) = self.removed_proposer_passes_to(from, forwarded, out) else {
@@ -83,16 +72,7 @@ impl Node {
                     self.send(Addr::Client(command.client), msg, out);
                     return;
                 };
-                out.events.push(Event::Forwarded {
-                    client: command.client,
-                    seq: command.seq,
-                    leader: to,
-                });
-                let msg = Message::Request {
-                    command,
-                    forwarded: true,
-                };
-                self.send(Addr::Node(to), msg, out);
+                self.pass_on(command, to, out);
             }
             hint => {
                 let msg = Message::NotLeader {
@@ -147,17 +127,23 @@ impl Node {
             if matches!(self.session_seen(&command), SessionSeen::Superseded) {
                 continue;
             }
-            out.events.push(Event::Forwarded {
-                client: command.client,
-                seq: command.seq,
-                leader,
-            });
-            let msg = Message::Request {
-                command,
-                forwarded: true,
-            };
-            self.send(Addr::Node(leader), msg, out);
+            self.pass_on(command, leader, out);
         }
+    }
+
+    /// Rule 8: passes a client's command on to `to`, the node believed to lead (once: it
+    /// is marked forwarded).
+    fn pass_on(&mut self, command: Command, to: NodeId, out: &mut Ready) {
+        out.events.push(Event::Forwarded {
+            client: command.client,
+            seq: command.seq,
+            leader: to,
+        });
+        let msg = Message::Request {
+            command,
+            forwarded: true,
+        };
+        self.send(Addr::Node(to), msg, out);
     }
 
     /// Rule 8: what this node's session table knows of `command` (nothing with the
