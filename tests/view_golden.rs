@@ -334,3 +334,18 @@ fn the_log_window_marks_each_reconfiguration_and_the_epoch_of_each_slot() {
     let node = serde_json::to_value(&node).unwrap();
     assert_eq!(node["volatile"]["replica"]["configs"][0]["from_slot"], from);
 }
+
+/// Rule 12 on the page: after a reconfiguration `quorums` counts the acceptors of the latest
+/// configuration decided (grow-3-to-5 ends with 5), not those of the initial layout.
+#[test]
+fn the_quorums_shown_are_those_of_the_latest_configuration() {
+    let scenario = presets::scenario("grow-3-to-5").expect("preset");
+    let mut run = Run::new(scenario, true).expect("the preset replays");
+    let before = serde_json::to_value(run.state(false)).unwrap();
+    assert_eq!(before["configs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(before["quorums"]["acceptors"], 5);
+    assert_eq!(before["quorums"]["phase1"], 3);
+    run.timeline.seek(0).expect("seek to 0");
+    let start = serde_json::to_value(run.state(false)).unwrap();
+    assert_eq!(start["quorums"]["acceptors"], 3);
+}

@@ -42,7 +42,7 @@ pub struct StateView<'a> {
     /// The node leading with the highest ballot, if any.
     pub leader: Option<NodeId>,
     /// Rule 12: the phase-1 and phase-2 quorum sizes every node counts with (bugs
-    /// included), out of how many acceptors.
+    /// included), out of how many acceptors: those of the latest configuration decided.
     pub quorums: Quorums,
     /// Rule 12: the configurations decided so far (the latest any replica knows), each
     /// with the first slot it governs; absent before any reconfiguration (slot 0 on is
@@ -117,6 +117,15 @@ pub struct ClientView<'a> {
     pub last_read: Option<&'a ReadAnswer>,
 }
 
+/// Rule 12: the quorum sizes of the latest configuration decided (`configs`, as
+/// `World::config_history` lists them), or of the initial layout before any.
+fn quorums(w: &World, configs: &[ConfigChange]) -> Quorums {
+    configs.last().map_or_else(
+        || w.protocol_config().quorums(),
+        |c| c.members.quorums(w.protocol_config()),
+    )
+}
+
 /// The state of the run `t` at its current step; `full` adds every node's durable and
 /// volatile state. `linearizability` is the verdict on the client history, if it failed.
 pub fn state<'a>(
@@ -131,6 +140,7 @@ pub fn state<'a>(
         Detail::Summary
     };
     let violations = verdict::all_violations(w.violations(), linearizability);
+    let configs = w.config_history();
     StateView {
         step: t.step(),
         total_steps: t.total_steps(),
@@ -139,8 +149,8 @@ pub fn state<'a>(
         preset: t.preset(),
         config: w.config(),
         leader: w.leader(),
-        quorums: w.protocol_config().quorums(),
-        configs: w.config_history(),
+        quorums: quorums(w, &configs),
+        configs,
         quiet: w.is_quiet(),
         nodes: w
             .node_ids()
