@@ -80,6 +80,10 @@ test.describe('desktop 1280×800', () => {
       await expect(page.locator('#config-chip')).toContainText(`epoch ${latest.members.epoch}: ${ids.size} members`);
       await expect(page.locator('#config-status')).toContainText(`epoch ${latest.members.epoch}`);
       await expect(page.locator('#config-status')).toContainText(`governs from slot ${latest.from_slot}`);
+      // The quorum sizes shown are those of the latest configuration (the core's `quorums`).
+      const acceptors = latest.members.nodes.filter((n) => n.roles.acceptor).length;
+      expect(s.quorums.acceptors).toBe(acceptors);
+      await expect(page.locator('#quorum-chip')).toContainText(`of ${acceptors}`);
       const leader = s.nodes.find((n) => n.is_leader);
       expect(leader && ids.has(leader.id), 'the leader is a member of the latest configuration').toBe(true);
       for (const n of s.nodes) {
