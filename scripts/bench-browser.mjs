@@ -12,7 +12,8 @@
 //   page  time to interactive; frame time while running with 9 nodes, 300 messages in flight
 //         and a 10,000-slot log; the interval between animation frames while playing at 30
 //         steps/s (600+ in flight, each stage tab, and the seed demo); the per-frame wasm
-//         calls (view, logWindow); seek in a 100,000-step history.
+//         calls (view, logWindow); seek in a 100,000-step history; the message sequence
+//         diagram over a 100,000-step history, scrolled and jumped around.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -358,6 +359,60 @@ async function playIntervals(browser, url, { check, big, tab }) {
   await ctx.close();
 }
 
+// The message sequence diagram over a 100,000-step history (5 servers, 3 clients, checker
+// on; the page's own loadScenario) at 1280×800 on the diagram tab: 120 frames scrolling
+// 40 px each, then 20 jumps to pseudo-random steps with app.seek (one every 6 frames, as
+// a person clicking the timeline). Frame intervals (paint included) over the jumps, and
+// the time of each app.seek (seek, view(), every panel drawn there). Goal (issue 11): no
+// dropped frames (none past 25 ms).
+async function diagramJumps(browser, url) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready, null, PAGE_ARGS);
+  const steps = QUICK ? 20000 : 100000;
+  const built = await page.evaluate(({ steps }) => {
+    const sc = { config: { layout: { kind: 'servers', n: 5 }, clients: 3, workload: { random_ops: 100000, keys: 3 }, check: true },
+      seed: 1, actions: [{ type: 'auto', n: steps }] };
+    const t0 = performance.now();
+    if (!window.paxoscope.app.loadScenario(JSON.stringify(sc), null, { push: false })) throw new Error('loadScenario failed');
+    return performance.now() - t0;
+  }, { steps });
+  await page.getByRole('tab', { name: 'Diagram' }).click();
+  await page.waitForTimeout(300);
+  const r = await page.evaluate(({ steps }) => new Promise((resolve) => {
+    const app = window.paxoscope.app;
+    const scroller = document.querySelector('.dg-scroller');
+    let x = 12345;
+    const rnd = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+    app.seek(Math.floor(steps / 2));
+    const stamps = [];
+    const seeks = [];
+    let i = 0;
+    const tick = (t) => {
+      stamps.push(t);
+      if (i < 120) scroller.scrollLeft += 40;
+      else if ((i - 120) % 6 === 0 && seeks.length < 20) {
+        const t0 = performance.now();
+        app.seek(Math.floor(rnd() * (steps + 1)));
+        seeks.push(performance.now() - t0);
+      }
+      i++;
+      if (i < 240) requestAnimationFrame(tick);
+      else resolve({ gaps: stamps.slice(1).map((s, k) => s - stamps[k]), seeks });
+    };
+    requestAnimationFrame(() => requestAnimationFrame(tick));
+  }), { steps });
+  const jumps = r.gaps.slice(119);
+  const scroll = r.gaps.slice(0, 119);
+  const extra = { history_steps: steps, build_ms: built, frames: r.gaps.length, scroll_dropped: scroll.filter((g) => g > 25).length, jump_frames: jumps.length };
+  report('page', `diagram, ${steps}-step history: frame interval p95 while scrolling`, pct(scroll, 95), 'ms', extra);
+  report('page', `diagram, ${steps}-step history: frame interval p95 over 20 jumps`, pct(jumps, 95), 'ms', extra);
+  report('page', `diagram, ${steps}-step history: frames dropped over 20 jumps`, jumps.filter((g) => g > 25).length, '', { ...extra, max_ms: Math.max(...jumps) });
+  report('page', `diagram, ${steps}-step history: app.seek() p50`, pct(r.seeks, 50), 'ms', { ...extra, max_ms: Math.max(...r.seeks) });
+  await ctx.close();
+}
+
 // A 100,000-step history on the steady-leader set-up (5 servers, 3 clients, snapshots every
 // 64 slots, checker on): Playground.fromScenario, then seek to random steps.
 async function seek(context, url) {
@@ -414,6 +469,9 @@ async function main() {
         await playIntervals(browser, url, o).catch((e) => console.error(`  (frame interval bench failed: ${e.message.split('\n')[0]})`));
       }
       await seek(context, url);
+      await diagramJumps(browser, url).catch((e) => console.error(`  (diagram jump bench failed: ${e.message.split('\n')[0]})`));
+    } else if (want('jumps')) {
+      await diagramJumps(browser, url);
     } else if (want('frames')) {
       // Only the frame work of the big run (node scripts/bench-browser.mjs frames).
       await frames(browser, url, false);

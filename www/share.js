@@ -33,8 +33,12 @@ async function pipe(bytes, stream) {
 
 export const canCompress = typeof CompressionStream === 'function' && typeof DecompressionStream === 'function';
 
+/** The last scenario encoded: a seek changes only the step, so it is not compressed again. */
+let lastEncoded = { json: '', data: '' };
+
 /** Encodes a scenario JSON string and a step into a URL hash (with its leading '#'). */
 export async function encodeHash(scenarioJson, step) {
+  if (lastEncoded.json === scenarioJson) return `#${lastEncoded.data}&step=${step}`;
   const raw = new TextEncoder().encode(scenarioJson);
   let data;
   if (canCompress) {
@@ -43,6 +47,7 @@ export async function encodeHash(scenarioJson, step) {
     } catch { data = null; }
   }
   if (!data) data = 'j=' + bytesToB64url(raw);
+  lastEncoded = { json: scenarioJson, data };
   return `#${data}&step=${step}`;
 }
 

@@ -500,14 +500,16 @@ export function createTopology(app, root) {
    * drawn on top first; null when there is none.
    */
   function chipAt(x, y) {
-    let hit = null;
+    // As paint() stacks them: later chips over earlier ones, the selected, the tour's
+    // target and the hovered chip over all.
+    let hit = null, top = null;
     for (const e of msgEls.values()) {
       const w = chipWidth(e.text);
       if (Math.abs(x - e.x) <= w / 2 + 1 && Math.abs(y - e.y) <= CHIP_H / 2 + 1) {
-        if (!hit || e.state.selected || e.key === hoverKey) hit = e;
+        if (e.state.selected || e.state.target || e.key === hoverKey) top = e; else hit = e;
       }
     }
-    return hit;
+    return top || hit;
   }
   function pointIn(ev) {
     const r = svg.getBoundingClientRect();

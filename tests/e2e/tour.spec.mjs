@@ -10,7 +10,7 @@
 import { test, expect } from '@playwright/test';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { hasFile, watchFailures, SCREENSHOTS } from './helpers.mjs';
+import { hasFile, watchFailures, SCREENSHOTS, topologyChips, chipPoint } from './helpers.mjs';
 
 const REAL = hasFile('www/pkg/paxoscope.js') && !process.env.E2E_MOCK;
 test.beforeEach(() => { test.skip(!REAL, 'needs the real core: run `make build` first'); });
@@ -135,6 +135,23 @@ test.describe('desktop 1280×800', () => {
     await at(page, 'one-slot', 2);
     await checkStop(page, 'one-slot stop 2 again');
     expect(failures).toEqual([]);
+  });
+
+  test('the cluster picture marks the messages a stop points at; its target is clicked where it is painted', async ({ page }) => {
+    await open(page, '#tour=seed&stop=2');
+    await at(page, 'seed', 2);
+    // The stop highlights n7's Prepares and waits for the one to n4 (www/tour/chapters.js).
+    const v = await page.evaluate(() => window.paxoscope.view());
+    const prepares = v.messages.filter((m) => m.type === 'Prepare' && m.from.node === 7).map((m) => m.id).sort((a, b) => a - b);
+    const toN4 = v.messages.find((m) => m.type === 'Prepare' && m.from.node === 7 && m.to.node === 4).id;
+    await expect.poll(async () => (await topologyChips(page)).filter((c) => c.hl).flatMap((c) => c.ids).sort((a, b) => a - b)).toEqual(prepares);
+    expect((await topologyChips(page)).filter((c) => c.target).flatMap((c) => c.ids)).toEqual([toN4]);
+    // As the stop says: click it, then Deliver.
+    const p = await chipPoint(page, (c) => c.target, 'the target chip');
+    await page.mouse.click(p.x, p.y);
+    await expect(page.locator('.msg-panel h3')).toContainText(`#${toN4}`);
+    await page.locator('#inspector').getByRole('button', { name: `Deliver message ${toN4}`, exact: true }).click();
+    await at(page, 'seed', 3);
   });
 
   test('deep links open a stop; a bad one says what is wrong and the page stays usable', async ({ page }) => {
