@@ -584,6 +584,7 @@ async function boot() {
   stageRow.append(stageTabs.element, $('#timeline'));
   comp(createControls(app, $('#controls')));
   app.tour = comp(createTour(app, $('#tour-root')));
+  let stageSubKey = '';
   comp({
     /** @param {StateView} view */
     update(view) {
@@ -598,6 +599,10 @@ async function boot() {
       const q = quorumSummary(view.quorums);
       const lease = leaseSummary(view);
       const members = configSummary(view);
+      // Rebuilt only when what it says changed (not on every step while playing).
+      const key = JSON.stringify([layout, view.seed, cfg.bugs || [], q, lease, members]);
+      if (key === stageSubKey) return;
+      stageSubKey = key;
       sub.replaceChildren(`${layout} · seed ${view.seed}${(cfg.bugs || []).length ? ` · bug: ${cfg.bugs.join(', ')}` : ''}`,
         ...(q ? [' · ', h('button', { type: 'button', class: `quorum-chip${q.ok ? '' : ' disjoint'}`, id: 'quorum-chip', title: q.why,
           onclick: () => app.notify(q.ok ? 'info' : 'error', q.ok ? 'Why the quorums intersect' : 'These quorums need not intersect', q.why, { ms: 12000 }) }, q.short)] : []),
