@@ -330,6 +330,9 @@ test.describe('phone 390×844', () => {
     await open(page);
     await page.locator('#preset').selectOption('grow-3-to-5');
     await expect.poll(async () => (await view(page)).preset).toBe('grow-3-to-5');
+    await shot(page, 'top-390');
+    await page.locator('#log').scrollIntoViewIfNeeded();
+    await shot(page, 'log-390');
     const section = page.locator('#config-status').locator('xpath=ancestor::details[1]');
     await section.scrollIntoViewIfNeeded();
     await expect(section).toBeVisible();
