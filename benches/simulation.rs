@@ -647,6 +647,36 @@ fn bench_explore() {
             json!({ "invariant": c.invariant, "distinct": p.distinct, "seconds": secs }),
         );
     }
+    bench_shrink();
+}
+
+/// The shrinker (docs/explorer.md, "Shrunk fuzz counterexamples"): each bug's first
+/// failing fuzz seed (from 1, 1,500 steps under faults), shrunk; its length before and
+/// after and the time, beside the BFS-shortest lengths the rows above give.
+fn bench_shrink() {
+    use paxoscope::explore::shrink::shrink;
+    for bug in Bug::ALL {
+        if quick() && matches!(bug, Bug::ReadWithoutLease | Bug::ReconfigWithoutAlpha) {
+            continue;
+        }
+        let Some(run) = (1..=1000)
+            .map(|seed| paxoscope::sim::fuzz::run_seed(seed, 1500, Some(bug)))
+            .find(|o| o.violation.is_some())
+        else {
+            continue;
+        };
+        let t = Instant::now();
+        let s = shrink(&run.scenario).expect("a failing run shrinks");
+        let secs = t.elapsed().as_secs_f64();
+        report(
+            "explore",
+            &format!("shrunk fuzz counterexample: {bug}"),
+            s.after as f64,
+            "steps",
+            json!({ "invariant": s.invariant, "seed": run.seed, "before": s.before,
+                "seconds": secs }),
+        );
+    }
 }
 
 /// The search the browser bench runs in the page's Web Worker (scripts/bench-browser.mjs,

@@ -1177,3 +1177,40 @@ fn with_read_without_lease_a_leader_reads_alone_with_no_lease_at_all() {
         "no grant, yet it answers alone"
     );
 }
+
+#[test]
+fn a_leader_that_applies_a_new_configuration_holds_a_lease_only_from_a_quorum_of_each() {
+    let mut c = lease_config();
+    c.window = 2;
+    let mut cl = Cluster::servers(c);
+    cl.run(1, Input::Timeout(TimerKind::Election), &keep_all);
+    assert!(cl.node(1).lease_valid(), "granted by the three acceptors");
+    cl.join(4, Roles::SERVER);
+    cl.join(5, Roles::SERVER);
+    let from_new = |e: &Envelope| matches!(e.from, Addr::Node(4 | 5));
+    cl.run(
+        1,
+        Input::Reconfigure((1..=5).map(server).collect()),
+        &from_new,
+    );
+    assert_eq!(
+        cl.node(1).latest_membership().epoch,
+        1,
+        "decided and applied"
+    );
+    assert!(
+        !cl.node(1).lease_valid(),
+        "nodes 4 and 5 granted nothing: a leader they elect could write unseen"
+    );
+    // A round granted by nodes 1 and 2 only: a quorum of {1, 2, 3}, not of {1, …, 5}.
+    let only_1_and_2 = |e: &Envelope| {
+        matches!(e.msg, Message::LeaseGrant { .. }) && !matches!(e.from, Addr::Node(1 | 2))
+    };
+    cl.run(1, Input::Timeout(TimerKind::Heartbeat), &only_1_and_2);
+    assert!(!cl.node(1).lease_valid());
+    cl.run(1, Input::Timeout(TimerKind::Heartbeat), &keep_all);
+    assert!(
+        cl.node(1).lease_valid(),
+        "a quorum of both configurations granted"
+    );
+}

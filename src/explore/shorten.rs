@@ -36,8 +36,8 @@ pub fn faults(actions: &[Action]) -> Budget {
 }
 
 /// Smaller starts made of `base`'s own configuration: 3 servers (when it has more), reads
-/// by log, with its first command alone, then with the first commands of its first two
-/// clients.
+/// by log, with the first commands of its first two clients (as clients 1 and 2), then
+/// with its first command alone (as client 1).
 fn smaller_starts(base: &Scenario) -> Vec<Scenario> {
     let script = &base.config.workload.script;
     let mut firsts: Vec<&ScriptedOp> = Vec::new();
@@ -48,7 +48,7 @@ fn smaller_starts(base: &Scenario) -> Vec<Scenario> {
     }
     let mut out = Vec::new();
     for n in [2, 1] {
-        if firsts.len() < n || (n == firsts.len() && n == script.len() && !more_servers(base)) {
+        if firsts.len() < n {
             continue;
         }
         let mut s = base.clone();
@@ -56,7 +56,17 @@ fn smaller_starts(base: &Scenario) -> Vec<Scenario> {
         if more_servers(base) {
             three_servers(&mut s);
         }
-        s.config.workload.script = firsts[..n].iter().map(|&o| o.clone()).collect();
+        // Their clients renumbered 1 and 2, as in the explorer's own start: client i first
+        // sends to server i, so two commands reach two different servers.
+        s.config.workload.script = firsts[..n]
+            .iter()
+            .zip(1..)
+            .map(|(&o, client)| ScriptedOp {
+                client,
+                op: o.op.clone(),
+            })
+            .collect();
+        s.config.clients = n as u32;
         // Reads by lease (rule 12) at their defaults: their timers multiply the states.
         let d = crate::sim::SimConfig::default();
         s.config.read_mode = d.read_mode;
@@ -167,7 +177,7 @@ pub fn shorten(
     }
     // Then each prefix of the run, the longest first (the cheapest searches: the tail
     // to replace is short), its tail replaced by a shorter one.
-    let limit = faults(actions);
+    let limit = allowed;
     let mut spent = 0u64;
     let mut k = len.saturating_sub(2);
     while k > 0 && spent < STATES_IN_ALL {

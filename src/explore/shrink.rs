@@ -153,10 +153,14 @@ fn resolve(w: &World, step: &Step) -> Option<(Action, Step)> {
                     && m.env.to == env.to
                     && std::mem::discriminant(&m.env.msg) == std::mem::discriminant(&env.msg)
             };
+            let any_ends = |m: &&crate::sim::network::InFlight| {
+                std::mem::discriminant(&m.env.msg) == std::mem::discriminant(&env.msg)
+            };
             let m = flying
                 .iter()
                 .find(|m| *m.env == *env)
-                .or_else(|| flying.iter().find(same_kind))?;
+                .or_else(|| flying.iter().find(same_kind))
+                .or_else(|| flying.iter().find(any_ends))?;
             let id = m.id;
             let action = match kind {
                 MessageAction::Deliver => Action::Deliver { id },

@@ -1,7 +1,8 @@
 //! Rule 12 (reads without a log round): leader leases. A leader in lease read mode asks
 //! for a lease on every heartbeat; an acceptor that grants it promises no other ballot for
-//! `lease_ticks` of its own clock. Once a phase-2 quorum granted a round, every phase-1
-//! quorum holds a granting acceptor, so no other proposer can win phase 1 before the
+//! `lease_ticks` of its own clock. Once a phase-2 quorum of every configuration governing
+//! a slot from its applied index on granted a round, every phase-1 quorum there holds a
+//! granting acceptor, so no other proposer can win phase 1 before the
 //! grants run out: the leader answers `get` from its own store until the tick it asked at
 //! plus `Config::leader_lease_ticks`, which allows for the drift bound of both clocks.
 use super::Node;
@@ -11,6 +12,7 @@ use crate::paxos::bugs::Bug;
 use crate::paxos::config::ReadMode;
 use crate::paxos::durable::DurableWrite;
 use crate::paxos::event::Event;
+use crate::paxos::membership::Membership;
 use crate::paxos::message::{Addr, Message};
 use crate::paxos::proposer::{LeaderLease, Leading, Phase};
 use crate::paxos::step::Ready;
@@ -56,10 +58,47 @@ impl Node {
         };
         let applied = self.replica.as_ref().map_or(0, |r| r.applied_index);
         let held = lease.until > self.clock || self.config.bug(Bug::ReadWithoutLease);
-        // Rule 12 (reconfiguration): a lease granted by one configuration's acceptors says
-        // nothing about another's, so a reconfigured cluster reads through the log.
-        let initial = self.latest_membership().epoch == 0 || self.config.bug(Bug::ReadWithoutLease);
-        held && initial && applied >= lease.reads_from_slot
+        held && applied >= lease.reads_from_slot
+    }
+
+    /// Rule 12 (leases and reconfiguration): the configurations a lease must hold a
+    /// phase-2 quorum of: every one that governs a slot from the applied index on, as far
+    /// as this leader knows them. A rival's first new write lands in such a slot, and
+    /// needs a phase-1 quorum of its configuration; a configuration decided later is
+    /// decided by this leader (which then asks again, see [`Node::drop_lease`]) or by a
+    /// rival that first had to win one of these.
+    fn lease_memberships(&self) -> Vec<&Membership> {
+        let applied = self.replica.as_ref().map_or(0, |r| r.applied_index);
+        let mut out: Vec<&crate::paxos::membership::Membership> =
+            vec![&**self.membership_at(applied)];
+        if let Some(r) = self.replica.as_ref() {
+            out.extend(
+                r.configs
+                    .changes()
+                    .iter()
+                    .filter(|c| c.from_slot > applied)
+                    .map(|c| &*c.members),
+            );
+        }
+        out
+    }
+
+    /// Whether the acceptors in `grants` are a phase-2 quorum of every configuration of
+    /// [`Node::lease_memberships`].
+    fn lease_granted_by(&self, grants: &VecSet<NodeId>) -> bool {
+        self.lease_memberships()
+            .iter()
+            .all(|m| m.is_phase2_quorum(grants.iter(), &self.config))
+    }
+
+    /// Rule 12 (leases and reconfiguration): the leader applied a new configuration, whose
+    /// acceptors granted nothing yet: it reads through the log until a phase-2 quorum of
+    /// every configuration it now knows grants a new round.
+    pub(super) fn drop_lease(&mut self) {
+        if let Some(lease) = self.leading_mut().and_then(|l| l.lease.as_mut()) {
+            lease.until = 0;
+            lease.asked.clear();
+        }
     }
 
     fn leading(&self) -> Option<&Leading> {
@@ -162,31 +201,35 @@ impl Node {
         round: u64,
         out: &mut Ready,
     ) {
-        let quorums = self.config.quorums();
         let keep = self.config.leader_lease_ticks();
+        let lease_ticks = self.config.lease_ticks;
         let clock = self.clock;
-        let Some(lead) = self.leading_mut() else {
+        let Some((at, before)) = self
+            .leading()
+            .filter(|lead| lead.ballot == ballot)
+            .and_then(|lead| lead.lease.as_ref())
+            .and_then(|lease| lease.asked.iter().find(|(r, _, _)| *r == round))
+            .map(|(_, at, grants)| (*at, grants.clone()))
+        else {
             return;
         };
-        if lead.ballot != ballot {
+        let mut after = before.clone();
+        after.insert(from);
+        let granted_now = !self.lease_granted_by(&before) && self.lease_granted_by(&after);
+        let Some(lease) = self.leading_mut().and_then(|l| l.lease.as_mut()) else {
+            return;
+        };
+        if let Some((_, _, grants)) = lease.asked.iter_mut().find(|(r, _, _)| *r == round) {
+            *grants = after;
+        }
+        if !granted_now {
             return;
         }
-        let Some(lease) = lead.lease.as_mut() else {
-            return;
-        };
-        let Some((_, at, grants)) = lease.asked.iter_mut().find(|(r, _, _)| *r == round) else {
-            return;
-        };
-        let before = grants.len();
-        grants.insert(from);
-        if quorums.is_phase2(before) || !quorums.is_phase2(grants.len()) {
-            return;
-        }
-        let until = *at + keep;
+        let until = at + keep;
         let was_held = lease.until > clock;
         lease.until = lease.until.max(until);
         debug_assert!(
-            until <= *at + self.config.lease_ticks,
+            until <= at + lease_ticks,
             "rule 12: a leader counts on more than the acceptors grant"
         );
         if !was_held && until > clock {

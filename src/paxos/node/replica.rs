@@ -42,6 +42,7 @@ impl Node {
         };
         let changes_before = replica.configs.changes().len();
         let applied = replica.apply_decided(no_dedup, delay);
+        let reconfigured = replica.configs.changes().len() > changes_before;
         for c in &replica.configs.changes()[changes_before..] {
             out.events.push(Event::ConfigApplied {
                 epoch: c.members.epoch,
@@ -50,6 +51,9 @@ impl Node {
             });
         }
         let snapshot = replica.take_snapshot_if_due(interval);
+        if reconfigured {
+            self.drop_lease();
+        }
         let leading = self.is_leader();
         for a in &applied {
             let command = a.command();
