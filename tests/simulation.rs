@@ -455,13 +455,57 @@ fn rule_12_settings_that_cannot_run_are_refused_with_the_reason() {
         .unwrap_err();
     assert!(e.contains("must be more than the 5 acceptors"), "{e}");
     assert_eq!(w.step(), 0, "the run goes on unchanged");
-    // Sizes and leases hold for one set of acceptors: a change of membership is refused.
-    let e = w.apply(&Action::RemoveServer { node: 5 }).unwrap_err();
-    assert!(
-        e.contains("not supported yet in a run with configured quorum"),
-        "{e}"
-    );
-    assert_eq!(w.step(), 0);
+}
+
+#[test]
+fn configured_quorum_sizes_hold_in_every_configuration_that_has_room_for_them() {
+    // Five servers, |Q1| = 4, |Q2| = 2.
+    let mut w = preset_world("flexible-quorums");
+    let until = |w: &mut World, done: &dyn Fn(&World) -> bool| {
+        for _ in 0..3_000 {
+            if done(w) {
+                break;
+            }
+            w.apply(&Action::Auto { n: 1 }).unwrap();
+        }
+    };
+    until(&mut w, &|w| w.leader().is_some());
+    let leader = w.leader().expect("a leader");
+    let step = w.step();
+    // A sixth acceptor: 4 + 2 is not above 6, so the change is refused and nothing moves.
+    let e = w
+        .apply(&Action::AddServer {
+            node: 6,
+            roles: None,
+        })
+        .unwrap_err();
+    assert!(e.contains("with 6 acceptors"), "{e}");
+    assert!(e.contains("must be more than the 6 acceptors"), "{e}");
+    assert_eq!(w.step(), step, "the run goes on unchanged");
+    // Four acceptors: 4 + 2 > 4, so the sizes carry over. The preset crashed its first
+    // leader; it leaves (with it down, |Q1| = 4 of the four would never be met).
+    let gone = (1..=5)
+        .find(|n| w.is_crashed(*n))
+        .expect("the preset crashes one");
+    assert_ne!(gone, leader);
+    w.apply(&Action::RemoveServer { node: gone }).unwrap();
+    until(&mut w, &|w| {
+        w.latest_membership().epoch == 1 && w.is_quiet() && w.leader().is_some()
+    });
+    let m = w.latest_membership();
+    assert_eq!(m.epoch, 1);
+    assert_eq!(m.acceptors().count(), 4);
+    let q = m.quorums(w.protocol_config());
+    assert_eq!((q.phase1, q.phase2), (4, 2));
+    assert!(w.violations().is_empty(), "{:?}", w.violations());
+    // Three would leave no room for |Q1| = 4.
+    let another = (1..=5)
+        .find(|n| *n != gone && Some(*n) != w.leader())
+        .unwrap();
+    let e = w
+        .apply(&Action::RemoveServer { node: another })
+        .unwrap_err();
+    assert!(e.contains("with 3 acceptors"), "{e}");
 }
 
 /// Replays preset `name` and returns its world at the end.

@@ -181,6 +181,9 @@ pub struct Invariants {
     configs: SlotConfigs,
     /// Votes in one ballot that make a value chosen (a majority, or n − |Q1| + 1).
     chosen_at: usize,
+    /// Rule 12: the configured phase-1 quorum size, which holds in every configuration
+    /// (`None`: majorities).
+    phase1_quorum: Option<usize>,
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
     decided: VecMap<Slot, (u64, Value, Decision)>,
     /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
@@ -227,6 +230,14 @@ impl Invariants {
             chosen_at: chosen_at.max(1),
             ..Default::default()
         }
+    }
+
+    /// The same checker for a run with a configured phase-1 quorum size: in a later
+    /// configuration of n acceptors a value is chosen at n − |Q1| + 1 votes, as in the
+    /// initial one (rule 12: the sizes hold in every configuration).
+    pub fn with_phase1_quorum(mut self, phase1_quorum: Option<usize>) -> Self {
+        self.phase1_quorum = phase1_quorum;
+        self
     }
 
     /// Feeds everything a later check depends on to `h` (decided values, votes per ballot,
@@ -325,7 +336,14 @@ impl Invariants {
         voters.insert(node);
         // Rule 12: counted among the acceptors of the slot's configuration.
         let (acceptors, chosen_at) = match self.configs.acceptors(slot) {
-            Some(a) => (a, a.len() / 2 + 1),
+            Some(a) => {
+                let n = a.len();
+                let votes = match self.phase1_quorum {
+                    Some(q1) if q1 <= n => n + 1 - q1,
+                    _ => n / 2 + 1,
+                };
+                (a, votes)
+            }
             None => (&self.configs.initial, self.chosen_at),
         };
         let member = |v: &NodeId| acceptors.is_empty() || acceptors.contains(v);

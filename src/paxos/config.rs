@@ -314,21 +314,13 @@ impl Config {
         self.quorums_for(acceptors)
     }
 
-    /// Rule 12: the quorum sizes of a configuration with `acceptors` acceptors. The sizes
-    /// asked for (`phase1_quorum`, `phase2_quorum`) are those of the initial configuration;
-    /// a reconfiguration to another number of acceptors runs with majorities. The quorum
-    /// bugs bend either.
+    /// Rule 12: the quorum sizes of a configuration with `acceptors` acceptors: the sizes
+    /// asked for (`phase1_quorum`, `phase2_quorum`, majorities if unset) in every
+    /// configuration — the world refuses a reconfiguration they do not fit — bent by the
+    /// quorum bugs.
     pub fn quorums_for(&self, acceptors: usize) -> Quorums {
-        let initial = self.nodes.iter().filter(|n| n.roles.acceptor).count();
-        let mut q = Quorums::majority(acceptors);
-        if acceptors == initial {
-            if let Some(p1) = self.phase1_quorum {
-                q.phase1 = p1;
-            }
-            if let Some(p2) = self.phase2_quorum {
-                q.phase2 = p2;
-            }
-        }
+        let mut q = Quorums::sized(acceptors, self.phase1_quorum, self.phase2_quorum, true)
+            .unwrap_or_else(|_| Quorums::majority(acceptors));
         if self.bugs.has(Bug::SmallQuorum) {
             q.phase1 = (q.phase1 - 1).max(1);
             q.phase2 = (q.phase2 - 1).max(1);

@@ -37,13 +37,21 @@ use crate::paxos::quorum::Quorums;
 impl CheckFeed {
     /// A checker for a cluster whose initial acceptors are `acceptors` with configured
     /// quorum sizes `quorums` (rule 12: a value counts as chosen at [`Quorums::chosen_at`]
-    /// votes), and whose reconfigurations take effect `alpha` slots later (rule 12: then a
-    /// majority of the slot's acceptors); `on` is `config.check`.
-    pub fn new(on: bool, acceptors: Vec<NodeId>, quorums: Quorums, alpha: u64) -> Self {
+    /// votes), and whose reconfigurations take effect `alpha` slots later (rule 12: then
+    /// n − |Q1| + 1 of the slot's n acceptors with a configured `phase1_quorum`, else a
+    /// majority); `on` is `config.check`.
+    pub fn new(
+        on: bool,
+        acceptors: Vec<NodeId>,
+        quorums: Quorums,
+        phase1_quorum: Option<usize>,
+        alpha: u64,
+    ) -> Self {
         CheckFeed {
             on,
             step: 0,
-            invariants: Invariants::reconfigurable(acceptors, alpha, quorums.chosen_at()),
+            invariants: Invariants::reconfigurable(acceptors, alpha, quorums.chosen_at())
+                .with_phase1_quorum(phase1_quorum),
         }
     }
 

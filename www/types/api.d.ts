@@ -1936,7 +1936,7 @@ export type StateView = {
     leader: number | null,
     /**
      * Rule 12: the phase-1 and phase-2 quorum sizes every node counts with (bugs
-     * included), out of how many acceptors.
+     * included), out of how many acceptors: those of the latest configuration decided.
      */
     quorums: Quorums,
     /**

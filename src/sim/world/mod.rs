@@ -140,6 +140,7 @@ impl World {
                 config.check,
                 protocol.acceptors(),
                 protocol.asked_quorums()?,
+                protocol.phase1_quorum,
                 protocol.window,
             ),
             narrator: Narrator::default(),

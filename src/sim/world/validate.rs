@@ -2,7 +2,8 @@
 //! nothing and does not count as a step. The messages are what the page shows.
 use super::World;
 use crate::kv::{ClientId, Op};
-use crate::paxos::{NodeId, TimerKind};
+use crate::paxos::quorum::Quorums;
+use crate::paxos::{Bug, NodeId, NodeSpec, TimerKind};
 use crate::sim::action::Action;
 
 /// Longest key a person may type.
@@ -28,9 +29,9 @@ impl World {
             Action::Partition { groups } => self.check_partition(groups),
             Action::Submit { client, op } => self.check_submit(*client, op),
             Action::AddServer { .. } | Action::RemoveServer { .. } | Action::Reconfigure { .. } => {
-                self.check_reconfiguration_with_rule_12()?;
                 let change = super::reconfig::Change::of(action).expect("a reconfiguration");
-                self.successor(change).map(|_| ())
+                let (_, nodes) = self.successor(change)?;
+                self.check_sizes_fit(&nodes)
             }
             Action::SetNetwork {
                 drop_per_mille,
@@ -56,20 +57,21 @@ impl World {
         }
     }
 
-    /// Rule 12: configured quorum sizes hold for one set of acceptors (|Q1| + |Q2| > n for
-    /// that n); carrying them across a change of membership is not implemented, so such a
-    /// change is refused.
-    fn check_reconfiguration_with_rule_12(&self) -> Result<(), String> {
+    /// Rule 12: configured quorum sizes hold in every configuration, so a new one must
+    /// have room for them and keep |Q1| + |Q2| above its number of acceptors (unless the
+    /// `non-intersecting-quorums` bug is on).
+    fn check_sizes_fit(&self, nodes: &[NodeSpec]) -> Result<(), String> {
         let p = &self.protocol;
-        if p.phase1_quorum.is_some() || p.phase2_quorum.is_some() {
-            return Err(
-                "a reconfiguration is not supported yet in a run with configured quorum \
-                 sizes: they are checked to intersect for one set of acceptors, not across a \
-                 change of membership"
-                    .into(),
-            );
+        if p.phase1_quorum.is_none() && p.phase2_quorum.is_none() {
+            return Ok(());
         }
-        Ok(())
+        let acceptors = nodes.iter().filter(|n| n.roles.acceptor).count();
+        let allow_disjoint = p.bug(Bug::NonIntersectingQuorums);
+        Quorums::sized(acceptors, p.phase1_quorum, p.phase2_quorum, allow_disjoint)
+            .map(|_| ())
+            .map_err(|e| {
+                format!("cannot change the configuration: with {acceptors} acceptors, {e}")
+            })
     }
 
     fn check_known(&self, node: NodeId) -> Result<(), String> {
