@@ -14,13 +14,12 @@
 //         steps/s (600+ in flight, each stage tab, and the seed demo); the per-frame wasm
 //         calls (view, logWindow); seek in a 100,000-step history; the message sequence
 //         diagram over a 100,000-step history, scrolled and jumped around.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './local-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const require = createRequire(path.join(ROOT, 'tests/e2e/package.json'));
@@ -55,30 +54,6 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 };
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(dir) {
-  const port = await freePort();
-  const proc = spawn('python3', [path.join(ROOT, 'scripts/serve.py'), '--quiet', '--host', '127.0.0.1',
-    '--port', String(port), '--dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(url)).ok) return { proc, url }; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill();
-  throw new Error(`scripts/serve.py did not start on ${url}`);
-}
 
 // A blank page at the server's origin, so ./pkg/paxoscope.js loads without booting the app.
 async function blankPage(context, url) {

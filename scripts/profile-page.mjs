@@ -10,11 +10,10 @@
 //          [--small]  (the seed demo instead of the big run)
 //
 // Not part of `make bench`: a tool to find what to fix; figures go in docs/benchmarks.md.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './local-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const require = createRequire(path.join(ROOT, 'tests/e2e/package.json'));
@@ -31,27 +30,6 @@ const SMALL = args.includes('--small');
 const STEPS = Number(opt('--steps', '220000'));
 const SPEED = Number(opt('--speed', '30'));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-  });
-}
-
-async function startServer(dir) {
-  const port = await freePort();
-  const proc = spawn('python3', [path.join(ROOT, 'scripts/serve.py'), '--quiet', '--host', '127.0.0.1',
-    '--port', String(port), '--dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(url)).ok) return { proc, url }; } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill();
-  throw new Error(`scripts/serve.py did not start on ${url}`);
-}
 
 const scenario = {
   config: {
