@@ -8,24 +8,12 @@
 //          relative URLs and works from a sub-path, as on GitHub Pages.
 // Build first: `make dist` builds www/pkg and dist/ (make test does it for you).
 import { defineConfig } from '@playwright/test';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, CHROMIUM_ARGS, DIST_PREFIX } from './helpers.mjs';
+import { freePort } from '../../scripts/local-server.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const serve = `python3 "${root}scripts/serve.py" --quiet --host 127.0.0.1`;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 // The config is loaded again in every worker: the ports chosen by the main process are
 // handed down through the environment, so everyone agrees on them.
