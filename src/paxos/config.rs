@@ -188,20 +188,7 @@ impl Config {
                 self.nodes.len()
             ));
         }
-        for (i, n) in self.nodes.iter().enumerate() {
-            if n.id == 0 || self.nodes[..i].iter().any(|m| m.id == n.id) {
-                return Err(format!(
-                    "node ids must be unique and at least 1 (got {})",
-                    n.id
-                ));
-            }
-            if n.roles.proposer && !n.roles.replica {
-                return Err(format!(
-                    "node {} is a proposer, so it must also be a replica",
-                    n.id
-                ));
-            }
-        }
+        check_node_specs(&self.nodes)?;
         if self.acceptors().is_empty() || self.proposers().is_empty() {
             return Err("a cluster needs at least one acceptor and one proposer".into());
         }
@@ -346,6 +333,26 @@ impl Config {
     pub fn bug(&self, bug: Bug) -> bool {
         self.bugs.has(bug)
     }
+}
+
+/// Bad input, for the initial configuration and any later one (rule 12): node ids are
+/// unique and at least 1, and every proposer is also a replica (it learns the log it leads).
+pub fn check_node_specs(nodes: &[NodeSpec]) -> Result<(), String> {
+    for (i, n) in nodes.iter().enumerate() {
+        if n.id == 0 || nodes[..i].iter().any(|m| m.id == n.id) {
+            return Err(format!(
+                "node ids must be unique and at least 1 (got {})",
+                n.id
+            ));
+        }
+        if n.roles.proposer && !n.roles.replica {
+            return Err(format!(
+                "node {} is a proposer, so it must also be a replica",
+                n.id
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! index plus α), and no slot is decided by quorums of two configurations that need not
 //! intersect. [`ConfigHistory`] is each replica's record of the configurations in effect from which
 //! slot on; [`Membership`] answers "is this set a phase-1 / phase-2 quorum".
-use super::config::{Config, NodeSpec, Roles};
+use super::config::{check_node_specs, Config, NodeSpec, Roles};
 use super::quorum::{Phase, QuorumCount, Quorums};
 use super::{NodeId, Slot};
 use serde::{Deserialize, Serialize};
@@ -132,19 +132,9 @@ impl Membership {
     /// says why it cannot (fewer than 3 acceptors, no proposer, a proposer that is not a
     /// replica, repeated or out-of-range ids, no change).
     pub fn check_successor(&self, nodes: &[NodeSpec]) -> Result<(), String> {
-        for (i, n) in nodes.iter().enumerate() {
-            if n.id == 0 || n.id > 16 || nodes[..i].iter().any(|m| m.id == n.id) {
-                return Err(format!(
-                    "node ids must be unique and between 1 and 16 (got {})",
-                    n.id
-                ));
-            }
-            if n.roles.proposer && !n.roles.replica {
-                return Err(format!(
-                    "node {} is a proposer, so it must also be a replica",
-                    n.id
-                ));
-            }
+        check_node_specs(nodes)?;
+        if let Some(n) = nodes.iter().find(|n| n.id > 16) {
+            return Err(format!("node ids are 1 to 16, not {}", n.id));
         }
         let acceptors = nodes.iter().filter(|n| n.roles.acceptor).count();
         if acceptors < 3 {

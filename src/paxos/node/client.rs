@@ -64,10 +64,9 @@ impl Node {
             _ if self.proposer.is_some() && !may_run => {
                 // Rule 12: a removed proposer hears from no leader any more.
                 let Some(to) = self.removed_proposer_passes_to(from, forwarded, out) else {
-                    let hint = self.latest_membership().proposers().find(|p| *p != self.id);
                     let msg = Message::NotLeader {
                         seq: command.seq,
-                        hint,
+                        hint: self.another_proposer(),
                     };
                     self.send(Addr::Client(command.client), msg, out);
                     return;
@@ -108,7 +107,7 @@ impl Node {
             }
             _ => {
                 self.ask_whether_added(out);
-                self.latest_membership().proposers().find(|p| *p != self.id)
+                self.another_proposer()
             }
         }
     }

@@ -147,6 +147,12 @@ impl Node {
         ids.into_iter().collect()
     }
 
+    /// Rule 12: a proposer of the latest configuration this node knows, other than itself:
+    /// where a removed proposer sends what it cannot lead.
+    pub(super) fn another_proposer(&self) -> Option<NodeId> {
+        self.latest_membership().proposers().find(|p| *p != self.id)
+    }
+
     /// Rule 12: whether this node may run for leader: it is a proposer of the latest
     /// configuration it knows.
     pub(super) fn may_run(&self) -> bool {
@@ -231,7 +237,7 @@ impl Node {
     /// picks the next leader.
     pub(super) fn hand_off(&mut self, slot: Slot, out: &mut Ready) {
         let epoch = self.membership_at(slot).epoch;
-        let successor = self.latest_membership().proposers().find(|p| *p != self.id);
+        let successor = self.another_proposer();
         out.events.push(Event::HandedOff {
             slot,
             epoch,
