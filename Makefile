@@ -19,7 +19,7 @@ SCREENSHOT_ARGS ?= --press ArrowRight --times 12
 export PATH := $(CURDIR)/.tools/npm/node_modules/.bin:$(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 
 PKG_WASM := www/pkg/paxoscope_bg.wasm
-RUST_INPUTS := $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+RUST_INPUTS := $(shell find src json-derive/src -name '*.rs') Cargo.toml json-derive/Cargo.toml Cargo.lock
 
 .PHONY: help setup setup-test build serve test dist bench fuzz screenshot clean
 

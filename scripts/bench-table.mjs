@@ -35,13 +35,16 @@ for (const r of rows.filter((x) => x.section === 'explore')) {
     // Issue 10's shrink goal: at most 1.5 times the same bug's BFS row of this run.
     const bug = r.name.slice('shrunk fuzz counterexample: '.length);
     const bfs = rows.find((x) => x.section === 'explore' && x.name === `BFS-shortest counterexample: ${bug}`);
-    add('explorer', r.name, r.value, r.unit, bfs ? `≤ 1.5 × ${bfs.value} (BFS)` : '', bfs ? 2 * r.value <= 3 * bfs.value : null,
+    // A BFS that starts a few steps into its run (docs/explorer.md) counts those steps too.
+    const optimum = bfs ? bfs.value + (bfs.start_steps || 0) : null;
+    const from = bfs && bfs.start_steps ? ` (${bfs.start_steps} start steps + ${bfs.value} moves)` : '';
+    add('explorer', r.name, r.value, r.unit, bfs ? `≤ 1.5 × ${optimum} (BFS${from})` : '', bfs ? 2 * r.value <= 3 * optimum : null,
       `${r.invariant}, seed ${r.seed}, ${r.before} steps before, ${r.seconds.toFixed(2)} s${bfs ? '' : ', no BFS optimum'}`);
     continue;
   }
   const rate = r.name.startsWith('distinct states') && !r.name.includes('worker');
   add('explorer', r.name, r.value, r.unit, rate ? '≥ 100,000/s on one core' : '', rate ? r.value >= 100000 : null,
-    r.invariant ? `${r.invariant}, ${r.distinct} distinct states` : `${r.distinct} distinct, ${r.transitions} transitions, depth ${r.depth}`);
+    r.invariant ? `${r.invariant}, ${r.distinct} distinct states${r.start_steps ? `, from ${r.start_steps} steps into the run` : ''}` : `${r.distinct} distinct, ${r.transitions} transitions, depth ${r.depth}`);
 }
 
 // --- the explorer in the Search panel's Web Worker (wasm) against native ---

@@ -8,6 +8,8 @@
 //
 //   node scripts/profile-page.mjs [--tab cluster|diagram|split] [--check 0|1] [--seconds 4] [--js | --parts] [--speed 30]
 //          [--small]  (the seed demo instead of the big run)
+//          [--jumps]  (instead of playing: 20 jumps with app.seek, one every 6 frames, over
+//                      the 100,000-step history of the bench's diagram rows, diagram tab)
 //
 // Not part of `make bench`: a tool to find what to fix; figures go in docs/benchmarks.md.
 import { createRequire } from 'node:module';
@@ -29,6 +31,7 @@ const PARTS = args.includes('--parts');
 const SMALL = args.includes('--small');
 const STEPS = Number(opt('--steps', '220000'));
 const SPEED = Number(opt('--speed', '30'));
+const JUMPS = args.includes('--jumps');
 
 
 const scenario = {
@@ -102,9 +105,13 @@ async function main() {
     const page = await ctx.newPage();
     await page.goto(url);
     await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready, null, { timeout: 120000 });
-    const setup = await page.evaluate(({ sc, small }) => {
+    const setup = await page.evaluate(({ sc, small, jumps }) => {
       const app = window.paxoscope.app;
-      if (small) app.loadPreset('seed-demo', { push: false });
+      if (jumps) {
+        const history = { config: { layout: { kind: 'servers', n: 5 }, clients: 3, workload: { random_ops: 100000, keys: 3 }, check: true },
+          seed: 1, actions: [{ type: 'auto', n: 100000 }] };
+        if (!app.loadScenario(JSON.stringify(history), null, { push: false })) throw new Error('loadScenario failed');
+      } else if (small) app.loadPreset('seed-demo', { push: false });
       else {
         if (!app.loadScenario(JSON.stringify(sc), null, { push: false })) throw new Error('loadScenario failed');
         let ticks = 0;
@@ -113,12 +120,32 @@ async function main() {
       app.render();
       const v = app.pg.view();
       return { inFlight: v.messages.length, slots: v.log.end_slot - v.log.first_slot };
-    }, { sc: scenario, small: SMALL });
-    if (TAB === 'diagram') await page.getByRole('tab', { name: 'Diagram' }).click();
+    }, { sc: scenario, small: SMALL, jumps: JUMPS });
+    if (TAB === 'diagram' || JUMPS) await page.getByRole('tab', { name: 'Diagram' }).click();
     if (split) await page.getByRole('tab', { name: 'Side by side' }).click();
     console.error(`set up: ${setup.inFlight} in flight, ${setup.slots} slots, tab ${TAB}, checker ${CHECK ? 'on' : 'off'}`);
     const cdp = await ctx.newCDPSession(page);
-    const play = async () => page.evaluate(({ ms }) => new Promise((resolve) => {
+    // The jumps of the bench's diagram rows: 20 app.seek calls to pseudo-random steps, one
+    // every 6 frames; the frame intervals over them (a frame past 25 ms is dropped).
+    const jump = async () => page.evaluate(() => new Promise((resolve) => {
+      const app = window.paxoscope.app;
+      let x = 12345;
+      const rnd = () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+      const total = app.view.total_steps;
+      const stamps = [];
+      let i = 0;
+      let jumps = 0;
+      const tick = (t) => {
+        stamps.push(t);
+        if (i % 6 === 0 && jumps < 20) { app.seek(Math.floor(rnd() * (total + 1))); jumps++; }
+        if (++i < 121) { requestAnimationFrame(tick); return; }
+        const gaps = stamps.slice(1).map((s, k) => s - stamps[k]);
+        const sorted = [...gaps].sort((a, b) => a - b);
+        resolve({ frames: gaps.length, p50: sorted[Math.floor(gaps.length / 2)], p95: sorted[Math.ceil(gaps.length * 0.95) - 1], steps: jumps, inFlight: gaps.filter((g) => g > 25).length });
+      };
+      requestAnimationFrame(() => requestAnimationFrame(tick));
+    }));
+    const play = JUMPS ? jump : async () => page.evaluate(({ ms }) => new Promise((resolve) => {
       const app = window.paxoscope.app;
       const stamps = [];
       const step0 = app.view.step;
@@ -203,7 +230,8 @@ async function main() {
       await cdp.send('Tracing.end');
       await done;
       const s = summarise(events);
-      console.log(`play: ${r.frames} frames, interval p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms, ${r.steps} steps, ${r.inFlight} in flight`);
+      console.log(JUMPS ? `jumps: ${r.frames} frames, interval p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms, ${r.steps} jumps, ${r.inFlight} frames past 25 ms`
+        : `play: ${r.frames} frames, interval p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms, ${r.steps} steps, ${r.inFlight} in flight`);
       console.log(`main thread busy ${(s.busy / 1000 / r.frames).toFixed(1)} ms per frame; self time per frame by kind (ms):`);
       for (const [k, us] of Object.entries(s.self).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(10)} ${(us / 1000 / r.frames).toFixed(2)}`);
       console.log('longest tasks (ms): total, then self time by kind, then what ran:');

@@ -5,7 +5,7 @@
 //   node scripts/screenshot.mjs [--out docs/screenshot.png] [--path ''] [--width 1280] [--height 800]
 //                               [--press ArrowRight --times 0]
 //
-// `--path` is resolved against the page URL, e.g. `--path '#preset=lossy-network'` or a
+// `--path` is resolved against the page URL, e.g. `--path '#preset=minority-partition'` or a
 // share link's fragment, to picture that run. `--press KEY --times N` presses a key N times
 // once the page is ready (ArrowRight takes one scheduler step), to picture a run in progress.
 // Uses Playwright from tests/e2e/node_modules and the system Chromium.

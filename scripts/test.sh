@@ -68,13 +68,13 @@ run_e2e_firefox() {
 }
 
 stage setup "install missing tools (scripts/setup.sh test)" scripts/setup.sh test
-stage fmt "cargo fmt --check" cargo fmt --check -- --color="$FMT_COLOR"
-stage clippy "cargo clippy --all-targets -- -D warnings" cargo clippy --all-targets -- -D warnings
+stage fmt "cargo fmt --all --check" cargo fmt --all --check -- --color="$FMT_COLOR"
+stage clippy "cargo clippy --workspace --all-targets -- -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 # The browser module's own code (src/wasm.rs, src/bench_api.rs, the wasm test suites) only
 # compiles for wasm32: lint it there too, with every feature on.
 stage clippy-wasm "cargo clippy for wasm32 (the browser module and its tests)" \
   cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
-stage native "cargo test (native)" cargo test
+stage native "cargo test --workspace (native)" cargo test --workspace
 stage wasm-browser "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
 stage wasm-firefox "wasm-pack test --headless --firefox" run_wasm_firefox
 stage wasm-node "wasm-pack test --node" wasm-pack test --node

@@ -19,7 +19,7 @@ impl BenchWorld {
     #[wasm_bindgen(constructor)]
     pub fn new(config_json: &str, seed: f64, warmup_commands: f64) -> Result<BenchWorld, JsError> {
         let config: SimConfig =
-            serde_json::from_str(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+            crate::json::read::from_str(config_json).map_err(|e| JsError::new(&e))?;
         let mut base = World::new(config, seed as u64).map_err(|e| JsError::new(&e))?;
         while (base.stats().commands_committed as f64) < warmup_commands {
             base.apply(&Action::Auto { n: 1 })

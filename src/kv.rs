@@ -1,5 +1,7 @@
 //! The replicated state machine: a small key-value store with `put`, `get` and `cas`,
 //! plus the client session table that makes every command apply at most once.
+use crate::json::read::FromJson;
+use crate::json::ToJson;
 use crate::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -7,37 +9,42 @@ use std::fmt;
 /// Identifies a client; together with a sequence number it names one command (rule 8).
 pub type ClientId = u32;
 
+/// A key or a value: shared text, so copying a command (the explorer copies a whole world
+/// for every move it tries) counts a reference instead of copying the bytes. It reads and
+/// writes as a plain string.
+pub type Text = std::sync::Arc<str>;
+
 /// A key-value operation, the payload of a client command. Reads go through the log too.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "op", rename_all = "lowercase", try_from = "RawOp")]
 pub enum Op {
     /// Set `key` to `value`.
     Put {
         /// The key.
-        key: String,
+        key: Text,
         /// The value.
-        value: String,
+        value: Text,
     },
     /// Read `key` (linearizable: it is ordered in the log like a write).
     Get {
         /// The key.
-        key: String,
+        key: Text,
     },
     /// Set `key` to `value` only if it currently holds `expected` (`None` = absent).
     Cas {
         /// The key.
-        key: String,
+        key: Text,
         /// The value the key must hold for the swap (None = absent).
-        expected: Option<String>,
+        expected: Option<Text>,
         /// The value.
-        value: String,
+        value: Text,
     },
 }
 
 /// The JSON form of an [`Op`] read flat: serde's internally tagged enums buffer every
 /// field in a generic `Content` tree first, which costs tens of KB in the wasm module.
-#[derive(Deserialize)]
+#[derive(Deserialize, FromJson)]
 struct RawOp {
     op: String,
     key: Option<String>,
@@ -54,16 +61,16 @@ impl TryFrom<RawOp> for Op {
             |v: Option<String>, field: &str| v.ok_or_else(|| format!("missing field `{field}`"));
         Ok(match r.op.as_str() {
             "put" => Op::Put {
-                key: need(r.key, "key")?,
-                value: need(r.value, "value")?,
+                key: need(r.key, "key")?.into(),
+                value: need(r.value, "value")?.into(),
             },
             "get" => Op::Get {
-                key: need(r.key, "key")?,
+                key: need(r.key, "key")?.into(),
             },
             "cas" => Op::Cas {
-                key: need(r.key, "key")?,
-                expected: r.expected,
-                value: need(r.value, "value")?,
+                key: need(r.key, "key")?.into(),
+                expected: r.expected.map(Into::into),
+                value: need(r.value, "value")?.into(),
             },
             other => {
                 return Err(format!(
@@ -102,7 +109,7 @@ impl fmt::Display for Op {
 }
 
 /// The answer a replica gives for an applied operation.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "result", rename_all = "lowercase")]
 pub enum OpResult {
@@ -111,7 +118,7 @@ pub enum OpResult {
     /// A `get` read this value (`None` = key absent).
     Value {
         /// The value.
-        value: Option<String>,
+        value: Option<Text>,
     },
     /// A `cas` either swapped (`ok = true`) or found another value.
     Cas {
@@ -131,11 +138,11 @@ impl fmt::Display for OpResult {
 }
 
 /// The key-value store every replica applies decided commands to, in slot order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct KvStore {
     /// Current contents.
-    pub data: VecMap<String, String>,
+    pub data: VecMap<Text, Text>,
 }
 
 impl KvStore {
@@ -173,7 +180,7 @@ mod tests {
         let mut kv = KvStore::default();
         let cas = |expected: Option<&str>, value: &str| Op::Cas {
             key: "x".into(),
-            expected: expected.map(String::from),
+            expected: expected.map(Into::into),
             value: value.into(),
         };
         assert_eq!(kv.apply(&cas(None, "1")), OpResult::Cas { ok: true });

@@ -8,6 +8,7 @@
 mod api_types;
 pub mod check;
 pub mod explore;
+pub mod json;
 pub mod kv;
 pub mod paxos;
 pub mod sim;

@@ -4,6 +4,7 @@
 //! here (`vocabulary()` in docs/wasm-api.md); the tests below prove that no message kind,
 //! role, invariant or bug of the core is missing from it.
 use crate::check::invariants;
+use crate::json::ToJson;
 use crate::paxos::event::Event;
 use crate::paxos::{Bug, Message};
 use crate::sim::spacetime::{LaneEventKind, MessageFate};
@@ -12,7 +13,7 @@ use serde::Serialize;
 use Role::{Acceptor, Client, Proposer, Replica};
 
 /// A rule of the protocol checklist (docs/protocol.md), by number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Rule {
     /// Its number in docs/protocol.md and the design notes (1–12).
@@ -38,7 +39,7 @@ pub const RULES: [Rule; 12] = [
 ];
 
 /// Who takes part in the protocol: the three roles a node can combine, and the clients.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -78,7 +79,7 @@ impl Role {
 }
 
 /// The group a message kind belongs to, as the legend shows them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Family {
     /// Phase 1: taking leadership.
@@ -102,7 +103,7 @@ pub enum Family {
 }
 
 /// One message kind of the protocol or of the client interface.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MessageKind {
     /// The kind's name: `Message::kind()`, `messages[].type` and the keys of `stats`.
@@ -299,7 +300,7 @@ pub fn message_kind(message: &Message) -> &'static MessageKind {
 
 /// One kind of thing a node does in a step (a `paxos::Event` variant), with the rule of
 /// docs/protocol.md that made it happen: what "why?" on the page shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EventKind {
     /// The kind's name: the event's tag, and `events[].event` in the state JSON.
@@ -476,7 +477,7 @@ pub fn event_kind(event: &Event) -> &'static EventKind {
 }
 
 /// A named thing with its description: a role, a phase, an invariant or a bug.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Term {
     /// The name as it appears in the state JSON, scenarios and the CLI.
@@ -486,7 +487,7 @@ pub struct Term {
 }
 
 /// A phase as `nodes[].phase` reports it (rules 4 and 7), with what it means.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PhaseTerm {
     /// The phase, written as the state JSON writes it.
@@ -602,7 +603,7 @@ pub fn message_fates() -> Vec<Term> {
 }
 
 /// The whole vocabulary, as `vocabulary()` gives it to the page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Vocabulary {
     /// Every message kind, in the order of the protocol's story.

@@ -1,12 +1,13 @@
 //! Thin wasm-bindgen bindings for the page in `www/` (contract: docs/wasm-api.md). Every
 //! behaviour lives in the library; this file only converts between JS and Rust values.
 use crate::explore;
+use crate::json::read::from_str;
+use crate::json::{to_json, ToJson};
 use crate::sim::action::Action;
 use crate::sim::run::Run;
 use crate::sim::scenario::Scenario;
 use crate::sim::{presets, view};
 use crate::vocabulary;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 // The types of every value below, generated from the Rust types (src/api_types.rs, a
@@ -27,13 +28,12 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-/// Converts a value for the page: serde_json writes the JSON text and the browser's own
-/// `JSON.parse` builds the objects. Smaller than a serde-to-JsValue serializer (no second
-/// copy of every Serialize impl in the module) and faster for big states.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| JsError::new(&format!("could not convert the state for the page: {e}")))?;
-    js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not convert the state for the page"))
+/// Converts a value for the page: `crate::json` writes the JSON text (the bytes serde_json
+/// would write, without serde's code in the module) and the browser's own `JSON.parse`
+/// builds the objects. Smaller than a serde-to-JsValue serializer and faster for big states.
+fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(&to_json(value))
+        .map_err(|_| JsError::new("could not convert the state for the page"))
 }
 
 /// Every simulator preset (`seed-demo` first) with its title and description.
@@ -85,7 +85,7 @@ impl Playground {
 
     /// The scenario reproducing the whole recorded run, as JSON (share links, export).
     pub fn scenario(&self) -> String {
-        serde_json::to_string(&self.run.timeline.scenario()).unwrap_or_default()
+        to_json(&self.run.timeline.scenario())
     }
 
     /// The full state, as `paxoscope run` prints it.
@@ -176,8 +176,8 @@ impl Playground {
         let text: String = js_sys::JSON::stringify(&action)
             .map(String::from)
             .map_err(|_| JsError::new("not a valid action: it cannot be written as JSON"))?;
-        let action: Action = serde_json::from_str(&text)
-            .map_err(|e| JsError::new(&format!("not a valid action: {e}")))?;
+        let action: Action =
+            from_str(&text).map_err(|e| JsError::new(&format!("not a valid action: {e}")))?;
         self.run.apply(&action).map_err(|e| JsError::new(&e))?;
         to_js(&self.run.last_step())
     }
@@ -285,8 +285,8 @@ impl Search {
         let text: String = js_sys::JSON::stringify(&bounds)
             .map(String::from)
             .map_err(|_| JsError::new("the bounds cannot be written as JSON"))?;
-        let bounds: explore::Bounds = serde_json::from_str(&text)
-            .map_err(|e| JsError::new(&format!("not valid search bounds: {e}")))?;
+        let bounds: explore::Bounds =
+            from_str(&text).map_err(|e| JsError::new(&format!("not valid search bounds: {e}")))?;
         let search = explore::page::PageSearch::from_step(&scenario, step as u64, bounds)
             .map_err(|e| JsError::new(&e))?;
         Ok(Search { search })

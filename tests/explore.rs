@@ -4,17 +4,28 @@
 //! same invariant. The CLI's last JSON line and exit codes are checked too.
 #![cfg(not(target_arch = "wasm32"))]
 
-use paxoscope::check::invariants::{AGREEMENT, EXACTLY_ONCE, PROMISE_MONOTONIC, UNIQUE_BALLOTS};
-use paxoscope::explore::{small_scenario, Bounds, Explorer, Finish};
+use paxoscope::check::invariants::{
+    AGREEMENT, EXACTLY_ONCE, LINEARIZABILITY, PROMISE_MONOTONIC, UNIQUE_BALLOTS,
+};
+use paxoscope::explore::{small_scenario, starts, Bounds, Explorer, Finish};
 use paxoscope::paxos::Bug;
 use paxoscope::sim::run::Run;
 
-/// Searches to the end.
-fn search(bug: Option<Bug>, bounds: Bounds) -> Explorer {
-    let start = small_scenario(3, Bounds::commands_for_bug(bug), bug);
-    let mut x = Explorer::new(&start, bounds).expect("valid bounds");
+/// The start of a search for `bug` (docs/explorer.md).
+fn start(bug: Option<Bug>) -> paxoscope::sim::Scenario {
+    starts::for_bug(3, Bounds::commands_for_bug(bug), bug)
+}
+
+/// Searches to the end from `start`.
+fn search_from(start: &paxoscope::sim::Scenario, bounds: Bounds) -> Explorer {
+    let mut x = Explorer::new(start, bounds).expect("valid bounds");
     while !x.run(10_000) {}
     x
+}
+
+/// Searches to the end from the start of a search for `bug`.
+fn search(bug: Option<Bug>, bounds: Bounds) -> Explorer {
+    search_from(&start(bug), bounds)
 }
 
 #[test]
@@ -31,14 +42,12 @@ fn the_correct_protocol_has_no_violation_within_five_moves_and_every_fault() {
     assert!(p.states > p.distinct, "equivalent states merge: {p:?}");
 }
 
-/// The recorded shortest counterexample of each bug: its invariant and its length
-/// (docs/explorer.md). `read-without-lease` needs a second leader elected behind the first
-/// one's back and a write there before the stale read: beyond the small start state's
-/// bounds, so the fuzzer and its preset catch it (tests/simulation.rs).
+/// The recorded shortest counterexample of each bug, in moves from its start: its
+/// invariant and its length (docs/explorer.md).
 fn recorded(bug: Bug) -> (&'static str, usize) {
     match bug {
         Bug::NonIntersectingQuorums => (AGREEMENT, 6),
-        Bug::ReadWithoutLease => panic!("read-without-lease has no recorded counterexample"),
+        Bug::ReadWithoutLease => (LINEARIZABILITY, 10),
         Bug::ForgetfulAcceptor => (PROMISE_MONOTONIC, 3),
         Bug::IgnorePromisedValues => (AGREEMENT, 8),
         Bug::BallotsWithoutProposerId => (UNIQUE_BALLOTS, 2),
@@ -46,17 +55,16 @@ fn recorded(bug: Bug) -> (&'static str, usize) {
         Bug::SmallQuorum => (AGREEMENT, 2),
         Bug::ReuseBallotAfterRestart => (UNIQUE_BALLOTS, 4),
         Bug::NoDedup => (EXACTLY_ONCE, 9),
-        // The explorer does not branch on reconfigurations (the fuzzer and its preset
-        // catch this one): no recorded counterexample.
-        Bug::ReconfigWithoutAlpha => (AGREEMENT, 0),
+        Bug::ReconfigWithoutAlpha => (AGREEMENT, 12),
     }
 }
 
 /// The explorer finds `bug` within its default bounds, at its recorded length, and the
 /// counterexample replays (through the same `Run` as `paxoscope run --scenario`) to a
-/// first violation of the same invariant at its last step.
+/// first violation of the same invariant at its last step (after the start's own actions).
 fn finds_and_replays(bug: Bug) {
-    let x = search(Some(bug), Bounds::for_bug(Some(bug)));
+    let from = start(Some(bug));
+    let x = search_from(&from, Bounds::for_bug(Some(bug)));
     let c = x
         .counterexample()
         .unwrap_or_else(|| panic!("{bug} not found: {:?}", x.progress()));
@@ -68,7 +76,8 @@ fn finds_and_replays(bug: Bug) {
     let state = run.state(false);
     let first = state.violations.first().expect("the replay violates");
     assert_eq!(first.invariant, invariant, "{bug}");
-    assert_eq!(first.step, length as u64, "{bug}: at the last step");
+    let last = (from.actions.len() + length) as u64;
+    assert_eq!(first.step, last, "{bug}: at the last step");
 }
 
 #[test]
@@ -111,6 +120,79 @@ fn finds_reuse_ballot_after_restart() {
 #[cfg_attr(debug_assertions, ignore = "2.2 million states: run with --release")]
 fn finds_no_dedup() {
     finds_and_replays(Bug::NoDedup);
+}
+
+#[test]
+fn finds_read_without_lease() {
+    finds_and_replays(Bug::ReadWithoutLease);
+}
+
+/// About 1.4 million states: run it with `cargo test --release --test explore`.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "1.4 million states: run with --release")]
+fn finds_reconfig_without_alpha() {
+    finds_and_replays(Bug::ReconfigWithoutAlpha);
+}
+
+/// The bug is what breaks the run: from the stale read's start, with its bounds, the
+/// correct protocol (reads by lease) violates nothing.
+#[test]
+fn the_stale_read_start_is_safe_without_the_bug() {
+    let mut clean = start(Some(Bug::ReadWithoutLease));
+    clean.config.bugs = Default::default();
+    let x = search_from(&clean, Bounds::for_bug(Some(Bug::ReadWithoutLease)));
+    assert_eq!(x.finish(), Some(Finish::Exhausted));
+    assert!(x.counterexample().is_none(), "{:?}", x.counterexample());
+}
+
+/// The same for the reconfiguration's start: without the bug (α = the window), the
+/// protocol violates nothing within the bug's bounds. About a million states (982,005).
+#[test]
+#[cfg_attr(debug_assertions, ignore = "a million states: run with --release")]
+fn the_reconfiguration_start_is_safe_without_the_bug() {
+    let mut clean = start(Some(Bug::ReconfigWithoutAlpha));
+    clean.config.bugs = Default::default();
+    let x = search_from(&clean, Bounds::for_bug(Some(Bug::ReconfigWithoutAlpha)));
+    assert_eq!(x.finish(), Some(Finish::Exhausted));
+    assert!(x.counterexample().is_none(), "{:?}", x.counterexample());
+}
+
+/// Reconfigurations and partitions are explored moves within their budgets: from a start
+/// where node 1 leads, the correct protocol violates nothing with one of each (and a
+/// drop), and each budget reaches states the search without it does not.
+#[test]
+fn the_correct_protocol_with_reconfigurations_and_partitions_has_no_violation() {
+    let led = starts::led_by_node_1(3, 2, None);
+    let plain = Bounds {
+        max_depth: 6,
+        drops: 1,
+        dups: 0,
+        crashes: 0,
+        ..Bounds::default()
+    };
+    let both = Bounds {
+        reconfigs: 1,
+        partitions: 1,
+        ..plain
+    };
+    let x = search_from(&led, both);
+    assert_eq!(x.finish(), Some(Finish::Exhausted));
+    assert!(x.counterexample().is_none(), "{:?}", x.counterexample());
+    let base = search_from(&led, plain).progress().distinct;
+    for extra in [
+        Bounds {
+            reconfigs: 1,
+            ..plain
+        },
+        Bounds {
+            partitions: 1,
+            ..plain
+        },
+    ] {
+        let more = search_from(&led, extra).progress().distinct;
+        assert!(more > base, "{extra:?}: {more} vs {base}");
+    }
+    assert!(x.progress().distinct > 10_000, "{:?}", x.progress());
 }
 
 #[test]
@@ -196,12 +278,47 @@ fn the_cli_exits_0_when_nothing_is_found_and_2_on_bad_input() {
         &["explore", "--scenario", "/no/such/file.json"],
         &["explore", "--bug", "no-such-bug"],
         &["explore", "--ticks", "101"],
+        &["explore", "--reconfigs", "101"],
+        &["explore", "--partitions", "101"],
+        &["explore", "--timers", "101"],
         &["run", "--scenario", "cx.json", "--seed", "3"],
     ] {
         let out = paxoscope(bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
         assert!(!out.stderr.is_empty());
     }
+}
+
+/// `explore --bug read-without-lease` starts after its prefix (docs/explorer.md) and its
+/// counterexample, written with `--out`, replays with `run --scenario` to the stale read
+/// at its last step: the prefix's actions plus the recorded 10 moves.
+#[test]
+fn the_cli_finds_the_stale_read_and_its_file_replays_to_it() {
+    let dir = std::env::temp_dir().join(format!("paxoscope-stale-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("cx.json");
+    let out = paxoscope(&[
+        "explore",
+        "--bug",
+        "read-without-lease",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = last_json_line(&out);
+    let c = &s["counterexample"];
+    assert_eq!(c["invariant"], LINEARIZABILITY);
+    assert_eq!(c["length"], 10);
+    assert_eq!(s["bounds"]["timers"], 1);
+    let prefix = start(Some(Bug::ReadWithoutLease)).actions.len();
+    let steps = c["scenario"]["actions"].as_array().unwrap().len();
+    assert_eq!(steps, prefix + 10);
+    let replay = paxoscope(&["run", "--scenario", file.to_str().unwrap()]);
+    assert_eq!(replay.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&replay.stderr);
+    let expected = format!("VIOLATION of linearizability at step {steps}");
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Ticks are explored moves within their budget: with one tick per path a client can

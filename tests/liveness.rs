@@ -38,7 +38,7 @@ fn request(client: u32) -> Message {
             seq: 1,
             op: Op::Put {
                 key: "x".into(),
-                value: client.to_string(),
+                value: client.to_string().into(),
             },
         },
         forwarded: false,
@@ -345,4 +345,16 @@ fn the_page_scenario_reports_the_same_step_natively() {
     let v = t.world().violations();
     assert_eq!(v.len(), 1, "{v:?}");
     assert_eq!((v[0].invariant, v[0].step), (LIVENESS, 183));
+}
+
+/// Rule 12 (leases and reconfiguration), fuzz seed 34848: a leader won phase 1 from the
+/// acceptors of the configuration it knew (n1, n2, n3), then applied, among the slots it
+/// re-proposed, a configuration (n1, n2, n8) in whose slots a rival had chosen values it
+/// never heard of; its lease (a phase-2 quorum of one acceptor, its own) let it answer a
+/// read from that stale store before phase 1 ran in the new configuration. A lease now
+/// counts only while the leader's ballot holds a phase-1 quorum of every configuration
+/// from its applied index on. Fails with a linearizability violation without that check.
+#[test]
+fn a_leader_reads_alone_only_in_configurations_its_ballot_won() {
+    recovers_within_the_bound(34848);
 }

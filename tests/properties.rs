@@ -39,7 +39,7 @@ proptest! {
             let msg = if is_prepare {
                 Message::Prepare { ballot: b, from_slot: 0 }
             } else {
-                let op = Op::Put { key: "k".into(), value: v.to_string() };
+                let op = Op::Put { key: "k".into(), value: v.to_string().into() };
                 Message::Accept {
                     ballot: b, slot, value: Value::Commands(vec![Command { client: 1, seq: 1, op }].into()),
                     commit_index: 0, safe_point: 0,

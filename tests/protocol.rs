@@ -400,7 +400,7 @@ fn a_follower_learns_commits_piggybacked_on_the_next_accept() {
     let r = f.step(msg(1, 2, next));
     assert_eq!(r.decided, vec![(0, val("a"))]);
     assert_eq!(r.applied.len(), 1);
-    assert_eq!(f.replica().unwrap().kv.data["x"], "a");
+    assert_eq!(&*f.replica().unwrap().kv.data["x"], "a");
 }
 
 #[test]
@@ -846,6 +846,45 @@ fn an_acceptor_promises_nothing_to_a_removed_proposer() {
 }
 
 #[test]
+fn a_removed_proposer_stops_preparing_once_it_learns_it_was_removed() {
+    // Node 3 is removed while every message to it is lost, so it does not know. Its
+    // election timer fires and it runs phase 1 on its own; the members refuse it and send
+    // what it missed (rule 9), from which it learns the configuration without it: from
+    // then on it is no candidate, before any timer of its fires again (rule 12).
+    let mut cl = three_with_leader(2, &[]);
+    cl.join(4, Roles::SERVER);
+    let to_3 = |e: &Envelope| e.to == Addr::Node(3);
+    let without_3: Vec<NodeSpec> = [1, 2, 4].into_iter().map(server).collect();
+    cl.run(1, Input::Reconfigure(without_3), &to_3);
+    cl.request(1, 1, 1, &to_3);
+    cl.request(1, 1, 2, &to_3);
+    assert_eq!(
+        cl.node(3).latest_membership().epoch,
+        0,
+        "node 3 knows nothing"
+    );
+    let before = cl.events.len();
+    cl.run(3, Input::Timeout(TimerKind::Election), &keep_all);
+    let at_3: Vec<&str> = cl.events[before..]
+        .iter()
+        .filter(|(n, _)| *n == 3)
+        .map(|(_, e)| paxoscope::vocabulary::event_kind(e).name)
+        .collect();
+    assert!(at_3.contains(&"started_election"), "{at_3:?}");
+    assert!(
+        cl.node(3).latest_membership().epoch >= 1,
+        "node 3 learned the configuration without it"
+    );
+    assert!(!cl.node(3).latest_membership().is_proposer(3));
+    let phase = &cl.node(3).proposer().expect("a proposer").phase;
+    assert!(
+        matches!(phase, paxoscope::paxos::proposer::Phase::Following),
+        "a proposer that knows it was removed is no candidate: {phase:?}"
+    );
+    assert!(cl.node(1).is_leader(), "the members' leader is not deposed");
+}
+
+#[test]
 fn an_added_proposer_that_missed_every_heartbeat_asks_and_then_runs() {
     // Node 4 joins as a proposer; every message to it is lost, so it never hears that the
     // reconfiguration made it a member — and node 1, which led, is removed.
@@ -1210,7 +1249,30 @@ fn a_leader_that_applies_a_new_configuration_holds_a_lease_only_from_a_quorum_of
     assert!(!cl.node(1).lease_valid());
     cl.run(1, Input::Timeout(TimerKind::Heartbeat), &keep_all);
     assert!(
+        !cl.node(1).lease_valid(),
+        "a quorum of both granted, but the ballot won phase 1 of {{1, 2, 3}} only: a value \
+         a rival chose in the new configuration's slots would be unknown to it"
+    );
+    // Once the grants of the old ballot ran out (acceptors hold a new ballot's Prepare
+    // back until then), the next write runs phase 1 in the new configuration (rule 12's
+    // gate: the first write lands in the last slot of {1, 2, 3}, the second in the first
+    // of the new one); then a round that a quorum of each grants makes a lease again.
+    for n in cl.nodes.values_mut() {
+        n.set_clock(100);
+    }
+    cl.request(1, 9, 1, &keep_all);
+    cl.request(1, 9, 2, &keep_all);
+    let lead = match &cl.node(1).proposer().unwrap().phase {
+        paxoscope::paxos::proposer::Phase::Leading(lead) => lead.promised_by.clone(),
+        other => panic!("node 1 leads again, not {other:?}"),
+    };
+    assert!(
+        lead.len() >= 3,
+        "phase 1 ran again in {{1, …, 5}}: {lead:?}"
+    );
+    cl.run(1, Input::Timeout(TimerKind::Heartbeat), &keep_all);
+    assert!(
         cl.node(1).lease_valid(),
-        "a quorum of both configurations granted"
+        "phase 1 won in every configuration, a quorum of each granted"
     );
 }

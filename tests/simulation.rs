@@ -54,7 +54,7 @@ fn seed_demo_ends_with_all_five_values_once_in_the_same_order_everywhere() {
             .values()
             .flat_map(Value::commands)
             .map(|c| match &c.op {
-                Op::Put { value, .. } => value.clone(),
+                Op::Put { value, .. } => value.to_string(),
                 op => panic!("unexpected {op}"),
             })
             .collect();
@@ -344,8 +344,8 @@ fn a_stable_leader_costs_two_messages_per_remote_acceptor_per_command() {
         // Steady state: commands flow and every message is delivered before time moves.
         for i in 0..200 {
             let op = Op::Put {
-                key: format!("k{}", i % 4),
-                value: i.to_string(),
+                key: format!("k{}", i % 4).into(),
+                value: i.to_string().into(),
             };
             w.apply(&Action::Submit { client: 1, op }).unwrap();
             while let Some(m) = w.in_flight().first() {

@@ -1,6 +1,10 @@
 // The message sequence diagram's pure part: where each lane, event and message goes, which
-// ones the filters keep, and the two exports (a standalone SVG file, Mermaid or
-// sequencediagram.org text). No DOM here; diagram.js draws and listens.
+// ones the filters keep, the scene of one window (buildScene: what diagram-paint.js paints
+// on the canvas and diagram.js keeps as SVG), and the exports (a standalone SVG file built
+// from the scene, Mermaid or sequencediagram.org text). No DOM here; diagram.js draws and
+// listens.
+
+import { kindColor } from './glossary.js';
 
 /** Pixels per step along the time axis, per lane across it, and the lane-label gutter. */
 export const STEP_W = 16;
@@ -195,4 +199,162 @@ ${labels}
 <g transform="translate(${GUTTER - fromX},0)">${content}</g>
 </svg>
 `;
+}
+
+// ------------------------------------------------------------------ the scene of a window
+
+/** Opacity of what the causal slice leaves out, and of the recorded future. */
+export const DIM = 0.16;
+export const FUTURE = 0.32;
+
+/** What a send or receive says, for its label and the causal slice's narration. */
+export function describe(e, m) {
+  const who = laneKey(e.lane);
+  if (e.kind === 'send' && m) return `${who} sends #${m.id ?? '–'} ${m.label} to ${laneKey(m.to)}`;
+  if (e.kind === 'receive' && m) return `${who} receives #${m.id ?? '–'} ${m.label} from ${laneKey(m.from)}`;
+  return `${who} ${e.text || e.kind}`;
+}
+
+/**
+ * Everything one window of the diagram shows at cursor `cursor`, in diagram coordinates
+ * (x from step 0, y from the top): lanes, the recorded future, partitions, violations,
+ * settled and future arrows (`arrows`), arrows in flight (`flying`, each with its dangling
+ * end), sends and receives (`dots`) and the other lane events (`marks`: elections,
+ * decisions, crashes, ...). `selected` ({index, frontier, chainMessages}) dims what is not
+ * in that event's causal past. The page paints it (diagram-paint.js) and exports it
+ * (sceneSvg), so the file and the screen are the same picture.
+ */
+export function buildScene(win, { filter, cursor, selected = null, inFlightIds = new Set(), known = [] }) {
+  const ys = laneYs(win.lanes, filter);
+  const height = PAD_Y * 2 + ys.size * LANE_H;
+  const x0 = win.from_step * STEP_W;
+  const x1 = (win.to_step + 1) * STEP_W;
+  const cx = stepX(cursor) + STEP_W / 2;
+  const byIndex = new Map(win.messages.map((m) => [m.index, m]));
+  const past = selected ? selected.frontier : null;
+  const inPast = (lane, index) => {
+    if (!past) return true;
+    const f = past.get(laneKey(lane));
+    return f != null && index <= f;
+  };
+  const chainMsgs = new Set(selected ? selected.chainMessages : []);
+  const net = win.network.map((n) => ({
+    step: n.step, x: stepX(n.step), opacity: n.step > cursor ? FUTURE : 1, cut: !!n.groups,
+    label: n.groups ? `partition ${n.groups.map((g) => `{${g.join(',')}}`).join(' ')}` : 'healed',
+  }));
+  const violations = (known || []).filter((v) => v.step >= win.from_step && v.step <= win.to_step)
+    .map((v) => ({ step: v.step, x: stepX(v.step), invariant: v.invariant, message: v.message }));
+
+  const arrows = [];
+  const flying = [];
+  for (const m of win.messages) {
+    if (!messageShown(m, filter)) continue;
+    const g = messageGeometry(m, ys, cursor);
+    if (g.y1 == null || Number.isNaN(g.y2)) continue;
+    const color = kindColor(m.type);
+    let opacity = g.state === 'future' ? FUTURE : 1;
+    let width = 1.4;
+    if (past) {
+      const sendIn = inPast(m.from, m.send_event);
+      const recvIn = m.end && m.end.event != null && inPast(m.to, m.end.event);
+      if (!(sendIn && recvIn)) opacity = DIM;
+      if (chainMsgs.has(m.index)) width = 3;
+    }
+    let sx = g.x1, sy = g.y1;
+    const copyOf = m.copy_of != null ? byIndex.get(m.copy_of) : null;
+    if (copyOf) {
+      // A duplicate forks from the original's arrow at the step it was copied.
+      const o = messageGeometry(copyOf, ys, Math.max(cursor, m.created_step));
+      const t = Math.min(1, Math.max(0, (stepX(m.created_step) - o.x1) / Math.max(1, o.x2 - o.x1)));
+      sx = o.x1 + (o.x2 - o.x1) * t;
+      sy = o.y1 + (o.y2 - o.y1) * t;
+    }
+    const base = { index: m.index, id: m.id, type: m.type, x1: sx, y1: sy, x2: g.x2, y2: g.y2, color, opacity, width, fork: copyOf ? [sx, sy] : null };
+    if (g.state === 'flight') {
+      // Dangles to "now": its end is k steps right of the cursor's column.
+      flying.push({ ...base, state: 'flight', fate: null, k: (g.x2 - stepX(cursor)) / STEP_W, act: inFlightIds.has(m.id),
+        label: `Act on message #${m.id}: ${m.label}, ${laneKey(m.from)} to ${laneKey(m.to)}, in flight` });
+      continue;
+    }
+    const later = g.state === 'future' && !g.fate;
+    arrows.push({ ...base, state: g.state, fate: g.fate, end: m.end ? m.end.step : null,
+      title: `#${m.id ?? '–'} ${m.label} · ${laneKey(m.from)} → ${laneKey(m.to)} · sent at step ${m.sent_step}${m.copy_of != null ? ` (a duplicate, copied at step ${m.created_step})` : ''}${m.end ? ` · ${m.end.fate} at step ${m.end.step}` : ''}${later ? ' · later' : ''}` });
+  }
+
+  const dots = [];
+  const marks = [];
+  for (const e of win.events) {
+    if (!eventShown(e, byIndex, filter)) continue;
+    const y = ys.get(laneKey(e.lane));
+    if (y == null) continue;
+    const st = EVENT_STYLE[e.kind] || EVENT_STYLE.send;
+    const isPast = inPast(e.lane, e.index);
+    const m = e.message != null ? byIndex.get(e.message) : null;
+    const item = {
+      index: e.index, kind: e.kind, step: e.step, lane: laneKey(e.lane), x: stepX(e.step), y,
+      mark: st.mark, color: st.color, r: st.mark === 'dot' ? 2.2 : 5,
+      opacity: e.step > cursor ? FUTURE : (past && !isPast ? DIM : 1),
+      past: past ? isPast : null, selected: !!selected && selected.index === e.index,
+      message: m ? m.index : null, label: `step ${e.step}: ${describe(e, m)}`,
+    };
+    (e.message != null ? dots : marks).push(item);
+  }
+  return { from: win.from_step, to: win.to_step, cursor, ys, height, x0, x1, cx, net, violations, arrows, flying, dots, marks };
+}
+
+/** The head of a delivered arrow: a filled triangle at (x2, y2) pointing along it. */
+export function arrowHead(x1, y1, x2, y2, L = 6) {
+  const a = Math.atan2(y2 - y1, x2 - x1);
+  return [[x2, y2], [x2 - L * Math.cos(a - 0.45), y2 - L * Math.sin(a - 0.45)], [x2 - L * Math.cos(a + 0.45), y2 - L * Math.sin(a + 0.45)]];
+}
+
+/** Whether a mark is drawn filled (a dot, a square, ...) or stroked only (a cross, a check). */
+export function markFilled(mark) { return mark !== 'cross' && mark !== 'check'; }
+
+/** A mark's fill: white inside a diamond (an election), its colour otherwise, none when stroked. */
+export function markFill(item) { return markFilled(item.mark) ? (item.mark === 'diamond' ? '#fff' : item.color) : 'none'; }
+
+/**
+ * The scene between steps `from` and `to` (inclusive) as SVG markup in diagram coordinates:
+ * the same picture the page paints (lanes, future, partitions, violations, arrows, sends and
+ * receives, lane events, the cursor), for standaloneSvg. Built from the scene, not the screen.
+ */
+export function sceneSvg(scene, from, to) {
+  const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const n = (x) => String(Math.round(x * 10) / 10);
+  const lo = from * STEP_W, hi = (to + 1) * STEP_W;
+  const inX = (a, b) => Math.max(a, b) >= lo - STEP_W && Math.min(a, b) <= hi + STEP_W;
+  const op = (o) => (o === 1 ? '' : ` opacity="${o}"`);
+  const out = [];
+  const H = scene.height;
+  for (const [, y] of scene.ys) out.push(`<line x1="${lo}" x2="${hi}" y1="${y}" y2="${y}" stroke="#d0d5dd" stroke-width="1"/>`);
+  if (scene.cx < hi) out.push(`<rect x="${n(Math.max(scene.cx, lo))}" y="0" width="${n(hi - Math.max(scene.cx, lo))}" height="${H}" fill="#f2f4f7" opacity="0.7"/>`);
+  for (const v of scene.violations) {
+    out.push(`<g><rect x="${v.x - STEP_W / 2}" y="0" width="${STEP_W}" height="${H}" fill="#fdeeee"/><line x1="${v.x}" x2="${v.x}" y1="0" y2="${H}" stroke="#e5484d" stroke-width="2"/><text x="${v.x + 4}" y="${H - 5}" font-size="10" font-weight="600" fill="#b42318">${esc(v.invariant)} violated</text><title>${esc(`step ${v.step}: ${v.invariant} violated — ${v.message}`)}</title></g>`);
+  }
+  for (const c of scene.net) {
+    const color = c.cut ? '#b54708' : '#667085';
+    out.push(`<g${op(c.opacity)}><line x1="${c.x}" x2="${c.x}" y1="4" y2="${H - 4}" stroke="${color}" stroke-width="1.5" stroke-dasharray="3 3"/><text x="${c.x + 3}" y="11" font-size="10" fill="${color}">${esc(c.label)}</text></g>`);
+  }
+  for (const a of scene.arrows) {
+    if (!inX(a.x1, a.x2)) continue;
+    let g = `<line x1="${n(a.x1)}" y1="${n(a.y1)}" x2="${n(a.x2)}" y2="${n(a.y2)}" stroke="${a.color}" stroke-width="${a.width}" stroke-linecap="round"/>`;
+    if (a.fork) g = `<circle cx="${n(a.x1)}" cy="${n(a.y1)}" r="2.6" fill="#fff" stroke="${a.color}" stroke-width="1.4"/>${g}`;
+    if (a.fate === 'delivered') g += `<path d="M${arrowHead(a.x1, a.y1, a.x2, a.y2).map((p) => `${n(p[0])},${n(p[1])}`).join('L')}Z" fill="${a.color}"/>`;
+    else if (a.fate) g += `<path d="${markPath('cross', a.x2, a.y2, 3.6)}" stroke="#d92d20" stroke-width="2" fill="none" stroke-linecap="round"/>`;
+    out.push(`<g${op(a.opacity)}>${g}<title>${esc(a.title)}</title></g>`);
+  }
+  for (const f of scene.flying) {
+    if (!inX(f.x1, f.x2)) continue;
+    out.push(`<line x1="${n(f.x1)}" y1="${n(f.y1)}" x2="${n(f.x2)}" y2="${n(f.y2)}" stroke="${f.color}" stroke-width="${f.width}" stroke-dasharray="4 3" stroke-linecap="round"${op(f.opacity)}/>`);
+    out.push(`<circle cx="${n(f.x2)}" cy="${n(f.y2)}" r="5" fill="#fff" stroke="${f.color}" stroke-width="2"${op(f.opacity)}/>`);
+  }
+  for (const e of scene.dots.concat(scene.marks)) {
+    if (e.x < lo - STEP_W || e.x > hi + STEP_W) continue;
+    const sel = e.selected ? `<circle cx="${e.x}" cy="${e.y}" r="${e.r + 4}" fill="none" stroke="#4f46e5" stroke-width="2"/>` : '';
+    const filled = markFilled(e.mark);
+    out.push(`<g${op(e.opacity)}>${sel}<path d="${markPath(e.mark, e.x, e.y, e.r)}" fill="${markFill(e)}" stroke="${e.color}" stroke-width="${filled ? 1.2 : 2.2}" stroke-linecap="round" stroke-linejoin="round"/><title>${esc(e.label)}</title></g>`);
+  }
+  if (scene.cx >= lo && scene.cx <= hi) out.push(`<line x1="${scene.cx}" x2="${scene.cx}" y1="0" y2="${H}" stroke="#4f46e5" stroke-width="2"/>`);
+  return out.join('');
 }

@@ -4,29 +4,26 @@
 // drop or duplicate it), elections, decisions, crashes and partitions marked; the current
 // step is a cursor kept in sync with the timeline both ways; "why" dims everything outside
 // an event's causal past (the core's happens-before relation, causalPast()).
-// Virtualised: only the steps in view are asked for (spacetime(from, to)) and drawn.
+// Virtualised: only the steps in view are asked for (spacetime(from, to)), built into a
+// scene (diagram-model.js) and painted on a canvas (diagram-paint.js) for the part in view;
+// what people act on stays SVG on top: the dangling ends of messages in flight, the lane
+// events (elections, decisions, crashes, ...) and the keyboard focus. A click on the canvas
+// finds the arrow or the send / receive under it.
 
 import { h, s, setText, reconcile } from './dom.js';
-import { kindColor, kinds } from './glossary.js';
+import { kinds, kindColor } from './glossary.js';
 import {
-  STEP_W, LANE_H, GUTTER, PAD_Y, laneKey, stepX, laneYs, messageShown, eventShown,
-  messageGeometry, EVENT_STYLE, markPath, sequenceText, standaloneSvg,
+  STEP_W, GUTTER, laneKey, stepX, markPath, markFill, markFilled,
+  sequenceText, standaloneSvg, buildScene, sceneSvg, describe,
 } from './diagram-model.js';
+import { paintScene, hitScene } from './diagram-paint.js';
 
-/** Steps drawn beyond each side of what is in view, so a short scroll needs no redraw. */
+/** Steps drawn beyond each side of what is in view, so a short scroll needs no new window. */
 const MARGIN_STEPS = 48;
 /** While playing, the diagram redraws at most this often (ms); the cursor moves every frame. */
 const PLAY_REDRAW_MS = 150;
-
-const DIM = 0.16;
-const FUTURE = 0.32;
-
-function describe(e, m) {
-  const who = laneKey(e.lane);
-  if (e.kind === 'send' && m) return `${who} sends #${m.id ?? '–'} ${m.label} to ${laneKey(m.to)}`;
-  if (e.kind === 'receive' && m) return `${who} receives #${m.id ?? '–'} ${m.label} from ${laneKey(m.from)}`;
-  return `${who} ${e.text || e.kind}`;
-}
+/** Pixels painted on the canvas beyond each side of the view, so a fast scroll shows no gap. */
+const PAINT_MARGIN = 160;
 
 /** Sets an attribute only when it changed. */
 function setAttr(el, name, value) { if (el.getAttribute(name) !== value) el.setAttribute(name, value); }
@@ -36,6 +33,7 @@ function setStyle(el, prop, value) { if (el.style[prop] !== value) el.style[prop
 export function createDiagram(app, root) {
   const filter = { kinds: new Set(['Heartbeat']), lanes: new Set() };
   let win = null; // the last window fetched
+  let scene = null; // what it shows (diagram-model.js buildScene)
   let winKey = '';
   let cursor = 0;
   let total = 0;
@@ -45,6 +43,8 @@ export function createDiagram(app, root) {
   let active = false;
   let lastCursor = -1;
   let inFlightIds = new Set();
+  let hover = null; // the message index under the pointer
+  let focusMsg = null; // the message of the focused send / receive / dangling end
   const supported = () => app.pg && typeof app.pg.spacetime === 'function';
 
   // ---------------------------------------------------------------- DOM
@@ -68,17 +68,21 @@ export function createDiagram(app, root) {
   // Not a tab stop itself (the item with the roving tabindex inside is).
   const svg = s('svg', { class: 'dg-svg', role: 'group', 'aria-label': 'Message sequence diagram', tabindex: -1 });
   const gContent = s('g', { class: 'dg-content' });
+  // The words of partitions and violations (their lines are painted).
   const gBack = s('g', { class: 'dg-back' });
-  const gMsgs = s('g', { class: 'dg-msgs' });
+  // Lane events people click (elections, decisions, crashes, ...): SVG, one tab stop.
   const gEvs = s('g', { class: 'dg-evs' });
+  // The keyboard focus on a send or receive (those are painted): one element, moved.
+  const gFocus = s('g', { class: 'dg-focus-layer' });
   // Dangling ends, on top of everything, in a group that follows "now": every message in
   // flight ends at the cursor, so moving "now" is one transform, not one write per message.
   const gRings = s('g', { class: 'dg-rings' });
-  gContent.append(gBack, gMsgs, gEvs, gRings);
+  gContent.append(gBack, gEvs, gFocus, gRings);
   const gUi = s('g', { class: 'dg-ui' });
   svg.append(gContent, gUi);
-  // The arrows of messages in flight are painted on a canvas under the SVG: their end moves
-  // with every step, and hundreds of SVG lines re-laid out per step cost whole frames.
+  // Lanes, arrows, sends and receives are painted on a canvas under the SVG, for the part
+  // in view (and a margin): hundreds of SVG elements built and laid out per window cost
+  // whole frames.
   const canvas = h('canvas', { class: 'dg-canvas', 'aria-hidden': 'true' });
   const inner = h('div', { class: 'dg-inner' }, labels, canvas, svg);
   const scroller = h('div', { class: 'dg-scroller', tabindex: 0, 'aria-label': 'Message sequence diagram, scrolls in time' }, inner);
@@ -104,17 +108,12 @@ export function createDiagram(app, root) {
   // a frame would force a layout of the whole page.
   let scrollX = 0;
   let viewW = 0;
-  let scrollSetRaf = 0;
+  let scrollWanted = false;
   /** Scrolls to x: known at once, written to the DOM at the start of the next frame. */
   function setScroll(x) {
     scrollX = Math.round(Math.max(0, Math.min(x, GUTTER + (total + 3) * STEP_W - viewW)));
-    if (!scrollSetRaf) {
-      scrollSetRaf = requestAnimationFrame(() => {
-        scrollSetRaf = 0;
-        if (Math.abs(scroller.scrollLeft - scrollX) >= 1) scroller.scrollLeft = scrollX;
-        scrollX = scroller.scrollLeft;
-      });
-    }
+    scrollWanted = true;
+    schedule();
   }
   new ResizeObserver(() => {
     const w = scroller.clientWidth;
@@ -124,11 +123,41 @@ export function createDiagram(app, root) {
     if (active && app.view) { winKey = ''; update(app.view); }
   }).observe(scroller);
 
-  let scrollRaf = 0;
+  // One animation frame does the diagram's DOM work, in this order: the scroll offset first
+  // (the layout is clean at the start of a frame, so writing it costs nothing), then a new
+  // window if one is due (fetched, built, drawn), else a repaint of the canvas.
+  let raf = 0;
+  let drawDue = false;
+  let paintDue = false;
+  let scrolled = false;
+  let svgDue = false;
+  let inFlush = false;
+  function schedule() { if (!raf) raf = requestAnimationFrame(flush); }
+  function flush() {
+    raf = 0;
+    if (scrollWanted) {
+      scrollWanted = false;
+      if (Math.abs(domScroll - scrollX) >= 1) { scroller.scrollLeft = scrollX; domScroll = scrollX; }
+    }
+    // The SVG of the window painted in the last frame, then (in a later frame) the next window.
+    if (svgDue) drawSvg();
+    if (drawDue) {
+      drawDue = false;
+      inFlush = true;
+      try { if (refresh(false)) paintDue = false; } finally { inFlush = false; }
+    }
+    if (paintDue) { paintDue = false; paint(); }
+    if (scrolled) { scrolled = false; paintIfUncovered(); }
+  }
+
+  let domScroll = 0;
   scroller.addEventListener('scroll', () => {
-    if (!scrollSetRaf) scrollX = scroller.scrollLeft;
+    domScroll = scroller.scrollLeft;
+    if (!scrollWanted) scrollX = domScroll;
     hidePop();
-    if (!scrollRaf) scrollRaf = requestAnimationFrame(() => { scrollRaf = 0; refresh(false); paintFlying(); });
+    drawDue = true;
+    scrolled = true;
+    schedule();
   }, { passive: true });
   scroller.addEventListener('keydown', (e) => {
     if (e.target !== scroller) return;
@@ -204,39 +233,54 @@ export function createDiagram(app, root) {
   }
 
   // ---------------------------------------------------------------- drawing
+  /** Whether the window drawn covers the steps in view. */
+  function covers() {
+    const { first, last } = visibleSteps();
+    return !!win && first >= win.from_step && Math.min(last, total) <= win.to_step;
+  }
+
+  /** Whether some of the window drawn is in view (playing, the newest steps are not yet). */
+  function overlaps() {
+    const { first, last } = visibleSteps();
+    return !!win && first <= win.to_step && last >= win.from_step;
+  }
+
+  /** Draws a new window when something it shows changed; true when it drew. */
   function refresh(force) {
-    if (!active || !supported() || !app.view) return;
+    if (!active || !supported() || !app.view) return false;
     const { from, to } = wanted();
-    const playing = app.playing;
     const key = `${cursor}|${total}|${[...filter.kinds].join()}|${[...filter.lanes].join()}|${selected ? selected.index : ''}`;
     // A scroll within the steps already drawn (the margins) needs no new window.
-    const { first, last } = visibleSteps();
-    const covered = win && first >= win.from_step && Math.min(last, total) <= win.to_step;
-    if (!force && key === winKey && covered) return;
+    const covered = covers();
+    if (!force && key === winKey && covered) return false;
     const now = performance.now();
-    if (playing && !force && now - lastDraw < PLAY_REDRAW_MS) {
+    if (app.playing && !force && overlaps() && now - lastDraw < PLAY_REDRAW_MS) {
       moveCursorOnly();
-      if (!trailing) trailing = setTimeout(() => { trailing = 0; refresh(false); }, PLAY_REDRAW_MS);
-      return;
+      if (!trailing) trailing = setTimeout(() => { trailing = 0; drawDue = true; schedule(); }, PLAY_REDRAW_MS);
+      return false;
     }
     const data = fetchWindow(from, to);
-    if (!data) return;
+    if (!data) return false;
     win = data;
     winKey = key;
     lastDraw = now;
     draw();
+    return true;
   }
+
+  const cursorLine = s('line', { x1: 0, x2: 0, y1: 0, y2: 0, stroke: '#4f46e5', 'stroke-width': 2 });
+  const cursorHit = s('rect', { x: -1, y: 0, width: 2, height: 0, fill: '#4f46e5', opacity: 0.001 });
+  const cursorEl = s('g', { class: 'dg-cursor', transform: 'translate(0,0)' }, cursorLine, cursorHit);
+  gUi.append(cursorEl);
 
   function moveCursorOnly() {
-    const c = gUi.querySelector('.dg-cursor');
-    if (c) c.setAttribute('transform', `translate(${stepX(cursor) + STEP_W / 2},0)`);
+    setAttr(cursorEl, 'transform', `translate(${stepX(cursor) + STEP_W / 2},0)`);
   }
 
-  // Drawn elements by key ('m<index>' a message, 'e<index>' an event), each with the words
-  // it was built from: a redraw rebuilds only what changed and moves the dangling ends of
-  // messages in flight in place, so a step while playing touches a few elements.
-  const drawnMsgs = new Map();
+  // SVG elements by key ('e<index>' a lane event, 'r<index>' the dangling end of a message
+  // in flight), each with the words it was built from: a redraw rebuilds only what changed.
   const drawnEvs = new Map();
+  const drawnRings = new Map();
 
   /** Returns the kept element of `key` when `sig` is unchanged, or a new one from build(). */
   function keyed(cache, key, sig, build) {
@@ -247,83 +291,43 @@ export function createDiagram(app, root) {
     return made;
   }
 
-  /** The arrows of messages in flight, as drawn last: {x1, y1, x2, y2, color, opacity, width, index}. */
-  let flying = [];
+  // ---------------------------------------------------------------- the canvas
+  let painted = null; // the diagram x range painted last: {lo, hi}
 
-  /**
-   * Paints the arrows of messages in flight on the canvas under the SVG. The canvas covers
-   * only the visible part (diagram x from the scroll offset on), so scrolling repaints it.
-   */
-  function paintFlying() {
-    if (!win) return;
-    const ys = laneYs(win.lanes, filter);
-    const height = PAD_Y * 2 + ys.size * LANE_H;
-    const dpr = window.devicePixelRatio || 1;
-    const x0 = scrollX;
+  /** The diagram x range in view (the part under the lane labels included). */
+  function inView() {
     const w = Math.max(1, (viewW || 600) - GUTTER);
-    const cw = Math.round(w * dpr), ch = Math.round(height * dpr);
+    return { lo: scrollX - GUTTER, hi: scrollX + w };
+  }
+
+  /** Paints the scene on the canvas for the part in view and a margin each side. */
+  function paint() {
+    if (!scene) return;
+    const v = inView();
+    const lo = Math.max(scene.x0, v.lo - PAINT_MARGIN);
+    const hi = Math.max(lo + 1, Math.min(scene.x1, v.hi + PAINT_MARGIN));
+    const dpr = window.devicePixelRatio || 1;
+    const cw = Math.ceil((hi - lo) * dpr), ch = Math.max(1, Math.ceil(scene.height * dpr));
     if (canvas.width !== cw) canvas.width = cw;
     if (canvas.height !== ch) canvas.height = ch;
-    setStyle(canvas, 'width', `${w}px`);
-    setStyle(canvas, 'height', `${height}px`);
-    setStyle(canvas, 'left', `${GUTTER + x0}px`);
+    setStyle(canvas, 'width', `${cw / dpr}px`);
+    setStyle(canvas, 'height', `${ch / dpr}px`);
+    setStyle(canvas, 'left', `${GUTTER + lo}px`);
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, cw, ch);
-    ctx.setTransform(dpr, 0, 0, dpr, -x0 * dpr, 0);
-    ctx.lineCap = 'round';
-    // Only the visible part of each arrow is stroked; it is drawn solid and lighter, and
-    // dashed over its last stretch before "now" (dashing whole long arrows costs a frame).
-    const lo = x0 - 8, hi = x0 + w + 8;
-    const DASHED = 40;
-    for (const f of flying) {
-      const dx = f.x2 - f.x1, dy = f.y2 - f.y1;
-      if (Math.max(f.x1, f.x2) < lo || Math.min(f.x1, f.x2) > hi) continue;
-      const at = (x) => (dx === 0 ? 0 : Math.max(0, Math.min(1, (x - f.x1) / dx)));
-      const t0 = dx >= 0 ? at(lo) : at(hi), t1 = dx >= 0 ? at(hi) : at(lo);
-      const td = Math.max(t0, 1 - DASHED / Math.max(1, Math.hypot(dx, dy)));
-      ctx.strokeStyle = f.color;
-      ctx.lineWidth = f.width;
-      if (td > t0) {
-        ctx.globalAlpha = f.opacity * 0.55;
-        ctx.setLineDash([]);
-        ctx.beginPath();
-        ctx.moveTo(f.x1 + dx * t0, f.y1 + dy * t0);
-        ctx.lineTo(f.x1 + dx * Math.min(td, t1), f.y1 + dy * Math.min(td, t1));
-        ctx.stroke();
-      }
-      if (t1 > td) {
-        ctx.globalAlpha = f.opacity;
-        ctx.setLineDash([4, 3]);
-        ctx.beginPath();
-        ctx.moveTo(f.x1 + dx * td, f.y1 + dy * td);
-        ctx.lineTo(f.x1 + dx * t1, f.y1 + dy * t1);
-        ctx.stroke();
-      }
-      if (f.fork && f.fork[0] >= lo && f.fork[0] <= hi) {
-        ctx.globalAlpha = f.opacity;
-        ctx.setLineDash([]);
-        ctx.fillStyle = '#fff';
-        ctx.beginPath();
-        ctx.arc(f.fork[0], f.fork[1], 2.6, 0, 2 * Math.PI);
-        ctx.fill();
-        ctx.stroke();
-      }
-    }
-    ctx.globalAlpha = 1;
+    ctx.setTransform(dpr, 0, 0, dpr, -lo * dpr, 0);
+    paintScene(ctx, scene, lo, hi, { hover, focus: focusMsg });
+    painted = { lo, hi };
   }
 
-  /** The message in flight whose arrow passes within 5 px of (x, y) in diagram coordinates. */
-  function flyingAt(x, y) {
-    let best = null, bestD = 5;
-    for (const f of flying) {
-      const dx = f.x2 - f.x1, dy = f.y2 - f.y1;
-      const t = Math.max(0, Math.min(1, ((x - f.x1) * dx + (y - f.y1) * dy) / (dx * dx + dy * dy || 1)));
-      const d = Math.hypot(f.x1 + t * dx - x, f.y1 + t * dy - y);
-      if (d < bestD) { bestD = d; best = f; }
-    }
-    return best;
+  /** After a scroll: paints again only when the view left the part painted. */
+  function paintIfUncovered() {
+    if (!scene) return;
+    const v = inView();
+    if (painted && (v.lo >= painted.lo || painted.lo <= scene.x0) && (v.hi <= painted.hi || painted.hi >= scene.x1)) return;
+    paint();
   }
 
   let drawing = false;
@@ -332,15 +336,13 @@ export function createDiagram(app, root) {
     try { drawWindow(); } finally { drawing = false; }
   }
 
+  let backSig = '';
   function drawWindow() {
-    const ys = laneYs(win.lanes, filter);
     buildLaneChecks(win.lanes);
-    const height = PAD_Y * 2 + ys.size * LANE_H;
-    const width = (total + 3) * STEP_W;
-    setStyle(inner, 'width', `${GUTTER + width}px`);
+    scene = buildScene(win, { filter, cursor, selected, inFlightIds, known: app.known });
+    const { ys, height, x0, x1 } = scene;
+    setStyle(inner, 'width', `${GUTTER + (total + 3) * STEP_W}px`);
     setStyle(inner, 'height', `${height}px`);
-    const x0 = win.from_step * STEP_W;
-    const x1 = (win.to_step + 1) * STEP_W;
     setAttr(svg, 'width', String(x1 - x0));
     setAttr(svg, 'height', String(height));
     setAttr(svg, 'viewBox', `${x0} 0 ${x1 - x0} ${height}`);
@@ -357,162 +359,94 @@ export function createDiagram(app, root) {
       }));
     }
 
-    const byIndex = new Map(win.messages.map((m) => [m.index, m]));
-    const past = selected ? selected.frontier : null;
-    const inPast = (lane, index) => {
-      if (!past) return true;
-      const f = past.get(laneKey(lane));
-      return f != null && index <= f;
-    };
-    const chainMsgs = new Set(selected ? selected.chainMessages : []);
-    const back = document.createDocumentFragment();
-
-    // Lanes.
-    for (const [, y] of ys) {
-      back.append(s('line', { class: 'dg-lane', x1: x0, x2: x1, y1: y, y2: y, stroke: '#d0d5dd', 'stroke-width': 1 }));
-    }
-    // The recorded future, shaded.
-    const cx = stepX(cursor) + STEP_W / 2;
-    if (cx < x1) {
-      back.append(s('rect', { class: 'dg-future', x: Math.max(cx, x0), y: 0, width: x1 - Math.max(cx, x0), height, fill: '#f2f4f7', opacity: 0.7 }));
-    }
-    // Partitions and heals.
-    for (const n of win.network) {
-      const x = stepX(n.step);
-      const label = n.groups ? `partition ${n.groups.map((g) => `{${g.join(',')}}`).join(' ')}` : 'healed';
-      back.append(s('g', { class: 'dg-net', opacity: n.step > cursor ? FUTURE : 1 },
-        s('line', { x1: x, x2: x, y1: 4, y2: height - 4, stroke: n.groups ? '#b54708' : '#667085', 'stroke-width': 1.5, 'stroke-dasharray': '3 3' }),
-        s('text', { x: x + 3, y: 11, 'font-size': 10, fill: n.groups ? '#b54708' : '#667085' }, label),
-        s('title', {}, `step ${n.step}: ${label}`)));
-    }
-    // Violations.
-    for (const v of app.known || []) {
-      if (v.step < win.from_step || v.step > win.to_step) continue;
-      const x = stepX(v.step);
-      back.append(s('g', { class: 'dg-violation', 'data-step': v.step },
-        s('rect', { x: x - STEP_W / 2, y: 0, width: STEP_W, height, fill: '#fdeeee' }),
-        s('line', { x1: x, x2: x, y1: 0, y2: height, stroke: '#e5484d', 'stroke-width': 2 }),
-        s('text', { x: x + 4, y: height - 5, 'font-size': 10, 'font-weight': 600, fill: '#b42318' }, `${v.invariant} violated`),
-        s('title', {}, `step ${v.step}: ${v.invariant} violated — ${v.message}`)));
-    }
-    gBack.replaceChildren(back);
-
-    // Messages.
-    const msgEls = [];
-    const ringEls = [];
-    flying = [];
-    const liveMsgs = new Set();
-    for (const m of win.messages) {
-      if (!messageShown(m, filter)) continue;
-      const g = messageGeometry(m, ys, cursor);
-      if (g.y1 == null || Number.isNaN(g.y2)) continue;
-      const color = kindColor(m.type);
-      let opacity = g.state === 'future' ? FUTURE : 1;
-      let width = 1.4;
-      if (past) {
-        const sendIn = inPast(m.from, m.send_event);
-        const recvIn = m.end && m.end.event != null && inPast(m.to, m.end.event);
-        if (!(sendIn && recvIn)) opacity = DIM;
-        if (chainMsgs.has(m.index)) width = 3;
+    // The words of partitions and violations, with their titles (their lines are painted).
+    const bs = `${height}|${scene.net.map((n) => `${n.step}:${n.opacity}:${n.label}`).join()}|${scene.violations.map((v) => `${v.step}:${v.invariant}`).join()}`;
+    if (bs !== backSig) {
+      backSig = bs;
+      const back = [];
+      for (const n of scene.net) {
+        const color = n.cut ? '#b54708' : '#667085';
+        back.push(s('g', { class: 'dg-net', opacity: n.opacity },
+          s('line', { x1: n.x, x2: n.x, y1: 4, y2: height - 4, stroke: 'transparent', 'stroke-width': 7 }),
+          s('text', { x: n.x + 3, y: 11, 'font-size': 10, fill: color }, n.label),
+          s('title', {}, `step ${n.step}: ${n.label}`)));
       }
-      let sx = g.x1, sy = g.y1;
-      const copyOf = m.copy_of != null ? byIndex.get(m.copy_of) : null;
-      if (copyOf) {
-        // A duplicate forks from the original's arrow at the step it was copied.
-        const o = messageGeometry(copyOf, ys, Math.max(cursor, m.created_step));
-        const t = Math.min(1, Math.max(0, (stepX(m.created_step) - o.x1) / Math.max(1, o.x2 - o.x1)));
-        sx = o.x1 + (o.x2 - o.x1) * t;
-        sy = o.y1 + (o.y2 - o.y1) * t;
+      for (const v of scene.violations) {
+        back.push(s('g', { class: 'dg-violation', 'data-step': v.step },
+          s('rect', { x: v.x - STEP_W / 2, y: 0, width: STEP_W, height, fill: 'transparent' }),
+          s('text', { x: v.x + 4, y: height - 5, 'font-size': 10, 'font-weight': 600, fill: '#b42318' }, `${v.invariant} violated`),
+          s('title', {}, `step ${v.step}: ${v.invariant} violated — ${v.message}`)));
       }
-      const act = g.state === 'flight' && inFlightIds.has(m.id);
-      if (g.state === 'flight') {
-        // Painted on the canvas; its dangling end is an SVG ring in the "now" group.
-        const k = (g.x2 - stepX(cursor)) / STEP_W;
-        flying.push({ x1: sx, y1: sy, x2: g.x2, y2: g.y2, color, opacity, width, index: m.index, copy: !!copyOf, fork: copyOf ? [sx, sy] : null });
-        const rkey = `r${m.index}`;
-        liveMsgs.add(rkey);
-        const r = keyed(drawnMsgs, rkey, `${act}|${opacity}|${k}|${g.y2}`, () => {
-          const ring = s('circle', { class: act ? 'dg-dangle' : 'dg-dangle off', 'data-id': m.id, 'data-index': m.index, 'data-k': k, cx: STEP_W / 2 + k * STEP_W, cy: g.y2, r: 5, fill: '#fff', stroke: color, 'stroke-width': 2, opacity });
-          ring.dataset.y = String(g.y2);
-          if (act) ring.dataset.label = `Act on message #${m.id}: ${m.label}, ${laneKey(m.from)} to ${laneKey(m.to)}, in flight`;
-          return { el: ring, ring };
-        });
-        ringEls.push(r.ring);
-        continue;
-      }
-      const fate = g.fate || (g.state === 'future' ? 'later' : '');
-      const sig = `${g.state}|${g.fate}|${opacity}|${width}|${sx},${sy},${g.x2},${g.y2}|${m.end ? m.end.step : ''}`;
-      const key = `m${m.index}`;
-      liveMsgs.add(key);
-      const d = keyed(drawnMsgs, key, sig, () => {
-        const el = s('g', { class: `dg-msg ${g.state}`, 'data-index': m.index, 'data-id': m.id ?? '', 'data-type': m.type, opacity });
-        if (copyOf) el.append(s('circle', { cx: sx, cy: sy, r: 2.6, fill: '#fff', stroke: color, 'stroke-width': 1.4 }));
-        const hit = s('line', { class: 'hit', x1: sx, y1: sy, x2: g.x2, y2: g.y2, stroke: 'transparent', 'stroke-width': 9 });
-        const vis = s('line', { class: 'vis', x1: sx, y1: sy, x2: g.x2, y2: g.y2, stroke: color, 'stroke-width': width, 'stroke-linecap': 'round' });
-        el.append(hit, vis);
-        if (g.fate === 'delivered') {
-          const a = Math.atan2(g.y2 - sy, g.x2 - sx);
-          const L = 6;
-          const p1 = `${g.x2 - L * Math.cos(a - 0.45)},${g.y2 - L * Math.sin(a - 0.45)}`;
-          const p2 = `${g.x2 - L * Math.cos(a + 0.45)},${g.y2 - L * Math.sin(a + 0.45)}`;
-          el.append(s('path', { d: `M${g.x2},${g.y2}L${p1}L${p2}Z`, fill: color }));
-        } else if (g.fate) {
-          el.append(s('path', { class: 'dg-lost', d: markPath('cross', g.x2, g.y2, 3.6), stroke: '#d92d20', 'stroke-width': 2, fill: 'none', 'stroke-linecap': 'round' }));
-        }
-        el.append(s('title', {}, `#${m.id ?? '–'} ${m.label} · ${laneKey(m.from)} → ${laneKey(m.to)} · sent at step ${m.sent_step}${m.copy_of != null ? ` (a duplicate, copied at step ${m.created_step})` : ''}${m.end ? ` · ${m.end.fate} at step ${m.end.step}` : ''}${fate === 'later' ? ' · later' : ''}`));
-        return { el, hit, vis };
-      });
-      msgEls.push(d.el);
+      gBack.replaceChildren(...back);
     }
-    for (const k of [...drawnMsgs.keys()]) if (!liveMsgs.has(k)) drawnMsgs.delete(k);
-    reconcile(gMsgs, msgEls);
-
-    // Events on lanes: sends and receives first, the marks people click on top of them.
-    const evEls = [];
-    const markEls = [];
-    const liveEvs = new Set();
-    for (const e of win.events) {
-      if (!eventShown(e, byIndex, filter)) continue;
-      const y = ys.get(laneKey(e.lane));
-      if (y == null) continue;
-      const st = EVENT_STYLE[e.kind] || EVENT_STYLE.send;
-      const x = stepX(e.step);
-      const isPast = inPast(e.lane, e.index);
-      const opacity = e.step > cursor ? FUTURE : (past && !isPast ? DIM : 1);
-      const isSel = !!selected && selected.index === e.index;
-      const key = `e${e.index}`;
-      liveEvs.add(key);
-      const sig = `${y}|${opacity}|${isSel}|${past ? (isPast ? 1 : 0) : ''}`;
-      const d = keyed(drawnEvs, key, sig, () => {
-        const r = st.mark === 'dot' ? 2.2 : 5;
-        const m = e.message != null ? byIndex.get(e.message) : null;
-        const attrs = { class: `dg-ev ${e.kind}${isSel ? ' selected' : ''}`, 'data-event': e.index, 'data-step': e.step, 'data-lane': laneKey(e.lane), 'data-x': x, 'data-y': y, opacity };
-        if (m) attrs['data-message'] = m.index;
-        if (past) attrs['data-past'] = isPast ? '1' : '0';
-        const el = s('g', attrs);
-        el.dataset.label = `step ${e.step}: ${describe(e, m)}`;
-        el.append(s('circle', { class: 'hit', cx: x, cy: y, r: st.mark === 'dot' ? 5 : 8, fill: 'transparent' }));
-        if (isSel) el.append(s('circle', { cx: x, cy: y, r: r + 4, fill: 'none', stroke: '#4f46e5', 'stroke-width': 2 }));
-        const filled = st.mark !== 'cross' && st.mark !== 'check';
-        el.append(s('path', { d: markPath(st.mark, x, y, r), fill: filled ? (st.mark === 'diamond' ? '#fff' : st.color) : 'none', stroke: st.color, 'stroke-width': filled ? 1.2 : 2.2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }));
-        el.append(s('title', {}, `step ${e.step}: ${describe(e, m)}`));
-        return { el };
-      });
-      (e.message != null ? evEls : markEls).push(d.el);
-    }
-    for (const k of [...drawnEvs.keys()]) if (!liveEvs.has(k)) drawnEvs.delete(k);
-    reconcile(gEvs, evEls.concat(markEls));
-    reconcile(gRings, ringEls);
-    setAttr(gRings, 'transform', `translate(${stepX(cursor) - STEP_W / 2},0)`);
-    paintFlying();
-    placeRoving();
 
     // The cursor.
-    gUi.replaceChildren(s('g', { class: 'dg-cursor', transform: `translate(${cx},0)` },
-      s('line', { x1: 0, x2: 0, y1: 0, y2: height, stroke: '#4f46e5', 'stroke-width': 2 }),
-      s('rect', { x: -1, y: 0, width: 2, height, fill: '#4f46e5', opacity: 0.001 })));
-    const shownMsgs = msgEls.length + flying.length;
-    setText(status, `steps ${win.from_step}–${win.to_step} of ${total} · ${shownMsgs} message${shownMsgs === 1 ? '' : 's'}${filter.kinds.size ? ` · hidden: ${[...filter.kinds].join(', ')}` : ''}${win.truncated ? ' · cut at 20,000 events' : ''}`);
+    setAttr(cursorLine, 'y2', String(height));
+    setAttr(cursorHit, 'height', String(height));
+    moveCursorOnly();
+
+    paint();
+    const shown = scene.arrows.length + scene.flying.length;
+    setText(status, `steps ${win.from_step}–${win.to_step} of ${total} · ${shown} message${shown === 1 ? '' : 's'}${filter.kinds.size ? ` · hidden: ${[...filter.kinds].join(', ')}` : ''}${win.truncated ? ' · cut at 20,000 events' : ''}`);
+    // While playing, and after a jump, the SVG on top (lane events, dangling ends, the tab
+    // stop) follows in the next frame, so one frame does not pay for the new window and
+    // every element at once.
+    if (app.playing || inFlush) { svgDue = true; schedule(); } else drawSvg();
+  }
+
+  /** The SVG part of the window drawn: lane events, dangling ends, the tab stop. */
+  function drawSvg() {
+    svgDue = false;
+    if (!scene) return;
+    drawing = true;
+    try { drawSvgElements(); } finally { drawing = false; }
+  }
+
+  let ringsDrawn = [];
+  function drawSvgElements() {
+    // Lane events people click: elections, decisions, crashes, restarts, requests, replies.
+    const markEls = [];
+    const live = new Set();
+    for (const e of scene.marks) {
+      const key = `e${e.index}`;
+      live.add(key);
+      const d = keyed(drawnEvs, key, `${e.y}|${e.opacity}|${e.selected}|${e.past}`, () => {
+        const attrs = { class: `dg-ev ${e.kind}${e.selected ? ' selected' : ''}`, 'data-event': e.index, 'data-step': e.step, 'data-lane': e.lane, 'data-x': e.x, 'data-y': e.y, opacity: e.opacity };
+        if (e.past != null) attrs['data-past'] = e.past ? '1' : '0';
+        const el = s('g', attrs);
+        el.dataset.label = e.label;
+        el.append(s('circle', { class: 'hit', cx: e.x, cy: e.y, r: 8, fill: 'transparent' }));
+        if (e.selected) el.append(s('circle', { cx: e.x, cy: e.y, r: e.r + 4, fill: 'none', stroke: '#4f46e5', 'stroke-width': 2 }));
+        el.append(s('path', { d: markPath(e.mark, e.x, e.y, e.r), fill: markFill(e), stroke: e.color, 'stroke-width': markFilled(e.mark) ? 1.2 : 2.2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }));
+        el.append(s('title', {}, e.label));
+        return { el };
+      });
+      markEls.push(d.el);
+    }
+    for (const k of [...drawnEvs.keys()]) if (!live.has(k)) drawnEvs.delete(k);
+    reconcile(gEvs, markEls);
+
+    // The dangling ends of messages in flight: deliver, drop or duplicate from here.
+    const ringEls = [];
+    const liveRings = new Set();
+    for (const f of scene.flying) {
+      const key = `r${f.index}`;
+      liveRings.add(key);
+      const r = keyed(drawnRings, key, `${f.act}|${f.opacity}|${f.k}|${f.y2}|${f.color}`, () => {
+        const ring = s('circle', { class: f.act ? 'dg-dangle' : 'dg-dangle off', 'data-id': f.id, 'data-index': f.index, 'data-k': f.k, cx: STEP_W / 2 + f.k * STEP_W, cy: f.y2, r: 5, fill: '#fff', stroke: f.color, 'stroke-width': 2, opacity: f.opacity });
+        ring.dataset.y = String(f.y2);
+        if (f.act) ring.dataset.label = f.label;
+        return { el: ring };
+      });
+      ringEls.push(r.el);
+    }
+    for (const k of [...drawnRings.keys()]) if (!liveRings.has(k)) drawnRings.delete(k);
+    // Hundreds of rings while the network is busy: touched only when one came or went.
+    if (ringEls.length !== ringsDrawn.length || ringEls.some((el, i) => el !== ringsDrawn[i])) reconcile(gRings, ringEls);
+    ringsDrawn = ringEls;
+    setAttr(gRings, 'transform', `translate(${stepX(cursor) - STEP_W / 2},0)`);
+
+    placeRoving();
   }
 
   // ---------------------------------------------------------------- keyboard
@@ -520,7 +454,8 @@ export function createDiagram(app, root) {
   // Arrow keys move along a lane (←/→) and between lanes (↑/↓), Home/End to the lane's
   // first/last event in view; Enter acts: an event shows why it happened and seeks there,
   // a send or receive picks its message (seeks to its delivery), a dangling end in flight
-  // opens deliver / drop / duplicate.
+  // opens deliver / drop / duplicate. Sends and receives are painted: the one focused gets
+  // an SVG element of its own (`proxy`), moved from one to the next.
   let focusKey = null; // 'e<index>' or 'd<message index>'
   let roving = null;
   let hasFocus = false;
@@ -530,42 +465,84 @@ export function createDiagram(app, root) {
     if (el.classList.contains('dg-dangle')) return { key: `d${el.getAttribute('data-index')}`, x: stepX(cursor) + Number(el.dataset.k) * STEP_W, y: Number(el.dataset.y), el };
     return { key: `e${el.getAttribute('data-event')}`, x: Number(el.getAttribute('data-x')), y: Number(el.getAttribute('data-y')), el };
   }
+
+  /**
+   * The focusable element standing for a painted send or receive: one of two, so moving
+   * from one send or receive to the next moves the focus (and a screen reader says so).
+   */
+  const proxies = [];
+  function proxyFor(dot) {
+    let p = proxies.find((x) => x.isConnected && x.getAttribute('data-event') === String(dot.index));
+    if (!p) {
+      p = proxies.find((x) => x !== roving);
+      if (!p) {
+        p = s('g', {});
+        p.append(s('circle', { class: 'hit', r: 5, fill: 'transparent' }), s('path', {}), s('title', {}));
+        proxies.push(p);
+      }
+    }
+    const [hit, path, title] = p.children;
+    setAttr(p, 'class', `dg-ev ${dot.kind}${dot.selected ? ' selected' : ''}`);
+    for (const [k, v] of [['data-event', dot.index], ['data-step', dot.step], ['data-lane', dot.lane], ['data-x', dot.x], ['data-y', dot.y], ['data-message', dot.message], ['opacity', dot.opacity]]) setAttr(p, k, String(v));
+    if (dot.past != null) setAttr(p, 'data-past', dot.past ? '1' : '0'); else p.removeAttribute('data-past');
+    p.dataset.label = dot.label;
+    setAttr(hit, 'cx', String(dot.x));
+    setAttr(hit, 'cy', String(dot.y));
+    setAttr(path, 'd', markPath(dot.mark, dot.x, dot.y, dot.r));
+    setAttr(path, 'fill', markFill(dot));
+    setAttr(path, 'stroke', dot.color);
+    setText(title, dot.label);
+    if (p.parentNode !== gFocus) gFocus.append(p);
+    return p;
+  }
+
+  function dotOf(index) { return scene ? scene.dots.find((d) => d.index === index) : null; }
+
   function elOf(key) {
     if (!key) return null;
-    if (key[0] === 'd') { const d = drawnMsgs.get(`r${key.slice(1)}`); return d && d.ring.isConnected && !d.ring.classList.contains('off') ? d.ring : null; }
+    if (key[0] === 'd') { const d = drawnRings.get(`r${key.slice(1)}`); return d && d.el.isConnected && !d.el.classList.contains('off') ? d.el : null; }
     const d = drawnEvs.get(key);
-    return d && d.el.isConnected ? d.el : null;
+    if (d && d.el.isConnected) return d.el;
+    const dot = dotOf(Number(key.slice(1)));
+    return dot ? proxyFor(dot) : null;
   }
+
+  /** Every item the keyboard reaches: sends and receives, lane events, dangling ends. */
   function items() {
     const out = [];
-    for (const el of gEvs.children) out.push(itemOf(el));
+    if (!scene) return out;
+    for (const d of scene.dots) out.push({ key: `e${d.index}`, x: d.x, y: d.y });
+    for (const m of scene.marks) out.push({ key: `e${m.index}`, x: m.x, y: m.y });
     for (const el of gRings.children) if (!el.classList.contains('off')) out.push(itemOf(el));
     return out;
   }
 
   function setRoving(el) {
-    if (roving === el) return;
-    if (roving) { roving.removeAttribute('tabindex'); roving.removeAttribute('role'); roving.removeAttribute('aria-label'); }
+    if (roving && roving !== el) { roving.removeAttribute('tabindex'); roving.removeAttribute('role'); roving.removeAttribute('aria-label'); }
+    // A send or receive's element stays only while it has the tab stop.
+    for (const p of proxies) if (p !== el && p.isConnected) p.remove();
     roving = el;
     if (!el) return;
-    el.setAttribute('tabindex', '0');
-    el.setAttribute('role', 'button');
-    el.setAttribute('aria-label', el.dataset.label || '');
+    setAttr(el, 'tabindex', '0');
+    setAttr(el, 'role', 'button');
+    setAttr(el, 'aria-label', el.dataset.label || '');
   }
 
   /** After a redraw: the focused item keeps the tab stop (and the focus) if still drawn. */
   function placeRoving() {
     let el = elOf(focusKey);
     if (!el) {
-      // The event nearest the cursor (the newest one at or before it).
+      // The event nearest the cursor (the newest one at or before it; a lane event before a
+      // send or receive in the same column).
       const cx = stepX(cursor);
       let best = null;
-      for (const c of gEvs.children) {
-        const x = Number(c.getAttribute('data-x'));
-        if (x <= cx + 0.5 && (!best || x >= Number(best.getAttribute('data-x')))) best = c;
+      for (const list of scene ? [scene.dots, scene.marks] : []) {
+        for (const it of list) if (it.x <= cx + 0.5 && (!best || it.x >= best.x)) best = it;
       }
-      el = best || gEvs.firstElementChild;
-      if (hasFocus && el) focusKey = itemOf(el).key;
+      if (!best && scene) best = scene.dots[0] || scene.marks[0] || null;
+      const key = best ? `e${best.index}` : null;
+      el = elOf(key);
+      if (hasFocus && key) focusKey = key;
     }
     setRoving(el);
     if (hasFocus && el && document.activeElement !== el) el.focus({ preventScroll: true });
@@ -605,9 +582,11 @@ export function createDiagram(app, root) {
       }
     }
     if (!next) return;
+    const el = elOf(next.key);
+    if (!el) return;
     focusKey = next.key;
-    setRoving(next.el);
-    next.el.focus({ preventScroll: true });
+    setRoving(el);
+    el.focus({ preventScroll: true });
     // Keep it in view: scroll the diagram when it is near an edge (a redraw follows).
     const left = scrollX + GUTTER;
     const right = scrollX + viewW;
@@ -623,6 +602,14 @@ export function createDiagram(app, root) {
     else chooseEvent(index, Number(el.getAttribute('data-step')));
   }
 
+  /** The arrow drawn thicker: the message of the focused send, receive or dangling end. */
+  function setFocusMsg(index) {
+    if (focusMsg === index) return;
+    focusMsg = index;
+    paintDue = true;
+    schedule();
+  }
+
   svg.addEventListener('focusin', (ev) => {
     hasFocus = true;
     const it = itemOf(/** @type {Element} */ (ev.target).closest('.dg-ev, .dg-dangle'));
@@ -631,9 +618,7 @@ export function createDiagram(app, root) {
       if (roving !== it.el) setRoving(it.el);
       // A send or receive stands for its message: its arrow shows the focus too.
       const msg = it.el.getAttribute('data-message') ?? (it.key[0] === 'd' ? it.key.slice(1) : null);
-      const d = msg != null ? drawnMsgs.get(`m${msg}`) : null;
-      for (const x of gMsgs.querySelectorAll('.dg-focus')) x.classList.remove('dg-focus');
-      if (d) d.el.classList.add('dg-focus');
+      setFocusMsg(msg != null && msg !== '' ? Number(msg) : null);
     }
   });
   svg.addEventListener('focusout', (ev) => {
@@ -642,25 +627,54 @@ export function createDiagram(app, root) {
     const to = /** @type {Node | null} */ (ev.relatedTarget);
     if (!to || !svg.contains(to)) {
       hasFocus = false;
-      for (const x of gMsgs.querySelectorAll('.dg-focus')) x.classList.remove('dg-focus');
+      setFocusMsg(null);
     }
   });
 
   // ---------------------------------------------------------------- interaction
+  /** Diagram coordinates of a pointer event (the SVG's box is the window's, 1:1). */
+  function atPointer(ev) {
+    const box = svg.getBoundingClientRect();
+    return { x: (scene ? scene.x0 : 0) + ev.clientX - box.left, y: ev.clientY - box.top };
+  }
+
   svg.addEventListener('click', (ev) => {
     const t = /** @type {Element} */ (ev.target);
     const dangle = t.closest('.dg-dangle');
     if (dangle && !dangle.classList.contains('off')) { openPop(dangle); ev.stopPropagation(); return; }
     const evEl = t.closest('.dg-ev');
     if (evEl) { chooseEvent(Number(evEl.getAttribute('data-event')), Number(evEl.getAttribute('data-step'))); return; }
-    const msgEl = t.closest('.dg-msg');
-    if (msgEl) { chooseMessage(Number(msgEl.getAttribute('data-index'))); return; }
-    // An arrow in flight is painted on the canvas: find it by its geometry.
-    if (win) {
-      const box = svg.getBoundingClientRect();
-      const f = flyingAt(win.from_step * STEP_W + ev.clientX - box.left, ev.clientY - box.top);
-      if (f) chooseMessage(f.index);
-    }
+    // Arrows, sends and receives are painted on the canvas: find them by their geometry.
+    if (!scene) return;
+    const p = atPointer(ev);
+    const hit = hitScene(scene, p.x, p.y);
+    if (hit && hit.dot) chooseEvent(hit.dot.index, hit.dot.step);
+    else if (hit && hit.arrow) chooseMessage(hit.arrow.index);
+  });
+
+  // Hovering an arrow draws it thicker and shows what it is (the canvas has no titles).
+  let hoverRaf = 0;
+  let hoverAt = null;
+  svg.addEventListener('pointermove', (ev) => {
+    hoverAt = ev;
+    if (!hoverRaf) hoverRaf = requestAnimationFrame(() => {
+      hoverRaf = 0;
+      if (!hoverAt || !scene) return;
+      const t = /** @type {Element} */ (hoverAt.target);
+      const onSvg = t.closest && t.closest('.dg-ev, .dg-dangle');
+      const p = atPointer(hoverAt);
+      const hit = onSvg ? null : hitScene(scene, p.x, p.y);
+      const index = hit && hit.arrow ? hit.arrow.index : null;
+      const title = hit ? (hit.arrow ? hit.arrow.title || `#${hit.arrow.id} ${hit.arrow.type}, in flight` : hit.dot.label) : '';
+      if (inner.title !== title) inner.title = title;
+      setStyle(svg, 'cursor', hit ? 'pointer' : '');
+      if (index !== hover) { hover = index; paint(); }
+    });
+  });
+  svg.addEventListener('pointerleave', () => {
+    hoverAt = null;
+    if (inner.title) inner.title = '';
+    if (hover != null) { hover = null; paint(); }
   });
   svg.addEventListener('keydown', (ev) => {
     const t = /** @type {Element} */ (ev.target);
@@ -742,22 +756,15 @@ export function createDiagram(app, root) {
 
   // ---------------------------------------------------------------- export
   function exportSvg() {
-    if (!win) return;
-    const ys = laneYs(win.lanes, filter);
+    if (!scene) return;
     const { first, last } = visibleSteps();
     const from = Math.max(win.from_step, first);
     const to = Math.min(win.to_step, last);
-    const clone = /** @type {SVGGElement} */ (gContent.cloneNode(true));
-    for (const el of clone.querySelectorAll('.hit, title')) el.remove();
-    for (const el of clone.querySelectorAll('[tabindex], [data-label]')) { el.removeAttribute('tabindex'); el.removeAttribute('role'); el.removeAttribute('aria-label'); el.removeAttribute('data-label'); }
-    // The arrows in flight (painted on the canvas on the page) become SVG lines here.
-    const esc = (x) => String(Math.round(x * 10) / 10);
-    const flightSvg = flying.map((f) => `<line x1="${esc(f.x1)}" y1="${esc(f.y1)}" x2="${esc(f.x2)}" y2="${esc(f.y2)}" stroke="${f.color}" stroke-width="${f.width}" stroke-dasharray="4 3" stroke-linecap="round" opacity="${f.opacity}"/>`).join('');
-    const content = flightSvg + clone.innerHTML + gUi.innerHTML.replace(/<rect[^>]*opacity="0.001"[^>]*><\/rect>/g, '');
-    const height = PAD_Y * 2 + ys.size * LANE_H;
+    // Built from the scene (what the canvas and the SVG show), not copied from the screen.
+    const height = scene.height;
     const text = standaloneSvg({
-      content: `<clipPath id="dg-clip"><rect x="${from * STEP_W}" y="0" width="${(to - from + 1) * STEP_W}" height="${height}"/></clipPath><g clip-path="url(#dg-clip)">${content}</g>`,
-      lanes: win.lanes, ys, fromX: from * STEP_W, width: (to - from + 1) * STEP_W, height,
+      content: `<clipPath id="dg-clip"><rect x="${from * STEP_W}" y="0" width="${(to - from + 1) * STEP_W}" height="${height}"/></clipPath><g clip-path="url(#dg-clip)">${sceneSvg(scene, from, to)}</g>`,
+      lanes: win.lanes, ys: scene.ys, fromX: from * STEP_W, width: (to - from + 1) * STEP_W, height,
       title: `Paxoscope message sequence diagram, steps ${from}–${to}`,
     });
     download(text, `paxoscope-steps-${from}-${to}.svg`, 'image/svg+xml');
@@ -785,7 +792,7 @@ export function createDiagram(app, root) {
 
   // ---------------------------------------------------------------- component
   function clearDrawn() {
-    drawnMsgs.clear();
+    drawnRings.clear();
     drawnEvs.clear();
     focusKey = null;
     setRoving(null);
@@ -804,7 +811,12 @@ export function createDiagram(app, root) {
     }
     setStyle(inner, 'width', `${GUTTER + (total + 3) * STEP_W}px`);
     if (cursor !== lastCursor) { lastCursor = cursor; follow(); }
-    refresh(false);
+    if (covers() || (app.playing && overlaps())) { refresh(false); return; }
+    // A jump (or the cursor leaving the window): the new window is fetched and drawn at the
+    // start of the next frame, with the scroll, so this frame pays only for the seek.
+    moveCursorOnly();
+    drawDue = true;
+    schedule();
   }
 
   function setActive(on) {
@@ -829,7 +841,23 @@ export function createDiagram(app, root) {
     setScroll(0);
   }
 
-  return { update, reset, setActive, get selectedEvent() { return selected ? selected.index : null; } };
+  /**
+   * What the diagram shows now, for tests and debugging: the scene's arrows (settled,
+   * future and in flight), sends and receives and lane events, as drawn (painted or SVG).
+   */
+  function shown() {
+    if (!scene) return null;
+    const pick = (o, keys) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+    const mk = ['index', 'id', 'type', 'state', 'fate', 'x1', 'y1', 'x2', 'y2', 'opacity', 'width', 'end'];
+    const ek = ['index', 'kind', 'step', 'lane', 'x', 'y', 'opacity', 'past', 'message'];
+    return {
+      from: scene.from, to: scene.to, cursor: scene.cursor, painted,
+      arrows: scene.arrows.map((a) => pick(a, mk)).concat(scene.flying.map((f) => pick(f, mk))),
+      events: scene.dots.map((e) => pick(e, ek)).concat(scene.marks.map((e) => pick(e, ek))),
+    };
+  }
+
+  return { update, reset, setActive, shown, get selectedEvent() { return selected ? selected.index : null; } };
 }
 
 /** Wide enough for the cluster and the diagram side by side (each pane about 460 px). */

@@ -68,12 +68,16 @@ export function createHelp(app, dialogRoot) {
 
   // The skip link moves the focus to Play without touching the address bar (which holds
   // the run, not a place on the page).
-  const skip = document.getElementById('skip-link');
-  if (skip) {
+  // The second one, after the timeline, goes to the first message in flight (its Deliver
+  // button), past the nodes and the set-up forms that come before the list in Tab order.
+  const skips = [['skip-link', '#transport .play', 'stage'], ['skip-flight', '#flight .flight-item button[aria-label^="Deliver"]', 'flight']];
+  for (const [id, sel, fallback] of skips) {
+    const skip = document.getElementById(id);
+    if (!skip) continue;
     skip.addEventListener('click', (e) => {
       e.preventDefault();
-      const play = /** @type {HTMLElement | null} */ (document.querySelector('#transport .play'));
-      const target = play || document.getElementById('stage');
+      const first = /** @type {HTMLElement | null} */ (document.querySelector(sel));
+      const target = first || document.getElementById(fallback);
       if (target) { target.focus(); target.scrollIntoView({ block: 'nearest' }); }
     });
   }

@@ -6,7 +6,7 @@ import { h, fill, setText, reconcile, ballotStr, endStr, opStr, keepFocus } from
 import { kindInfo, kindColor, kindRoute, kindRules, roleDescription, phaseDescription } from './glossary.js';
 import { groupLabel } from './topology.js';
 import { icon } from './icons.js';
-import { nodeStatus, STATUS_TEXT as MEMBER_TEXT } from './membership.js';
+import { nodeStatus, removedNote, STATUS_TEXT as MEMBER_TEXT } from './membership.js';
 
 /**
  * Rule 12 (leases): a node's clock and lease, as rows of the inspector's summary.
@@ -177,7 +177,7 @@ export function createInspector(app, root) {
         n.crashed ? chip('crashed', 'crashed') : null,
         gl ? h('span', { class: 'chip group', style: { '--group': gl.color } }, `group ${gl.name}`) : null,
         ms !== 'member' ? h('span', { class: `chip member-${ms}`, title: `Node ${id} is ${MEMBER_TEXT[ms]}` }, ms) : null),
-      ms !== 'member' ? h('p', { class: 'hint' }, `Rule 12: ${MEMBER_TEXT[ms]}.`) : null,
+      ms !== 'member' ? h('p', { class: 'hint' }, `Rule 12: ${MEMBER_TEXT[ms]}.`, ms === 'removed' ? ` ${removedNote(view, n) ?? ''}` : '') : null,
       h('div', { class: 'btn-row' }, crashBtn, elBtn, hbBtn),
       h('details', { class: 'explain' }, h('summary', {}, `What does ${article(n.roles[0] || '')} ${n.roles.join(' + ')} do?`),
         ...n.roles.filter(roleDescription).map((ro) => h('p', {}, h('strong', {}, ro), ` — ${roleDescription(ro)}`))),

@@ -127,13 +127,14 @@ export function createLogGrid(app, root) {
         if (!n) return;
         const idx = th.querySelector('.th-idx');
         const roles = n.roles;
-        const t = n.crashed ? 'crashed' : roles.includes('replica') ? `applied ${n.applied_index}` : n.promised ? `p ${n.promised.round}.${n.promised.proposer}` : '';
-        setText(idx, t);
-        th.classList.toggle('crashed', !!n.crashed);
         // Rule 12: a column of a node that left the configuration, or is joining it.
         const ms = nodeStatus(view, n.id);
+        // The number first ("181 applied", as the applied logs say it): a narrow head cuts the word.
+        setText(idx, n.crashed ? 'crashed'
+          : ms !== 'member' ? `${roles.includes('replica') ? `${n.applied_index} · ` : ''}${ms}`
+            : roles.includes('replica') ? `${n.applied_index} applied` : n.promised ? `p ${n.promised.round}.${n.promised.proposer}` : '');
+        th.classList.toggle('crashed', !!n.crashed);
         for (const st of ['removed', 'joining', 'entering', 'leaving']) th.classList.toggle(st, ms === st);
-        if (ms !== 'member' && !n.crashed) setText(idx, `${ms}${roles.includes('replica') ? ` · ${n.applied_index}` : ''}`);
         th.title = `Node ${n.id} (${roles.join(', ')})${ms === 'member' ? '' : `, ${MEMBER_TEXT[ms]}`}: commit index ${n.commit_index}, applied ${n.applied_index}, snapshot ${n.snapshot_index}`;
       });
     }

@@ -42,7 +42,9 @@ const MAX_FRAME_MS = 100;
  * While playing, the panels people read rather than watch (inspector, messages in flight,
  * statistics, the replicated and applied logs) are brought up to date at most every
  * READER_MS each, and at most one of them per frame, so a played frame does not pay for all
- * of them at once; paused, every panel is drawn at once.
+ * of them at once; paused, every panel is drawn at once, except right after a seek (a jump
+ * on the timeline): then they follow one per frame, so no frame pays for the seek and all
+ * of them.
  */
 const READER_MS = 200;
 
@@ -84,6 +86,12 @@ class App {
     this.known = [];
     /** The selection the panels last showed (JSON), so a new one is drawn at once while playing. */
     this.drawnSelection = "";
+    /** A seek asks for the reader panels to follow one per frame (render, drawStaleReaders). */
+    this.spreadReaders = false;
+    this.readerRaf = 0;
+    /** The step a seek went to, drawn in the next frame (seek); null once drawn. */
+    this.seekTo = null;
+    this.seekRaf = 0;
     this.lastGood = null; // {scenario, step}
     this.presetName = null;
     this.presetBlurb = '';
@@ -179,9 +187,10 @@ class App {
    * Replaces the Playground; returns false (and keeps the current run) when it fails.
    * @param {() => import('./pkg/paxoscope.js').Playground} factory
    * @param {number | null} step
-   * @param {{ source?: string, push?: boolean }} [options]
+   * @param {{ source?: string, push?: boolean, after?: string }} [options] `after`: what the
+   *   page shows instead when it fails, said after the reason
    */
-  replace(factory, step, { source, push = true } = {}) {
+  replace(factory, step, { source, push = true, after = '' } = {}) {
     let pg;
     try {
       pg = factory();
@@ -195,7 +204,8 @@ class App {
       }
       pg.view();
     } catch (e) {
-      this.notify('error', `Could not open ${source}:`, (e && e.message) || String(e));
+      const why = (e && e.message) || String(e);
+      this.notify('error', `Could not open ${source}:`, after ? `${why}${/[.!?]$/.test(why) ? '' : '.'} ${after}` : why);
       try { if (pg) pg.free(); } catch { /* ignore */ }
       if (isPanic(e) && this.pg) this.recover();
       return false;
@@ -213,9 +223,9 @@ class App {
     return true;
   }
 
-  loadPreset(name, { push = true } = {}) {
+  loadPreset(name, { push = true, step = null, after = '' } = {}) {
     const p = this.presets.find((x) => x.name === name);
-    const ok = this.replace(() => this.api.Playground.fromPreset(name), null, { source: `the preset "${name}"`, push });
+    const ok = this.replace(() => this.api.Playground.fromPreset(name), step, { source: `the preset "${name}"`, push, after });
     if (ok) {
       this.presetName = name;
       this.presetBlurb = p ? p.description : '';
@@ -224,8 +234,8 @@ class App {
     return ok;
   }
 
-  loadScenario(json, step, { source = 'the scenario', push = true } = {}) {
-    const ok = this.replace(() => this.api.Playground.fromScenario(json), step, { source, push });
+  loadScenario(json, step, { source = 'the scenario', push = true, after = '' } = {}) {
+    const ok = this.replace(() => this.api.Playground.fromScenario(json), step, { source, push, after });
     if (ok) { this.presetName = null; this.presetBlurb = ''; this.render(); }
     return ok;
   }
@@ -246,6 +256,7 @@ class App {
    */
   apply(action, what = 'that action') {
     if (!this.pg || !this.view) return null;
+    this.settle();
     this.snapshotGood();
     const before = this.view;
     const forking = before.step < before.total_steps;
@@ -267,6 +278,7 @@ class App {
 
   stepForward() {
     if (!this.pg || !this.view) return;
+    this.settle();
     const v = this.view;
     if (v.step < v.total_steps) this.call('replaying the next step', (pg) => pg.seek(v.step + 1));
     else { this.snapshotGood(); this.call('taking a step', (pg) => pg.step()); }
@@ -274,6 +286,7 @@ class App {
   }
 
   stepBack() {
+    this.settle();
     if (!this.pg || !this.view || this.view.step <= 0) return;
     this.pause();
     const target = this.view.step - 1;
@@ -284,13 +297,25 @@ class App {
   seek(step) {
     if (!this.pg || !this.view) return;
     const target = Math.max(0, Math.min(this.view.total_steps, Math.round(step)));
-    if (target === this.view.step) return;
-    this.call(`going to step ${target}`, (pg) => pg.seek(target));
-    this.render();
+    if (target === (this.seekTo ?? this.view.step)) return;
+    const r = this.call(`going to step ${target}`, (pg) => pg.seek(target));
+    if (!r.ok) { this.render(); return; }
+    // The page is drawn at the new step in the next frame, so a jump's seek (a replay from
+    // the nearest checkpoint) and its drawing (the full view, checked again, and the panels,
+    // the readers one per frame after it) fall in different frames.
+    this.seekTo = target;
+    this.spreadReaders = true;
+    if (!this.seekRaf) this.seekRaf = requestAnimationFrame(() => { this.seekRaf = 0; if (this.seekTo != null) this.render(); });
+  }
+
+  /** Draws a seek not drawn yet, so what follows starts from the step the run is at. */
+  settle() {
+    if (this.seekTo != null && this.pg) this.render();
   }
 
   runUntilQuiet() {
     if (!this.pg || !this.view) return;
+    this.settle();
     this.pause();
     this.snapshotGood();
     const before = this.view;
@@ -336,6 +361,7 @@ class App {
   }
   frame(t) {
     if (!this.playing || !this.pg) return;
+    this.settle();
     // A slow frame does not pile up work for the next one: at most MAX_FRAME_MS of play
     // time is caught up per frame (the run then plays slower than asked, not in bursts).
     this.acc += (Math.min(t - this.lastT, MAX_FRAME_MS) / 1000) * this.speed;
@@ -377,6 +403,7 @@ class App {
   // ------------------------------------------------------------------ rendering
   render() {
     if (!this.pg) return;
+    this.seekTo = null;
     let view;
     // While playing, linearizability is re-checked at most once a second (viewPlaying reuses
     // the last verdict); paused, every view is fresh.
@@ -392,22 +419,44 @@ class App {
     document.body.classList.toggle('has-violation', (view.violations || []).length > 0);
     // A new selection is shown everywhere at once, even while playing.
     const selKey = JSON.stringify(this.selection);
+    const spread = !this.playing && this.spreadReaders && selKey === this.drawnSelection;
+    this.spreadReaders = false;
     const lazy = this.playing && selKey === this.drawnSelection;
     this.drawnSelection = selKey;
     let readerDrawn = false;
     for (const c of this.components) {
       if (c.reader) {
         if (lazy && (readerDrawn || now - (c.drawnAt || 0) < READER_MS)) continue;
+        if (spread) { c.stale = true; continue; }
         readerDrawn = lazy;
         c.drawnAt = now;
+        c.stale = false;
       }
-      try { c.update(view, this.known); } catch (e) {
-        if (isPanic(e)) { this.fail('drawing the page', e); return; }
-        origConsoleError(e);
-        this.notify('error', 'A part of the page could not be drawn:', (e && e.message) || String(e));
-      }
+      if (!this.drawPart(c, view)) return;
     }
+    if (spread && !this.readerRaf) this.readerRaf = requestAnimationFrame(() => this.drawStaleReaders());
     this.scheduleHash();
+  }
+
+  /** Draws one component; false when the core panicked (the page is then stopped). */
+  drawPart(c, view) {
+    try { c.update(view, this.known); } catch (e) {
+      if (isPanic(e)) { this.fail('drawing the page', e); return false; }
+      origConsoleError(e);
+      this.notify('error', 'A part of the page could not be drawn:', (e && e.message) || String(e));
+    }
+    return true;
+  }
+
+  /** Paused after a seek: the reader panels not drawn yet, one per frame. */
+  drawStaleReaders() {
+    this.readerRaf = 0;
+    const c = this.components.find((x) => x.reader && x.stale);
+    if (!c || !this.view) return;
+    c.stale = false;
+    c.drawnAt = performance.now();
+    if (!this.drawPart(c, this.view)) return;
+    if (this.components.some((x) => x.reader && x.stale)) this.readerRaf = requestAnimationFrame(() => this.drawStaleReaders());
   }
 
   // ------------------------------------------------------------------ URL hash
@@ -460,11 +509,13 @@ class App {
       if (!(this.tour && this.tour.openLink(d.tour, d.stop)) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
       return;
     }
+    // What a link that fails leaves on screen, said in its message.
+    const after = this.pg ? 'The current run is unchanged.' : 'Showing the seed demo instead.';
     if (d.preset) {
-      if (!this.loadPreset(d.preset, { push: false }) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
+      if (!this.loadPreset(d.preset, { push: false, step: d.step, after }) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
       return;
     }
-    const ok = this.loadScenario(d.scenario, d.step, { source: 'this link', push: false });
+    const ok = this.loadScenario(d.scenario, d.step, { source: 'this link', push: false, after });
     if (!ok) {
       if (!this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
       else this.syncHash();
@@ -620,6 +671,7 @@ async function boot() {
     view: () => app.pg.view(),
     scenario: () => app.pg.scenario(),
     playground: () => app.pg,
+    diagram: () => diagram.shown(),
     app,
     api: () => app.api,
     version: () => app.version,

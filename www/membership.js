@@ -8,6 +8,7 @@
 /** @typedef {import('./pkg/paxoscope.js').ConfigChange} ConfigChange */
 /** @typedef {import('./pkg/paxoscope.js').NodeSpec} NodeSpec */
 /** @typedef {import('./pkg/paxoscope.js').Roles} Roles */
+/** @typedef {import('./pkg/paxoscope.js').InspectedNode} InspectedNode */
 
 /** The roles, in the core's order, that a member may have. */
 export const ROLE_NAMES = /** @type {const} */ (['proposer', 'acceptor', 'replica']);
@@ -91,6 +92,34 @@ export const STATUS_TEXT = {
   leaving: 'not in the pending configuration: it takes part until that configuration\'s first slot',
   removed: 'removed from the configuration: it no longer votes on new slots (it still answers phase 1 for older slots)',
 };
+
+/**
+ * Rule 12: what a removed node knows of its removal, for the inspector. A node learns it
+ * was removed only when its replica applies the configuration that removed it; one cut off
+ * before that (a partition, a crash) still acts on the old configuration and may still run
+ * phase 1. It cannot lead: the members refuse a removed proposer's Prepare and send it
+ * what it missed instead. `null` unless `node` is removed.
+ * @param {StateView} view
+ * @param {InspectedNode} node the node as `node(id)` shows it
+ * @returns {string | null}
+ */
+export function removedNote(view, node) {
+  if (nodeStatus(view, node.id) !== 'removed') return null;
+  const all = view.configs || [];
+  const gone = [...all].reverse().find((c) => !c.members.nodes.some((m) => m.id === node.id));
+  if (!gone) return null;
+  const epoch = gone.members.epoch;
+  const known = node.volatile && node.volatile.replica && node.volatile.replica.configs;
+  const knows = !!known && known.some((c) => c.members.epoch >= epoch);
+  const runs = node.roles.includes('proposer') && node.phase === 'preparing';
+  if (node.crashed) return `N${node.id} is crashed; configuration #${epoch} no longer has it.`;
+  if (!node.roles.includes('replica')) return `Configuration #${epoch} no longer has N${node.id}; with no replica it learns of no configuration, so it acts on the initial one.`;
+  if (knows) return `N${node.id} applied configuration #${epoch}, which does not have it: it knows it was removed${node.roles.includes('proposer') ? ' and runs for leader no more' : ''}.`;
+  const ballot = node.ballot ? `${node.ballot.round}.${node.ballot.proposer}` : '—';
+  return `N${node.id} has not learned it was removed: it applied the slots below ${node.applied_index ?? 0}, not yet the one that decided configuration #${epoch}${node.group ? ', and a partition cuts it off' : ''}. ` +
+    (runs ? `On its own it still runs phase 1 (ballot ${ballot}), but it cannot lead: a member refuses a removed proposer's Prepare and sends it what it missed, from which it learns it was removed.`
+      : `It acts on the configurations it knows until its replica applies configuration #${epoch}.`);
+}
 
 /**
  * The epoch of the configuration governing `slot` (0: the initial one).

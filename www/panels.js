@@ -62,7 +62,7 @@ export function createBanner(app, root) {
     root.className = `banner ${here.length ? 'violation' : 'ahead'}`;
     root.replaceChildren(
       h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '⚠'),
-      h('div', { class: 'banner-text' },
+      h('div', { class: 'banner-text', title: `${first.invariant} at step ${first.step}: ${first.message}` },
         h('strong', {}, here.length ? `Safety violated: ${PRETTY(first.invariant)} at step ${first.step}` : `Later in this run, ${PRETTY(first.invariant)} is violated at step ${first.step}`),
         h('span', {}, ` — ${first.message}`),
         here.length > 1 ? h('span', { class: 'muted' }, ` (+${here.length - 1} more)`) : null,

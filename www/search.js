@@ -44,10 +44,16 @@ export function readBounds(inputs) {
     ['dups', 'Duplicates', 0, MAX_FAULTS, 'duplicated messages per run'],
     ['crashes', 'Crashes', 0, MAX_FAULTS, 'node crashes per run'],
     ['ticks', 'Ticks', 0, MAX_FAULTS, 'ticks of time per run, so waiting clients retry'],
+    ['reconfigs', 'Reconfigurations', 0, MAX_FAULTS, 'changes of the cluster the operator asks for per run'],
+    ['partitions', 'Partitions', 0, MAX_FAULTS, 'nodes cut off per run, each until a heal'],
+    ['timers', 'Timers', 0, MAX_FAULTS, 'node timers fired per run; empty for any number'],
   ];
+  /** @type {Record<string, number>} */
   const out = {};
   for (const [key, label, min, max, what] of spec) {
     const raw = inputs[key].value.trim().replace(/[,_\s]/g, '');
+    if (key === 'timers' && raw === '') continue; // any number of firings: the field is left out
+
     const n = Number(raw);
     if (raw === '' || !Number.isInteger(n) || n < min || n > max) {
       const why = key === 'max_states' && n > max
@@ -71,6 +77,9 @@ export function createSearch(app, root) {
     dups: num('search-dups', 1, 'Duplicates per run'),
     crashes: num('search-crashes', 1, 'Crashes per run'),
     ticks: num('search-ticks', 0, 'Ticks per run: time passes, waiting clients retry'),
+    reconfigs: num('search-reconfigs', 0, 'Reconfigurations per run: add the lowest free node, add two, or remove one'),
+    partitions: num('search-partitions', 0, 'Partitions per run: one node cut off until a heal'),
+    timers: num('search-timers', '', 'Timer firings per run (empty: any number)'),
   };
   const seedIn = num('search-seed', 1, 'First seed');
   const cell = (label, input, hint) => h('label', { class: 'search-field', for: input.id }, h('span', { class: 'field-label' }, label), input, hint ? h('span', { class: 'hint' }, hint) : null);
@@ -80,7 +89,8 @@ export function createSearch(app, root) {
   const modeText = h('p', { class: 'hint search-mode-text' });
   const exploreBox = h('div', { class: 'search-bounds' },
     cell('Depth', inputs.max_depth, 'moves'), cell('States kept', inputs.max_states, 'memory cap'),
-    cell('Drops', inputs.drops), cell('Duplicates', inputs.dups), cell('Crashes', inputs.crashes), cell('Ticks', inputs.ticks));
+    cell('Drops', inputs.drops), cell('Duplicates', inputs.dups), cell('Crashes', inputs.crashes), cell('Ticks', inputs.ticks),
+    cell('Reconfigurations', inputs.reconfigs), cell('Partitions', inputs.partitions), cell('Timers', inputs.timers, 'empty: any'));
   const swarmBox = h('div', { class: 'search-bounds swarm', hidden: true }, cell('First seed', seedIn, 'then the seeds after it, one run each'));
   const error = h('p', { class: 'search-error', role: 'alert', hidden: true });
   const start = h('button', { type: 'submit', class: 'btn primary', id: 'search-start' }, 'Start search');
@@ -450,7 +460,7 @@ export function createSearch(app, root) {
     bugBox.hidden = !runBug;
     if (runBug) {
       bugText.replaceChildren(h('strong', {}, 'This run has a bug switched on: '), h('code', {}, runBug), '. ',
-        'Instead of replaying a recorded run, let the search find the shortest run that breaks the protocol, from a fresh 3-server cluster.');
+        'Instead of replaying a recorded run, let the search find the shortest run that breaks the protocol, from a fresh 3-server cluster (for the stale read and the reconfiguration, a few steps into its run: docs/explorer.md).');
     }
     shrinkBox.hidden = !v;
     if (v) setText(shrinkText, `This run violates ${pretty(v.invariant)} at step ${v.step}. Shrinking removes every step it does not need.`);

@@ -4,7 +4,7 @@
 // current step, so opening the link rebuilds exactly the same state:
 //   #z=<base64url(deflate-raw(scenario JSON))>&step=57   (CompressionStream available)
 //   #j=<base64url(scenario JSON)>&step=57                (plain fallback)
-//   #preset=lossy-network                                (a friendly link to a preset)
+//   #preset=minority-partition[&step=12]                 (a friendly link to a preset, at a step)
 //   #tour=one-slot&stop=3                                (a stop of the guided tour)
 
 export const FILE_FORMAT = 'paxoscope-run';
@@ -57,10 +57,10 @@ export function tourHash(chapter, stop) {
 }
 
 /**
- * Decodes a URL hash. Returns null for an empty hash, {preset} for a preset link, {tour, stop} for
- * a tour link, or
- * {scenario, step} with the scenario as a JSON string. Throws an Error that says what is
- * wrong with a malformed link.
+ * Decodes a URL hash. Returns null for an empty hash, {preset, step} for a preset link (step
+ * null: the preset's own last step), {tour, stop} for a tour link, or {scenario, step} with
+ * the scenario as a JSON string. Throws an Error that says what is wrong with a malformed
+ * link.
  */
 export async function decodeHash(hash) {
   const text = (hash || '').replace(/^#/, '');
@@ -68,17 +68,17 @@ export async function decodeHash(hash) {
   // An in-page anchor (the skip link's #stage), not a run: nothing to open.
   if (/^[A-Za-z][\w-]*$/.test(text) && typeof document !== 'undefined' && document.getElementById(text)) return null;
   const params = new URLSearchParams(text);
-  if (params.has('preset')) return { preset: params.get('preset') };
-  if (params.has('tour')) {
-    const st = params.has('stop') ? params.get('stop') : '1';
-    if (!/^\d+$/.test(st) || Number(st) < 1) throw new Error(`the tour stop in the link ("${st}") is not a stop number (1, 2, …)`);
-    return { tour: params.get('tour'), stop: Number(st) };
-  }
   let step = null;
   if (params.has('step')) {
     const st = params.get('step');
     if (!/^\d+$/.test(st)) throw new Error(`the step in the link ("${st}") is not a whole number`);
     step = Number(st);
+  }
+  if (params.has('preset')) return { preset: params.get('preset'), step };
+  if (params.has('tour')) {
+    const st = params.has('stop') ? params.get('stop') : '1';
+    if (!/^\d+$/.test(st) || Number(st) < 1) throw new Error(`the tour stop in the link ("${st}") is not a stop number (1, 2, …)`);
+    return { tour: params.get('tour'), stop: Number(st) };
   }
   let json;
   if (params.has('z')) {

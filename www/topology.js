@@ -263,12 +263,17 @@ export function createTopology(app, root) {
     }
   }
 
-  /** @param {NodeView} n */
-  function infoLines(n) {
+  /**
+   * @param {NodeView} n
+   * @param {string} ms what the node is to the cluster (membership.js nodeStatus)
+   */
+  function infoLines(n, ms) {
     const lines = [];
     const c = L.compact;
     if (n.crashed) return ['crashed'];
-    if (n.roles.includes('proposer')) {
+    // Rule 12: a removed node (badge REMOVED) is drawn as no candidate, even one cut off
+    // before it learned it was removed; its own phase is in the inspector, with why.
+    if (n.roles.includes('proposer') && (ms !== 'removed' || n.is_leader)) {
       if (n.is_leader) lines.push(`${c ? 'lead' : 'leader'} b ${ballotStr(n.ballot)}`);
       else if (n.phase === 'preparing') lines.push(`${c ? 'prep' : 'preparing'} b ${ballotStr(n.ballot)}`);
       else if (n.phase && n.phase !== 'none') lines.push(n.phase);
@@ -311,7 +316,7 @@ export function createTopology(app, root) {
         el.part.style.display = gl ? '' : 'none';
         if (gl) el.part.lastChild.textContent = gl.name;
       }
-      const lines = infoLines(n);
+      const lines = infoLines(n, ms);
       const key = lines.join('|');
       if (el.info.dataset.key !== key) {
         el.info.dataset.key = key;

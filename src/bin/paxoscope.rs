@@ -205,6 +205,17 @@ mod cli {
         /// Ticks per path, taken while a client waits, so clients retry [default: 0].
         #[arg(long)]
         ticks: Option<u32>,
+        /// Reconfigurations per path (add the lowest free node id, add the two lowest, or
+        /// remove a member, whenever the leader accepts it) [default: the bug's recorded
+        /// bound, else 0].
+        #[arg(long)]
+        reconfigs: Option<u32>,
+        /// Partitions per path, each isolating one node until a heal [default: 0].
+        #[arg(long)]
+        partitions: Option<u32>,
+        /// Node timer firings per path [default: the bug's recorded bound, else any number].
+        #[arg(long)]
+        timers: Option<u32>,
         /// Write the counterexample scenario here (it is also in the JSON summary).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -374,7 +385,7 @@ mod cli {
                 if commands > 16 {
                     return Err(format!("--commands must be at most 16, got {commands}"));
                 }
-                explore::small_scenario(a.servers, commands, a.bug)
+                explore::starts::for_bug(a.servers, commands, a.bug)
             }
         };
         let mut start = start;
@@ -389,6 +400,9 @@ mod cli {
             dups: a.dups.unwrap_or(d.dups),
             crashes: a.crashes.unwrap_or(d.crashes),
             ticks: a.ticks.unwrap_or(d.ticks),
+            reconfigs: a.reconfigs.unwrap_or(d.reconfigs),
+            partitions: a.partitions.unwrap_or(d.partitions),
+            timers: a.timers.or(d.timers),
         };
         let started = Instant::now();
         let mut x = explore::Explorer::new(&start, bounds)?;

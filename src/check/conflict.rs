@@ -2,12 +2,13 @@
 //! decided there (every command with its client id and sequence number), and the acceptors
 //! whose votes chose each one. With majority quorums any two such sets share an acceptor,
 //! which is why one slot can never hold two values; `quorums_intersect` says whether these did.
+use crate::json::ToJson;
 use crate::paxos::{Ballot, NodeId, Slot, Value};
 use crate::vec_map::VecSet;
 use serde::Serialize;
 
 /// One of the two values decided for a slot, and the votes behind it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DecidedValue {
     /// The value: each command as `c<client>#<seq> <op>`, or `no-op`.
@@ -22,7 +23,7 @@ pub struct DecidedValue {
 }
 
 /// A set of acceptors that voted in one phase of one ballot.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct QuorumSet {
     /// "accepted" (phase 2: they accepted the value in `ballot`) or "promised" (phase 1:
@@ -42,7 +43,7 @@ pub struct QuorumSet {
 /// those that promised the higher ballot (rule 4: a new leader learns every value a quorum
 /// may have chosen from the promises it gets). Equal ballots (a ballot used twice) compare
 /// the two accept quorums.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Conflict {
     /// The slot.

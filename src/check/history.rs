@@ -199,7 +199,7 @@ impl From<Vec<HistoryEntry>> for History {
 }
 
 /// One problem found by [`History::validate`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, crate::json::ToJson, Deserialize)]
 pub struct HistoryError {
     /// Index of the offending entry in `History::entries`.
     pub entry: usize,

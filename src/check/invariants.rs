@@ -2,6 +2,7 @@
 //! reads what nodes report (durable writes, decisions, applied commands) and their state;
 //! it never calls protocol logic, so a bug in the protocol cannot hide itself here.
 use super::conflict::{describe, Conflict, DecidedValue};
+use crate::json::ToJson;
 use crate::kv::{ClientId, Op};
 use crate::paxos::durable::DurableWrite;
 use crate::paxos::event::Event;
@@ -65,7 +66,7 @@ pub const ALL: [(&str, &str); 8] = [
 ];
 
 /// A broken invariant: which one, at which step, and what exactly went wrong.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct InvariantViolation {
     /// The invariant's name.

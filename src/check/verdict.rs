@@ -4,10 +4,11 @@
 use super::history::History;
 use super::invariants::{InvariantViolation, ALL, LINEARIZABILITY};
 use super::linearizability::{self, LinearizabilityReport};
+use crate::json::ToJson;
 use serde::Serialize;
 
 /// Pass or fail of one invariant, with what it means.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct InvariantStatus {
     /// The invariant's name.

@@ -1,11 +1,13 @@
 //! The exhaustive explorer (issue 10): breadth-first search over every interleaving of a
 //! small run on the real protocol core, through the same [`World`] the simulator drives.
 //! From a start state (a scenario's end) every enabled move is tried: deliver any in-flight
-//! message, drop or duplicate it (bounded), fire any pending timer, crash (bounded) or
-//! restart a node. Every invariant of `check::invariants`, and linearizability whenever a
+//! message, drop or duplicate it (bounded), fire any pending timer (bounded if asked),
+//! crash (bounded) or restart a node, ask the leader for a new configuration (bounded),
+//! isolate a node (bounded) or heal. Every invariant of `check::invariants`, and linearizability whenever a
 //! client is answered, is checked after every move, so the first violation is a shortest
 //! counterexample; it comes back as a scenario file that `paxoscope run --scenario`
-//! replays. `moves` enumerates, `search` runs the BFS, `shrink` minimises a failing run.
+//! replays. `moves` enumerates, `search` runs the BFS, `starts` says where each bug's
+//! search starts, `shrink` minimises a failing run.
 //!
 //! Client retries are explored only within a tick budget (`--ticks`, 0 by default): a tick
 //! move advances time while a client waits, so a client whose retry is due resends.
@@ -14,10 +16,13 @@ pub mod page;
 pub mod search;
 pub mod shorten;
 pub mod shrink;
+pub mod starts;
 
 pub use moves::{Budget, Move};
 pub use search::{Explorer, Finish};
 
+use crate::json::read::FromJson;
+use crate::json::ToJson;
 use crate::kv::Op;
 use crate::paxos::Bug;
 use crate::sim::scenario::{Layout, ScriptedOp, Workload};
@@ -28,7 +33,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_STATES_LIMIT: u64 = 50_000_000;
 
 /// How far a search goes (the CLI's options, the page's Search panel's inputs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Bounds {
@@ -47,6 +52,17 @@ pub struct Bounds {
     /// retry (0 by default: then no move advances time).
     #[serde(default)]
     pub ticks: u32,
+    /// Reconfigurations the operator asks for on one path at most (rule 12: add the lowest
+    /// free node id, add the two lowest, or remove a member, whenever a leader accepts it).
+    #[serde(default)]
+    pub reconfigs: u32,
+    /// Partitions on one path at most, each isolating one node until a heal (a free move).
+    #[serde(default)]
+    pub partitions: u32,
+    /// Node timers fired on one path at most (absent: any number, the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub timers: Option<u32>,
 }
 
 impl Default for Bounds {
@@ -58,13 +74,17 @@ impl Default for Bounds {
             dups: 1,
             crashes: 1,
             ticks: 0,
+            reconfigs: 0,
+            partitions: 0,
+            timers: None,
         }
     }
 }
 
 impl Bounds {
-    /// The default bounds for a search for `bug` (or on the correct protocol): the depth
-    /// and faults its shortest counterexample needs, recorded in docs/explorer.md.
+    /// The default bounds for a search for `bug` (or on the correct protocol) from its
+    /// start ([`starts::for_bug`]): the depth and faults its shortest counterexample
+    /// needs, recorded in docs/explorer.md.
     pub fn for_bug(bug: Option<Bug>) -> Bounds {
         let d = Bounds::default();
         let (max_depth, drops, dups, crashes) = match bug {
@@ -75,19 +95,38 @@ impl Bounds {
             Some(Bug::AcceptBelowPromise) => (8, 0, 0, 0),
             Some(Bug::SmallQuorum) => (2, 0, 0, 0),
             Some(Bug::NonIntersectingQuorums) => (6, 0, 0, 0),
-            // Beyond a small search (docs/explorer.md): the general bounds.
-            Some(Bug::ReadWithoutLease) => return d,
             Some(Bug::ReuseBallotAfterRestart) => (4, 0, 0, 1),
-            // Needs a reconfiguration, which the explorer does not branch on.
-            Some(Bug::ReconfigWithoutAlpha) => (8, 0, 0, 0),
+            // From their own starts (`starts`), with timer firings bounded: one election
+            // timer (the second leader's) for the stale read; none for the reconfiguration,
+            // whose start has it fired.
+            Some(Bug::ReadWithoutLease) => {
+                return Bounds {
+                    max_depth: 10,
+                    drops: 0,
+                    dups: 0,
+                    crashes: 0,
+                    timers: Some(1),
+                    ..d
+                }
+            }
+            Some(Bug::ReconfigWithoutAlpha) => {
+                return Bounds {
+                    max_depth: 12,
+                    drops: 0,
+                    dups: 0,
+                    crashes: 0,
+                    timers: Some(0),
+                    ..d
+                }
+            }
             Some(Bug::NoDedup) => {
                 return Bounds {
                     max_depth: 9,
                     drops: 0,
                     dups: 1,
                     crashes: 0,
-                    ticks: 0,
                     max_states: 3_000_000,
+                    ..d
                 }
             }
         };
@@ -129,6 +168,9 @@ impl Bounds {
             ("--dups", self.dups),
             ("--crashes", self.crashes),
             ("--ticks", self.ticks),
+            ("--reconfigs", self.reconfigs),
+            ("--partitions", self.partitions),
+            ("--timers", self.timers.unwrap_or(0)),
         ] {
             if v > 100 {
                 return Err(format!("{name} must be at most 100, got {v}"));
@@ -144,12 +186,15 @@ impl Bounds {
             dups: self.dups as u8,
             crashes: self.crashes as u8,
             ticks: self.ticks as u8,
+            reconfigs: self.reconfigs as u8,
+            partitions: self.partitions as u8,
+            fires: self.timers.map_or(moves::UNBOUNDED_FIRES, |t| t as u8),
         }
     }
 }
 
 /// The figures of a search so far.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, ToJson)]
 pub struct Progress {
     /// Transitions taken (states generated, merged or not).
     pub states: u64,
@@ -162,7 +207,7 @@ pub struct Progress {
 }
 
 /// A shortest run to a violation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 pub struct Counterexample {
     /// The invariant violated.
     pub invariant: &'static str,
@@ -184,7 +229,7 @@ pub fn small_scenario(servers: u32, commands: u32, bug: Option<Bug>) -> Scenario
             client: c,
             op: Op::Put {
                 key: "x".into(),
-                value: c.to_string(),
+                value: c.to_string().into(),
             },
         })
         .collect();

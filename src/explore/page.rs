@@ -2,8 +2,9 @@
 //! in its Web Worker (through src/wasm.rs): where a search starts (a step of the page's
 //! run, or the small start of a bug's search), the memory cap of a tab, and the values
 //! that cross to the page (typed in www/types/api.d.ts).
-use super::{small_scenario, Bounds, Explorer, Finish};
+use super::{Bounds, Explorer, Finish};
 use crate::check::invariants::InvariantViolation;
+use crate::json::ToJson;
 use crate::paxos::Bug;
 use crate::sim::action::expand;
 use crate::sim::{fuzz, Scenario};
@@ -20,7 +21,7 @@ pub const MAX_START_STEPS: u64 = 200_000;
 pub const SWARM_FAULT_STEPS: u64 = fuzz::DEFAULT_FAULT_STEPS;
 
 /// How a search ended (or that it has not yet).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SearchFinish {
@@ -35,7 +36,7 @@ pub enum SearchFinish {
 }
 
 /// The figures of a search so far, as the panel's counters show them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SearchStatus {
     /// Transitions taken (states generated, merged or not).
@@ -52,7 +53,7 @@ pub struct SearchStatus {
 
 /// A shortest counterexample, as the page loads it into its timeline: a fork of the run
 /// searched from at `fork_step`, violating `invariant` at its last step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Found {
     /// The invariant violated.
@@ -69,7 +70,7 @@ pub struct Found {
 
 /// One seed of the swarm search: its random configuration and faults, run as
 /// `paxoscope fuzz` runs it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SwarmSeed {
     /// The seed.
@@ -131,10 +132,11 @@ impl PageSearch {
         })
     }
 
-    /// "Find it yourself": the search for `bug` from its small start (3 servers, the
-    /// bug's commands) with its recorded default bounds (docs/explorer.md).
+    /// "Find it yourself": the search for `bug` from its start (3 servers, the bug's
+    /// commands; a later start for two bugs, `starts`) with its recorded default bounds
+    /// (docs/explorer.md).
     pub fn for_bug(bug: Bug) -> Result<Self, String> {
-        let start = small_scenario(3, Bounds::commands_for_bug(Some(bug)), Some(bug));
+        let start = super::starts::for_bug(3, Bounds::commands_for_bug(Some(bug)), Some(bug));
         Ok(PageSearch {
             explorer: Explorer::new(&start, Bounds::for_bug(Some(bug)))?,
             fork_step: 0,

@@ -106,6 +106,7 @@ impl Explorer {
             root.apply(a)
                 .map_err(|e| format!("action {} of the scenario cannot be applied: {e}", i + 1))?;
         }
+        root.set_lean();
         let mut seen = HashSet::default();
         seen.insert(key(&root, Budget::default()));
         let mut x = Explorer {
@@ -219,9 +220,10 @@ impl Explorer {
             .count();
         self.stack.truncate(keep);
         for &r in &path[keep..] {
-            let mut w = self.stack.last().expect("the root stays").1.clone();
-            w.apply(&self.records[r as usize].how.action())
-                .expect("a recorded move replays");
+            let from = &self.stack.last().expect("the root stays").1;
+            let action = self.records[r as usize].how.action(from);
+            let mut w = from.clone();
+            w.apply(&action).expect("a recorded move replays");
             self.stack.push((r, w));
         }
     }
@@ -237,10 +239,11 @@ impl Explorer {
         for &m in &moves {
             let parent = &self.stack.last().expect("rebuilt").1;
             let to_client = reaches_client(parent, m);
+            let action = m.action(parent);
             let mut w = parent.clone();
-            w.apply(&m.action()).expect("an enabled move applies");
+            w.apply(&action).expect("an enabled move applies");
             self.states += 1;
-            let spent = m.spend(used);
+            let spent = m.spend(used, self.limit);
             let mut violation = w.violations().first().cloned();
             if violation.is_none() && to_client && completed(&w) > done_before {
                 violation = verdict::linearizability(w.history(), w.step()).1;
@@ -271,15 +274,17 @@ impl Explorer {
         self.moves = moves;
     }
 
-    /// Ends the search on `v`, found in record `s`.
+    /// Ends the search on `v`, found in record `s` (a child of the state on top of the
+    /// replay stack, whose worlds are those of its path).
     fn report(&mut self, s: u32, v: InvariantViolation) {
         let path = self.path(s);
         let mut scenario = self.base.clone();
-        scenario.actions.extend(
-            path[1..]
-                .iter()
-                .map(|r| self.records[*r as usize].how.action()),
-        );
+        scenario
+            .actions
+            .extend(path[1..].iter().zip(&self.stack).map(|(r, (at, w))| {
+                debug_assert_eq!(self.records[*r as usize].parent, *at, "the path's worlds");
+                self.records[*r as usize].how.action(w)
+            }));
         self.found = Some(Counterexample {
             invariant: v.invariant,
             message: v.message,

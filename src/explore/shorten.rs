@@ -32,6 +32,10 @@ pub fn faults(actions: &[Action]) -> Budget {
         dups: count(|a| matches!(a, Action::Duplicate { .. }), 1),
         crashes: count(|a| matches!(a, Action::Crash { .. }), 1),
         ticks: count(|a| matches!(a, Action::Tick), 2),
+        // Reconfigurations and partitions stay as the run has them: not searched here.
+        reconfigs: 0,
+        partitions: 0,
+        fires: super::moves::UNBOUNDED_FIRES,
     }
 }
 
@@ -107,6 +111,9 @@ fn search(
         dups: faults.dups.into(),
         crashes: faults.crashes.into(),
         ticks: faults.ticks.into(),
+        reconfigs: faults.reconfigs.into(),
+        partitions: faults.partitions.into(),
+        timers: None,
     };
     let Ok(x) = Explorer::new(start, bounds) else {
         return (None, 0, true);

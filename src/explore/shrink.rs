@@ -9,6 +9,7 @@
 //! ordinary scenario.
 use crate::check::invariants::{InvariantViolation, LINEARIZABILITY};
 use crate::check::verdict;
+use crate::json::ToJson;
 use crate::paxos::Envelope;
 use crate::sim::scenario::ScriptedOp;
 use crate::sim::{Action, Scenario, SimConfig, World};
@@ -35,7 +36,7 @@ enum MessageAction {
 }
 
 /// What `paxoscope shrink` reports (and the page's Shrink).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Shrunk {
     /// The invariant violated, before and after.
@@ -418,7 +419,7 @@ pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
 /// The share-link fragment that opens `scenario` on the page at its last step:
 /// `#j=<base64url(scenario JSON)>&step=N` (README, "Sharing a run").
 pub fn share_fragment(scenario: &Scenario) -> String {
-    let json = serde_json::to_string(scenario).expect("a scenario serialises");
+    let json = crate::json::to_json(scenario);
     let steps: u64 = scenario
         .actions
         .iter()

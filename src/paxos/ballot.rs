@@ -1,11 +1,14 @@
 //! Ballots (rule 1): unique and totally ordered as (round, proposer id).
 use super::NodeId;
+use crate::json::ToJson;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A ballot number. Ordered first by `round`, then by `proposer`, so two proposers never
 /// share a ballot (unless the `ballots-without-proposer-id` bug zeroes the id).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ToJson, Deserialize,
+)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Ballot {
     /// Increases each time a proposer starts a new phase 1.

@@ -1,13 +1,15 @@
 //! Classic Paxos bugs that can be switched on on purpose, so the checkers can be seen to
 //! catch them. All are off by default. This file is the one catalogue of the bugs: their
 //! names, titles, descriptions and what a run with each shows.
+use crate::json::read::FromJson;
+use crate::json::ToJson;
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
 /// One injectable bug. Each variant says which rule it breaks and why that breaks safety.
 /// In JSON it is its kebab-case [`Bug::name`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, FromJson)]
 #[serde(try_from = "String")]
 pub enum Bug {
     /// Rule 2 (persist before replying): the acceptor's promise is kept only in memory, so
@@ -44,7 +46,7 @@ pub enum Bug {
 }
 
 /// What the catalogue says about one bug (see [`Bug::info`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 pub struct BugInfo {
     /// The kebab-case name used by the CLI, the page and scenario files.
     pub name: &'static str,
@@ -182,6 +184,12 @@ impl Serialize for Bug {
     }
 }
 
+impl crate::json::ToJson for Bug {
+    fn write_json(&self, out: &mut String) {
+        crate::json::write_str(self.name(), out)
+    }
+}
+
 /// In TypeScript (www/types/api.d.ts): the union of the bug names, as serialized above.
 #[cfg(test)]
 impl ts_rs::TS for Bug {
@@ -213,7 +221,7 @@ impl ts_rs::TS for Bug {
 
 /// The set of bugs switched on in a configuration (empty = the correct protocol). In JSON
 /// it is a sorted list of bug names without repeats.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(transparent)]
 pub struct BugSet(Vec<Bug>);
@@ -221,6 +229,12 @@ pub struct BugSet(Vec<Bug>);
 impl<'de> Deserialize<'de> for BugSet {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(Vec::<Bug>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+impl crate::json::read::FromJson for BugSet {
+    fn from_json(v: &crate::json::read::Json) -> Result<Self, crate::json::read::Error> {
+        Ok(Vec::<Bug>::from_json(v)?.into_iter().collect())
     }
 }
 

@@ -2,11 +2,13 @@
 use super::bugs::{Bug, BugSet};
 use super::quorum::Quorums;
 use super::NodeId;
+use crate::json::read::FromJson;
+use crate::json::ToJson;
 use serde::{Deserialize, Serialize};
 
 /// The roles one node plays. Any combination is allowed, except that every proposer is
 /// also a replica (it needs the decided log to know where to propose and to answer clients).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Roles {
     /// Runs phase 1 and 2 and can become leader.
@@ -61,7 +63,9 @@ impl Roles {
 }
 
 /// Rule 12 (reads): how the leader answers a `get`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize, FromJson,
+)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ReadMode {
@@ -81,7 +85,7 @@ impl ReadMode {
 }
 
 /// One node of the cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NodeSpec {
     /// Its id (unique, from 1).
@@ -94,7 +98,7 @@ pub struct NodeSpec {
 pub const MAX_DRIFT_PER_MILLE: u32 = 200;
 
 /// Protocol configuration shared by every node of a cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 #[serde(default)]
 pub struct Config {
     /// The nodes and their roles.

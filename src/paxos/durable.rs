@@ -5,12 +5,13 @@ use super::ballot::Ballot;
 use super::membership::ConfigHistory;
 use super::value::Value;
 use super::Slot;
+use crate::json::ToJson;
 use crate::kv::{ClientId, KvStore, OpResult};
 use crate::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 
 /// The last command a client had applied and its answer (rule 8: the session table).
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Session {
     /// The client's highest applied sequence number.
@@ -20,7 +21,7 @@ pub struct Session {
 }
 
 /// The replicated state up to a slot (rule 10): what compaction keeps instead of the log.
-#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Snapshot {
     /// Every slot below this is reflected in the state.
@@ -43,7 +44,7 @@ fn is_initial(h: &ConfigHistory) -> bool {
 }
 
 /// What an acceptor must never forget.
-#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 pub struct AcceptorDurable {
     /// The highest ballot promised (rule 2).
     pub promised: Option<Ballot>,
@@ -55,7 +56,7 @@ pub struct AcceptorDurable {
 
 /// What a proposer must never forget: the highest round it used, so a restart never
 /// reuses a ballot (rule 1).
-#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ProposerDurable {
     /// The highest round this proposer has started phase 1 with.
@@ -63,7 +64,7 @@ pub struct ProposerDurable {
 }
 
 /// What a replica keeps across crashes: its latest snapshot (rule 10).
-#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReplicaDurable {
     /// The key-value state and session table up to `snapshot.index`.
@@ -71,7 +72,7 @@ pub struct ReplicaDurable {
 }
 
 /// Everything durable on one node, per role.
-#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 pub struct DurableState {
     /// Present if the node is an acceptor.
     pub acceptor: Option<AcceptorDurable>,
@@ -82,7 +83,7 @@ pub struct DurableState {
 }
 
 /// One change to durable state, to be made stable before the step's messages are sent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 #[serde(tag = "write")]
 pub enum DurableWrite {
     /// The acceptor promised this ballot.

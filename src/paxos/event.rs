@@ -3,12 +3,13 @@
 use super::ballot::Ballot;
 use super::quorum::QuorumCount;
 use super::{NodeId, Slot};
+use crate::json::ToJson;
 use crate::kv::ClientId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One explained action of a node.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// Rule 2: an acceptor promised a ballot.

@@ -8,13 +8,14 @@
 use super::config::{check_node_specs, Config, NodeSpec, Roles};
 use super::quorum::{Phase, QuorumCount, Quorums};
 use super::{NodeId, Slot};
+use crate::json::ToJson;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// One configuration of the cluster (rule 12): its members with their roles, numbered by
 /// `epoch` (the initial configuration is epoch 0; each reconfiguration adds one, and one
 /// built from an older epoch than the replica's latest is stale and ignored).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Membership {
     /// The configuration's number: one more than the configuration it replaces.
@@ -155,7 +156,7 @@ impl Membership {
 }
 
 /// A configuration and the first slot it governs.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConfigChange {
     /// The first slot decided by this configuration's quorums.
@@ -169,7 +170,7 @@ pub struct ConfigChange {
 /// first change are governed by the initial configuration, which the node knows from its
 /// [`Config`]. Kept in snapshots, so a replica that installs one knows the configurations
 /// of the slots it did not apply itself.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize)]
 #[serde(transparent)]
 pub struct ConfigHistory {
     changes: Vec<ConfigChange>,

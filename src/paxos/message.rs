@@ -3,12 +3,15 @@ use super::ballot::Ballot;
 use super::durable::Snapshot;
 use super::value::{Command, Value};
 use super::{NodeId, Slot};
+use crate::json::ToJson;
 use crate::kv::{ClientId, OpResult};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Where a message comes from or goes to: a cluster node or a client.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ToJson, Deserialize,
+)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Addr {
@@ -28,7 +31,7 @@ impl fmt::Display for Addr {
 }
 
 /// One accepted value as an acceptor reports it in a Promise.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AcceptedEntry {
     /// The slot.
@@ -40,7 +43,7 @@ pub struct AcceptedEntry {
 }
 
 /// A message of the protocol or of the client interface.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type")]
 pub enum Message {
@@ -255,7 +258,7 @@ impl Message {
 }
 
 /// A message with its sender and recipient.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 pub struct Envelope {
     /// Sender.
     pub from: Addr,

@@ -8,12 +8,13 @@ use super::message::AcceptedEntry;
 use super::replica::Replica;
 use super::value::{Command, Value};
 use super::{NodeId, Slot};
+use crate::json::ToJson;
 use crate::vec_map::{VecMap, VecSet};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// Where a proposer stands.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "phase", rename_all = "lowercase")]
 pub enum Phase {
@@ -26,7 +27,7 @@ pub enum Phase {
 }
 
 /// Phase 1 in progress.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Preparing {
     /// The ballot being prepared.
@@ -38,7 +39,7 @@ pub struct Preparing {
 }
 
 /// A slot proposed in phase 2 and not yet decided.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Proposal {
     /// The proposed value.
@@ -53,7 +54,7 @@ pub struct Proposal {
 }
 
 /// Leadership state.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Leading {
     /// The leader's ballot.
@@ -81,7 +82,7 @@ pub struct Leading {
 /// Rule 12 (leases): a leader's lease. Each heartbeat asks for a new round; once a phase-2
 /// quorum granted a round, the leader may answer reads alone until the tick of its own
 /// clock it asked at plus `Config::leader_lease_ticks`.
-#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LeaderLease {
     /// The last lease round asked for.
@@ -97,7 +98,7 @@ pub struct LeaderLease {
 }
 
 /// A proposer's volatile state (its only durable state is its highest round).
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Proposer {
     /// Where it stands.

@@ -2,6 +2,7 @@
 //! quorum. With majorities any two quorums intersect; with flexible quorums (FPaxos) only
 //! every phase-1 quorum must meet every phase-2 quorum: |Q1| + |Q2| > n.
 use super::NodeId;
+use crate::json::ToJson;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -17,7 +18,7 @@ pub fn quorum_size(acceptors: usize, small_quorum_bug: bool) -> usize {
 }
 
 /// Which phase a quorum serves (rule 4: phase 1, promises; rule 6: phase 2, accepts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
@@ -31,7 +32,7 @@ pub enum Phase {
 /// one place that answers "is this set a phase-1 / phase-2 quorum". Every quorum count in
 /// the core goes through it, so a configuration that changes the acceptors (or the sizes)
 /// changes every count at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Quorums {
     /// Acceptors counted (n).
@@ -152,7 +153,7 @@ impl Quorums {
 /// uses for it, the other phase's quorum and a true majority (rules 4, 6 and 12): what the
 /// narration says, so a quorum smaller than a majority shows in words, with whether it
 /// still meets every quorum of the other phase.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 pub struct QuorumCount {
     /// Acceptors that answered (promised or accepted).
     pub got: usize,

@@ -7,12 +7,13 @@ use super::membership::ConfigHistory;
 use super::step::Applied;
 use super::value::Value;
 use super::Slot;
+use crate::json::ToJson;
 use crate::kv::{ClientId, KvStore};
 use crate::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 
 /// A replica's volatile state: rebuilt from its snapshot after a restart.
-#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 pub struct Replica {
     /// Slots below this were compacted into the snapshot.
     pub snapshot_index: Slot,
@@ -240,7 +241,7 @@ mod tests {
             applied.iter().map(|a| a.slot).collect::<Vec<_>>(),
             vec![0, 1]
         );
-        assert_eq!(r.kv.data["x"], "b");
+        assert_eq!(&*r.kv.data["x"], "b");
         assert!(
             !r.decide(0, Value::Noop),
             "a decided slot is never overwritten"
@@ -258,7 +259,7 @@ mod tests {
         assert!(!applied[2].executed);
         assert_eq!(applied[2].result, OpResult::Ok);
         assert_eq!(
-            r.kv.data["x"], "b",
+            &*r.kv.data["x"], "b",
             "the retry must not overwrite the later put"
         );
     }
@@ -270,7 +271,7 @@ mod tests {
         r.decide(1, put(2, 1, "b"));
         r.decide(2, put(1, 1, "a"));
         r.apply_decided(true, 8);
-        assert_eq!(r.kv.data["x"], "a");
+        assert_eq!(&*r.kv.data["x"], "a");
     }
 
     #[test]

@@ -7,11 +7,26 @@ use super::event::Event;
 use super::message::Envelope;
 use super::value::{Command, Value};
 use super::Slot;
+use crate::json::read::FromJson;
+use crate::json::ToJson;
 use crate::kv::OpResult;
 use serde::{Deserialize, Serialize};
 
 /// A timer a node asks the world to run. Time is the world's business (no clock here).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    ToJson,
+    Deserialize,
+    FromJson,
+)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum TimerKind {
@@ -23,7 +38,7 @@ pub enum TimerKind {
 
 /// A timer request (rule 7). The node never draws random numbers: it says how much jitter
 /// it wants and the world draws it from its seeded generator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 pub enum TimerCmd {
     /// Fire `kind` after `after` ticks plus a uniform random 0..=`jitter` ticks, replacing
     /// any pending timer of that kind.
@@ -43,7 +58,7 @@ pub enum TimerCmd {
 }
 
 /// One input to a node (rule 11: a node is driven only by its inputs).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 pub enum Input {
     /// A message arrived.
     Message(Envelope),
@@ -55,7 +70,7 @@ pub enum Input {
 
 /// Everything a node asks the world to do after one input. The world must make `persist`
 /// stable before it sends `messages` (rule 2: persist before replying).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 pub struct Ready {
     /// Messages to send (never addressed to the node itself: those are handled inside).
     pub messages: Vec<Envelope>,
@@ -72,7 +87,7 @@ pub struct Ready {
 }
 
 /// One command a replica applied (or recognised as a duplicate) at a slot (rules 6 and 8).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 pub struct Applied {
     /// The slot it was decided in.
     pub slot: Slot,

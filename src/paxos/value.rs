@@ -1,13 +1,14 @@
 //! What the log holds: client commands, batched per slot, a no-op filling a hole, or a
 //! reconfiguration (rule 12).
 use super::membership::Membership;
+use crate::json::ToJson;
 use crate::kv::{ClientId, Op};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A client command (rule 8): the (client id, sequence number) pair identifies it so a
 /// replica applies it at most once, however many times it is retried.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Command {
     /// The client that issued it.
@@ -27,7 +28,7 @@ impl fmt::Display for Command {
 /// The value proposed for one slot (rule 5: a slot may carry a batch of commands; rule 12:
 /// or a new configuration). In JSON `{"kind": "noop"}`, `{"kind": "commands", "commands":
 /// [...]}` or `{"kind": "reconfigure", "members": {...}}`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, ToJson, Deserialize)]
 #[serde(into = "ValueJson", try_from = "RawValue")]
 pub enum Value {
     /// Fills a hole a new leader found in the log (rule 4).
@@ -42,7 +43,7 @@ pub enum Value {
 }
 
 /// The JSON form of a [`Value`] (and its TypeScript type).
-#[derive(Serialize)]
+#[derive(Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[cfg_attr(test, ts(rename = "Value"))]
 #[serde(tag = "kind", rename_all = "lowercase")]

@@ -1,12 +1,14 @@
 //! User and scheduler actions: the serialisable list that, with the configuration and the
 //! seed, replays a run exactly.
 use super::scenario::{per_mille_or_old_percent, renamed};
+use crate::json::read::FromJson;
+use crate::json::ToJson;
 use crate::kv::{ClientId, Op};
 use crate::paxos::{Bug, NodeId, NodeSpec, Roles, TimerKind};
 use serde::{Deserialize, Serialize};
 
 /// One step of a run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "RawAction")]
 pub enum Action {
@@ -113,7 +115,7 @@ pub enum Action {
 /// The JSON form of an [`Action`], read flat: serde's internally tagged enums buffer every
 /// field in a generic `Content` tree first, which costs tens of KB in the wasm module. The
 /// checks below keep the strictness of `deny_unknown_fields` for each variant.
-#[derive(Deserialize)]
+#[derive(Deserialize, FromJson)]
 #[serde(deny_unknown_fields)]
 struct RawAction {
     #[serde(rename = "type")]

@@ -4,6 +4,7 @@
 use super::rng::SimRng;
 use super::scenario::SimConfig;
 use crate::check::history::{History, HistoryEntry};
+use crate::json::ToJson;
 use crate::kv::{ClientId, Op, OpResult};
 use crate::paxos::{Addr, Command, Envelope, Message, NodeId, ReadMode};
 use crate::vec_map::VecMap;
@@ -11,7 +12,7 @@ use serde::Serialize;
 use std::collections::VecDeque;
 
 /// A command the client is waiting on.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Pending {
     /// Its sequence number.
@@ -31,21 +32,21 @@ pub struct Pending {
 }
 
 /// Rule 12: how a client's last `get` was answered, in a run that reads under leases.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReadAnswer {
     /// The command's sequence number.
     pub seq: u64,
     /// The key read.
-    pub key: String,
+    pub key: crate::kv::Text,
     /// The value it got (`None`: absent).
-    pub value: Option<String>,
+    pub value: Option<crate::kv::Text>,
     /// `lease`: a leader answered alone under its lease; `log`: through a slot of the log.
     pub mode: ReadMode,
 }
 
 /// One client.
-#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Hash, Eq, Serialize, ToJson)]
 pub struct Client {
     /// Its id.
     pub id: ClientId,
@@ -371,8 +372,11 @@ pub fn random_op(rng: &mut SimRng, config: &SimConfig, client: ClientId, seq: u6
     let key = format!("k{}", rng.below(config.workload.keys.max(1) as u64));
     let value = format!("{client}.{seq}");
     match rng.below(10) {
-        0..=4 => Op::Put { key, value },
-        5..=7 => Op::Get { key },
+        0..=4 => Op::Put {
+            key: key.into(),
+            value: value.into(),
+        },
+        5..=7 => Op::Get { key: key.into() },
         _ => {
             let expected = match rng.below(3) {
                 0 => None,
@@ -383,9 +387,9 @@ pub fn random_op(rng: &mut SimRng, config: &SimConfig, client: ClientId, seq: u6
                 )),
             };
             Op::Cas {
-                key,
-                expected,
-                value,
+                key: key.into(),
+                expected: expected.map(Into::into),
+                value: value.into(),
             }
         }
     }

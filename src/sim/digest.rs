@@ -47,9 +47,10 @@ impl TraceDigest {
     fn action(&mut self, action: &Action) {
         match action {
             // The scheduler's step, by far the most frequent action: its JSON is constant
-            // (the same bytes serde_json writes, so digests are unchanged).
+            // (the same bytes serde_json writes, as `crate::json` does, so digests are
+            // unchanged).
             Action::Auto { n: 1 } => self.str(r#"{"type":"auto"}"#),
-            _ => self.str(&serde_json::to_string(action).unwrap_or_default()),
+            _ => self.str(&crate::json::to_json(action)),
         }
     }
 

@@ -6,6 +6,7 @@
 use super::action::Action;
 use super::client::Client;
 use super::scenario::SimConfig;
+use crate::json::ToJson;
 use crate::kv::ClientId;
 use crate::vec_map::VecMap;
 use serde::Serialize;
@@ -17,7 +18,7 @@ pub const STEP_LIMIT: u64 = 200_000;
 /// The liveness bound of a configuration, term by term (ticks; docs/protocol.md explains
 /// each). A command started before faults stop is answered at most `total` ticks after
 /// they stop; one started later, at most `total` ticks after it started.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 pub struct LivenessBound {
     /// One message hop: the largest network delay (once faults stop, time passes only
     /// when no message is due).

@@ -4,6 +4,7 @@ use super::event::WorldEvent;
 use super::why as world_why;
 use super::world::World;
 use crate::check::conflict::describe;
+use crate::json::ToJson;
 use crate::paxos::event::Event;
 use crate::paxos::explain::why;
 use crate::paxos::{Addr, Ballot, NodeId, Slot, TimerKind};
@@ -14,7 +15,7 @@ use serde::Serialize;
 const SUMMARY_SLOTS: u64 = 8;
 
 /// One line of narration: what happened in the last step, and where.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NarrationLine {
     /// The node it concerns, if any.

@@ -1,11 +1,12 @@
 //! The simulated network: every in-flight message is an object with a stable id that can
 //! be delivered, dropped or duplicated next, in any order; nodes can be partitioned.
+use crate::json::ToJson;
 use crate::paxos::{Addr, Envelope, NodeId};
 use crate::vec_map::VecMap;
 use serde::Serialize;
 
 /// A message on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 pub struct InFlight {
     /// Stable id, unique within a run.
     pub id: u64,

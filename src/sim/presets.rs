@@ -4,12 +4,13 @@ use super::scenario::{
     FaultConfig, Layout, NetworkConfig, Scenario, ScriptedOp, SimConfig, Workload,
 };
 use super::world::World;
+use crate::json::ToJson;
 use crate::kv::Op;
 use crate::paxos::{Bug, NodeId, NodeSpec, ReadMode, Roles};
 use serde::Serialize;
 
 /// A preset's name and what it shows.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PresetInfo {
     /// Name used in URLs and on the command line.

@@ -6,10 +6,11 @@ use super::timeline::Timeline;
 use super::view::{self, StateView};
 use crate::check::invariants::InvariantViolation;
 use crate::check::verdict;
+use crate::json::ToJson;
 use serde::Serialize;
 
 /// What one action did: the step reached and its narration.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StepResult {
     /// The step reached.

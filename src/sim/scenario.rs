@@ -1,11 +1,13 @@
 //! What a run is made of: the simulator configuration, the seed and the actions.
 use super::action::Action;
+use crate::json::read::FromJson;
+use crate::json::ToJson;
 use crate::kv::{ClientId, Op};
 use crate::paxos::{BugSet, Config, ReadMode};
 use serde::{Deserialize, Serialize};
 
 /// Which nodes exist and what they do (rule 11).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "lowercase", try_from = "RawLayout")]
 pub enum Layout {
@@ -19,7 +21,7 @@ pub enum Layout {
 }
 
 /// The JSON form of a [`Layout`], read flat (see `RawOp` in kv.rs for why).
-#[derive(Deserialize)]
+#[derive(Deserialize, FromJson)]
 #[serde(deny_unknown_fields)]
 struct RawLayout {
     kind: String,
@@ -43,7 +45,7 @@ impl TryFrom<RawLayout> for Layout {
 }
 
 /// Random network faults applied by the scheduler.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(try_from = "RawNetworkConfig")]
 pub struct NetworkConfig {
@@ -58,7 +60,7 @@ pub struct NetworkConfig {
 /// The JSON form of a [`NetworkConfig`]: the current names, and the names of scenario files
 /// and share links written before the rename (`drop_pct` and `dup_pct` in percent,
 /// `max_delay`), converted on reading.
-#[derive(Default, Deserialize)]
+#[derive(Default, Deserialize, FromJson)]
 #[serde(default, deny_unknown_fields)]
 struct RawNetworkConfig {
     drop_per_mille: Option<u32>,
@@ -121,7 +123,7 @@ pub(crate) fn per_mille_or_old_percent(
 }
 
 /// Random crashes and partitions applied by the scheduler, each a chance per scheduler step.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct FaultConfig {
@@ -140,7 +142,7 @@ pub struct FaultConfig {
 }
 
 /// One scripted client command, submitted when the world starts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ScriptedOp {
@@ -151,7 +153,7 @@ pub struct ScriptedOp {
 }
 
 /// What clients do on their own.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct Workload {
@@ -164,7 +166,7 @@ pub struct Workload {
 }
 
 /// The whole configuration of a simulated run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, deny_unknown_fields)]
 pub struct SimConfig {
@@ -356,7 +358,7 @@ impl SimConfig {
 }
 
 /// A complete, replayable run: configuration + seed + actions (what a share link holds).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize, FromJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -377,7 +379,7 @@ pub struct Scenario {
 impl Scenario {
     /// Parses a scenario from JSON with a message that says what is wrong.
     pub fn from_json(text: &str) -> Result<Scenario, String> {
-        let s: Scenario = serde_json::from_str(text)
+        let s: Scenario = crate::json::read::from_str(text)
             .map_err(|e| format!("not a valid Paxoscope scenario: {e}"))?;
         s.config.validate()?;
         Ok(s)

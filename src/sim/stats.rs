@@ -1,12 +1,13 @@
 //! Counters of a run: messages by type and fate, commands submitted and committed, kept
 //! from the world's events.
 use super::event::WorldEvent;
+use crate::json::ToJson;
 use crate::kv::ClientId;
 use crate::vec_map::VecMap;
 use serde::Serialize;
 
 /// Message and command counters.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Stats {
     /// Messages sent, by type.

@@ -43,6 +43,19 @@ async function inFlight(page, type, to) {
   return m;
 }
 
+/** What the diagram shows (window.paxoscope.diagram(): its scene, painted or SVG). */
+const shown = (page) => page.evaluate(() => window.paxoscope.diagram());
+
+/** The arrow of message `id` as the diagram shows it, or null. */
+const arrowOf = (page, id) => page.evaluate((i) => ((window.paxoscope.diagram() || { arrows: [] }).arrows.find((a) => a.id === i)) || null, id);
+
+/** Distance from (x, y) to the segment a (x1, y1)–(x2, y2). */
+function toSegment(x, y, a) {
+  const dx = a.x2 - a.x1, dy = a.y2 - a.y1;
+  const t = Math.max(0, Math.min(1, ((x - a.x1) * dx + (y - a.y1) * dy) / (dx * dx + dy * dy || 1)));
+  return Math.hypot(a.x1 + t * dx - x, a.y1 + t * dy - y);
+}
+
 /** Delivers message `id` through the diagram: its dangling end, then Deliver. */
 async function deliverFromDiagram(page, id) {
   const ring = page.locator(`.dg-dangle[data-id="${id}"]`);
@@ -74,8 +87,14 @@ test('acting on a message from the diagram delivers exactly that message', async
   expect(after.stats.delivered).toEqual({ Prepare: 1 });
   const recorded = await page.evaluate((id) => window.paxoscope.playground().spacetime(0, 2).messages.find((m) => m.id === id), target.id);
   expect(recorded.end).toMatchObject({ step: 2, fate: 'delivered' });
-  // The diagram now draws it as an arrow that ends on n3's lane.
-  await expect(page.locator(`.dg-msg[data-id="${target.id}"]`)).toHaveClass(/done/);
+  // The diagram now draws it as an arrow that ends on n3's lane (painted on the canvas).
+  await expect.poll(async () => (await arrowOf(page, target.id))?.state).toBe('done');
+  const drawn = await arrowOf(page, target.id);
+  expect(drawn.fate).toBe('delivered');
+  const d = await shown(page);
+  const n3 = d.events.find((e) => e.lane === 'n3');
+  expect(drawn.y2).toBe(n3.y);
+  await expect(page.locator(`.dg-dangle[data-id="${target.id}"]`)).toHaveCount(0);
 
   // Drop and duplicate from the diagram too.
   const other = prepares.find((m) => m.to.node === 2);
@@ -90,7 +109,8 @@ test('acting on a message from the diagram delivers exactly that message', async
   const s4 = await state(page);
   expect(s4.messages.some((m) => m.id === other.id)).toBe(false);
   expect(s4.messages.filter((m) => m.type === 'Prepare' && m.to.node === 2)).toHaveLength(1);
-  await expect(page.locator(`.dg-msg[data-id="${other.id}"] .dg-lost`)).toHaveCount(1);
+  // It ends in a cross: dropped.
+  await expect.poll(async () => (await arrowOf(page, other.id))?.fate).toBe('dropped');
   expect(failures, failures.join('\n')).toEqual([]);
 });
 
@@ -120,12 +140,44 @@ test('the diagram and the timeline follow each other both ways', async ({ page }
   await expect.poll(async () => (await state(page)).step).toBe(step);
   await expect(slider).toHaveValue(String(step));
   await expect.poll(cursorX).toBe(`translate(${step * STEP_W + STEP_W},0)`);
-  // Clicking an arrow seeks to its delivery.
-  const arrow = page.locator('.dg-msg.done').first();
-  const id = Number(await arrow.getAttribute('data-index'));
-  const end = await page.evaluate((i) => window.paxoscope.playground().spacetime(0, 1e9).messages.find((m) => m.index === i).end, id);
-  await arrow.locator('line.hit').dispatchEvent('click');
+  // Clicking an arrow (painted on the canvas) seeks to its delivery: a real click on the
+  // middle of a delivered arrow that nothing else comes near.
+  const d = await shown(page);
+  const box = await page.locator('.dg-svg').boundingBox();
+  const view = await page.locator('.dg-scroller').boundingBox();
+  const pick = d.arrows.map((a) => ({ a, x: (a.x1 + a.x2) / 2, y: (a.y1 + a.y2) / 2 })).find(({ a, x, y }) => {
+    if (a.state !== 'done' || a.fate !== 'delivered') return false;
+    const px = box.x + x - d.from * STEP_W, py = box.y + y;
+    if (px < view.x + 60 || px > view.x + view.width - 20 || py < view.y + 10 || py > view.y + view.height - 20) return false;
+    return d.arrows.every((b) => b === a || toSegment(x, y, b) > 7) && d.events.every((e) => Math.hypot(e.x - x, e.y - y) > 10);
+  });
+  expect(pick, 'a delivered arrow clear of the others in view').toBeTruthy();
+  const px = box.x + pick.x - d.from * STEP_W, py = box.y + pick.y;
+  // The canvas has it painted there.
+  const ink = await page.evaluate(({ x, y }) => {
+    const c = document.querySelector('.dg-canvas');
+    const r = c.getBoundingClientRect();
+    const k = c.width / r.width;
+    const data = c.getContext('2d').getImageData(Math.round((x - r.left) * k) - 1, Math.round((y - r.top) * k) - 1, 3, 3).data;
+    let alpha = 0;
+    for (let i = 3; i < data.length; i += 4) alpha = Math.max(alpha, data[i]);
+    return alpha;
+  }, { x: px, y: py });
+  expect(ink, 'the arrow is painted on the canvas').toBeGreaterThan(100);
+  const end = await page.evaluate((i) => window.paxoscope.playground().spacetime(0, 1e9).messages.find((m) => m.index === i).end, pick.a.index);
+  await page.mouse.click(px, py);
   await expect.poll(async () => (await state(page)).step).toBe(end.step);
+  await expect(slider).toHaveValue(String(end.step));
+  // A click on a painted send or receive picks that event: the timeline seeks to it.
+  const d2 = await shown(page);
+  const box2 = await page.locator('.dg-svg').boundingBox();
+  const dot = d2.events.find((e) => (e.kind === 'send' || e.kind === 'receive') && e.step !== end.step
+    && box2.x + e.x - d2.from * STEP_W > view.x + 60 && box2.x + e.x - d2.from * STEP_W < view.x + view.width - 20
+    && d2.events.every((o) => o === e || Math.hypot(o.x - e.x, o.y - e.y) > 8));
+  expect(dot, 'a send or receive clear of the other events in view').toBeTruthy();
+  await page.mouse.click(box2.x + dot.x - d2.from * STEP_W, box2.y + dot.y);
+  await expect.poll(async () => (await state(page)).step).toBe(dot.step);
+  await expect(page.getByRole('region', { name: 'Why: the causal past of the selected event' })).toBeVisible();
   expect(failures, failures.join('\n')).toEqual([]);
 });
 
@@ -149,8 +201,19 @@ test('the visible part exports as a valid SVG file and as Mermaid text', async (
       root: root.localName, ns: root.namespaceURI,
       width: Number(root.getAttribute('width')), lines: doc.getElementsByTagName('line').length,
       labels: [...doc.getElementsByTagName('text')].map((t) => t.textContent).filter((t) => /^[nc]\d$/.test(t)),
+      titles: [...doc.getElementsByTagName('title')].map((t) => t.textContent),
+      dangling: doc.querySelectorAll('line[stroke-dasharray]').length,
     };
   }, svgText);
+  // Built from what the diagram shows, not from the screen: every message the diagram
+  // shows whose arrow lies in the exported steps is in the file, with its words, and every
+  // message in flight dangles (dashed).
+  const [, from, to] = svgDownload.suggestedFilename().match(/(\d+)-(\d+)/).map(Number);
+  const d = await shown(page);
+  const settled = d.arrows.filter((a) => a.state !== 'flight' && Math.min(a.x1, a.x2) >= from * STEP_W && Math.max(a.x1, a.x2) <= (to + 1) * STEP_W);
+  expect(settled.length).toBeGreaterThan(3);
+  for (const a of settled) expect(parsed.titles.some((t) => t.startsWith(`#${a.id} `)), `message #${a.id} in the file`).toBe(true);
+  expect(parsed.dangling).toBe(d.arrows.filter((a) => a.state === 'flight').length);
   expect(parsed.error).toBe(0);
   expect(parsed.root).toBe('svg');
   expect(parsed.ns).toBe('http://www.w3.org/2000/svg');
@@ -198,10 +261,18 @@ test('the causal slice highlights exactly the core\'s happens-before past', asyn
   await elected.click();
   await expect(page.getByRole('region', { name: 'Why: the causal past of the selected event' })).toBeVisible();
   await expect.poll(async () => (await state(page)).step).toBe(3);
-  const marks = await page.locator('.dg-ev[data-past]').evaluateAll((els) => els.map((e) => ({
-    index: Number(e.getAttribute('data-event')), past: e.getAttribute('data-past') === '1', lane: e.getAttribute('data-lane'),
-  })));
+  // Every event the diagram shows (sends and receives painted, lane events as SVG).
+  await expect.poll(async () => (await shown(page)).events.every((e) => e.past != null)).toBe(true);
+  const marks = (await shown(page)).events.map((e) => ({ index: e.index, past: e.past, lane: e.lane, opacity: e.opacity }));
   expect(marks.length).toBeGreaterThan(8);
+  // The lane events drawn as SVG say the same.
+  const svgMarks = await page.locator('.dg-ev[data-past]').evaluateAll((els) => els.map((e) => ({
+    index: Number(e.getAttribute('data-event')), past: e.getAttribute('data-past') === '1',
+  })));
+  expect(svgMarks.length).toBeGreaterThan(0);
+  for (const m of svgMarks) expect(marks.find((x) => x.index === m.index)?.past).toBe(m.past);
+  // What is outside the past is dimmed.
+  for (const m of marks) if (!m.past) expect(m.opacity).toBeLessThan(0.5);
   const expected = await page.evaluate(({ list, b }) => {
     const pg = window.paxoscope.playground();
     return list.map((m) => m.index === b || pg.happenedBefore(m.index, b));

@@ -365,8 +365,29 @@ test('a malformed share link shows a clear message and the seed demo', async ({ 
   const bad = Buffer.from(JSON.stringify({ config: { layout: { kind: 'servers', n: 42 } }, seed: 1, actions: [] })).toString('base64url');
   await open(page, `#j=${bad}&step=0`);
   await expect(errorNotice(page, 'Could not open this link')).toBeVisible();
+  // The message says what is shown instead: the run on screen stays (a link followed in
+  // the page), or the seed demo (a link opened afresh).
+  await expect(errorNotice(page, 'Could not open this link')).toContainText('got 42. The current run is unchanged.');
   expect((await state(page)).config.layout.kind).toBe('seed');
   await expect(page.locator('svg.topology .node').first()).toBeVisible();
+  await page.goto('about:blank');
+  await open(page, '#preset=no-such-preset');
+  await expect(errorNotice(page, 'Could not open the preset "no-such-preset"')).toContainText('Showing the seed demo instead.');
+  expect((await state(page)).config.layout.kind).toBe('seed');
+});
+
+test('a preset link with a step opens the preset at that step; a bad step is refused clearly', async ({ page }) => {
+  await open(page, '#preset=minority-partition&step=12');
+  await expect.poll(async () => (await view(page)).preset).toBe('minority-partition');
+  const v = await view(page);
+  expect(v.step).toBe(12);
+  expect(v.total_steps).toBeGreaterThan(12);
+  await open(page, '#preset=minority-partition&step=twelve');
+  await expect(errorNotice(page, 'This link is broken')).toContainText('the step in the link ("twelve") is not a whole number');
+  await open(page, '#preset=minority-partition&step=999999');
+  await expect(errorNotice(page, 'asks for step 999999')).toContainText('showing the last one');
+  const w = await view(page);
+  expect(w.step).toBe(w.total_steps);
 });
 
 test('out-of-range settings and thrown errors are reported, the page keeps working', async ({ page }) => {
@@ -433,6 +454,30 @@ test('an injected bug is caught: the violation banner links to its step', async 
   await banner.getByRole('button', { name: new RegExp(`Jump to step ${first.step}`) }).click();
   expect((await view(page)).step).toBe(first.step);
   await expect(page.locator('.inv.bad').first()).toBeVisible();
+});
+
+test('keyboard only: from Play, a skip link reaches the messages in flight; Enter delivers one', async ({ page }) => {
+  await open(page);
+  const before = await view(page);
+  const runHash = new URL(page.url()).hash;
+  await page.getByRole('button', { name: 'Play' }).focus();
+  let presses = 0;
+  for (; presses < 15; presses++) {
+    if (await page.evaluate(() => document.activeElement && document.activeElement.id === 'skip-flight')) break;
+    await page.keyboard.press('Tab');
+  }
+  expect(presses, 'Tab presses from Play to the skip link').toBeLessThanOrEqual(8);
+  await expect(page.getByRole('link', { name: 'Skip to the messages in flight' })).toBeVisible();
+  await page.keyboard.press('Enter');
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('aria-label'));
+  expect(focused).toMatch(/^Deliver message \d+$/);
+  expect(new URL(page.url()).hash, 'the address bar keeps the run').toBe(runHash);
+  const id = Number(focused.replace(/\D+/g, ''));
+  expect(before.messages.map((m) => m.id)).toContain(id);
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await view(page)).messages.some((m) => m.id === id)).toBe(false);
+  expect((await view(page)).step).toBe(before.step + 1);
+  await shot(page, 'keyboard-delivered-1280');
 });
 
 test('play, pause and the help overlay from the keyboard', async ({ page }) => {

@@ -56,6 +56,7 @@ async function shown(page, id) {
       topo: g ? g.getAttribute('class') : null,
       badge: g ? g.querySelector('.badge text').textContent : null,
       label: g ? g.getAttribute('aria-label') : null,
+      info: g ? g.querySelector('.node-info').textContent : null,
       column: th ? th.className : null,
       member: row ? row.className : null,
     };
@@ -105,6 +106,9 @@ test.describe('desktop 1280×800', () => {
           expect(on.topo).toMatch(/\bremoved\b/);
           expect(on.badge).toBe(n.crashed ? 'CRASHED' : 'REMOVED');
           expect(on.label).toMatch(/removed/);
+          // No candidate: whatever its own phase (one cut off before it learned it was
+          // removed still runs phase 1 on its own), its caption says no ballot of its own.
+          expect(on.info, `node ${n.id}'s caption`).not.toMatch(/prep|lead/);
           expect(on.column).toMatch(/\bremoved\b/);
           expect(on.member).toMatch(/st-removed/);
           await expect(page.locator(`.member-row[data-node="${n.id}"] button`)).toBeDisabled();
@@ -112,7 +116,16 @@ test.describe('desktop 1280×800', () => {
         // The inspector opens on every node.
         await page.locator(`#topology .node[data-node="${n.id}"]`).click();
         await expect(page.locator('#inspector h3')).toHaveText(`Node ${n.id}`);
-        if (!ids.has(n.id)) await expect(page.locator('#inspector .insp-head')).toContainText('removed');
+        if (!ids.has(n.id)) {
+          await expect(page.locator('#inspector .insp-head')).toContainText('removed');
+          // The inspector says what the node knows of its removal, and why it cannot lead.
+          const knows = ((n.volatile && n.volatile.replica && n.volatile.replica.configs) || []).some((c) => c.members.epoch >= latest.members.epoch);
+          const hint = page.locator('#inspector .node-panel > .hint');
+          if (n.crashed) await expect(hint).toContainText('crashed');
+          else if (knows) await expect(hint).toContainText(`applied configuration #${latest.members.epoch}`);
+          else await expect(hint).toContainText('has not learned it was removed');
+          if (!n.crashed && n.phase === 'preparing') await expect(hint).toContainText('cannot lead');
+        }
       }
       // Every row of the grid in view carries the epoch that governs its slot.
       const rows = await page.locator('.log-row[data-slot]').evaluateAll((els) => els.filter((e) => e.style.display !== 'none')

@@ -10,13 +10,12 @@
 //                  "any static server", as the README's path without make says)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { startServer } from '../../scripts/local-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BROWSER = process.env.SMOKE_BROWSER || 'firefox';
@@ -41,35 +40,6 @@ const QUIET_CHROMIUM = [
 function cargoVersion() {
   const pkg = readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8').split(/^\[/m).find((s) => s.startsWith('package]'));
   return /^version\s*=\s*"([^"]+)"/m.exec(pkg)[1];
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts the static server on `dir` and waits until it answers; returns [process, base URL]. */
-async function serve(dir) {
-  const port = await freePort();
-  const args = SERVER === 'python'
-    ? ['-m', 'http.server', '--bind', '127.0.0.1', '--directory', dir, String(port)]
-    : [path.join(ROOT, 'scripts/serve.py'), '--quiet', '--host', '127.0.0.1', '--dir', dir, '--port', String(port)];
-  const proc = spawn('python3', args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return [proc, url];
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill();
-  throw new Error(`the ${SERVER} server on ${dir} did not answer at ${url}`);
 }
 
 /** Records failed requests, HTTP errors, uncaught exceptions and console errors. */
@@ -99,7 +69,7 @@ before(async () => {
   assert.ok(existsSync(EXECUTABLE), `${EXECUTABLE} is missing: run scripts/setup.sh test`);
   assert.ok(existsSync(path.join(DIR, 'pkg/paxoscope.js')),
     `${DIR}/pkg is not built: run \`make build\` (or wasm-pack build --target web --out-dir www/pkg)`);
-  [server, baseURL] = await serve(DIR);
+  ({ proc: server, url: baseURL } = await startServer(DIR, { server: SERVER }));
   profile = mkdtempSync(path.join(tmpdir(), `paxoscope-${BROWSER}-`));
   browser = await puppeteer.launch({
     browser: BROWSER,

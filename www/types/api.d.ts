@@ -213,6 +213,19 @@ export type Bounds = {
      * retry (0 by default: then no move advances time).
      */
     ticks: number,
+    /**
+     * Reconfigurations the operator asks for on one path at most (rule 12: add the lowest
+     * free node id, add the two lowest, or remove a member, whenever a leader accepts it).
+     */
+    reconfigs: number,
+    /**
+     * Partitions on one path at most, each isolating one node until a heal (a free move).
+     */
+    partitions: number,
+    /**
+     * Node timers fired on one path at most (absent: any number, the default).
+     */
+    timers?: number,
 };
 
 /** An injectable bug, by its kebab-case name (`bugs()`). */

@@ -58,6 +58,7 @@ mod search;
 mod tests;
 
 use super::history::{History, HistoryError};
+use crate::json::ToJson;
 use problem::KeyProblem;
 use search::Search;
 use serde::Serialize;
@@ -85,7 +86,7 @@ impl Default for CheckOptions {
 }
 
 /// The checker's answer for a whole history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 pub struct LinearizabilityReport {
     /// The verdict.
     pub outcome: Outcome,
@@ -146,7 +147,7 @@ impl fmt::Display for LinearizabilityReport {
 }
 
 /// The verdict on a history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Every key's sub-history is linearizable.
@@ -169,7 +170,7 @@ pub enum Outcome {
 }
 
 /// Why a key's sub-history is not linearizable.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 pub struct KeyViolation {
     /// The key.
     pub key: String,
@@ -190,7 +191,7 @@ pub struct KeyViolation {
 }
 
 /// What happened to one key.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 pub struct KeySummary {
     /// The key.
     pub key: String,
@@ -208,7 +209,7 @@ pub struct KeySummary {
 }
 
 /// The verdict on one key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyVerdict {
     /// The key's sub-history is linearizable.

@@ -20,13 +20,13 @@ fn get(key: &str) -> Op {
 fn cas(key: &str, expected: Option<&str>, value: &str) -> Op {
     Op::Cas {
         key: key.into(),
-        expected: expected.map(String::from),
+        expected: expected.map(Into::into),
         value: value.into(),
     }
 }
 fn val(v: Option<&str>) -> OpResult {
     OpResult::Value {
-        value: v.map(String::from),
+        value: v.map(Into::into),
     }
 }
 
@@ -346,7 +346,7 @@ fn compact_model_agrees_with_kv_store() {
         let s = id(start);
         let after = step.apply(s);
         assert!(after.is_some(), "{op} from {start:?} → {result}");
-        assert_eq!(after.unwrap(), id(kv.data.get("k").map(String::as_str)));
+        assert_eq!(after.unwrap(), id(kv.data.get("k").map(|v| &**v)));
     }
 }
 
@@ -481,7 +481,7 @@ fn simulate(seed: u64, w: &Workload) -> History {
                     8..=14 => put(key, &fresh),
                     n => {
                         let expected = match n {
-                            15..=17 => kv.data.get(key).cloned(),
+                            15..=17 => kv.data.get(key).map(|v| v.to_string()),
                             18 => None,
                             _ => Some(value(&mut rng)),
                         };
@@ -538,8 +538,8 @@ fn reference(h: &History) -> bool {
     fn dfs(
         ops: &[&HistoryEntry],
         done: u64,
-        value: Option<&String>,
-        memo: &mut std::collections::HashSet<(u64, Option<String>)>,
+        value: Option<&crate::kv::Text>,
+        memo: &mut std::collections::HashSet<(u64, Option<crate::kv::Text>)>,
     ) -> bool {
         let open_known = (0..ops.len()).filter(|&i| done & (1 << i) == 0 && !ops[i].is_unknown());
         let Some(first_return) = open_known.filter_map(|i| ops[i].complete).min() else {
@@ -554,7 +554,7 @@ fn reference(h: &History) -> bool {
             }
             let mut kv = KvStore::default();
             if let Some(v) = value {
-                kv.data.insert(ops[i].key().to_string(), v.clone());
+                kv.data.insert(ops[i].key().into(), v.clone());
             }
             let r = kv.apply(&ops[i].op);
             if ops[i].result.as_ref().is_some_and(|want| *want != r) {

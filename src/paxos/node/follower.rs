@@ -2,6 +2,7 @@
 //! Accept or Heartbeat from that leader teaches it — reset the election timer, learn the
 //! slots decided in the leader's ballot, catch up on the rest, compact to the safe point.
 use super::Node;
+use crate::json::ToJson;
 use crate::paxos::ballot::Ballot;
 use crate::paxos::config::ReadMode;
 use crate::paxos::message::Addr;
@@ -11,7 +12,7 @@ use crate::paxos::{NodeId, Slot};
 use serde::{Deserialize, Serialize};
 
 /// What a node believes about the current leader (rule 7), and catch-up bookkeeping.
-#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct FollowerState {
     /// The node it last heard leading.

@@ -6,6 +6,7 @@
 //! grants run out: the leader answers `get` from its own store until the tick it asked at
 //! plus `Config::leader_lease_ticks`, which allows for the drift bound of both clocks.
 use super::Node;
+use crate::json::ToJson;
 use crate::kv::{Op, OpResult};
 use crate::paxos::ballot::Ballot;
 use crate::paxos::bugs::Bug;
@@ -23,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 /// Rule 12 (leases): what an acceptor granted. Volatile; a restarted acceptor that may have
 /// granted one holds every promise back for a whole lease instead.
-#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Hash, Eq, Serialize, ToJson, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AcceptorLease {
     /// The ballot granted a lease (`None` after a restart: any ballot may hold one).
@@ -50,15 +51,26 @@ impl Node {
     }
 
     /// Rule 12: whether this leader may answer a read alone now: it holds a lease (or the
-    /// `read-without-lease` bug skips that check) and has applied every slot a previous
-    /// leader may have chosen.
+    /// `read-without-lease` bug skips that check), has applied every slot a previous
+    /// leader may have chosen, and its ballot won a phase-1 quorum of every configuration
+    /// that governs a slot from its applied index on. A leader that learns, by applying
+    /// it, of a configuration whose acceptors did not promise its ballot knows nothing of
+    /// what a rival chose in that configuration's slots: it reads through the log until
+    /// it has run phase 1 there (rule 12's gate re-runs it).
     pub fn lease_valid(&self) -> bool {
-        let Some(lease) = self.leading().and_then(|l| l.lease.as_ref()) else {
+        let Some(lead) = self.leading() else {
+            return false;
+        };
+        let Some(lease) = lead.lease.as_ref() else {
             return false;
         };
         let applied = self.replica.as_ref().map_or(0, |r| r.applied_index);
         let held = lease.until > self.clock || self.config.bug(Bug::ReadWithoutLease);
-        held && applied >= lease.reads_from_slot
+        let covered = self
+            .lease_memberships()
+            .iter()
+            .all(|m| m.is_phase1_quorum(lead.promised_by.iter(), &self.config));
+        held && applied >= lease.reads_from_slot && covered
     }
 
     /// Rule 12 (leases and reconfiguration): the configurations a lease must hold a

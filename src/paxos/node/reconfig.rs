@@ -159,6 +159,20 @@ impl Node {
         self.latest_membership().is_proposer(self.id)
     }
 
+    /// Rule 12: a proposer that learns it was removed (its replica applied a configuration
+    /// without it) while running phase 1 stops at once: it is no candidate from then on,
+    /// not only from its next election timeout (see [`Node::start_election`]).
+    pub(super) fn stop_preparing_if_removed(&mut self) {
+        if self.may_run() {
+            return;
+        }
+        if let Some(p) = self.proposer.as_mut() {
+            if matches!(p.phase, Phase::Preparing(_)) {
+                p.phase = Phase::Following;
+            }
+        }
+    }
+
     /// Rule 12: a proposer that may not run by the configurations it knows may have been
     /// added (or added back) by a later one it has not learned: the leader's heartbeats
     /// that would have taught it may have been lost, and that leader may since have been

@@ -53,6 +53,7 @@ impl Node {
         let snapshot = replica.take_snapshot_if_due(interval);
         if reconfigured {
             self.drop_lease();
+            self.stop_preparing_if_removed();
         }
         let leading = self.is_leader();
         for a in &applied {

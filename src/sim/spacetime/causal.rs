@@ -3,6 +3,7 @@
 //! receive is `b`, or through a chain of both. A duplicate's receive is caused by the
 //! original's send. Events a lane never saw (drops, partitions) order nothing.
 use super::{LaneEvent, LaneEventKind, MessageTrace, SpaceTime};
+use crate::json::ToJson;
 use crate::paxos::Addr;
 use crate::vec_map::VecMap;
 use serde::Serialize;
@@ -11,7 +12,7 @@ use serde::Serialize;
 pub const CHAIN_HOPS: usize = 64;
 
 /// The newest event of a lane that happened before (or is) the selected event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LaneFrontier {
     /// The lane.
@@ -22,7 +23,7 @@ pub struct LaneFrontier {
 
 /// One link of the chain that leads to an event: the event, and for a send or receive its
 /// message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ChainLink<'a> {
     /// The event.
@@ -33,7 +34,7 @@ pub struct ChainLink<'a> {
 
 /// The causal past of one event (its happens-before cone, the event included): a vector
 /// clock, and the message chain that leads to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CausalPast<'a> {
     /// The selected event.

@@ -9,6 +9,7 @@ mod chunks;
 pub use chunks::Chunks;
 
 use super::event::WorldEvent;
+use crate::json::ToJson;
 use crate::paxos::event::Event;
 use crate::paxos::{Addr, NodeId};
 use crate::vec_map::{VecMap, VecSet};
@@ -21,7 +22,7 @@ pub const OPEN_MARK_INTERVAL: u64 = 1024;
 
 /// What happened on a lane. Send and receive are Lamport's message events; the others are
 /// local events the diagram marks (rule 7 elections, rule 6 decisions, crashes, clients).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub enum LaneEventKind {
@@ -76,7 +77,7 @@ impl LaneEventKind {
 }
 
 /// How a message's life ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub enum MessageFate {
@@ -115,7 +116,7 @@ impl MessageFate {
 }
 
 /// One event on a lane.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LaneEvent {
     /// Its place in the run's order of events (0, 1, ...).
@@ -133,7 +134,7 @@ pub struct LaneEvent {
 }
 
 /// The end of a message's life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MessageEnd {
     /// The step it ended in.
@@ -145,7 +146,7 @@ pub struct MessageEnd {
 }
 
 /// One message from its send to its end.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MessageTrace {
     /// Its place in the run's order of messages (0, 1, ...).
@@ -175,7 +176,7 @@ pub struct MessageTrace {
 }
 
 /// A change of the network's partition, drawn across every lane.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NetworkMark {
     /// The step it happened in.

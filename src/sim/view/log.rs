@@ -1,4 +1,5 @@
 //! The replicated log grid: per acceptor and replica, what it holds for each slot.
+use crate::json::ToJson;
 use crate::paxos::{NodeId, Slot, Value};
 use crate::sim::world::World;
 use serde::Serialize;
@@ -8,7 +9,7 @@ pub const MAX_ROWS: u64 = 2000;
 
 /// The slots any node knows about: from the lowest replica snapshot point to one past the
 /// highest decided or accepted slot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogExtent {
     /// The first slot still held somewhere (the lowest replica snapshot point).
@@ -18,7 +19,7 @@ pub struct LogExtent {
 }
 
 /// What a node holds for one slot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum CellStatus {
@@ -35,7 +36,7 @@ pub enum CellStatus {
 }
 
 /// One cell of the grid.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogCell {
     /// What the node holds.
@@ -47,7 +48,7 @@ pub struct LogCell {
 }
 
 /// A column of the grid: one acceptor or replica.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogColumn {
     /// The node.
@@ -60,7 +61,7 @@ pub struct LogColumn {
 }
 
 /// One row of the grid: a slot and a cell per column.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogRow {
     /// The slot.
@@ -86,7 +87,7 @@ fn is_initial_epoch(epoch: &u64) -> bool {
 }
 
 /// Rows of the grid for a virtualised scroller.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LogWindow {
     /// Every acceptor and replica.

@@ -12,6 +12,7 @@ use super::timeline::Timeline;
 use super::world::World;
 use crate::check::invariants::InvariantViolation;
 use crate::check::verdict::{self, InvariantStatus};
+use crate::json::ToJson;
 use crate::kv::ClientId;
 use crate::paxos::quorum::Quorums;
 use crate::paxos::{Addr, ConfigChange, Message, NodeId};
@@ -24,7 +25,7 @@ pub use node::{Detail, NodeView};
 pub const INSPECTOR_TAIL: usize = 64;
 
 /// The state of a run (`state()`, `view()`, `paxoscope run`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StateView<'a> {
     /// The step shown.
@@ -73,7 +74,7 @@ pub struct StateView<'a> {
 }
 
 /// A message in flight.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MessageView<'a> {
     /// Its stable id.
@@ -97,7 +98,7 @@ pub struct MessageView<'a> {
 }
 
 /// A client.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ClientView<'a> {
     /// Its id.

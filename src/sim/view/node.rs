@@ -1,5 +1,6 @@
 //! One node as the page draws it: roles, leadership, ballots, indices, key-value contents
 //! and timers; with detail, its durable and volatile state (the inspector).
+use crate::json::ToJson;
 use crate::kv::{ClientId, KvStore};
 use crate::paxos::durable::Session;
 use crate::paxos::durable::{AcceptorDurable, DurableState, ProposerDurable, ReplicaDurable};
@@ -13,10 +14,10 @@ use crate::vec_map::VecMap;
 use serde::{Serialize, Serializer};
 
 /// A crashed node shows an empty key-value store.
-static NO_KV: VecMap<String, String> = VecMap::new();
+static NO_KV: VecMap<crate::kv::Text, crate::kv::Text> = VecMap::new();
 
 /// The ticks at which a node's timers fire (`None` = not set).
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TimersView {
     /// The election timer (proposers only).
@@ -26,7 +27,7 @@ pub struct TimersView {
 }
 
 /// One node, as `state().nodes[i]` and `node(id)` show it (docs/wasm-api.md).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NodeView<'a> {
     /// The node's id.
@@ -57,7 +58,7 @@ pub struct NodeView<'a> {
     /// Slots below it are compacted into the snapshot.
     pub snapshot_index: Option<Slot>,
     /// The key-value contents (`None` on a node that is no replica).
-    pub kv: Option<&'a VecMap<String, String>>,
+    pub kv: Option<&'a VecMap<crate::kv::Text, crate::kv::Text>>,
     /// Rule 12 (leases): its clock and the lease it holds or granted, on a running node in
     /// lease read mode (or with the `read-without-lease` bug); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,7 +72,7 @@ pub struct NodeView<'a> {
 }
 
 /// Rule 12 (leases): a node's own clock and its lease, as the page shows them.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LeaseView {
     /// Its own clock now (it drifts from the world's `now`).
@@ -91,7 +92,7 @@ pub struct LeaseView {
 }
 
 /// A node's inner state (the inspector), logs cut to their last `tail` slots.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NodeDetail<'a> {
     /// What the node would restart from: the running node's durable state, or its disk.
@@ -109,7 +110,7 @@ pub struct NodeDetail<'a> {
 }
 
 /// A durable state with only the last accepted slots.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DurableView<'a> {
     /// The proposer's highest round used.
@@ -123,7 +124,7 @@ pub struct DurableView<'a> {
 }
 
 /// An acceptor's durable state, votes cut to the last slots.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AcceptorView<'a> {
     /// Its promise.
@@ -137,7 +138,7 @@ pub struct AcceptorView<'a> {
 }
 
 /// What a running node holds in memory only.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct VolatileView<'a> {
     /// The proposer's state (`None` on a node that is no proposer).
@@ -149,7 +150,7 @@ pub struct VolatileView<'a> {
 }
 
 /// A replica's volatile state, log cut to the last slots.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReplicaView<'a> {
     /// Slots below it are compacted into the snapshot.
@@ -174,7 +175,7 @@ pub struct ReplicaView<'a> {
 }
 
 /// One decided slot in words.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DecidedEntry {
     /// The slot.
@@ -209,6 +210,16 @@ impl<'a, V> LastSlots<'a, V> {
 impl<V: Serialize> Serialize for LastSlots<'_, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
+    }
+}
+
+impl<V: ToJson> ToJson for LastSlots<'_, V> {
+    fn write_json(&self, out: &mut String) {
+        let mut o = crate::json::Object::begin(out);
+        for (slot, v) in self.iter() {
+            o.entry(slot, v);
+        }
+        o.end();
     }
 }
 

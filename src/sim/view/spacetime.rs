@@ -1,6 +1,7 @@
 //! Windows of the space-time record for the page's message sequence diagram
 //! (`spacetime(fromStep, toStep)` in docs/wasm-api.md): the diagram asks only for the steps
 //! it shows, so a long history scrolls without sending all of it.
+use crate::json::ToJson;
 use crate::paxos::Addr;
 use crate::sim::spacetime::{LaneEvent, MessageTrace, NetworkMark, SpaceTime};
 use crate::sim::timeline::Timeline;
@@ -10,7 +11,7 @@ use serde::Serialize;
 pub const MAX_WINDOW_EVENTS: usize = 20_000;
 
 /// The part of the space-time record between two steps.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SpaceTimeWindow<'a> {
     /// The step the run is at (the diagram's cursor).

@@ -2,13 +2,14 @@
 //! of its own, 1000 ± d per mille of the world's time with d drawn (seeded) within the
 //! configured drift bound, from an offset of its own. Its timers run on it; the lease
 //! reads it. With no drift every clock is the world's time and nothing changes.
+use crate::json::ToJson;
 use crate::paxos::NodeId;
 use crate::sim::rng::SimRng;
 use crate::vec_map::VecMap;
 use serde::Serialize;
 
 /// One node's clock: local ticks = offset + ⌊now × rate / 1000⌋.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NodeClock {
     /// Its rate in per mille of the world's time (1000 = exact).

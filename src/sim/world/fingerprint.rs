@@ -70,6 +70,7 @@ impl World {
         let mut h = StateHasher::default();
         for (id, slot) in &self.nodes {
             id.hash(&mut h);
+            slot.roles.hash(&mut h);
             slot.disk.hash(&mut h);
             match &slot.node {
                 None => 0u8.hash(&mut h),

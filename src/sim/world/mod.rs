@@ -56,12 +56,16 @@ struct Observers {
     narrator: Narrator,
     /// The space-time record, kept only for runs the page draws.
     spacetime: Option<SpaceTime>,
+    /// The explorer's worlds ([`World::set_lean`]): no trace digest, no statistics.
+    lean: bool,
 }
 
 impl Observers {
     fn observe(&mut self, e: WorldEvent) {
-        self.digest.observe(&e);
-        self.stats.observe(&e);
+        if !self.lean {
+            self.digest.observe(&e);
+            self.stats.observe(&e);
+        }
         self.checker.observe(&e);
         self.narrator.observe(&e);
         if let Some(record) = &mut self.spacetime {
@@ -145,6 +149,7 @@ impl World {
             ),
             narrator: Narrator::default(),
             spacetime: spacetime.then(SpaceTime::default),
+            lean: false,
         };
         let forgetful_disks = protocol.bugs.iter().any(skips_disk_writes);
         let protocol_ids = protocol.node_ids();
@@ -234,6 +239,16 @@ impl World {
             });
         }
         Ok(())
+    }
+
+    /// From now on, keeps no trace digest and no statistics (both are cleared): for the
+    /// explorer, which clones the world for every move it tries and reads neither (its
+    /// counterexample replays in a full world). The protocol, the clients and the invariant
+    /// checker run as before.
+    pub fn set_lean(&mut self) {
+        self.observers.lean = true;
+        self.observers.digest = TraceDigest::default();
+        self.observers.stats = Stats::default();
     }
 
     /// From now on, records every action as carried out, each automatic step as what it

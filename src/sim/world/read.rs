@@ -3,6 +3,7 @@
 use super::World;
 use crate::check::history::History;
 use crate::check::invariants::InvariantViolation;
+use crate::json::ToJson;
 use crate::paxos::durable::DurableState;
 use crate::paxos::proposer::Phase;
 use crate::paxos::{Addr, Config, Node, NodeId, Roles, TimerKind};
@@ -16,7 +17,7 @@ use crate::sim::stats::Stats;
 use serde::Serialize;
 
 /// What a node's proposer is doing, as the page shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToJson)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ProposerPhase {

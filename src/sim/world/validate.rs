@@ -13,6 +13,12 @@ const MAX_KEY_LEN: usize = 64;
 const MAX_DELAY_TICKS: u64 = 20;
 
 impl World {
+    /// Whether `action` can be applied now, or why not, without applying it (the
+    /// explorer asks this of the reconfigurations it might take).
+    pub fn check(&self, action: &Action) -> Result<(), String> {
+        self.validate(action)
+    }
+
     /// Whether `action` can be applied now, or why not.
     pub(super) fn validate(&self, action: &Action) -> Result<(), String> {
         match action {

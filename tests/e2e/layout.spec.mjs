@@ -1,0 +1,171 @@
+// The page's layout rules (issue 11, part 4) and the messages to the person:
+// - at 1280×800, for every preset, the cluster, the playback controls and the first rows of
+//   the replicated log are on the first screen, without scrolling (a preset opens at its
+//   last step, and once more after "Run until quiet");
+// - toasts (www/notices.js) never cover the Invariants panel, however many there are, at
+//   1280×800 and at 390 px.
+// Screenshots go to tests/e2e/screenshots/layout-*.png.
+//
+// Needs the real core (www/pkg, `make build`): the presets come from it.
+import { test, expect } from '@playwright/test';
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { hasFile, watchFailures, SCREENSHOTS } from './helpers.mjs';
+
+const REAL = hasFile('www/pkg/paxoscope.js') && !process.env.E2E_MOCK;
+test.beforeEach(() => { test.skip(!REAL, 'needs the real core: run `make build` first'); });
+
+const shot = (page, name) => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return page.screenshot({ path: path.join(SCREENSHOTS, `layout-${name}.png`) });
+};
+const view = (page) => page.evaluate(() => window.paxoscope.view());
+
+async function open(page, hash = '') {
+  await page.goto('about:blank');
+  await page.goto(`./${hash}`);
+  await page.waitForFunction(() => window.paxoscope && window.paxoscope.ready === true);
+}
+
+/**
+ * What of the first screen is missing: the boxes of the cluster drawing, the playback
+ * controls, the log's column heads and its first rows (the first two the log shows, or its
+ * empty-log line), each of which must lie inside the window and, for rows, inside the log's
+ * own scroll box. Returns one line per miss.
+ */
+function firstScreenMisses(page) {
+  return page.evaluate(() => {
+    const W = window.innerWidth, H = window.innerHeight;
+    const misses = [];
+    // `across`: the whole box must be inside the window; otherwise only from top to bottom
+    // (the log's rows may be wider than the window: the log scrolls sideways on its own).
+    const inWindow = (what, el, across = true) => {
+      if (!el) { misses.push(`${what}: missing`); return null; }
+      const r = el.getBoundingClientRect();
+      if (!(r.width > 0 && r.height > 0)) misses.push(`${what}: not shown`);
+      else if (r.top < 0 || r.bottom > H + 0.5 || (across && (r.left < 0 || r.right > W + 0.5))) {
+        misses.push(`${what}: ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} is not inside ${W}×${H}`);
+      }
+      return r;
+    };
+    inWindow('the cluster', document.querySelector('#topology svg.topology'));
+    inWindow('the playback controls', document.querySelector('#transport'));
+    const scroller = document.querySelector('.log-scroller');
+    if (!scroller) { misses.push('the log: missing'); return misses; }
+    const sr = scroller.getBoundingClientRect();
+    const head = inWindow('the log\'s column heads', document.querySelector('.log-colhead'), false);
+    if (!head) return misses;
+    const rows = [...document.querySelectorAll('.log-row[data-slot]')]
+      .filter((e) => e.style.display !== 'none' && e.getClientRects().length)
+      .map((e) => ({ e, r: e.getBoundingClientRect() }))
+      .filter(({ r }) => r.bottom > head.bottom + 1 && r.top < sr.bottom)
+      .sort((a, b) => a.r.top - b.r.top);
+    if (!rows.length) {
+      const empty = document.querySelector('.log-empty');
+      if (empty && !empty.hidden) inWindow('the empty log\'s line', empty, false);
+      else misses.push('no log row in view');
+      return misses;
+    }
+    const total = document.querySelectorAll('.log-row[data-slot]').length;
+    const want = Math.min(2, total);
+    for (const { e, r } of rows.slice(0, want)) {
+      const what = `log row of slot ${e.dataset.slot}`;
+      inWindow(what, e, false);
+      if (r.bottom > sr.bottom + 0.5) misses.push(`${what}: cut by the log's own scroll box`);
+    }
+    if (rows.length < want) misses.push(`only ${rows.length} log row(s) in view`);
+    return misses;
+  });
+}
+
+test.describe('the first screen at 1280×800', () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test('every preset: the cluster, the playback controls and the log\'s first rows without scrolling', async ({ page }) => {
+    test.setTimeout(240_000);
+    const failures = watchFailures(page);
+    await open(page);
+    const presets = await page.locator('#preset option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    expect(presets.length, 'the page lists the presets').toBeGreaterThan(10);
+    const problems = [];
+    for (const preset of presets) {
+      await open(page, `#preset=${preset}`);
+      await expect.poll(async () => (await view(page)).preset).toBe(preset);
+      await page.waitForTimeout(150);
+      let misses = await firstScreenMisses(page);
+      if (misses.length) await shot(page, `fold-${preset}`);
+      problems.push(...misses.map((m) => `${preset}: ${m}`));
+      // And once the run went on until quiet (the log grows, the applied logs fill in).
+      await page.getByRole('button', { name: 'Run until quiet' }).click();
+      await page.waitForTimeout(150);
+      misses = await firstScreenMisses(page);
+      if (misses.length) await shot(page, `fold-${preset}-quiet`);
+      problems.push(...misses.map((m) => `${preset} (run until quiet): ${m}`));
+      // Nothing scrolled to get there: the page and its columns are at their top.
+      const scrolled = await page.evaluate(() => [document.scrollingElement, ...document.querySelectorAll('.center, .rail')].filter((e) => e.scrollTop > 0).map((e) => e.className || e.tagName));
+      if (scrolled.length) problems.push(`${preset}: scrolled: ${scrolled.join(', ')}`);
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
+    expect(failures.filter((f) => !/violat/i.test(f))).toEqual([]);
+  });
+});
+
+/** The notices' boxes that overlap the Invariants panel's visible part. */
+function noticesOverInvariants(page) {
+  return page.evaluate(() => {
+    const inv = document.querySelector('#invariants').getBoundingClientRect();
+    const top = Math.max(inv.top, 0), bottom = Math.min(inv.bottom, window.innerHeight);
+    // What the stack shows of a message: its box, cut by the stack's own scroll box.
+    const box = document.querySelector('#notices').getBoundingClientRect();
+    const out = [];
+    for (const n of document.querySelectorAll('#notices .notice, #notices .notice-more')) {
+      const b = n.getBoundingClientRect();
+      const r = { left: Math.max(b.left, box.left), right: Math.min(b.right, box.right), top: Math.max(b.top, box.top), bottom: Math.min(b.bottom, box.bottom) };
+      if (r.right <= r.left || r.bottom <= r.top || getComputedStyle(n).visibility === 'hidden') continue;
+      if (r.left < inv.right && r.right > inv.left && r.top < bottom && r.bottom > top) out.push(n.textContent.trim().slice(0, 60));
+    }
+    return out;
+  });
+}
+
+/** Raises `k` error notices (a refused configuration change, each with the core's reason) and an information one. */
+async function raiseNotices(page, k) {
+  await page.evaluate((count) => {
+    const app = window.paxoscope.app;
+    for (let i = 0; i < count; i++) app.notify('error', `Refused change ${i + 1}.`, 'The run is unchanged: a reconfiguration is already under way, and the core refuses a second one until the first takes effect.');
+    app.notify('info', 'Link copied.', 'Paste it anywhere: it rebuilds this exact state.');
+  }, k);
+}
+
+for (const [name, size] of [['1280', { width: 1280, height: 800 }], ['390', { width: 390, height: 844 }]]) {
+  test.describe(`notices at ${size.width}×${size.height}`, () => {
+    test.use({ viewport: size, ...(size.width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+
+    test('toasts never cover the Invariants panel, and stay few', async ({ page }) => {
+      await open(page, '#preset=bug-small-quorum');
+      await raiseNotices(page, 6);
+      // Few on screen at once: the newest, the older ones counted.
+      const shown = await page.locator('#notices .notice').evaluateAll((els) => els.filter((e) => e.getClientRects().length).length);
+      expect(shown, 'toasts on screen at once').toBeLessThanOrEqual(3);
+      await expect(page.locator('#notices .notice-more')).toContainText('more');
+      // Wherever the Invariants panel is in view, no toast is over it.
+      for (const where of ['start', 'center', 'end']) {
+        await page.locator('#invariants').evaluate((el, block) => el.scrollIntoView({ block }), where);
+        await page.waitForTimeout(100);
+        expect(await noticesOverInvariants(page), `toasts over the Invariants panel (panel scrolled to the ${where})`).toEqual([]);
+      }
+      await page.locator('#invariants .inv-summary').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await page.waitForTimeout(100);
+      expect(await noticesOverInvariants(page)).toEqual([]);
+      await shot(page, `notices-${name}`);
+      // The older ones come back when asked, and every one can be dismissed.
+      await page.locator('#notices .notice-more').click();
+      await expect(page.locator('#notices .notice.error')).toHaveCount(6);
+      expect(await noticesOverInvariants(page)).toEqual([]);
+      for (let i = 0; i < 10 && await page.locator('#notices .notice').count(); i++) {
+        await page.locator('#notices .notice button[aria-label="Dismiss this message"]').first().click();
+      }
+      await expect(page.locator('#notices .notice')).toHaveCount(0);
+    });
+  });
+}
