@@ -197,7 +197,7 @@ class App {
       if (step != null) {
         const total = pg.view().total_steps;
         if (step > total) {
-          this.notify('error', `${source} asks for step ${step},`, `but the run has only ${total} steps: showing the last one.`);
+          this.notify('error', `There is no step ${step} in ${source}:`, `it has ${total ? `${total} step${total === 1 ? '' : 's'}` : 'no steps yet'}. Showing its last step.`);
         } else {
           pg.seek(step);
         }
@@ -225,6 +225,10 @@ class App {
 
   loadPreset(name, { push = true, step = null, after = '' } = {}) {
     const p = this.presets.find((x) => x.name === name);
+    if (!p && this.presets.length) {
+      this.notify('error', `There is no preset "${name}".`, `Pick a scenario from the Scenario menu at the top.${after ? ` ${after}` : ''}`);
+      return false;
+    }
     const ok = this.replace(() => this.api.Playground.fromPreset(name), step, { source: `the preset "${name}"`, push, after });
     if (ok) {
       this.presetName = name;
@@ -234,8 +238,21 @@ class App {
     return ok;
   }
 
+  /**
+   * Opens a scenario (JSON); false (and the current run kept) when it fails, said in the
+   * person's terms (share.explainScenarioError: the field, what it holds, what it must).
+   * @param {string} json
+   * @param {number | null} step
+   * @param {{ source?: string, push?: boolean, after?: string }} [options]
+   */
   loadScenario(json, step, { source = 'the scenario', push = true, after = '' } = {}) {
-    const ok = this.replace(() => this.api.Playground.fromScenario(json), step, { source, push, after });
+    const open = () => {
+      try { return this.api.Playground.fromScenario(json); } catch (e) {
+        if (isPanic(e)) throw e;
+        throw new Error(share.explainScenarioError((e && e.message) || String(e), json));
+      }
+    };
+    const ok = this.replace(open, step, { source, push, after });
     if (ok) { this.presetName = null; this.presetBlurb = ''; this.render(); }
     return ok;
   }
@@ -498,7 +515,7 @@ class App {
       d = await share.decodeHash(location.hash);
     } catch (e) {
       const bad = location.hash.slice(0, 80);
-      this.notify('error', 'This link is broken:', `${e.message}. ${initial ? 'Showing the seed demo instead.' : 'The current run is unchanged.'}`,
+      this.notify('error', 'This link is broken:', `${e.message}${/[.!?]$/.test(e.message) ? '' : '.'} ${initial ? 'Showing the seed demo instead.' : 'The current run is unchanged.'}`,
         { extra: h('details', { class: 'bad-link' }, h('summary', {}, 'the link as received'), h('code', {}, `${bad}${location.hash.length > 80 ? '…' : ''}`)) });
       if (initial || !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
       else this.syncHash();
@@ -511,11 +528,12 @@ class App {
     }
     // What a link that fails leaves on screen, said in its message.
     const after = this.pg ? 'The current run is unchanged.' : 'Showing the seed demo instead.';
+    const fix = 'Was the link edited, or made by another version of Paxoscope? Ask its sender for it again.';
     if (d.preset) {
       if (!this.loadPreset(d.preset, { push: false, step: d.step, after }) && !this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
       return;
     }
-    const ok = this.loadScenario(d.scenario, d.step, { source: 'this link', push: false, after });
+    const ok = this.loadScenario(d.scenario, d.step, { source: 'this link', push: false, after: `${fix} ${after}` });
     if (!ok) {
       if (!this.pg) this.loadPreset(DEFAULT_PRESET, { push: false });
       else this.syncHash();
@@ -588,7 +606,8 @@ async function boot() {
       app.notify('error', 'Could not import that file:', `${e.message}. The current run is unchanged.`);
       return;
     }
-    if (app.loadScenario(parsed.scenario, parsed.step, { source: file.name })) {
+    const after = 'Correct that in the file, or export the run again with Export. The current run is unchanged.';
+    if (app.loadScenario(parsed.scenario, parsed.step, { source: file.name, after })) {
       app.notify('info', `Opened ${file.name}`, `at step ${app.view.step} of ${app.view.total_steps}.`);
     }
   });

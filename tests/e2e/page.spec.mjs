@@ -367,13 +367,61 @@ test('a malformed share link shows a clear message and the seed demo', async ({ 
   await expect(errorNotice(page, 'Could not open this link')).toBeVisible();
   // The message says what is shown instead: the run on screen stays (a link followed in
   // the page), or the seed demo (a link opened afresh).
-  await expect(errorNotice(page, 'Could not open this link')).toContainText('got 42. The current run is unchanged.');
+  await expect(errorNotice(page, 'Could not open this link')).toContainText('is 42, but it must be from 1 to 9.');
+  await expect(errorNotice(page, 'Could not open this link')).toContainText('The current run is unchanged.');
   expect((await state(page)).config.layout.kind).toBe('seed');
   await expect(page.locator('svg.topology .node').first()).toBeVisible();
   await page.goto('about:blank');
   await open(page, '#preset=no-such-preset');
-  await expect(errorNotice(page, 'Could not open the preset "no-such-preset"')).toContainText('Showing the seed demo instead.');
+  await expect(errorNotice(page, 'There is no preset "no-such-preset"')).toContainText('Pick a scenario from the Scenario menu at the top. Showing the seed demo instead.');
   expect((await state(page)).config.layout.kind).toBe('seed');
+});
+
+test('a bad link or file says in the person\'s terms which field is wrong and what it must be', async ({ page }) => {
+  test.skip(USE_MOCK, 'the messages are the real core\'s');
+  const failures = watchFailures(page);
+  const link = (sc) => `#j=${Buffer.from(JSON.stringify(sc)).toString('base64url')}`;
+  /** The link, and what its message must say. */
+  const cases = [
+    [{ config: { layout: 'x' }, seed: 1, actions: [] }, '"config.layout" is the text "x", but it must be a layout: {"kind": "servers", "n": 5}'],
+    [{ config: { layout: { kind: 'ring', n: 3 } }, seed: 1, actions: [] }, '"config.layout" says "ring", which is not one of the names allowed there: "servers" or "seed"'],
+    [{ config: { layout: { kind: 'servers' } }, seed: 1, actions: [] }, '"config.layout" has no "n" field'],
+    [{ config: { layuot: { kind: 'servers', n: 3 } }, seed: 1, actions: [] }, '"config" has a field "layuot" that Paxoscope does not know'],
+    [{ config: {}, seed: -1, actions: [] }, '"seed" is -1, but it must be a whole number from 0 to'],
+    [{ config: {}, seed: 1, actions: [{ type: 'deliver', id: 'a' }] }, '"actions[0].id" is the text "a", but it must be a whole number'],
+    [{ config: {}, seed: 1, actions: [{ type: 'fly' }] }, '"actions[0]" says "fly", which is not one of the names allowed there'],
+    [{ config: {}, seed: 1, actions: 'none' }, 'the scenario\'s "actions" must be a list'],
+    [{ config: { clients: 40 }, seed: 1, actions: [] }, '"config.clients" is 40, but it must be from 0 to 16'],
+    [{ config: { network: { drop_per_mille: 5000 } }, seed: 1, actions: [] }, '"config.network.drop_per_mille" is 5000, but it must be from 0 to 1000'],
+    [{ config: { bugs: ['nope'] }, seed: 1, actions: [] }, '"config.bugs[0]" says "nope", which is not one of the bugs Paxoscope can inject'],
+  ];
+  /** Words of the core's insides that must never reach the person. */
+  const inside = /\bstruct\b|Raw[A-Z]|\b[ui](8|16|32|64|size)\b|\bsequence\b|\bmap\b|\bvariant\b|`|at line \d+ column/;
+  for (const [sc, says] of cases) {
+    await page.goto('about:blank');
+    await open(page, link(sc));
+    const notice = page.locator('.notice.error').last();
+    await expect(notice).toContainText(says);
+    expect(await notice.textContent()).not.toMatch(inside);
+    // How to fix it, and what the page shows instead: a working seed demo.
+    await expect(notice).toContainText(/Ask its sender for it again\.|The current run is unchanged\.|Showing the seed demo instead\./);
+    expect((await state(page)).config.layout.kind).toBe('seed');
+  }
+  await shot(page, 'page-bad-link-1280');
+  // The same words for a file; the run on screen stays.
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  const before = await state(page);
+  const file = { format: 'paxoscope-run', version: 1, step: 0, scenario: { config: { layout: { kind: 'servers', n: 'five' } }, seed: 1, actions: [] } };
+  await page.getByLabel('Import a run file').setInputFiles({ name: 'five.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file, null, 1)) });
+  const notice = errorNotice(page, 'Could not open five.json');
+  await expect(notice).toContainText('"config.layout.n" is the text "five", but it must be a whole number');
+  await expect(notice).toContainText('Correct that in the file, or export the run again with Export. The current run is unchanged.');
+  expect(await notice.textContent()).not.toMatch(inside);
+  expect(await state(page)).toEqual(before);
+  // The page still works.
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => (await view(page)).step).toBe(before.step + 1);
+  expect(failures.filter((f) => !/Could not open|link|five\.json/.test(f))).toEqual([]);
 });
 
 test('a preset link with a step opens the preset at that step; a bad step is refused clearly', async ({ page }) => {
@@ -385,7 +433,7 @@ test('a preset link with a step opens the preset at that step; a bad step is ref
   await open(page, '#preset=minority-partition&step=twelve');
   await expect(errorNotice(page, 'This link is broken')).toContainText('the step in the link ("twelve") is not a whole number');
   await open(page, '#preset=minority-partition&step=999999');
-  await expect(errorNotice(page, 'asks for step 999999')).toContainText('showing the last one');
+  await expect(errorNotice(page, 'There is no step 999999 in the preset "minority-partition"')).toContainText('Showing its last step.');
   const w = await view(page);
   expect(w.step).toBe(w.total_steps);
 });
