@@ -44,7 +44,9 @@ for (const r of rows.filter((x) => x.section === 'explore')) {
   }
   const rate = r.name.startsWith('distinct states') && !r.name.includes('worker');
   add('explorer', r.name, r.value, r.unit, rate ? '≥ 100,000/s on one core' : '', rate ? r.value >= 100000 : null,
-    r.invariant ? `${r.invariant}, ${r.distinct} distinct states${r.start_steps ? `, from ${r.start_steps} steps into the run` : ''}` : `${r.distinct} distinct, ${r.transitions} transitions, depth ${r.depth}`);
+    r.invariant ? `${r.invariant}, ${r.distinct} distinct states${r.start_steps ? `, from ${r.start_steps} steps into the run` : ''}`
+      // The worker's search (a capped run) records no depth: its time instead.
+      : `${r.distinct} distinct, ${r.transitions} transitions${r.depth != null ? `, depth ${r.depth}` : ''}${r.seconds != null ? ` in ${Number(r.seconds).toFixed(2)} s` : ''}`);
 }
 
 // --- the explorer in the Search panel's Web Worker (wasm) against native ---
@@ -140,10 +142,12 @@ for (const r of rows.filter((x) => x.section === 'page')) {
   if (/^frame interval p95 at/.test(r.name)) { goal = '≤ 33.4 ms'; ok = r.value <= 33.4; }
   // The diagram over a long history: no frame past 25 ms over the jumps.
   if (/frames dropped over 20 jumps/.test(r.name)) { goal = '0'; ok = r.value === 0; }
-  if (r.in_flight_start != null) note = `${r.in_flight_start} → ${r.in_flight_end} in flight`;
-  else if (r.history_steps != null && r.frames != null) note = `${r.frames} frames (119 scrolling, ${r.scroll_dropped} past 25 ms; ${r.jump_frames} over the jumps)${r.max_ms != null ? `, max ${fmt(r.max_ms, 'ms')}` : ''}`;
-  else if (r.frames != null) note = `${r.frames} frames, ${r.steps_played} steps played, ${r.in_flight} → ${r.in_flight_end} in flight`;
-  else if (r.in_flight != null) note = `${r.nodes} nodes, ${r.log_slots} slots, ${r.in_flight} in flight`;
+  // Each kind of row says what its own run recorded (no figure another kind of row has).
+  if (r.in_flight_start != null) note = `${r.frames} frames played, ${r.in_flight_start} → ${r.in_flight_end} in flight`;
+  else if (r.history_steps != null && r.frames != null) note = `${r.frames} frames (119 scrolling, ${r.scroll_dropped} past 25 ms; ${r.jump_frames} over the jumps)${r.max_ms != null ? `, max ${fmt(r.max_ms, 'ms')}` : ''}${r.jumps_over_16_7_ms != null ? `, ${r.jumps_over_16_7_ms} of 20 jumps past 16.7 ms` : ''}`;
+  else if (r.steps_played != null) note = `${r.frames} frames, ${r.steps_played} steps played, ${r.in_flight} → ${r.in_flight_end} in flight`;
+  else if (r.in_flight != null && r.nodes != null) note = `${r.nodes} nodes, ${r.log_slots} slots, ${r.in_flight} in flight${r.frames != null ? `, ${r.frames} frames` : ''}`;
+  else if (r.history_steps != null) note = `${r.seeks != null ? `${r.seeks} seeks, ` : ''}built in ${fmt(r.build_ms, 'ms')}${r.p50_ms != null ? `, p50 ${fmt(r.p50_ms, 'ms')}` : ''}`;
   if (r.dom_content_loaded_ms != null) note = `DOMContentLoaded ${fmt(r.dom_content_loaded_ms, 'ms')}, wasm fetched in ${fmt(r.wasm_fetch_ms, 'ms')}`;
   add('page (Chromium)', r.name, r.value, r.unit, goal, ok, note);
 }

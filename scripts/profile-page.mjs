@@ -8,11 +8,16 @@
 //
 //   node scripts/profile-page.mjs [--tab cluster|diagram|split] [--check 0|1] [--seconds 4] [--js | --parts] [--speed 30]
 //          [--small]  (the seed demo instead of the big run)
+//          [--css 'rules']  (extra CSS, to try a rule before writing it)
+//          [--per-frame]  (the main thread's CPU time of each frame, by kind)
+//          [--invalidations]  (what made the page paint again, by element and reason)
+//          [--save trace.json]  (the trace, for DevTools' Performance panel)
 //          [--jumps]  (instead of playing: 20 jumps with app.seek, one every 6 frames, over
 //                      the 100,000-step history of the bench's diagram rows, diagram tab)
 //
 // Not part of `make bench`: a tool to find what to fix; figures go in docs/benchmarks.md.
 import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './local-server.mjs';
@@ -32,6 +37,10 @@ const SMALL = args.includes('--small');
 const STEPS = Number(opt('--steps', '220000'));
 const SPEED = Number(opt('--speed', '30'));
 const JUMPS = args.includes('--jumps');
+const SAVE = opt('--save', null);
+const INVALIDATIONS = args.includes('--invalidations');
+const PER_FRAME = args.includes('--per-frame');
+const CSS = opt('--css', '');
 
 
 const scenario = {
@@ -61,7 +70,10 @@ function summarise(events) {
   const mine = events.filter((e) => main.has(`${e.pid}:${e.tid}`) && e.ph === 'X' && e.dur != null).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
   const frames = mine.filter((e) => e.name === 'FireAnimationFrame').length;
   const self = {};
+  // The same by thread (CPU) time, which the machine's load inflates far less than wall time.
+  const selfCpu = {};
   let busy = 0;
+  let busyCpu = 0;
   // Walk the nesting: a stack of open events; each listed kind's time minus its listed children.
   const stack = [];
   // The longest top-level tasks, each with its own breakdown by kind and what JS it ran.
@@ -72,7 +84,11 @@ function summarise(events) {
       const s = stack.pop();
       if (s.kind) {
         self[s.kind] = (self[s.kind] || 0) + (s.dur - s.child);
-        if (task) task.self[s.kind] = (task.self[s.kind] || 0) + (s.dur - s.child);
+        selfCpu[s.kind] = (selfCpu[s.kind] || 0) + (s.cpu - s.childCpu);
+        if (task) {
+          task.self[s.kind] = (task.self[s.kind] || 0) + (s.dur - s.child);
+          task.selfCpu[s.kind] = (task.selfCpu[s.kind] || 0) + (s.cpu - s.childCpu);
+        }
       }
     }
   };
@@ -80,19 +96,37 @@ function summarise(events) {
     close(e.ts);
     const kind = KIND[e.name] || null;
     if (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') {
-      if (!stack.length) { busy += e.dur; task = { dur: e.dur, self: {}, what: new Set() }; tasks.push(task); }
+      if (!stack.length) { busy += e.dur; busyCpu += e.tdur ?? e.dur; task = { ts: e.ts, dur: e.dur, self: {}, selfCpu: {}, what: new Set() }; tasks.push(task); }
     }
     if (task && (e.name === 'FunctionCall' || e.name === 'TimerFire' || e.name === 'FireAnimationFrame' || e.name === 'EventDispatch')) {
       const d = e.args?.data || {};
       task.what.add(e.name === 'FunctionCall' ? `${d.functionName || '?'}@${String(d.url || '').split('/').pop()}:${d.lineNumber ?? ''}` : `${e.name}${d.type ? `:${d.type}` : ''}`);
     }
     const parentListed = [...stack].reverse().find((s) => s.kind);
-    if (kind && parentListed) parentListed.child += e.dur;
-    stack.push({ end: e.ts + e.dur, dur: e.dur, child: 0, kind });
+    if (kind && parentListed) { parentListed.child += e.dur; parentListed.childCpu += e.tdur ?? e.dur; }
+    stack.push({ end: e.ts + e.dur, dur: e.dur, child: 0, cpu: e.tdur ?? e.dur, childCpu: 0, kind });
   }
   close(Infinity);
-  const longest = tasks.sort((a, b) => b.dur - a.dur).slice(0, 8);
-  return { frames, busy, self, longest };
+  const longest = [...tasks].sort((a, b) => b.dur - a.dur).slice(0, 8);
+  // Per frame (between the measuring rAF callback's marks): the main thread's CPU time, the
+  // load-proof part of a frame's cost on a shared machine.
+  const marks = events.filter((e) => e.name === 'TimeStamp' && e.args?.data?.message === 'paxoscope-frame').map((e) => e.ts).sort((a, b) => a - b);
+  const perFrame = marks.slice(1).map(() => 0);
+  const frameKinds = marks.slice(1).map(() => ({}));
+  for (const e of tasks) {
+    // A task counts in the frame it ends in: the one whose mark it holds, or the next.
+    const end = e.ts + e.dur;
+    let i = 0;
+    const hi = marks.length - 1;
+    if (end < marks[0] || end >= marks[hi]) continue;
+    while (i + 1 < hi && marks[i + 1] <= end) i++;
+    perFrame[i] += Object.values(e.selfCpu).reduce((a, b) => a + b, 0);
+    for (const [k, us] of Object.entries(e.selfCpu)) frameKinds[i][k] = (frameKinds[i][k] || 0) + us / 1000;
+    for (const w of e.what) if (!/^(FireAnimationFrame|EventDispatch)/.test(w)) (frameKinds[i].what ||= new Set()).add(w);
+  }
+  // Raster (software, on worker threads): the tiles the page's paint invalidated.
+  const raster = events.filter((e) => e.name === 'RasterTask' && e.ph === 'X').reduce((a, e) => a + (e.tdur ?? e.dur), 0);
+  return { frames, busy, busyCpu, self, selfCpu, raster, longest, perFrame: perFrame.map((us) => us / 1000), frameKinds };
 }
 
 async function main() {
@@ -123,6 +157,7 @@ async function main() {
     }, { sc: scenario, small: SMALL, jumps: JUMPS });
     if (TAB === 'diagram' || JUMPS) await page.getByRole('tab', { name: 'Diagram' }).click();
     if (split) await page.getByRole('tab', { name: 'Side by side' }).click();
+    if (CSS) await page.addStyleTag({ content: CSS });
     console.error(`set up: ${setup.inFlight} in flight, ${setup.slots} slots, tab ${TAB}, checker ${CHECK ? 'on' : 'off'}`);
     const cdp = await ctx.newCDPSession(page);
     // The jumps of the bench's diagram rows: 20 app.seek calls to pseudo-random steps, one
@@ -137,6 +172,7 @@ async function main() {
       let jumps = 0;
       const tick = (t) => {
         stamps.push(t);
+        console.timeStamp('paxoscope-frame');
         if (i % 6 === 0 && jumps < 20) { app.seek(Math.floor(rnd() * (total + 1))); jumps++; }
         if (++i < 121) { requestAnimationFrame(tick); return; }
         const gaps = stamps.slice(1).map((s, k) => s - stamps[k]);
@@ -151,6 +187,7 @@ async function main() {
       const step0 = app.view.step;
       const tick = (t) => {
         stamps.push(t);
+        console.timeStamp('paxoscope-frame');
         if (t - stamps[0] < ms) { requestAnimationFrame(tick); return; }
         app.pause();
         const gaps = stamps.slice(1).map((s, k) => s - stamps[k]).sort((a, b) => a - b);
@@ -225,16 +262,51 @@ async function main() {
       const events = [];
       cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
       const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-      await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', '__metadata', 'v8'] }, transferMode: 'ReportEvents' });
+      const cats = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', '__metadata', 'v8'];
+      if (INVALIDATIONS) cats.push('disabled-by-default-devtools.timeline.invalidationTracking');
+      await cdp.send('Tracing.start', { traceConfig: { includedCategories: cats }, transferMode: 'ReportEvents' });
       const r = await play();
       await cdp.send('Tracing.end');
       await done;
+      if (SAVE) writeFileSync(SAVE, JSON.stringify({ traceEvents: events }));
       const s = summarise(events);
       console.log(JUMPS ? `jumps: ${r.frames} frames, interval p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms, ${r.steps} jumps, ${r.inFlight} frames past 25 ms`
         : `play: ${r.frames} frames, interval p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} ms, ${r.steps} steps, ${r.inFlight} in flight`);
       console.log(`main thread busy ${(s.busy / 1000 / r.frames).toFixed(1)} ms per frame; self time per frame by kind (ms):`);
-      for (const [k, us] of Object.entries(s.self).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(10)} ${(us / 1000 / r.frames).toFixed(2)}`);
+      console.log(`  (CPU time: main thread busy ${(s.busyCpu / 1000 / r.frames).toFixed(1)} ms per frame, raster ${(s.raster / 1000 / r.frames).toFixed(1)} ms per frame on other threads)`);
+      if (s.perFrame.length) {
+        const pf = [...s.perFrame].sort((a, b) => a - b);
+        if (PER_FRAME) {
+          console.log('  CPU time of each frame (ms): total, by kind, what ran');
+          s.frameKinds.forEach((f, i) => console.log(`  ${String(i).padStart(4)} ${s.perFrame[i].toFixed(1).padStart(5)}  ${Object.entries(f).filter(([k, v]) => k !== 'what' && v >= 0.3).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}  [${[...(f.what || [])].join(' ')}]`));
+        }
+        console.log(`  (CPU time per frame: p50 ${pf[Math.floor(pf.length / 2)].toFixed(1)}, p95 ${pf[Math.ceil(pf.length * 0.95) - 1].toFixed(1)}, max ${pf[pf.length - 1].toFixed(1)} ms; ${pf.filter((x) => x > 16.7).length} of ${pf.length} frames past 16.7 ms)`);
+      }
+      console.log('  kind        wall    CPU');
+      for (const [k, us] of Object.entries(s.self).sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(10)} ${(us / 1000 / r.frames).toFixed(2).padStart(5)}  ${((s.selfCpu[k] || 0) / 1000 / r.frames).toFixed(2).padStart(5)}`);
       console.log('longest tasks (ms): total, then self time by kind, then what ran:');
+      if (INVALIDATIONS) {
+        // What made the page paint again: paint invalidations by element and reason, per frame.
+        const inv = new Map();
+        for (const e of events) {
+          if (e.name !== 'PaintInvalidationTracking' && e.name !== 'LayoutInvalidationTracking' && e.name !== 'StyleRecalcInvalidationTracking') continue;
+          const d = e.args?.data || {};
+          const key = `${e.name.replace('InvalidationTracking', '')} ${d.nodeName || '?'}: ${d.reason || ''}`;
+          inv.set(key, (inv.get(key) || 0) + 1);
+        }
+        console.log('invalidations per frame, by element and reason:');
+        for (const [k, n] of [...inv].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${(n / r.frames).toFixed(1).padStart(7)}  ${k}`);
+        // Paint (recording) per painted layer root.
+        const paint = new Map();
+        for (const e of events) {
+          if (e.name !== 'Paint' || e.ph !== 'X') continue;
+          const d = e.args?.data || {};
+          const k = d.nodeName || String(d.nodeId || '?');
+          paint.set(k, (paint.get(k) || 0) + e.dur);
+        }
+        console.log('paint (recording) per frame, by layer root (ms):');
+        for (const [k, us] of [...paint].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${(us / 1000 / r.frames).toFixed(2).padStart(7)}  ${k}`);
+      }
       for (const k of s.longest) {
         const parts = Object.entries(k.self).sort((a, b) => b[1] - a[1]).map(([n, us]) => `${n} ${(us / 1000).toFixed(1)}`).join(', ');
         console.log(`  ${(k.dur / 1000).toFixed(1).padStart(6)}  ${parts}  [${[...k.what].slice(0, 6).join(' ')}]`);
