@@ -245,6 +245,8 @@ export function createDiagram(app, root) {
     return !!win && first <= win.to_step && last >= win.from_step;
   }
 
+  /** Set while a deferred redraw runs (refresh then draws whatever the time since the last). */
+  let deferred = false;
   /** Draws a new window when something it shows changed; true when it drew. */
   function refresh(force) {
     if (!active || !supported() || !app.view) return false;
@@ -254,10 +256,21 @@ export function createDiagram(app, root) {
     const covered = covers();
     if (!force && key === winKey && covered) return false;
     const now = performance.now();
-    if (app.playing && !force && overlaps() && now - lastDraw < PLAY_REDRAW_MS) {
+    if (app.playing && !force && overlaps() && !deferred) {
       moveCursorOnly();
-      if (!trailing) trailing = setTimeout(() => { trailing = 0; drawDue = true; schedule(); }, PLAY_REDRAW_MS);
-      return false;
+      if (now - lastDraw < PLAY_REDRAW_MS) {
+        if (!trailing) trailing = setTimeout(() => { trailing = 0; drawDue = true; schedule(); }, PLAY_REDRAW_MS);
+        return false;
+      }
+      // The new window is fetched, built and painted in a frame that takes no step (the
+      // page's App.defer), not in this one: a playing frame pays for a step or for this.
+      if (app.defer) {
+        app.defer('diagram', () => {
+          deferred = true;
+          try { refresh(false); } finally { deferred = false; }
+        });
+        return false;
+      }
     }
     const data = fetchWindow(from, to);
     if (!data) return false;
@@ -391,7 +404,8 @@ export function createDiagram(app, root) {
     // While playing, and after a jump, the SVG on top (lane events, dangling ends, the tab
     // stop) follows in the next frame, so one frame does not pay for the new window and
     // every element at once.
-    if (app.playing || inFlush) { svgDue = true; schedule(); } else drawSvg();
+    if (app.playing && app.defer) app.defer('diagram-svg', drawSvg);
+    else if (app.playing || inFlush) { svgDue = true; schedule(); } else drawSvg();
   }
 
   /** The SVG part of the window drawn: lane events, dangling ends, the tab stop. */

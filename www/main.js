@@ -47,6 +47,20 @@ const MAX_FRAME_MS = 100;
  * of them.
  */
 const READER_MS = 200;
+/**
+ * While playing, drawing that can wait (a reader panel, the diagram's next window: App.defer)
+ * is done in a frame that takes no step (at 30 steps/s every other frame), so no frame pays
+ * for a step and that drawing at once; it waits at most LATER_FRAMES frames (at speeds that
+ * step in every frame), and one frame does at most LATER_MS of it.
+ */
+const LATER_FRAMES = 3;
+const LATER_MS = 6;
+/**
+ * After a seek the reader panels follow one or more per frame, while the frame has done less
+ * than READER_BUDGET_MS of other work (the diagram's new window, ...); a frame already that
+ * busy leaves them to the next one (at most two frames in a row).
+ */
+const READER_BUDGET_MS = 5;
 
 // console_error_panic_hook prints the panic message with console.error just before the
 // RuntimeError is thrown: remember it so the page can show the real reason.
@@ -89,6 +103,10 @@ class App {
     /** A seek asks for the reader panels to follow one per frame (render, drawStaleReaders). */
     this.spreadReaders = false;
     this.readerRaf = 0;
+    this.readerWaits = 0;
+    /** Drawing deferred to a frame that takes no step, by key (defer, runLater). @type {Map<string, {fn: () => void, since: number}>} */
+    this.later = new Map();
+    this.frameNo = 0;
     /** The step a seek went to, drawn in the next frame (seek); null once drawn. */
     this.seekTo = null;
     this.seekRaf = 0;
@@ -322,6 +340,8 @@ class App {
     // the readers one per frame after it) fall in different frames.
     this.seekTo = target;
     this.spreadReaders = true;
+    // The readers still due from an earlier seek are drawn after this one's render instead.
+    if (this.readerRaf) { cancelAnimationFrame(this.readerRaf); this.readerRaf = 0; }
     if (!this.seekRaf) this.seekRaf = requestAnimationFrame(() => { this.seekRaf = 0; if (this.seekTo != null) this.render(); });
   }
 
@@ -372,6 +392,10 @@ class App {
   pause() {
     if (!this.playing) return;
     this.playing = false;
+    // What waited for a frame without a step is drawn now (paused, each part draws at once).
+    const later = [...this.later.values()];
+    this.later.clear();
+    for (const job of later) job.fn();
     this.syncHash();
     this.linAt = 0;
     if (this.view) this.render();
@@ -379,6 +403,7 @@ class App {
   frame(t) {
     if (!this.playing || !this.pg) return;
     this.settle();
+    this.frameNo += 1;
     // A slow frame does not pile up work for the next one: at most MAX_FRAME_MS of play
     // time is caught up per frame (the run then plays slower than asked, not in bursts).
     this.acc += (Math.min(t - this.lastT, MAX_FRAME_MS) / 1000) * this.speed;
@@ -408,7 +433,38 @@ class App {
         return;
       }
     }
+    this.runLater(k === 0);
     requestAnimationFrame(this.frame);
+  }
+
+  /**
+   * While playing, runs `fn` in a coming frame that takes no step (LATER_FRAMES); at once
+   * when paused. A later call with the same key replaces the function, not the wait.
+   * @param {string} key
+   * @param {() => void} fn
+   */
+  defer(key, fn) {
+    if (!this.playing) { this.later.delete(key); fn(); return; }
+    const job = this.later.get(key);
+    if (job) job.fn = fn; else this.later.set(key, { fn, since: this.frameNo });
+  }
+
+  /**
+   * The deferred drawing due in this frame: all of it when `free` (the frame took no step),
+   * within LATER_MS; else only what waited LATER_FRAMES frames.
+   * @param {boolean} free
+   */
+  runLater(free) {
+    const t0 = performance.now();
+    for (const [key, job] of [...this.later]) {
+      if (!free && this.frameNo - job.since < LATER_FRAMES) continue;
+      if (performance.now() - t0 > LATER_MS) break;
+      this.later.delete(key);
+      try { job.fn(); } catch (e) {
+        if (isPanic(e)) { this.fail('drawing the page', e); return; }
+        origConsoleError(e);
+      }
+    }
   }
 
   animMs() {
@@ -440,19 +496,37 @@ class App {
     this.spreadReaders = false;
     const lazy = this.playing && selKey === this.drawnSelection;
     this.drawnSelection = selKey;
-    let readerDrawn = false;
     for (const c of this.components) {
       if (c.reader) {
-        if (lazy && (readerDrawn || now - (c.drawnAt || 0) < READER_MS)) continue;
+        // Playing: drawn in a frame that takes no step (drawDueReader), not in this one.
+        if (lazy) continue;
         if (spread) { c.stale = true; continue; }
-        readerDrawn = lazy;
         c.drawnAt = now;
         c.stale = false;
       }
       if (!this.drawPart(c, view)) return;
     }
-    if (spread && !this.readerRaf) this.readerRaf = requestAnimationFrame(() => this.drawStaleReaders());
+    if (lazy) this.defer('reader', () => this.drawDueReader());
+    if (spread && !this.readerRaf) this.readerRaf = requestAnimationFrame((t) => this.drawStaleReaders(t));
     this.scheduleHash();
+  }
+
+  /**
+   * Playing: the reader panel drawn longest ago, if READER_MS ago or more; one out of view
+   * (scrolled away, or hidden) waits until it is in view again, or the page pauses.
+   */
+  drawDueReader() {
+    if (!this.view) return;
+    const now = performance.now();
+    let c = null;
+    for (const x of this.components) {
+      if (!x.reader || x.offscreen || now - (x.drawnAt || 0) < READER_MS) continue;
+      if (!c || (x.drawnAt || 0) < (c.drawnAt || 0)) c = x;
+    }
+    if (!c) return;
+    c.drawnAt = now;
+    c.stale = false;
+    this.drawPart(c, this.view);
   }
 
   /** Draws one component; false when the core panicked (the page is then stopped). */
@@ -465,15 +539,26 @@ class App {
     return true;
   }
 
-  /** Paused after a seek: the reader panels not drawn yet, one per frame. */
-  drawStaleReaders() {
+  /**
+   * Paused after a seek: the reader panels not drawn yet, those in view first, as many per
+   * frame as fit in READER_BUDGET_MS of the frame (`t`: its start).
+   * @param {number} t
+   */
+  drawStaleReaders(t) {
     this.readerRaf = 0;
-    const c = this.components.find((x) => x.reader && x.stale);
-    if (!c || !this.view) return;
-    c.stale = false;
-    c.drawnAt = performance.now();
-    if (!this.drawPart(c, this.view)) return;
-    if (this.components.some((x) => x.reader && x.stale)) this.readerRaf = requestAnimationFrame(() => this.drawStaleReaders());
+    let drawn = 0;
+    for (;;) {
+      const stale = this.components.filter((x) => x.reader && x.stale);
+      if (!stale.length || !this.view) { this.readerWaits = 0; return; }
+      if (performance.now() - t > READER_BUDGET_MS && (drawn > 0 || this.readerWaits < 2)) break;
+      const c = stale.find((x) => !x.offscreen) || stale[0];
+      c.stale = false;
+      c.drawnAt = performance.now();
+      if (!this.drawPart(c, this.view)) return;
+      drawn += 1;
+    }
+    this.readerWaits = drawn ? 0 : this.readerWaits + 1;
+    this.readerRaf = requestAnimationFrame((t2) => this.drawStaleReaders(t2));
   }
 
   // ------------------------------------------------------------------ URL hash
@@ -628,8 +713,13 @@ async function boot() {
 
   // views
   const comp = (c) => { app.components.push(c); return c; };
-  /** A panel read rather than watched: drawn less often while playing (READER_MS). */
-  const reader = (c) => comp(Object.assign(c, { reader: true }));
+  /** A panel read rather than watched: drawn less often while playing (READER_MS), and not
+   *  while playing when out of view. */
+  const readerOf = new Map();
+  const inView = new IntersectionObserver((entries) => {
+    for (const e of entries) { const c = readerOf.get(e.target); if (c) c.offscreen = !e.isIntersecting; }
+  }, { rootMargin: '200px' });
+  const reader = (c, el) => { readerOf.set(el, c); inView.observe(el); return comp(Object.assign(c, { reader: true })); };
   comp(createBanner(app, $('#banner')));
   const topo = comp(createTopology(app, $('#topology')));
   app.topology = topo;
@@ -638,13 +728,13 @@ async function boot() {
   comp(createTransport(app, $('#transport')));
   comp(createTimeline(app, $('#timeline')));
   comp(createNarration(app, $('#narration')));
-  reader(createInspector(app, $('#inspector')));
-  reader(createFlightList(app, $('#flight')));
+  reader(createInspector(app, $('#inspector')), $('#inspector'));
+  reader(createFlightList(app, $('#flight')), $('#flight'));
   comp(createInvariants(app, $('#invariants')));
   comp(createSearch(app, $('#search')));
-  reader(createStats(app, $('#stats')));
-  reader(createLogGrid(app, $('#log')));
-  reader(createAppliedLogs(app, $('#applied')));
+  reader(createStats(app, $('#stats')), $('#stats'));
+  reader(createLogGrid(app, $('#log')), $('#log'));
+  reader(createAppliedLogs(app, $('#applied')), $('#applied'));
   comp(createConflictPanel(app, $('#conflict')));
   const diagram = comp(createDiagram(app, $('#diagram')));
   const stageTabs = createStageTabs(app, $('#topology'), $('#diagram'), diagram);

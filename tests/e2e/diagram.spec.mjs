@@ -1,7 +1,8 @@
 // The message sequence diagram: acting on a message from the diagram delivers exactly that
 // message; the diagram's cursor and the timeline follow each other both ways; the SVG export
 // is a valid SVG document and the Mermaid export a sequence diagram; the causal slice of a
-// known scenario highlights exactly the events the core's happens-before relation gives.
+// known scenario highlights exactly the events the core's happens-before relation gives; after
+// playing and after quick jumps every panel catches up with the step (out-of-view panels wait).
 // Screenshots at 1280×800 and 375 px go to tests/e2e/screenshots/.
 //
 // Needs the real wasm module (www/pkg, `make build`): the mock API keeps no space-time record.
@@ -430,5 +431,63 @@ test('keyboard: one tab stop in the diagram, arrow keys move, Enter acts, the fo
   await expect(page.getByRole('region', { name: 'Why: the causal past of the selected event' })).toBeVisible();
   await expect.poll(async () => (await state(page)).step).toBe(1);
   await expect.poll(async () => (await active()).event).toBe(a.event);
+  expect(failures, failures.join('\n')).toEqual([]);
+});
+
+// While playing, a frame takes a step or does the drawing that can wait (the diagram's next
+// window, a reader panel), and panels out of view wait until they are in view; paused, and
+// after jumps, every part shows the step the run is at.
+test('playing and jumping, every panel catches up with the step once the run stops', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  const failures = watchFailures(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page, '#preset=seed-demo');
+  await showDiagram(page);
+  // The statistics are far below the first screen (out of view), the messages in flight in it.
+  const statsBox = await page.locator('#stats').boundingBox();
+  expect(statsBox.y, 'the statistics start below the first screen').toBeGreaterThan(800 + 200);
+  const sentShown = () => page.locator('#stats .kpi-v').nth(2).textContent();
+  const sentNow = () => page.evaluate(() => Object.values(window.paxoscope.app.view.stats.sent).reduce((a, b) => a + b, 0));
+  const sent0 = await sentNow();
+  await expect.poll(sentShown).toBe(String(sent0));
+  /** Every part shows the run's step: the diagram's window and cursor, the statistics, the list in flight. */
+  const caughtUp = () => page.evaluate(() => {
+    const app = window.paxoscope.app;
+    const v = app.view;
+    const d = window.paxoscope.diagram();
+    const sent = Object.values(v.stats.sent).reduce((a, b) => a + b, 0);
+    return {
+      cursor: d && d.cursor === v.step && d.from <= v.step && d.to >= v.step,
+      stats: document.querySelectorAll('#stats .kpi-v')[2].textContent === String(sent),
+      flight: document.querySelectorAll('#flight .flight-item').length === v.messages.length,
+      step: v.step === window.paxoscope.playground().view().step,
+    };
+  });
+  const all = { cursor: true, stats: true, flight: true, step: true };
+
+  await page.evaluate(() => { window.paxoscope.app.setSpeed(30); window.paxoscope.app.play(); });
+  await expect.poll(async () => (await page.evaluate(() => window.paxoscope.app.view.step)), { timeout: 20_000 }).toBeGreaterThan(30);
+  // While playing the diagram's window follows the cursor (drawn in frames without a step),
+  // and the statistics, out of view, are left as they were.
+  await expect.poll(() => page.evaluate(() => { const d = window.paxoscope.diagram(); return !!d && d.to >= window.paxoscope.app.view.step - 20; })).toBe(true);
+  const [shownWhilePlaying, sentWhilePlaying] = await page.evaluate(() => [document.querySelectorAll('#stats .kpi-v')[2].textContent,
+    Object.values(window.paxoscope.app.view.stats.sent).reduce((a, b) => a + b, 0)]);
+  expect(sentWhilePlaying).toBeGreaterThan(sent0);
+  expect(shownWhilePlaying, 'a panel out of view is not drawn while playing').toBe(String(sent0));
+  await page.evaluate(() => window.paxoscope.app.pause());
+  await expect.poll(caughtUp).toEqual(all);
+  expect(Number(await sentShown())).toBeGreaterThan(sent0);
+
+  // Jumps in quick succession (one a frame): the readers of the earlier ones give way, and
+  // every part ends at the last step jumped to.
+  const total = await page.evaluate(() => window.paxoscope.app.view.total_steps);
+  await page.evaluate((n) => new Promise((resolve) => {
+    const app = window.paxoscope.app;
+    const to = [Math.floor(n / 3), n - 2, 5, Math.floor(n / 2), Math.floor((2 * n) / 3)];
+    const next = () => { if (!to.length) { resolve(); return; } app.seek(to.shift()); requestAnimationFrame(next); };
+    next();
+  }), total);
+  await expect.poll(async () => (await state(page)).step).toBe(Math.floor((2 * total) / 3));
+  await expect.poll(caughtUp).toEqual(all);
   expect(failures, failures.join('\n')).toEqual([]);
 });
