@@ -68,7 +68,7 @@ dist: $(PKG_WASM)
 bench:
 	@scripts/bench.sh
 
-# The fuzzer CLI (src/bin/paxoscope.rs `fuzz`) lands later.
+# The fuzzer: the `fuzz` command of the CLI (src/bin/paxoscope/).
 fuzz:
 	cargo run --release --bin paxoscope -- fuzz --seeds $(SEEDS)
 

@@ -3,7 +3,9 @@
 //! vocabulary (`vocabulary::event_kind`); the page shows both under "why?".
 use super::event::Event;
 
-/// The reason `event` happened here, in one or two sentences (rules 2–10, per event kind).
+/// The reason `event` happened here, in one or two sentences: the facts of this step that
+/// made its rule apply. This one explains the acceptor's rule 2 (promise and accept at or
+/// above the promise) and rule 7's refused heartbeat; the others follow in order.
 pub fn why(event: &Event) -> String {
     match event {
         Event::Promised { ballot } => format!(
@@ -27,6 +29,13 @@ pub fn why(event: &Event) -> String {
             "The heartbeat's b={ballot} is below this acceptor's promise b={promised}: its sender was \
              superseded without knowing it. The Nack tells it to step down."
         ),
+        _ => why_leadership(event),
+    }
+}
+
+/// Rules 4, 6 and 7: elections, a new leader's phase 1, chosen values.
+fn why_leadership(event: &Event) -> String {
+    match event {
         Event::StartedElection { ballot } => format!(
             "It heard from no leader before its election timer fired (or got a command and knows \
              no leader), so it runs with b={ballot}: a round above every round it has seen, with \
@@ -60,6 +69,13 @@ pub fn why(event: &Event) -> String {
             "The commit index the leader sent (on an Accept, a Heartbeat or a catch-up reply) covers \
              slot {slot}, so this replica knows its value is chosen and applies the log in order."
         ),
+        _ => why_replica(event),
+    }
+}
+
+/// Rules 8, 9 and 10: clients' commands at most once, catch-up and snapshots.
+fn why_replica(event: &Event) -> String {
+    match event {
         Event::SnapshotTaken { index } => format!(
             "It applied another snapshot interval of slots; the key-value store now stands for \
              every entry below slot {index}, so those entries can go."
@@ -76,6 +92,17 @@ pub fn why(event: &Event) -> String {
             "The session table shows c{client}#{seq} applied already: a retry put it in a second slot, \
              and applying it again would run the command twice."
         ),
+        Event::RequestedCatchUp { from_slot } => format!(
+            "The leader's commit index is ahead of this replica's log from slot {from_slot}, so it asks \
+             for the missing entries only, never the whole log."
+        ),
+        _ => why_lease(event),
+    }
+}
+
+/// Rule 12, leases: reads answered by the leader alone.
+fn why_lease(event: &Event) -> String {
+    match event {
         Event::GrantedLease { ballot, until } => format!(
             "The leader of b={ballot} asked for a lease with its heartbeat, and no other ballot holds one \
              here: this acceptor promises no other ballot until its own clock reads {until}, so no \
@@ -98,11 +125,16 @@ pub fn why(event: &Event) -> String {
             "It leads under a valid lease and has applied everything earlier leaders chose, so its \
              store is up to date: c{client}#{seq} is a read, answered without a round of the log."
         ),
-        Event::RequestedCatchUp { from_slot } => format!(
-            "The leader's commit index is ahead of this replica's log from slot {from_slot}, so it asks \
-             for the missing entries only, never the whole log."
-        ),
-        Event::ConfigApplied { epoch, from_slot, .. } => format!(
+        _ => why_reconfig(event),
+    }
+}
+
+/// Rule 12, reconfiguration through the log.
+fn why_reconfig(event: &Event) -> String {
+    match event {
+        Event::ConfigApplied {
+            epoch, from_slot, ..
+        } => format!(
             "A reconfiguration was decided in the log, α slots (the pipeline window) before slot \
              {from_slot}: a leader may have proposed every slot up to there under the previous \
              configuration, so #{epoch} governs only the slots from {from_slot} on."
@@ -122,5 +154,6 @@ pub fn why(event: &Event) -> String {
              the members' leader. Promising nothing is always safe; the entries it missed \
              tell n{proposer} it was removed, and it stops running."
         ),
+        _ => unreachable!("every event is explained by one of the five"),
     }
 }

@@ -26,32 +26,18 @@ pub const HEAL_STEP_LIMIT: u64 = super::liveness::STEP_LIMIT + 1;
 /// faults (drop up to 30 %, duplicate up to 50 %, reordering delays, partitions, crashes).
 pub fn swarm_config(seed: u64, bug: Option<Bug>) -> SimConfig {
     let mut r = SimRng::new(seed ^ 0x5eed_f00d_cafe_d00d);
-    let layout = match r.below(5) {
-        0 => Layout::Seed,
-        1 => Layout::Servers { n: 3 },
-        2 | 3 => Layout::Servers { n: 5 },
-        _ => Layout::Servers { n: 7 },
-    };
+    let layout = draw_layout(&mut r);
     let acceptors = match layout {
         Layout::Seed => 5,
         Layout::Servers { n } => n as usize,
     };
-    // Rule 12's settings are drawn for the correct protocol and its own bugs; a seed of an
-    // older bug keeps majorities and log reads, so it runs as it did before them.
-    let rule_12 = matches!(
-        bug,
-        None | Some(Bug::NonIntersectingQuorums) | Some(Bug::ReadWithoutLease)
-    );
-    let (phase1_quorum, phase2_quorum) = if rule_12 {
-        flexible_quorums(seed, acceptors)
-    } else {
-        (None, None)
-    };
-    let (read_mode, lease_ticks, clock_drift_per_mille) = if rule_12 {
-        lease_reads(seed, bug)
-    } else {
-        (ReadMode::Log, DEFAULT_LEASE_TICKS, 0)
-    };
+    let Rule12 {
+        phase1_quorum,
+        phase2_quorum,
+        read_mode,
+        lease_ticks,
+        clock_drift_per_mille,
+    } = rule_12_settings(seed, acceptors, bug);
     let mut config = SimConfig {
         layout,
         clients: r.between(2, 4) as u32,
@@ -68,18 +54,8 @@ pub fn swarm_config(seed: u64, bug: Option<Bug>) -> SimConfig {
         lease_ticks,
         clock_drift_per_mille,
         bugs: bug.into_iter().collect(),
-        network: NetworkConfig {
-            // Drawn in whole percent, as the recorded fuzz seeds were.
-            drop_per_mille: r.between(0, 30) as u32 * 10,
-            dup_per_mille: r.between(0, 50) as u32 * 10,
-            delay_ticks_max: r.between(0, 4),
-        },
-        faults: FaultConfig {
-            crash_per_mille: r.between(0, 12) as u32,
-            restart_per_mille: r.between(20, 60) as u32,
-            partition_per_mille: r.between(0, 8) as u32,
-            heal_per_mille: r.between(10, 40) as u32,
-        },
+        network: draw_network(&mut r),
+        faults: draw_faults(&mut r),
         workload: Workload {
             script: Vec::new(),
             random_ops: 1_000,
@@ -95,6 +71,72 @@ pub fn swarm_config(seed: u64, bug: Option<Bug>) -> SimConfig {
         config.workload.keys = 1;
     }
     config
+}
+
+/// Rule 11: a seed's layout, the seed program's (five acceptors, two proposers) or 3, 5 or
+/// 7 servers.
+fn draw_layout(r: &mut SimRng) -> Layout {
+    match r.below(5) {
+        0 => Layout::Seed,
+        1 => Layout::Servers { n: 3 },
+        2 | 3 => Layout::Servers { n: 5 },
+        _ => Layout::Servers { n: 7 },
+    }
+}
+
+/// A seed's network: drops, duplicates and reordering delays.
+fn draw_network(r: &mut SimRng) -> NetworkConfig {
+    NetworkConfig {
+        // Drawn in whole percent, as the recorded fuzz seeds were.
+        drop_per_mille: r.between(0, 30) as u32 * 10,
+        dup_per_mille: r.between(0, 50) as u32 * 10,
+        delay_ticks_max: r.between(0, 4),
+    }
+}
+
+/// A seed's node faults: crashes, restarts, partitions and heals.
+fn draw_faults(r: &mut SimRng) -> FaultConfig {
+    FaultConfig {
+        crash_per_mille: r.between(0, 12) as u32,
+        restart_per_mille: r.between(20, 60) as u32,
+        partition_per_mille: r.between(0, 8) as u32,
+        heal_per_mille: r.between(10, 40) as u32,
+    }
+}
+
+/// Rule 12's settings of a seed: quorum sizes and how reads are answered.
+struct Rule12 {
+    phase1_quorum: Option<usize>,
+    phase2_quorum: Option<usize>,
+    read_mode: ReadMode,
+    lease_ticks: u64,
+    clock_drift_per_mille: u32,
+}
+
+/// Rule 12's settings are drawn for the correct protocol and its own bugs; a seed of an
+/// older bug keeps majorities and log reads, so it runs as it did before them.
+fn rule_12_settings(seed: u64, acceptors: usize, bug: Option<Bug>) -> Rule12 {
+    let rule_12 = matches!(
+        bug,
+        None | Some(Bug::NonIntersectingQuorums) | Some(Bug::ReadWithoutLease)
+    );
+    let (phase1_quorum, phase2_quorum) = if rule_12 {
+        flexible_quorums(seed, acceptors)
+    } else {
+        (None, None)
+    };
+    let (read_mode, lease_ticks, clock_drift_per_mille) = if rule_12 {
+        lease_reads(seed, bug)
+    } else {
+        (ReadMode::Log, DEFAULT_LEASE_TICKS, 0)
+    };
+    Rule12 {
+        phase1_quorum,
+        phase2_quorum,
+        read_mode,
+        lease_ticks,
+        clock_drift_per_mille,
+    }
 }
 
 /// Rule 12: the quorum sizes of seed `seed` among `acceptors` acceptors. Two seeds in three

@@ -280,6 +280,8 @@ pub fn scenario_with_seed(name: &str, seed: Option<u64>) -> Result<Scenario, Str
     Ok(s)
 }
 
+/// The scenario of preset `name`; `seed` replaces the seed of the runs a scripted preset
+/// records before its script.
 fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
     let s = match name {
         "seed-demo" => seed_demo(),
@@ -289,96 +291,19 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
             seed: 1,
             actions: Vec::new(),
         },
-        "dueling-proposers" => {
-            let mut config = steady(5);
-            config.layout = Layout::Servers { n: 5 };
-            config.clients = 3;
-            Scenario {
-                preset: Some(name.into()),
-                config,
-                seed: 5,
-                actions: Vec::new(),
-            }
-        }
-        "leader-crash" => after_leader(name, seed, steady(20), |leader, _| {
-            vec![Action::Crash { node: leader }]
-        }),
-        "minority-partition" => after_leader(name, seed, steady(20), |leader, w| {
-            let other = w
-                .protocol_config()
-                .node_ids()
-                .into_iter()
-                .find(|n| *n != leader)
-                .unwrap_or(1);
-            vec![Action::Partition {
-                groups: vec![vec![leader, other]],
-            }]
-        }),
-        "lagging-replica" => {
-            let mut config = steady(40);
-            config.snapshot_interval_slots = 8;
-            after_leader(name, seed, config, |leader, w| {
-                let lagging = w
-                    .protocol_config()
-                    .node_ids()
-                    .into_iter()
-                    .rev()
-                    .find(|n| *n != leader)
-                    .unwrap_or(1);
-                let mut a = vec![Action::Crash { node: lagging }];
-                a.extend((0..400).map(|_| Action::Auto { n: 1 }));
-                a.push(Action::Restart { node: lagging });
-                a
-            })
-        }
-        "lease-reads" => {
-            let mut config = steady(20);
-            config.read_mode = ReadMode::Lease;
-            config.clock_drift_per_mille = 50;
-            after_leader(name, seed, config, |leader, w| {
-                let other = w
-                    .protocol_config()
-                    .node_ids()
-                    .into_iter()
-                    .find(|n| *n != leader)
-                    .unwrap_or(1);
-                vec![Action::Partition {
-                    groups: vec![vec![leader, other]],
-                }]
-            })
-        }
-        "grow-3-to-5" => reconfiguration(name, seed, steady_servers(3, 60), |_, _| {
-            vec![Action::Reconfigure {
-                nodes: servers(&[1, 2, 3, 4, 5]),
-            }]
-        }),
-        "shrink-5-to-3" => reconfiguration(name, seed, steady_servers(5, 60), |leader, w| {
-            let followers: Vec<NodeId> = w.node_ids().filter(|n| *n != leader).collect();
-            let (cut, other) = (followers[followers.len() - 1], followers[0]);
-            let kept: Vec<NodeId> = w.node_ids().filter(|n| *n != cut && *n != other).collect();
-            vec![
-                Action::Partition {
-                    groups: vec![vec![cut]],
-                },
-                Action::Reconfigure {
-                    nodes: servers(&kept),
-                },
-            ]
-        }),
-        "replace-leader" => reconfiguration(name, seed, steady_servers(3, 60), |leader, w| {
-            let mut kept: Vec<NodeId> = w.node_ids().filter(|n| *n != leader).collect();
-            kept.push(4);
-            vec![Action::Reconfigure {
-                nodes: servers(&kept),
-            }]
-        }),
+        "dueling-proposers" => dueling_proposers(name),
+        "leader-crash" => after_leader(name, seed, steady(20), crash_leader),
+        "minority-partition" => after_leader(name, seed, steady(20), cut_off_leader),
+        "lagging-replica" => lagging_replica(name, seed),
+        "lease-reads" => lease_reads_preset(name, seed),
+        "grow-3-to-5" => reconfiguration(name, seed, steady_servers(3, 60), grow_to_5),
+        "shrink-5-to-3" => reconfiguration(name, seed, steady_servers(5, 60), shrink_to_3),
+        "replace-leader" => reconfiguration(name, seed, steady_servers(3, 60), replace_leader),
         "flexible-quorums" => {
             let mut config = steady(20);
             config.phase1_quorum = Some(4);
             config.phase2_quorum = Some(2);
-            after_leader(name, seed, config, |leader, _| {
-                vec![Action::Crash { node: leader }]
-            })
+            after_leader(name, seed, config, crash_leader)
         }
         _ => match name.strip_prefix(BUG_PREFIX).map(str::parse::<Bug>) {
             Some(Ok(bug)) => bug_scenario(bug, seed),
@@ -392,6 +317,99 @@ fn build(name: &str, seed: Option<u64>) -> Result<Scenario, String> {
         },
     };
     Ok(s)
+}
+
+/// Rule 7: three proposers of five servers get commands at once and run for leader
+/// together.
+fn dueling_proposers(name: &str) -> Scenario {
+    let mut config = steady(5);
+    config.layout = Layout::Servers { n: 5 };
+    config.clients = 3;
+    Scenario {
+        preset: Some(name.into()),
+        config,
+        seed: 5,
+        actions: Vec::new(),
+    }
+}
+
+/// Rules 4 and 7: the leader crashes; a follower's election takes over its slots.
+fn crash_leader(leader: NodeId, _: &World) -> Vec<Action> {
+    vec![Action::Crash { node: leader }]
+}
+
+/// Rule 6: the leader is cut off with one other node, a minority that chooses nothing.
+fn cut_off_leader(leader: NodeId, w: &World) -> Vec<Action> {
+    let other = w
+        .protocol_config()
+        .node_ids()
+        .into_iter()
+        .find(|n| *n != leader)
+        .unwrap_or(1);
+    vec![Action::Partition {
+        groups: vec![vec![leader, other]],
+    }]
+}
+
+/// Rules 9 and 10: a replica is down while the others commit and compact, then restarts
+/// and catches up with a snapshot and the entries it misses.
+fn lagging_replica(name: &str, seed: Option<u64>) -> Scenario {
+    let mut config = steady(40);
+    config.snapshot_interval_slots = 8;
+    after_leader(name, seed, config, |leader, w| {
+        let lagging = w
+            .protocol_config()
+            .node_ids()
+            .into_iter()
+            .rev()
+            .find(|n| *n != leader)
+            .unwrap_or(1);
+        let mut a = vec![Action::Crash { node: lagging }];
+        a.extend((0..400).map(|_| Action::Auto { n: 1 }));
+        a.push(Action::Restart { node: lagging });
+        a
+    })
+}
+
+/// Rule 12 (leases): the leader answers reads alone, then is cut off with one other node
+/// and must stop when its lease runs out.
+fn lease_reads_preset(name: &str, seed: Option<u64>) -> Scenario {
+    let mut config = steady(20);
+    config.read_mode = ReadMode::Lease;
+    config.clock_drift_per_mille = 50;
+    after_leader(name, seed, config, cut_off_leader)
+}
+
+/// Rule 12 (reconfiguration): three servers grow to five in one change.
+fn grow_to_5(_: NodeId, _: &World) -> Vec<Action> {
+    vec![Action::Reconfigure {
+        nodes: servers(&[1, 2, 3, 4, 5]),
+    }]
+}
+
+/// Rule 12 (reconfiguration): one follower is cut off, then it and another follower are
+/// removed, leaving three servers.
+fn shrink_to_3(leader: NodeId, w: &World) -> Vec<Action> {
+    let followers: Vec<NodeId> = w.node_ids().filter(|n| *n != leader).collect();
+    let (cut, other) = (followers[followers.len() - 1], followers[0]);
+    let kept: Vec<NodeId> = w.node_ids().filter(|n| *n != cut && *n != other).collect();
+    vec![
+        Action::Partition {
+            groups: vec![vec![cut]],
+        },
+        Action::Reconfigure {
+            nodes: servers(&kept),
+        },
+    ]
+}
+
+/// Rule 12 (reconfiguration): the leader is replaced by a new server and hands off.
+fn replace_leader(leader: NodeId, w: &World) -> Vec<Action> {
+    let mut kept: Vec<NodeId> = w.node_ids().filter(|n| *n != leader).collect();
+    kept.push(4);
+    vec![Action::Reconfigure {
+        nodes: servers(&kept),
+    }]
 }
 
 /// A bug preset: a faulty run (or, for shared ballots, the seed demo) with the bug on,

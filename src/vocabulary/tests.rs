@@ -2,7 +2,7 @@
 //! in it, and every name a run shows (message types, stats keys, roles, phases, violations,
 //! bugs) is one of its names.
 use super::*;
-use crate::paxos::{Addr, Roles};
+use crate::paxos::{Addr, Message, Roles};
 use crate::sim::presets;
 use crate::sim::run::Run;
 use serde_json::Value as Json;

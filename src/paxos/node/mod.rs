@@ -224,25 +224,42 @@ impl Node {
         }
     }
 
+    /// Handles one message addressed to this node: rule 12's refusal of a removed
+    /// proposer first, then rule 7 (a proposer that sees a higher ballot steps down), then
+    /// the handlers of the roles the message concerns.
     fn on_message(&mut self, env: Envelope, out: &mut Ready) {
-        if let (Message::Prepare { from_slot, .. }, Addr::Node(n)) = (&env.msg, env.from) {
-            if self.knows_removed(n) {
-                // Rule 12: a proposer removed from the cluster is not promised anything
-                // (its ballot moves no one); it is told what it missed, and so learns it
-                // was removed.
-                out.events.push(Event::RefusedRemoved { proposer: n });
-                return self.on_catch_up(env.from, *from_slot, out);
-            }
+        if self.refuse_removed_proposer(&env, out) {
+            return;
         }
         if let Some(b) = env.msg.ballot() {
             self.observe_ballot(b, out);
         }
-        let from = env.from;
+        self.dispatch(env.from, env.msg, out);
+    }
+
+    /// Rule 12: a proposer removed from the cluster is not promised anything (its ballot
+    /// moves no one); it is told what it missed, and so learns it was removed. Returns
+    /// whether `env` was such a Prepare.
+    fn refuse_removed_proposer(&mut self, env: &Envelope, out: &mut Ready) -> bool {
+        if let (Message::Prepare { from_slot, .. }, Addr::Node(n)) = (&env.msg, env.from) {
+            if self.knows_removed(n) {
+                out.events.push(Event::RefusedRemoved { proposer: n });
+                self.on_catch_up(env.from, *from_slot, out);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Hands `msg` from `from` to the handlers of its roles: the acceptor and the proposer
+    /// for phases 1 and 2 (rules 2–6), leadership and leases (rules 7 and 12), catch-up
+    /// (rules 9 and 10) and client requests (rule 8).
+    fn dispatch(&mut self, from: Addr, msg: Message, out: &mut Ready) {
         let from_node = match from {
             Addr::Node(n) => Some(n),
             Addr::Client(_) => None,
         };
-        match env.msg {
+        match msg {
             Message::Prepare { ballot, from_slot } => {
                 self.on_prepare(from, ballot, from_slot, out);
                 self.on_candidate_seen(from, ballot, out);
