@@ -172,6 +172,8 @@ export function createTopology(app, root) {
   let W = 0, H = 0, layoutSig = '', L = null;
   let drawnKey = '';
   let edgesDrawn = '';
+  /** The faint line of each pair of endpoints with traffic, by pair. */
+  const edgeEls = new Map();
   const nodeEls = new Map();
   /** Chips on the canvas by key (`m:<id>` or `l:<from>><to>`), in drawing order. */
   const msgEls = new Map();
@@ -199,6 +201,7 @@ export function createTopology(app, root) {
     svg.setAttribute('width', W);
     svg.setAttribute('height', H);
     dpr = window.devicePixelRatio || 1;
+    sprites.clear();
     canvas.width = Math.round(W * dpr);
     canvas.height = Math.round(H * dpr);
     canvas.style.width = `${W}px`;
@@ -426,49 +429,84 @@ export function createTopology(app, root) {
     return { x: a.x0 + (a.x1 - a.x0) * f, y: a.y0 + (a.y1 - a.y0) * f, scale: a.s0 + (a.s1 - a.s0) * f, alpha: a.out ? 1 - f : f, done: k >= 1 };
   }
 
-  function chipPath(x, y, w, hh) {
+  function chipPath(c, x, y, w, hh) {
     const r = hh / 2;
-    ctx.beginPath();
-    ctx.moveTo(x - w / 2 + r, y - r);
-    ctx.lineTo(x + w / 2 - r, y - r);
-    ctx.arc(x + w / 2 - r, y, r, -Math.PI / 2, Math.PI / 2);
-    ctx.lineTo(x - w / 2 + r, y + r);
-    ctx.arc(x - w / 2 + r, y, r, Math.PI / 2, (3 * Math.PI) / 2);
-    ctx.closePath();
+    c.beginPath();
+    c.moveTo(x - w / 2 + r, y - r);
+    c.lineTo(x + w / 2 - r, y - r);
+    c.arc(x + w / 2 - r, y, r, -Math.PI / 2, Math.PI / 2);
+    c.lineTo(x - w / 2 + r, y + r);
+    c.arc(x - w / 2 + r, y, r, Math.PI / 2, (3 * Math.PI) / 2);
+    c.closePath();
   }
 
-  /** One chip, as the page's stylesheet drew the SVG ones (style.css `.msg`). */
-  function paintChip(e, at) {
+  /** Draws one chip centred on (0, 0) of `c`, as the page's stylesheet drew the SVG ones (style.css `.msg`). */
+  function drawChip(c, e) {
     const st = e.state;
     const w = chipWidth(e.text);
-    ctx.save();
-    ctx.globalAlpha = at.alpha;
-    ctx.translate(at.x, at.y);
-    if (at.scale !== 1) ctx.scale(at.scale, at.scale);
-    chipPath(0, 0, w, CHIP_H);
-    if (st.target) { ctx.shadowColor = 'rgba(79, 70, 229, .85)'; ctx.shadowBlur = 10; }
-    ctx.fillStyle = st.ready ? e.color : '#fff';
-    ctx.fill();
-    ctx.shadowColor = 'transparent';
-    ctx.shadowBlur = 0;
+    chipPath(c, 0, 0, w, CHIP_H);
+    if (st.target) { c.shadowColor = 'rgba(79, 70, 229, .85)'; c.shadowBlur = 10; }
+    c.fillStyle = st.ready ? e.color : '#fff';
+    c.fill();
+    c.shadowColor = 'transparent';
+    c.shadowBlur = 0;
     let stroke = st.ready ? '#fff' : e.color, lw = st.agg ? 2.5 : 1.5;
-    if (!st.ready) ctx.setLineDash([4, 2.5]);
+    if (!st.ready) c.setLineDash([4, 2.5]);
     if (e.key === hoverKey) { stroke = INK; lw = 2; }
     if (st.selected) { stroke = INK; lw = 2.5; }
     if (st.hl) { stroke = '#1e1b4b'; lw = 2.5; }
     if (st.target) { stroke = '#fbbf24'; lw = 3; }
-    ctx.strokeStyle = stroke;
-    ctx.lineWidth = lw;
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.fillStyle = st.ready ? '#fff' : e.color;
-    ctx.fillText(e.text, 0, 0.5);
-    ctx.restore();
+    c.strokeStyle = stroke;
+    c.lineWidth = lw;
+    c.stroke();
+    c.setLineDash([]);
+    c.fillStyle = st.ready ? '#fff' : e.color;
+    c.fillText(e.text, 0, 0.5);
+  }
+
+  // Each look of a chip (its words, colour and state) is drawn once into a sprite and copied
+  // from there: a frame paints a hundred chips or more, and text is the slow part of a canvas.
+  // Sprites not used by the last few paints are dropped.
+  const SPRITE_PAD = 14; // room for the stroke and the tour target's glow
+  const sprites = new Map();
+  let paintNo = 0;
+  function spriteOf(e) {
+    const st = e.state;
+    const key = `${e.text}|${e.color}|${st.ready}|${st.agg}|${st.selected}|${st.hl}|${st.target}|${e.key === hoverKey}`;
+    let sp = sprites.get(key);
+    if (!sp) {
+      const w = chipWidth(e.text) + 2 * SPRITE_PAD, hh = CHIP_H + 2 * SPRITE_PAD;
+      const c = document.createElement('canvas');
+      c.width = Math.ceil(w * dpr);
+      c.height = Math.ceil(hh * dpr);
+      const g = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
+      g.setTransform(dpr, 0, 0, dpr, (w / 2) * dpr, (hh / 2) * dpr);
+      g.font = font;
+      g.textAlign = 'center';
+      g.textBaseline = 'middle';
+      drawChip(g, e);
+      sp = { c, w: c.width / dpr, h: c.height / dpr, used: 0 };
+      sprites.set(key, sp);
+    }
+    sp.used = paintNo;
+    return sp;
+  }
+
+  /** One chip at `at` (its place, scale and opacity), copied from its sprite. */
+  function paintChip(e, at) {
+    const sp = spriteOf(e);
+    ctx.globalAlpha = at.alpha;
+    const w = sp.w * at.scale, hh = sp.h * at.scale;
+    // On whole device pixels, so the copy is as sharp as the drawing.
+    const x = Math.round((at.x - w / 2) * dpr) / dpr, y = Math.round((at.y - hh / 2) * dpr) / dpr;
+    ctx.drawImage(sp.c, x, y, w, hh);
+    ctx.globalAlpha = 1;
   }
 
   /** Paints every chip (the selected and hovered ones on top); animates while any moves. */
   function paint() {
     animFrame = 0;
+    paintNo += 1;
     const now = performance.now();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
@@ -496,6 +534,7 @@ export function createTopology(app, root) {
       if (at.done) e.anim = null; else moving = true;
       paintChip(e, at);
     }
+    if (sprites.size > 64) for (const [k, sp] of sprites) if (paintNo - sp.used > 3) sprites.delete(k);
     if (moving) animFrame = requestAnimationFrame(paint);
   }
   function paintSoon() { if (!animFrame) animFrame = requestAnimationFrame(paint); }
@@ -561,14 +600,18 @@ export function createTopology(app, root) {
       const a = endKey(m.from), b = endKey(m.to);
       edgeKeys.add(a < b ? `${a}|${b}` : `${b}|${a}`);
     }
-    const edgeSig = [...edgeKeys].sort().join(',');
-    if (edgeSig !== edgesDrawn) {
-      edgesDrawn = edgeSig;
-      gEdges.replaceChildren(...[...edgeKeys].map((k) => {
-        const [a, b] = k.split('|');
-        const pa = L.pos.get(a), pb = L.pos.get(b);
-        return pa && pb ? s('line', { x1: pa.x, y1: pa.y, x2: pb.x, y2: pb.y }) : null;
-      }).filter(Boolean));
+    // Each line is kept while its pair has traffic: only the pairs that came or went are
+    // added or removed (a busy network changes a few of them every step).
+    if (edgesDrawn !== layoutSig) { edgesDrawn = layoutSig; edgeEls.clear(); gEdges.replaceChildren(); }
+    for (const [k, el] of edgeEls) if (!edgeKeys.has(k)) { el.remove(); edgeEls.delete(k); }
+    for (const k of edgeKeys) {
+      if (edgeEls.has(k)) continue;
+      const [a, b] = k.split('|');
+      const pa = L.pos.get(a), pb = L.pos.get(b);
+      if (!pa || !pb) continue;
+      const el = s('line', { x1: pa.x, y1: pa.y, x2: pb.x, y2: pb.y });
+      edgeEls.set(k, el);
+      gEdges.append(el);
     }
     const next = new Map();
     for (const c of chips) {
@@ -631,9 +674,10 @@ export function createTopology(app, root) {
     if (sig !== layoutSig) { layoutSig = ''; edgesDrawn = ''; buildStatic(view); layoutSig = sig; }
     updateNodes(view);
     updateMessages(view);
+    // Written only when it changes: a no-op write still costs a style recalculation.
     const none = view.messages.length === 0;
-    empty.hidden = !none;
-    if (none) empty.textContent = 'No message in flight. Submit a client command, fire a timer, or press → to let time pass.';
+    if (empty.hidden !== !none) empty.hidden = !none;
+    if (none && !empty.textContent) empty.textContent = 'No message in flight. Submit a client command, fire a timer, or press → to let time pass.';
   }
 
   const ro = new ResizeObserver(() => {
