@@ -10,7 +10,8 @@
 //          [--small]  (the seed demo instead of the big run)
 //          [--css 'rules']  (extra CSS, to try a rule before writing it)
 //          [--per-frame]  (the main thread's CPU time of each frame, by kind)
-//          [--invalidations]  (what made the page paint again, by element and reason)
+//          [--invalidations]  (what made the page paint again, by element and reason;
+//                              INV_FILTER='Removed from|Added to' leaves those reasons out)
 //          [--save trace.json]  (the trace, for DevTools' Performance panel)
 //          [--jumps]  (instead of playing: 20 jumps with app.seek, one every 6 frames, over
 //                      the 100,000-step history of the bench's diagram rows, diagram tab)
@@ -295,7 +296,7 @@ async function main() {
           inv.set(key, (inv.get(key) || 0) + 1);
         }
         console.log('invalidations per frame, by element and reason:');
-        for (const [k, n] of [...inv].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${(n / r.frames).toFixed(1).padStart(7)}  ${k}`);
+        for (const [k, n] of [...inv].filter(([k]) => !process.env.INV_FILTER || !new RegExp(process.env.INV_FILTER).test(k)).sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${(n / r.frames).toFixed(1).padStart(7)}  ${k}`);
         // Paint (recording) per painted layer root.
         const paint = new Map();
         for (const e of events) {
