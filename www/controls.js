@@ -267,7 +267,7 @@ export function createControls(app, root) {
 
   root.append(
     section('Client command', true, clientForm),
-    section('Servers: add, remove (reconfigure)', true, servers.element),
+    section('Servers: add, remove (reconfigure)', false, servers.element),
     section('Network', true, netBox),
     section('Nodes: crash, restart, timers', true, nodeList),
     section('Partition', true, partBox),
@@ -358,6 +358,7 @@ export function createControls(app, root) {
       })));
     }
     servers.update(view);
+    servers.reveal(view);
     // bugs
     const on = new Set(cfg.bugs || []);
     bugList.querySelectorAll('input[data-bug]').forEach((cb) => {

@@ -16,7 +16,7 @@ const MAX_NODE = 16;
 
 /**
  * @param {PageApp} app
- * @returns {{ element: HTMLElement, update: (view: StateView) => void, reset: () => void }}
+ * @returns {{ element: HTMLElement, update: (view: StateView) => void, reset: () => void, reveal: (view: StateView) => void }}
  */
 export function createServersSection(app) {
   const status = h('div', { class: 'config-status', id: 'config-status', role: 'status', 'aria-live': 'polite' });
@@ -108,7 +108,31 @@ export function createServersSection(app) {
   }
   idIn.addEventListener('input', () => setText(addBtn, `Add server N${idIn.value}`));
 
-  function reset() { idTouched = false; key = ''; clearRefusal(); }
+  // The section is closed at first: a newcomer looks at the cluster and its log. It opens
+  // by itself for a run that reconfigures (a configuration decided, or an add / remove
+  // among its actions), unless the person opened or closed it themselves.
+  /** @type {HTMLDetailsElement | null} the section holding `element` */
+  let section = null;
+  let chosen = false; // the person opened or closed the section
+  let revealed = false; // decided for this run
+  let setOpen = null; // the state the page last gave the section
+  /** @param {StateView} view */
+  function reveal(view) {
+    if (!section) section = /** @type {HTMLDetailsElement | null} */ (element.closest('details'));
+    if (!section || revealed || chosen) return;
+    revealed = true;
+    let sc = '';
+    try { sc = app.pg ? app.pg.scenario() : ''; } catch { sc = ''; }
+    const reconfigures = (view.configs || []).length > 0 || /"type":\s*"(add|remove)_server"/.test(sc);
+    setOpen = reconfigures;
+    section.open = reconfigures;
+    if (!section.dataset.watched) {
+      section.dataset.watched = '1';
+      section.addEventListener('toggle', () => { if (section.open !== setOpen) chosen = true; });
+    }
+  }
 
-  return { element, update, reset };
+  function reset() { idTouched = false; key = ''; revealed = false; clearRefusal(); }
+
+  return { element, update, reset, reveal };
 }

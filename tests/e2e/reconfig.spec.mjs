@@ -27,7 +27,17 @@ const shot = (page, name, opts = {}) => {
 const view = (page) => page.evaluate(() => window.paxoscope.view());
 const state = (page) => page.evaluate(() => window.paxoscope.state());
 
-/** Starts a new run of `n` servers (seed 1) with the cluster set-up form and lets a leader be elected. */
+/** The set-up rail's Servers section (closed at first, unless the run reconfigures). */
+const serversSection = (page) => page.locator('details.section', { has: page.locator('#config-status') });
+
+/** Opens the Servers section as a person would, with a click on its title. */
+async function openServers(page) {
+  const section = serversSection(page);
+  if (!(await section.evaluate((d) => d.open))) await section.locator('summary').click();
+  await expect(page.locator('#add-server-id')).toBeVisible();
+}
+
+/** Starts a new run of `n` servers (seed 1) with the cluster set-up form, lets a leader be elected, opens the Servers section. */
 async function newRun(page, n) {
   await page.locator('#layout-servers').check();
   await page.locator('#cluster-size').fill(String(n));
@@ -35,6 +45,7 @@ async function newRun(page, n) {
   await expect.poll(async () => (await view(page)).nodes.length).toBe(n);
   await page.getByRole('button', { name: 'Run until quiet' }).click();
   await expect.poll(async () => (await view(page)).leader).not.toBeNull();
+  await openServers(page);
 }
 
 /** Submits `k` puts from the client form, running until quiet after each. */
@@ -144,6 +155,36 @@ test.describe('desktop 1280×800', () => {
 
 test.describe('the Servers controls at 1280×800', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
+
+  test('the Servers section is closed for a newcomer, open for a run that reconfigures, and keeps the person\'s choice', async ({ page }) => {
+    const failures = watchFailures(page);
+    await open(page);
+    const section = serversSection(page);
+    const isOpen = () => section.evaluate((d) => d.open);
+    // The seed demo: the cluster and the log come first, the Servers section is a title.
+    expect(await isOpen()).toBe(false);
+    await expect(page.locator('#add-server-id')).toBeHidden();
+    await expect(section.locator('summary')).toBeVisible();
+    // A preset that reconfigures opens it.
+    for (const preset of ['grow-3-to-5', 'replace-leader']) {
+      await page.locator('#preset').selectOption(preset);
+      await expect.poll(async () => (await view(page)).preset).toBe(preset);
+      await expect.poll(isOpen, `open for ${preset}`).toBe(true);
+      await expect(page.locator('#config-status')).toBeVisible();
+    }
+    // Back to a run that does not: closed again.
+    await page.locator('#preset').selectOption('steady-leader');
+    await expect.poll(async () => (await view(page)).preset).toBe('steady-leader');
+    await expect.poll(isOpen).toBe(false);
+    // Opened by the person: it stays open in the next run.
+    await section.locator('summary').click();
+    await expect(page.locator('#add-server-id')).toBeVisible();
+    await page.locator('#preset').selectOption('leader-crash');
+    await expect.poll(async () => (await view(page)).preset).toBe('leader-crash');
+    await page.getByRole('button', { name: 'Run until quiet' }).click();
+    expect(await isOpen()).toBe(true);
+    expect(failures).toEqual([]);
+  });
 
   test('a server added with the controls joins, catches up and fills its log column', async ({ page }) => {
     test.setTimeout(120_000);
@@ -296,9 +337,20 @@ test.describe('the Servers controls at 1280×800', () => {
     test.setTimeout(120_000);
     await open(page);
     await newRun(page, 5);
-    // Tab from the top of the page to the new node id field.
+    // The section starts closed again for this test: the keyboard opens it.
+    await serversSection(page).evaluate((d) => { d.open = false; });
+    // Tab from the top of the page to the section's title, Enter opens it.
     await page.locator('body').focus();
     let found = false;
+    for (let i = 0; i < 400 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = await page.evaluate(() => document.activeElement && document.activeElement.tagName === 'SUMMARY' && /^Servers/.test(document.activeElement.textContent));
+    }
+    expect(found, 'the Servers section\'s title is reachable with Tab').toBe(true);
+    await page.keyboard.press('Enter');
+    await expect(page.locator('#add-server-id')).toBeVisible();
+    // On to the new node id field.
+    found = false;
     for (let i = 0; i < 400 && !found; i++) {
       await page.keyboard.press('Tab');
       found = await page.evaluate(() => document.activeElement && document.activeElement.id === 'add-server-id');
