@@ -7,6 +7,7 @@ import { kindColor, roleRank as rankOfRole } from './glossary.js';
 import { createChipLayout, chipWidth, chipLabel, CHIP_H, LINK_CAP } from './chip-layout.js';
 import { viewConflict, quorumMarks } from './conflict.js';
 import { nodeStatus, STATUS_TEXT as MEMBER_TEXT } from './membership.js';
+import { badgeSpot, fitTitle } from './node-badge.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
@@ -101,7 +102,7 @@ function computeLayout(view, w, h) {
     }
     rad = Math.max(rad, R * 2);
     // An ellipse uses the width of a wide stage: messages between servers need room.
-    const rx = narrow ? rad : Math.max(rad, Math.min(rad * 1.45, (w - (clients.length ? 120 : 0)) / 2 - R - 70));
+    const rx = narrow ? Math.max(rad, Math.min(rad * 3, w / 2 - R - 44)) : Math.max(rad, Math.min(rad * 1.45, (w - (clients.length ? 120 : 0)) / 2 - R - 70));
     const n = g.nodes.length;
     g.nodes.forEach((node, i) => {
       const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
@@ -109,7 +110,8 @@ function computeLayout(view, w, h) {
     });
     // Rule 12: nodes removed from the configuration stay drawn, and are counted apart.
     const gone = g.nodes.filter((x) => nodeStatus(view, x.id) === 'removed').length;
-    zones.push({ label: `${g.nodes.length - gone} servers${gone ? ` (+ ${gone} removed)` : ''} · each is ${g.roles.join(' + ')}`, ring: true, cx, cy, rx, r: rad });
+    const count = `${g.nodes.length - gone} servers${gone ? ` (+ ${gone} removed)` : ''}`;
+    zones.push({ label: fitTitle([`${count} · each is ${g.roles.join(' + ')}`, `${count} · ${g.roles.join(' + ')}`, count], w - 2 * pad), ring: true, cx, cy, rx, r: rad });
   } else {
     // Distinct roles: one column per role (one row per role when narrow), clients first.
     const cols = [];
@@ -235,7 +237,8 @@ export function createTopology(app, root) {
       const body = s('circle', { class: 'body', r: R, filter: 'url(#soft-shadow)' });
       const idText = s('text', { class: 'node-id', 'text-anchor': 'middle', dy: '0.35em' }, String(n.id));
       const cross = s('path', { class: 'cross', d: `M${-R * 0.45},${-R * 0.45}L${R * 0.45},${R * 0.45}M${R * 0.45},${-R * 0.45}L${-R * 0.45},${R * 0.45}` });
-      const badge = s('g', { class: 'badge', transform: `translate(0,${-R - 11})` },
+      const [bx, by] = badgeSpot(L, `n${n.id}`, W, H);
+      const badge = s('g', { class: 'badge', transform: `translate(${bx},${by})` },
         s('rect', { x: -26, y: -9, width: 52, height: 17, rx: 8.5 }),
         s('text', { 'text-anchor': 'middle', dy: '0.34em' }, ''));
       const part = s('g', { class: 'part', transform: `translate(${R * 0.78},${-R * 0.78})` },

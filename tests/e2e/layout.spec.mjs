@@ -169,3 +169,69 @@ for (const [name, size] of [['1280', { width: 1280, height: 800 }], ['390', { wi
     });
   });
 }
+
+/**
+ * What of the cluster picture is hidden or cut: a badge (LEADER, CRASHED, …) over another
+ * node or its caption, and any text outside the picture (the ring's title at phone width).
+ * A badge may touch a neighbour's caption by a sliver (`slack` px², a sixth of the badge:
+ * a ring crowded enough that the nodes themselves cover captions), never cover a node.
+ */
+function pictureProblems(page, slack = 200) {
+  return page.evaluate((slackArea) => {
+    const shownBox = (el) => (el && el.getClientRects().length && getComputedStyle(el).display !== 'none' ? el.getBoundingClientRect() : null);
+    const area = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+    const out = [];
+    const nodes = [...document.querySelectorAll('#topology .node, #topology .client')];
+    for (const g of document.querySelectorAll('#topology .node')) {
+      const badge = g.querySelector('.badge');
+      if (!badge || badge.style.display === 'none') continue;
+      const b = shownBox(badge);
+      if (!b) continue;
+      const text = badge.textContent;
+      for (const o of nodes) {
+        if (o === g) continue;
+        const who = o.dataset.node ? `node ${o.dataset.node}` : `client ${o.dataset.client}`;
+        const body = shownBox(o.querySelector('.body'));
+        if (body && area(b, body) > 4) out.push(`${text} of node ${g.dataset.node} covers ${who} (${Math.round(area(b, body))} px²)`);
+        const cap = shownBox(o.querySelector('.node-info'));
+        if (cap && area(b, cap) > slackArea) out.push(`${text} of node ${g.dataset.node} covers the caption of ${who} (${Math.round(area(b, cap))} px²)`);
+      }
+    }
+    const svg = document.querySelector('#topology svg.topology').getBoundingClientRect();
+    for (const t of document.querySelectorAll('#topology text')) {
+      const r = shownBox(t);
+      if (r && r.width && (r.left < svg.left - 0.5 || r.right > svg.right + 0.5)) out.push(`cut off at the picture's edge: "${t.textContent}"`);
+    }
+    return out;
+  }, slack);
+}
+
+for (const size of [{ width: 1280, height: 800 }, { width: 1680, height: 1000 }, { width: 390, height: 844 }]) {
+  test.describe(`the cluster picture at ${size.width}×${size.height}`, () => {
+    test.use({ viewport: size, ...(size.width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+
+    test('5 to 9 servers with a leader: the LEADER badge covers no neighbour, no title is cut off', async ({ page }) => {
+      test.setTimeout(180_000);
+      const failures = watchFailures(page);
+      await open(page);
+      const problems = [];
+      for (let n = 5; n <= 9; n++) {
+        for (const seed of [1, 2]) {
+          await page.evaluate(([k, s]) => { window.paxoscope.app.newRun({ layout: { kind: 'servers', n: k } }, s); window.paxoscope.app.runUntilQuiet(); }, [n, seed]);
+          await page.waitForFunction((k) => {
+            const v = window.paxoscope.view();
+            const g = v.leader != null && document.querySelector(`#topology .node.leader[data-node="${v.leader}"] .badge`);
+            return v.nodes.length === k && g && g.style.display !== 'none' && g.textContent === 'LEADER';
+          }, n);
+          const found = await pictureProblems(page);
+          if (found.length) await page.locator('#topology').screenshot({ path: path.join(SCREENSHOTS, `layout-picture-${size.width}-n${n}-s${seed}.png`) });
+          problems.push(...found.map((f) => `${n} servers, seed ${seed}: ${f}`));
+        }
+      }
+      await page.evaluate(() => window.paxoscope.app.notices.clear());
+      await shot(page, `picture-9-${size.width}`);
+      expect(problems, problems.join('\n')).toEqual([]);
+      expect(failures).toEqual([]);
+    });
+  });
+}
