@@ -109,11 +109,24 @@ export function createDiagram(app, root) {
   let scrollX = 0;
   let viewW = 0;
   let scrollWanted = false;
-  /** Scrolls to x: known at once, written to the DOM at the start of the next frame. */
+  let scrollRaf = 0;
+  /**
+   * Scrolls to x: known at once, written to the DOM by a callback of its own at the start of
+   * the next frame, before the page's frame callback changes anything: written later in a
+   * frame (the diagram's flush runs after the page's when a scroll event scheduled it), it
+   * would force a layout of the page.
+   */
   function setScroll(x) {
     scrollX = Math.round(Math.max(0, Math.min(x, GUTTER + (total + 3) * STEP_W - viewW)));
     scrollWanted = true;
+    if (!scrollRaf) scrollRaf = requestAnimationFrame(writeScroll);
     schedule();
+  }
+  function writeScroll() {
+    scrollRaf = 0;
+    if (!scrollWanted) return;
+    scrollWanted = false;
+    if (Math.abs(domScroll - scrollX) >= 1) { scroller.scrollLeft = scrollX; domScroll = scrollX; }
   }
   new ResizeObserver(() => {
     const w = scroller.clientWidth;
@@ -123,9 +136,9 @@ export function createDiagram(app, root) {
     if (active && app.view) { winKey = ''; update(app.view); }
   }).observe(scroller);
 
-  // One animation frame does the diagram's DOM work, in this order: the scroll offset first
-  // (the layout is clean at the start of a frame, so writing it costs nothing), then a new
-  // window if one is due (fetched, built, drawn), else a repaint of the canvas.
+  // One animation frame does the diagram's DOM work (after the scroll offset, written by
+  // writeScroll at the start of the frame): a new window if one is due (fetched, built,
+  // drawn), else a repaint of the canvas. Nothing here reads the layout.
   let raf = 0;
   let drawDue = false;
   let paintDue = false;
@@ -135,10 +148,6 @@ export function createDiagram(app, root) {
   function schedule() { if (!raf) raf = requestAnimationFrame(flush); }
   function flush() {
     raf = 0;
-    if (scrollWanted) {
-      scrollWanted = false;
-      if (Math.abs(domScroll - scrollX) >= 1) { scroller.scrollLeft = scrollX; domScroll = scrollX; }
-    }
     // The SVG of the window painted in the last frame, then (in a later frame) the next window.
     if (svgDue) drawSvg();
     if (drawDue) {
