@@ -58,7 +58,7 @@ run_wasm_firefox() {
 # Rust types, www/types/api.d.ts), then tsc --checkJs over www/*.js and the negative
 # fixtures (reads of renamed fields that must fail).
 run_types() {
-  (cd tests/types && node no-any.mjs && npx --no-install tsc -p tsconfig.json)
+  (cd tests/types && node no-any.mjs && npx --no-install tsc -p tsconfig.json && npx --no-install tsc -p tsconfig.strict.json)
 }
 
 # Playwright cannot drive a stock Firefox: the smoke test runs over WebDriver BiDi with

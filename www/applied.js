@@ -1,3 +1,4 @@
+// @ts-check
 // The outcome at a glance: under the cluster, what each replica has applied to its
 // key-value store, in log order, one line per replica (replicas holding the same applied
 // log share a line). The values come from the core's log grid rows (logWindow); the page
@@ -14,9 +15,10 @@ const SHOWN = 8;
 /** While playing, the applied logs are redrawn at most this often (ms). */
 const PLAY_REDRAW_MS = 250;
 
+/** @param {StateView['nodes'][number]} n */
 const isReplica = (n) => n.roles.includes('replica');
 
-/** "put x=" when every value is a single put to the same key, else ''. */
+/** "put x=" when every value is a single put to the same key, else ''. @param {(string | null)[]} values */
 export function sharedPutPrefix(values) {
   let prefix = null;
   for (const v of values) {
@@ -28,7 +30,7 @@ export function sharedPutPrefix(values) {
   return prefix || '';
 }
 
-/** @param {PageApp} app */
+/** @param {PageApp} app @param {HTMLElement} root */
 export function createAppliedLogs(app, root) {
   root.hidden = true;
   let key = '';
@@ -45,6 +47,7 @@ export function createAppliedLogs(app, root) {
     const cols = r.value.columns || [];
     return view.nodes.filter(isReplica).map((n) => {
       const ci = cols.findIndex((c) => c.node === n.id);
+      /** @type {(string | null)[]} */
       const values = [];
       if (n.crashed) return { node: n, values };
       for (const row of r.value.rows || []) {
@@ -74,6 +77,7 @@ export function createAppliedLogs(app, root) {
     const rows = appliedRows(view, from, end);
     if (!rows) return;
     // Replicas with the same applied log share one line.
+    /** @type {{ sig: string, nodes: StateView['nodes'], values: (string | null)[], applied: number, crashed: boolean }[]} */
     const lines = [];
     for (const row of rows) {
       const sig = `${row.node.crashed}|${row.node.applied_index}|${row.values.join('\u0001')}`;

@@ -1,3 +1,4 @@
+// @ts-check
 // An agreement violation, shown where it happened: the slot decided twice, both values with
 // their command ids, and the two quorums that should have shared an acceptor (highlighted
 // in the cluster diagram as A and B). Everything here comes from the checker's report
@@ -52,6 +53,7 @@ export function cellSide(conflict, node, cell) {
   return i >= 0 ? (i ? 'B' : 'A') : null;
 }
 
+/** @param {number[]} ids */
 const nodes = (ids) => ids.map((n) => `n${n}`).join(', ');
 
 /**
@@ -68,6 +70,7 @@ export function quorumText(q) {
 /**
  * The explanation under the cluster: both values, both quorums, and what went wrong.
  * @param {PageApp} app
+ * @param {HTMLElement} root
  */
 export function createConflictPanel(app, root) {
   root.hidden = true;
@@ -79,6 +82,7 @@ export function createConflictPanel(app, root) {
     if (k === key) return;
     key = k;
     if (!c) { root.hidden = true; root.replaceChildren(); return; }
+    /** @param {Conflict['first']} v @param {string} side */
     const value = (v, side) => h('li', { class: `conflict-value side-${side.toLowerCase()}` },
       h('span', { class: 'side' }, side), h('code', {}, v.value),
       h('span', { class: 'muted' }, v.decided_at != null ? ` decided at n${v.decided_at}` : ' chosen by a majority of votes'));

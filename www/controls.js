@@ -1,3 +1,4 @@
+// @ts-check
 // Everything a person can do to the run: the transport (play, step, back, run until quiet,
 // speed), the cluster set-up (size, seed layout, seed), client commands, network faults,
 // partitions, crash/restart and timers per node, and the injected-bug switches.
@@ -24,6 +25,7 @@ export const SPEEDS = [
 /**
  * Play/pause, step back/forward, tick, run until quiet, speed.
  * @param {PageApp} app
+ * @param {HTMLElement} root
  */
 export function createTransport(app, root) {
   const back = h('button', { type: 'button', class: 'btn icon', 'aria-label': 'Step back', title: 'Step back (←)' }, icon('back'));
@@ -54,10 +56,22 @@ export function createTransport(app, root) {
   return { update };
 }
 
+/**
+ * A foldable section of the set-up rail.
+ * @param {string} title
+ * @param {boolean} open
+ * @param {...any} children
+ */
 function section(title, open, ...children) {
   return h('details', { class: 'section', open }, h('summary', {}, title), h('div', { class: 'section-body' }, ...children));
 }
 
+/**
+ * A labelled form control, with a hint under it.
+ * @param {string} label
+ * @param {HTMLElement} control
+ * @param {string} [hint]
+ */
 function field(label, control, hint) {
   return h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control, hint ? h('span', { class: 'hint' }, hint) : null);
 }
@@ -80,6 +94,7 @@ function runKey(cfg) {
 /**
  * The set-up rail: cluster, client, network, partition, nodes, bugs.
  * @param {PageApp} app
+ * @param {HTMLElement} root
  */
 export function createControls(app, root) {
   // ---------------- cluster
@@ -113,7 +128,7 @@ export function createControls(app, root) {
   /** The acceptors of the layout chosen in the form. */
   const formAcceptors = () => (layoutSeed.checked ? 5 : Number(size.value));
   /** A quorum input's value: null when blank (a majority). */
-  const quorumValue = (input) => (input.value.trim() === '' ? null : Number(input.value));
+  const quorumValue = (/** @type {HTMLInputElement} */ input) => (input.value.trim() === '' ? null : Number(input.value));
   function syncQuorumHint() {
     const n = formAcceptors();
     q1In.max = String(n); q2In.max = String(n);
@@ -126,7 +141,7 @@ export function createControls(app, root) {
   layoutServers.addEventListener('change', syncLayout);
   layoutSeed.addEventListener('change', syncLayout);
   function syncLayout() { size.disabled = layoutSeed.checked; clusterForm.classList.toggle('seed', layoutSeed.checked); }
-  clusterForm.addEventListener('submit', (e) => {
+  clusterForm.addEventListener('submit', (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     const n = Number(size.value), c = Number(clients.value), sd = Number(seed.value);
     if (!Number.isInteger(c) || c < 1 || c > 16) return app.notify('error', 'Cluster set-up', `Clients must be a whole number from 1 to 16 (got "${clients.value}").`);
@@ -178,7 +193,7 @@ export function createControls(app, root) {
   }
   opSel.addEventListener('change', syncOp);
   syncOp();
-  clientForm.addEventListener('submit', (e) => {
+  clientForm.addEventListener('submit', (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     const key = keyIn.value.trim();
     if (!key) return app.notify('error', 'Client command', 'The key must not be empty.');
@@ -193,6 +208,7 @@ export function createControls(app, root) {
   });
 
   // ---------------- network
+  /** @param {string} id @param {string} label @param {number} min @param {number} max @param {string} unit */
   const mkRange = (id, label, min, max, unit) => {
     const input = h('input', { type: 'range', min, max, step: 1, value: 0, id, 'aria-label': label });
     const out = h('output', { for: id, class: 'out' }, `0${unit}`);
@@ -227,8 +243,8 @@ export function createControls(app, root) {
   let partSig = '';
   const GROUPS = ['A', 'B', 'C'];
   function partitionFromSelects() {
-    const groups = GROUPS.map(() => []);
-    partRows.querySelectorAll('select').forEach((sel) => groups[Number(sel.value)].push(Number(sel.dataset.node)));
+    const groups = GROUPS.map(() => /** @type {number[]} */ ([]));
+    partRows.querySelectorAll('select').forEach((/** @type {HTMLSelectElement} */ sel) => groups[Number(sel.value)].push(Number(sel.dataset.node)));
     return groups.filter((g) => g.length);
   }
   partApply.addEventListener('click', () => {
@@ -317,7 +333,7 @@ export function createControls(app, root) {
     syncBusy(view);
     // network sliders mirror the config unless being dragged
     const net = /** @type {Partial<import('./pkg/paxoscope.js').NetworkConfig>} */ (cfg.network || {});
-    const pct = (perMille) => (perMille == null ? null : perMille / 10);
+    const pct = (/** @type {number | null | undefined} */ perMille) => (perMille == null ? null : perMille / 10);
     for (const [r, v, unit] of /** @type {[typeof drop, number | null, string][]} */ ([[drop, pct(net.drop_per_mille), '%'], [dup, pct(net.dup_per_mille), '%'], [delay, net.delay_ticks_max, '']])) {
       if (v != null && document.activeElement !== r.input) { r.input.value = String(v); r.out.value = `${v}${unit}`; }
     }
@@ -360,8 +376,9 @@ export function createControls(app, root) {
     servers.update(view);
     servers.reveal(view);
     // bugs
+    /** @type {Set<string>} */
     const on = new Set(cfg.bugs || []);
-    bugList.querySelectorAll('input[data-bug]').forEach((cb) => {
+    bugList.querySelectorAll('input[data-bug]').forEach((/** @type {HTMLInputElement} */ cb) => {
       cb.checked = on.has(cb.dataset.bug);
       cb.closest('.bug').classList.toggle('on', cb.checked);
     });

@@ -1,3 +1,4 @@
+// @ts-check
 // "Why?" on a narration line. For a node's protocol event: the rule of docs/protocol.md
 // that made it happen (the core's `rule`, from vocabulary().events) and the core's one or
 // two sentences on why it applied at this step. For anything else (a delivery, a loss, a
@@ -10,6 +11,7 @@ import { ruleText } from './glossary.js';
 /**
  * The "why?" toggle and its answer for one narration line ([] when the core gave the line
  * no reason): the answer opens on its own row under the line.
+ * @param {import('./pkg/paxoscope.js').NarrationLine} ev
  */
 export function whyParts(ev) {
   if (!ev.why) return [];

@@ -1,3 +1,4 @@
+// @ts-check
 // Words for newcomers come from the core: `vocabulary()` (src/vocabulary.rs) names every
 // message kind (who sends it, to whom, when, and the protocol rules it serves), role,
 // phase, rule, invariant and bug, each with its description. This module keeps it for the
@@ -10,6 +11,7 @@
 /** @typedef {import('./main.js').PageApp} PageApp */
 
 /** The colour of each message kind of the core: exactly the core's kinds (tested). */
+/** @type {Record<string, string>} */
 export const KIND_COLORS = {
   Prepare: '#6d5dfc',
   Promise: '#a26bf5',
@@ -30,10 +32,15 @@ const FALLBACK_COLORS = ['#c2410c', '#0e7490', '#9d174d', '#4d7c0f', '#6b21a8', 
 
 /** @type {Vocabulary} */
 let vocab = { messages: [], roles: [], phases: [], rules: [], events: [], invariants: [], bugs: [], diagram_events: [], message_fates: [] };
+/** @type {Map<string, number>} */
 let kindIndex = new Map();
+/** @template {{ name: string }} T @param {T[]} list @returns {Map<string, T>} */
 const byName = (list) => new Map(list.map((t) => [t.name, t]));
+/** @type {Map<string, Vocabulary['roles'][number]>} */
 let roleMap = new Map();
+/** @type {Map<string, Vocabulary['phases'][number]>} */
 let phaseMap = new Map();
+/** @type {Map<number, Vocabulary['rules'][number]>} */
 let ruleMap = new Map();
 
 /**
@@ -51,21 +58,24 @@ export function setVocabulary(v) {
 /** Every message kind, in the order of the protocol's story (election → clients). */
 export function kinds() { return vocab.messages; }
 
-/** The core's entry for a message kind, or a bare one for a kind the core did not describe. */
+/**
+ * The core's entry for a message kind, or a bare one for a kind the core did not describe.
+ * @param {string} name
+ */
 export function kindInfo(name) {
   const i = kindIndex.get(name);
   return i === undefined
-    ? { name, family: 'other', from: [], to: [], when: '', rules: [], summary: '', description: '', client_traffic: false }
+    ? { name, family: /** @type {const} */ ('other'), from: /** @type {string[]} */ ([]), to: /** @type {string[]} */ ([]), when: '', rules: /** @type {number[]} */ ([]), summary: '', description: '', client_traffic: false }
     : vocab.messages[i];
 }
 
-/** Sort key of a message kind: its place in the core's list (unknown kinds last). */
+/** Sort key of a message kind: its place in the core's list (unknown kinds last). @param {string} name */
 export function kindRank(name) {
   const i = kindIndex.get(name);
   return i === undefined ? vocab.messages.length : i;
 }
 
-/** The colour of a message kind; a kind without one gets a stable colour from its name. */
+/** The colour of a message kind; a kind without one gets a stable colour from its name. @param {string} name */
 export function kindColor(name) {
   if (Object.prototype.hasOwnProperty.call(KIND_COLORS, name)) return KIND_COLORS[name];
   let hsh = 0;
@@ -76,28 +86,28 @@ export function kindColor(name) {
 /** Every role (proposer, acceptor, replica, client), in the core's order. */
 export function roles() { return vocab.roles; }
 
-/** Sort key of a role: its place in the core's list. */
+/** Sort key of a role: its place in the core's list. @param {string} name */
 export function roleRank(name) {
   const i = vocab.roles.findIndex((r) => r.name === name);
   return i < 0 ? vocab.roles.length : i;
 }
 
-/** What a role does, or '' for a name the core does not have. */
+/** What a role does, or '' for a name the core does not have. @param {string} name */
 export function roleDescription(name) { return roleMap.get(name)?.description ?? ''; }
 
-/** What a phase means, or '' for a name the core does not have. */
+/** What a phase means, or '' for a name the core does not have. @param {string} name */
 export function phaseDescription(name) { return phaseMap.get(name)?.description ?? ''; }
 
-/** The text of protocol rule `number`, or ''. */
+/** The text of protocol rule `number`, or ''. @param {number} number */
 export function ruleText(number) { return ruleMap.get(number)?.text ?? ''; }
 
-/** "proposer → acceptor" for a message kind: who sends it to whom. */
+/** "proposer → acceptor" for a message kind: who sends it to whom. @param {string} name */
 export function kindRoute(name) {
   const k = kindInfo(name);
   return k.from.length ? `${k.from.join(' / ')} → ${k.to.join(' / ')}` : '';
 }
 
-/** "rules 1, 4" for a message kind. */
+/** "rules 1, 4" for a message kind. @param {string} name */
 export function kindRules(name) {
   const r = kindInfo(name).rules;
   return r.length ? `rule${r.length > 1 ? 's' : ''} ${r.join(', ')}` : '';

@@ -1,3 +1,4 @@
+// @ts-check
 // Keyboard shortcuts and the help overlay (shortcuts + Multi-Paxos in one minute).
 
 import { h } from './dom.js';
@@ -20,19 +21,19 @@ const SHORTCUTS = [
   ['?', 'open this help'],
 ];
 
-/** Text fields, selects and sliders keep every key for themselves. */
+/** Text fields, selects and sliders keep every key for themselves. @param {any} t an event's target */
 function isField(t) {
   if (!t || !t.closest) return false;
   return !!t.closest('input, select, textarea, [contenteditable="true"], dialog');
 }
-/** Buttons, links and summaries use Space and Enter themselves. */
+/** Buttons, links and summaries use Space and Enter themselves. @param {any} t an event's target */
 function isPressable(t) {
   if (!t || !t.closest) return false;
   return !!t.closest('button, summary, a, [role="button"], label');
 }
 
 /** @param {PageApp} app */
-export function createHelp(app, dialogRoot) {
+export function createHelp(app, /** @type {HTMLElement} */ dialogRoot) {
   const close = h('button', { type: 'button', class: 'btn icon close', 'aria-label': 'Close help' }, '✕');
   const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' },
     h('div', { class: 'help-head' }, h('h2', { id: 'help-title' }, 'Paxoscope in one minute'), close),
@@ -62,7 +63,7 @@ export function createHelp(app, dialogRoot) {
         h('p', {}, 'The address bar always holds the whole run (settings, seed and every action) and the step you are looking at: copy it and anyone gets exactly this state. Drag the timeline to go back; acting in the past forks the run. Export saves the run as a file; Import opens one.'))));
   dialogRoot.append(dialog);
   close.addEventListener('click', () => dialog.close());
-  dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
+  dialog.addEventListener('click', (/** @type {MouseEvent} */ e) => { if (e.target === dialog) dialog.close(); });
 
   function open() { if (!dialog.open) dialog.showModal(); }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The inspector: what the selected node holds (durable vs volatile state, with the actions
 // a person can take on it) or what the selected message carries (deliver / drop /
 // duplicate exactly that message).
@@ -30,15 +31,21 @@ function leaseRows(l) {
 const MAX_ITEMS = 60;
 const SLOT_ROWS = 12;
 
+/** @param {any} v a value of the core's JSON */
 function isBallot(v) {
   return v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 2 && 'round' in v && 'proposer' in v;
 }
 
+/** @param {{ client: number, seq: number, op: any }} c */
 function cmdStr(c) {
   return `c${c.client}#${c.seq} ${opStr(c.op)}`;
 }
 
-/** A one-line summary of the small shapes the core uses (ballots, values, commands, results). */
+/**
+ * A one-line summary of the small shapes the core uses (ballots, values, commands, results).
+ * @param {any} v a value of the core's JSON
+ * @returns {string | null}
+ */
 export function brief(v) {
   if (isBallot(v)) return ballotStr(v);
   if (v && typeof v === 'object' && !Array.isArray(v)) {
@@ -56,12 +63,17 @@ export function brief(v) {
   return null;
 }
 
+/** @param {object} v */
 const isSlotMap = (v) => {
   const keys = Object.keys(v);
   return keys.length > 0 && keys.every((k) => /^\d+$/.test(k));
 };
 
-/** Renders any JSON value as a compact, readable tree (null fields are left out). */
+/**
+ * Renders any JSON value as a compact, readable tree (null fields are left out).
+ * @param {any} v
+ * @returns {HTMLElement}
+ */
 export function renderValue(v, depth = 0) {
   if (v === null || v === undefined) return h('span', { class: 'j-null' }, '—');
   if (typeof v === 'boolean') return h('span', { class: 'j-bool' }, v ? 'yes' : 'no');
@@ -92,6 +104,7 @@ export function renderValue(v, depth = 0) {
     const keys = Object.keys(v).filter((k) => v[k] !== null && v[k] !== undefined);
     if (!keys.length) return h('span', { class: 'j-null' }, 'empty');
     if (depth > 4) return h('code', { class: 'j-raw' }, JSON.stringify(v).slice(0, 160));
+    /** @param {any} x */
     const complex = (x) => x && typeof x === 'object' && brief(x) == null && !(Array.isArray(x) && x.every((y) => y === null || typeof y !== 'object'));
     return h('dl', { class: 'j-obj' }, ...keys.slice(0, MAX_ITEMS).flatMap((k) => {
       const wide = complex(v[k]) ? 'wide' : null;
@@ -101,23 +114,29 @@ export function renderValue(v, depth = 0) {
   return h('span', {}, String(v));
 }
 
+/** @param {string} text */
 function chip(text, cls = '') { return h('span', { class: `chip ${cls}` }, text); }
 
-/** "a proposer", "an acceptor". */
+/** "a proposer", "an acceptor". @param {string} word */
 export function article(word) { return /^[aeiou]/i.test(word) ? 'an' : 'a'; }
 
 // Which long inspector sections the person opened: they stay open across steps and nodes,
 // and stay folded otherwise, so the inspector stays short and the lists below it in reach.
 const openFolds = new Set();
 
-/** A collapsible inspector section (closed by default) that remembers being opened. */
+/**
+ * A collapsible inspector section (closed by default) that remembers being opened.
+ * @param {string} name
+ * @param {any} title
+ * @param {any} body
+ */
 function fold(name, title, body) {
   const d = h('details', { class: 'fold', open: openFolds.has(name), 'data-fold': name }, h('summary', {}, title), body);
   d.addEventListener('toggle', () => { if (d.open) openFolds.add(name); else openFolds.delete(name); });
   return d;
 }
 
-/** @param {PageApp} app */
+/** @param {PageApp} app @param {HTMLElement} root */
 export function createInspector(app, root) {
   const body = h('div', { class: 'inspector-body' });
   root.append(body);
@@ -129,6 +148,7 @@ export function createInspector(app, root) {
       h('p', {}, h('strong', {}, 'Click a message'), ' in the diagram or in the list below to deliver, drop or duplicate exactly that message. You are the network.'));
   }
 
+  /** @param {number | null | undefined} at @param {number} now */
   function timerText(at, now) {
     if (at == null) return 'off';
     const d = at - now;
@@ -205,12 +225,14 @@ export function createInspector(app, root) {
     const m = view.messages.find((x) => x.id === id);
     if (!m) return null;
     const info = kindInfo(m.type);
+    /** @param {MessageView} x */
     const same = (x) => endStr(x.from) === endStr(m.from) && endStr(x.to) === endStr(m.to) && x.label === m.label && JSON.stringify(x.payload ?? null) === JSON.stringify(m.payload ?? null);
     const twins = view.messages.filter(same);
     let status;
     if (m.deliverable) status = h('span', { class: 'ok' }, 'Deliverable now.');
     else if (m.deliver_at > view.now) status = h('span', {}, `In transit until tick ${m.deliver_at} (now ${view.now}). Delivering it now is still allowed: any order is.`);
     else status = h('span', { class: 'warn' }, 'Held by the partition: its sender and receiver are in different groups.');
+    /** @param {'deliver' | 'drop' | 'duplicate'} type @param {string} verb */
     const act = (type, verb) => () => app.apply({ type, id }, `${verb} message #${id}`);
     return h('div', { class: 'msg-panel' },
       h('div', { class: 'insp-head' },
@@ -269,6 +291,7 @@ export function createInspector(app, root) {
 /**
  * The list of every message in flight, each with deliver / drop / duplicate buttons.
  * @param {PageApp} app
+ * @param {HTMLElement} root
  */
 export function createFlightList(app, root) {
   const head = h('h2', { id: 'flight-title' }, 'In flight ', h('span', { class: 'count muted' }, '0'));
@@ -310,11 +333,13 @@ export function createFlightList(app, root) {
   /**
    * @param {MessageView} m
    * @param {StateView} view
+   * @param {Map<number, number[]>} copies the ids of identical messages, by id
    */
   function row(m, view, copies) {
     const sel = app.selection && app.selection.kind === 'message' && app.selection.id === m.id;
     const state = m.deliverable ? '' : m.deliver_at > view.now ? `until t${m.deliver_at}` : 'held';
-    const act = (type, verb) => (e) => { e.stopPropagation(); app.apply({ type, id: m.id }, `${verb} message #${m.id}`); };
+    /** @param {'deliver' | 'drop' | 'duplicate'} type @param {string} verb */
+    const act = (type, verb) => (/** @type {Event} */ e) => { e.stopPropagation(); app.apply({ type, id: m.id }, `${verb} message #${m.id}`); };
     const twins = copies.get(m.id) || [m.id];
     const others = twins.filter((id) => id !== m.id);
     const li = h('li', { class: `flight-item${sel ? ' selected' : ''}${m.deliverable ? '' : ' not-ready'}`, 'data-msg': m.id },
@@ -333,6 +358,7 @@ export function createFlightList(app, root) {
 
   /** Rows by message id, each with the words it was built from (`sig`). */
   const rows = new Map();
+  /** @type {HTMLElement | null} */
   let emptyRow = null;
 
   /**

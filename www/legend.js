@@ -1,3 +1,4 @@
+// @ts-check
 // The legend: which colour is which message kind, grouped by the core's families (phase 1,
 // phase 2, ...), each with who sends it and its one-line meaning on hover. It starts with
 // every kind outside catch-up and grows as other kinds are sent. On a desktop window it
@@ -10,7 +11,7 @@ import { kinds, kindColor, kindInfo, kindRank, kindRoute } from './glossary.js';
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
 /** @typedef {import('./main.js').PageApp} PageApp */
 
-/** @param {PageApp} app */
+/** @param {PageApp} app @param {HTMLElement} root */
 export function createLegend(app, root) {
   const list = h('ul', { class: 'legend', 'aria-label': 'Message colours' });
   const names = h('button', { type: 'button', class: 'legend-names', 'aria-expanded': 'false', 'aria-label': 'Show the names of the message colours',

@@ -1,3 +1,4 @@
+// @ts-check
 // Reconfiguration (rule 12) in words: which configuration governs which slot, which is
 // current and which pending, and what each node is to the cluster now (a member, joining,
 // or removed). Everything comes from the core: `view.configs` (each decided configuration

@@ -1,3 +1,4 @@
+// @ts-check
 // The narration: what the last step did, in words (the `events` texts of each step), as a
 // short feed, newest first. It rewinds with the timeline.
 
@@ -47,12 +48,13 @@ export function quietNotice(view, steps) {
   };
 }
 
-/** @param {PageApp} app */
+/** @param {PageApp} app @param {HTMLElement} root */
 export function createNarration(app, root) {
   const head = h('div', { class: 'narration-head' }, h('h2', { id: 'narr-title' }, 'What just happened'));
   const now = h('div', { class: 'narration-now', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const feed = h('ol', { class: 'narration-feed', 'aria-label': 'Earlier steps', reversed: true });
   root.append(head, now, feed);
+  /** @type {{ step: number, now: any, events: any[], li?: HTMLElement }[]} */
   let entries = []; // {step, now, events}
   let shownKey = '';
 

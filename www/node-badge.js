@@ -1,3 +1,4 @@
+// @ts-check
 // Where a node's badge (LEADER, CRASHED, JOINING, …) and the ring's title go in the
 // cluster picture (topology.js), so that neither covers a neighbour or leaves the picture.
 // On a crowded ring the spot above a node holds its neighbour's caption; the badge then goes

@@ -1,3 +1,4 @@
+// @ts-check
 // Messages to the person: errors stay until dismissed, information fades after a while.
 //
 // They float over the page, so they must never hide what the checker says: the newest few
@@ -18,6 +19,7 @@ const KEPT = 12;
 const PROTECTED = '#invariants, #conflict, #banner';
 const GAP = 8;
 
+/** @param {HTMLElement} root the stack's own element (#notices) */
 export function createNotices(root) {
   const more = h('button', { type: 'button', class: 'notice-more', 'aria-expanded': 'false', hidden: true }, 'More messages');
   const errors = h('div', { class: 'notice-stack', role: 'alert' });
@@ -140,6 +142,13 @@ export function createNotices(root) {
   document.addEventListener('scroll', relayout, { capture: true, passive: true });
   document.addEventListener('focusin', relayout);
 
+  /**
+   * Shows a message: an error stays until dismissed, information fades.
+   * @param {'error' | 'info'} kind
+   * @param {string} title
+   * @param {string} [text]
+   * @param {{ extra?: Node, ms?: number }} [opts] `extra`: a node after the text; `ms`: how long information stays
+   */
   function notify(kind, title, text, opts = {}) {
     const isError = kind === 'error';
     const close = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Dismiss this message' }, '✕');

@@ -1,3 +1,4 @@
+// @ts-check
 // Checks and numbers: the invariants panel (green / red per invariant), the violation
 // banner with a link to the step where it happened, and the run's statistics.
 
@@ -9,9 +10,10 @@ import { kindColor, kindRank } from './glossary.js';
 /** @typedef {import('./pkg/paxoscope.js').InvariantViolation} InvariantViolation */
 /** @typedef {import('./main.js').PageApp} PageApp */
 
+/** @param {string} name */
 const PRETTY = (name) => name.replace(/[-_]/g, ' ');
 
-/** @param {PageApp} app */
+/** @param {PageApp} app @param {HTMLElement} root */
 export function createInvariants(app, root) {
   const head = h('h2', { id: 'inv-title' }, 'Invariants');
   const summary = h('span', { class: 'inv-summary' });
@@ -39,6 +41,7 @@ export function createInvariants(app, root) {
 /**
  * The red banner shown while the viewed state has (or the timeline ahead holds) a violation.
  * @param {PageApp} app
+ * @param {HTMLElement} root
  */
 export function createBanner(app, root) {
   root.hidden = true;
@@ -73,7 +76,7 @@ export function createBanner(app, root) {
   return { update };
 }
 
-/** @param {PageApp} app */
+/** @param {PageApp} app @param {HTMLElement} root */
 export function createStats(app, root) {
   const head = h('h2', {}, 'Statistics');
   const kpis = h('div', { class: 'kpis' });
@@ -82,6 +85,7 @@ export function createStats(app, root) {
   let key = '';
   let rowsSig = '';
   const rows = new Map();
+  /** @param {string} label @param {string} hint */
   const kpi = (label, hint) => h('div', { class: 'kpi', title: hint }, h('span', { class: 'kpi-v' }), h('span', { class: 'kpi-l' }, label));
   kpis.append(
     kpi('committed', 'Client commands committed / submitted'),

@@ -1,3 +1,4 @@
+// @ts-check
 // Flexible quorums (rule 12) in words: the phase-1 and phase-2 quorum sizes of a run
 // (`view.quorums`, computed by the core) and why they must intersect. The page does no
 // quorum arithmetic beyond adding the two sizes the core hands it.

@@ -1,3 +1,4 @@
+// @ts-check
 // The set-up rail's "Servers" section (rule 12, reconfiguration through the log): the
 // current and pending configuration, a Remove button per member and a form that adds a
 // server with chosen roles. Each sends the core's action (add_server, remove_server); a
@@ -34,7 +35,7 @@ export function createServersSection(app) {
       'The leader proposes a configuration with this server; a new node starts empty and catches up. It takes effect α slots after the slot it is decided in.'),
     addBtn);
 
-  /** @param {Error | string} e */
+  /** @param {string} what @param {Error | string} e */
   function showRefusal(what, e) {
     refusal.hidden = false;
     refusal.replaceChildren(h('strong', {}, `Refused: ${what}. `), (e && /** @type {Error} */ (e).message) || String(e), ' The run is unchanged.');
@@ -48,7 +49,7 @@ export function createServersSection(app) {
     else if (r) clearRefusal();
   }
 
-  form.addEventListener('submit', (e) => {
+  form.addEventListener('submit', (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     const id = Number(idIn.value);
     // The range is the core's to judge (it says why); the form only needs a whole number.
@@ -115,7 +116,8 @@ export function createServersSection(app) {
   let section = null;
   let chosen = false; // the person opened or closed the section
   let revealed = false; // decided for this run
-  let setOpen = null; // the state the page last gave the section
+  /** @type {boolean | null} the state the page last gave the section */
+  let setOpen = null;
   /** @param {StateView} view */
   function reveal(view) {
     if (!section) section = /** @type {HTMLDetailsElement | null} */ (element.closest('details'));

@@ -1,3 +1,4 @@
+// @ts-check
 // Sharing: the URL-hash codec and the export/import file format.
 //
 // The hash always encodes the scenario (config + seed + every recorded action) and the
@@ -9,6 +10,7 @@
 
 export const FILE_FORMAT = 'paxoscope-run';
 
+/** @param {Uint8Array} bytes */
 function bytesToB64url(bytes) {
   let bin = '';
   const CH = 0x8000;
@@ -16,6 +18,7 @@ function bytesToB64url(bytes) {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** @param {string} text */
 function b64urlToBytes(text) {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('the link data contains characters that are not base64url');
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4);
@@ -26,6 +29,7 @@ function b64urlToBytes(text) {
   return out;
 }
 
+/** @param {Uint8Array<ArrayBuffer>} bytes @param {CompressionStream | DecompressionStream} stream */
 async function pipe(bytes, stream) {
   const out = new Response(new Blob([bytes]).stream().pipeThrough(stream));
   return new Uint8Array(await out.arrayBuffer());
@@ -36,7 +40,11 @@ export const canCompress = typeof CompressionStream === 'function' && typeof Dec
 /** The last scenario encoded: a seek changes only the step, so it is not compressed again. */
 let lastEncoded = { json: '', data: '' };
 
-/** Encodes a scenario JSON string and a step into a URL hash (with its leading '#'). */
+/**
+ * Encodes a scenario JSON string and a step into a URL hash (with its leading '#').
+ * @param {string} scenarioJson
+ * @param {number} step
+ */
 export async function encodeHash(scenarioJson, step) {
   if (lastEncoded.json === scenarioJson) return `#${lastEncoded.data}&step=${step}`;
   const raw = new TextEncoder().encode(scenarioJson);
@@ -51,7 +59,7 @@ export async function encodeHash(scenarioJson, step) {
   return `#${data}&step=${step}`;
 }
 
-/** The hash of a stop of the guided tour (stops count from 1). */
+/** The hash of a stop of the guided tour (stops count from 1). @param {string} chapter @param {number} stop */
 export function tourHash(chapter, stop) {
   return `#tour=${encodeURIComponent(chapter)}&stop=${stop}`;
 }
@@ -61,6 +69,10 @@ export function tourHash(chapter, stop) {
  * null: the preset's own last step), {tour, stop} for a tour link, or {scenario, step} with
  * the scenario as a JSON string. Throws an Error that says what is wrong with a malformed
  * link.
+ * @param {string} hash
+ * @returns {Promise<null | { preset: string, step: number | null, tour?: undefined, scenario?: undefined, stop?: undefined }
+ *   | { tour: string, stop: number, preset?: undefined, scenario?: undefined, step?: undefined }
+ *   | { scenario: string, step: number | null, preset?: undefined, tour?: undefined, stop?: undefined }>}
  */
 export async function decodeHash(hash) {
   const text = (hash || '').replace(/^#/, '');
@@ -104,6 +116,7 @@ export async function decodeHash(hash) {
   return { scenario: json, step };
 }
 
+/** @param {any} sc a parsed scenario */
 function checkScenarioShape(sc) {
   if (!sc || typeof sc !== 'object' || Array.isArray(sc)) throw new Error('a scenario must be a JSON object');
   for (const k of ['config', 'seed', 'actions']) {
@@ -112,7 +125,12 @@ function checkScenarioShape(sc) {
   if (!Array.isArray(sc.actions)) throw new Error('the scenario\'s "actions" must be a list');
 }
 
-/** The export file: the scenario plus the step being viewed, self-describing. */
+/**
+ * The export file: the scenario plus the step being viewed, self-describing.
+ * @param {string} scenarioJson
+ * @param {number} step
+ * @param {string} version
+ */
 export function runFile(scenarioJson, step, version) {
   const doc = {
     format: FILE_FORMAT, version: 1, paxoscope: version, exported_at: new Date().toISOString(),
@@ -121,7 +139,12 @@ export function runFile(scenarioJson, step, version) {
   return JSON.stringify(doc, null, 1);
 }
 
-/** Starts a download of the run as a JSON file. */
+/**
+ * Starts a download of the run as a JSON file; returns its name.
+ * @param {string} scenarioJson
+ * @param {number} step
+ * @param {string} version
+ */
 export function downloadRun(scenarioJson, step, version) {
   const blob = new Blob([runFile(scenarioJson, step, version)], { type: 'application/json' });
   const a = document.createElement('a');
@@ -137,6 +160,8 @@ export function downloadRun(scenarioJson, step, version) {
 /**
  * Parses an imported file's text: either our export format or a bare scenario
  * ({config, seed, actions}). Returns {scenario (JSON string), step|null}; throws a readable Error.
+ * @param {string} text
+ * @returns {{ scenario: string, step: number | null }}
  */
 export function parseRunFile(text, fileName = 'the file') {
   let doc;
@@ -180,23 +205,23 @@ const STRUCTS = /** @type {Record<string, string>} */ ({
   NodeSpec: 'a node, such as {"id": 4, "roles": {"proposer": true, "acceptor": true, "replica": true}}',
 });
 
-/** serde's name of what was expected, said plainly. */
+/** serde's name of what was expected, said plainly. @param {string} exp */
 function expectedText(exp) {
   const st = /^struct (\w+)$/.exec(exp);
   if (st) return STRUCTS[st[1]] || 'an object {…}';
   if (/^(u8|u16|u32|u64|usize)$/.test(exp)) return 'a whole number (0 or more)';
   if (/^(i8|i16|i32|i64|isize)$/.test(exp)) return 'a whole number';
   if (/^(f32|f64)$/.test(exp)) return 'a number';
-  return ({ 'a sequence': 'a list [ … ]', 'a boolean': 'true or false', 'a string': 'a text in quotes', unit: 'nothing (null)', 'a map': 'an object {…}' })[exp] || exp;
+  return /** @type {Record<string, string>} */ ({ 'a sequence': 'a list [ … ]', 'a boolean': 'true or false', 'a string': 'a text in quotes', unit: 'nothing (null)', 'a map': 'an object {…}' })[exp] || exp;
 }
 
-/** serde's name of what was found, said plainly ("string \"x\"" → the text "x"). */
+/** serde's name of what was found, said plainly ("string \"x\"" → the text "x"). @param {string} found */
 function foundText(found) {
   let m;
   if ((m = /^string (".*")$/.exec(found))) return `the text ${m[1]}`;
   if ((m = /^(?:integer|floating point) `(.*)`$/.exec(found))) return `the number ${m[1]}`;
   if ((m = /^boolean `(.*)`$/.exec(found))) return m[1];
-  return ({ sequence: 'a list', map: 'an object', null: 'null' })[found] || found;
+  return /** @type {Record<string, string>} */ ({ sequence: 'a list', map: 'an object', null: 'null' })[found] || found;
 }
 
 /** The largest value of a Rust unsigned type, for "must be from 0 to …". */
@@ -296,12 +321,12 @@ export function jsonPathAt(json, at, fits) {
   return all[0].path;
 }
 
-/** serde's "one of `a`, `b`" as "a", "b". */
+/** serde's "one of `a`, `b`" as "a", "b". @param {string} list */
 function quoted(list) {
   return list.replace(/^one of /, '').replace(/`/g, '"');
 }
 
-/** A path as a person reads it: config.layout, actions[3].op. */
+/** A path as a person reads it: config.layout, actions[3].op. @param {(string | number)[]} path */
 function pathText(path) {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
 }
@@ -312,10 +337,12 @@ function pathText(path) {
  * @returns {((value: any) => number) | undefined} how well a value fits (0: not at all)
  */
 function aboutThis(msg) {
+  /** @param {any} v */
   const obj = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
   let m;
   // The values the core reads and then checks itself (a layout, an action, an operation)
   // carry their kind in a tag; their errors are the ones placed after them.
+  /** @param {any} v */
   const tagged = (v) => obj(v) && ['kind', 'type', 'op'].some((k) => typeof v[k] === 'string');
   if ((m = /^missing field `(.*)`$/.exec(msg))) { const f = m[1]; return (v) => (obj(v) && !(f in v) ? 1 + Number(tagged(v)) : 0); }
   if ((m = /^unknown field `(.*?)`/.exec(msg))) { const f = m[1]; return (v) => Number(obj(v) && f in v); }
@@ -333,6 +360,7 @@ function aboutThis(msg) {
  */
 export function explainScenarioError(message, json) {
   let msg = String(message).replace(/^not a valid Paxoscope scenario: /, '');
+  /** @type {(string | number)[]} */
   let path = [];
   const pos = / at line (\d+) column (\d+)$/.exec(msg);
   if (pos) {

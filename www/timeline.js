@@ -1,3 +1,4 @@
+// @ts-check
 // Time travel: a slider over every recorded step. Moving it seeks (checkpointed replay in
 // the core); acting while looking at the past forks the run and drops the recorded future.
 
@@ -8,7 +9,7 @@ import { h, setText } from './dom.js';
 /** @typedef {import('./pkg/paxoscope.js').InvariantViolation} InvariantViolation */
 /** @typedef {import('./main.js').PageApp} PageApp */
 
-/** @param {PageApp} app */
+/** @param {PageApp} app @param {HTMLElement} root */
 export function createTimeline(app, root) {
   const slider = h('input', { type: 'range', min: 0, max: 0, value: 0, step: 1, id: 'timeline',
     class: 'timeline-slider', 'aria-label': 'Timeline: choose the step to view' });
@@ -21,6 +22,7 @@ export function createTimeline(app, root) {
   root.append(h('div', { class: 'timeline-row' }, track, readout), fork);
   fork.append();
 
+  /** @type {number | null} a step asked for by the slider, not sought yet */
   let pending = null;
   let raf = 0;
   slider.addEventListener('input', () => {
