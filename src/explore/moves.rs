@@ -117,8 +117,8 @@ pub struct Budget {
 pub const UNBOUNDED_FIRES: u8 = u8::MAX;
 
 /// Every move enabled in `w` with `used` of the `limit` spent, in a fixed order: per
-/// in-flight message (one of each group of identical messages, oldest first) deliver,
-/// drop, duplicate; then the pending timers; then crashes and restarts by node id; then a
+/// in-flight message (one of each group of identical messages, oldest first) deliver
+/// (unless its recipient is crashed), drop, duplicate; then the pending timers; then crashes and restarts by node id; then a
 /// tick, while a client waits for an answer; then the reconfigurations the leader accepts
 /// now; then isolating a node, or healing the partition.
 pub fn enabled(w: &World, used: Budget, limit: Budget, out: &mut Vec<Move>) {
@@ -129,7 +129,13 @@ pub fn enabled(w: &World, used: Budget, limit: Budget, out: &mut Vec<Move>) {
             continue;
         }
         let id = short(m.id);
-        out.push(Move::Deliver(id));
+        // A crashed node takes no steps: a message to it stays in flight (it may be
+        // delivered after a restart, or lost by a drop, which spends one), never lost for
+        // free by a delivery the world could not make.
+        let to_crashed = matches!(m.env.to, Addr::Node(n) if w.is_crashed(n));
+        if !to_crashed {
+            out.push(Move::Deliver(id));
+        }
         if used.drops < limit.drops {
             out.push(Move::Drop(id));
         }
@@ -227,6 +233,43 @@ mod tests {
         enabled(&idle, Budget::default(), limit, &mut out);
         assert!(!out.contains(&Move::Tick), "no client waits");
         assert_eq!(Move::Tick.spend(Budget::default(), limit).ticks, 1);
+    }
+
+    #[test]
+    fn a_message_to_a_crashed_node_waits_for_its_restart_or_a_drop() {
+        // Node 2 crashes (its inbox is lost with it), then node 1 sends it a Prepare.
+        let mut w = World::new(small_scenario(3, 0, None).config, 1).unwrap();
+        w.apply(&Action::Crash { node: 2 }).unwrap();
+        w.apply(&Action::FireTimer {
+            node: 1,
+            timer: TimerKind::Election,
+        })
+        .unwrap();
+        let to_2 = w
+            .in_flight()
+            .iter()
+            .find(|m| m.env.to == Addr::Node(2))
+            .map(|m| short(m.id))
+            .expect("node 1's Prepare to node 2 is in flight");
+        let limit = Budget {
+            drops: 1,
+            ..Budget::default()
+        };
+        let mut out = Vec::new();
+        enabled(&w, Budget::default(), limit, &mut out);
+        assert!(!out.contains(&Move::Deliver(to_2)), "{out:?}");
+        assert!(
+            out.contains(&Move::Drop(to_2)),
+            "a drop may lose it: {out:?}"
+        );
+        enabled(&w, limit, limit, &mut out);
+        assert!(!out.contains(&Move::Drop(to_2)), "the drop is spent");
+        w.apply(&Move::Restart(2).action(&w)).unwrap();
+        enabled(&w, Budget::default(), limit, &mut out);
+        assert!(
+            out.contains(&Move::Deliver(to_2)),
+            "after the restart: {out:?}"
+        );
     }
 
     #[test]
