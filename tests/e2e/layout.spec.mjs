@@ -235,3 +235,36 @@ for (const size of [{ width: 1280, height: 800 }, { width: 1680, height: 1000 },
     });
   });
 }
+
+test.describe('keyboard at 390×844', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('every Tab stop scrolls into view above the playback bar, not under it', async ({ page }) => {
+    test.setTimeout(120_000);
+    const failures = watchFailures(page);
+    await open(page);
+    const hidden = [];
+    let first = null;
+    for (let i = 0; i < 300; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const a = /** @type {HTMLElement} */ (document.activeElement);
+        if (!a || a === document.body) return null;
+        const key = `${a.tagName} ${a.id || a.getAttribute('aria-label') || a.textContent.trim().slice(0, 40)}`;
+        if (a.closest('.transport-bar')) return { key, hidden: '' };
+        const r = a.getBoundingClientRect();
+        const x = Math.min(innerWidth - 1, Math.max(0, r.left + Math.min(r.width / 2, 10)));
+        const y = Math.min(innerHeight - 1, Math.max(0, r.top + r.height / 2));
+        const over = document.elementFromPoint(x, y);
+        const bar = over && over.closest('.transport-bar');
+        return { key, hidden: r.bottom <= 0 || r.top >= innerHeight ? 'out of view' : bar ? 'under the playback bar' : '' };
+      });
+      if (!f) continue;
+      if (f.key === first) break;
+      first ??= f.key;
+      if (f.hidden) hidden.push(`${f.key}: ${f.hidden}`);
+    }
+    expect(hidden, hidden.join('\n')).toEqual([]);
+    expect(failures).toEqual([]);
+  });
+});
