@@ -76,13 +76,19 @@ export function createAppliedLogs(app, root) {
     const from = Math.max(first, end - SHOWN);
     const rows = appliedRows(view, from, end);
     if (!rows) return;
-    // Replicas with the same applied log share one line.
-    /** @type {{ sig: string, nodes: StateView['nodes'], values: (string | null)[], applied: number, crashed: boolean }[]} */
+    // Replicas with the same applied log share one line. A slot one replica compacted into
+    // its snapshot (null) holds what the others applied there (the checker says so if
+    // not): it does not make the logs differ.
+    /** @type {{ nodes: StateView['nodes'], values: (string | null)[], applied: number, crashed: boolean }[]} */
     const lines = [];
     for (const row of rows) {
-      const sig = `${row.node.crashed}|${row.node.applied_index}|${row.values.join('\u0001')}`;
-      const same = lines.find((l) => l.sig === sig);
-      if (same) same.nodes.push(row.node); else lines.push({ sig, nodes: [row.node], values: row.values, applied: row.node.applied_index ?? 0, crashed: row.node.crashed });
+      const applied = row.node.applied_index ?? 0;
+      const same = lines.find((l) => l.crashed === row.node.crashed && l.applied === applied && l.values.length === row.values.length
+        && l.values.every((v, i) => v == null || row.values[i] == null || v === row.values[i]));
+      if (same) {
+        same.nodes.push(row.node);
+        same.values = same.values.map((v, i) => v ?? row.values[i]);
+      } else lines.push({ nodes: [row.node], values: row.values, applied, crashed: row.node.crashed });
     }
     lines.sort((a, b) => b.applied - a.applied || a.nodes[0].id - b.nodes[0].id);
     const prefix = sharedPutPrefix(lines.flatMap((l) => l.values));

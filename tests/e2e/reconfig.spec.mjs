@@ -156,6 +156,24 @@ test.describe('desktop 1280×800', () => {
 test.describe('the Servers controls at 1280×800', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
 
+  test('replicas whose logs differ only in what one compacted are shown as one applied log', async ({ page }) => {
+    const failures = watchFailures(page);
+    await open(page);
+    await page.locator('#preset').selectOption('grow-3-to-5');
+    await expect.poll(async () => (await view(page)).preset).toBe('grow-3-to-5');
+    await page.getByRole('button', { name: 'Run until quiet' }).click();
+    const v = await view(page);
+    const replicas = v.nodes.filter((n) => n.roles.includes('replica') && !n.crashed);
+    const applied = new Set(replicas.map((n) => n.applied_index));
+    expect(applied.size, 'every replica applied as many slots').toBe(1);
+    // Some replica compacted part of the window the panel shows (the ▧ cells), another did not.
+    const cells = await page.locator('#log .log-cell.st-compacted').count();
+    expect(cells, 'a replica compacted slots in view').toBeGreaterThan(0);
+    await expect(page.locator('#applied .applied-line')).toHaveCount(1);
+    await expect(page.locator('#applied .applied-verdict')).toContainText(`All ${replicas.length} replicas applied the same`);
+    expect(failures).toEqual([]);
+  });
+
   test('the Servers section is closed for a newcomer, open for a run that reconfigures, and keeps the person\'s choice', async ({ page }) => {
     const failures = watchFailures(page);
     await open(page);
