@@ -146,7 +146,7 @@ for (const r of rows.filter((x) => x.section === 'page')) {
   if (r.in_flight_start != null) note = `${r.frames} frames played, ${r.in_flight_start} → ${r.in_flight_end} in flight`;
   else if (r.history_steps != null && r.frames != null) note = `${r.frames} frames (119 scrolling, ${r.scroll_dropped} past 25 ms; ${r.jump_frames} over the jumps)${r.max_ms != null ? `, max ${fmt(r.max_ms, 'ms')}` : ''}${r.jumps_over_16_7_ms != null ? `, ${r.jumps_over_16_7_ms} of 20 jumps past 16.7 ms` : ''}`;
   else if (r.steps_played != null) note = `${r.frames} frames, ${r.steps_played} steps played, ${r.in_flight} → ${r.in_flight_end} in flight`;
-  else if (r.in_flight != null && r.nodes != null) note = `${r.nodes} nodes, ${r.log_slots} slots, ${r.in_flight} in flight${r.frames != null ? `, ${r.frames} frames` : ''}`;
+  else if (r.in_flight != null && r.nodes != null) note = `${r.nodes} nodes, ${r.log_slots} slots, ${r.in_flight} in flight${r.frames != null ? `, ${r.frames} frames` : ''}${r.calls != null ? `, ${r.calls} calls` : ''}`;
   else if (r.history_steps != null) note = `${r.seeks != null ? `${r.seeks} seeks, ` : ''}built in ${fmt(r.build_ms, 'ms')}${r.p50_ms != null ? `, p50 ${fmt(r.p50_ms, 'ms')}` : ''}`;
   if (r.dom_content_loaded_ms != null) note = `DOMContentLoaded ${fmt(r.dom_content_loaded_ms, 'ms')}, wasm fetched in ${fmt(r.wasm_fetch_ms, 'ms')}`;
   add('page (Chromium)', r.name, r.value, r.unit, goal, ok, note);

@@ -111,13 +111,23 @@ export function createDiagram(app, root) {
   let scrollWanted = false;
   let scrollRaf = 0;
   /**
+   * The scrolled width: the history and, past its newest step, a quarter of the view
+   * (rounded up to whole quarters). While the run grows at its end, "now" then walks across
+   * the last quarter and the view jumps a quarter at a time (follow), instead of scrolling
+   * and growing by one step on every step.
+   */
+  function extent() {
+    const quarter = Math.max(1, Math.ceil((Math.max(0, (viewW || 600) - GUTTER) / STEP_W) / 4));
+    return GUTTER + Math.ceil((total + 3 + quarter) / quarter) * quarter * STEP_W;
+  }
+  /**
    * Scrolls to x: known at once, written to the DOM by a callback of its own at the start of
    * the next frame, before the page's frame callback changes anything: written later in a
    * frame (the diagram's flush runs after the page's when a scroll event scheduled it), it
    * would force a layout of the page.
    */
   function setScroll(x) {
-    scrollX = Math.round(Math.max(0, Math.min(x, GUTTER + (total + 3) * STEP_W - viewW)));
+    scrollX = Math.round(Math.max(0, Math.min(x, extent() - viewW)));
     scrollWanted = true;
     if (!scrollRaf) scrollRaf = requestAnimationFrame(writeScroll);
     schedule();
@@ -363,7 +373,7 @@ export function createDiagram(app, root) {
     buildLaneChecks(win.lanes);
     scene = buildScene(win, { filter, cursor, selected, inFlightIds, known: app.known });
     const { ys, height, x0, x1 } = scene;
-    setStyle(inner, 'width', `${GUTTER + (total + 3) * STEP_W}px`);
+    setStyle(inner, 'width', `${extent()}px`);
     setStyle(inner, 'height', `${height}px`);
     setAttr(svg, 'width', String(x1 - x0));
     setAttr(svg, 'height', String(height));
@@ -832,7 +842,7 @@ export function createDiagram(app, root) {
       setText(empty, 'This build of the core has no space-time record (spacetime()); rebuild it with make build.');
       return;
     }
-    setStyle(inner, 'width', `${GUTTER + (total + 3) * STEP_W}px`);
+    setStyle(inner, 'width', `${extent()}px`);
     if (cursor !== lastCursor) { lastCursor = cursor; follow(); }
     if (covers() || (app.playing && overlaps())) { refresh(false); return; }
     // A jump (or the cursor leaving the window): the new window is fetched and drawn at the
