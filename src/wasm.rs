@@ -10,6 +10,14 @@ use crate::sim::{presets, view};
 use crate::vocabulary;
 use wasm_bindgen::prelude::*;
 
+#[cfg(not(target_feature = "atomics"))]
+mod alloc;
+
+/// Small blocks from free lists, the rest from dlmalloc (see `alloc.rs`).
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: alloc::SmallBlocks = alloc::SmallBlocks::new();
+
 // The types of every value below, generated from the Rust types (src/api_types.rs, a
 // test keeps the file current): they go into www/pkg/paxoscope.d.ts, where the
 // `unchecked_return_type` / `unchecked_param_type` of each export name them.
