@@ -1,3 +1,4 @@
+// @ts-check
 // The guided tour's chapters, as data: each runs on the real core (a preset or a small
 // scenario) and is a list of stops. A stop reaches its state with `run` (scheduler steps,
 // deliveries, crashes), may `wait` for the reader to do one thing, `highlight`s what
@@ -6,33 +7,53 @@
 // languages). Names used here are the core's: message kinds, event kinds, invariants and
 // bugs of vocabulary(); rule numbers of docs/protocol.md.
 
+/** @typedef {import('./engine.js').Chapter} Chapter */
+/** @typedef {import('./engine.js').Stop} Stop */
+/** @typedef {import('../pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('../pkg/paxoscope.js').Playground} Playground */
+
+/** @param {number} client @param {string} key @param {string} value */
 const put = (client, key, value) => ({ client, op: { op: 'put', key, value } });
 
-/** A small cluster of servers, run by hand. */
+/**
+ * A small cluster of servers, run by hand.
+ * @param {number} n
+ * @param {ReturnType<typeof put>[]} script
+ * @param {Record<string, unknown>} [extra]
+ */
 function cluster(n, script, extra = {}) {
   return {
     config: { layout: { kind: 'servers', n }, clients: Math.max(...script.map((s) => s.client)), tick_per_mille: 0,
       workload: { script, random_ops: 0, keys: 0 }, ...extra },
     seed: 1,
-    actions: [],
+    actions: /** @type {object[]} */ ([]),
   };
 }
 
+/** @param {StateView} v */
 const leaderKnown = (v) => v.leader != null;
 const SEED_VALUES = ['murolando', 'ninja', 'alexyB', 'oleg', 'joomba'];
 /** n6 and n7 decided the seed program's five values, each once, in one order. */
+/** @param {Playground} pg */
 function sameFiveValues(pg) {
   const logs = pg.state().nodes.filter((n) => n.id === 6 || n.id === 7).map((n) => (n.decided_log || []).map((e) => e.value).join('|'));
   const values = logs[0].split('|');
   return logs.length === 2 && logs[0] === logs[1] && values.length === 5 && SEED_VALUES.every((v) => values.filter((x) => x === `put x=${v}`).length === 1);
 }
-const committed = (k) => (v) => v.stats.commands_committed >= k;
-const narrates = (kind, node) => (v) => (v.events || []).some((e) => e.event === kind && (node == null || e.node === node));
+/** @param {number} k */
+const committed = (k) => (/** @type {StateView} */ v) => v.stats.commands_committed >= k;
+/** @param {string} kind @param {number} [node] */
+const narrates = (kind, node) => (/** @type {StateView} */ v) => (v.events || []).some((e) => e.event === kind && (node == null || e.node === node));
 
 /**
  * Two stops for one injected bug: the preset's run from step 0 with the bug still off, where
  * the reader switches it on; then the preset's recorded steps, up to where `watch` breaks
  * (`stop`).
+ * @param {import('../pkg/paxoscope.js').Bug} name
+ * @param {string} watch
+ * @param {string} about
+ * @param {Stop} stop
+ * @returns {Stop[]}
  */
 function bug(name, watch, about, stop) {
   return [
@@ -50,7 +71,7 @@ function bug(name, watch, about, stop) {
   ];
 }
 
-/** @type {Array<{id: string, title: string, base: object, stops: Array<object>}>} */
+/** @type {Chapter[]} */
 export const CHAPTERS = [
   {
     id: 'seed',
@@ -158,7 +179,7 @@ export const CHAPTERS = [
       {
         title: 'Commit news rides along',
         text: 'Slot 0 is chosen and applied at the leader, but n5 only accepted it. The Accept for slot 1 carries the leader\'s commit index, 1: no extra message is needed to tell n5 (rule 6).',
-        run: [{ until: (v) => v.messages.some((m) => m.type === 'Accept' && m.to.node === 5 && (m.payload || {}).commit_index === 1), what: 'an Accept carries commit 1' }],
+        run: [{ until: (v) => v.messages.some((m) => m.type === 'Accept' && 'node' in m.to && m.to.node === 5 && /** @type {any} */ (m.payload || {}).commit_index === 1), what: 'an Accept carries commit 1' }],
         highlight: [{ cell: [0, 1] }, { cell: [0, 5] }, { message: { type: 'Accept', to: 5, commit: 1 } }],
         facts: [{ cell: [0, 1], status: 'applied' }, { cell: [0, 5], status: 'accepted' }, { message: { type: 'Accept', from: 1, to: 5, label: 'slot 1', commit: 1 } }],
         wait: { deliver: { type: 'Accept', to: 5, commit: 1 }, prompt: 'Deliver the Accept for slot 1 to n5.' },
@@ -388,4 +409,5 @@ export const CHAPTERS = [
 ];
 
 /** The chapter with this id, or null. */
+/** @param {string} id */
 export const chapterById = (id) => CHAPTERS.find((c) => c.id === id) || null;

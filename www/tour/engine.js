@@ -1,3 +1,4 @@
+// @ts-check
 // The tour's engine, free of the DOM (it runs in the page and in Node): builds each chapter
 // on the real core by replaying its stops' actions, resolves the action a stop waits for,
 // and checks the facts a stop's text states against the state at that stop.
@@ -16,21 +17,59 @@
 //              rule, found in the run's narration (the first, or latest, step up to the
 //              stop that narrates it); `facts` are checked at that step
 
-/** "1.7" for {round: 1, proposer: 7}. */
+/** @typedef {typeof import('../pkg/paxoscope.js')} Api */
+/** @typedef {import('../pkg/paxoscope.js').Playground} Playground */
+/** @typedef {import('../pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('../pkg/paxoscope.js').MessageView} MessageView */
+/** @typedef {import('../pkg/paxoscope.js').NarrationLine} NarrationLine */
+/** @typedef {import('../pkg/paxoscope.js').Action} Action */
+/** @typedef {import('../pkg/paxoscope.js').Bug} Bug */
+/**
+ * A message a stop names: its kind, ends (node ids, or 'c1' for a client), label, commit.
+ * @typedef {{ type?: string, from?: number | string, to?: number | string, label?: string, commit?: number }} Match
+ */
+/**
+ * One thing a stop does (RUN below) or waits for.
+ * @typedef {{ deliver?: Match, crash?: number | 'leader', restart?: number, bug?: Bug, action?: Action,
+ *   auto?: number, until?: (view: StateView, pg: Playground) => boolean, max?: number, what?: string,
+ *   quiet?: number, preset?: string, prompt?: string }} Item
+ */
+/**
+ * One statement of a stop's text, checked by checkFact (its shapes are listed there).
+ * @typedef {Record<string, any> & { check?: (view: StateView, pg: Playground) => unknown }} Fact
+ */
+/** A step where a bug broke its rule, found in the narration. @typedef {{ event?: string, at?: number, text?: string, latest?: boolean, says?: string, facts?: Fact[] }} Broken */
+/**
+ * Where a chapter or a stop starts: a preset (trimmed, or with its bug off) or a scenario.
+ * @typedef {{ preset?: string, trim?: number, bugOff?: boolean, scenario?: object }} Base
+ */
+/**
+ * @typedef {{ title: string, text: any, run?: Item[], wait?: Item, base?: Base, highlight?: Record<string, any>[],
+ *   facts?: Fact[], broken?: Broken, [more: string]: any }} Stop
+ * @typedef {{ id: string, title: string, base: Base, stops: Stop[], [more: string]: any }} Chapter
+ */
+
+/** "1.7" for {round: 1, proposer: 7}. @param {{ round: number, proposer: number } | null | undefined} b */
 export const ballotText = (b) => (b ? `${b.round}.${b.proposer}` : null);
 
+/** @param {{ node?: number, client?: number }} e */
 const endOf = (e) => (e.node != null ? e.node : `c${e.client}`);
 
-/** Whether a message of the view matches {type, from, to} (node ids or 'c1' for a client). */
+/**
+ * Whether a message of the view matches {type, from, to} (node ids or 'c1' for a client).
+ * @param {MessageView} m
+ * @param {Match} match
+ */
 export function matches(m, match) {
   if (match.type && m.type !== match.type) return false;
   if (match.from != null && String(endOf(m.from)) !== String(match.from)) return false;
   if (match.to != null && String(endOf(m.to)) !== String(match.to)) return false;
   if (match.label && !m.label.includes(match.label)) return false;
-  if (match.commit != null && (m.payload || {}).commit_index !== match.commit) return false;
+  if (match.commit != null && /** @type {any} */ (m.payload || {}).commit_index !== match.commit) return false;
   return true;
 }
 
+/** @param {Match} match */
 export function describeMatch(match) {
   const from = match.from != null ? ` from ${typeof match.from === 'number' ? `n${match.from}` : match.from}` : '';
   const to = match.to != null ? ` to ${typeof match.to === 'number' ? `n${match.to}` : match.to}` : '';
@@ -38,12 +77,17 @@ export function describeMatch(match) {
   return `${match.type || 'message'}${from}${to}${match.label ? ` (${match.label})` : ''}${commit}`;
 }
 
-/** The first message in flight that matches, or null. */
+/** The first message in flight that matches, or null. @param {StateView} view @param {Match} match */
 export function findMessage(view, match) {
   return view.messages.find((m) => matches(m, match)) || null;
 }
 
-/** Turns a wait or run item into the core's action, against the state it applies to. */
+/**
+ * Turns a wait or run item into the core's action, against the state it applies to.
+ * @param {Item} item
+ * @param {StateView} view
+ * @returns {Action}
+ */
 export function resolve(item, view) {
   if (item.deliver) {
     const m = findMessage(view, item.deliver);
@@ -57,12 +101,17 @@ export function resolve(item, view) {
   throw new Error(`a stop's action is not understood: ${JSON.stringify(item)}`);
 }
 
-/** Whether the action the reader took is the one the stop waits for. */
+/**
+ * Whether the action the reader took is the one the stop waits for.
+ * @param {any} a
+ * @param {any} b
+ */
 export function sameAction(a, b) {
   if (!a || !b || a.type !== b.type) return false;
   return ['id', 'node', 'bug', 'enabled'].every((k) => a[k] === b[k]);
 }
 
+/** @param {Api} api @param {Base} base @returns {Playground} */
 function openBase(api, base) {
   if (base.preset && base.bugOff) {
     // The preset's configuration and seed with no bug on, at step 0.
@@ -84,7 +133,7 @@ function openBase(api, base) {
   return api.Playground.fromScenario(JSON.stringify(base.scenario));
 }
 
-/** The actions a preset records (its run as the page opens it). */
+/** The actions a preset records (its run as the page opens it). @param {Api} api @param {string} name @returns {Action[]} */
 function presetActions(api, name) {
   const pg = api.Playground.fromPreset(name);
   try { return JSON.parse(pg.scenario()).actions; } finally { pg.free(); }
@@ -93,12 +142,13 @@ function presetActions(api, name) {
 // RUN: one item of a stop's `run`: { auto: n } scheduler steps, { until: (view, pg) => bool,
 // max?, what? } scheduler steps until it holds, { quiet: maxSteps }, { preset: name } the
 // actions that preset records, or one action ({ deliver: matcher }, { crash }, ...).
+/** @param {Api} api @param {Playground} pg @param {Item} item */
 function runItem(api, pg, item) {
   if (item.preset) {
     // A recorded { auto, n } is n steps of the timeline: take them one by one, so the step
     // count is the one the scenario reloads to.
     for (const a of presetActions(api, item.preset)) {
-      if (a.type === 'auto') for (let i = 0; i < (a.n || 1); i++) pg.step();
+      if (a.type === 'auto') for (let i = 0; i < (/** @type {{ n?: number }} */ (a).n || 1); i++) pg.step();
       else pg.apply(a);
     }
     return;
@@ -117,12 +167,15 @@ function runItem(api, pg, item) {
   pg.apply(resolve(item, pg.view()));
 }
 
-/** Whether a narration line is the event `e` ({ event, at?, text? }). */
+/** Whether a narration line is the event `e` ({ event, at?, text? }). @param {NarrationLine} line @param {Broken} e */
 const isEvent = (line, e) => (e.event == null || line.event === e.event) && (e.at == null || line.node === e.at) && (e.text == null || line.text.includes(e.text));
 
 /**
  * The first (or with `latest`, the last) step in 1..=last whose narration has the event,
  * and the facts of `e.facts` that do not hold at that step; the run is left at `last`.
+ * @param {Playground} pg
+ * @param {number} last
+ * @param {Broken} e
  */
 function findStep(pg, last, e) {
   try {
@@ -142,12 +195,15 @@ function findStep(pg, last, e) {
  * Builds every stop of a chapter: for each, the scenario JSON that opens it (at its last
  * step) and, for a waiting stop, the action it waits for. Throws with the chapter and
  * stop when a step of the script cannot be taken.
+ * @param {Api} api
+ * @param {Chapter} chapter
  */
 export function buildChapter(api, chapter) {
+  /** @type {{ scenario: string, step: number, expect: Action | null, broken: ReturnType<typeof findStep> | null }[]} */
   const built = [];
-  /** @type {{ free(): void, apply(a: object): unknown, view(): any, scenario(): string } | null} */
+  /** @type {Playground | null} */
   let pg = null;
-  /** @type {object | null} */
+  /** @type {Action | null} */
   let pending = null;
   try {
     chapter.stops.forEach((stop, i) => {
@@ -179,12 +235,14 @@ export function buildChapter(api, chapter) {
 //   { message: matcher, count? }  { cell: [slot, node], status?, value?, ballot? }
 //   { invariant, ok }  { violation, here?, step?, text? }  { event: kind, at?, rule?, text? }
 //   { stat: 'sent.Accept', eq | min }  { check: (view, pg) => bool, what }
+/** @param {StateView} view @param {number} id */
 function nodeOf(view, id) {
   const n = view.nodes.find((x) => x.id === id);
   if (!n) throw new Error(`there is no node n${id}`);
   return n;
 }
 
+/** @param {Playground} pg @param {number} slot @param {number} node */
 function cellOf(pg, slot, node) {
   const w = pg.logWindow(slot, 1);
   const col = w.columns.findIndex((c) => c.node === node);
@@ -193,8 +251,15 @@ function cellOf(pg, slot, node) {
   return row.cells[col];
 }
 
-/** Checks one fact: returns null when it holds, or what was found instead. */
+/**
+ * Checks one fact: returns null when it holds, or what was found instead.
+ * @param {Fact} fact
+ * @param {StateView} view
+ * @param {Playground} pg
+ * @returns {string | null}
+ */
 export function checkFact(fact, view, pg) {
+  /** @param {string} what @param {boolean} ok @param {unknown} got */
   const want = (what, ok, got) => (ok ? null : `${what}: found ${JSON.stringify(got)}`);
   if ('leader' in fact) return want(`leader is ${fact.leader}`, view.leader === fact.leader, view.leader);
   if (fact.quiet != null) return want(`quiet is ${fact.quiet}`, view.quiet === fact.quiet, view.quiet);
@@ -225,7 +290,7 @@ export function checkFact(fact, view, pg) {
     const [slot, node] = fact.cell;
     const c = cellOf(pg, slot, node);
     if (!c) return `slot ${slot} at n${node}: no such cell`;
-    for (const k of ['status', 'value', 'ballot']) {
+    for (const k of /** @type {const} */ (['status', 'value', 'ballot'])) {
       if (k in fact && fact[k] !== c[k]) return `slot ${slot} at n${node} ${k} is ${JSON.stringify(fact[k])}: found ${JSON.stringify(c[k])}`;
     }
     return null;
@@ -250,7 +315,7 @@ export function checkFact(fact, view, pg) {
       !!hit, (view.events || []).map((e) => `${e.event || ''} ${e.text}`));
   }
   if (fact.stat) {
-    const got = fact.stat.split('.').reduce((o, k) => (o == null ? o : o[k]), view.stats) ?? 0;
+    const got = fact.stat.split('.').reduce((/** @type {any} */ o, /** @type {string} */ k) => (o == null ? o : o[k]), view.stats) ?? 0;
     if ('eq' in fact) return want(`${fact.stat} = ${fact.eq}`, got === fact.eq, got);
     if ('min' in fact) return want(`${fact.stat} ≥ ${fact.min}`, got >= fact.min, got);
     return `a stat fact needs eq or min`;
@@ -259,7 +324,12 @@ export function checkFact(fact, view, pg) {
   return `a fact is not understood: ${JSON.stringify(fact)}`;
 }
 
-/** Every fact of a stop that does not hold, as readable strings (empty: the text is true). */
+/**
+ * Every fact of a stop that does not hold, as readable strings (empty: the text is true).
+ * @param {{ facts?: Fact[] }} stop
+ * @param {StateView} view
+ * @param {Playground} pg
+ */
 export function failingFacts(stop, view, pg) {
   const out = [];
   for (const f of stop.facts || []) {

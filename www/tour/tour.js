@@ -1,3 +1,4 @@
+// @ts-check
 // The guided tour's UI: the Tour button, a panel with the stop's text (in the left rail on a
 // desktop, a sheet at the bottom on a phone), Next / Back / progress / arrow keys, the
 // reader's turn at a waiting stop, highlights, deep links (#tour=CHAPTER&stop=N) and
@@ -9,21 +10,32 @@ import { tourHash } from '../share.js';
 import { CHAPTERS } from './chapters.js';
 import { buildChapter, failingFacts, matches, sameAction, describeMatch } from './engine.js';
 
+/** @typedef {import('../main.js').PageApp} PageApp */
+/** @typedef {import('../pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('../pkg/paxoscope.js').Playground} Playground */
+/** @typedef {import('../pkg/paxoscope.js').Action} Action */
+/** @typedef {import('./engine.js').Match} Match */
+/** A thing a stop points at: a node, a message, a log cell, an invariant, an event. @typedef {{ node?: number | string, message?: Match, cell?: [number, number], invariant?: string, event?: string }} Highlight */
+
 const HL = 'tour-hl';
 const TARGET = 'tour-target'; // what the reader is asked to act on
 
+/** @param {EventTarget | null} t */
 function isField(t) {
   return t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName));
 }
 
+/** @param {PageApp} app @param {HTMLElement} root */
 export function createTour(app, root) {
   const built = new Map(); // chapter id → built stops
   const at = { ch: 0, stop: 0 }; // where the script is
   let open = false;
   let started = false; // the reader has opened a stop once: the button resumes there
   let pending = false; // a stop is being loaded: adopt the next Playground
-  let pg = null; // the Playground the tour loaded for the current stop
+  /** @type {Playground | null} the Playground the tour loaded for the current stop */
+  let pg = null;
   let step = -1; // and the step it opened at
+  /** @type {StateView | null} */
   let lastView = null;
   let offReason = '';
 
@@ -55,6 +67,7 @@ export function createTour(app, root) {
   if (button) button.addEventListener('click', () => (open ? close() : resume()));
 
   // ---------------------------------------------------------------- script
+  /** @param {number} ci */
   function stopsOf(ci) {
     const ch = CHAPTERS[ci];
     if (!built.has(ch.id)) built.set(ch.id, buildChapter(app.api, ch));
@@ -78,6 +91,7 @@ export function createTour(app, root) {
   }
 
   /** Opens stop `si` of chapter `ci`: rebuilds its run from the script. */
+  /** @param {number} ci @param {number} si */
   function go(ci, si, { push = false } = {}) {
     let stops;
     try { stops = stopsOf(ci); } catch (e) {
@@ -140,7 +154,7 @@ export function createTour(app, root) {
 
   // The reader's own action at a waiting stop moves the tour on.
   const apply = app.apply.bind(app);
-  app.apply = (action, what) => {
+  app.apply = (/** @type {Action} */ action, /** @type {string | undefined} */ what) => {
     const was = onScript();
     const b = builtStop();
     const r = apply(action, what);
@@ -215,13 +229,15 @@ export function createTour(app, root) {
     markChips([], []);
   }
   /** Marks message chips of the cluster picture (a canvas, see www/topology.js). */
+  /** @param {number[]} hl @param {number[]} target */
   function markChips(hl, target) {
     if (app.topology) app.topology.mark(hl, target);
   }
 
   /** The elements a highlight points at (empty when it is not on the page). */
+  /** @param {Highlight} hl @param {StateView} view @returns {Element[]} */
   function targets(hl, view) {
-    const all = (sel) => [...document.querySelectorAll(sel)];
+    const all = (/** @type {string} */ sel) => [...document.querySelectorAll(sel)];
     if (hl.node != null) return all(`#topology .node[data-node="${hl.node}"], #log .log-th[data-node="${hl.node}"]`);
     if (hl.message) {
       return view.messages.filter((m) => matches(m, hl.message))
@@ -233,7 +249,8 @@ export function createTour(app, root) {
     return [];
   }
 
-  let revealFor = null; // the stop whose highlights were last brought into view
+  /** @type {string | null} the stop whose highlights were last brought into view */
+  let revealFor = null;
   function highlight() {
     clearHighlights();
     if (!onScript() || !lastView) return;
@@ -244,7 +261,7 @@ export function createTour(app, root) {
     const aim = w && (w.deliver ? { message: w.deliver } : w.crash != null ? { node: w.crash } : w.restart != null ? { node: w.restart } : null);
     if (aim) for (const el of targets(aim, lastView)) el.classList.add(HL, TARGET);
     // The cluster picture paints its message chips on a canvas: it is told which to mark.
-    const ids = (hl) => (hl && hl.message ? lastView.messages.filter((m) => matches(m, hl.message)).map((m) => m.id) : []);
+    const ids = (/** @type {Highlight | null | undefined} */ hl) => (hl && hl.message ? lastView.messages.filter((m) => matches(m, hl.message)).map((m) => m.id) : []);
     markChips((stop().highlight || []).flatMap(ids), ids(aim));
     // On a desktop each column scrolls on its own: bring what the stop points at into view
     // once (a phone keeps its place on the page, under the tour's sheet).
@@ -266,6 +283,7 @@ export function createTour(app, root) {
     if (open && e.target instanceof Element && e.target.closest('#log')) highlightSoon();
   }, true);
 
+  /** @param {StateView} view */
   function update(view) {
     if (pending) pg = app.pg;
     lastView = view;
@@ -289,6 +307,7 @@ export function createTour(app, root) {
   }
 
   /** Opens a deep link; says clearly what is wrong with a bad one. Returns true if opened. */
+  /** @param {string} id @param {number} stopNo */
   function openLink(id, stopNo) {
     const ci = CHAPTERS.findIndex((c) => c.id === id);
     if (ci < 0) {
