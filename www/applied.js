@@ -93,12 +93,25 @@ export function createAppliedLogs(app, root) {
     lines.sort((a, b) => b.applied - a.applied || a.nodes[0].id - b.nodes[0].id);
     const prefix = sharedPutPrefix(lines.flatMap((l) => l.values));
     const allSame = lines.length === 1;
+    // Replicas behind the others hold a prefix of the same log: say so, rather than that
+    // the logs differ (which is what the applied-prefix check would catch).
+    const top = lines[0];
+    const topFrom = top.applied - top.values.length;
+    const prefix0 = (/** @type {typeof top} */ l) => l.values.every((v, i) => {
+      const w = top.values[l.applied - l.values.length + i - topFrom];
+      return v == null || w == null || v === w;
+    });
+    const count = (/** @type {boolean} */ crashed) => lines.filter((l) => l !== top && l.crashed === crashed).reduce((n, l) => n + l.nodes.length, 0);
+    const lag = [count(false) ? `${count(false)} behind` : '', count(true) ? `${count(true)} crashed` : ''].filter(Boolean).join(', ');
+    const oneOrder = !allSame && lines.every(prefix0);
     const head = h('div', { class: 'applied-head' },
       h('h3', { class: 'applied-title' }, 'Applied logs'),
-      h('span', { class: `applied-verdict${allSame ? ' same' : ''}` },
+      h('span', { class: `applied-verdict${allSame ? ' same' : oneOrder ? ' behind' : ''}` },
         allSame
           ? `${replicas.length === 1 ? 'The replica' : `All ${replicas.length} replicas`} applied the same ${end} value${end === 1 ? '' : 's'} in the same order`
-          : `${lines.length} different applied logs`));
+          : oneOrder
+            ? `One order on every replica; ${lag}`
+            : `${lines.length} different applied logs`));
     root.replaceChildren(head, h('ol', { class: 'applied-lines' }, ...lines.map((l) => {
       const earlier = l.applied - l.values.length - first;
       const who = l.nodes.map((n) => `N${n.id}`).join(' ');

@@ -156,6 +156,22 @@ test.describe('desktop 1280×800', () => {
 test.describe('the Servers controls at 1280×800', () => {
   test.use({ viewport: { width: 1280, height: 800 } });
 
+  test('replicas behind the others are said to hold the same order, not different logs', async ({ page }) => {
+    const failures = watchFailures(page);
+    await open(page);
+    await page.locator('#preset').selectOption('minority-partition');
+    await expect.poll(async () => (await view(page)).preset).toBe('minority-partition');
+    await page.getByRole('button', { name: 'Run until quiet' }).click();
+    const v = await view(page);
+    const replicas = v.nodes.filter((n) => n.roles.includes('replica'));
+    const most = Math.max(...replicas.map((n) => n.applied_index));
+    const behind = replicas.filter((n) => !n.crashed && n.applied_index < most).length;
+    expect(behind, 'the cut-off minority is behind').toBeGreaterThan(0);
+    expect((v.invariants || []).every((i) => i.ok), 'every invariant holds').toBe(true);
+    await expect(page.locator('#applied .applied-verdict')).toHaveText(new RegExp(`^One order on every replica; ${behind} behind`));
+    expect(failures).toEqual([]);
+  });
+
   test('replicas whose logs differ only in what one compacted are shown as one applied log', async ({ page }) => {
     const failures = watchFailures(page);
     await open(page);
