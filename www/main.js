@@ -688,7 +688,7 @@ async function boot() {
       if (file.size > 50 * 1024 * 1024) throw new Error(`${file.name} is too large (${Math.round(file.size / 1e6)} MB) to be a run`);
       parsed = share.parseRunFile(await file.text(), file.name);
     } catch (e) {
-      app.notify('error', 'Could not import that file:', `${e.message}. The current run is unchanged.`);
+      app.notify('error', 'Could not import that file:', `${e.message}. Import opens a file saved with Export. The current run is unchanged.`);
       return;
     }
     const after = 'Correct that in the file, or export the run again with Export. The current run is unchanged.';

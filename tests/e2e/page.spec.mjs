@@ -325,6 +325,7 @@ test('export then import the run as a file; a bad file shows an error and change
   await page.getByLabel('Import a run file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('this is not a run {') });
   await expect(errorNotice(page, 'Could not import that file')).toBeVisible();
   await expect(errorNotice(page, 'notes.json is not JSON')).toBeVisible();
+  await expect(errorNotice(page, 'notes.json is not JSON')).toContainText('Import opens a file saved with Export. The current run is unchanged.');
   expect(await state(page)).toEqual(before);
 
   // JSON, but a scenario the core rejects
