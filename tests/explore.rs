@@ -419,6 +419,58 @@ fn shrunk_fuzz_runs_are_within_one_and_a_half_times_the_bfs_optimum() {
     }
 }
 
+/// The first fuzz seed (from 1, at most 1,000 seeds) on which `bug` violates an invariant,
+/// as `make bench` and docs/explorer.md take it: its seed and scenario.
+fn first_failing_fuzz_seed(bug: Bug) -> (u64, paxoscope::sim::Scenario) {
+    let o = (1..=1000)
+        .map(|seed| paxoscope::sim::fuzz::run_seed(seed, 1500, Some(bug)))
+        .find(|o| o.violation.is_some())
+        .expect("the fuzzer catches the bug within 1,000 seeds");
+    (o.seed, o.scenario)
+}
+
+/// The two bugs whose shrunk fuzz runs are still far from the goal of issue 10 (at most
+/// 1.5 times the BFS-shortest length; docs/explorer.md, "Shrunk fuzz counterexamples"):
+/// both fuzz runs are on the seed layout (5 acceptors, 2 proposers), where every phase
+/// costs three times the messages of 3 servers, and the shrinker does not move a run onto
+/// fewer nodes. This test keeps what the shrinker does reach: the same invariant, a run
+/// that replays to it at its last step, and no more steps than recorded on 2026-12-07
+/// (138 and 213), against the BFS-shortest length from each bug's start (its prefix and
+/// its moves, 8 + 10 and 12 + 12), so a regression shows as a larger ratio.
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "shrinks two 1,500-step runs: run with --release"
+)]
+fn the_stale_read_and_reconfiguration_shrinks_keep_their_invariant_and_length() {
+    use paxoscope::explore::shrink::shrink;
+    for (bug, seed, recorded_after) in [
+        (Bug::ReadWithoutLease, 101, 138),
+        (Bug::ReconfigWithoutAlpha, 187, 213),
+    ] {
+        let (found, run) = first_failing_fuzz_seed(bug);
+        assert_eq!(found, seed, "{bug}: the first failing seed");
+        let s = shrink(&run).expect("a failing run shrinks");
+        let (invariant, moves) = recorded(bug);
+        let optimum = start(Some(bug)).actions.len() + moves;
+        assert_eq!(s.invariant, invariant, "{bug}");
+        assert!(
+            s.after <= recorded_after,
+            "{bug}: shrunk to {} steps, {:.1} times the BFS-shortest {optimum} (was {recorded_after})",
+            s.after,
+            s.after as f64 / optimum as f64
+        );
+        assert_eq!(s.after, s.scenario.actions.len());
+        let mut replay = Run::new(s.scenario.clone(), false).unwrap();
+        let first = replay.state(false).violations.first().cloned();
+        assert_eq!(
+            first.map(|v| (v.invariant, v.step)),
+            Some((invariant, s.after as u64)),
+            "{bug}: replays to the same invariant at its last step"
+        );
+    }
+}
+
 #[test]
 fn a_scenario_that_violates_nothing_is_not_shrunk() {
     let clean = small_scenario(3, 2, None);
