@@ -395,7 +395,9 @@ class App {
     // What waited for a frame without a step is drawn now (paused, each part draws at once).
     const later = [...this.later.values()];
     this.later.clear();
-    for (const job of later) job.fn();
+    for (const job of later) {
+      try { job.fn(); } catch (e) { origConsoleError(e); }
+    }
     this.syncHash();
     this.linAt = 0;
     if (this.view) this.render();
