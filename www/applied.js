@@ -5,6 +5,7 @@
 // only lays them out.
 
 import { h } from './dom.js';
+import { nodeStatus } from './membership.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
@@ -101,8 +102,12 @@ export function createAppliedLogs(app, root) {
       const w = top.values[l.applied - l.values.length + i - topFrom];
       return v == null || w == null || v === w;
     });
-    const count = (/** @type {boolean} */ crashed) => lines.filter((l) => l !== top && l.crashed === crashed).reduce((n, l) => n + l.nodes.length, 0);
-    const lag = [count(false) ? `${count(false)} behind` : '', count(true) ? `${count(true)} crashed` : ''].filter(Boolean).join(', ');
+    // Why the others lag: removed from the configuration (rule 12), crashed, or behind.
+    const lagging = lines.filter((l) => l !== top).flatMap((l) => l.nodes);
+    const removed = lagging.filter((n) => nodeStatus(view, n.id) === 'removed');
+    const crashed = lagging.filter((n) => n.crashed && !removed.includes(n));
+    const late = lagging.length - removed.length - crashed.length;
+    const lag = [late ? `${late} behind` : '', crashed.length ? `${crashed.length} crashed` : '', removed.length ? `${removed.length} removed from the cluster` : ''].filter(Boolean).join(', ');
     const oneOrder = !allSame && lines.every(prefix0);
     const head = h('div', { class: 'applied-head' },
       h('h3', { class: 'applied-title' }, 'Applied logs'),

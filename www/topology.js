@@ -111,7 +111,7 @@ function computeLayout(view, w, h) {
     // Rule 12: nodes removed from the configuration stay drawn, and are counted apart.
     const gone = g.nodes.filter((x) => nodeStatus(view, x.id) === 'removed').length;
     const count = `${g.nodes.length - gone} servers${gone ? ` (+ ${gone} removed)` : ''}`;
-    zones.push({ label: fitTitle([`${count} · each is ${g.roles.join(' + ')}`, `${count} · ${g.roles.join(' + ')}`, count], w - 2 * pad), ring: true, cx, cy, rx, r: rad });
+    zones.push({ label: fitTitle([`${count} · each is ${g.roles.join(' + ')}`, `${count} · ${g.roles.join(' + ')}`, count], 2 * Math.min(cx - pad, w - cx - pad)), ring: true, cx, cy, rx, r: rad });
   } else {
     // Distinct roles: one column per role (one row per role when narrow), clients first.
     const cols = [];

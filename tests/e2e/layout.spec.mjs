@@ -197,6 +197,14 @@ function pictureProblems(page, slack = 200) {
         if (cap && area(b, cap) > slackArea) out.push(`${text} of node ${g.dataset.node} covers the caption of ${who} (${Math.round(area(b, cap))} px²)`);
       }
     }
+    // A title outside the zones (the ring's) keeps clear of them (the clients' column).
+    const zones = [...document.querySelectorAll('#topology rect.zone')].map((z) => z.getBoundingClientRect());
+    for (const t of document.querySelectorAll('#topology text.zone-label')) {
+      const r = shownBox(t);
+      if (!r) continue;
+      const inside = zones.some((z) => r.left >= z.left && r.right <= z.right && r.top >= z.top && r.bottom <= z.bottom);
+      if (!inside && zones.some((z) => area(r, z) > 0)) out.push(`the title "${t.textContent}" runs into a zone`);
+    }
     const svg = document.querySelector('#topology svg.topology').getBoundingClientRect();
     for (const t of document.querySelectorAll('#topology text')) {
       const r = shownBox(t);
@@ -228,8 +236,13 @@ for (const size of [{ width: 1280, height: 800 }, { width: 1680, height: 1000 },
           problems.push(...found.map((f) => `${n} servers, seed ${seed}: ${f}`));
         }
       }
+      // A ring with a removed server has the longest title.
+      await open(page, '#preset=replace-leader');
+      await expect.poll(async () => (await view(page)).preset).toBe('replace-leader');
+      await expect(page.locator('#topology .zone-label', { hasText: /removed/ })).toHaveCount(1);
+      problems.push(...(await pictureProblems(page)).map((f) => `replace-leader: ${f}`));
       await page.evaluate(() => window.paxoscope.app.notices.clear());
-      await shot(page, `picture-9-${size.width}`);
+      await shot(page, `picture-${size.width}`);
       expect(problems, problems.join('\n')).toEqual([]);
       expect(failures).toEqual([]);
     });

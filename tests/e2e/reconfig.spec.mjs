@@ -172,6 +172,18 @@ test.describe('the Servers controls at 1280×800', () => {
     expect(failures).toEqual([]);
   });
 
+  test('a server removed from the cluster is not counted as behind', async ({ page }) => {
+    await open(page);
+    await page.locator('#preset').selectOption('replace-leader');
+    await expect.poll(async () => (await view(page)).preset).toBe('replace-leader');
+    const v = await view(page);
+    const top = Math.max(...v.nodes.map((n) => n.applied_index));
+    const removed = (await shown(page, 3)).member;
+    expect(removed, 'n3 left the configuration').toMatch(/st-removed/);
+    const late = v.nodes.filter((n) => n.id !== 3 && !n.crashed && n.applied_index < top).length;
+    await expect(page.locator('#applied .applied-verdict')).toHaveText(`One order on every replica; ${late ? `${late} behind, ` : ''}1 removed from the cluster`);
+  });
+
   test('replicas whose logs differ only in what one compacted are shown as one applied log', async ({ page }) => {
     const failures = watchFailures(page);
     await open(page);
