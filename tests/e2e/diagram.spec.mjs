@@ -2,7 +2,8 @@
 // message; the diagram's cursor and the timeline follow each other both ways; the SVG export
 // is a valid SVG document and the Mermaid export a sequence diagram; the causal slice of a
 // known scenario highlights exactly the events the core's happens-before relation gives; after
-// playing and after quick jumps every panel catches up with the step (out-of-view panels wait).
+// playing (the view jumps a quarter at a time) and after quick jumps every panel catches up
+// with the step (out-of-view panels wait).
 // Screenshots at 1280×800 and 375 px go to tests/e2e/screenshots/.
 //
 // Needs the real wasm module (www/pkg, `make build`): the mock API keeps no space-time record.
@@ -443,6 +444,9 @@ test('playing and jumping, every panel catches up with the step once the run sto
   await page.setViewportSize({ width: 1280, height: 800 });
   await open(page, '#preset=seed-demo');
   await showDiagram(page);
+  // 80 steps on, "now" has reached the right of the view.
+  await page.evaluate(() => { for (let i = 0; i < 80; i++) window.paxoscope.playground().step(); window.paxoscope.app.render(); });
+  await expect.poll(() => page.evaluate(() => { const d = window.paxoscope.diagram(); return !!d && d.cursor === window.paxoscope.app.view.step; })).toBe(true);
   // The statistics are far below the first screen (out of view), the messages in flight in it.
   const statsBox = await page.locator('#stats').boundingBox();
   expect(statsBox.y, 'the statistics start below the first screen').toBeGreaterThan(800 + 200);
@@ -465,8 +469,15 @@ test('playing and jumping, every panel catches up with the step once the run sto
   });
   const all = { cursor: true, stats: true, flight: true, step: true };
 
+  // While the run grows at its end the view jumps a quarter of its width at a time, not one
+  // step at a time: "now" walks across the last quarter.
+  const step0 = await page.evaluate(() => {
+    window.__scrolls = 0;
+    document.querySelector('.dg-scroller').addEventListener('scroll', () => { window.__scrolls += 1; });
+    return window.paxoscope.app.view.step;
+  });
   await page.evaluate(() => { window.paxoscope.app.setSpeed(30); window.paxoscope.app.play(); });
-  await expect.poll(async () => (await page.evaluate(() => window.paxoscope.app.view.step)), { timeout: 20_000 }).toBeGreaterThan(30);
+  await expect.poll(async () => (await page.evaluate(() => window.paxoscope.app.view.step)), { timeout: 20_000 }).toBeGreaterThan(step0 + 30);
   // While playing the diagram's window follows the cursor (drawn in frames without a step),
   // and the statistics, out of view, are left as they were.
   await expect.poll(() => page.evaluate(() => { const d = window.paxoscope.diagram(); return !!d && d.to >= window.paxoscope.app.view.step - 20; })).toBe(true);
@@ -477,6 +488,14 @@ test('playing and jumping, every panel catches up with the step once the run sto
   await page.evaluate(() => window.paxoscope.app.pause());
   await expect.poll(caughtUp).toEqual(all);
   expect(Number(await sentShown())).toBeGreaterThan(sent0);
+  const played = await page.evaluate(() => window.paxoscope.app.view.step) - step0;
+  const scrolls = await page.evaluate(() => window.__scrolls);
+  expect(scrolls, `${scrolls} scrolls over ${played} steps`).toBeLessThanOrEqual(Math.ceil(played / 3));
+  // "Now" is in view.
+  const cur = await page.locator('.dg-cursor line').boundingBox();
+  const sc = await page.locator('.dg-scroller').boundingBox();
+  expect(cur.x).toBeGreaterThan(sc.x + 40);
+  expect(cur.x).toBeLessThan(sc.x + sc.width);
 
   // Jumps in quick succession (one a frame): the readers of the earlier ones give way, and
   // every part ends at the last step jumped to.
