@@ -151,6 +151,29 @@ fn recovers_within_the_bound(seed: u64) -> u64 {
     ticks
 }
 
+/// Rule 12: a leader re-proposed the slots of the configuration that added it back, then
+/// applied an earlier one without it and handed its commands to a node the later one had
+/// removed; that node refused them, and the clients' back-off outlasted the bound.
+#[test]
+fn seed_28175_a_node_that_handed_off_learns_it_was_added_back() {
+    recovers_within_the_bound(28_175);
+}
+
+/// Rule 12 (found while fixing seed 28175, by a first fix that passed a command back to a
+/// proposer of the latest configuration without teaching it): two removed proposers that
+/// knew different configurations passed the clients' commands to and fro without end.
+#[test]
+fn seed_35808_removed_proposers_that_know_different_configurations_agree() {
+    recovers_within_the_bound(35_808);
+}
+
+/// Rule 12 (found while fixing seed 28175): acceptors that had missed the configuration
+/// adding a proposer back refused its Prepare as removed, and nothing taught them otherwise.
+#[test]
+fn seed_25154_an_acceptor_that_refuses_a_removed_proposer_asks_what_it_missed() {
+    recovers_within_the_bound(25_154);
+}
+
 /// A leader superseded during the faults (acceptors had promised a higher ballot whose
 /// proposer then crashed) kept sending heartbeats after healing: no acceptor answers a
 /// heartbeat, so it never learned, and its heartbeats held every other proposer's election

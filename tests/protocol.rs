@@ -838,6 +838,9 @@ fn an_acceptor_promises_nothing_to_a_removed_proposer() {
         .messages
         .iter()
         .any(|e| matches!(e.msg, Message::CatchUpReply { .. })));
+    // Node 2 may be the one behind (a later configuration may add node 3 back): it asks.
+    assert!(r.messages.iter().any(|e| e.to == Addr::Node(3)
+        && matches!(e.msg, Message::CatchUp { from_slot } if from_slot == cl.node(2).replica().unwrap().commit_index)));
     assert_eq!(
         cl.node(2).durable().acceptor.as_ref().unwrap().promised,
         promised_before
@@ -952,8 +955,10 @@ fn a_removed_leader_passes_a_command_back_to_a_node_that_still_follows_it() {
 }
 
 #[test]
-fn a_removed_proposer_that_did_not_lead_refuses_a_passed_on_command_with_a_hint() {
-    // Two nodes that each believe the other a member must not pass a command to and fro.
+fn a_removed_proposer_passes_a_command_back_to_a_member_and_tells_it_its_commit_index() {
+    // Node 2 takes node 3 for the leader and passes a command on; node 3 was removed, and
+    // node 2 is a proposer of the configuration without it: the command goes back to node
+    // 2, with node 3's commit index (so a sender that knows less catches up).
     let mut cl = three_with_leader(2, &[]);
     cl.join(4, Roles::SERVER);
     let without_3: Vec<NodeSpec> = [1, 2, 4].into_iter().map(server).collect();
@@ -961,24 +966,125 @@ fn a_removed_proposer_that_did_not_lead_refuses_a_passed_on_command_with_a_hint(
     cl.request(1, 1, 1, &keep_all);
     cl.request(1, 1, 2, &keep_all);
     assert_eq!(cl.node(3).latest_membership().epoch, 1, "node 3 knows");
-    let passed_on = Input::Message(Envelope {
-        from: Addr::Node(2),
-        to: Addr::Node(3),
+    let commit_3 = cl.node(3).replica().unwrap().commit_index;
+    let r = cl
+        .nodes
+        .get_mut(&3)
+        .unwrap()
+        .step(passed_on(2, 3, put(2, 1, "2.1")));
+    assert!(r.messages.iter().any(|e| e.to == Addr::Node(2)
+        && matches!(
+            e.msg,
+            Message::Request {
+                forwarded: true,
+                ..
+            }
+        )));
+    assert!(r.messages.iter().any(|e| e.to == Addr::Node(2)
+        && matches!(e.msg, Message::CatchUpReply { commit_index, .. } if commit_index == commit_3)));
+    assert!(
+        r.messages.iter().all(|e| e.to != Addr::Client(2)),
+        "not refused: {:?}",
+        r.messages
+    );
+}
+
+/// A client's command passed on from node `from` to node `to`.
+fn passed_on(from: NodeId, to: NodeId, command: Command) -> Input {
+    Input::Message(Envelope {
+        from: Addr::Node(from),
+        to: Addr::Node(to),
         msg: Message::Request {
-            command: put(2, 1, "2.1"),
+            command,
             forwarded: true,
         },
-    });
-    let r = cl.nodes.get_mut(&3).unwrap().step(passed_on);
+    })
+}
+
+#[test]
+fn a_proposer_that_handed_off_learns_from_its_successor_that_it_was_added_back() {
+    // Fuzz seed 28175. Node 1 is removed (epoch 1: {2, 3, 4}) and hands off to node 2,
+    // which leads and adds node 1 back while removing itself (epoch 2: {1, 3, 4}) — and
+    // every message to node 1 is lost, so node 1 still believes itself removed. Node 1
+    // passes a client's command on to node 2, a proposer of epoch 1 as far as it knows.
+    // Node 2 knows better: it passes the command back with its commit index, node 1
+    // catches up, learns it is a proposer again, keeps the command and, when its election
+    // timer fires, leads and proposes it.
+    let mut cl = three_with_leader(2, &[]);
+    cl.join(4, Roles::SERVER);
+    let without_1: Vec<NodeSpec> = [2, 3, 4].into_iter().map(server).collect();
+    cl.run(1, Input::Reconfigure(without_1), &keep_all); // slot 0, governs from slot 2
+    cl.request(1, 1, 1, &keep_all); // slot 1
+    cl.request(1, 1, 2, &keep_all); // slot 2: node 1 hands off to node 2
+    assert_eq!(cl.happened("handed_off"), vec![1]);
+    assert!(cl.node(2).is_leader(), "node 2 took over");
+    let to_1 = |e: &Envelope| e.to == Addr::Node(1);
+    let back_1: Vec<NodeSpec> = [1, 3, 4].into_iter().map(server).collect();
+    cl.run(2, Input::Reconfigure(back_1), &to_1);
+    for seq in 3..=5 {
+        cl.request(2, 1, seq, &to_1);
+    }
+    assert_eq!(cl.node(2).latest_membership().epoch, 2);
+    assert!(!cl.node(2).latest_membership().is_proposer(2));
+    assert_eq!(cl.node(1).latest_membership().epoch, 1, "node 1 missed it");
+    cl.run(2, passed_on(1, 2, put(3, 1, "3.1")), &keep_all);
+    assert_eq!(cl.node(1).latest_membership().epoch, 2, "node 1 caught up");
+    let queue = &cl.node(1).proposer().expect("a proposer").queue;
     assert!(
-        r.messages.iter().all(|e| e.to == Addr::Client(2)),
-        "{:?}",
+        queue.iter().any(|c| c.client == 3 && c.seq == 1),
+        "node 1 keeps the command: {queue:?}"
+    );
+    cl.run(1, Input::Timeout(TimerKind::Election), &keep_all);
+    assert!(cl.node(1).is_leader(), "node 1 leads again");
+    assert!(cl.seen.iter().any(|e| e.from == Addr::Node(1)
+        && matches!(&e.msg, Message::Accept { value, .. } if format!("{value:?}").contains("3.1"))));
+}
+
+#[test]
+fn two_removed_proposers_that_know_different_configurations_learn_from_each_other() {
+    // Fuzz seed 35808: node 3 was removed (epoch 1: {1, 2, 4}) and missed epoch 2, which
+    // removes node 1 too ({2, 4, 5}). A client asks node 3, which passes the command on to
+    // node 1, a proposer as far as it knows. Node 1 knows it is none: it refuses the
+    // command (it does not pass it back to a node it knows removed: the two would pass it
+    // to and fro) and tells node 3 its commit index, so node 3 catches up.
+    let mut cl = three_with_leader(2, &[]);
+    cl.join(4, Roles::SERVER);
+    cl.join(5, Roles::SERVER);
+    let without_3: Vec<NodeSpec> = [1, 2, 4].into_iter().map(server).collect();
+    cl.run(1, Input::Reconfigure(without_3), &keep_all);
+    cl.request(1, 1, 1, &keep_all);
+    cl.request(1, 1, 2, &keep_all);
+    let to_3 = |e: &Envelope| e.to == Addr::Node(3);
+    let without_1: Vec<NodeSpec> = [2, 4, 5].into_iter().map(server).collect();
+    cl.run(1, Input::Reconfigure(without_1), &to_3);
+    for seq in 3..=5 {
+        cl.request(1, 1, seq, &to_3);
+    }
+    assert_eq!(cl.node(1).latest_membership().epoch, 2);
+    assert_eq!(cl.node(3).latest_membership().epoch, 1, "node 3 missed it");
+    let r = cl
+        .nodes
+        .get_mut(&1)
+        .unwrap()
+        .step(passed_on(3, 1, put(2, 1, "2.1")));
+    assert!(
+        r.messages
+            .iter()
+            .all(|e| !matches!(e.msg, Message::Request { .. })),
+        "refused, not passed back: {:?}",
         r.messages
     );
     assert!(r
         .messages
         .iter()
-        .any(|e| matches!(e.msg, Message::NotLeader { hint: Some(1), .. })));
+        .any(|e| matches!(e.msg, Message::NotLeader { hint: Some(h), .. } if h != 1 && h != 3)));
+    let told = r
+        .messages
+        .into_iter()
+        .find(|e| e.to == Addr::Node(3) && matches!(e.msg, Message::CatchUpReply { .. }))
+        .expect("node 1 tells node 3 its commit index");
+    cl.run(3, Input::Message(told), &keep_all);
+    assert_eq!(cl.node(3).latest_membership().epoch, 2, "node 3 caught up");
 }
 
 /// Five servers with |Q1| = 4 and |Q2| = 2 (rule 12: 4 + 2 > 5).

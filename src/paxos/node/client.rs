@@ -86,11 +86,13 @@ impl Node {
     /// Rule 12: where a proposer removed from the configuration passes a client's command,
     /// or `None` to refuse it with a hint. A command from the client itself goes to a
     /// proposer of the latest configuration it knows — and the client turned to it as one,
-    /// so it may have been added back without knowing it yet: it asks. A command passed on
-    /// to it by a node that still believes it leads goes back to that node when it was the
-    /// last leader: from the leader it follows, the node learns the leader handed off and
-    /// runs itself. Otherwise it is refused: two nodes that each believe the other a member
-    /// would pass it to and fro.
+    /// so it may have been added back without knowing it yet: it asks. A command another
+    /// node passed on to it means one of the two knows fewer decided configurations (the
+    /// sender took this node for a member or a leader): each tells the other its commit
+    /// index, so whichever is behind catches up (rule 9), and the command goes back to the
+    /// sender only if the latest configuration this node knows names it a proposer.
+    /// Otherwise it is refused: two nodes that pass a command to and fro would each believe
+    /// the other a member, and once they have learned from each other they agree.
     fn removed_proposer_passes_to(
         &mut self,
         from: Addr,
@@ -99,11 +101,14 @@ impl Node {
     ) -> Option<NodeId> {
         match from {
             Addr::Node(sender) if forwarded => {
-                let led_last = self
-                    .follower
-                    .leader_ballot
-                    .is_some_and(|b| b.proposer == self.id);
-                (led_last && sender != self.id).then_some(sender)
+                if sender == self.id {
+                    return None;
+                }
+                self.tell_commit_index(sender, out);
+                self.ask_to_catch_up(sender, out);
+                self.latest_membership()
+                    .is_proposer(sender)
+                    .then_some(sender)
             }
             _ => {
                 self.ask_whether_added(out);

@@ -238,12 +238,14 @@ impl Node {
     }
 
     /// Rule 12: a proposer removed from the cluster is not promised anything (its ballot
-    /// moves no one); it is told what it missed, and so learns it was removed. Returns
-    /// whether `env` was such a Prepare.
+    /// moves no one); it is told what it missed, and so learns it was removed. It may
+    /// instead know more (a later configuration adding it back): it is asked what this
+    /// node missed (rule 9). Returns whether `env` was such a Prepare.
     fn refuse_removed_proposer(&mut self, env: &Envelope, out: &mut Ready) -> bool {
         if let (Message::Prepare { from_slot, .. }, Addr::Node(n)) = (&env.msg, env.from) {
             if self.knows_removed(n) {
                 out.events.push(Event::RefusedRemoved { proposer: n });
+                self.ask_to_catch_up(n, out);
                 self.on_catch_up(env.from, *from_slot, out);
                 return true;
             }

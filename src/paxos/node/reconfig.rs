@@ -173,6 +173,42 @@ impl Node {
         }
     }
 
+    /// Rule 12: a proposer that could not run and has just applied a configuration that
+    /// names it a proposer again (it was removed, then added back) arms its election timer:
+    /// it stopped doing so when it learned it was removed, and no leader may be left to
+    /// tell it anything.
+    pub(super) fn arm_election_timer_if_added_back(&self, could_run: bool, out: &mut Ready) {
+        if !could_run && self.may_run() && self.proposer.is_some() && !self.is_leader() {
+            self.set_election_timer(out);
+        }
+    }
+
+    /// Rule 12: `to` believes itself removed and takes this node for a member, or believes
+    /// this node removed — it knows fewer decided configurations than this node: this node
+    /// tells it its commit index (a catch-up reply without entries), so it asks for what it
+    /// missed (rule 9) and learns the configurations it lacks.
+    pub(super) fn tell_commit_index(&mut self, to: NodeId, out: &mut Ready) {
+        let Some(commit_index) = self.replica.as_ref().map(|r| r.commit_index) else {
+            return;
+        };
+        let msg = Message::CatchUpReply {
+            entries: Vec::new(),
+            commit_index,
+        };
+        self.send(Addr::Node(to), msg, out);
+    }
+
+    /// Rule 12: this node refused `proposer` as removed, but its own knowledge may be what
+    /// is behind (a later configuration it has not learned may add the proposer back): it
+    /// asks the proposer for the decided entries from its commit index (rule 9).
+    pub(super) fn ask_to_catch_up(&mut self, proposer: NodeId, out: &mut Ready) {
+        let Some(from_slot) = self.replica.as_ref().map(|r| r.commit_index) else {
+            return;
+        };
+        out.events.push(Event::RequestedCatchUp { from_slot });
+        self.send(Addr::Node(proposer), Message::CatchUp { from_slot }, out);
+    }
+
     /// Rule 12: a proposer that may not run by the configurations it knows may have been
     /// added (or added back) by a later one it has not learned: the leader's heartbeats
     /// that would have taught it may have been lost, and that leader may since have been

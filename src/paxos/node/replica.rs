@@ -37,6 +37,7 @@ impl Node {
         let no_dedup = self.config.bug(Bug::NoDedup);
         let interval = self.config.snapshot_interval_slots;
         let delay = self.reconfig_delay();
+        let could_run = self.may_run();
         let Some(replica) = self.replica.as_mut() else {
             return;
         };
@@ -54,6 +55,7 @@ impl Node {
         if reconfigured {
             self.drop_lease();
             self.stop_preparing_if_removed();
+            self.arm_election_timer_if_added_back(could_run, out);
         }
         let leading = self.is_leader();
         for a in &applied {
