@@ -392,10 +392,10 @@ export const CHAPTERS = [
       }),
       ...bug('reconfig-without-alpha', 'agreement', 'A new configuration governs the very next slot, not the slot α (the pipeline window) later.', {
         title: 'Reconfiguration without α',
-        text: 'The cluster grew from 3 to 5 servers, and with the bug the new five governed at once, while the old leader still had slot 8 under way: acceptors 2 and 3, a majority of the old three, chose one value; b=3.4 then won phase 1 among the five and chose another. Rule 12: a configuration decided in slot i governs from slot i + α.',
+        text: 'The cluster grew from 3 to 5 servers, and with the bug the new five governed at once, while the old leader still had slot 11 under way: acceptors 2 and 3, a majority of the old three, chose one value; b=8.4 then won phase 1 among the five and chose another. Rule 12: a configuration decided in slot i governs from slot i + α.',
         broken: { event: 'config_applied', says: 'A replica applied the reconfiguration, and the bug let it govern the very next slot.' },
         highlight: [{ invariant: 'agreement' }, { node: 4 }, { node: 5 }],
-        facts: [{ bug: 'reconfig-without-alpha' }, { violation: 'agreement', here: true, text: ['slot 8', 'in b=3.2', 'in b=3.4'] }, { invariant: 'agreement', ok: false }],
+        facts: [{ bug: 'reconfig-without-alpha' }, { violation: 'agreement', here: true, text: ['slot 11', 'in b=8.2', 'in b=8.4'] }, { invariant: 'agreement', ok: false }],
       }),
       ...bug('read-without-lease', 'linearizability', 'A leader answers reads from its own store while it believes it leads, lease or not.', {
         title: 'Reads without a lease',
