@@ -1,3 +1,4 @@
+// @ts-check
 // Where the chips of in-flight messages sit on the cluster diagram. A chip keeps its place
 // (and its label) for as long as its message is in flight: only new chips are placed, each
 // on the free spot nearest the middle of its own link, on its own side of the link so the
@@ -8,10 +9,20 @@
 export const LINK_CAP = 3;
 export const CHIP_H = 20;
 
-/** Width of a chip holding `text` (10.5 px monospace, padding included). */
+/** A box by its centre and size, in the picture's pixels. @typedef {{ x: number, y: number, w: number, h: number }} Box */
+/** A point of the picture. @typedef {{ x: number, y: number }} Point */
+/** A chip to place: its message's key, its link's ends and its label. @typedef {{ key: string | number, from: Point, to: Point, text: string }} Chip */
+
+/**
+ * Width of a chip holding `text` (10.5 px monospace, padding included).
+ * @param {string | number} text
+ */
 export const chipWidth = (text) => Math.round(String(text).length * 6.35 + 14);
 
-/** A chip's label: the message type and what tells it apart ("Prepare 1.7", "Request c5#1"). */
+/**
+ * A chip's label: the message type and what tells it apart ("Prepare 1.7", "Request c5#1").
+ * @param {{ label?: string, type: string }} m a message in flight
+ */
 export function chipLabel(m) {
   const [type, detail] = String(m.label || m.type).split(/\s+/);
   return detail ? `${type} ${detail.replace(/^b=/, '').replace(/[:,]$/, '')}` : type;
@@ -24,6 +35,10 @@ const ACROSS = [10, 28, 46, 64, -10, -28, -46];
 const SWEEP_ALONG = Array.from({ length: 15 }, (_, i) => 0.15 + i * 0.05);
 const SWEEP_ACROSS = Array.from({ length: 21 }, (_, i) => (i % 2 ? 1 : -1) * Math.ceil(i / 2) * 11);
 
+/**
+ * How much a box at (x, y) of size w × h overlaps box `o`, margins included.
+ * @param {number} x @param {number} y @param {number} w @param {number} h @param {Box} o
+ */
 function overlapArea(x, y, w, h, o) {
   const ox = (w + o.w) / 2 + 3 - Math.abs(x - o.x);
   const oy = (h + o.h) / 2 + 2 - Math.abs(y - o.y);
@@ -37,8 +52,10 @@ const CELL = 48;
  * spot is compared only with the boxes near it: the same costs as comparing it with all.
  */
 function createGrid() {
+  /** @type {Map<number, Array<{ b: Box, weight: number, seen: number }>>} */
   const cells = new Map();
   let stamp = 0;
+  /** @type {(b: Box, f: (cell: number) => void) => void} */
   const range = (b, f) => {
     const x0 = Math.floor((b.x - b.w / 2 - 3) / CELL), x1 = Math.floor((b.x + b.w / 2 + 3) / CELL);
     const y0 = Math.floor((b.y - b.h / 2 - 2) / CELL), y1 = Math.floor((b.y + b.h / 2 + 2) / CELL);
@@ -50,7 +67,7 @@ function createGrid() {
       const item = { b, weight, seen: 0 };
       range(b, (k) => { const c = cells.get(k); if (c) c.push(item); else cells.set(k, [item]); });
     },
-    /** Weighted overlap of box `q` with every box added. */
+    /** Weighted overlap of box `q` with every box added. @param {Box} q */
     clash(q) {
       stamp++;
       let sum = 0;
@@ -72,6 +89,11 @@ function createGrid() {
  * The best free spot for chip `c` ({from, to, w, h}) given the boxes already taken (in
  * `grid`: placed chips weigh 4, obstacles their own weight or 2).
  * Boxes are centre-based {x, y, w, h}.
+ * @param {{ from: Point, to: Point, w: number, h: number }} c
+ * @param {ReturnType<typeof createGrid>} grid
+ * @param {number} W the picture's width
+ * @param {number} H its height
+ * @returns {Box}
  */
 function findSpot(c, grid, W, H) {
   const dx = c.to.x - c.from.x, dy = c.to.y - c.from.y;
@@ -80,6 +102,7 @@ function findSpot(c, grid, W, H) {
   /** @type {{x: number, y: number, cost: number, clash: number} | null} */
   let best = null;
   const q = { x: 0, y: 0, w: c.w, h: c.h };
+  /** @type {(t: number, o: number, pref: number) => void} */
   const tryAt = (t, o, pref) => {
     const x = c.from.x + dx * t + nx * o;
     const y = c.from.y + dy * t + ny * o;
@@ -100,12 +123,18 @@ function findSpot(c, grid, W, H) {
 
 /** A layout that remembers every chip's spot until its message leaves the network. */
 export function createChipLayout() {
+  /** @type {Map<string | number, Box>} */
   const spots = new Map();
 
   /**
    * chips: [{key, from: {x, y}, to: {x, y}, text}], oldest first. obstacles: boxes to keep
    * clear. Returns key → {x, y, w, h}: the remembered spot of every chip still present,
    * and a new one for each new chip.
+   * @param {Chip[]} chips
+   * @param {Array<Box & { weight?: number }>} obstacles
+   * @param {number} W the picture's width
+   * @param {number} H its height
+   * @returns {Map<string | number, Box>}
    */
   function place(chips, obstacles, W, H) {
     const live = new Set(chips.map((c) => c.key));

@@ -378,7 +378,7 @@ export function createControls(app, root) {
     // bugs
     /** @type {Set<string>} */
     const on = new Set(cfg.bugs || []);
-    bugList.querySelectorAll('input[data-bug]').forEach((/** @type {HTMLInputElement} */ cb) => {
+    /** @type {NodeListOf<HTMLInputElement>} */ (bugList.querySelectorAll('input[data-bug]')).forEach((cb) => {
       cb.checked = on.has(cb.dataset.bug);
       cb.closest('.bug').classList.toggle('on', cb.checked);
     });

@@ -45,11 +45,12 @@ function append(el, children) {
 }
 
 /**
- * h('button', {class: 'btn', onclick}, 'text', child...) → HTMLElement
- * @param {string} tag
+ * h('button', {class: 'btn', onclick}, 'text', child...) → the HTMLButtonElement built
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Attrs} attrs
  * @param {...Child} children
- * @returns {any} the element (any: the callers know which element they built)
+ * @returns {HTMLElementTagNameMap[K]} the element, typed by its tag
  */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);

@@ -122,7 +122,7 @@ export function createLogGrid(app, root) {
     }
     // per-column commit/applied indices from the view
     if (view) {
-      colHead.querySelectorAll('.log-th[data-node]').forEach((th) => {
+      /** @type {NodeListOf<HTMLElement>} */ (colHead.querySelectorAll('.log-th[data-node]')).forEach((th) => {
         const n = view.nodes.find((x) => x.id === Number(th.dataset.node));
         if (!n) return;
         const idx = th.querySelector('.th-idx');

@@ -1,3 +1,4 @@
+// @ts-check
 // The Search panel's Web Worker (www/search.js starts it): loads the same wasm module as
 // the page and runs the explorer, the swarm search or the shrinker off the main thread, so
 // the page stays responsive. One job at a time; the explorer advances in slices of about
@@ -12,6 +13,8 @@
 /** @typedef {import('./pkg/paxoscope.js').Search} Search */
 /** @typedef {import('./pkg/paxoscope.js').SearchStatus} SearchStatus */
 /** @typedef {import('./pkg/paxoscope.js').Bug} Bug */
+/** @typedef {import('./search.js').ToWorker} ToWorker */
+/** @typedef {import('./search.js').FromWorker} FromWorker */
 
 /** The worker's own scope (the page's type check knows only the window's globals). */
 const scope = /** @type {{ postMessage(message: object): void, addEventListener(type: 'message', fn: (e: MessageEvent) => void): void }} */ (/** @type {unknown} */ (self));
@@ -24,7 +27,7 @@ let api = null;
 let stopRequested = false;
 let busy = false;
 
-/** @param {object} message */
+/** @param {FromWorker} message */
 const post = (message) => scope.postMessage(message);
 
 /** Lets the page's messages (Stop) in: the same task source, so they run first. */
@@ -40,8 +43,8 @@ function yieldToMessages() {
  * Runs `step(budget)` in slices of about SLICE_MS until it reports the end or Stop comes,
  * posting `figures()` about every REPORT_MS.
  * @param {(budget: number) => boolean} step
- * @param {() => object} figures
- * @returns {Promise<{ stopped: boolean, elapsed_ms: number }>}
+ * @param {() => SearchStatus | import('./search.js').SwarmStatus} figures
+ * @returns {Promise<import('./search.js').SearchEnd>}
  */
 async function slices(step, figures) {
   const t0 = performance.now();
@@ -105,7 +108,7 @@ function shrink(scenario) {
 }
 
 scope.addEventListener('message', async (e) => {
-  const m = e.data || {};
+  const m = /** @type {ToWorker} */ (e.data || {});
   if (m.type === 'stop') { stopRequested = true; return; }
   if (busy) { post({ type: 'error', message: 'a search is already running: stop it first' }); return; }
   busy = true;
@@ -115,7 +118,7 @@ scope.addEventListener('message', async (e) => {
     else if (m.type === 'bug') await explore(api.Search.forBug(m.bug));
     else if (m.type === 'swarm') await swarm(m.bug || null, m.seed);
     else if (m.type === 'shrink') shrink(m.scenario);
-    else post({ type: 'error', message: `the search worker does not know "${m.type}"` });
+    else post({ type: 'error', message: `the search worker does not know "${/** @type {{ type: string }} */ (m).type}"` });
   } catch (err) {
     post({ type: 'error', message: (err && err.message) || String(err) });
   } finally {

@@ -1,3 +1,4 @@
+// @ts-check
 // The Search panel (issue 10): lets the computer hunt for a violation instead of clicking.
 // "Every interleaving" runs the exhaustive explorer (breadth-first, so the first violation
 // is a shortest one) from the page's current step; "Random runs" runs the swarm search
@@ -16,7 +17,44 @@ import { h, setText } from './dom.js';
 /** @typedef {import('./pkg/paxoscope.js').Shrunk} Shrunk */
 /** @typedef {import('./pkg/paxoscope.js').SwarmSeed} SwarmSeed */
 /** @typedef {import('./pkg/paxoscope.js').SearchFinish} SearchFinish */
+/** @typedef {import('./pkg/paxoscope.js').SearchStatus} SearchStatus */
 /** @typedef {import('./main.js').PageApp} PageApp */
+
+// The messages between the page and the search worker (search-worker.js).
+/**
+ * What the page asks the worker for.
+ * @typedef {{ type: 'explore', scenario: string, step: number, bounds: Bounds }
+ *   | { type: 'bug', bug: Bug }
+ *   | { type: 'swarm', bug: Bug | null, seed: number }
+ *   | { type: 'shrink', scenario: string }
+ *   | { type: 'stop' }} ToWorker
+ */
+/**
+ * The figures of a random (swarm) search so far: runs tried, steps run, the next seed.
+ * @typedef {{ seeds: number, steps: number, seed: number }} SwarmStatus
+ */
+/**
+ * How long a search ran, and whether Stop ended it.
+ * @typedef {{ stopped: boolean, elapsed_ms: number }} SearchEnd
+ */
+/**
+ * What the worker tells the page.
+ * @typedef {{ type: 'ready', version: string }
+ *   | { type: 'error', message: string, fatal?: boolean }
+ *   | ({ type: 'progress', elapsed_ms: number } & (SearchStatus | SwarmStatus))
+ *   | ({ type: 'done', kind: 'explore', found: Found | null } & SearchStatus & SearchEnd)
+ *   | ({ type: 'done', kind: 'swarm', seedFound: SwarmSeed | null } & SwarmStatus & SearchEnd)
+ *   | ({ type: 'done', kind: 'shrink', shrunk: Shrunk } & SearchEnd)} FromWorker
+ */
+/**
+ * The figures the counters show: an explorer's or a swarm's, with the time so far.
+ * @typedef {Partial<SearchStatus & SwarmStatus> & { elapsed_ms?: number, kind?: string }} Figures
+ */
+/**
+ * The search under way: what it is, its bounds, the bug it hunts, the step it forks from,
+ * and (for a shrink) what is shrunk, in words.
+ * @typedef {{ kind: 'explore' | 'bug' | 'swarm' | 'shrink', bounds?: Bounds | null, bug?: Bug | null, fork?: number, what?: string }} Job
+ */
 
 /** The most distinct states a tab may keep (src/explore/page.rs, MAX_STATES_PAGE). */
 export const MAX_STATES_PAGE = 5_000_000;
@@ -26,8 +64,11 @@ const MAX_FAULTS = 100;
 /** Stop answers between slices; a shrink (one call) is cut short by ending the worker. */
 const STOP_GRACE_MS = 1500;
 
+/** @param {number | null | undefined} n */
 const fmt = (n) => (n == null ? '—' : Math.round(n).toLocaleString('en-US'));
+/** @param {string} name */
 const pretty = (name) => String(name).replace(/[-_]/g, ' ');
+/** @param {number} ms */
 const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10000 ? 1 : 0)} s`);
 
 /**
@@ -66,9 +107,13 @@ export function readBounds(inputs) {
   return { bounds: /** @type {Bounds} */ (out) };
 }
 
-/** @param {PageApp} app */
+/**
+ * @param {PageApp} app
+ * @param {HTMLElement} root the panel's element
+ */
 export function createSearch(app, root) {
   // ------------------------------------------------------------------ the form
+  /** @type {(id: string, value: string | number, label: string) => HTMLInputElement} */
   const num = (id, value, label) => h('input', { type: 'text', inputmode: 'numeric', id, value: String(value), 'aria-label': label, autocomplete: 'off', spellcheck: 'false' });
   const inputs = {
     max_depth: num('search-depth', 12, 'Depth: moves from this step'),
@@ -82,6 +127,7 @@ export function createSearch(app, root) {
     timers: num('search-timers', '', 'Timer firings per run (empty: any number)'),
   };
   const seedIn = num('search-seed', 1, 'First seed');
+  /** @type {(label: string, input: HTMLInputElement, hint?: string) => HTMLElement} */
   const cell = (label, input, hint) => h('label', { class: 'search-field', for: input.id }, h('span', { class: 'field-label' }, label), input, hint ? h('span', { class: 'hint' }, hint) : null);
 
   const modeExplore = h('button', { type: 'button', role: 'tab', class: 'seg-btn', 'aria-selected': 'true', id: 'search-mode-explore' }, 'Every interleaving');
@@ -110,6 +156,7 @@ export function createSearch(app, root) {
   const shrinkBox = h('div', { class: 'search-shrink', hidden: true }, shrinkText, shrinkBtn);
 
   // ------------------------------------------------------------------ live figures
+  /** @type {(name: string, label: string) => { v: HTMLElement, el: HTMLElement }} */
   const figure = (name, label) => {
     const v = h('span', { class: 'kpi-v', 'data-figure': name }, '—');
     return { v, el: h('div', { class: 'kpi' }, v, h('span', { class: 'kpi-l' }, label)) };
@@ -135,11 +182,13 @@ export function createSearch(app, root) {
   let worker = null;
   /** @type {Promise<Worker> | null} */
   let ready = null;
-  let job = null; // { kind, bounds?, bug?, fork?, startedStep? }
+  /** @type {Job | null} */
+  let job = null;
+  /** @type {ReturnType<typeof setTimeout> | null} */
   let stopTimer = null;
-  let last = null; // the last figures posted
   let runBug = /** @type {Bug | null} */ (null);
 
+  /** @param {'explore' | 'swarm'} m */
   function setMode(m) {
     mode = m;
     modeExplore.setAttribute('aria-selected', String(m === 'explore'));
@@ -160,6 +209,10 @@ export function createSearch(app, root) {
     }
   }
 
+  /**
+   * @param {string} text
+   * @param {HTMLInputElement} [field] the input to fix, focused
+   */
   function showError(text, field) {
     error.hidden = false;
     setText(error, text);
@@ -170,11 +223,16 @@ export function createSearch(app, root) {
     for (const i of [...Object.values(inputs), seedIn]) i.removeAttribute('aria-invalid');
   }
 
+  /**
+   * @param {'idle' | 'running' | 'good' | 'bad' | 'error'} kind
+   * @param {string} text
+   */
   function setBadge(kind, text) {
     badge.className = `search-badge ${kind}`;
     setText(badge, text);
   }
 
+  /** @param {boolean} busy */
   function setBusy(busy) {
     start.disabled = busy;
     bugBtn.disabled = busy;
@@ -195,6 +253,7 @@ export function createSearch(app, root) {
         reject(new Error((e && e.message) || String(e)));
         return;
       }
+      /** @param {string} msg */
       const fail = (msg) => { try { w.terminate(); } catch { /* gone */ } reject(new Error(msg)); };
       w.addEventListener('error', (e) => {
         e.preventDefault();
@@ -202,7 +261,7 @@ export function createSearch(app, root) {
         if (worker === w) lost(msg); else fail(msg);
       });
       w.addEventListener('message', (e) => {
-        const m = e.data || {};
+        const m = /** @type {FromWorker} */ (e.data || {});
         if (worker !== w) {
           if (m.type === 'ready') { worker = w; resolve(w); } else if (m.type === 'error') fail(m.message);
           return;
@@ -214,7 +273,10 @@ export function createSearch(app, root) {
     return ready;
   }
 
-  /** The worker died or was ended: the next search starts a new one. */
+  /**
+   * The worker died or was ended: the next search starts a new one.
+   * @param {string | null} msg why, for the page; none when Stop ended it
+   */
   function lost(msg) {
     const w = worker;
     worker = null;
@@ -227,10 +289,13 @@ export function createSearch(app, root) {
     }
   }
 
+  /**
+   * @param {ToWorker} message
+   * @param {Job} j
+   */
   async function send(message, j) {
     hideError();
     job = j;
-    last = null;
     setBusy(true);
     setBadge('running', j.kind === 'shrink' ? 'shrinking…' : 'starting…');
     result.hidden = true;
@@ -258,8 +323,9 @@ export function createSearch(app, root) {
     setBusy(false);
   }
 
+  /** @param {FromWorker} m */
   function onMessage(m) {
-    if (m.type === 'progress') { last = m; showFigures(m); return; }
+    if (m.type === 'progress') { showFigures(m); return; }
     if (m.type === 'error') {
       const j = job;
       finishJob();
@@ -269,7 +335,6 @@ export function createSearch(app, root) {
     }
     if (m.type !== 'done' || !job) return;
     const j = job;
-    last = m;
     finishJob();
     if (m.kind !== 'shrink') showFigures(m);
     if (m.kind === 'explore') exploreDone(j, m);
@@ -278,6 +343,7 @@ export function createSearch(app, root) {
   }
 
   // ------------------------------------------------------------------ figures
+  /** @param {Figures} m */
   function showFigures(m) {
     const secs = Math.max(m.elapsed_ms || 0, 1) / 1000;
     if (job && job.kind === 'swarm' || m.kind === 'swarm') {
@@ -294,7 +360,7 @@ export function createSearch(app, root) {
     setLabels(['states / s', 'distinct states', 'depth', 'frontier', 'transitions', 'time']);
     F.rate.v.textContent = m.distinct && m.elapsed_ms > 0 ? fmt(m.distinct / secs) : '—';
     F.distinct.v.textContent = fmt(m.distinct);
-    const max = job && job.bounds ? job.bounds.max_depth : (last && last.max_depth);
+    const max = job && job.bounds ? job.bounds.max_depth : null;
     F.depth.v.textContent = max ? `${m.depth}/${max}` : String(m.depth ?? 0);
     F.frontier.v.textContent = fmt(m.frontier);
     F.states.v.textContent = fmt(m.states);
@@ -309,6 +375,7 @@ export function createSearch(app, root) {
     }
   }
   let labelKey = '';
+  /** @param {string[]} labels */
   function setLabels(labels) {
     const k = labels.join('|');
     if (k === labelKey) return;
@@ -317,18 +384,29 @@ export function createSearch(app, root) {
   }
 
   // ------------------------------------------------------------------ results
+  /**
+   * @param {'good' | 'bad' | 'neutral'} kind
+   * @param {string} title
+   * @param {string} text
+   * @param {...HTMLElement} actions buttons under the text
+   */
   function say(kind, title, text, ...actions) {
     result.hidden = false;
     result.className = `search-result ${kind}`;
     result.replaceChildren(h('strong', {}, title), text ? h('p', {}, text) : null,
       actions.length ? h('div', { class: 'btn-row' }, ...actions) : null);
   }
+  /** @type {(label: string, fn: () => void, primary?: boolean) => HTMLButtonElement} */
   const button = (label, fn, primary = false) => {
     const b = h('button', { type: 'button', class: `btn small${primary ? ' primary' : ''}` }, label);
     b.addEventListener('click', fn);
     return b;
   };
 
+  /**
+   * @param {Job} j
+   * @param {Extract<FromWorker, { kind: 'explore' }>} m
+   */
   function exploreDone(j, m) {
     const figuresText = `${fmt(m.distinct)} distinct states (${fmt(m.states)} transitions) in ${seconds(m.elapsed_ms)}`;
     if (m.found) return openFound(j, m.found, figuresText);
@@ -346,7 +424,7 @@ export function createSearch(app, root) {
   }
 
   /**
-   * @param {any} j
+   * @param {Job} j
    * @param {Found} found
    * @param {string} figuresText
    */
@@ -364,6 +442,10 @@ export function createSearch(app, root) {
     if (ok) app.notify('info', `Counterexample loaded: ${pretty(found.invariant)} at step ${end}.`, j.kind === 'bug' ? 'Browser Back returns to the previous run.' : `It forks your run at step ${found.fork_step}; Browser Back returns to the run as it was.`);
   }
 
+  /**
+   * @param {Job} j
+   * @param {Extract<FromWorker, { kind: 'swarm' }>} m
+   */
   function swarmDone(j, m) {
     const text = `${fmt(m.seeds)} random run${m.seeds === 1 ? '' : 's'} (${fmt(m.steps)} steps) in ${seconds(m.elapsed_ms)}`;
     if (m.seedFound) {
@@ -380,6 +462,10 @@ export function createSearch(app, root) {
     return say('neutral', m.stopped ? 'Stopped.' : 'No violation.', `Every invariant held in ${text}. Next time start from seed ${m.seed} to try new runs.`);
   }
 
+  /**
+   * @param {Job} j
+   * @param {Extract<FromWorker, { kind: 'shrink' }>} m
+   */
   function shrinkDone(j, m) {
     /** @type {Shrunk} */
     const s = m.shrunk;
@@ -420,6 +506,10 @@ export function createSearch(app, root) {
     send({ type: 'bug', bug: runBug }, { kind: 'bug', bug: runBug, bounds });
   });
 
+  /**
+   * @param {string} json the run to shrink (a scenario)
+   * @param {string} what the run, in words ("this run", "seed 12")
+   */
   function runShrink(json, what) {
     if (job) return;
     send({ type: 'shrink', scenario: json }, { kind: 'shrink', what });
