@@ -1,3 +1,4 @@
+// @ts-check
 // The replicated log: one row per slot, one column per acceptor/replica, replicas first
 // (their columns hold what was applied, the outcome). Virtualised: only the rows in view
 // exist in the DOM, fetched with logWindow(from, count), so a log of 10,000+ slots scrolls
@@ -12,6 +13,14 @@ import { nodeStatus, STATUS_TEXT as MEMBER_TEXT, alphaWhy, membersText } from '.
 /** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
 /** @typedef {import('./pkg/paxoscope.js').LogColumn} LogColumn */
 /** @typedef {import('./pkg/paxoscope.js').LogWindow} LogWindow */
+/** @typedef {import('./pkg/paxoscope.js').LogRow} LogRow */
+/** @typedef {import('./pkg/paxoscope.js').CellStatus} CellStatus */
+/** @typedef {import('./pkg/paxoscope.js').Conflict} Conflict */
+/**
+ * A row of the grid kept in the pool: its element, its slot header, its cells (each with
+ * the text it shows, so an unchanged cell is not written again).
+ * @typedef {{ el: HTMLElement, slot: HTMLElement, cells: Array<{ c: HTMLElement, v: HTMLElement, b: HTMLElement, key: string }>, slotKey: string }} PooledRow
+ */
 /** @typedef {import('./main.js').PageApp} PageApp */
 
 const ROW_H = 26;
@@ -21,12 +30,17 @@ const REPLICA_MIN = 96;
 const ACCEPTOR_MIN = 78;
 const COL_MAX = 260;
 
-/** Width a cell needs to show its value and ballot uncut (11.5 px / 10 px monospace). */
+/**
+ * Width a cell needs to show its value and ballot uncut (11.5 px / 10 px monospace).
+ * @param {string | null | undefined} text
+ * @param {string | null | undefined} ballot
+ */
 const cellWidth = (text, ballot) => Math.ceil(22 + String(text || '').length * 7 + (ballot ? String(ballot).length * 6.1 + 6 : 0));
 
 /** @param {LogColumn} c */
 const isReplicaCol = (c) => c.roles.includes('replica');
 
+/** @type {Record<CellStatus, string>} */
 const STATUS_TEXT = {
   applied: 'decided and applied to this replica\'s key-value store',
   decided: 'decided (known chosen here), not applied yet',
@@ -35,7 +49,10 @@ const STATUS_TEXT = {
   compacted: 'compacted into a snapshot',
 };
 
-/** @param {PageApp} app */
+/**
+ * @param {PageApp} app
+ * @param {HTMLElement} root the panel's element
+ */
 export function createLogGrid(app, root) {
   const head = h('div', { class: 'log-head' });
   const title = h('h2', { id: 'log-title' }, 'Replicated log');
@@ -46,10 +63,10 @@ export function createLogGrid(app, root) {
   const followBox = h('input', { type: 'checkbox', checked: true, id: 'log-follow' });
   const followLbl = h('label', { class: 'check small', for: 'log-follow' }, followBox, ' follow newest');
   head.append(title, extent, prefixNote, h('span', { class: 'spacer' }),
-    h('form', { class: 'goto', onsubmit: (e) => { e.preventDefault(); gotoSlot(); } }, gotoInput, gotoBtn), followLbl);
+    h('form', { class: 'goto', onsubmit: (/** @type {SubmitEvent} */ e) => { e.preventDefault(); gotoSlot(); } }, gotoInput, gotoBtn), followLbl);
 
   const legend = h('div', { class: 'log-legend', 'aria-hidden': 'true' },
-    ...['applied', 'decided', 'accepted', 'empty', 'compacted'].map((st) => h('span', { class: `cell-key st-${st}`, title: STATUS_TEXT[st] }, st)));
+    .../** @type {CellStatus[]} */ (['applied', 'decided', 'accepted', 'empty', 'compacted']).map((st) => h('span', { class: `cell-key st-${st}`, title: STATUS_TEXT[st] }, st)));
 
   const scroller = h('div', { class: 'log-scroller', tabindex: 0, role: 'region', 'aria-labelledby': 'log-title' });
   const inner = h('div', { class: 'log-inner' });
@@ -62,24 +79,34 @@ export function createLogGrid(app, root) {
   scroller.append(inner, emptyMsg);
   root.append(head, legend, scroller);
 
-  let columns = []; // in display order: replicas first
-  let perm = []; // display position → index in logWindow's columns
+  /** @type {LogColumn[]} in display order: replicas first */
+  let columns = [];
+  /** @type {number[]} display position → index in logWindow's columns */
+  let perm = [];
   let prefix = '';
-  let need = []; // per display column: the width its widest value so far needs
+  /** @type {number[]} per display column: the width its widest value so far needs */
+  let need = [];
   let colSig = '';
   let firstSlot = 0, endSlot = 0;
+  /** @type {StateView | null} */
   let lastView = null;
   let raf = 0;
+  /** @type {PooledRow[]} */
   const pool = [];
   let programmatic = false;
 
+  /** @type {(c: LogColumn, i: number) => number} */
   const colMin = (c, i) => Math.max(isReplicaCol(c) ? REPLICA_MIN : ACCEPTOR_MIN, need[i] || 0);
 
   function gridTemplate() {
     return `${SLOT_W}px ${columns.map((c, i) => `minmax(${colMin(c, i)}px, ${isReplicaCol(c) ? 1.5 : 1}fr)`).join(' ')}`;
   }
 
-  /** Widens the columns (never narrows them during a run) so no value is cut short. */
+  /**
+   * Widens the columns (never narrows them during a run) so no value is cut short.
+   * @param {LogRow[]} rows
+   * @param {Conflict | null} conflict
+   */
   function fitColumns(rows, conflict) {
     let grew = false;
     rows.forEach((row) => columns.forEach((_, ci) => {
@@ -140,6 +167,7 @@ export function createLogGrid(app, root) {
     }
   }
 
+  /** @returns {PooledRow} */
   function rowEl() {
     const el = h('div', { class: 'log-row', role: 'row' });
     el.style.gridTemplateColumns = gridTemplate();
@@ -171,6 +199,7 @@ export function createLogGrid(app, root) {
     const viewH = scroller.clientHeight || 300;
     const from = Math.max(firstSlot, firstSlot + Math.floor(top / ROW_H) - OVERSCAN);
     const count = Math.min(endSlot - from, Math.ceil(viewH / ROW_H) + 2 * OVERSCAN);
+    /** @type {{ columns: LogColumn[], rows: LogRow[] }} */
     let win = { columns, rows: [] };
     if (count > 0) {
       const r = app.call('reading the log', (pg) => pg.logWindow(from, count));
@@ -191,8 +220,8 @@ export function createLogGrid(app, root) {
       r.el.style.display = '';
       r.el.style.transform = `translateY(${(row.slot - firstSlot) * ROW_H}px)`;
       slotHead(r, row, lastView.configs || []);
-      r.el.setAttribute('aria-rowindex', row.slot + 1);
-      r.el.dataset.slot = row.slot;
+      r.el.setAttribute('aria-rowindex', String(row.slot + 1));
+      r.el.dataset.slot = String(row.slot);
       r.el.classList.toggle('hl', row.slot === highlight);
       const clash = conflict && row.slot === conflict.slot ? conflict : null;
       r.el.classList.toggle('conflict', !!clash);
@@ -201,7 +230,7 @@ export function createLogGrid(app, root) {
         if (!cell) return;
         const col = columns[ci];
         const side = clash && col ? cellSide(clash, col.node, cell) : null;
-        if (col) x.c.dataset.node = col.node;
+        if (col) x.c.dataset.node = String(col.node);
         const key = `${cell.status}|${cell.value}|${cell.ballot}|${side}|${clash ? clash.slot : ''}`;
         if (x.key === key) return;
         x.key = key;
@@ -275,7 +304,9 @@ export function createLogGrid(app, root) {
     scrollToSlot(Math.max(n, firstSlot));
   }
 
+  /** @type {number | null} the slot a person went to, marked */
   let highlight = null;
+  /** @param {number} n */
   function scrollToSlot(n) {
     highlight = n;
     programmatic = true;
@@ -283,6 +314,7 @@ export function createLogGrid(app, root) {
     schedule();
   }
 
+  /** @type {number | null} */
   let conflictSlot = null;
   /** @param {StateView} view */
   function update(view) {
@@ -313,6 +345,7 @@ export function createLogGrid(app, root) {
 
   /** The columns in logWindow's own order (what setColumns expects). */
   function rawColumns() {
+    /** @type {LogColumn[]} */
     const raw = [];
     perm.forEach((i, pos) => { raw[i] = columns[pos]; });
     return raw;
