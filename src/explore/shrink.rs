@@ -342,7 +342,7 @@ fn simpler_config(
     invariant: &str,
 ) -> Option<(Scenario, Vec<Step>)> {
     let mut best: Option<(Scenario, Vec<Step>)> = None;
-    for _ in 0..simplifications(&base.config).len() {
+    for _ in 0..simplifications(&base.config).len() + 1 {
         let (from, from_steps) = match &best {
             Some((b, s)) => (b, s.as_slice()),
             None => (base, steps),
@@ -358,12 +358,76 @@ fn simpler_config(
                 break;
             }
         }
+        if changed.is_none() {
+            changed = quicker_retries(from, from_steps, invariant);
+        }
         match changed {
             Some(c) => best = Some(c),
             None => break,
         }
     }
     best
+}
+
+/// Client retry waits the shrinker tries, shortest first (ticks; each retry waits twice
+/// the last, up to 8 times this).
+const RETRY_TICKS: [u64; 4] = [1, 2, 3, 5];
+
+/// The run with clients that retry sooner and its ticks scaled to match: with a retry
+/// wait of `to` ticks instead of `from`, the ticks so far become `T · to / from` (rounded
+/// down, or up), so each retry (each wait a multiple of the wait) still fires at the same
+/// step while the ticks that only waited for it go. Node timers fire only by hand in the
+/// explicit run, so the retries are what the ticks are for (leases also read time: the
+/// run is tested). The first such change, shortest wait first, that still violates
+/// `invariant`.
+fn quicker_retries(
+    base: &Scenario,
+    steps: &[Step],
+    invariant: &str,
+) -> Option<(Scenario, Vec<Step>)> {
+    let from = base.config.client_retry_ticks;
+    let ticks = steps.iter().filter(|s| is_tick(s)).count();
+    if ticks == 0 {
+        return None;
+    }
+    for to in RETRY_TICKS.into_iter().filter(|&t| t < from) {
+        for round_up in [false, true] {
+            let scaled = scale_ticks(steps, from, to, round_up);
+            let mut candidate = base.clone();
+            candidate.config.client_retry_ticks = to;
+            if let Some((s, _)) = test(&candidate, &scaled, invariant) {
+                return Some((candidate, s));
+            }
+        }
+    }
+    None
+}
+
+fn is_tick(s: &Step) -> bool {
+    matches!(s, Step::Other(Action::Tick))
+}
+
+/// `steps` with their ticks scaled by `to / from` (see [`quicker_retries`]).
+fn scale_ticks(steps: &[Step], from: u64, to: u64, round_up: bool) -> Vec<Step> {
+    let (mut old, mut new) = (0u64, 0u64);
+    let mut out = Vec::with_capacity(steps.len());
+    for s in steps {
+        if !is_tick(s) {
+            out.push(s.clone());
+            continue;
+        }
+        old += 1;
+        let want = if round_up {
+            (old * to).div_ceil(from)
+        } else {
+            old * to / from
+        };
+        while new < want {
+            out.push(s.clone());
+            new += 1;
+        }
+    }
+    out
 }
 
 /// Shrinks `scenario`, which must violate an invariant, to a shorter run violating the
