@@ -108,11 +108,31 @@ impl Playground {
         to_js(&self.run.state(false))
     }
 
-    /// Like `view()`, for the frames of a playing page: the linearizability verdict is the
-    /// last one computed while the history only grew (ask `view()` for a fresh one).
+    /// `view()` for one frame of the page: the messages in flight without their payloads
+    /// (`copy_of` names identical copies instead); `message(id)` gives one payload.
+    #[wasm_bindgen(js_name = viewLean, unchecked_return_type = "StateView")]
+    pub fn view_lean(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.run.frame())
+    }
+
+    /// Like `viewLean()`, for the frames of a playing page: the linearizability verdict is
+    /// the last one computed while the history only grew (ask `viewLean()` for a fresh one).
     #[wasm_bindgen(js_name = viewPlaying, unchecked_return_type = "StateView")]
     pub fn view_playing(&mut self) -> Result<JsValue, JsError> {
         to_js(&self.run.state_playing())
+    }
+
+    /// Message `id` in flight with its payload (and `copy_of`), or `null` if it is not in
+    /// flight at this step.
+    #[wasm_bindgen(unchecked_return_type = "MessageView | null")]
+    pub fn message(&self, id: f64) -> Result<JsValue, JsError> {
+        if !(id >= 0.0) {
+            return Err(JsError::new("message needs a non-negative id"));
+        }
+        match view::message(self.run.timeline.world(), id as u64) {
+            Some(m) => to_js(&m),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// One node with its durable and volatile state (the inspector); logs are cut to

@@ -225,9 +225,9 @@ export function createInspector(app, root) {
     const m = view.messages.find((x) => x.id === id);
     if (!m) return null;
     const info = kindInfo(m.type);
-    /** @param {MessageView} x */
-    const same = (x) => endStr(x.from) === endStr(m.from) && endStr(x.to) === endStr(m.to) && x.label === m.label && JSON.stringify(x.payload ?? null) === JSON.stringify(m.payload ?? null);
-    const twins = view.messages.filter(same);
+    // The page's views leave payloads out: the core gives the inspected one.
+    const payload = m.payload ?? app.call(`reading message ${id}`, (pg) => pg.message(id)).value?.payload ?? null;
+    const twins = m.copy_of != null ? view.messages.filter((x) => x.copy_of === m.copy_of) : [m];
     let status;
     if (m.deliverable) status = h('span', { class: 'ok' }, 'Deliverable now.');
     else if (m.deliver_at > view.now) status = h('span', {}, `In transit until tick ${m.deliver_at} (now ${view.now}). Delivering it now is still allowed: any order is.`);
@@ -249,7 +249,7 @@ export function createInspector(app, root) {
       info.summary ? h('p', { class: 'explain' }, h('strong', {}, info.summary), ` ${info.description}`) : null,
       info.when ? h('p', { class: 'explain muted' }, `From ${kindRoute(m.type).replace(' → ', ' to ')} · ${kindRules(m.type)}. ${info.when}`) : null,
       h('h4', {}, 'Payload'),
-      renderValue(m.payload ?? null));
+      renderValue(payload));
   }
 
   let lastNodeAt = 0;
@@ -305,28 +305,21 @@ export function createFlightList(app, root) {
   const LIMIT = 150, LIMIT_PLAYING = 40;
 
   /**
-   * Copies of one message (same sender, receiver and content), by message id.
+   * Copies of one message (same sender, receiver and content), by message id: the core
+   * names the oldest copy of each in `copy_of`.
    * @param {MessageView[]} msgs
    */
   function copiesOf(msgs) {
-    // Same ends and label first; the payloads are compared only within such a group.
-    const near = new Map();
+    /** @type {Map<number, number[]>} */
+    const groups = new Map();
     for (const m of msgs) {
-      const k = `${endStr(m.from)}>${endStr(m.to)}|${m.label}`;
-      const g = near.get(k);
-      if (g) g.push(m); else near.set(k, [m]);
+      if (m.copy_of == null) continue;
+      const g = groups.get(m.copy_of);
+      if (g) g.push(m.id); else groups.set(m.copy_of, [m.id]);
     }
+    /** @type {Map<number, number[]>} */
     const out = new Map();
-    for (const g of near.values()) {
-      if (g.length === 1) continue;
-      const groups = new Map();
-      for (const m of g) {
-        const k = JSON.stringify(m.payload ?? null);
-        if (!groups.has(k)) groups.set(k, []);
-        groups.get(k).push(m.id);
-      }
-      for (const ids of groups.values()) for (const id of ids) out.set(id, ids);
-    }
+    for (const ids of groups.values()) for (const id of ids) out.set(id, ids);
     return out;
   }
 

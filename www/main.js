@@ -484,7 +484,7 @@ class App {
     // the last verdict); paused, every view is fresh.
     const now = performance.now();
     const cheap = this.playing && typeof this.pg.viewPlaying === 'function' && now - (this.linAt || 0) < 1000;
-    try { view = cheap ? this.pg.viewPlaying() : this.pg.view(); } catch (e) { this.fail('reading the state', e); return; }
+    try { view = cheap ? this.pg.viewPlaying() : this.pg.viewLean(); } catch (e) { this.fail('reading the state', e); return; }
     if (!cheap) this.linAt = now;
     this.view = view;
     for (const v of view.violations || []) {

@@ -28,6 +28,18 @@ pub struct Timeline {
     /// The space-time record of the whole recorded run, kept while the world is rewound
     /// (the world's own record ends at its step); none while the world is at the end.
     head: Option<SpaceTime>,
+    /// The step of every fork so far (an action recorded before the last recorded step,
+    /// dropping the future), oldest first: what was learnt about steps past a fork no
+    /// longer holds (see [`Timeline::unchanged_through`]).
+    forks: Vec<u64>,
+}
+
+/// A step of a timeline as of some moment (see [`Timeline::mark`]): its recorded actions up
+/// to that step stay what they were until a fork before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    step: u64,
+    forks: usize,
 }
 
 impl Timeline {
@@ -54,6 +66,7 @@ impl Timeline {
             world,
             explain,
             head: None,
+            forks: Vec::new(),
         };
         let last = actions.len().saturating_sub(1);
         for (i, a) in actions.iter().enumerate() {
@@ -103,6 +116,9 @@ impl Timeline {
         let step = self.world.step();
         self.world.set_narration(narrate && self.explain);
         self.world.apply(action)?; // validates first: on error nothing changed
+        if (step as usize) < self.actions.len() {
+            self.forks.push(step);
+        }
         self.actions.truncate(step as usize);
         self.head = None;
         self.checkpoints
@@ -155,6 +171,26 @@ impl Timeline {
                 .map_err(|e| format!("replay diverged at step {}: {e}", self.world.step()))?;
         }
         Ok(())
+    }
+
+    /// The current step, marked so that [`Timeline::unchanged_through`] can tell later
+    /// whether the actions up to it are still the recorded ones.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            step: self.step(),
+            forks: self.forks.len(),
+        }
+    }
+
+    /// The last step up to which the recorded actions are the same as when `mark` was
+    /// taken (so every world up to it is the same): the marked step, or the earliest fork
+    /// since if it was before.
+    pub fn unchanged_through(&self, mark: Mark) -> u64 {
+        self.forks
+            .get(mark.forks..)
+            .unwrap_or_default()
+            .iter()
+            .fold(mark.step, |m, &f| m.min(f))
     }
 
     /// The space-time record of the whole recorded run (past the current step too), if

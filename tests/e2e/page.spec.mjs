@@ -140,6 +140,24 @@ test('a click on a message chip of the cluster picture acts on exactly that mess
   if (before === 0) await expect(page.locator('.msg-panel')).toHaveCount(0);
 });
 
+test('inspecting a message shows its payload, which the page\'s own view leaves out', async ({ page }) => {
+  await open(page);
+  const v0 = await ensureDeliverable(page, 1);
+  // The page draws from the core's lean view: no message in it carries its payload.
+  const drawn = await page.evaluate(() => window.paxoscope.app.view.messages);
+  expect(drawn.map((m) => m.id)).toEqual(v0.messages.map((m) => m.id));
+  expect(drawn.some((m) => 'payload' in m)).toBe(false);
+  for (const m of [v0.messages[v0.messages.length - 1], v0.messages[0]]) {
+    await page.locator(`.flight-item[data-msg="${m.id}"] .flight-main`).click();
+    await expect(page.locator('.msg-panel h3')).toContainText(`#${m.id}`);
+    await expect(page.locator('.msg-panel h4').filter({ hasText: 'Payload' })).toBeVisible();
+    // The payload shown is the message's own (view() has it): its fields, by name.
+    const fields = Object.keys(m.payload).filter((k) => m.payload[k] != null).map((k) => k.replace(/_/g, ' '));
+    await expect(page.locator('.msg-panel > .j-obj > dt')).toHaveText(fields);
+    expect(await page.evaluate((id) => window.paxoscope.app.pg.message(id).payload, m.id)).toEqual(m.payload);
+  }
+});
+
 test('deliver one chosen message, drop another', async ({ page }) => {
   await open(page);
   const v0 = await ensureDeliverable(page, 2);

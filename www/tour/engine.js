@@ -57,15 +57,17 @@ const endOf = (e) => (e.node != null ? e.node : `c${e.client}`);
 
 /**
  * Whether a message of the view matches {type, from, to} (node ids or 'c1' for a client).
+ * A page's view leaves payloads out: `pg` gives the one a `commit` match reads.
  * @param {MessageView} m
  * @param {Match} match
+ * @param {Playground} [pg]
  */
-export function matches(m, match) {
+export function matches(m, match, pg) {
   if (match.type && m.type !== match.type) return false;
   if (match.from != null && String(endOf(m.from)) !== String(match.from)) return false;
   if (match.to != null && String(endOf(m.to)) !== String(match.to)) return false;
   if (match.label && !m.label.includes(match.label)) return false;
-  if (match.commit != null && /** @type {any} */ (m.payload || {}).commit_index !== match.commit) return false;
+  if (match.commit != null && /** @type {any} */ (m.payload || pg?.message(m.id)?.payload || {}).commit_index !== match.commit) return false;
   return true;
 }
 
@@ -282,7 +284,7 @@ export function checkFact(fact, view, pg) {
     return null;
   }
   if (fact.message) {
-    const count = view.messages.filter((m) => matches(m, fact.message)).length;
+    const count = view.messages.filter((m) => matches(m, fact.message, pg)).length;
     if (fact.count != null) return want(`${fact.count} × ${describeMatch(fact.message)} in flight`, count === fact.count, count);
     return want(`${describeMatch(fact.message)} in flight`, count > 0, count);
   }

@@ -240,7 +240,7 @@ export function createTour(app, root) {
     const all = (/** @type {string} */ sel) => [...document.querySelectorAll(sel)];
     if (hl.node != null) return all(`#topology .node[data-node="${hl.node}"], #log .log-th[data-node="${hl.node}"]`);
     if (hl.message) {
-      return view.messages.filter((m) => matches(m, hl.message))
+      return view.messages.filter((m) => matches(m, hl.message, app.pg))
         .flatMap((m) => all(`#flight .flight-item[data-msg="${m.id}"]`));
     }
     if (hl.cell) return all(`#log .log-row[data-slot="${hl.cell[0]}"] .log-cell[data-node="${hl.cell[1]}"]`);
@@ -261,7 +261,7 @@ export function createTour(app, root) {
     const aim = w && (w.deliver ? { message: w.deliver } : w.crash != null ? { node: w.crash } : w.restart != null ? { node: w.restart } : null);
     if (aim) for (const el of targets(aim, lastView)) el.classList.add(HL, TARGET);
     // The cluster picture paints its message chips on a canvas: it is told which to mark.
-    const ids = (/** @type {Highlight | null | undefined} */ hl) => (hl && hl.message ? lastView.messages.filter((m) => matches(m, hl.message)).map((m) => m.id) : []);
+    const ids = (/** @type {Highlight | null | undefined} */ hl) => (hl && hl.message ? lastView.messages.filter((m) => matches(m, hl.message, app.pg)).map((m) => m.id) : []);
     markChips((stop().highlight || []).flatMap(ids), ids(aim));
     // On a desktop each column scrolls on its own: bring what the stop points at into view
     // once (a phone keeps its place on the page, under the tour's sheet).

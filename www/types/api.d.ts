@@ -1141,9 +1141,16 @@ export type MessageView = {
      */
     deliverable: boolean,
     /**
-     * The message itself.
+     * The message itself. Absent in the page's per-frame views (`viewPlaying()`,
+     * `viewLean()`): the page asks `message(id)` for the one it inspects.
      */
-    payload: Message,
+    payload?: Message,
+    /**
+     * Per-frame views and `message(id)` only: the id of the oldest message in flight
+     * identical to this one (same sender, recipient and payload), when there are two or
+     * more (the oldest names itself); absent otherwise.
+     */
+    copy_of?: number,
 };
 
 /**

@@ -6,6 +6,7 @@ pub mod spacetime;
 
 use super::client::{Pending, ReadAnswer};
 use super::narration::NarrationLine;
+use super::network::InFlight;
 use super::scenario::SimConfig;
 use super::stats::Stats;
 use super::timeline::Timeline;
@@ -17,6 +18,7 @@ use crate::kv::ClientId;
 use crate::paxos::quorum::Quorums;
 use crate::paxos::{Addr, ConfigChange, Message, NodeId};
 use serde::Serialize;
+use std::collections::HashMap;
 
 pub use log::{LogCell, LogExtent, LogWindow};
 pub use node::{Detail, NodeView};
@@ -93,8 +95,17 @@ pub struct MessageView<'a> {
     pub deliver_at: u64,
     /// Whether it can be delivered now (due, and the recipient reachable).
     pub deliverable: bool,
-    /// The message itself.
-    pub payload: &'a Message,
+    /// The message itself. Absent in the page's per-frame views (`viewPlaying()`,
+    /// `viewLean()`): the page asks `message(id)` for the one it inspects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub payload: Option<&'a Message>,
+    /// Per-frame views and `message(id)` only: the id of the oldest message in flight
+    /// identical to this one (same sender, recipient and payload), when there are two or
+    /// more (the oldest names itself); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub copy_of: Option<u64>,
 }
 
 /// A client.
@@ -134,12 +145,33 @@ pub fn state<'a>(
     full: bool,
     linearizability: Option<&InvariantViolation>,
 ) -> StateView<'a> {
-    let w = t.world();
     let detail = if full {
         Detail::Full { tail: usize::MAX }
     } else {
         Detail::Summary
     };
+    build(t, detail, messages(t.world()), linearizability)
+}
+
+/// The state for one frame of the page (`viewPlaying()`, `viewLean()`): `state(t, false,
+/// ..)` with each message in flight lean, its payload left out (most of the view's bytes
+/// when hundreds are in flight) and `copy_of` set instead; `message(id)` gives one payload.
+pub fn frame<'a>(t: &'a Timeline, linearizability: Option<&InvariantViolation>) -> StateView<'a> {
+    build(
+        t,
+        Detail::Summary,
+        lean_messages(t.world()),
+        linearizability,
+    )
+}
+
+fn build<'a>(
+    t: &'a Timeline,
+    detail: Detail,
+    messages: Vec<MessageView<'a>>,
+    linearizability: Option<&InvariantViolation>,
+) -> StateView<'a> {
+    let w = t.world();
     let violations = verdict::all_violations(w.violations(), linearizability);
     let configs = w.config_history();
     StateView {
@@ -157,7 +189,7 @@ pub fn state<'a>(
             .node_ids()
             .map(|id| NodeView::new(w, id, detail))
             .collect(),
-        messages: messages(w),
+        messages,
         clients: clients(w),
         log: log::extent(w),
         stats: w.stats(),
@@ -182,20 +214,73 @@ pub fn inspect(world: &World, id: NodeId) -> Option<NodeView<'_>> {
     })
 }
 
+fn message_view<'a>(w: &World, m: &'a InFlight, payload: bool) -> MessageView<'a> {
+    MessageView {
+        id: m.id,
+        from: m.env.from,
+        to: m.env.to,
+        kind: m.env.msg.kind(),
+        label: m.env.msg.label(),
+        deliver_at: m.deliver_at,
+        deliverable: w.is_deliverable(m),
+        payload: payload.then_some(&m.env.msg),
+        copy_of: None,
+    }
+}
+
 fn messages(w: &World) -> Vec<MessageView<'_>> {
     w.in_flight()
         .iter()
-        .map(|m| MessageView {
-            id: m.id,
-            from: m.env.from,
-            to: m.env.to,
-            kind: m.env.msg.kind(),
-            label: m.env.msg.label(),
-            deliver_at: m.deliver_at,
-            deliverable: w.is_deliverable(m),
-            payload: &m.env.msg,
+        .map(|m| message_view(w, m, true))
+        .collect()
+}
+
+/// For each message in flight (by position), the id of the oldest identical one when it
+/// has copies in flight.
+fn copies(w: &World) -> Vec<Option<u64>> {
+    let flight = w.in_flight();
+    let mut first: HashMap<(&Addr, &Addr, &Message), (u64, bool)> =
+        HashMap::with_capacity(flight.len());
+    for m in flight {
+        first
+            .entry((&m.env.from, &m.env.to, &m.env.msg))
+            .and_modify(|(_, copied)| *copied = true)
+            .or_insert((m.id, false));
+    }
+    flight
+        .iter()
+        .map(|m| match first[&(&m.env.from, &m.env.to, &m.env.msg)] {
+            (id, true) => Some(id),
+            _ => None,
         })
         .collect()
+}
+
+fn lean_messages(w: &World) -> Vec<MessageView<'_>> {
+    w.in_flight()
+        .iter()
+        .zip(copies(w))
+        .map(|(m, copy_of)| MessageView {
+            copy_of,
+            ..message_view(w, m, false)
+        })
+        .collect()
+}
+
+/// Message `id` in flight with its payload and `copy_of` (`message(id)`), if it is.
+pub fn message(w: &World, id: u64) -> Option<MessageView<'_>> {
+    let flight = w.in_flight();
+    let i = flight.iter().position(|m| m.id == id)?;
+    let m = &flight[i];
+    let same =
+        |x: &&InFlight| x.env.from == m.env.from && x.env.to == m.env.to && x.env.msg == m.env.msg;
+    let mut twins = flight.iter().filter(same);
+    let oldest = twins.next().map(|x| x.id);
+    let copy_of = oldest.filter(|_| twins.next().is_some());
+    Some(MessageView {
+        copy_of,
+        ..message_view(w, m, true)
+    })
 }
 
 fn clients(w: &World) -> Vec<ClientView<'_>> {
