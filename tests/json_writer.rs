@@ -38,6 +38,12 @@ fn page_exports(what: &str, run: &mut Run) {
     same(&format!("{what} state()"), &run.state(true));
     same(&format!("{what} view()"), &run.state(false));
     same(&format!("{what} viewPlaying()"), &run.state_playing());
+    same(&format!("{what} viewLean()"), &run.frame());
+    let world = run.timeline.world();
+    for m in world.in_flight() {
+        let one = view::message(world, m.id).expect("in flight");
+        same(&format!("{what} message({})", m.id), &one);
+    }
     same(&format!("{what} last step"), &run.last_step());
     same(&format!("{what} scenario()"), &run.timeline.scenario());
     let world = run.timeline.world();
