@@ -55,6 +55,8 @@ const READER_MS = 200;
  */
 const LATER_FRAMES = 3;
 const LATER_MS = 6;
+/** Playing, the address bar (share link) is rewritten at most this often. */
+const HASH_PLAYING_MS = 3000;
 /**
  * After a seek the reader panels follow one or more per frame, while the frame has done less
  * than READER_BUDGET_MS of other work (the diagram's new window, ...); a frame already that
@@ -585,6 +587,10 @@ class App {
     try { sc = this.pg.scenario(); } catch { return; }
     const step = this.view.step;
     this.lastGood = { scenario: sc, step };
+    // Playing, the address follows at most every HASH_PLAYING_MS: writing it (replaceState)
+    // costs a frame or more on a long run; a pause writes it within 0.7 s.
+    if (this.playing && performance.now() - (this.hashAt || 0) < HASH_PLAYING_MS) return;
+    this.hashAt = performance.now();
     const seq = ++this.hashSeq;
     const hash = await share.encodeHash(sc, step);
     if (seq !== this.hashSeq || this.navigating) return;
