@@ -35,6 +35,11 @@ fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
+/// `BENCH_CASE=TEXT`: only the cases whose name contains TEXT (for profiling one of them).
+fn case_wanted(name: &str) -> bool {
+    std::env::var("BENCH_CASE").map_or(true, |c| name.contains(c.as_str()))
+}
+
 fn out_dir() -> std::path::PathBuf {
     let dir = std::env::var_os("BENCH_OUT")
         .map(std::path::PathBuf::from)
@@ -176,6 +181,9 @@ fn bench_sim() {
     }
     let mut workloads = Vec::new();
     for (name, config, steps) in cases {
+        if !case_wanted(&name) {
+            continue;
+        }
         let steps = steps / scale;
         let seed = 7;
         let warmup_commands = 200;
@@ -582,7 +590,23 @@ fn cpu_seconds() -> Option<f64> {
 /// million distinct states on one thread, and the BFS-shortest counterexample of each bug
 /// with its default bounds.
 fn bench_explore() {
-    use paxoscope::explore::{small_scenario, starts, Bounds, Explorer};
+    if case_wanted("goal search") {
+        bench_goal_search();
+    }
+    if case_wanted("worker search") {
+        bench_worker_search();
+    }
+    if case_wanted("counterexamples") {
+        bench_counterexamples();
+    }
+    if case_wanted("shrink") {
+        bench_shrink();
+    }
+}
+
+/// The goal search, up to a million distinct states on one thread.
+fn bench_goal_search() {
+    use paxoscope::explore::{small_scenario, Bounds, Explorer};
     let cap = if quick() { 50_000 } else { 1_000_000 };
     let bounds = Bounds {
         max_states: cap,
@@ -624,7 +648,11 @@ fn bench_explore() {
         "transitions/s",
         extra,
     );
-    bench_worker_search();
+}
+
+/// Each bug's BFS-shortest counterexample with its default bounds.
+fn bench_counterexamples() {
+    use paxoscope::explore::{starts, Bounds, Explorer};
     for bug in Bug::ALL {
         if quick() && matches!(bug, Bug::NoDedup | Bug::ReconfigWithoutAlpha) {
             continue;
@@ -650,7 +678,6 @@ fn bench_explore() {
                 "start_steps": start.actions.len() }),
         );
     }
-    bench_shrink();
 }
 
 /// The shrinker (docs/explorer.md, "Shrunk fuzz counterexamples"): each bug's first

@@ -193,6 +193,13 @@ impl<K: Ord, V> VecMap<K, V> {
         self.entries[start..end].iter().map(|(k, v)| (k, v))
     }
 
+    /// Drops the entries with keys `< key`, keeping the map's memory (a log compacted
+    /// again and again does not grow its list anew each time).
+    pub fn remove_below(&mut self, key: &K) {
+        let at = self.lower(Bound::Included(key));
+        self.entries.drain(..at);
+    }
+
     /// Moves the entries with keys `>= key` into a new map, which it returns.
     pub fn split_off(&mut self, key: &K) -> Self {
         let at = self.lower(Bound::Included(key));
@@ -483,6 +490,9 @@ mod tests {
         assert!(ours.iter().eq(theirs.iter()));
         assert_eq!(ours.first_key_value(), theirs.first_key_value());
         assert_eq!(ours.last_key_value(), theirs.last_key_value());
+        let mut kept = a.clone();
+        kept.remove_below(&150);
+        assert!(kept.iter().eq(b.range(150..)));
     }
 
     #[test]

@@ -136,7 +136,7 @@ impl DurableState {
                 let a = self.acceptor.get_or_insert_with(Default::default);
                 if *slot > a.truncated_below {
                     a.truncated_below = *slot;
-                    a.accepted = a.accepted.split_off(slot);
+                    a.accepted.remove_below(slot);
                 }
                 debug_assert!(a
                     .accepted

@@ -160,22 +160,45 @@ pub enum Message {
 }
 
 impl Message {
+    /// Every message type name, in the order of [`Message::kind_index`].
+    pub const KINDS: [&'static str; 13] = [
+        "Prepare",
+        "Promise",
+        "Accept",
+        "Accepted",
+        "Nack",
+        "Heartbeat",
+        "LeaseGrant",
+        "CatchUp",
+        "CatchUpReply",
+        "InstallSnapshot",
+        "Request",
+        "Reply",
+        "NotLeader",
+    ];
+
     /// The message's type name, as shown on the page and counted in stats.
     pub fn kind(&self) -> &'static str {
+        Self::KINDS[self.kind_index()]
+    }
+
+    /// The place of the message's type in [`Message::KINDS`] (the trace digest keeps a
+    /// table per type).
+    pub fn kind_index(&self) -> usize {
         match self {
-            Message::Prepare { .. } => "Prepare",
-            Message::Promise { .. } => "Promise",
-            Message::Accept { .. } => "Accept",
-            Message::Accepted { .. } => "Accepted",
-            Message::Nack { .. } => "Nack",
-            Message::Heartbeat { .. } => "Heartbeat",
-            Message::LeaseGrant { .. } => "LeaseGrant",
-            Message::CatchUp { .. } => "CatchUp",
-            Message::CatchUpReply { .. } => "CatchUpReply",
-            Message::InstallSnapshot { .. } => "InstallSnapshot",
-            Message::Request { .. } => "Request",
-            Message::Reply { .. } => "Reply",
-            Message::NotLeader { .. } => "NotLeader",
+            Message::Prepare { .. } => 0,
+            Message::Promise { .. } => 1,
+            Message::Accept { .. } => 2,
+            Message::Accepted { .. } => 3,
+            Message::Nack { .. } => 4,
+            Message::Heartbeat { .. } => 5,
+            Message::LeaseGrant { .. } => 6,
+            Message::CatchUp { .. } => 7,
+            Message::CatchUpReply { .. } => 8,
+            Message::InstallSnapshot { .. } => 9,
+            Message::Request { .. } => 10,
+            Message::Reply { .. } => 11,
+            Message::NotLeader { .. } => 12,
         }
     }
 

@@ -100,8 +100,19 @@ impl Replica {
     /// Rule 12: a reconfiguration decided in slot i governs the slots from i +
     /// `reconfig_delay` on (α; 1 with the `reconfig-without-alpha` bug).
     pub fn apply_decided(&mut self, no_dedup: bool, reconfig_delay: u64) -> Vec<Applied> {
-        debug_assert!(self.applied_index <= self.commit_index);
         let mut applied = Vec::new();
+        self.apply_decided_into(no_dedup, reconfig_delay, &mut applied);
+        applied
+    }
+
+    /// [`Replica::apply_decided`], appending to `applied` (a node step's own list).
+    pub fn apply_decided_into(
+        &mut self,
+        no_dedup: bool,
+        reconfig_delay: u64,
+        applied: &mut Vec<Applied>,
+    ) {
+        debug_assert!(self.applied_index <= self.commit_index);
         while self.applied_index < self.commit_index {
             let slot = self.applied_index;
             let value = &self.log[&slot];
@@ -137,7 +148,6 @@ impl Replica {
             self.applied_index, self.commit_index,
             "prefix left unapplied"
         );
-        applied
     }
 
     /// Rule 10: a snapshot of everything applied, if `interval` slots were applied since
@@ -170,7 +180,7 @@ impl Replica {
             "compacting what is not applied"
         );
         self.snapshot_index = index;
-        self.log = self.log.split_off(&index);
+        self.log.remove_below(&index);
     }
 
     /// Rule 10: replaces the state with a newer snapshot from another node; returns

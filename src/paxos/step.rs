@@ -86,6 +86,28 @@ pub struct Ready {
     pub events: Vec<Event>,
 }
 
+impl Ready {
+    /// Whether every list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+            && self.persist.is_empty()
+            && self.timers.is_empty()
+            && self.decided.is_empty()
+            && self.applied.is_empty()
+            && self.events.is_empty()
+    }
+
+    /// Empties every list, keeping their memory for the next step.
+    pub fn clear(&mut self) {
+        self.messages.clear();
+        self.persist.clear();
+        self.timers.clear();
+        self.decided.clear();
+        self.applied.clear();
+        self.events.clear();
+    }
+}
+
 /// One command a replica applied (or recognised as a duplicate) at a slot (rules 6 and 8).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson, Deserialize)]
 pub struct Applied {

@@ -61,6 +61,12 @@ impl CheckFeed {
         self.invariants.fingerprint(h);
     }
 
+    /// Whether the checker is on (`config.check`).
+    #[inline]
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
     /// The violations found so far.
     pub fn violations(&self) -> &[InvariantViolation] {
         self.invariants.violations()

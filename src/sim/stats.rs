@@ -36,6 +36,7 @@ pub struct Stats {
 
 impl Stats {
     /// Counts what one event changes, and keeps `messages_per_command` current.
+    #[inline]
     pub fn observe(&mut self, e: &WorldEvent) {
         match *e {
             WorldEvent::Sent { env, lost, .. } => {
@@ -56,6 +57,9 @@ impl Stats {
                 }
             }
             WorldEvent::Stepped { ready, .. } => {
+                if ready.decided.is_empty() {
+                    return;
+                }
                 for (_, value) in &ready.decided {
                     for c in value.commands() {
                         self.committed(c.client, c.seq);
@@ -65,7 +69,10 @@ impl Stats {
             WorldEvent::CommandSubmitted { .. } => self.commands_submitted += 1,
             _ => return,
         }
-        self.refresh();
+        // Only a message sent or a slot decided changes the ratio.
+        if matches!(e, WorldEvent::Sent { .. } | WorldEvent::Stepped { .. }) {
+            self.refresh();
+        }
     }
 
     /// Client `client`'s command `seq` was decided: it and every earlier one of the client

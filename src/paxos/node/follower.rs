@@ -78,16 +78,18 @@ impl Node {
         }
         self.forward_held_commands(leader, out);
         if self.replica.is_some() {
-            let mut learned = Vec::new();
-            if let (Some(acc), Some(rep)) = (&self.durable.acceptor, &self.replica) {
-                let range = rep.commit_index..commit_index.max(rep.commit_index);
-                for (slot, (b, v)) in acc.accepted.range(range) {
-                    if *b == ballot {
-                        learned.push((*slot, v.clone()));
-                    }
-                }
-            }
-            for (slot, value) in learned {
+            // The votes in `ballot` from the replica's commit index up to the leader's, one
+            // at a time (learning changes the replica, never the votes).
+            let (mut next, end) = self.replica.as_ref().map_or((0, 0), |r| {
+                (r.commit_index, commit_index.max(r.commit_index))
+            });
+            while let Some((slot, value)) = self.durable.acceptor.as_ref().and_then(|acc| {
+                acc.accepted
+                    .range(next..end)
+                    .find(|(_, (b, _))| *b == ballot)
+                    .map(|(slot, (_, v))| (*slot, v.clone()))
+            }) {
+                next = slot + 1;
                 self.learn(slot, value, out);
             }
             self.apply_decided(out);

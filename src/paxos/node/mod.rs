@@ -121,20 +121,27 @@ impl Node {
     /// messages addressed to it.
     pub fn step(&mut self, input: Input) -> Ready {
         let mut out = Ready::default();
+        self.step_into(input, &mut out);
+        out
+    }
+
+    /// [`Node::step`] into `out`, which must be empty (every list cleared): the world
+    /// hands the same buffers to every step, so a step allocates nothing for its lists.
+    pub fn step_into(&mut self, input: Input, out: &mut Ready) {
+        debug_assert!(out.is_empty(), "a step starts from an empty Ready");
         match input {
             Input::Message(env) => {
                 debug_assert_eq!(env.to, Addr::Node(self.id), "delivered to the wrong node");
-                self.on_message(env, &mut out)
+                self.on_message(env, out)
             }
-            Input::Timeout(TimerKind::Election) => self.start_election(&mut out),
-            Input::Timeout(TimerKind::Heartbeat) => self.on_heartbeat_timer(&mut out),
-            Input::Reconfigure(nodes) => self.on_reconfigure_request(nodes, &mut out),
+            Input::Timeout(TimerKind::Election) => self.start_election(out),
+            Input::Timeout(TimerKind::Heartbeat) => self.on_heartbeat_timer(out),
+            Input::Reconfigure(nodes) => self.on_reconfigure_request(nodes, out),
         }
         while let Some(env) = self.local.pop_front() {
-            self.on_message(env, &mut out);
+            self.on_message(env, out);
         }
-        self.debug_assert_step_done(&out);
-        out
+        self.debug_assert_step_done(out);
     }
 
     /// Replaces the configuration (the world toggles bugs mid-run this way).

@@ -42,7 +42,8 @@ impl Node {
             return;
         };
         let changes_before = replica.configs.changes().len();
-        let applied = replica.apply_decided(no_dedup, delay);
+        let first = out.applied.len();
+        replica.apply_decided_into(no_dedup, delay, &mut out.applied);
         let reconfigured = replica.configs.changes().len() > changes_before;
         for c in &replica.configs.changes()[changes_before..] {
             out.events.push(Event::ConfigApplied {
@@ -58,23 +59,18 @@ impl Node {
             self.arm_election_timer_if_added_back(could_run, out);
         }
         let leading = self.is_leader();
-        for a in &applied {
-            let command = a.command();
+        for i in first..out.applied.len() {
+            let a = &out.applied[i];
+            let (client, seq) = (a.command().client, a.command().seq);
             if !a.executed {
-                out.events.push(Event::DuplicateIgnored {
-                    client: command.client,
-                    seq: command.seq,
-                });
+                out.events.push(Event::DuplicateIgnored { client, seq });
             }
             if leading {
-                let reply = Message::Reply {
-                    seq: command.seq,
-                    result: a.result.clone(),
-                };
-                self.send(Addr::Client(command.client), reply, out);
+                let result = out.applied[i].result.clone();
+                let reply = Message::Reply { seq, result };
+                self.send(Addr::Client(client), reply, out);
             }
         }
-        out.applied.extend(applied);
         if let Some(snapshot) = snapshot {
             let index = snapshot.index;
             self.persist(DurableWrite::Snapshot { snapshot }, out);

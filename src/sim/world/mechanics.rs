@@ -154,10 +154,10 @@ impl World {
         }
         let mut node = Node::joining(id, slot.roles, self.protocol.clone(), slot.disk.clone());
         node.set_clock(self.clocks.get(&id).map_or(self.now, |c| c.read(self.now)));
-        let ready = node.start();
+        let mut ready = node.start();
         let node = slot.node.insert(node);
         self.observers.observe(WorldEvent::Restarted { node });
-        self.process(id, ready);
+        self.process(id, &mut ready);
     }
 
     /// Starts node `id` for the first time.
@@ -167,8 +167,8 @@ impl World {
         debug_assert!(node.is_some(), "n{id} runs");
         if let Some(node) = node {
             node.set_clock(clock);
-            let ready = node.start();
-            self.process(id, ready);
+            let mut ready = node.start();
+            self.process(id, &mut ready);
         }
     }
 
@@ -179,12 +179,17 @@ impl World {
             return;
         };
         node.set_clock(clock);
-        let ready = node.step(input);
-        self.process(id, ready);
+        // The world's one Ready, its lists emptied after each step: a step allocates
+        // nothing for them (taken out while in use, so a nested step gets a fresh one).
+        let mut ready = std::mem::take(&mut self.scratch);
+        node.step_into(input, &mut ready);
+        self.process(id, &mut ready);
+        ready.clear();
+        self.scratch = ready;
     }
 
     /// Carries out a node's step: disk writes first, then timers, then messages.
-    fn process(&mut self, id: NodeId, ready: Ready) {
+    fn process(&mut self, id: NodeId, ready: &mut Ready) {
         let slot = self.nodes.get_mut(&id);
         debug_assert!(slot.is_some(), "n{id} exists");
         let Some(slot) = slot else {
@@ -202,7 +207,7 @@ impl World {
             "n{id}'s disk holds what it wrote (rule 2: persist before sending)"
         );
         if let Some(state) = slot.node.as_ref() {
-            let ready = &ready;
+            let ready = &*ready;
             self.observers.observe(WorldEvent::Stepped {
                 node: id,
                 ready,
@@ -217,7 +222,7 @@ impl World {
         for t in &ready.timers {
             self.set_timer(id, *t);
         }
-        for env in ready.messages {
+        for env in ready.messages.drain(..) {
             debug_assert_eq!(env.from, Addr::Node(id), "a node sends as itself");
             self.send(env);
         }
