@@ -4,15 +4,18 @@ use crate::json::ToJson;
 use crate::paxos::{Addr, Envelope, NodeId};
 use crate::vec_map::VecMap;
 use serde::Serialize;
+use std::rc::Rc;
 
 /// A message on the wire.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToJson)]
 pub struct InFlight {
     /// Stable id, unique within a run.
     pub id: u64,
-    /// The message with its sender and recipient, boxed: the scheduler takes messages from
-    /// anywhere in the list, and moving a pointer along is cheaper than moving the envelope.
-    pub env: Box<Envelope>,
+    /// The message with its sender and recipient, behind a pointer: the scheduler takes
+    /// messages from anywhere in the list, and moving a pointer along is cheaper than
+    /// moving the envelope; shared, so a clone of the world (the explorer makes one per
+    /// move it tries) copies no message.
+    pub env: Rc<Envelope>,
     /// The tick from which the scheduler may deliver it (a person may deliver it earlier).
     pub deliver_at: u64,
 }
@@ -34,7 +37,7 @@ impl Network {
         let id = self.next_id;
         self.messages.push(InFlight {
             id,
-            env: Box::new(env),
+            env: Rc::new(env),
             deliver_at,
         });
         id

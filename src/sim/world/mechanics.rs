@@ -8,6 +8,7 @@ use crate::paxos::event::Event;
 use crate::paxos::{Addr, Envelope, Input, Node, NodeId, Ready, TimerCmd, TimerKind};
 use crate::sim::action::Action;
 use crate::sim::event::WorldEvent;
+use std::rc::Rc;
 
 impl World {
     /// One scheduler step: maybe a random fault, then deliver (or drop / duplicate) a random
@@ -82,7 +83,7 @@ impl World {
             Addr::Client(c) => {
                 self.observers
                     .observe(WorldEvent::Delivered { env: &m.env, id });
-                self.client_receive(c, m.env.msg);
+                self.client_receive(c, Rc::unwrap_or_clone(m.env).msg);
             }
             Addr::Node(n) => {
                 debug_assert!(self.nodes.contains_key(&n), "n{n} exists");
@@ -93,7 +94,7 @@ impl World {
                 }
                 self.observers
                     .observe(WorldEvent::Delivered { env: &m.env, id });
-                self.run_node(n, Input::Message(*m.env));
+                self.run_node(n, Input::Message(Rc::unwrap_or_clone(m.env)));
             }
         }
     }
@@ -123,7 +124,7 @@ impl World {
     /// Crashes a running node: its volatile state, timers and inbound messages are lost;
     /// its disk stays.
     pub(super) fn crash(&mut self, id: NodeId) {
-        let slot = self.nodes.get_mut(&id);
+        let slot = self.nodes.get_mut(&id).map(Rc::make_mut);
         debug_assert!(slot.is_some(), "n{id} exists");
         let Some(slot) = slot else {
             return;
@@ -143,7 +144,7 @@ impl World {
 
     /// Restarts a crashed node from its disk.
     pub(super) fn restart(&mut self, id: NodeId) {
-        let slot = self.nodes.get_mut(&id);
+        let slot = self.nodes.get_mut(&id).map(Rc::make_mut);
         debug_assert!(slot.is_some(), "n{id} exists");
         let Some(slot) = slot else {
             return;
@@ -163,7 +164,11 @@ impl World {
     /// Starts node `id` for the first time.
     pub(super) fn start_node(&mut self, id: NodeId) {
         let clock = self.local_clock(id);
-        let node = self.nodes.get_mut(&id).and_then(|s| s.node.as_mut());
+        let node = self
+            .nodes
+            .get_mut(&id)
+            .map(Rc::make_mut)
+            .and_then(|s| s.node.as_mut());
         debug_assert!(node.is_some(), "n{id} runs");
         if let Some(node) = node {
             node.set_clock(clock);
@@ -175,29 +180,38 @@ impl World {
     /// Hands `input` to node `id` if it runs, and carries out its step.
     pub(super) fn run_node(&mut self, id: NodeId, input: Input) {
         let clock = self.local_clock(id);
-        let Some(node) = self.nodes.get_mut(&id).and_then(|s| s.node.as_mut()) else {
+        let Some(node) = self
+            .nodes
+            .get_mut(&id)
+            .map(Rc::make_mut)
+            .and_then(|s| s.node.as_mut())
+        else {
             return;
         };
         node.set_clock(clock);
         // The world's one Ready, its lists emptied after each step: a step allocates
         // nothing for them (taken out while in use, so a nested step gets a fresh one).
-        let mut ready = std::mem::take(&mut self.scratch);
+        let mut ready = std::mem::take(&mut self.scratch.0);
         node.step_into(input, &mut ready);
         self.process(id, &mut ready);
         ready.clear();
-        self.scratch = ready;
+        self.scratch.0 = ready;
     }
 
     /// Carries out a node's step: disk writes first, then timers, then messages.
     fn process(&mut self, id: NodeId, ready: &mut Ready) {
-        let slot = self.nodes.get_mut(&id);
+        if !ready.persist.is_empty() {
+            if let Some(slot) = self.nodes.get_mut(&id).map(Rc::make_mut) {
+                for w in &ready.persist {
+                    slot.disk.apply(w);
+                }
+            }
+        }
+        let slot = self.nodes.get(&id);
         debug_assert!(slot.is_some(), "n{id} exists");
         let Some(slot) = slot else {
             return;
         };
-        for w in &ready.persist {
-            slot.disk.apply(w);
-        }
         debug_assert!(
             self.forgetful_disks
                 || slot

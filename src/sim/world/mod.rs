@@ -34,6 +34,7 @@ use super::stats::Stats;
 use crate::paxos::durable::DurableState;
 use crate::paxos::{Bug, Config, Node, NodeId, Ready, Roles, TimerKind};
 use crate::vec_map::VecMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// A node's place in the world: the running node (none while crashed) and its disk.
@@ -98,7 +99,10 @@ pub struct World {
     now: u64,
     /// Actions applied so far.
     step: u64,
-    nodes: VecMap<NodeId, NodeSlot>,
+    /// Each node's slot, shared between clones of the world until one of them changes
+    /// it (`Rc::make_mut`): the explorer clones the world for every move it tries, and a
+    /// move changes one node at most.
+    nodes: VecMap<NodeId, Rc<NodeSlot>>,
     network: Network,
     /// Pending node timers: (node, kind) → tick it fires at.
     timers: VecMap<(NodeId, TimerKind), u64>,
@@ -116,7 +120,17 @@ pub struct World {
     explicit: Option<Vec<Action>>,
     /// The buffers every node step writes its [`Ready`] into, empty between steps (see
     /// `mechanics`): kept so a step allocates nothing for its lists.
-    scratch: Ready,
+    scratch: Scratch,
+}
+
+/// Empty lists kept for their memory: a clone of the world starts with none.
+#[derive(Debug, Default)]
+struct Scratch(Ready);
+
+impl Clone for Scratch {
+    fn clone(&self) -> Self {
+        Scratch::default()
+    }
 }
 
 /// Whether `bug` makes nodes skip disk writes they report as done.
@@ -146,7 +160,7 @@ impl World {
                 let disk = DurableState::default();
                 let node = Some(Node::new(id, protocol.clone(), disk.clone()));
                 let roles = protocol.roles(id);
-                (id, NodeSlot { node, disk, roles })
+                (id, Rc::new(NodeSlot { node, disk, roles }))
             })
             .collect();
         let observers = Observers {
@@ -181,7 +195,7 @@ impl World {
             observers,
             liveness: None,
             explicit: None,
-            scratch: Ready::default(),
+            scratch: Scratch::default(),
             config,
         };
         let ids: Vec<NodeId> = world.nodes.keys().copied().collect();
@@ -303,7 +317,7 @@ impl World {
         self.config.bugs = protocol.bugs.clone();
         self.protocol = Arc::new(protocol);
         for slot in self.nodes.values_mut() {
-            if let Some(n) = slot.node.as_mut() {
+            if let Some(n) = Rc::make_mut(slot).node.as_mut() {
                 n.set_config(self.protocol.clone());
             }
         }

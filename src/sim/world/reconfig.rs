@@ -7,6 +7,7 @@ use crate::paxos::durable::DurableState;
 use crate::paxos::{ConfigChange, Input, Membership, Node, NodeId, NodeSpec, Roles};
 use crate::sim::action::Action;
 use crate::sim::event::WorldEvent;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// The highest node id a reconfiguration may use (the page draws at most 16 nodes).
@@ -107,7 +108,7 @@ impl World {
                 disk,
                 roles: n.roles,
             };
-            self.nodes.insert(n.id, slot);
+            self.nodes.insert(n.id, Rc::new(slot));
             self.observers.observe(WorldEvent::NodeAdded { node: n.id });
             self.start_node(n.id);
         }
