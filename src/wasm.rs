@@ -68,6 +68,9 @@ pub fn vocabulary() -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct Playground {
     run: Run,
+    /// Changes whenever an action may have forked the recorded future (acting before the
+    /// last recorded step), so that `spacetimeSince` knows what the page holds is stale.
+    generation: u32,
 }
 
 #[wasm_bindgen]
@@ -88,7 +91,7 @@ impl Playground {
 
     fn build(scenario: Scenario) -> Result<Playground, JsError> {
         let run = Run::new(scenario, true).map_err(|e| JsError::new(&e))?;
-        Ok(Playground { run })
+        Ok(Playground { run, generation: 0 })
     }
 
     /// The scenario reproducing the whole recorded run, as JSON (share links, export).
@@ -170,6 +173,40 @@ impl Playground {
         to_js(&window)
     }
 
+    /// Like `spacetime`, for a page that keeps the messages of its last window: the
+    /// messages still in flight with a trace index below `heldBelow` are left out and
+    /// listed in `kept`, if `generation` is the window's `generation` (no fork since).
+    #[wasm_bindgen(js_name = spacetimeSince, unchecked_return_type = "SpaceTimeWindow")]
+    pub fn spacetime_since(
+        &self,
+        from_step: f64,
+        to_step: f64,
+        held_below: f64,
+        generation: f64,
+    ) -> Result<JsValue, JsError> {
+        if !(from_step >= 0.0 && to_step >= 0.0 && held_below >= 0.0) {
+            return Err(JsError::new("spacetimeSince needs non-negative numbers"));
+        }
+        let held = if generation == f64::from(self.generation) {
+            held_below.min(f64::from(u32::MAX)) as u32
+        } else {
+            0
+        };
+        let t = &self.run.timeline;
+        let mut window = view::spacetime::window_since(t, from_step as u64, to_step as u64, held)
+            .map_err(|e| JsError::new(&e))?;
+        window.generation = Some(self.generation);
+        to_js(&window)
+    }
+
+    /// Counts a possible fork: called before anything that records an action.
+    fn before_recording(&mut self) {
+        let t = &self.run.timeline;
+        if t.step() < t.total_steps() {
+            self.generation = self.generation.wrapping_add(1);
+        }
+    }
+
     /// The causal past of event `index` (Lamport's happens-before): per lane the newest
     /// event before it, how many events that is, and the message chain leading to it.
     #[wasm_bindgen(js_name = causalPast, unchecked_return_type = "CausalPast")]
@@ -206,6 +243,7 @@ impl Playground {
             .map_err(|_| JsError::new("not a valid action: it cannot be written as JSON"))?;
         let action: Action =
             from_str(&text).map_err(|e| JsError::new(&format!("not a valid action: {e}")))?;
+        self.before_recording();
         self.run.apply(&action).map_err(|e| JsError::new(&e))?;
         to_js(&self.run.last_step())
     }
@@ -213,6 +251,7 @@ impl Playground {
     /// One scheduler step, recorded as `{"type":"auto"}`.
     #[wasm_bindgen(unchecked_return_type = "StepResult")]
     pub fn step(&mut self) -> Result<JsValue, JsError> {
+        self.before_recording();
         self.run
             .apply(&Action::Auto { n: 1 })
             .map_err(|e| JsError::new(&e))?;
@@ -223,6 +262,7 @@ impl Playground {
     /// returns how many ran.
     #[wasm_bindgen(js_name = runUntilQuiet)]
     pub fn run_until_quiet(&mut self, max_steps: u32) -> Result<u32, JsError> {
+        self.before_recording();
         self.run
             .run_until_quiet(max_steps as u64)
             .map(|n| n as u32)

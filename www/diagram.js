@@ -232,9 +232,51 @@ export function createDiagram(app, root) {
     return { from: Math.max(0, first - MARGIN_STEPS), to: Math.min(total, last + MARGIN_STEPS) };
   }
 
+  // The messages in flight of the last window, by trace index: they stay unchanged until
+  // they end, so the next window (spacetimeSince) lists them by index only (`kept`) instead
+  // of sending the ~600 of a big run again every 150 ms while playing.
+  /** @type {{ pg: object, generation: number, below: number, open: Map<number, any> } | null} */
+  let held = null;
+
   function fetchWindow(from, to) {
-    const r = app.call('reading the message sequence diagram', (pg) => pg.spacetime(from, to));
-    return r.ok ? r.value : null;
+    const pg = app.pg;
+    if (typeof pg.spacetimeSince !== 'function') {
+      const r = app.call('reading the message sequence diagram', (p) => p.spacetime(from, to));
+      return r.ok ? r.value : null;
+    }
+    const had = held && held.pg === pg ? held : null;
+    held = null;
+    const r = app.call('reading the message sequence diagram',
+      (p) => p.spacetimeSince(from, to, had ? had.below : 0, had ? had.generation : -1));
+    if (!r.ok) return null;
+    const w = r.value;
+    if (w.kept && w.kept.length) {
+      const merged = withKept(w.messages, w.kept, had);
+      if (!merged) return fetchWindow(from, to); // not held after all: ask for all of it
+      w.messages = merged;
+    }
+    const open = new Map();
+    let below = 0;
+    for (const m of w.messages) {
+      if (!m.end) open.set(m.index, m);
+      below = Math.max(below, m.index + 1);
+    }
+    held = { pg, generation: w.generation ?? -1, below, open };
+    return w;
+  }
+
+  /** The window's messages with the kept ones (held) put back, in trace-index order. */
+  function withKept(sent, kept, had) {
+    const out = [];
+    let i = 0;
+    for (const k of kept) {
+      const m = had && had.open.get(k);
+      if (!m) return null;
+      while (i < sent.length && sent[i].index < k) out.push(sent[i++]);
+      out.push(m);
+    }
+    while (i < sent.length) out.push(sent[i++]);
+    return out;
   }
 
   // ---------------------------------------------------------------- follow the cursor
@@ -864,6 +906,7 @@ export function createDiagram(app, root) {
   }
 
   function reset() {
+    held = null;
     selected = null;
     why.hidden = true;
     winKey = '';

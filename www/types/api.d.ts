@@ -594,11 +594,11 @@ export type LaneEvent = {
     /**
      * For a send or receive: the message's place in `messages` (its trace index).
      */
-    message: number | null,
+    message?: number,
     /**
      * What it was, in words (none for sends and receives: the message says it).
      */
-    text: string | null,
+    text?: string,
 };
 
 /**
@@ -1007,7 +1007,7 @@ export type MessageEnd = {
     /**
      * The receive event, if it was delivered.
      */
-    event: number | null,
+    event?: number,
 };
 
 /**
@@ -1069,7 +1069,7 @@ export type MessageTrace = {
      * Its network id (what deliver / drop / duplicate take); none if it never got on the
      * wire (sent across a partition).
      */
-    id: number | null,
+    id?: number,
     /**
      * Its kind ("Prepare", "Accept", ...).
      */
@@ -1097,7 +1097,7 @@ export type MessageTrace = {
     /**
      * For a duplicate: the trace index of the message it copies.
      */
-    copy_of: number | null,
+    copy_of?: number,
     /**
      * The step it came to be: its send, or for a copy the duplication.
      */
@@ -1105,7 +1105,7 @@ export type MessageTrace = {
     /**
      * How and when it ended; none while in flight.
      */
-    end: MessageEnd | null,
+    end?: MessageEnd,
 };
 
 /**
@@ -1920,6 +1920,17 @@ export type SpaceTimeWindow = {
      * Whether the window had more than [`MAX_WINDOW_EVENTS`] events and was cut.
      */
     truncated: boolean,
+    /**
+     * `spacetimeSince` only: the record's generation (it changes when a fork may have
+     * rewritten recorded messages); absent from `spacetime()`.
+     */
+    generation?: number,
+    /**
+     * `spacetimeSince` only: the trace indices, in order, of the messages alive in the
+     * window that were left out of `messages` because the caller holds them (still in
+     * flight, index below its `heldBelow`); absent when none were left out.
+     */
+    kept?: Array<number>,
 };
 
 /**

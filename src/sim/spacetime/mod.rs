@@ -128,8 +128,12 @@ pub struct LaneEvent {
     /// What happened.
     pub kind: LaneEventKind,
     /// For a send or receive: the message's place in `messages` (its trace index).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub message: Option<u32>,
     /// What it was, in words (none for sends and receives: the message says it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub text: Option<String>,
 }
 
@@ -142,6 +146,8 @@ pub struct MessageEnd {
     /// How.
     pub fate: MessageFate,
     /// The receive event, if it was delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub event: Option<u32>,
 }
 
@@ -153,6 +159,8 @@ pub struct MessageTrace {
     pub index: u32,
     /// Its network id (what deliver / drop / duplicate take); none if it never got on the
     /// wire (sent across a partition).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub id: Option<u64>,
     /// Its kind ("Prepare", "Accept", ...).
     #[serde(rename = "type")]
@@ -168,10 +176,14 @@ pub struct MessageTrace {
     /// Its send event (the original's, for a copy).
     pub send_event: u32,
     /// For a duplicate: the trace index of the message it copies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub copy_of: Option<u32>,
     /// The step it came to be: its send, or for a copy the duplication.
     pub created_step: u64,
     /// How and when it ended; none while in flight.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub end: Option<MessageEnd>,
 }
 

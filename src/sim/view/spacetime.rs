@@ -1,6 +1,8 @@
 //! Windows of the space-time record for the page's message sequence diagram
 //! (`spacetime(fromStep, toStep)` in docs/wasm-api.md): the diagram asks only for the steps
-//! it shows, so a long history scrolls without sending all of it.
+//! it shows, so a long history scrolls without sending all of it. While playing it asks
+//! with `spacetimeSince`, which leaves out the messages in flight the page already holds
+//! (`kept`): they are most of a window and do not change until they end.
 use crate::json::ToJson;
 use crate::paxos::Addr;
 use crate::sim::spacetime::{LaneEvent, MessageTrace, NetworkMark, SpaceTime};
@@ -33,11 +35,34 @@ pub struct SpaceTimeWindow<'a> {
     pub network: Vec<&'a NetworkMark>,
     /// Whether the window had more than [`MAX_WINDOW_EVENTS`] events and was cut.
     pub truncated: bool,
+    /// `spacetimeSince` only: the record's generation (it changes when a fork may have
+    /// rewritten recorded messages); absent from `spacetime()`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub generation: Option<u32>,
+    /// `spacetimeSince` only: the trace indices, in order, of the messages alive in the
+    /// window that were left out of `messages` because the caller holds them (still in
+    /// flight, index below its `heldBelow`); absent when none were left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(optional, as = "Option<Vec<u32>>"))]
+    pub kept: Vec<u32>,
 }
 
 /// The window `from..=to` of the run's record; an error if the run keeps none or the
 /// window is empty.
 pub fn window(t: &Timeline, from: u64, to: u64) -> Result<SpaceTimeWindow<'_>, String> {
+    window_since(t, from, to, 0)
+}
+
+/// Like [`window`], but the messages still in flight whose trace index is below `held`
+/// (the caller has them, unchanged, from an earlier window of the same record) are left
+/// out of `messages` and listed by index in `kept`.
+pub fn window_since(
+    t: &Timeline,
+    from: u64,
+    to: u64,
+    held: u32,
+) -> Result<SpaceTimeWindow<'_>, String> {
     let record = t
         .spacetime()
         .ok_or("this run keeps no space-time record (only narrated runs do)")?;
@@ -67,6 +92,17 @@ pub fn window(t: &Timeline, from: u64, to: u64) -> Result<SpaceTimeWindow<'_>, S
     } else {
         to
     };
+    let mut messages = alive(record, from, last);
+    let mut kept = Vec::new();
+    if held > 0 {
+        messages.retain(|m| {
+            let keep = m.index < held && m.end.is_none();
+            if keep {
+                kept.push(m.index);
+            }
+            !keep
+        });
+    }
     Ok(SpaceTimeWindow {
         step: t.step(),
         total_steps: t.total_steps(),
@@ -74,13 +110,15 @@ pub fn window(t: &Timeline, from: u64, to: u64) -> Result<SpaceTimeWindow<'_>, S
         to_step: last,
         lanes,
         events,
-        messages: alive(record, from, last),
+        messages,
         network: record
             .network()
             .iter_from(0)
             .filter(|m| (from..=last).contains(&m.step))
             .collect(),
         truncated,
+        generation: None,
+        kept,
     })
 }
 
@@ -101,4 +139,56 @@ fn alive(record: &SpaceTime, from: u64, to: u64) -> Vec<&MessageTrace> {
             .filter(|m| overlaps(m)),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::presets;
+    use crate::sim::run::Run;
+
+    /// What a page holding `prev` gets from `window_since`, with the kept messages put
+    /// back from `prev`, is the full window; and the kept ones are in flight and held.
+    fn check(t: &Timeline, prev: (u64, u64), next: (u64, u64)) -> usize {
+        let before = window(t, prev.0, prev.1).expect("a window");
+        let below = before
+            .messages
+            .iter()
+            .map(|m| m.index + 1)
+            .max()
+            .unwrap_or(0);
+        let since = window_since(t, next.0, next.1, below).expect("a window");
+        let full = window(t, next.0, next.1).expect("a window");
+        let mut merged: Vec<u32> = since.messages.iter().map(|m| m.index).collect();
+        for k in &since.kept {
+            let held = before.messages.iter().find(|m| m.index == *k);
+            assert!(
+                held.is_some_and(|m| m.end.is_none()),
+                "kept {k} is held, in flight"
+            );
+        }
+        merged.extend(&since.kept);
+        merged.sort_unstable();
+        let want: Vec<u32> = full.messages.iter().map(|m| m.index).collect();
+        assert_eq!(merged, want, "{prev:?} then {next:?}");
+        assert_eq!(since.events, full.events);
+        since.kept.len()
+    }
+
+    #[test]
+    fn a_window_since_an_earlier_one_is_the_full_window_with_the_held_messages_put_back() {
+        let mut kept = 0;
+        for preset in presets::list() {
+            let scenario = presets::scenario(&preset.name).expect("preset");
+            let run = Run::new(scenario, true).expect("the preset replays");
+            let t = &run.timeline;
+            let n = t.total_steps();
+            for (a, b) in [(0, n / 2), (n / 4, n / 2), (n / 3, n), (0, n)] {
+                kept += check(t, (a, b), (a + (b - a) / 3, n));
+                kept += check(t, (a, b), (a / 2, b));
+                kept += check(t, (b, n), (a, b));
+            }
+        }
+        assert!(kept > 0, "some window left held messages out");
+    }
 }
