@@ -13,6 +13,7 @@
 //! move advances time while a client waits, so a client whose retry is due resends.
 pub mod moves;
 pub mod page;
+mod relabel;
 pub mod search;
 pub mod shorten;
 pub mod shrink;

@@ -97,7 +97,7 @@ fn more_servers(base: &Scenario) -> bool {
 /// moves and `faults`, keeping at most `cap` states; the run found (the start's actions,
 /// then the moves), the states the search kept, and whether it is settled (it found a
 /// run, or went through every state within its bounds: a larger cap finds nothing more).
-fn search(
+pub(super) fn search(
     start: &Scenario,
     depth: usize,
     faults: Budget,

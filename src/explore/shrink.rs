@@ -5,8 +5,10 @@
 //! rest meaningful. Messages are named by their content (failing that, by their kind and
 //! ends), not by their id, for the same reason. Then chunks of steps, and finally single
 //! steps, are removed while the *same* invariant is still violated, and the start and the
-//! configuration are made smaller and simpler, to a fixpoint; the result replays as an
-//! ordinary scenario.
+//! configuration are made smaller and simpler, to a fixpoint (clients that retry sooner
+//! with the run's ticks scaled to match, among them); a run on the seed layout is then
+//! moved onto 3 servers where it can be (`relabel`); the result replays as an ordinary
+//! scenario.
 use crate::check::invariants::{InvariantViolation, LINEARIZABILITY};
 use crate::check::verdict;
 use crate::json::ToJson;
@@ -20,7 +22,7 @@ pub const MAX_SHRINK_STEPS: u64 = 200_000;
 
 /// One explicit step: a message action names its message by content.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Step {
+pub(super) enum Step {
     /// Deliver, drop or duplicate the oldest in-flight message equal to `env`.
     Message { kind: MessageAction, env: Envelope },
     /// Any other action, as is.
@@ -29,7 +31,7 @@ enum Step {
 
 /// What is done to a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum MessageAction {
+pub(super) enum MessageAction {
     Deliver,
     Drop,
     Duplicate,
@@ -144,7 +146,10 @@ fn explicit(scenario: &Scenario, w: &World) -> Result<(Scenario, Vec<Step>), Str
 /// of the same kind between the same two ends (a removal upstream may have changed what it
 /// carries, e.g. one command less in a batch or another ballot, and the run stays
 /// meaningful if it still goes where it went).
-fn resolve(w: &World, step: &Step) -> Option<(Action, Step)> {
+/// When `strict` (a run relabelled onto other nodes, `relabel`), a message is found only
+/// by its content or, among those of its kind and ends, by [`closeness`]: never by kind
+/// alone.
+fn resolve_as(w: &World, step: &Step, strict: bool) -> Option<(Action, Step)> {
     match step {
         Step::Other(a) => Some((a.clone(), step.clone())),
         Step::Message { kind, env } => {
@@ -157,11 +162,31 @@ fn resolve(w: &World, step: &Step) -> Option<(Action, Step)> {
             let any_ends = |m: &&crate::sim::network::InFlight| {
                 std::mem::discriminant(&m.env.msg) == std::mem::discriminant(&env.msg)
             };
+            let closest = || {
+                // Strictly, among those of the same kind and ends, the one whose ballot
+                // round, slot or command number match the most (the oldest of those).
+                let mut best: Option<(u32, &crate::sim::network::InFlight)> = None;
+                for m in flying.iter().filter(same_kind) {
+                    let Some(c) = closeness(&m.env.msg, &env.msg) else {
+                        continue;
+                    };
+                    if best.is_none_or(|(b, _)| c > b) {
+                        best = Some((c, m));
+                    }
+                }
+                best.map(|(_, m)| m)
+            };
             let m = flying
                 .iter()
                 .find(|m| *m.env == *env)
-                .or_else(|| flying.iter().find(same_kind))
-                .or_else(|| flying.iter().find(any_ends))?;
+                .or_else(|| {
+                    if strict {
+                        closest()
+                    } else {
+                        flying.iter().find(same_kind)
+                    }
+                })
+                .or_else(|| flying.iter().filter(|_| !strict).find(any_ends))?;
             let id = m.id;
             let action = match kind {
                 MessageAction::Deliver => Action::Deliver { id },
@@ -177,16 +202,70 @@ fn resolve(w: &World, step: &Step) -> Option<(Action, Step)> {
     }
 }
 
+/// Whether `a` may stand for `b`, two messages of one kind that may carry other node and
+/// client ids (a run relabelled onto other nodes, `relabel`): the number that tells such
+/// messages apart (slot, first slot, command number, commit index) must be equal; then 1
+/// if their ballot rounds are too, else 0.
+fn closeness(a: &crate::paxos::Message, b: &crate::paxos::Message) -> Option<u32> {
+    use crate::paxos::Message as M;
+    let round = |m: &M| m.ballot().map(|b| b.round);
+    let number = |m: &M| match m {
+        M::Prepare { from_slot, .. } | M::CatchUp { from_slot } => Some(*from_slot),
+        M::Accept { slot, .. } | M::Accepted { slot, .. } => Some(*slot),
+        M::Request { command, .. } => Some(command.seq),
+        M::Reply { seq, .. } | M::NotLeader { seq, .. } => Some(*seq),
+        M::CatchUpReply { commit_index, .. } => Some(*commit_index),
+        M::InstallSnapshot { snapshot } => Some(snapshot.index),
+        _ => None,
+    };
+    (number(a) == number(b)).then(|| u32::from(round(a) == round(b)))
+}
+
 /// Runs `steps` from `base`, skipping those that cannot be taken, until `invariant` is
 /// violated; the steps taken and their actions, or `None` if it never is (or another
 /// invariant is violated first).
-fn test(base: &Scenario, steps: &[Step], invariant: &str) -> Option<(Vec<Step>, Vec<Action>)> {
+pub(super) fn test(
+    base: &Scenario,
+    steps: &[Step],
+    invariant: &str,
+) -> Option<(Vec<Step>, Vec<Action>)> {
+    test_as(base, steps, invariant, false)
+}
+
+/// The actions `steps` stand for from `base` (messages found strictly, see
+/// [`resolve_as`]; steps that cannot be taken skipped), up to the first violation of any
+/// invariant (the violating step left out).
+pub(super) fn actions_taken(base: &Scenario, steps: &[Step]) -> Option<Vec<Action>> {
+    let mut w = World::new(base.config.clone(), base.seed).ok()?;
+    let mut actions = Vec::new();
+    for s in steps {
+        let Some((a, _)) = resolve_as(&w, s, true) else {
+            continue;
+        };
+        if w.apply(&a).is_err() {
+            continue;
+        }
+        if first_violation(&w, true).is_some() {
+            break;
+        }
+        actions.push(a);
+    }
+    Some(actions)
+}
+
+/// [`test`], messages found strictly when `strict` (see [`resolve_as`]).
+pub(super) fn test_as(
+    base: &Scenario,
+    steps: &[Step],
+    invariant: &str,
+    strict: bool,
+) -> Option<(Vec<Step>, Vec<Action>)> {
     let lin = invariant == LINEARIZABILITY;
     let mut w = World::new(base.config.clone(), base.seed).ok()?;
     let mut kept = Vec::new();
     let mut actions = Vec::new();
     for s in steps {
-        let Some((a, s)) = resolve(&w, s) else {
+        let Some((a, s)) = resolve_as(&w, s, strict) else {
             continue;
         };
         if w.apply(&a).is_err() {
@@ -465,11 +544,17 @@ pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
         }
     }
     // Last, the tail of the run replaced by a shortest one where a bounded search finds it.
-    let _ = steps;
     let mut out = base;
     out.actions = actions;
     if let Some(shorter) = super::shorten::shorten(&out, &out.actions, allowed, v.invariant) {
         out = shorter;
+    }
+    // A run on the seed layout: moved onto 3 servers (its tail searched there when the
+    // move loses the violation), and that run shrunk in turn.
+    if let Some(moved) = super::relabel::via_three_servers(&out, &steps, allowed, v.invariant) {
+        if moved.actions.len() < out.actions.len() {
+            out = moved;
+        }
     }
     let after = out.actions.len();
     Ok(Shrunk {
