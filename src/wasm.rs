@@ -173,25 +173,27 @@ impl Playground {
         to_js(&window)
     }
 
-    /// Like `spacetime`, for a page that keeps the messages of its last window: the
-    /// messages still in flight with a trace index below `heldBelow` are left out and
-    /// listed in `kept`, if `generation` is the window's `generation` (no fork since).
+    /// Like `spacetime`, for a page that keeps its last window: if `generation` is that
+    /// window's `generation` (no fork since), the messages below trace index `heldBelow`
+    /// still in flight, or ended by step `heldThrough` (when it is not negative), are left
+    /// out and listed in `kept`, and only the events after `heldThrough` are sent.
     #[wasm_bindgen(js_name = spacetimeSince, unchecked_return_type = "SpaceTimeWindow")]
     pub fn spacetime_since(
         &self,
         from_step: f64,
         to_step: f64,
         held_below: f64,
+        held_through: f64,
         generation: f64,
     ) -> Result<JsValue, JsError> {
         if !(from_step >= 0.0 && to_step >= 0.0 && held_below >= 0.0) {
-            return Err(JsError::new("spacetimeSince needs non-negative numbers"));
+            return Err(JsError::new("spacetimeSince needs non-negative steps"));
         }
-        let held = if generation == f64::from(self.generation) {
-            held_below.min(f64::from(u32::MAX)) as u32
-        } else {
-            0
-        };
+        let mut held = view::spacetime::Held::default();
+        if generation == f64::from(self.generation) {
+            held.below = held_below.min(f64::from(u32::MAX)) as u32;
+            held.through = (held_through >= 0.0).then_some(held_through as u64);
+        }
         let t = &self.run.timeline;
         let mut window = view::spacetime::window_since(t, from_step as u64, to_step as u64, held)
             .map_err(|e| JsError::new(&e))?;

@@ -59,11 +59,15 @@ fn page_exports(what: &str, run: &mut Run) {
     if let Ok(window) = view::spacetime::window(&run.timeline, step.saturating_sub(300), step) {
         same(&format!("{what} spacetime()"), &window);
     }
-    let held = run
+    let below = run
         .timeline
         .spacetime()
         .map_or(0, |r| r.messages().len() / 2) as u32;
     let from = step.saturating_sub(300);
+    let held = view::spacetime::Held {
+        below,
+        through: Some(from + 100),
+    };
     if let Ok(mut window) = view::spacetime::window_since(&run.timeline, from, step, held) {
         window.generation = Some(3);
         same(&format!("{what} spacetimeSince()"), &window);

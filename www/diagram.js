@@ -232,10 +232,12 @@ export function createDiagram(app, root) {
     return { from: Math.max(0, first - MARGIN_STEPS), to: Math.min(total, last + MARGIN_STEPS) };
   }
 
-  // The messages in flight of the last window, by trace index: they stay unchanged until
-  // they end, so the next window (spacetimeSince) lists them by index only (`kept`) instead
-  // of sending the ~600 of a big run again every 150 ms while playing.
-  /** @type {{ pg: object, generation: number, below: number, open: Map<number, any> } | null} */
+  // The last window, for spacetimeSince: a message does not change once it has ended, nor
+  // while it is in flight, and a step's events once recorded, so the next window lists
+  // the messages the page holds by index only (`kept`) and sends only the events after the
+  // last window's steps, instead of the ~600 messages in flight of a big run and every
+  // event in view again each 150 ms while playing. A fork changes `generation`.
+  /** @type {{ pg: object, generation: number, below: number, from: number, to: number, whole: boolean, byIndex: Map<number, any>, events: any[] } | null} */
   let held = null;
 
   function fetchWindow(from, to) {
@@ -246,31 +248,36 @@ export function createDiagram(app, root) {
     }
     const had = held && held.pg === pg ? held : null;
     held = null;
+    const through = had && had.whole && from >= had.from ? had.to : -1;
     const r = app.call('reading the message sequence diagram',
-      (p) => p.spacetimeSince(from, to, had ? had.below : 0, had ? had.generation : -1));
+      (p) => p.spacetimeSince(from, to, had ? had.below : 0, through, had ? had.generation : -1));
     if (!r.ok) return null;
     const w = r.value;
+    const same = had && w.generation === had.generation;
     if (w.kept && w.kept.length) {
-      const merged = withKept(w.messages, w.kept, had);
+      const merged = same ? withKept(w.messages, w.kept, had.byIndex) : null;
       if (!merged) return fetchWindow(from, to); // not held after all: ask for all of it
       w.messages = merged;
     }
-    const open = new Map();
-    let below = 0;
-    for (const m of w.messages) {
-      if (!m.end) open.set(m.index, m);
-      below = Math.max(below, m.index + 1);
+    if (same && through >= 0) {
+      const last = w.to_step;
+      w.events = had.events.filter((e) => e.step >= from && e.step <= last).concat(w.events);
     }
-    held = { pg, generation: w.generation ?? -1, below, open };
+    let below = 0;
+    for (const m of w.messages) below = Math.max(below, m.index + 1);
+    held = {
+      pg, generation: w.generation ?? -1, below, from: w.from_step, to: w.to_step, whole: !w.truncated,
+      byIndex: new Map(w.messages.map((m) => [m.index, m])), events: w.events,
+    };
     return w;
   }
 
   /** The window's messages with the kept ones (held) put back, in trace-index order. */
-  function withKept(sent, kept, had) {
+  function withKept(sent, kept, byIndex) {
     const out = [];
     let i = 0;
     for (const k of kept) {
-      const m = had && had.open.get(k);
+      const m = byIndex.get(k);
       if (!m) return null;
       while (i < sent.length && sent[i].index < k) out.push(sent[i++]);
       out.push(m);

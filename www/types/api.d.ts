@@ -1904,7 +1904,8 @@ export type SpaceTimeWindow = {
      */
     lanes: Array<Addr>,
     /**
-     * The events of steps `from_step..=to_step`, in order.
+     * The events of steps `from_step..=to_step`, in order (from `spacetimeSince` with
+     * `heldThrough`: only those after it).
      */
     events: Array<LaneEvent>,
     /**
@@ -1927,8 +1928,9 @@ export type SpaceTimeWindow = {
     generation?: number,
     /**
      * `spacetimeSince` only: the trace indices, in order, of the messages alive in the
-     * window that were left out of `messages` because the caller holds them (still in
-     * flight, index below its `heldBelow`); absent when none were left out.
+     * window that were left out of `messages` because the caller holds them (index below
+     * its `heldBelow`, and still in flight or ended by its `heldThrough`); absent when
+     * none were left out.
      */
     kept?: Array<number>,
 };

@@ -5,7 +5,7 @@
 //! (`kept`): they are most of a window and do not change until they end.
 use crate::json::ToJson;
 use crate::paxos::Addr;
-use crate::sim::spacetime::{LaneEvent, MessageTrace, NetworkMark, SpaceTime};
+use crate::sim::spacetime::{LaneEvent, MessageEnd, MessageTrace, NetworkMark, SpaceTime};
 use crate::sim::timeline::Timeline;
 use serde::Serialize;
 
@@ -26,7 +26,8 @@ pub struct SpaceTimeWindow<'a> {
     pub to_step: u64,
     /// Every lane, nodes by id then clients by id.
     pub lanes: Vec<Addr>,
-    /// The events of steps `from_step..=to_step`, in order.
+    /// The events of steps `from_step..=to_step`, in order (from `spacetimeSince` with
+    /// `heldThrough`: only those after it).
     pub events: Vec<&'a LaneEvent>,
     /// Every message alive at some step of the window (sent, in flight or ended in it),
     /// in the order they came to be.
@@ -41,8 +42,9 @@ pub struct SpaceTimeWindow<'a> {
     #[cfg_attr(test, ts(optional))]
     pub generation: Option<u32>,
     /// `spacetimeSince` only: the trace indices, in order, of the messages alive in the
-    /// window that were left out of `messages` because the caller holds them (still in
-    /// flight, index below its `heldBelow`); absent when none were left out.
+    /// window that were left out of `messages` because the caller holds them (index below
+    /// its `heldBelow`, and still in flight or ended by its `heldThrough`); absent when
+    /// none were left out.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(test, ts(optional, as = "Option<Vec<u32>>"))]
     pub kept: Vec<u32>,
@@ -51,17 +53,29 @@ pub struct SpaceTimeWindow<'a> {
 /// The window `from..=to` of the run's record; an error if the run keeps none or the
 /// window is empty.
 pub fn window(t: &Timeline, from: u64, to: u64) -> Result<SpaceTimeWindow<'_>, String> {
-    window_since(t, from, to, 0)
+    window_since(t, from, to, Held::default())
 }
 
-/// Like [`window`], but the messages still in flight whose trace index is below `held`
-/// (the caller has them, unchanged, from an earlier window of the same record) are left
-/// out of `messages` and listed by index in `kept`.
+/// What the caller of [`window_since`] has from an earlier window of the same record
+/// (no fork since): that window's messages below trace index `below`, and if `through` is
+/// set, its events and messages through that step (the earlier window was not cut and
+/// started at or before the new one).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Held {
+    /// One more than the highest trace index of the earlier window (0: nothing held).
+    pub below: u32,
+    /// The earlier window's last step, if its events and ended messages are held too.
+    pub through: Option<u64>,
+}
+
+/// Like [`window`], but what the caller holds is left out: the messages below
+/// `held.below` still in flight (or ended by `held.through`) are listed by index in
+/// `kept` instead of in `messages`, and only the events after `held.through` are sent.
 pub fn window_since(
     t: &Timeline,
     from: u64,
     to: u64,
-    held: u32,
+    held: Held,
 ) -> Result<SpaceTimeWindow<'_>, String> {
     let record = t
         .spacetime()
@@ -78,15 +92,8 @@ pub fn window_since(
         .map(Addr::Node)
         .chain(w.clients().iter().map(|c| Addr::Client(c.id)))
         .collect();
-    let first = record.events().partition_point(|e| e.step < from);
-    let mut events: Vec<&LaneEvent> = record
-        .events()
-        .iter_from(first)
-        .take_while(|e| e.step <= to)
-        .take(MAX_WINDOW_EVENTS + 1)
-        .collect();
-    let truncated = events.len() > MAX_WINDOW_EVENTS;
-    events.truncate(MAX_WINDOW_EVENTS);
+    let events_from = held.through.map_or(from, |h| from.max(h.saturating_add(1)));
+    let (events, truncated) = events(record, events_from, to);
     let last = if truncated {
         events.last().map_or(to, |e| e.step)
     } else {
@@ -94,9 +101,14 @@ pub fn window_since(
     };
     let mut messages = alive(record, from, last);
     let mut kept = Vec::new();
-    if held > 0 {
+    if held.below > 0 {
+        let unchanged = |e: Option<MessageEnd>| match (e, held.through) {
+            (None, _) => true,
+            (Some(e), Some(h)) => e.step <= h,
+            (Some(_), None) => false,
+        };
         messages.retain(|m| {
-            let keep = m.index < held && m.end.is_none();
+            let keep = m.index < held.below && unchanged(m.end);
             if keep {
                 kept.push(m.index);
             }
@@ -120,6 +132,20 @@ pub fn window_since(
         generation: None,
         kept,
     })
+}
+
+/// The events of steps `from..=to`, at most [`MAX_WINDOW_EVENTS`]; whether there were more.
+fn events(record: &SpaceTime, from: u64, to: u64) -> (Vec<&LaneEvent>, bool) {
+    let first = record.events().partition_point(|e| e.step < from);
+    let mut events: Vec<&LaneEvent> = record
+        .events()
+        .iter_from(first)
+        .take_while(|e| e.step <= to)
+        .take(MAX_WINDOW_EVENTS + 1)
+        .collect();
+    let truncated = events.len() > MAX_WINDOW_EVENTS;
+    events.truncate(MAX_WINDOW_EVENTS);
+    (events, truncated)
 }
 
 /// Messages alive at some step of `from..=to`.
@@ -147,46 +173,60 @@ mod tests {
     use crate::sim::presets;
     use crate::sim::run::Run;
 
-    /// What a page holding `prev` gets from `window_since`, with the kept messages put
-    /// back from `prev`, is the full window; and the kept ones are in flight and held.
-    fn check(t: &Timeline, prev: (u64, u64), next: (u64, u64)) -> usize {
+    /// What a page holding the window `prev` gets from `window_since`, with the kept
+    /// messages and the held events put back from `prev`, is the full window `next`.
+    fn check(t: &Timeline, prev: (u64, u64), next: (u64, u64), events_too: bool) -> usize {
         let before = window(t, prev.0, prev.1).expect("a window");
-        let below = before
-            .messages
-            .iter()
-            .map(|m| m.index + 1)
-            .max()
-            .unwrap_or(0);
-        let since = window_since(t, next.0, next.1, below).expect("a window");
+        let below = before.messages.iter().map(|m| m.index + 1).max();
+        let through = (events_too && next.0 >= prev.0).then_some(before.to_step);
+        let held = Held {
+            below: below.unwrap_or(0),
+            through,
+        };
+        let since = window_since(t, next.0, next.1, held).expect("a window");
         let full = window(t, next.0, next.1).expect("a window");
-        let mut merged: Vec<u32> = since.messages.iter().map(|m| m.index).collect();
+        let mut merged: Vec<&MessageTrace> = since.messages.clone();
         for k in &since.kept {
-            let held = before.messages.iter().find(|m| m.index == *k);
-            assert!(
-                held.is_some_and(|m| m.end.is_none()),
-                "kept {k} is held, in flight"
-            );
+            let m = before.messages.iter().find(|m| m.index == *k);
+            merged.push(m.expect("a kept message is held"));
         }
-        merged.extend(&since.kept);
-        merged.sort_unstable();
-        let want: Vec<u32> = full.messages.iter().map(|m| m.index).collect();
-        assert_eq!(merged, want, "{prev:?} then {next:?}");
-        assert_eq!(since.events, full.events);
+        merged.sort_unstable_by_key(|m| m.index);
+        assert_eq!(merged, full.messages, "{prev:?} then {next:?}");
+        let mut events: Vec<&LaneEvent> = match through {
+            Some(_) => before
+                .events
+                .iter()
+                .filter(|e| e.step >= next.0 && e.step <= next.1)
+                .copied()
+                .collect(),
+            None => Vec::new(),
+        };
+        events.extend(&since.events);
+        assert_eq!(events, full.events, "{prev:?} then {next:?}");
         since.kept.len()
     }
 
     #[test]
-    fn a_window_since_an_earlier_one_is_the_full_window_with_the_held_messages_put_back() {
+    fn a_window_since_an_earlier_one_is_the_full_window_with_what_is_held_put_back() {
         let mut kept = 0;
         for preset in presets::list() {
             let scenario = presets::scenario(&preset.name).expect("preset");
             let run = Run::new(scenario, true).expect("the preset replays");
             let t = &run.timeline;
             let n = t.total_steps();
-            for (a, b) in [(0, n / 2), (n / 4, n / 2), (n / 3, n), (0, n)] {
-                kept += check(t, (a, b), (a + (b - a) / 3, n));
-                kept += check(t, (a, b), (a / 2, b));
-                kept += check(t, (b, n), (a, b));
+            for (a, b) in [
+                (0, n / 2),
+                (n / 4, n / 2),
+                (n / 3, n),
+                (0, n),
+                (n / 2, n / 2),
+            ] {
+                for events_too in [false, true] {
+                    kept += check(t, (a, b), (a + (b - a) / 3, n), events_too);
+                    kept += check(t, (a, b), (a + 1, b + 2), events_too);
+                    kept += check(t, (a, b), (a / 2, b), events_too);
+                    kept += check(t, (b, n), (a, b), events_too);
+                }
             }
         }
         assert!(kept > 0, "some window left held messages out");
