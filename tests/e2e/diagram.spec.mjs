@@ -3,7 +3,8 @@
 // is a valid SVG document and the Mermaid export a sequence diagram; the causal slice of a
 // known scenario highlights exactly the events the core's happens-before relation gives; after
 // playing (the view jumps a quarter at a time) and after quick jumps every panel catches up
-// with the step (out-of-view panels wait).
+// with the step (out-of-view panels wait); the windows asked while playing (spacetimeSince,
+// what the page holds left out) draw what a whole window draws, also after a fork.
 // Screenshots at 1280×800 and 375 px go to tests/e2e/screenshots/.
 //
 // Needs the real wasm module (www/pkg, `make build`): the mock API keeps no space-time record.
@@ -508,5 +509,45 @@ test('playing and jumping, every panel catches up with the step once the run sto
   }), total);
   await expect.poll(async () => (await state(page)).step).toBe(Math.floor((2 * total) / 3));
   await expect.poll(caughtUp).toEqual(all);
+  expect(failures, failures.join('\n')).toEqual([]);
+});
+
+test('the windows asked while playing (spacetimeSince) draw what a whole window draws, also after a fork', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  const failures = watchFailures(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page, '#preset=seed-demo');
+  await showDiagram(page);
+  /** Plays until `steps` more steps ran, pauses and waits for the diagram to catch up. */
+  const playFor = async (steps) => {
+    const s0 = await page.evaluate(() => window.paxoscope.app.view.step);
+    await page.evaluate(() => { window.paxoscope.app.setSpeed(30); window.paxoscope.app.play(); });
+    await expect.poll(() => page.evaluate(() => window.paxoscope.app.view.step), { timeout: 20_000 }).toBeGreaterThan(s0 + steps);
+    await page.evaluate(() => window.paxoscope.app.pause());
+    await expect.poll(() => page.evaluate(() => { const d = window.paxoscope.diagram(); return !!d && d.cursor === window.paxoscope.app.view.step; })).toBe(true);
+  };
+  /** What the diagram shows, without what painted when (the canvas range). */
+  const drawn = () => page.evaluate(() => { const { painted, ...d } = window.paxoscope.diagram(); return JSON.stringify(d); });
+  await playFor(40);
+  // A fork: back 15 steps, node 1 crashes there (the recorded future is dropped), then
+  // play on: messages and events of the steps the page held are now different ones.
+  await page.evaluate(() => {
+    const app = window.paxoscope.app;
+    app.seek(app.view.step - 15);
+    window.paxoscope.playground().apply({ type: 'crash', node: 1 });
+    app.render();
+  });
+  await playFor(30);
+  // Drawn again (a filter turned off and on redraws at once), from what the page holds.
+  const hb = page.locator('.dg-hb input');
+  await hb.click();
+  await hb.click();
+  const incremental = await drawn();
+  expect(JSON.parse(incremental).arrows.some((a) => a.state === 'flight'), 'some messages in flight are drawn').toBe(true);
+  // The same step drawn from a whole window: without spacetimeSince the page asks spacetime().
+  await page.evaluate(() => { delete Object.getPrototypeOf(window.paxoscope.playground()).spacetimeSince; });
+  await hb.click();
+  await hb.click();
+  await expect.poll(drawn).toBe(incremental);
   expect(failures, failures.join('\n')).toEqual([]);
 });
