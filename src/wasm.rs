@@ -129,7 +129,7 @@ impl Playground {
     /// flight at this step.
     #[wasm_bindgen(unchecked_return_type = "MessageView | null")]
     pub fn message(&self, id: f64) -> Result<JsValue, JsError> {
-        if !(id >= 0.0) {
+        if id.is_nan() || id < 0.0 {
             return Err(JsError::new("message needs a non-negative id"));
         }
         match view::message(self.run.timeline.world(), id as u64) {
