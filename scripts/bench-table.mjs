@@ -131,15 +131,20 @@ for (const r of rows.filter((x) => x.section === 'size')) {
   add('size (dist/)', r.name, r.value, r.unit, total ? '≤ 150 KB' : '', total ? r.value <= 150 : null, `${fmt(r.raw_kb, 'KB')} raw`);
 }
 // --- page ---
+// The browser's clock ticks in steps of 0.1 ms (Chromium coarsens performance.now() and the
+// frames' timestamps to 100 µs), so a time is compared at that resolution: a difference of
+// two such timestamps reads 33.4000000000005 for two frames of 16.7 ms.
+const tenths = (ms) => Math.round(ms * 10) / 10;
 for (const r of rows.filter((x) => x.section === 'page')) {
   let goal = '';
   let ok = null;
   let note = '';
-  if (/(draw frame|running frame work) p95/.test(r.name)) { goal = '≤ 16.7 ms'; ok = r.value <= 16.7; }
-  if (/^seek in .* max$/.test(r.name)) { goal = "≤ 50 ms"; ok = r.value <= 50; }
+  const v = tenths(r.value);
+  if (/(draw frame|running frame work) p95/.test(r.name)) { goal = '≤ 16.7 ms'; ok = v <= 16.7; }
+  if (/^seek in .* max$/.test(r.name)) { goal = "≤ 50 ms"; ok = v <= 50; }
   // Issue 11's cadence goal at 30 steps/s, paint included: p50 ≤ 17.5 ms, p95 ≤ 33.4 ms.
-  if (/^frame interval p50 at/.test(r.name)) { goal = '≤ 17.5 ms'; ok = r.value <= 17.5; }
-  if (/^frame interval p95 at/.test(r.name)) { goal = '≤ 33.4 ms'; ok = r.value <= 33.4; }
+  if (/^frame interval p50 at/.test(r.name)) { goal = '≤ 17.5 ms'; ok = v <= 17.5; }
+  if (/^frame interval p95 at/.test(r.name)) { goal = '≤ 33.4 ms'; ok = v <= 33.4; }
   // The diagram over a long history: no frame past 25 ms over the jumps.
   if (/frames dropped over 20 jumps/.test(r.name)) { goal = '0'; ok = r.value === 0; }
   // Each kind of row says what its own run recorded (no figure another kind of row has).
