@@ -146,7 +146,9 @@ pub fn write_str(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn write_u64(mut n: u64, out: &mut String) {
+/// Appends `n` in decimal, as `Display` writes it (JSON numbers, and the simulator's random
+/// commands' text, without `format!`'s machinery).
+pub(crate) fn write_u64(mut n: u64, out: &mut String) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {

@@ -398,25 +398,12 @@ pub fn random_op(rng: &mut SimRng, config: &SimConfig, client: ClientId, seq: u6
 /// its machinery (a random command's text took a sixth of a 3-server run's instructions
 /// natively, and more in the size-optimized wasm module).
 fn decimal_text(prefix: &str, a: u64, b: Option<u64>) -> String {
-    fn push(text: &mut String, mut x: u64) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (x % 10) as u8;
-            x /= 10;
-            if x == 0 {
-                break;
-            }
-        }
-        text.extend(digits[i..].iter().map(|d| char::from(*d)));
-    }
     let mut text = String::with_capacity(prefix.len() + 41);
     text.push_str(prefix);
-    push(&mut text, a);
+    crate::json::write_u64(a, &mut text);
     if let Some(b) = b {
         text.push('.');
-        push(&mut text, b);
+        crate::json::write_u64(b, &mut text);
     }
     text
 }
