@@ -11,6 +11,13 @@ import { whyParts } from './explain.js';
 /** @typedef {import('./main.js').PageApp} PageApp */
 
 const KEEP = 120;
+/**
+ * Playing, the words are drawn at most this often (ms), in a frame that takes no step (the
+ * page's App.defer): a step a frame rewrote the feed (thirty items moved down, laid out,
+ * painted and rasterised again) for words nobody reads at 30 steps/s. Every step is still
+ * recorded, and a pause draws the step it stops at.
+ */
+const PLAYING_MS = 250;
 /** How the core's summary of a run that went quiet begins. */
 const QUIET_SUMMARY = 'the run is quiet';
 
@@ -57,6 +64,9 @@ export function createNarration(app, root) {
   /** @type {{ step: number, now: any, events: any[], li?: HTMLElement }[]} */
   let entries = []; // {step, now, events}
   let shownKey = '';
+  let drawnAt = -Infinity;
+  /** @type {StateView | null} */
+  let latest = null;
 
   /** @param {StateView} view */
   function blurb(view) {
@@ -77,6 +87,17 @@ export function createNarration(app, root) {
     const evs = view.events || [];
     if (view.step > 0) entries.push({ step: view.step, now: view.now, events: evs });
     if (entries.length > KEEP) entries = entries.slice(-KEEP);
+    latest = view;
+    if (!app.playing) { draw(); return; }
+    if (performance.now() - drawnAt < PLAYING_MS) return;
+    app.defer('narration', draw);
+  }
+
+  function draw() {
+    const view = latest;
+    if (!view) return;
+    drawnAt = performance.now();
+    const evs = view.events || [];
     const key = `${view.step}|${view.total_steps}|${entries.length}`;
     if (key === shownKey) return;
     shownKey = key;
@@ -112,5 +133,5 @@ export function createNarration(app, root) {
     reconcile(feed, items);
   }
 
-  return { update, reset: () => { entries = []; shownKey = ''; } };
+  return { update, reset: () => { entries = []; shownKey = ''; latest = null; drawnAt = -Infinity; } };
 }
