@@ -61,6 +61,14 @@ fn variations(v: &Value) -> Vec<Value> {
             let mut extra = map.clone();
             extra.insert("colour".into(), json!("red"));
             out.push(Value::Object(extra));
+            // serde also reads a struct from an array of its fields in order: the values
+            // as an array, then one item short and one item long.
+            let values: Vec<Value> = map.values().cloned().collect();
+            out.push(Value::Array(values.clone()));
+            out.push(Value::Array(
+                values[..values.len().saturating_sub(1)].to_vec(),
+            ));
+            out.push(Value::Array([values, vec![json!(0)]].concat()));
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate().take(4) {

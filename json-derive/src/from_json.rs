@@ -152,12 +152,12 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
 struct FieldCode {
     /// Its slot, `None` until the field is read.
     decl: TokenStream,
-    /// The `match` arm reading it from an object member.
+    /// The `match` arm reading its value (from an object member or an array item).
     arm: TokenStream,
-    /// Its initializer once the members are read.
+    /// Its initializer once the members or items are read.
     init: TokenStream,
-    /// Its initializer when the struct is given as an array.
-    in_order: TokenStream,
+    /// Its own name, `None` for a skipped field.
+    primary: Option<String>,
     /// The names it is read under.
     names: Vec<String>,
 }
@@ -173,10 +173,8 @@ fn field_code(
     let ident = f.ident.as_ref().expect("named field");
     let fty = &f.ty;
     if m.skip {
-        let init = quote!(#ident: ::core::default::Default::default());
         return Ok(FieldCode {
-            in_order: init.clone(),
-            init,
+            init: quote!(#ident: ::core::default::Default::default()),
             ..FieldCode::default()
         });
     }
@@ -188,34 +186,32 @@ fn field_code(
         (None, true) => Some(quote!(default.#ident)),
         (None, false) => None,
     };
-    let missing = default
-        .clone()
-        .unwrap_or_else(|| quote!(<#fty as crate::json::read::FromJson>::missing(#primary, v)?));
-    let short = default.unwrap_or_else(|| quote!(return Err(v.too_short(#k, #expected, N))));
-    let names = names(primary.clone(), &m.aliases);
+    // Absent: its default if it has one; else from an object, `missing` (an error, or
+    // `None` for an `Option`), and from an array that ran out of items, serde's "invalid
+    // length" (the first absent field is the `k`-th: items are read in order).
+    let absent = match default {
+        Some(d) => quote!(#d),
+        None => quote! {
+            if in_order {
+                return Err(v.too_short(#k, #expected, N));
+            } else {
+                <#fty as crate::json::read::FromJson>::missing(#primary, v)?
+            }
+        },
+    };
     Ok(FieldCode {
         decl: quote!(let mut #slot: ::core::option::Option<#fty> = None;),
-        arm: quote! {
-            #(#names)|* => {
-                if #slot.is_some() {
-                    return Err(m.duplicate(#primary));
-                }
-                #slot = Some(m.read()?);
-            }
-        },
-        init: quote!(#ident: match #slot { Some(x) => x, None => #missing }),
-        // serde also reads a struct from an array of its fields in order.
-        in_order: quote! {
-            #ident: match items.next() {
-                Some(item) => <#fty as crate::json::read::FromJson>::from_json(item)
-                    .map_err(|e| e.or_at(item.stop))?,
-                None => #short,
-            }
-        },
-        names,
+        arm: quote!(#k => #slot = Some(crate::json::read::FromJson::from_json(value)?),),
+        init: quote!(#ident: match #slot { Some(x) => x, None => #absent }),
+        names: names(primary.clone(), &m.aliases),
+        primary: Some(primary),
     })
 }
 
+/// A struct's reader: `crate::json::read::read_fields` walks the object's members (or the
+/// array's items: serde also reads a struct from an array of its fields in order) and
+/// reports what is wrong with them, this type's own code only reads each field's value
+/// into its slot, then one initializer builds the value.
 fn struct_body(
     name: &syn::Ident,
     named: &syn::FieldsNamed,
@@ -226,21 +222,25 @@ fn struct_body(
     for (i, f) in named.named.iter().enumerate() {
         let k = fields
             .iter()
-            .filter(|f: &&FieldCode| !f.names.is_empty())
+            .filter(|f: &&FieldCode| f.primary.is_some())
             .count();
         fields.push(field_code((i, k), f, c, &expected)?);
     }
-    let n = fields.iter().filter(|f| !f.names.is_empty()).count();
-    let decls = fields.iter().map(|f| &f.decl);
-    let arms = fields.iter().map(|f| &f.arm);
+    let read: Vec<&FieldCode> = fields.iter().filter(|f| f.primary.is_some()).collect();
+    let n = read.len();
+    if n > 64 {
+        return Err(syn::Error::new(name.span(), "FromJson: at most 64 fields"));
+    }
+    let decls = read.iter().map(|f| &f.decl);
+    let arms = read.iter().map(|f| &f.arm);
     let inits = fields.iter().map(|f| &f.init);
-    let in_order = fields.iter().map(|f| &f.in_order);
-    let all = fields.iter().flat_map(|f| &f.names);
-    let unknown = if c.deny_unknown_fields {
-        quote!(_ => return Err(m.unknown(&[#(#all),*])),)
-    } else {
-        quote!(_ => {})
-    };
+    let all: Vec<&String> = read.iter().flat_map(|f| &f.names).collect();
+    let owner = read
+        .iter()
+        .enumerate()
+        .flat_map(|(k, f)| std::iter::repeat_n(k as u8, f.names.len()));
+    let primaries = read.iter().filter_map(|f| f.primary.as_ref());
+    let deny = c.deny_unknown_fields;
     let default = if c.default {
         quote!(#[allow(unused)] let default: Self = ::core::default::Default::default();)
     } else {
@@ -248,23 +248,24 @@ fn struct_body(
     };
     Ok(quote! {
         #default
-        if let Some(items) = v.fields_in_order() {
-            const N: usize = #n;
-            let mut items = items.iter();
-            let value = Self { #(#in_order),* };
-            return match items.next() {
-                Some(extra) => Err(crate::json::read::Json::too_long(extra)),
-                None => Ok(value),
-            };
-        }
-        let members = v.object(#expected)?;
+        #[allow(unused)]
+        const N: usize = #n;
+        const FIELDS: crate::json::read::Fields = crate::json::read::Fields {
+            expected: #expected,
+            names: &[#(#all),*],
+            field: &[#(#owner),*],
+            primary: &[#(#primaries),*],
+            deny_unknown: #deny,
+        };
         #(#decls)*
-        for m in members {
-            match m.key.as_str() {
+        #[allow(unused_variables)]
+        let in_order = crate::json::read::read_fields(v, &FIELDS, &mut |i, value| {
+            match i {
                 #(#arms)*
-                #unknown
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(Self { #(#inits),* })
     })
 }

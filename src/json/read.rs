@@ -244,6 +244,60 @@ impl Json {
     }
 }
 
+/// What a struct reader derived by `#[derive(FromJson)]` tells [`read_fields`]: the shared,
+/// non-generic part of every struct's reader (its names, its messages, duplicates, unknown
+/// fields, the array form), so that each type's own code only reads its fields' values.
+pub struct Fields {
+    /// serde's name for the type in messages: "struct Name".
+    pub expected: &'static str,
+    /// Every name a field is read under, field by field (each field's names sorted as
+    /// serde lists them): the list an unknown field's message gives.
+    pub names: &'static [&'static str],
+    /// The field each of `names` reads (its index among the fields read, in order).
+    pub field: &'static [u8],
+    /// Each field's own name (duplicates are reported under it, not under an alias).
+    pub primary: &'static [&'static str],
+    /// `deny_unknown_fields`: an unknown member is an error (else it is skipped).
+    pub deny_unknown: bool,
+}
+
+/// Reads a struct's fields from `v`, an object (members in any order) or, as serde also
+/// reads a struct, an array of its fields in order: calls `read(i, value)` for each
+/// field `i` present, and says whether `v` was an array (`true`). The errors are
+/// serde_json's: a member given twice, an unknown member, an array too long, a value
+/// `read` refuses (placed where serde_json places it); what is absent the caller decides.
+pub fn read_fields(
+    v: &Json,
+    spec: &Fields,
+    read: &mut dyn FnMut(usize, &Json) -> Result<(), Error>,
+) -> Result<bool, Error> {
+    if let Some(items) = v.fields_in_order() {
+        for (k, item) in items.iter().enumerate() {
+            if k >= spec.primary.len() {
+                return Err(Json::too_long(item));
+            }
+            read(k, item).map_err(|e| e.or_at(item.stop))?;
+        }
+        return Ok(true);
+    }
+    let mut seen = 0u64;
+    for m in v.object(spec.expected)? {
+        match spec.names.iter().position(|n| *n == m.key) {
+            Some(p) => {
+                let i = spec.field[p] as usize;
+                if seen & (1 << i) != 0 {
+                    return Err(m.duplicate(spec.primary[i]));
+                }
+                seen |= 1 << i;
+                read(i, &m.value).map_err(|e| e.or_at(m.value.stop))?;
+            }
+            None if spec.deny_unknown => return Err(m.unknown(spec.names)),
+            None => {}
+        }
+    }
+    Ok(false)
+}
+
 fn is_integer(n: &str) -> bool {
     !n.contains(['.', 'e', 'E'])
 }
