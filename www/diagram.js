@@ -510,6 +510,7 @@ export function createDiagram(app, root) {
 
     // The dangling ends of messages in flight: deliver, drop or duplicate from here.
     const ringEls = [];
+    const ringSpots = [];
     const liveRings = new Set();
     for (const f of scene.flying) {
       const key = `r${f.index}`;
@@ -518,14 +519,26 @@ export function createDiagram(app, root) {
         const ring = s('circle', { class: f.act ? 'dg-dangle' : 'dg-dangle off', 'data-id': f.id, 'data-index': f.index, 'data-k': f.k, cx: STEP_W / 2 + f.k * STEP_W, cy: f.y2, r: 5, fill: '#fff', stroke: f.color, 'stroke-width': 2, opacity: f.opacity });
         ring.dataset.y = String(f.y2);
         if (f.act) ring.dataset.label = f.label;
-        return { el: ring };
+        return { el: ring, spot: `${f.k}|${f.y2}`, opaque: f.opacity === 1 };
       });
       ringEls.push(r.el);
+      ringSpots.push(r);
     }
     for (const k of [...drawnRings.keys()]) if (!liveRings.has(k)) drawnRings.delete(k);
     // Hundreds of rings while the network is busy: touched only when one came or went.
     if (ringEls.length !== ringsDrawn.length || ringEls.some((el, i) => el !== ringsDrawn[i])) reconcile(gRings, ringEls);
     ringsDrawn = ringEls;
+    // The rings end in a few dozen spots (a big run: 360 rings, 32 spots), stacked: a ring
+    // under an opaque one on the same spot is not painted (class "covered": transparent,
+    // still there to click, focus and find), so a redraw rasterises one ring per spot.
+    const spotTop = new Map();
+    for (let i = ringSpots.length - 1; i >= 0; i--) {
+      const r = ringSpots[i];
+      const above = spotTop.get(r.spot);
+      if (above === undefined) spotTop.set(r.spot, r.opaque);
+      const covered = above === true;
+      if (r.el.classList.contains('covered') !== covered) r.el.classList.toggle('covered', covered);
+    }
     setAttr(gRings, 'transform', `translate(${stepX(cursor) - STEP_W / 2},0)`);
 
     placeRoving();
