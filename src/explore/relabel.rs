@@ -108,7 +108,7 @@ impl Map {
                             });
                         }
                     }
-                    out.sort_by_key(|o| o.id);
+                    crate::small_sort::stable_sort_by_key(&mut out, |o| o.id);
                     Action::Reconfigure { nodes: out }
                 }
                 other => other.clone(),
@@ -158,7 +158,7 @@ fn maps(clients: u32) -> Vec<Map> {
             },
         ));
     }
-    out.sort_by_key(|(k, _)| *k);
+    crate::small_sort::stable_sort_by_key(&mut out, |(k, _)| *k);
     out.into_iter().map(|(_, m)| m).collect()
 }
 
