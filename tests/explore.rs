@@ -429,16 +429,19 @@ fn first_failing_fuzz_seed(bug: Bug) -> (u64, paxoscope::sim::Scenario) {
     (o.seed, o.scenario)
 }
 
-/// The two bugs whose shrunk fuzz runs are still far from the goal of issue 10 (at most
-/// 1.5 times the BFS-shortest length; docs/explorer.md, "Shrunk fuzz counterexamples"):
-/// both fuzz runs are on the seed layout (5 acceptors, 2 proposers), where every phase
+/// The two bugs whose searches start after a prefix (`explore::starts`) and whose fuzz
+/// runs are long (the goal of issue 10: at most 1.5 times the BFS-shortest length;
+/// docs/explorer.md, "Shrunk fuzz counterexamples"; the reconfiguration is still far from
+/// it): both fuzz runs are on the seed layout (5 acceptors, 2 proposers), where every phase
 /// costs three times the messages of 3 servers; the shrinker moves the stale read onto 3
 /// servers (`explore::relabel`), not the reconfiguration. This test keeps what the
 /// shrinker does reach: the same invariant, a run
 /// that replays to it at its last step, and no more steps than recorded on 2026-12-07
 /// (59 and 123 since the move onto 3 servers; 98 and 123 after the quicker-retries pass;
-/// 138 and 213 before), against the BFS-shortest length from each bug's start (its prefix and
-/// its moves, 8 + 10 and 12 + 12), so a regression shows as a larger ratio.
+/// 138 and 213 before; 26 for the stale read since commands are left out with the steps
+/// that carry them), against the BFS-shortest length from each bug's start (its prefix and
+/// its moves, 8 + 10 and 12 + 12), so a regression shows as a larger ratio; the stale read
+/// meets the goal (26 ≤ 1.5 × 18).
 #[test]
 #[cfg_attr(
     debug_assertions,
@@ -447,7 +450,7 @@ fn first_failing_fuzz_seed(bug: Bug) -> (u64, paxoscope::sim::Scenario) {
 fn the_stale_read_and_reconfiguration_shrinks_keep_their_invariant_and_length() {
     use paxoscope::explore::shrink::shrink;
     for (bug, seed, recorded_after) in [
-        (Bug::ReadWithoutLease, 101, 59),
+        (Bug::ReadWithoutLease, 101, 26),
         (Bug::ReconfigWithoutAlpha, 187, 123),
     ] {
         let (found, run) = first_failing_fuzz_seed(bug);
@@ -463,6 +466,9 @@ fn the_stale_read_and_reconfiguration_shrinks_keep_their_invariant_and_length() 
             s.after as f64 / optimum as f64
         );
         assert_eq!(s.after, s.scenario.actions.len());
+        if bug == Bug::ReadWithoutLease {
+            assert!(2 * s.after <= 3 * optimum, "{bug}: {} steps", s.after);
+        }
         let mut replay = Run::new(s.scenario.clone(), false).unwrap();
         let first = replay.state(false).violations.first().cloned();
         assert_eq!(
