@@ -1,3 +1,4 @@
+// @ts-check
 // The message sequence diagram's pure part: where each lane, event and message goes, which
 // ones the filters keep, the scene of one window (buildScene: what diagram-paint.js paints
 // on the canvas and diagram.js keeps as SVG), and the exports (a standalone SVG file built
@@ -6,27 +7,73 @@
 
 import { kindColor } from './glossary.js';
 
+/** @typedef {import('./pkg/paxoscope.js').Addr} Addr */
+/** @typedef {import('./pkg/paxoscope.js').SpaceTimeWindow} SpaceTimeWindow */
+/** @typedef {import('./pkg/paxoscope.js').MessageTrace} MessageTrace */
+/** @typedef {import('./pkg/paxoscope.js').MessageFate} MessageFate */
+/** @typedef {import('./pkg/paxoscope.js').LaneEvent} LaneEvent */
+/**
+ * The filters in force: message kinds hidden (message types) and lanes hidden (lane keys).
+ * @typedef {{ kinds: Set<string>, lanes: Set<string> }} Filter
+ */
+/**
+ * A selected event and its causal past: the last event index of each lane that happened
+ * before it (by lane key), and the messages of its chain.
+ * @typedef {{ index: number, frontier: Map<string, number>, chainMessages: number[] }} Selection
+ */
+/** A violation the page knows of, marked at its step. @typedef {{ step: number, invariant: string, message: string }} KnownViolation */
+/** A mark drawn for a lane event. @typedef {'dot'|'cross'|'triangle'|'diamond'|'star'|'square'|'circle'|'check'} Mark */
+/**
+ * An arrow of the scene: a message from its send to its end (`arrows`), or dangling to
+ * "now" while in flight (`flying`, `k` steps right of the cursor, `act` when it can be
+ * acted on). `fork` is where a duplicate leaves its original's arrow.
+ * @typedef {{ index: number, id: number | undefined, type: string, x1: number, y1: number, x2: number, y2: number,
+ *   color: string, opacity: number, width: number, fork: [number, number] | null,
+ *   state: 'done'|'flight'|'future', fate: MessageFate | null }} SceneArrow
+ */
+/** @typedef {SceneArrow & { end: number | null, title: string }} SettledArrow */
+/** @typedef {SceneArrow & { k: number, act: boolean, label: string }} FlyingArrow */
+/**
+ * A lane event of the scene: a send or receive (`dots`, with its message) or another
+ * event (`marks`), where and how it is drawn.
+ * @typedef {{ index: number, kind: import('./pkg/paxoscope.js').LaneEventKind, step: number, lane: string,
+ *   x: number, y: number, mark: Mark, color: string, r: number, opacity: number,
+ *   past: boolean | null, selected: boolean, message: number | null, label: string }} SceneEvent
+ */
+/** Where an arrow's line goes and how it ended. @typedef {{ x1: number, y1: number, x2: number, y2: number, fate: MessageFate | null }} Line */
+
 /** Pixels per step along the time axis, per lane across it, and the lane-label gutter. */
 export const STEP_W = 16;
 export const LANE_H = 24;
 export const GUTTER = 44;
 export const PAD_Y = 16;
 
-/** 'n3' / 'c1' for a lane or an address ({node: 3} / {client: 1}). */
-export function laneKey(a) { return a.node != null ? `n${a.node}` : `c${a.client}`; }
+/**
+ * 'n3' / 'c1' for a lane or an address ({node: 3} / {client: 1}).
+ * @param {Addr} a
+ * @returns {string}
+ */
+export function laneKey(a) { return 'node' in a ? `n${a.node}` : `c${a.client}`; }
 
-/** The x of the middle of a step's column. */
+/** The x of the middle of a step's column. @param {number} step */
 export function stepX(step) { return step * STEP_W + STEP_W / 2; }
 
 /**
  * The filters in force: kinds hidden (a Set of message types) and lanes hidden (a Set of
  * lane keys). A message shows when its kind and both of its lanes show.
+ * @param {MessageTrace} m
+ * @param {Filter} filter
  */
 export function messageShown(m, filter) {
   return !filter.kinds.has(m.type) && !filter.lanes.has(laneKey(m.from)) && !filter.lanes.has(laneKey(m.to));
 }
 
-/** Whether a lane event shows: its lane shows and, for a send or receive, its message. */
+/**
+ * Whether a lane event shows: its lane shows and, for a send or receive, its message.
+ * @param {LaneEvent} e
+ * @param {Map<number, MessageTrace>} byIndex
+ * @param {Filter} filter
+ */
 export function eventShown(e, byIndex, filter) {
   if (filter.lanes.has(laneKey(e.lane))) return false;
   if (e.message == null) return true;
@@ -36,9 +83,12 @@ export function eventShown(e, byIndex, filter) {
 
 /**
  * The y of every shown lane, in the window's lane order.
+ * @param {Addr[]} lanes
+ * @param {Filter} filter
  * @returns {Map<string, number>}
  */
 export function laneYs(lanes, filter) {
+  /** @type {Map<string, number>} */
   const ys = new Map();
   let i = 0;
   for (const l of lanes) {
@@ -52,12 +102,16 @@ export function laneYs(lanes, filter) {
 
 /**
  * Where a message is drawn at cursor `step`: from its send to its end, or dangling to "now"
- * when it is in flight at the cursor (sent, not ended by then).
- * @returns {{ x1:number, y1:number, x2:number, y2:number, state:'done'|'flight'|'future', fate:string|null }}
+ * when it is in flight at the cursor (sent, not ended by then). A lane the filters hide has
+ * no y: its ends come out NaN, and the caller skips the message.
+ * @param {MessageTrace} m
+ * @param {Map<string, number>} ys
+ * @param {number} step
+ * @returns {Line & { state: 'done'|'flight'|'future' }}
  */
 export function messageGeometry(m, ys, step) {
-  const y1 = ys.get(laneKey(m.from));
-  const yTo = ys.get(laneKey(m.to));
+  const y1 = ys.get(laneKey(m.from)) ?? NaN;
+  const yTo = ys.get(laneKey(m.to)) ?? NaN;
   const x1 = stepX(m.sent_step);
   const end = m.end;
   if (m.created_step > step) {
@@ -73,6 +127,13 @@ export function messageGeometry(m, ys, step) {
   return { ...ended(m, x1, y1, yTo), state: 'done' };
 }
 
+/**
+ * @param {MessageTrace} m
+ * @param {number} x1
+ * @param {number} y1
+ * @param {number} yTo
+ * @returns {Line}
+ */
 function ended(m, x1, y1, yTo) {
   const end = m.end;
   if (!end) return { x1, y1, x2: x1 + STEP_W, y2: y1 + (yTo - y1) * 0.5, fate: null };
@@ -85,7 +146,10 @@ function ended(m, x1, y1, yTo) {
   }
 }
 
-/** The shape drawn for a lane event: which mark, and its colour. */
+/**
+ * The shape drawn for a lane event: which mark, and its colour.
+ * @type {Record<import('./pkg/paxoscope.js').LaneEventKind, { mark: Mark, color: string }>}
+ */
 export const EVENT_STYLE = {
   send: { mark: 'dot', color: '#475467' },
   receive: { mark: 'dot', color: '#475467' },
@@ -98,7 +162,13 @@ export const EVENT_STYLE = {
   answer: { mark: 'check', color: '#0e9f6e' },
 };
 
-/** SVG path data for a mark of size r centred on (x, y). */
+/**
+ * SVG path data for a mark of size r centred on (x, y).
+ * @param {Mark} mark
+ * @param {number} x
+ * @param {number} y
+ * @param {number} r
+ */
 export function markPath(mark, x, y, r) {
   switch (mark) {
     case 'cross': return `M${x - r},${y - r}L${x + r},${y + r}M${x + r},${y - r}L${x - r},${y + r}`;
@@ -121,22 +191,29 @@ export function markPath(mark, x, y, r) {
 
 // ------------------------------------------------------------------ text export
 
+/** @type {Record<MessageFate, string>} */
 const MERMAID_ARROW = { delivered: '->>', dropped: '-x', unreachable: '-x', crashed: '-x', partitioned: '-x' };
+/** @type {Record<MessageFate, string>} */
 const SEQDIAG_ARROW = { delivered: '->', dropped: '-x', unreachable: '-x', crashed: '-x', partitioned: '-x' };
 
 /**
  * Text safe after a colon: one line; for Mermaid, `#` and `;` as entity codes (Mermaid
  * reads `#…;` as an entity and `;` as the end of a statement).
+ * @param {string} text
+ * @param {boolean} mermaid
  */
 function clean(text, mermaid) {
   const t = String(text).replace(/[\r\n]+/g, ' ').trim();
-  return mermaid ? t.replace(/#/g, '#35;').replace(/;(?!\s*$)/g, (m, i, str) => (str.slice(Math.max(0, i - 5), i).match(/#\d+$/) ? m : '#59;')) : t;
+  return mermaid ? t.replace(/#/g, '#35;').replace(/;(?!\s*$)/g, (/** @type {string} */ m, /** @type {number} */ i, /** @type {string} */ str) => (str.slice(Math.max(0, i - 5), i).match(/#\d+$/) ? m : '#59;')) : t;
 }
 
 /**
  * The window as Mermaid (`dialect` 'mermaid') or sequencediagram.org ('sequencediagram')
  * text: one participant per shown lane, one arrow per shown message at the step it ended
  * (in flight at the cursor: an open arrow marked "in flight"), local events as notes.
+ * @param {SpaceTimeWindow} win
+ * @param {Filter} filter
+ * @param {'mermaid'|'sequencediagram'} [dialect]
  */
 export function sequenceText(win, filter, dialect = 'mermaid') {
   const mermaid = dialect === 'mermaid';
@@ -147,17 +224,18 @@ export function sequenceText(win, filter, dialect = 'mermaid') {
   out.push(`${mermaid ? '%%' : '#'} Paxoscope, steps ${win.from_step}–${win.to_step} (cursor at step ${win.step})`);
   for (const l of lanes) {
     const k = laneKey(l);
-    out.push(`participant ${k} as ${l.node != null ? `node ${l.node}` : `client ${l.client}`}`);
+    out.push(`participant ${k} as ${'node' in l ? `node ${l.node}` : `client ${l.client}`}`);
   }
   // Arrows at their end (or at the cursor while in flight), notes at their event, in
   // the order things happened; drawn only what the window shows up to the cursor.
+  /** @type {{ order: number, step: number, tie: number, line: string }[]} */
   const items = [];
   const shown = win.messages.filter((m) => messageShown(m, filter) && m.created_step <= win.step && m.sent_step >= win.from_step);
   for (const m of shown) {
-    const done = m.end && m.end.step <= win.step;
-    const order = done ? (m.end.event ?? m.send_event) + (m.end.event == null ? 0.5 : 0) : Infinity;
-    const at = done ? m.end.step : win.step;
-    items.push({ order, step: at, tie: m.index, line: arrowLine(m, done ? m.end.fate : null, mermaid) });
+    const end = m.end && m.end.step <= win.step ? m.end : null;
+    const order = end ? (end.event ?? m.send_event) + (end.event == null ? 0.5 : 0) : Infinity;
+    const at = end ? end.step : win.step;
+    items.push({ order, step: at, tie: m.index, line: arrowLine(m, end ? end.fate : null, mermaid) });
   }
   for (const e of win.events) {
     if (e.message != null || e.step > win.step || !ys.has(laneKey(e.lane))) continue;
@@ -169,6 +247,11 @@ export function sequenceText(win, filter, dialect = 'mermaid') {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * @param {MessageTrace} m
+ * @param {MessageFate | null} fate
+ * @param {boolean} mermaid
+ */
 function arrowLine(m, fate, mermaid) {
   const from = laneKey(m.from);
   const to = laneKey(m.to);
@@ -182,12 +265,13 @@ function arrowLine(m, fate, mermaid) {
 /**
  * A standalone SVG file of the drawn part: the lane labels and `content` (the drawing's
  * SVG markup, in step coordinates from x = fromX) on a white page. Opens in any browser.
+ * @param {{ content: string, lanes: Addr[], ys: Map<string, number>, fromX: number, width: number, height: number, title: string }} drawing
  */
 export function standaloneSvg({ content, lanes, ys, fromX, width, height, title }) {
-  const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const esc = (/** @type {string} */ t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const labels = lanes.filter((l) => ys.has(laneKey(l))).map((l) => {
     const k = laneKey(l);
-    return `<text x="${GUTTER - 8}" y="${ys.get(k) + 4}" text-anchor="end" font-family="ui-monospace, monospace" font-size="12" font-weight="600" fill="#344054">${k}</text>`;
+    return `<text x="${GUTTER - 8}" y="${(ys.get(k) ?? 0) + 4}" text-anchor="end" font-family="ui-monospace, monospace" font-size="12" font-weight="600" fill="#344054">${k}</text>`;
   }).join('');
   const W = Math.ceil(width + GUTTER);
   const H = Math.ceil(height);
@@ -203,11 +287,17 @@ ${labels}
 
 // ------------------------------------------------------------------ the scene of a window
 
+/** The scene of one window, as buildScene makes it. @typedef {ReturnType<typeof buildScene>} Scene */
+
 /** Opacity of what the causal slice leaves out, and of the recorded future. */
 export const DIM = 0.16;
 export const FUTURE = 0.32;
 
-/** What a send or receive says, for its label and the causal slice's narration. */
+/**
+ * What a send or receive says, for its label and the causal slice's narration.
+ * @param {LaneEvent} e
+ * @param {MessageTrace | null | undefined} m
+ */
 export function describe(e, m) {
   const who = laneKey(e.lane);
   if (e.kind === 'send' && m) return `${who} sends #${m.id ?? '–'} ${m.label} to ${laneKey(m.to)}`;
@@ -223,6 +313,8 @@ export function describe(e, m) {
  * decisions, crashes, ...). `selected` ({index, frontier, chainMessages}) dims what is not
  * in that event's causal past. The page paints it (diagram-paint.js) and exports it
  * (sceneSvg), so the file and the screen are the same picture.
+ * @param {SpaceTimeWindow} win
+ * @param {{ filter: Filter, cursor: number, selected?: Selection | null, inFlightIds?: Set<number>, known?: KnownViolation[] }} options
  */
 export function buildScene(win, { filter, cursor, selected = null, inFlightIds = new Set(), known = [] }) {
   const ys = laneYs(win.lanes, filter);
@@ -232,7 +324,7 @@ export function buildScene(win, { filter, cursor, selected = null, inFlightIds =
   const cx = stepX(cursor) + STEP_W / 2;
   const byIndex = new Map(win.messages.map((m) => [m.index, m]));
   const past = selected ? selected.frontier : null;
-  const inPast = (lane, index) => {
+  const inPast = (/** @type {Addr} */ lane, /** @type {number} */ index) => {
     if (!past) return true;
     const f = past.get(laneKey(lane));
     return f != null && index <= f;
@@ -245,12 +337,14 @@ export function buildScene(win, { filter, cursor, selected = null, inFlightIds =
   const violations = (known || []).filter((v) => v.step >= win.from_step && v.step <= win.to_step)
     .map((v) => ({ step: v.step, x: stepX(v.step), invariant: v.invariant, message: v.message }));
 
+  /** @type {SettledArrow[]} */
   const arrows = [];
+  /** @type {FlyingArrow[]} */
   const flying = [];
   for (const m of win.messages) {
     if (!messageShown(m, filter)) continue;
     const g = messageGeometry(m, ys, cursor);
-    if (g.y1 == null || Number.isNaN(g.y2)) continue;
+    if (Number.isNaN(g.y1) || Number.isNaN(g.y2)) continue;
     const color = kindColor(m.type);
     let opacity = g.state === 'future' ? FUTURE : 1;
     let width = 1.4;
@@ -269,7 +363,8 @@ export function buildScene(win, { filter, cursor, selected = null, inFlightIds =
       sx = o.x1 + (o.x2 - o.x1) * t;
       sy = o.y1 + (o.y2 - o.y1) * t;
     }
-    const base = { index: m.index, id: m.id, type: m.type, x1: sx, y1: sy, x2: g.x2, y2: g.y2, color, opacity, width, fork: copyOf ? [sx, sy] : null };
+    /** @type {SceneArrow} */
+    const base = { state: 'done', fate: null, index: m.index, id: m.id, type: m.type, x1: sx, y1: sy, x2: g.x2, y2: g.y2, color, opacity, width, fork: copyOf ? [sx, sy] : null };
     if (g.state === 'flight') {
       // Dangles to "now": its end is k steps right of the cursor's column.
       flying.push({ ...base, state: 'flight', fate: null, k: (g.x2 - stepX(cursor)) / STEP_W, act: inFlightIds.has(m.id),
@@ -281,7 +376,9 @@ export function buildScene(win, { filter, cursor, selected = null, inFlightIds =
       title: `#${m.id ?? '–'} ${m.label} · ${laneKey(m.from)} → ${laneKey(m.to)} · sent at step ${m.sent_step}${m.copy_of != null ? ` (a duplicate, copied at step ${m.created_step})` : ''}${m.end ? ` · ${m.end.fate} at step ${m.end.step}` : ''}${later ? ' · later' : ''}` });
   }
 
+  /** @type {SceneEvent[]} */
   const dots = [];
+  /** @type {SceneEvent[]} */
   const marks = [];
   for (const e of win.events) {
     if (!eventShown(e, byIndex, filter)) continue;
@@ -290,6 +387,7 @@ export function buildScene(win, { filter, cursor, selected = null, inFlightIds =
     const st = EVENT_STYLE[e.kind] || EVENT_STYLE.send;
     const isPast = inPast(e.lane, e.index);
     const m = e.message != null ? byIndex.get(e.message) : null;
+    /** @type {SceneEvent} */
     const item = {
       index: e.index, kind: e.kind, step: e.step, lane: laneKey(e.lane), x: stepX(e.step), y,
       mark: st.mark, color: st.color, r: st.mark === 'dot' ? 2.2 : 5,
@@ -302,29 +400,39 @@ export function buildScene(win, { filter, cursor, selected = null, inFlightIds =
   return { from: win.from_step, to: win.to_step, cursor, ys, height, x0, x1, cx, net, violations, arrows, flying, dots, marks };
 }
 
-/** The head of a delivered arrow: a filled triangle at (x2, y2) pointing along it. */
+/**
+ * The head of a delivered arrow: a filled triangle at (x2, y2) pointing along it.
+ * @param {number} x1
+ * @param {number} y1
+ * @param {number} x2
+ * @param {number} y2
+ * @returns {[number, number][]}
+ */
 export function arrowHead(x1, y1, x2, y2, L = 6) {
   const a = Math.atan2(y2 - y1, x2 - x1);
   return [[x2, y2], [x2 - L * Math.cos(a - 0.45), y2 - L * Math.sin(a - 0.45)], [x2 - L * Math.cos(a + 0.45), y2 - L * Math.sin(a + 0.45)]];
 }
 
-/** Whether a mark is drawn filled (a dot, a square, ...) or stroked only (a cross, a check). */
+/** Whether a mark is drawn filled (a dot, a square, ...) or stroked only (a cross, a check). @param {Mark} mark */
 export function markFilled(mark) { return mark !== 'cross' && mark !== 'check'; }
 
-/** A mark's fill: white inside a diamond (an election), its colour otherwise, none when stroked. */
+/** A mark's fill: white inside a diamond (an election), its colour otherwise, none when stroked. @param {SceneEvent} item */
 export function markFill(item) { return markFilled(item.mark) ? (item.mark === 'diamond' ? '#fff' : item.color) : 'none'; }
 
 /**
  * The scene between steps `from` and `to` (inclusive) as SVG markup in diagram coordinates:
  * the same picture the page paints (lanes, future, partitions, violations, arrows, sends and
  * receives, lane events, the cursor), for standaloneSvg. Built from the scene, not the screen.
+ * @param {Scene} scene
+ * @param {number} from
+ * @param {number} to
  */
 export function sceneSvg(scene, from, to) {
-  const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  const n = (x) => String(Math.round(x * 10) / 10);
+  const esc = (/** @type {string} */ t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const n = (/** @type {number} */ x) => String(Math.round(x * 10) / 10);
   const lo = from * STEP_W, hi = (to + 1) * STEP_W;
-  const inX = (a, b) => Math.max(a, b) >= lo - STEP_W && Math.min(a, b) <= hi + STEP_W;
-  const op = (o) => (o === 1 ? '' : ` opacity="${o}"`);
+  const inX = (/** @type {number} */ a, /** @type {number} */ b) => Math.max(a, b) >= lo - STEP_W && Math.min(a, b) <= hi + STEP_W;
+  const op = (/** @type {number} */ o) => (o === 1 ? '' : ` opacity="${o}"`);
   const out = [];
   const H = scene.height;
   for (const [, y] of scene.ys) out.push(`<line x1="${lo}" x2="${hi}" y1="${y}" y2="${y}" stroke="#d0d5dd" stroke-width="1"/>`);
