@@ -155,6 +155,7 @@ export function createControls(app, root) {
     const lease = Number(leaseIn.value), drift = Number(driftIn.value);
     if (!Number.isInteger(lease) || lease < 2 || lease > 1000) return app.notify('error', 'Cluster set-up', `The lease must be a whole number of ticks from 2 to 1000 (got "${leaseIn.value}").`);
     if (!Number.isInteger(drift) || drift < 0 || drift > 200) return app.notify('error', 'Cluster set-up', `The clock drift must be a whole number of per mille from 0 to 200 (got "${driftIn.value}").`);
+    /** @type {SimConfig['layout']} */
     const layout = layoutSeed.checked ? { kind: 'seed' } : { kind: 'servers', n };
     const readMode = /** @type {import('./pkg/paxoscope.js').ReadMode} */ (readModeSel.value);
     app.newRun({

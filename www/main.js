@@ -1,3 +1,4 @@
+// @ts-check
 // Wiring: loads the wasm core, owns the Playground, turns every user action into an API
 // call (catching errors and panics), re-renders the views, keeps the URL hash in sync, and
 // exposes window.paxoscope for debugging and tests. No protocol logic lives here.
@@ -31,7 +32,18 @@ import { createSearch } from './search.js';
 /** @typedef {import('./pkg/paxoscope.js').InvariantViolation} InvariantViolation */
 /** @typedef {import('./pkg/paxoscope.js').PresetInfo} PresetInfo */
 /** @typedef {import('./pkg/paxoscope.js').Term} Term */
+/** @typedef {import('./pkg/paxoscope.js').SimConfig} SimConfig */
 /** The page's state and actions, as the views receive it (`app`). @typedef {App} PageApp */
+/** What is selected in the inspector: a node or a message, by id. @typedef {{ kind: 'node' | 'message', id: number }} Selection */
+/**
+ * A part of the page: drawn from the state view and the violations the page knows of.
+ * A reader (a panel read rather than watched) is drawn less often while playing; `offscreen`
+ * and `stale` say whether it is out of view and behind the step, `drawnAt` when it was drawn.
+ * The replicated log's grid also scrolls to a slot (`scrollToSlot`, for the tour).
+ * @typedef {{ update(view: StateView, known: InvariantViolation[]): void, reset?: () => void,
+ *   reader?: boolean, offscreen?: boolean, stale?: boolean, drawnAt?: number,
+ *   scrollToSlot?: (slot: number) => void }} Component
+ */
 
 const PKG = './pkg/paxoscope.js';
 const DEFAULT_PRESET = 'seed-demo';
@@ -77,14 +89,19 @@ async function loadApi(fresh = false) {
   return mod;
 }
 
+/** @param {unknown} e */
 function isPanic(e) {
   if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return true;
-  const t = `${e && e.name} ${e && e.message}`;
+  const x = /** @type {{ name?: string, message?: string } | null | undefined} */ (e);
+  const t = `${x && x.name} ${x && x.message}`;
   return /RuntimeError|unreachable|panicked|recursive use of an object|already borrowed|null pointer passed to rust/i.test(t);
 }
 
 class App {
-  /** @param {Api} api */
+  /**
+   * @param {Api} api
+   * @param {ReturnType<typeof createNotices>} notices
+   */
   constructor(api, notices) {
     this.api = api;
     this.notices = notices;
@@ -95,6 +112,7 @@ class App {
     this.selection = null;
     this.playing = false;
     this.speed = 4;
+    /** @type {Component[]} */
     this.components = [];
     /** The cluster picture (www/topology.js): its message chips, and the tour's marks on them. @type {ReturnType<typeof import('./topology.js').createTopology> | null} */
     this.topology = null;
@@ -110,6 +128,7 @@ class App {
     this.later = new Map();
     this.frameNo = 0;
     /** The step a seek went to, drawn in the next frame (seek); null once drawn. */
+    /** @type {number | null} */
     this.seekTo = null;
     this.seekRaf = 0;
     this.lastGood = null; // {scenario, step}
@@ -132,6 +151,7 @@ class App {
   }
 
   // ------------------------------------------------------------------ errors
+  /** @type {ReturnType<typeof createNotices>['notify']} */
   notify(kind, title, text, opts) { return this.notices.notify(kind, title, text, opts); }
 
   /**
@@ -151,6 +171,10 @@ class App {
     }
   }
 
+  /**
+   * @param {string} what
+   * @param {any} e
+   */
   fail(what, e) {
     const msg = (e && e.message) || String(e);
     if (isPanic(e)) {
@@ -243,6 +267,10 @@ class App {
     return true;
   }
 
+  /**
+   * @param {string} name
+   * @param {{ push?: boolean, step?: number | null, after?: string }} [options]
+   */
   loadPreset(name, { push = true, step = null, after = '' } = {}) {
     const p = this.presets.find((x) => x.name === name);
     if (!p && this.presets.length) {
@@ -277,6 +305,10 @@ class App {
     return ok;
   }
 
+  /**
+   * @param {Partial<SimConfig>} configPatch
+   * @param {number} seed
+   */
   newRun(configPatch, seed) {
     let base = {};
     try { base = JSON.parse(this.pg.scenario()).config; } catch { base = (this.view && this.view.config) || {}; }
@@ -331,6 +363,7 @@ class App {
     this.render();
   }
 
+  /** @param {number} step */
   seek(step) {
     if (!this.pg || !this.view) return;
     const target = Math.max(0, Math.min(this.view.total_steps, Math.round(step)));
@@ -367,6 +400,7 @@ class App {
     this.notify('info', note.title, note.text);
   }
 
+  /** @param {Selection | null} sel */
   select(sel) {
     this.selection = sel;
     this.render();
@@ -380,6 +414,7 @@ class App {
   }
 
   // ------------------------------------------------------------------ play
+  /** @param {number} v */
   setSpeed(v) { this.speed = v; this.render(); }
   togglePlay() { if (this.playing) this.pause(); else this.play(); }
   play() {
@@ -404,6 +439,7 @@ class App {
     this.linAt = 0;
     if (this.view) this.render();
   }
+  /** @param {number} t */
   frame(t) {
     if (!this.playing || !this.pg) return;
     this.settle();
@@ -534,6 +570,10 @@ class App {
   }
 
   /** Draws one component; false when the core panicked (the page is then stopped). */
+  /**
+   * @param {Component} c
+   * @param {StateView} view
+   */
   drawPart(c, view) {
     try { c.update(view, this.known); } catch (e) {
       if (isPanic(e)) { this.fail('drawing the page', e); return false; }
@@ -602,6 +642,7 @@ class App {
     this.pushNext = false;
   }
 
+  /** @param {boolean} initial */
   async openHash(initial) {
     let d;
     try {
@@ -720,14 +761,25 @@ async function boot() {
   $('#help').addEventListener('click', () => help.open());
 
   // views
-  const comp = (c) => { app.components.push(c); return c; };
+  /**
+   * @template {Component} C
+   * @param {C} c
+   * @returns {C}
+   */
+  function comp(c) { app.components.push(c); return c; }
   /** A panel read rather than watched: drawn less often while playing (READER_MS), and not
    *  while playing when out of view. */
   const readerOf = new Map();
   const inView = new IntersectionObserver((entries) => {
     for (const e of entries) { const c = readerOf.get(e.target); if (c) c.offscreen = !e.isIntersecting; }
   }, { rootMargin: '200px' });
-  const reader = (c, el) => { readerOf.set(el, c); inView.observe(el); return comp(Object.assign(c, { reader: true })); };
+  /**
+   * @template {Component} C
+   * @param {C} c
+   * @param {Element} el
+   * @returns {C}
+   */
+  function reader(c, el) { readerOf.set(el, c); inView.observe(el); return comp(Object.assign(c, { reader: true })); }
   comp(createBanner(app, $('#banner')));
   const topo = comp(createTopology(app, $('#topology')));
   app.topology = topo;
@@ -781,7 +833,7 @@ async function boot() {
     },
   });
 
-  for (const sel of ['#preset', '#speed']) $(sel)?.addEventListener('change', (e) => e.target.blur());
+  for (const sel of ['#preset', '#speed']) $(sel)?.addEventListener('change', (/** @type {Event} */ e) => /** @type {HTMLElement} */ (e.target).blur());
 
   window.paxoscope = {
     state: () => app.pg.state(),
