@@ -25,9 +25,11 @@ export function viewConflict(view) {
 
 /**
  * Node id → the quorums ('a', 'b') it belongs to in `conflict`.
- * @param {Conflict} conflict
+ * @param {Conflict | null} conflict
+ * @returns {Map<number, string[]>}
  */
 export function quorumMarks(conflict) {
+  /** @type {Map<number, string[]>} */
   const marks = new Map();
   if (!conflict) return marks;
   (conflict.quorums || []).forEach((q, i) => {

@@ -109,6 +109,7 @@ class App {
     this.pg = null;
     /** @type {StateView | null} the state shown (`view()`), read again after every change */
     this.view = null;
+    /** What the inspector shows. @type {Selection | null} */
     this.selection = null;
     this.playing = false;
     this.speed = 4;

@@ -1,3 +1,4 @@
+// @ts-check
 // The cluster diagram: nodes laid out by role (clients, proposers, acceptors, replicas, or
 // a ring of identical servers) and every in-flight message drawn on its way between two
 // nodes, coloured by type, animated when it is sent and when it leaves the network.
@@ -14,16 +15,40 @@ import { badgeSpot, fitTitle } from './node-badge.js';
 /** @typedef {import('./pkg/paxoscope.js').NodeView} NodeView */
 /** @typedef {import('./pkg/paxoscope.js').MessageView} MessageView */
 /** @typedef {import('./main.js').PageApp} PageApp */
+/** @typedef {import('./main.js').Selection} Selection */
+/** @typedef {import('./pkg/paxoscope.js').Addr} Addr */
+/** @typedef {import('./node-badge.js').Spot} Spot */
+/**
+ * A titled area of the picture: a column (or row) of one kind of node, or the ring of
+ * identical servers.
+ * @typedef {{ label: string, ring: false, x: number, y: number, w: number, h: number }
+ *   | { label: string, ring: true, cx: number, cy: number, rx: number, r: number }} Zone
+ */
+/**
+ * A chip to draw: one message, or the messages of a crowded link counted (`msg` absent),
+ * from its sender's spot to its receiver's.
+ * @typedef {{ key: string, msgs: MessageView[], msg?: MessageView, from: Spot, to: Spot, text: string, first: number }} TopoChip
+ */
+/** How a chip looks. @typedef {{ ready: boolean, selected: boolean, hl: boolean, target: boolean, agg: boolean }} ChipLook */
+/** A chip's move: from (x0, y0) at scale s0 to (x1, y1) at s1, over `ms` from t0; `out` when leaving. @typedef {{ t0: number, ms: number, x0: number, y0: number, x1: number, y1: number, s0: number, s1: number, out?: boolean }} ChipMove */
+/** A chip as drawn on the canvas, at its spot (x, y). @typedef {{ key: string, color: string, x: number, y: number, anim: ChipMove | null, chip: TopoChip, text: string, to: Spot, state: ChipLook }} DrawnChip */
+/** Where and how a chip is drawn at one moment. @typedef {{ x: number, y: number, scale: number, alpha: number, done: boolean }} ChipAt */
+/**
+ * A node's SVG parts, and what was last written into them (only changes are written).
+ * @typedef {{ g: SVGGElement, badge: SVGGElement, part: SVGGElement, info: SVGTextElement, title: SVGTitleElement, idText: SVGTextElement,
+ *   group?: string, badgeText?: string, partName?: string }} NodeEls
+ */
+/** A client's SVG group, and what was last written into it. @typedef {{ g: SVGGElement, info?: string, waiting?: boolean, titleText?: string }} ClientEls */
 
 const GROUP_COLORS = ['#3b82f6', '#f59e0b', '#10b981', '#ec4899', '#8b5cf6', '#14b8a6', '#ef4444', '#84cc16', '#64748b'];
 const GROUP_NAMES = 'ABCDEFGHIJ';
 const INK = '#182230'; // style.css --ink
 
-/** Nodes are grouped by their roles, in the core's order of roles (proposers first). */
+/** Nodes are grouped by their roles, in the core's order of roles (proposers first). @param {string[]} roles */
 function roleRank(roles) {
   return Math.min(...roles.map(rankOfRole));
 }
-/** "Proposers", "Acceptors", "Proposer + Replicas": a column title from role names. */
+/** "Proposers", "Acceptors", "Proposer + Replicas": a column title from role names. @param {string[]} roles */
 function groupTitle(roles) {
   return roles.map((r) => r[0].toUpperCase() + r.slice(1)).join(' + ') + 's';
 }
@@ -68,16 +93,19 @@ export function shortLabel(m) {
  * @param {number} h
  */
 function computeLayout(view, w, h) {
+  /** @type {Map<string, Spot>} */
   const pos = new Map();
+  /** @type {Zone[]} */
   const zones = [];
   const nodes = [...view.nodes].sort((a, b) => a.id - b.id);
   const clients = [...(view.clients || [])].sort((a, b) => a.id - b.id);
   const narrow = w < 560;
+  /** @type {Map<string, { roles: string[], nodes: NodeView[] }>} */
   const sigs = new Map();
   for (const n of nodes) {
     const key = [...n.roles].sort((a, b) => roleRank([a]) - roleRank([b])).join('+');
     if (!sigs.has(key)) sigs.set(key, { roles: key.split('+'), nodes: [] });
-    sigs.get(key).nodes.push(n);
+    /** @type {{ roles: string[], nodes: NodeView[] }} */ (sigs.get(key)).nodes.push(n);
   }
   const groups = [...sigs.values()].sort((a, b) => roleRank(a.roles) - roleRank(b.roles));
   const R = Math.max(17, Math.min(27, Math.min(w, h) / 15));
@@ -90,13 +118,13 @@ function computeLayout(view, w, h) {
     if (narrow) {
       const top = clients.length ? 84 : 26;
       clients.forEach((c, i) => pos.set(`c${c.id}`, { x: (w * (i + 0.5)) / clients.length, y: 44 }));
-      if (clients.length) zones.push({ label: 'Clients', x: pad, y: 8, w: w - 2 * pad, h: 70 });
+      if (clients.length) zones.push({ ring: false, label: 'Clients', x: pad, y: 8, w: w - 2 * pad, h: 70 });
       cx = w / 2; cy = top + (h - top) / 2 + 2;
       rad = Math.min(w / 2 - R - 40, (h - top) / 2 - R - 42);
     } else {
       const left = clients.length ? 120 : 0;
       clients.forEach((c, i) => pos.set(`c${c.id}`, { x: 62, y: 40 + ((h - 60) * (i + 0.5)) / clients.length }));
-      if (clients.length) zones.push({ label: 'Clients', x: pad, y: 8, w: 100, h: h - 16 });
+      if (clients.length) zones.push({ ring: false, label: 'Clients', x: pad, y: 8, w: 100, h: h - 16 });
       cx = left + (w - left) / 2; cy = h / 2 + 4;
       rad = Math.min((w - left) / 2 - R - 54, h / 2 - R - 44);
     }
@@ -114,6 +142,7 @@ function computeLayout(view, w, h) {
     zones.push({ label: fitTitle([`${count} · each is ${g.roles.join(' + ')}`, `${count} · ${g.roles.join(' + ')}`, count], 2 * Math.min(cx - pad, w - cx - pad)), ring: true, cx, cy, rx, r: rad });
   } else {
     // Distinct roles: one column per role (one row per role when narrow), clients first.
+    /** @type {{ title: string, keys: string[] }[]} */
     const cols = [];
     if (clients.length) cols.push({ title: 'Clients', keys: clients.map((c) => `c${c.id}`) });
     for (const g of groups) cols.push({ title: groupTitle(g.roles), keys: g.nodes.map((n) => `n${n.id}`) });
@@ -127,11 +156,11 @@ function computeLayout(view, w, h) {
       acc += weights[ci];
       if (narrow) {
         const y0 = 4 + frac0 * (h - 8), bandH = frac * (h - 8);
-        zones.push({ label: col.title, x: pad, y: y0 + 2, w: w - 2 * pad, h: bandH - 6 });
+        zones.push({ ring: false, label: col.title, x: pad, y: y0 + 2, w: w - 2 * pad, h: bandH - 6 });
         col.keys.forEach((key, i) => pos.set(key, { x: pad + ((w - 2 * pad) * (i + 0.5)) / col.keys.length, y: y0 + bandH / 2 + 6 }));
       } else {
         const x0 = pad + frac0 * (w - 2 * pad), colW = frac * (w - 2 * pad);
-        zones.push({ label: col.title, x: x0 + 6, y: 8, w: colW - 12, h: h - 16 });
+        zones.push({ ring: false, label: col.title, x: x0 + 6, y: 8, w: colW - 12, h: h - 16 });
         // A crowded last column (usually the acceptors) puts captions beside its nodes.
         const crowded = (h - 64) / col.keys.length < 2 * R + 46 && ci === k - 1 && ci > 0;
         col.keys.forEach((key, i) => pos.set(key, { x: x0 + colW * (crowded ? 0.32 : 0.5), y: 44 + ((h - 64) * (i + 0.5)) / col.keys.length, cap: crowded ? 'right' : 'below' }));
@@ -147,7 +176,10 @@ function computeLayout(view, w, h) {
   return { pos, zones, R, narrow, compact: minGap < 100, capChars: Math.max(6, Math.floor(minGap / 6.4) - 1) };
 }
 
-/** @param {PageApp} app */
+/**
+ * @param {PageApp} app
+ * @param {HTMLElement} root
+ */
 export function createTopology(app, root) {
   const wrap = h('div', { class: 'topology-wrap' });
   const svg = s('svg', { class: 'topology', role: 'group', 'aria-label': 'Cluster diagram: nodes and the messages in flight between them' });
@@ -171,16 +203,25 @@ export function createTopology(app, root) {
   wrap.append(svg, canvas);
   root.append(wrap);
 
-  let W = 0, H = 0, layoutSig = '', L = null;
+  let W = 0, H = 0, layoutSig = '';
+  /** The picture's layout, from the last buildStatic. @type {ReturnType<typeof computeLayout>} */
+  let L = { pos: new Map(), zones: [], R: 17, narrow: false, compact: false, capChars: 6 };
   let drawnKey = '';
   let edgesDrawn = '';
   /** The faint line of each pair of endpoints with traffic, by pair. */
+  /** @type {Map<string, SVGLineElement>} */
   const edgeEls = new Map();
+  /** @type {Map<number, NodeEls>} */
   const nodeEls = new Map();
+  /** @type {Map<number, ClientEls>} */
+  const clientEls = new Map();
   /** Chips on the canvas by key (`m:<id>` or `l:<from>><to>`), in drawing order. */
+  /** @type {Map<string, DrawnChip>} */
   const msgEls = new Map();
   /** Chips flying to their receiver after their message left the network. */
+  /** @type {DrawnChip[]} */
   let leaving = [];
+  /** @type {string | null} */
   let hoverKey = null;
   /** Message ids the guided tour points at (marked) and asks to act on (target). */
   let marks = { hl: new Set(), target: new Set() };
@@ -188,20 +229,22 @@ export function createTopology(app, root) {
   let dpr = 1;
   let font = '';
   const chipLayout = createChipLayout();
+  /** @type {StateView | null} */
   let lastView = null;
 
   const still = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
   const animMs = () => (still && still.matches ? 0 : app.animMs());
 
-  function endKey(e) { return e.node != null ? `n${e.node}` : `c${e.client}`; }
+  /** @param {Addr} e */
+  function endKey(e) { return 'node' in e ? `n${e.node}` : `c${e.client}`; }
 
   function measure() {
     const r = wrap.getBoundingClientRect();
     W = Math.max(280, Math.round(r.width));
     H = Math.max(240, Math.round(r.height));
     svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-    svg.setAttribute('width', W);
-    svg.setAttribute('height', H);
+    svg.setAttribute('width', String(W));
+    svg.setAttribute('height', String(H));
     dpr = window.devicePixelRatio || 1;
     sprites.clear();
     canvas.width = Math.round(W * dpr);
@@ -215,7 +258,7 @@ export function createTopology(app, root) {
     L = computeLayout(view, W, H);
     gZones.replaceChildren();
     for (const z of L.zones) {
-      if (z.ring) {
+      if (z.ring === true) {
         gZones.append(s('ellipse', { class: 'ring', cx: z.cx, cy: z.cy, rx: z.rx, ry: z.r }));
         gZones.append(s('text', { class: 'zone-label', x: z.cx, y: Math.max(16, z.cy - z.r - L.R - 34), 'text-anchor': 'middle' }, z.label));
       } else {
@@ -225,13 +268,14 @@ export function createTopology(app, root) {
     }
     gNodes.replaceChildren();
     nodeEls.clear();
+    clientEls.clear();
     msgEls.clear();
     leaving = [];
     chipLayout.reset();
     gEdges.replaceChildren();
     const R = L.R;
     for (const n of view.nodes) {
-      const p = L.pos.get(`n${n.id}`);
+      const p = /** @type {Spot} */ (L.pos.get(`n${n.id}`));
       const g = s('g', { class: 'node', transform: `translate(${p.x},${p.y})`, tabindex: 0, role: 'button', 'data-node': n.id });
       const halo = s('circle', { class: 'halo', r: R + 6 });
       const body = s('circle', { class: 'body', r: R, filter: 'url(#soft-shadow)' });
@@ -249,15 +293,15 @@ export function createTopology(app, root) {
       g.append(title, halo, body, idText, cross, badge, part, info);
       // A mouse click must not leave focus on the node, or Space would select it again
       // instead of playing; keyboard activation (detail 0) keeps the focus.
-      g.addEventListener('click', (e) => { if (e.detail > 0) g.blur(); app.select({ kind: 'node', id: n.id }); });
-      g.addEventListener('keydown', (e) => {
+      g.addEventListener('click', (/** @type {MouseEvent} */ e) => { if (e.detail > 0) g.blur(); app.select({ kind: 'node', id: n.id }); });
+      g.addEventListener('keydown', (/** @type {KeyboardEvent} */ e) => {
         if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); e.stopPropagation(); app.select({ kind: 'node', id: n.id }); }
       });
       gNodes.append(g);
       nodeEls.set(n.id, { g, badge, part, info, title, idText });
     }
     for (const c of view.clients || []) {
-      const p = L.pos.get(`c${c.id}`);
+      const p = /** @type {Spot} */ (L.pos.get(`c${c.id}`));
       const g = s('g', { class: 'client', transform: `translate(${p.x},${p.y})`, 'data-client': c.id });
       const bw = R * 1.9, bh = R * 1.35;
       g.append(s('title', {}, ''),
@@ -265,7 +309,7 @@ export function createTopology(app, root) {
         s('text', { class: 'node-id', 'text-anchor': 'middle', dy: '0.35em' }, `C${c.id}`),
         s('text', { class: 'node-info', 'text-anchor': 'middle', y: bh / 2 + 14 }, ''));
       gNodes.append(g);
-      nodeEls.set(`c${c.id}`, { g, client: true });
+      clientEls.set(c.id, { g });
     }
   }
 
@@ -310,10 +354,11 @@ export function createTopology(app, root) {
       const badgeText = n.crashed ? 'CRASHED' : n.is_leader ? 'LEADER' : ms === 'member' ? '' : ms.toUpperCase();
       if (el.badgeText !== badgeText) {
         el.badgeText = badgeText;
-        el.badge.lastChild.textContent = badgeText;
+        /** @type {SVGTextElement} */ (el.badge.lastChild).textContent = badgeText;
         const bw = Math.max(52, badgeText.length * 7 + 10);
-        el.badge.firstChild.setAttribute('x', String(-bw / 2));
-        el.badge.firstChild.setAttribute('width', String(bw));
+        const pill = /** @type {SVGRectElement} */ (el.badge.firstChild);
+        pill.setAttribute('x', String(-bw / 2));
+        pill.setAttribute('width', String(bw));
         el.badge.style.display = badgeText ? '' : 'none';
       }
       const partName = gl ? gl.name : '';
@@ -329,7 +374,7 @@ export function createTopology(app, root) {
         const right = el.info.dataset.cap === 'right';
         const x = right ? el.info.getAttribute('x') : 0;
         const first = right ? `${0.35 - (lines.length - 1) * 0.6}em` : 0;
-        el.info.replaceChildren(...lines.map((t, i) => s('tspan', { x, dy: i ? '1.2em' : first }, t)));
+        el.info.replaceChildren(...lines.map((t, /** @type {number} */ i) => s('tspan', { x, dy: i ? '1.2em' : first }, t)));
       }
       const label = `Node ${n.id}, ${n.roles.join(' + ')}` + (ms === 'member' ? '' : `, ${ms}`) + (n.crashed ? ', crashed' : '') + (n.is_leader ? ', leader' : '') +
         (n.roles.includes('acceptor') ? `, promised ${ballotStr(n.promised)}` : '') + (gl ? `, partition group ${gl.name}` : '') + '. Press Enter to inspect.';
@@ -339,21 +384,21 @@ export function createTopology(app, root) {
       }
     }
     for (const c of view.clients || []) {
-      const el = nodeEls.get(`c${c.id}`);
+      const el = clientEls.get(c.id);
       if (!el) continue;
       // Rule 12: an idle client in a run with leases shows how its last get was read.
       const lastRead = c.last_read ? `get ${c.last_read.key}: ${c.last_read.mode}` : null;
       let info = c.pending ? opStr(c.pending.op) : (lastRead || `${c.completed} done`);
       if (info.length > L.capChars) info = `${info.slice(0, L.capChars - 1)}…`;
-      if (el.info !== info) { el.info = info; el.g.querySelector('.node-info').textContent = info; }
+      if (el.info !== info) { el.info = info; /** @type {Element} */ (el.g.querySelector('.node-info')).textContent = info; }
       if (el.waiting !== !!c.pending) { el.waiting = !!c.pending; el.g.classList.toggle('waiting', !!c.pending); }
       const title = `Client ${c.id} → node ${c.target}` + (c.pending ? `: waiting for #${c.pending.seq} ${opStr(c.pending.op)}` : `: idle, ${c.completed} completed`) +
         (c.last_read ? `; last get #${c.last_read.seq} ${c.last_read.key} = ${c.last_read.value ?? '∅'}, read ${c.last_read.mode === 'lease' ? 'by the leader alone under its lease' : 'through the log'}` : '');
-      if (el.titleText !== title) { el.titleText = title; el.g.querySelector('title').textContent = title; }
+      if (el.titleText !== title) { el.titleText = title; /** @type {Element} */ (el.g.querySelector('title')).textContent = title; }
     }
   }
 
-  /** The chip text of a link that carries too many messages to draw one by one. */
+  /** The chip text of a link that carries too many messages to draw one by one. @param {MessageView[]} ms */
   function countText(ms) {
     const types = new Set(ms.map((m) => m.type));
     return types.size === 1 ? `${ms.length}× ${ms[0].type}` : `${ms.length} messages`;
@@ -372,7 +417,7 @@ export function createTopology(app, root) {
     }
     for (const z of L.zones) {
       const w = z.label.length * 7.4 + 8;
-      if (z.ring) out.push({ x: z.cx, y: Math.max(16, z.cy - z.r - L.R - 34) - 4, w, h: 16 });
+      if (z.ring === true) out.push({ x: z.cx, y: Math.max(16, z.cy - z.r - L.R - 34) - 4, w, h: 16 });
       else out.push({ x: z.x + z.w / 2, y: z.y + 12, w, h: 16 });
     }
     return out;
@@ -383,12 +428,14 @@ export function createTopology(app, root) {
    * @param {StateView} view
    */
   function chipsOf(view) {
+    /** @type {Map<string, MessageView[]>} */
     const links = new Map();
     for (const m of view.messages) {
       const k = `${endKey(m.from)}>${endKey(m.to)}`;
       if (!links.has(k)) links.set(k, []);
-      links.get(k).push(m);
+      /** @type {MessageView[]} */ (links.get(k)).push(m);
     }
+    /** @type {TopoChip[]} */
     const chips = [];
     for (const [k, ms] of links) {
       const from = L.pos.get(endKey(ms[0].from)), to = L.pos.get(endKey(ms[0].to));
@@ -399,7 +446,12 @@ export function createTopology(app, root) {
     return chips.sort((a, b) => a.first - b.first);
   }
 
-  /** How a chip looks: ready or waiting, one message or a count, selected, marked by the tour. */
+  /**
+   * How a chip looks: ready or waiting, one message or a count, selected, marked by the tour.
+   * @param {TopoChip} c
+   * @param {Selection | null} sel
+   * @returns {ChipLook}
+   */
   function chipState(c, sel) {
     const ready = c.msgs.some((m) => m.deliverable);
     const selected = !!(sel && sel.kind === 'message' && c.msgs.some((m) => m.id === sel.id));
@@ -408,7 +460,10 @@ export function createTopology(app, root) {
     return { ready, selected, hl, target, agg: !c.msg };
   }
 
-  /** @param {StateView} view */
+  /**
+   * @param {TopoChip} c
+   * @param {StateView} view
+   */
   function describe(c, view) {
     if (c.msg) {
       const m = c.msg;
@@ -420,10 +475,15 @@ export function createTopology(app, root) {
     return `${c.msgs.length} messages ${endStr(m.from)} → ${endStr(m.to)}:\n${list}`;
   }
 
-  const easeOut = (k) => 1 - (1 - k) ** 3;
-  const easeIn = (k) => k * k;
+  const easeOut = (/** @type {number} */ k) => 1 - (1 - k) ** 3;
+  const easeIn = (/** @type {number} */ k) => k * k;
 
-  /** Where chip `e` is drawn at time `now`: its spot, or on its way there (or away). */
+  /**
+   * Where chip `e` is drawn at time `now`: its spot, or on its way there (or away).
+   * @param {DrawnChip} e
+   * @param {number} now
+   * @returns {ChipAt}
+   */
   function placeAt(e, now) {
     const a = e.anim;
     if (!a) return { x: e.x, y: e.y, scale: 1, alpha: 1, done: true };
@@ -432,6 +492,10 @@ export function createTopology(app, root) {
     return { x: a.x0 + (a.x1 - a.x0) * f, y: a.y0 + (a.y1 - a.y0) * f, scale: a.s0 + (a.s1 - a.s0) * f, alpha: a.out ? 1 - f : f, done: k >= 1 };
   }
 
+  /**
+   * A chip's outline: a pill of width w and height hh centred on (x, y).
+   * @param {CanvasRenderingContext2D} c @param {number} x @param {number} y @param {number} w @param {number} hh
+   */
   function chipPath(c, x, y, w, hh) {
     const r = hh / 2;
     c.beginPath();
@@ -443,7 +507,11 @@ export function createTopology(app, root) {
     c.closePath();
   }
 
-  /** Draws one chip centred on (0, 0) of `c`, as the page's stylesheet drew the SVG ones (style.css `.msg`). */
+  /**
+   * Draws one chip centred on (0, 0) of `c`, as the page's stylesheet drew the SVG ones (style.css `.msg`).
+   * @param {CanvasRenderingContext2D} c
+   * @param {DrawnChip} e
+   */
   function drawChip(c, e) {
     const st = e.state;
     const w = chipWidth(e.text);
@@ -471,8 +539,10 @@ export function createTopology(app, root) {
   // from there: a frame paints a hundred chips or more, and text is the slow part of a canvas.
   // Sprites not used by the last few paints are dropped.
   const SPRITE_PAD = 14; // room for the stroke and the tour target's glow
+  /** @type {Map<string, { c: HTMLCanvasElement, w: number, h: number, used: number }>} */
   const sprites = new Map();
   let paintNo = 0;
+  /** @param {DrawnChip} e */
   function spriteOf(e) {
     const st = e.state;
     const key = `${e.text}|${e.color}|${st.ready}|${st.agg}|${st.selected}|${st.hl}|${st.target}|${e.key === hoverKey}`;
@@ -495,7 +565,11 @@ export function createTopology(app, root) {
     return sp;
   }
 
-  /** One chip at `at` (its place, scale and opacity), copied from its sprite. */
+  /**
+   * One chip at `at` (its place, scale and opacity), copied from its sprite.
+   * @param {DrawnChip} e
+   * @param {ChipAt} at
+   */
   function paintChip(e, at) {
     const sp = spriteOf(e);
     ctx.globalAlpha = at.alpha;
@@ -525,6 +599,7 @@ export function createTopology(app, root) {
       moving = true;
       return true;
     });
+    /** @type {DrawnChip[]} */
     const top = [];
     for (const e of msgEls.values()) {
       if (e.state.selected || e.state.target || e.key === hoverKey) { top.push(e); continue; }
@@ -545,11 +620,17 @@ export function createTopology(app, root) {
   /**
    * The chip under a point of the picture (CSS pixels from its top-left corner), the one
    * drawn on top first; null when there is none.
+   * @param {number} x
+   * @param {number} y
+   * @returns {DrawnChip | null}
    */
   function chipAt(x, y) {
     // As paint() stacks them: later chips over earlier ones, the selected, the tour's
     // target and the hovered chip over all.
-    let hit = null, top = null;
+    /** @type {DrawnChip | null} */
+    let hit = null;
+    /** @type {DrawnChip | null} */
+    let top = null;
     for (const e of msgEls.values()) {
       const w = chipWidth(e.text);
       if (Math.abs(x - e.x) <= w / 2 + 1 && Math.abs(y - e.y) <= CHIP_H / 2 + 1) {
@@ -558,6 +639,7 @@ export function createTopology(app, root) {
     }
     return top || hit;
   }
+  /** @param {MouseEvent} ev */
   function pointIn(ev) {
     const r = svg.getBoundingClientRect();
     return { x: ev.clientX - r.left, y: ev.clientY - r.top };
@@ -598,6 +680,7 @@ export function createTopology(app, root) {
     const now = performance.now();
     // Edges: one faint line per pair of endpoints with traffic, redrawn only when that set
     // of pairs changed.
+    /** @type {Set<string>} */
     const edgeKeys = new Set();
     for (const m of view.messages) {
       const a = endKey(m.from), b = endKey(m.to);
@@ -616,6 +699,7 @@ export function createTopology(app, root) {
       edgeEls.set(k, el);
       gEdges.append(el);
     }
+    /** @type {Map<string, DrawnChip>} */
     const next = new Map();
     for (const c of chips) {
       const p = spots.get(c.key);
@@ -623,7 +707,8 @@ export function createTopology(app, root) {
       let e = msgEls.get(c.key);
       if (!e) {
         const color = c.msg || new Set(c.msgs.map((m) => m.type)).size === 1 ? kindColor(c.msgs[0].type) : '#475467';
-        e = { key: c.key, color, x: p.x, y: p.y, anim: ms > 0 ? { t0: now, ms, x0: c.from.x, y0: c.from.y, x1: p.x, y1: p.y, s0: 0.6, s1: 1 } : null };
+        const anim = ms > 0 ? { t0: now, ms, x0: c.from.x, y0: c.from.y, x1: p.x, y1: p.y, s0: 0.6, s1: 1 } : null;
+        e = { key: c.key, color, x: p.x, y: p.y, anim, chip: c, text: c.text, to: c.to, state: chipState(c, sel) };
       }
       e.chip = c;
       e.text = c.text;
@@ -655,7 +740,11 @@ export function createTopology(app, root) {
     return [...msgEls.values()].map((e) => ({ key: e.key, ids: e.chip.msgs.map((m) => m.id), text: e.text, x: e.x, y: e.y, w: chipWidth(e.text), h: CHIP_H, moving: !!e.anim, ...e.state }));
   }
 
-  /** The guided tour's marks on messages: `hl` pointed at, `target` to act on. */
+  /**
+   * The guided tour's marks on messages: `hl` pointed at, `target` to act on.
+   * @param {Iterable<number>} hl
+   * @param {Iterable<number>} target
+   */
   function mark(hl, target) {
     const a = [...hl].sort().join(), b = [...target].sort().join();
     if (a === [...marks.hl].sort().join() && b === [...marks.target].sort().join()) return;
