@@ -139,6 +139,7 @@ fn warmed_up(config: &SimConfig, seed: u64, warmup_commands: u64) -> World {
 }
 
 /// Runs `steps` scheduler steps; returns (deliveries, commands committed, seconds).
+#[inline(never)] // its own frame, for profiling the timed part alone (callgrind --toggle-collect)
 fn timed_run(base: &World, steps: u64) -> (u64, u64, f64, String) {
     let mut w = base.clone();
     let (d0, c0) = (delivered(&w), w.stats().commands_committed);

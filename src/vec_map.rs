@@ -55,15 +55,21 @@ impl<K, V> VecMap<K, V> {
 }
 
 impl<K: Ord, V> VecMap<K, V> {
-    /// Where `key` is (`Ok`) or would go (`Err`). Checks the end first: most inserts append.
+    /// Where `key` is (`Ok`) or would go (`Err`). Checks the end first: most inserts
+    /// append, and a log is often asked for its newest entry.
     fn position<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
     where
         K: Borrow<Q>,
     {
-        match self.entries.last() {
-            None => Err(0),
-            Some((last, _)) if last.borrow() < key => Err(self.entries.len()),
-            _ => self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key)),
+        let Some((last, _)) = self.entries.last() else {
+            return Err(0);
+        };
+        match last.borrow().cmp(key) {
+            std::cmp::Ordering::Less => Err(self.entries.len()),
+            std::cmp::Ordering::Equal => Ok(self.entries.len() - 1),
+            std::cmp::Ordering::Greater => {
+                self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+            }
         }
     }
 
@@ -141,6 +147,16 @@ impl<K: Ord, V> VecMap<K, V> {
     /// The entries in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + ExactSizeIterator {
         self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The `i`-th entry in key order.
+    pub fn get_index(&self, i: usize) -> Option<(&K, &V)> {
+        self.entries.get(i).map(|(k, v)| (k, v))
+    }
+
+    /// The `i`-th entry in key order, its value mutable.
+    pub fn get_index_mut(&mut self, i: usize) -> Option<(&K, &mut V)> {
+        self.entries.get_mut(i).map(|(k, v)| (&*k, v))
     }
 
     /// The entries in key order, values mutable.

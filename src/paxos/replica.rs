@@ -115,23 +115,34 @@ impl Replica {
         debug_assert!(self.applied_index <= self.commit_index);
         while self.applied_index < self.commit_index {
             let slot = self.applied_index;
-            let value = &self.log[&slot];
+            // The log holds every slot from the snapshot up to the commit index, so this
+            // one is at its distance from the snapshot: no search.
+            let value = match self.log.get_index((slot - self.snapshot_index) as usize) {
+                Some((s, v)) if *s == slot => v,
+                _ => &self.log[&slot],
+            };
             if let Value::Reconfigure(members) = value {
                 self.configs.record(slot, members, reconfig_delay);
             }
             for (index, command) in value.commands().iter().enumerate() {
-                let seen = self.sessions.get(&command.client);
-                let duplicate = seen.is_some_and(|s| command.seq <= s.seq);
-                let (result, executed) = match seen {
+                // The client's session, looked up once and updated in place.
+                let seen = self.sessions.get_mut(&command.client);
+                let duplicate = seen.as_ref().is_some_and(|s| command.seq <= s.seq);
+                let (result, executed) = match &seen {
                     Some(s) if duplicate && !no_dedup => (s.result.clone(), false),
                     _ => (self.kv.apply(&command.op), true),
                 };
                 if executed {
                     let session = Session {
-                        seq: command.seq.max(seen.map_or(0, |s| s.seq)),
+                        seq: command.seq.max(seen.as_ref().map_or(0, |s| s.seq)),
                         result: result.clone(),
                     };
-                    self.sessions.insert(command.client, session);
+                    match seen {
+                        Some(s) => *s = session,
+                        None => {
+                            self.sessions.insert(command.client, session);
+                        }
+                    }
                 }
                 debug_assert!(self.sessions[&command.client].seq >= command.seq);
                 applied.push(Applied {

@@ -3,6 +3,7 @@
 use super::event::WorldEvent;
 use crate::json::ToJson;
 use crate::kv::ClientId;
+use crate::paxos::Message;
 use crate::vec_map::VecMap;
 use serde::Serialize;
 
@@ -32,28 +33,52 @@ pub struct Stats {
     /// `commands_committed` counts up to).
     #[serde(skip)]
     committed_seq: VecMap<ClientId, u64>,
+    /// Where each message type's count is in `sent`, `delivered`, `dropped` and
+    /// `duplicated` (in that order): its place + 1, or 0 while absent, by
+    /// [`Message::kind_index`]. Counting a message is then an index, not a search.
+    #[serde(skip)]
+    places: [[u8; KIND_COUNT]; 4],
+}
+
+/// How many message types there are.
+const KIND_COUNT: usize = Message::KINDS.len();
+
+/// Which of the four counters by type ([`Stats::places`]).
+#[derive(Clone, Copy)]
+enum Fate {
+    Sent = 0,
+    Delivered = 1,
+    Dropped = 2,
+    Duplicated = 3,
 }
 
 impl Stats {
     /// Counts what one event changes, and keeps `messages_per_command` current.
-    #[inline]
+    /// Inlined natively into each place that emits an event (`World`'s observers), where
+    /// the match folds to that event's arm.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn observe(&mut self, e: &WorldEvent) {
         match *e {
             WorldEvent::Sent { env, lost, .. } => {
-                let kind = env.msg.kind();
-                self.count_sent(kind, !env.msg.is_client_traffic());
+                let kind = env.msg.kind_index();
+                self.count(Fate::Sent, kind);
+                if !env.msg.is_client_traffic() {
+                    self.protocol_sent += 1;
+                }
                 if lost {
-                    Self::bump(&mut self.dropped, kind);
+                    self.count(Fate::Dropped, kind);
                 }
             }
-            WorldEvent::Delivered { env, .. } => Self::bump(&mut self.delivered, env.msg.kind()),
+            WorldEvent::Delivered { env, .. } => self.count(Fate::Delivered, env.msg.kind_index()),
             WorldEvent::Unreachable { env, .. } | WorldEvent::Dropped { env, .. } => {
-                Self::bump(&mut self.dropped, env.msg.kind())
+                self.count(Fate::Dropped, env.msg.kind_index())
             }
-            WorldEvent::Duplicated { env, .. } => Self::bump(&mut self.duplicated, env.msg.kind()),
+            WorldEvent::Duplicated { env, .. } => {
+                self.count(Fate::Duplicated, env.msg.kind_index())
+            }
             WorldEvent::Crashed { lost, .. } => {
                 for m in lost {
-                    Self::bump(&mut self.dropped, m.env.msg.kind());
+                    self.count(Fate::Dropped, m.env.msg.kind_index());
                 }
             }
             WorldEvent::Stepped { ready, .. } => {
@@ -73,6 +98,46 @@ impl Stats {
         if matches!(e, WorldEvent::Sent { .. } | WorldEvent::Stepped { .. }) {
             self.refresh();
         }
+    }
+
+    /// Counts one message of type `kind` (its [`Message::kind_index`]) in the counter of
+    /// `fate`.
+    #[inline]
+    fn count(&mut self, fate: Fate, kind: usize) {
+        let place = self.places[fate as usize][kind] as usize;
+        let map = self.counter(fate);
+        if let Some((k, n)) = place.checked_sub(1).and_then(|i| map.get_index_mut(i)) {
+            debug_assert_eq!(*k, Message::KINDS[kind], "a type's place is noted");
+            *n += 1;
+            return;
+        }
+        self.count_new(fate, kind);
+    }
+
+    /// The counter of `fate`.
+    #[inline]
+    fn counter(&mut self, fate: Fate) -> &mut VecMap<&'static str, u64> {
+        match fate {
+            Fate::Sent => &mut self.sent,
+            Fate::Delivered => &mut self.delivered,
+            Fate::Dropped => &mut self.dropped,
+            Fate::Duplicated => &mut self.duplicated,
+        }
+    }
+
+    /// [`Stats::count`] for a type not counted yet under `fate`.
+    #[cold]
+    fn count_new(&mut self, fate: Fate, kind: usize) {
+        let map = self.counter(fate);
+        Self::bump(map, Message::KINDS[kind]);
+        // A type seen for the first time moved the ones after it: note every place again.
+        let mut places = [0; KIND_COUNT];
+        for (i, (k, _)) in map.iter().enumerate() {
+            if let Some(j) = Message::KINDS.iter().position(|name| name == k) {
+                places[j] = i as u8 + 1;
+            }
+        }
+        self.places[fate as usize] = places;
     }
 
     /// Client `client`'s command `seq` was decided: it and every earlier one of the client

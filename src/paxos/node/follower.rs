@@ -83,12 +83,15 @@ impl Node {
             let (mut next, end) = self.replica.as_ref().map_or((0, 0), |r| {
                 (r.commit_index, commit_index.max(r.commit_index))
             });
-            while let Some((slot, value)) = self.durable.acceptor.as_ref().and_then(|acc| {
-                acc.accepted
-                    .range(next..end)
-                    .find(|(_, (b, _))| *b == ballot)
-                    .map(|(slot, (_, v))| (*slot, v.clone()))
-            }) {
+            while next < end {
+                let Some((slot, value)) = self.durable.acceptor.as_ref().and_then(|acc| {
+                    acc.accepted
+                        .range(next..end)
+                        .find(|(_, (b, _))| *b == ballot)
+                        .map(|(slot, (_, v))| (*slot, v.clone()))
+                }) else {
+                    break;
+                };
                 next = slot + 1;
                 self.learn(slot, value, out);
             }

@@ -82,7 +82,7 @@ impl World {
         }
         let mut messages: Vec<u64> = self
             .network
-            .messages
+            .messages()
             .iter()
             .map(|m| hash_one(&m.env))
             .collect();

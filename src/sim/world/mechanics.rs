@@ -21,21 +21,23 @@ impl World {
             return;
         }
         let i = self.rng.index(n);
-        let id = self
+        let at = self
             .network
             .nth_deliverable(self.now, i)
             .expect("index in range");
+        let id = self.network.messages()[at].id;
         if self.rng.chance(self.config.network.drop_per_mille) {
             self.note(&Action::Drop { id });
-            self.drop_message(id);
+            self.drop_at(at);
             return;
         }
         if self.rng.chance(self.config.network.dup_per_mille) {
             self.note(&Action::Duplicate { id });
+            // The copy goes to the end of the list: the original stays at `at`.
             self.duplicate(id);
         }
         self.note(&Action::Deliver { id });
-        self.deliver(id);
+        self.deliver_at(at);
     }
 
     /// Advances time by one tick and fires every timer that is due, in a fixed order:
@@ -74,16 +76,23 @@ impl World {
     /// Takes message `id` off the wire and hands it to its recipient, unless the recipient
     /// is crashed or on the other side of a partition (then it is lost).
     pub(super) fn deliver(&mut self, id: u64) {
-        let taken = self.network.take(id);
-        debug_assert!(taken.is_some(), "message {id} was in flight");
-        let Some(m) = taken else {
-            return;
-        };
+        let at = self.network.position(id);
+        debug_assert!(at.is_some(), "message {id} was in flight");
+        if let Some(at) = at {
+            self.deliver_at(at);
+        }
+    }
+
+    /// [`World::deliver`] for the message at place `at` of the network's list.
+    fn deliver_at(&mut self, at: usize) {
+        let m = self.network.take_at(at);
+        let id = m.id;
         match m.env.to {
             Addr::Client(c) => {
                 self.observers
                     .observe(WorldEvent::Delivered { env: &m.env, id });
-                self.client_receive(c, Rc::unwrap_or_clone(m.env).msg);
+                let env = self.network.open(m.env);
+                self.client_receive(c, env.msg);
             }
             Addr::Node(n) => {
                 debug_assert!(self.nodes.contains_key(&n), "n{n} exists");
@@ -94,19 +103,28 @@ impl World {
                 }
                 self.observers
                     .observe(WorldEvent::Delivered { env: &m.env, id });
-                self.run_node(n, Input::Message(Rc::unwrap_or_clone(m.env)));
+                let env = self.network.open(m.env);
+                self.run_node(n, Input::Message(env));
             }
         }
     }
 
     /// Loses message `id`.
     pub(super) fn drop_message(&mut self, id: u64) {
-        let taken = self.network.take(id);
-        debug_assert!(taken.is_some(), "message {id} was in flight");
-        if let Some(m) = taken {
-            self.observers
-                .observe(WorldEvent::Dropped { id, env: &m.env });
+        let at = self.network.position(id);
+        debug_assert!(at.is_some(), "message {id} was in flight");
+        if let Some(at) = at {
+            self.drop_at(at);
         }
+    }
+
+    /// [`World::drop_message`] for the message at place `at` of the network's list.
+    fn drop_at(&mut self, at: usize) {
+        let m = self.network.take_at(at);
+        self.observers.observe(WorldEvent::Dropped {
+            id: m.id,
+            env: &m.env,
+        });
     }
 
     /// Puts a copy of message `id` in flight, due at the same tick.
@@ -191,11 +209,11 @@ impl World {
         node.set_clock(clock);
         // The world's one Ready, its lists emptied after each step: a step allocates
         // nothing for them (taken out while in use, so a nested step gets a fresh one).
-        let mut ready = std::mem::take(&mut self.scratch.0);
+        let mut ready = self.scratch.0.take().unwrap_or_default();
         node.step_into(input, &mut ready);
         self.process(id, &mut ready);
         ready.clear();
-        self.scratch.0 = ready;
+        self.scratch.0 = Some(ready);
     }
 
     /// Carries out a node's step: disk writes first, then timers, then messages.
@@ -289,7 +307,7 @@ impl World {
             d => self.rng.between(0, d),
         };
         let id = self.network.push(env, self.now + delay);
-        let env = &self.network.messages.last().expect("just pushed").env;
+        let env = &self.network.messages().last().expect("just pushed").env;
         self.observers.observe(WorldEvent::Sent {
             env,
             id: Some(id),

@@ -62,24 +62,39 @@ struct Observers {
 }
 
 impl Observers {
-    /// Hands `e` to every listener that is on. Inlined, with the digest's and the
-    /// counters' own matches, so each place that emits an event keeps only what that
-    /// event does; listeners that are off are not called.
-    #[inline]
+    /// Hands `e` to every listener that is on. Inlined natively, with the digest's and the
+    /// counters' own matches, so each place that emits an event keeps only what that event
+    /// does there (a few instructions for the frequent ones); the listeners that are
+    /// usually off are one call behind one test. In wasm, where size counts first, it is
+    /// left to the optimizer.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn observe(&mut self, e: WorldEvent) {
         if !self.lean {
             self.digest.observe(&e);
             self.stats.observe(&e);
         }
-        if self.checker.is_on() {
-            self.checker.observe(&e);
+        // Off, the narration only forgets the last step's lines when a step begins (the
+        // lines of a step narrated before it was switched off).
+        if self.checker.is_on()
+            || self.narrator.is_on()
+            || self.spacetime.is_some()
+            || (matches!(e, WorldEvent::Step { .. }) && !self.narrator.lines().is_empty())
+        {
+            self.observe_more(&e);
         }
-        // Off, the narration only forgets the last step's lines when a step begins.
+    }
+
+    /// The listeners [`Observers::observe`] calls when one of them is on.
+    #[inline(never)]
+    fn observe_more(&mut self, e: &WorldEvent) {
+        if self.checker.is_on() {
+            self.checker.observe(e);
+        }
         if self.narrator.is_on() || matches!(e, WorldEvent::Step { .. }) {
-            self.narrator.observe(&e);
+            self.narrator.observe(e);
         }
         if let Some(record) = &mut self.spacetime {
-            record.observe(&e);
+            record.observe(e);
         }
     }
 }
@@ -123,9 +138,10 @@ pub struct World {
     scratch: Scratch,
 }
 
-/// Empty lists kept for their memory: a clone of the world starts with none.
+/// Empty lists kept for their memory: a clone of the world starts with none. Boxed, so
+/// lending it to a step and taking it back moves a pointer.
 #[derive(Debug, Default)]
-struct Scratch(Ready);
+struct Scratch(Option<Box<Ready>>);
 
 impl Clone for Scratch {
     fn clone(&self) -> Self {

@@ -188,7 +188,7 @@ impl World {
 
     /// Whether no message is in flight and no client waits for an answer or has work left.
     pub fn is_quiet(&self) -> bool {
-        self.network.messages.is_empty() && self.clients.all_done()
+        self.network.messages().is_empty() && self.clients.all_done()
     }
 
     /// Whether every client has had every command it started answered and has no work left.
@@ -203,6 +203,6 @@ impl World {
 
     /// Messages in flight, oldest first.
     pub fn in_flight(&self) -> &[InFlight] {
-        &self.network.messages
+        self.network.messages()
     }
 }
