@@ -55,21 +55,15 @@ impl<K, V> VecMap<K, V> {
 }
 
 impl<K: Ord, V> VecMap<K, V> {
-    /// Where `key` is (`Ok`) or would go (`Err`). Checks the end first: most inserts
-    /// append, and a log is often asked for its newest entry.
+    /// Where `key` is (`Ok`) or would go (`Err`). Checks the end first: most inserts append.
     fn position<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
     where
         K: Borrow<Q>,
     {
-        let Some((last, _)) = self.entries.last() else {
-            return Err(0);
-        };
-        match last.borrow().cmp(key) {
-            std::cmp::Ordering::Less => Err(self.entries.len()),
-            std::cmp::Ordering::Equal => Ok(self.entries.len() - 1),
-            std::cmp::Ordering::Greater => {
-                self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
-            }
+        match self.entries.last() {
+            None => Err(0),
+            Some((last, _)) if last.borrow() < key => Err(self.entries.len()),
+            _ => self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key)),
         }
     }
 

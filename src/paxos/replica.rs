@@ -59,9 +59,22 @@ impl Replica {
 
     /// Moves the commit index over the decided slots that became contiguous.
     fn advance_commit_index(&mut self) {
-        while self.log.contains_key(&self.commit_index) {
+        while self.holds_next() {
             self.commit_index += 1;
         }
+    }
+
+    /// Whether the log holds the slot at the commit index. The log holds every slot from
+    /// the snapshot up to the commit index, so that slot, if there, is at its distance from
+    /// the snapshot: no search.
+    fn holds_next(&self) -> bool {
+        let at = self.commit_index - self.snapshot_index;
+        let held = usize::try_from(at)
+            .ok()
+            .and_then(|i| self.log.get_index(i))
+            .is_some_and(|(s, _)| *s == self.commit_index);
+        debug_assert_eq!(held, self.log.contains_key(&self.commit_index));
+        held
     }
 
     /// The order every replica keeps (rules 6 and 10): snapshot index ≤ applied index ≤
@@ -117,7 +130,8 @@ impl Replica {
             let slot = self.applied_index;
             // The log holds every slot from the snapshot up to the commit index, so this
             // one is at its distance from the snapshot: no search.
-            let value = match self.log.get_index((slot - self.snapshot_index) as usize) {
+            let at = usize::try_from(slot - self.snapshot_index).unwrap_or(usize::MAX);
+            let value = match self.log.get_index(at) {
                 Some((s, v)) if *s == slot => v,
                 _ => &self.log[&slot],
             };
@@ -125,24 +139,18 @@ impl Replica {
                 self.configs.record(slot, members, reconfig_delay);
             }
             for (index, command) in value.commands().iter().enumerate() {
-                // The client's session, looked up once and updated in place.
-                let seen = self.sessions.get_mut(&command.client);
-                let duplicate = seen.as_ref().is_some_and(|s| command.seq <= s.seq);
-                let (result, executed) = match &seen {
+                let seen = self.sessions.get(&command.client);
+                let duplicate = seen.is_some_and(|s| command.seq <= s.seq);
+                let (result, executed) = match seen {
                     Some(s) if duplicate && !no_dedup => (s.result.clone(), false),
                     _ => (self.kv.apply(&command.op), true),
                 };
                 if executed {
                     let session = Session {
-                        seq: command.seq.max(seen.as_ref().map_or(0, |s| s.seq)),
+                        seq: command.seq.max(seen.map_or(0, |s| s.seq)),
                         result: result.clone(),
                     };
-                    match seen {
-                        Some(s) => *s = session,
-                        None => {
-                            self.sessions.insert(command.client, session);
-                        }
-                    }
+                    self.sessions.insert(command.client, session);
                 }
                 debug_assert!(self.sessions[&command.client].seq >= command.seq);
                 applied.push(Applied {

@@ -43,14 +43,11 @@ pub struct Stats {
 /// How many message types there are.
 const KIND_COUNT: usize = Message::KINDS.len();
 
-/// Which of the four counters by type ([`Stats::places`]).
-#[derive(Clone, Copy)]
-enum Fate {
-    Sent = 0,
-    Delivered = 1,
-    Dropped = 2,
-    Duplicated = 3,
-}
+/// The four counters by type in [`Stats::places`], in order.
+const SENT: usize = 0;
+const DELIVERED: usize = 1;
+const DROPPED: usize = 2;
+const DUPLICATED: usize = 3;
 
 impl Stats {
     /// Counts what one event changes, and keeps `messages_per_command` current.
@@ -61,24 +58,35 @@ impl Stats {
         match *e {
             WorldEvent::Sent { env, lost, .. } => {
                 let kind = env.msg.kind_index();
-                self.count(Fate::Sent, kind);
+                count(&mut self.sent, &mut self.places[SENT], kind);
                 if !env.msg.is_client_traffic() {
                     self.protocol_sent += 1;
                 }
                 if lost {
-                    self.count(Fate::Dropped, kind);
+                    count(&mut self.dropped, &mut self.places[DROPPED], kind);
                 }
             }
-            WorldEvent::Delivered { env, .. } => self.count(Fate::Delivered, env.msg.kind_index()),
-            WorldEvent::Unreachable { env, .. } | WorldEvent::Dropped { env, .. } => {
-                self.count(Fate::Dropped, env.msg.kind_index())
+            WorldEvent::Delivered { env, .. } => {
+                let kind = env.msg.kind_index();
+                count(&mut self.delivered, &mut self.places[DELIVERED], kind)
             }
-            WorldEvent::Duplicated { env, .. } => {
-                self.count(Fate::Duplicated, env.msg.kind_index())
-            }
+            WorldEvent::Unreachable { env, .. } | WorldEvent::Dropped { env, .. } => count(
+                &mut self.dropped,
+                &mut self.places[DROPPED],
+                env.msg.kind_index(),
+            ),
+            WorldEvent::Duplicated { env, .. } => count(
+                &mut self.duplicated,
+                &mut self.places[DUPLICATED],
+                env.msg.kind_index(),
+            ),
             WorldEvent::Crashed { lost, .. } => {
                 for m in lost {
-                    self.count(Fate::Dropped, m.env.msg.kind_index());
+                    count(
+                        &mut self.dropped,
+                        &mut self.places[DROPPED],
+                        m.env.msg.kind_index(),
+                    );
                 }
             }
             WorldEvent::Stepped { ready, .. } => {
@@ -98,46 +106,6 @@ impl Stats {
         if matches!(e, WorldEvent::Sent { .. } | WorldEvent::Stepped { .. }) {
             self.refresh();
         }
-    }
-
-    /// Counts one message of type `kind` (its [`Message::kind_index`]) in the counter of
-    /// `fate`.
-    #[inline]
-    fn count(&mut self, fate: Fate, kind: usize) {
-        let place = self.places[fate as usize][kind] as usize;
-        let map = self.counter(fate);
-        if let Some((k, n)) = place.checked_sub(1).and_then(|i| map.get_index_mut(i)) {
-            debug_assert_eq!(*k, Message::KINDS[kind], "a type's place is noted");
-            *n += 1;
-            return;
-        }
-        self.count_new(fate, kind);
-    }
-
-    /// The counter of `fate`.
-    #[inline]
-    fn counter(&mut self, fate: Fate) -> &mut VecMap<&'static str, u64> {
-        match fate {
-            Fate::Sent => &mut self.sent,
-            Fate::Delivered => &mut self.delivered,
-            Fate::Dropped => &mut self.dropped,
-            Fate::Duplicated => &mut self.duplicated,
-        }
-    }
-
-    /// [`Stats::count`] for a type not counted yet under `fate`.
-    #[cold]
-    fn count_new(&mut self, fate: Fate, kind: usize) {
-        let map = self.counter(fate);
-        Self::bump(map, Message::KINDS[kind]);
-        // A type seen for the first time moved the ones after it: note every place again.
-        let mut places = [0; KIND_COUNT];
-        for (i, (k, _)) in map.iter().enumerate() {
-            if let Some(j) = Message::KINDS.iter().position(|name| name == k) {
-                places[j] = i as u8 + 1;
-            }
-        }
-        self.places[fate as usize] = places;
     }
 
     /// Client `client`'s command `seq` was decided: it and every earlier one of the client
@@ -186,6 +154,35 @@ impl Stats {
             self.protocol_sent as f64 / self.commands_committed as f64
         };
     }
+}
+
+/// Counts one message of type `kind` (its [`Message::kind_index`]) in `map`, where
+/// `places` notes each type's place.
+#[inline]
+fn count(map: &mut VecMap<&'static str, u64>, places: &mut [u8; KIND_COUNT], kind: usize) {
+    let place = (places[kind] as usize).checked_sub(1);
+    if let Some((k, n)) = place.and_then(|i| map.get_index_mut(i)) {
+        debug_assert_eq!(*k, Message::KINDS[kind], "a type's place is noted");
+        *n += 1;
+        return;
+    }
+    count_new(map, places, kind);
+}
+
+/// [`count`] for a type not counted yet in `map` (its place is 0).
+#[cold]
+#[inline(never)]
+fn count_new(map: &mut VecMap<&'static str, u64>, places: &mut [u8; KIND_COUNT], kind: usize) {
+    let name = Message::KINDS[kind];
+    // It goes after the types whose names sort before its own, and moves the others on.
+    let at = map.keys().filter(|k| **k < name).count();
+    for place in places.iter_mut() {
+        if *place as usize > at {
+            *place += 1;
+        }
+    }
+    places[kind] = at as u8 + 1;
+    map.insert(name, 1);
 }
 
 #[cfg(test)]
