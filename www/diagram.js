@@ -1,3 +1,4 @@
+// @ts-check
 // The message sequence diagram (Lamport's space-time diagram), live and a control surface:
 // a lane per node and client, each message an arrow from its send to its end (a cross when
 // lost, a fork for a duplicate, dangling to "now" while in flight: click it to deliver,
@@ -18,6 +19,19 @@ import {
 } from './diagram-model.js';
 import { paintScene, hitScene } from './diagram-paint.js';
 
+/** @typedef {import('./pkg/paxoscope.js').StateView} StateView */
+/** @typedef {import('./pkg/paxoscope.js').Addr} Addr */
+/** @typedef {import('./pkg/paxoscope.js').SpaceTimeWindow} SpaceTimeWindow */
+/** @typedef {import('./pkg/paxoscope.js').MessageTrace} MessageTrace */
+/** @typedef {import('./pkg/paxoscope.js').LaneEvent} LaneEvent */
+/** @typedef {import('./pkg/paxoscope.js').CausalPast} CausalPast */
+/** @typedef {import('./main.js').PageApp} PageApp */
+/** @typedef {import('./diagram-model.js').Scene} Scene */
+/** @typedef {import('./diagram-model.js').SceneEvent} SceneEvent */
+/** The selected event's causal slice, and the core's answer it came from. @typedef {import('./diagram-model.js').Selection & { raw: CausalPast }} Selected */
+/** An SVG element drawn for a key, with the words it was built from (`sig`). @typedef {{ el: any, sig: string, spot?: string, opaque?: boolean }} Drawn */
+/** Something the keyboard reaches: its key ('e<event>' or 'd<message>') and where it is. @typedef {{ key: string, x: number, y: number, el?: Element }} Reachable */
+
 /** Steps drawn beyond each side of what is in view, so a short scroll needs no new window. */
 const MARGIN_STEPS = 48;
 /** While playing, the diagram redraws at most this often (ms); the cursor moves every frame. */
@@ -25,25 +39,41 @@ const PLAY_REDRAW_MS = 150;
 /** Pixels painted on the canvas beyond each side of the view, so a fast scroll shows no gap. */
 const PAINT_MARGIN = 160;
 
-/** Sets an attribute only when it changed. */
+/** Sets an attribute only when it changed. @param {Element} el @param {string} name @param {string} value */
 function setAttr(el, name, value) { if (el.getAttribute(name) !== value) el.setAttribute(name, value); }
-/** Sets an inline style property only when it changed. */
+/**
+ * Sets an inline style property only when it changed.
+ * @param {HTMLElement | SVGElement} el
+ * @param {'width' | 'height' | 'left' | 'cursor'} prop
+ * @param {string} value
+ */
 function setStyle(el, prop, value) { if (el.style[prop] !== value) el.style[prop] = value; }
 
+/**
+ * @param {PageApp} app
+ * @param {HTMLElement} root
+ */
 export function createDiagram(app, root) {
+  /** @type {import('./diagram-model.js').Filter} */
   const filter = { kinds: new Set(['Heartbeat']), lanes: new Set() };
+  /** @type {SpaceTimeWindow | null} */
   let win = null; // the last window fetched
+  /** @type {Scene | null} */
   let scene = null; // what it shows (diagram-model.js buildScene)
   let winKey = '';
   let cursor = 0;
   let total = 0;
   let lastDraw = 0;
   let trailing = 0;
-  let selected = null; // { index, past }
+  /** @type {Selected | null} */
+  let selected = null;
   let active = false;
   let lastCursor = -1;
+  /** @type {Set<number>} */
   let inFlightIds = new Set();
+  /** @type {number | null} */
   let hover = null; // the message index under the pointer
+  /** @type {number | null} */
   let focusMsg = null; // the message of the focused send / receive / dangling end
   const supported = () => app.pg && typeof app.pg.spacetime === 'function';
 
@@ -54,7 +84,7 @@ export function createDiagram(app, root) {
   const laneMenu = h('details', { class: 'dg-menu' }, h('summary', { class: 'btn small' }, 'Lanes'), laneBox);
   const hbInput = h('input', { type: 'checkbox' });
   const hbToggle = h('label', { class: 'dg-hb' }, hbInput, 'Heartbeats');
-  const item = (label, text) => h('button', { type: 'button', class: 'dg-item', 'aria-label': label }, text);
+  const item = (/** @type {string} */ label, /** @type {string} */ text) => h('button', { type: 'button', class: 'dg-item', 'aria-label': label }, text);
   const exportSvgBtn = item('Export the visible part of the diagram as an SVG file', 'SVG file');
   const exportMmdBtn = item('Export the visible part of the diagram as Mermaid text', 'Mermaid text');
   const exportSeqBtn = item('Export the visible part of the diagram as sequencediagram.org text', 'sequencediagram.org text');
@@ -126,6 +156,7 @@ export function createDiagram(app, root) {
    * frame (the diagram's flush runs after the page's when a scroll event scheduled it), it
    * would force a layout of the page.
    */
+  /** @param {number} x */
   function setScroll(x) {
     scrollX = Math.round(Math.max(0, Math.min(x, extent() - viewW)));
     scrollWanted = true;
@@ -202,6 +233,7 @@ export function createDiagram(app, root) {
   }
 
   let lanesSig = '';
+  /** @param {Addr[]} lanes */
   function buildLaneChecks(lanes) {
     const sig = lanes.map(laneKey).join(',');
     if (sig === lanesSig) return;
@@ -237,9 +269,14 @@ export function createDiagram(app, root) {
   // the messages the page holds by index only (`kept`) and sends only the events after the
   // last window's steps, instead of the ~600 messages in flight of a big run and every
   // event in view again each 150 ms while playing. A fork changes `generation`.
-  /** @type {{ pg: object, generation: number, below: number, from: number, to: number, whole: boolean, byIndex: Map<number, any>, events: any[] } | null} */
+  /** @type {{ pg: object, generation: number, below: number, from: number, to: number, whole: boolean, byIndex: Map<number, MessageTrace>, events: LaneEvent[] } | null} */
   let held = null;
 
+  /**
+   * @param {number} from
+   * @param {number} to
+   * @returns {SpaceTimeWindow | null}
+   */
   function fetchWindow(from, to) {
     const pg = app.pg;
     if (typeof pg.spacetimeSince !== 'function') {
@@ -272,8 +309,14 @@ export function createDiagram(app, root) {
     return w;
   }
 
-  /** The window's messages with the kept ones (held) put back, in trace-index order. */
+  /**
+   * The window's messages with the kept ones (held) put back, in trace-index order.
+   * @param {MessageTrace[]} sent
+   * @param {number[]} kept
+   * @param {Map<number, MessageTrace>} byIndex
+   */
   function withKept(sent, kept, byIndex) {
+    /** @type {MessageTrace[]} */
     const out = [];
     let i = 0;
     for (const k of kept) {
@@ -316,6 +359,7 @@ export function createDiagram(app, root) {
   /** Set while a deferred redraw runs (refresh then draws whatever the time since the last). */
   let deferred = false;
   /** Draws a new window when something it shows changed; true when it drew. */
+  /** @param {boolean} force */
   function refresh(force) {
     if (!active || !supported() || !app.view) return false;
     const { from, to } = wanted();
@@ -360,10 +404,19 @@ export function createDiagram(app, root) {
 
   // SVG elements by key ('e<index>' a lane event, 'r<index>' the dangling end of a message
   // in flight), each with the words it was built from: a redraw rebuilds only what changed.
+  /** @type {Map<string, Drawn>} */
   const drawnEvs = new Map();
+  /** @type {Map<string, Drawn>} */
   const drawnRings = new Map();
 
-  /** Returns the kept element of `key` when `sig` is unchanged, or a new one from build(). */
+  /**
+   * Returns the kept element of `key` when `sig` is unchanged, or a new one from build().
+   * @param {Map<string, Drawn>} cache
+   * @param {string} key
+   * @param {string} sig
+   * @param {() => Omit<Drawn, 'sig'>} build
+   * @returns {Drawn}
+   */
   function keyed(cache, key, sig, build) {
     const old = cache.get(key);
     if (old && old.sig === sig) return old;
@@ -373,7 +426,8 @@ export function createDiagram(app, root) {
   }
 
   // ---------------------------------------------------------------- the canvas
-  let painted = null; // the diagram x range painted last: {lo, hi}
+  /** @type {{ lo: number, hi: number } | null} */
+  let painted = null; // the diagram x range painted last
 
   /** The diagram x range in view (the part under the lane labels included). */
   function inView() {
@@ -436,7 +490,7 @@ export function createDiagram(app, root) {
       labels.style.height = `${height}px`;
       labels.replaceChildren(...win.lanes.filter((l) => ys.has(laneKey(l))).map((l) => {
         const k = laneKey(l);
-        return h('span', { class: `dg-lane-label ${l.node != null ? 'node' : 'client'}`, style: { top: `${ys.get(k) - 9}px` } }, k);
+        return h('span', { class: `dg-lane-label ${'node' in l ? 'node' : 'client'}`, style: { top: `${ys.get(k) - 9}px` } }, k);
       }));
     }
 
@@ -484,8 +538,10 @@ export function createDiagram(app, root) {
     try { drawSvgElements(); } finally { drawing = false; }
   }
 
+  /** @type {Element[]} */
   let ringsDrawn = [];
   function drawSvgElements() {
+    if (!scene) return;
     // Lane events people click: elections, decisions, crashes, restarts, requests, replies.
     const markEls = [];
     const live = new Set();
@@ -493,6 +549,7 @@ export function createDiagram(app, root) {
       const key = `e${e.index}`;
       live.add(key);
       const d = keyed(drawnEvs, key, `${e.y}|${e.opacity}|${e.selected}|${e.past}`, () => {
+        /** @type {Record<string, string | number>} */
         const attrs = { class: `dg-ev ${e.kind}${e.selected ? ' selected' : ''}`, 'data-event': e.index, 'data-step': e.step, 'data-lane': e.lane, 'data-x': e.x, 'data-y': e.y, opacity: e.opacity };
         if (e.past != null) attrs['data-past'] = e.past ? '1' : '0';
         const el = s('g', attrs);
@@ -509,7 +566,9 @@ export function createDiagram(app, root) {
     reconcile(gEvs, markEls);
 
     // The dangling ends of messages in flight: deliver, drop or duplicate from here.
+    /** @type {Element[]} */
     const ringEls = [];
+    /** @type {Drawn[]} */
     const ringSpots = [];
     const liveRings = new Set();
     for (const f of scene.flying) {
@@ -551,13 +610,20 @@ export function createDiagram(app, root) {
   // a send or receive picks its message (seeks to its delivery), a dangling end in flight
   // opens deliver / drop / duplicate. Sends and receives are painted: the one focused gets
   // an SVG element of its own (`proxy`), moved from one to the next.
+  /** @type {string | null} */
   let focusKey = null; // 'e<index>' or 'd<message index>'
+  /** @type {any} */
   let roving = null;
   let hasFocus = false;
 
+  /**
+   * @param {Element | null} el
+   * @returns {Reachable | null}
+   */
   function itemOf(el) {
     if (!el) return null;
-    if (el.classList.contains('dg-dangle')) return { key: `d${el.getAttribute('data-index')}`, x: stepX(cursor) + Number(el.dataset.k) * STEP_W, y: Number(el.dataset.y), el };
+    const data = /** @type {SVGElement} */ (el).dataset;
+    if (el.classList.contains('dg-dangle')) return { key: `d${el.getAttribute('data-index')}`, x: stepX(cursor) + Number(data.k) * STEP_W, y: Number(data.y), el };
     return { key: `e${el.getAttribute('data-event')}`, x: Number(el.getAttribute('data-x')), y: Number(el.getAttribute('data-y')), el };
   }
 
@@ -565,7 +631,9 @@ export function createDiagram(app, root) {
    * The focusable element standing for a painted send or receive: one of two, so moving
    * from one send or receive to the next moves the focus (and a screen reader says so).
    */
+  /** @type {any[]} */
   const proxies = [];
+  /** @param {SceneEvent} dot */
   function proxyFor(dot) {
     let p = proxies.find((x) => x.isConnected && x.getAttribute('data-event') === String(dot.index));
     if (!p) {
@@ -578,7 +646,7 @@ export function createDiagram(app, root) {
     }
     const [hit, path, title] = p.children;
     setAttr(p, 'class', `dg-ev ${dot.kind}${dot.selected ? ' selected' : ''}`);
-    for (const [k, v] of [['data-event', dot.index], ['data-step', dot.step], ['data-lane', dot.lane], ['data-x', dot.x], ['data-y', dot.y], ['data-message', dot.message], ['opacity', dot.opacity]]) setAttr(p, k, String(v));
+    for (const [k, v] of /** @type {[string, unknown][]} */ ([['data-event', dot.index], ['data-step', dot.step], ['data-lane', dot.lane], ['data-x', dot.x], ['data-y', dot.y], ['data-message', dot.message], ['opacity', dot.opacity]])) setAttr(p, k, String(v));
     if (dot.past != null) setAttr(p, 'data-past', dot.past ? '1' : '0'); else p.removeAttribute('data-past');
     p.dataset.label = dot.label;
     setAttr(hit, 'cx', String(dot.x));
@@ -591,8 +659,10 @@ export function createDiagram(app, root) {
     return p;
   }
 
+  /** @param {number} index */
   function dotOf(index) { return scene ? scene.dots.find((d) => d.index === index) : null; }
 
+  /** @param {string | null} key */
   function elOf(key) {
     if (!key) return null;
     if (key[0] === 'd') { const d = drawnRings.get(`r${key.slice(1)}`); return d && d.el.isConnected && !d.el.classList.contains('off') ? d.el : null; }
@@ -604,14 +674,16 @@ export function createDiagram(app, root) {
 
   /** Every item the keyboard reaches: sends and receives, lane events, dangling ends. */
   function items() {
+    /** @type {Reachable[]} */
     const out = [];
     if (!scene) return out;
     for (const d of scene.dots) out.push({ key: `e${d.index}`, x: d.x, y: d.y });
     for (const m of scene.marks) out.push({ key: `e${m.index}`, x: m.x, y: m.y });
-    for (const el of gRings.children) if (!el.classList.contains('off')) out.push(itemOf(el));
+    for (const el of gRings.children) { const it = itemOf(el); if (it && !el.classList.contains('off')) out.push(it); }
     return out;
   }
 
+  /** @param {any} el */
   function setRoving(el) {
     if (roving && roving !== el) { roving.removeAttribute('tabindex'); roving.removeAttribute('role'); roving.removeAttribute('aria-label'); }
     // A send or receive's element stays only while it has the tab stop.
@@ -630,6 +702,7 @@ export function createDiagram(app, root) {
       // The event nearest the cursor (the newest one at or before it; a lane event before a
       // send or receive in the same column).
       const cx = stepX(cursor);
+      /** @type {SceneEvent | null} */
       let best = null;
       for (const list of scene ? [scene.dots, scene.marks] : []) {
         for (const it of list) if (it.x <= cx + 0.5 && (!best || it.x >= best.x)) best = it;
@@ -643,10 +716,12 @@ export function createDiagram(app, root) {
     if (hasFocus && el && document.activeElement !== el) el.focus({ preventScroll: true });
   }
 
+  /** @param {string} key */
   function moveFocus(key) {
     const cur = roving ? itemOf(roving) : null;
     const all = items();
     if (!all.length) return;
+    /** @type {Reachable | null} */
     let next = null;
     if (!cur) next = all[0];
     else if (key === 'ArrowRight' || key === 'ArrowLeft') {
@@ -660,6 +735,7 @@ export function createDiagram(app, root) {
       }
     } else if (key === 'ArrowDown' || key === 'ArrowUp') {
       const dir = key === 'ArrowDown' ? 1 : -1;
+      /** @type {number | null} */
       let rowY = null;
       for (const it of all) {
         const dy = (it.y - cur.y) * dir;
@@ -689,6 +765,7 @@ export function createDiagram(app, root) {
     if (px < left + 12 || px > right - 12) setScroll(Math.max(0, px - GUTTER - (viewW - GUTTER) / 2));
   }
 
+  /** @param {Element} el */
   function activate(el) {
     if (el.classList.contains('dg-dangle')) { openPop(el); return; }
     const index = Number(el.getAttribute('data-event'));
@@ -698,6 +775,7 @@ export function createDiagram(app, root) {
   }
 
   /** The arrow drawn thicker: the message of the focused send, receive or dangling end. */
+  /** @param {number | null} index */
   function setFocusMsg(index) {
     if (focusMsg === index) return;
     focusMsg = index;
@@ -705,7 +783,7 @@ export function createDiagram(app, root) {
     schedule();
   }
 
-  svg.addEventListener('focusin', (ev) => {
+  svg.addEventListener('focusin', (/** @type {FocusEvent} */ ev) => {
     hasFocus = true;
     const it = itemOf(/** @type {Element} */ (ev.target).closest('.dg-ev, .dg-dangle'));
     if (it) {
@@ -716,7 +794,7 @@ export function createDiagram(app, root) {
       setFocusMsg(msg != null && msg !== '' ? Number(msg) : null);
     }
   });
-  svg.addEventListener('focusout', (ev) => {
+  svg.addEventListener('focusout', (/** @type {FocusEvent} */ ev) => {
     // A focused item replaced by a redraw loses the focus for a moment: it comes back.
     if (drawing) return;
     const to = /** @type {Node | null} */ (ev.relatedTarget);
@@ -728,12 +806,13 @@ export function createDiagram(app, root) {
 
   // ---------------------------------------------------------------- interaction
   /** Diagram coordinates of a pointer event (the SVG's box is the window's, 1:1). */
+  /** @param {MouseEvent} ev */
   function atPointer(ev) {
     const box = svg.getBoundingClientRect();
     return { x: (scene ? scene.x0 : 0) + ev.clientX - box.left, y: ev.clientY - box.top };
   }
 
-  svg.addEventListener('click', (ev) => {
+  svg.addEventListener('click', (/** @type {MouseEvent} */ ev) => {
     const t = /** @type {Element} */ (ev.target);
     const dangle = t.closest('.dg-dangle');
     if (dangle && !dangle.classList.contains('off')) { openPop(dangle); ev.stopPropagation(); return; }
@@ -749,8 +828,9 @@ export function createDiagram(app, root) {
 
   // Hovering an arrow draws it thicker and shows what it is (the canvas has no titles).
   let hoverRaf = 0;
+  /** @type {PointerEvent | null} */
   let hoverAt = null;
-  svg.addEventListener('pointermove', (ev) => {
+  svg.addEventListener('pointermove', (/** @type {PointerEvent} */ ev) => {
     hoverAt = ev;
     if (!hoverRaf) hoverRaf = requestAnimationFrame(() => {
       hoverRaf = 0;
@@ -771,16 +851,17 @@ export function createDiagram(app, root) {
     if (inner.title) inner.title = '';
     if (hover != null) { hover = null; paint(); }
   });
-  svg.addEventListener('keydown', (ev) => {
+  svg.addEventListener('keydown', (/** @type {KeyboardEvent} */ ev) => {
     const t = /** @type {Element} */ (ev.target);
     if (!t.closest || !t.closest('.dg-ev, .dg-dangle')) return;
-    if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); activate(t.closest('.dg-ev, .dg-dangle')); return; }
+    if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); ev.stopPropagation(); activate(/** @type {Element} */ (t.closest('.dg-ev, .dg-dangle'))); return; }
     if (['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End'].includes(ev.key)) {
       ev.preventDefault(); ev.stopPropagation();
       moveFocus(ev.key);
     }
   });
 
+  /** @param {number} index */
   function chooseMessage(index) {
     const m = win && win.messages.find((x) => x.index === index);
     if (!m) return;
@@ -790,6 +871,10 @@ export function createDiagram(app, root) {
   }
 
   /** Selects event `index` (its causal past is shown) and seeks the timeline to its step. */
+  /**
+   * @param {number} index
+   * @param {number} step
+   */
   function chooseEvent(index, step) {
     hidePop();
     const r = app.call('finding why that happened', (pg) => pg.causalPast(index));
@@ -799,7 +884,7 @@ export function createDiagram(app, root) {
       index,
       raw: past,
       frontier: new Map(past.frontier.map((f) => [laneKey(f.lane), f.upto])),
-      chainMessages: past.chain.filter((l) => l.message && l.event.kind === 'receive').map((l) => l.message.index),
+      chainMessages: past.chain.flatMap((l) => (l.message && l.event.kind === 'receive' ? [l.message.index] : [])),
     };
     showWhy();
     if (step !== cursor) app.seek(step); else refresh(true);
@@ -812,6 +897,7 @@ export function createDiagram(app, root) {
   }
 
   function showWhy() {
+    if (!selected) return;
     const p = selected.raw;
     const target = p.chain[p.chain.length - 1];
     const lanes = p.frontier.length;
@@ -827,11 +913,13 @@ export function createDiagram(app, root) {
       h('ol', { class: 'dg-chain' }, items));
   }
 
+  /** @param {Element} el */
   function openPop(el) {
+    if (!win) return;
     const id = Number(el.getAttribute('data-id'));
     const m = win.messages.find((x) => x.id === id);
     if (!m) return;
-    const act = (type, verb) => h('button', { type: 'button', class: `btn small${type === 'deliver' ? ' primary' : ''}`, 'aria-label': `${verb} message #${id}`,
+    const act = (/** @type {'deliver' | 'drop' | 'duplicate'} */ type, /** @type {string} */ verb) => h('button', { type: 'button', class: `btn small${type === 'deliver' ? ' primary' : ''}`, 'aria-label': `${verb} message #${id}`,
       onclick: () => { hidePop(); app.apply({ type, id }, `${verb.toLowerCase()}ing message #${id}`); } }, verb);
     pop.replaceChildren(
       h('p', { class: 'small' }, h('strong', {}, `#${id} `), m.label, h('span', { class: 'muted' }, ` · ${laneKey(m.from)} → ${laneKey(m.to)}`)),
@@ -839,7 +927,7 @@ export function createDiagram(app, root) {
       h('button', { type: 'button', class: 'dg-pop-close', 'aria-label': 'Close', onclick: hidePop }, '×'));
     pop.hidden = false;
     const box = el.getBoundingClientRect();
-    const stage = pop.parentElement.getBoundingClientRect();
+    const stage = /** @type {HTMLElement} */ (pop.parentElement).getBoundingClientRect();
     const left = Math.min(Math.max(4, box.left - stage.left - 20), stage.width - 240);
     pop.style.left = `${Math.max(4, left)}px`;
     pop.style.top = `${box.bottom - stage.top + 6}px`;
@@ -851,7 +939,7 @@ export function createDiagram(app, root) {
 
   // ---------------------------------------------------------------- export
   function exportSvg() {
-    if (!scene) return;
+    if (!scene || !win) return;
     const { first, last } = visibleSteps();
     const from = Math.max(win.from_step, first);
     const to = Math.min(win.to_step, last);
@@ -865,6 +953,7 @@ export function createDiagram(app, root) {
     download(text, `paxoscope-steps-${from}-${to}.svg`, 'image/svg+xml');
   }
 
+  /** @param {'mermaid' | 'sequencediagram'} dialect */
   function exportText(dialect) {
     if (!win) return;
     const { first, last } = visibleSteps();
@@ -875,6 +964,11 @@ export function createDiagram(app, root) {
     download(text, `paxoscope-steps-${from}-${to}.${dialect === 'mermaid' ? 'mmd' : 'txt'}`, 'text/plain');
   }
 
+  /**
+   * @param {string} text
+   * @param {string} name
+   * @param {string} type
+   */
   function download(text, name, type) {
     const url = URL.createObjectURL(new Blob([text], { type }));
     const a = h('a', { href: url, download: name, hidden: true });
@@ -893,6 +987,7 @@ export function createDiagram(app, root) {
     setRoving(null);
   }
 
+  /** @param {StateView} view */
   function update(view) {
     inFlightIds = new Set((view.messages || []).map((m) => m.id));
     if (view.total_steps < total) { clearDrawn(); if (selected) { selected = null; why.hidden = true; } }
@@ -914,6 +1009,7 @@ export function createDiagram(app, root) {
     schedule();
   }
 
+  /** @param {boolean} on */
   function setActive(on) {
     active = on;
     if (on) {
@@ -943,7 +1039,7 @@ export function createDiagram(app, root) {
    */
   function shown() {
     if (!scene) return null;
-    const pick = (o, keys) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+    const pick = (/** @type {Record<string, unknown>} */ o, /** @type {string[]} */ keys) => Object.fromEntries(keys.map((k) => [k, o[k]]));
     const mk = ['index', 'id', 'type', 'state', 'fate', 'x1', 'y1', 'x2', 'y2', 'opacity', 'width', 'end'];
     const ek = ['index', 'kind', 'step', 'lane', 'x', 'y', 'opacity', 'past', 'message'];
     return {
@@ -963,11 +1059,16 @@ export const SPLIT_MEDIA = '(min-width: 1600px)';
  * The tabs that share the cluster's place: the cluster picture, the diagram, or (where the
  * window is wide enough) both side by side, which is then the default. Playback controls,
  * the timeline and the log stay where they are.
+ * @param {PageApp} app
+ * @param {HTMLElement} topology
+ * @param {HTMLElement} diagramRoot
+ * @param {{ setActive(on: boolean): void }} diagram
  */
 export function createStageTabs(app, topology, diagramRoot, diagram) {
   const panes = h('div', { class: 'stage-panes' });
   topology.before(panes);
   panes.append(topology, diagramRoot);
+  /** @type {{ id: string, label: string, title?: string, panels: HTMLElement[], wide?: boolean, button?: any }[]} */
   const tabs = [
     { id: 'tab-cluster', label: 'Cluster', panels: [topology] },
     { id: 'tab-split', label: 'Side by side', title: 'The cluster and the message sequence diagram side by side', panels: [topology, diagramRoot], wide: true },
@@ -977,12 +1078,13 @@ export function createStageTabs(app, topology, diagramRoot, diagram) {
   const wideQuery = window.matchMedia ? window.matchMedia(SPLIT_MEDIA) : null;
   const isWide = () => !!(wideQuery && wideQuery.matches);
   const shown = () => tabs.filter((t) => !t.wide || isWide());
+  /** @type {(typeof tabs)[number] | null} */
   let current = null;
   let chosenByHand = false;
   for (const t of tabs) {
     t.button = h('button', { type: 'button', role: 'tab', id: t.id, class: 'stage-tab', 'aria-controls': t.panels.map((p) => p.id).join(' '), 'aria-selected': 'false', tabindex: -1, title: t.title }, t.label);
     t.button.addEventListener('click', () => { chosenByHand = true; choose(t); });
-    t.button.addEventListener('keydown', (e) => {
+    t.button.addEventListener('keydown', (/** @type {KeyboardEvent} */ e) => {
       if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
       e.preventDefault();
       e.stopPropagation();
@@ -997,6 +1099,7 @@ export function createStageTabs(app, topology, diagramRoot, diagram) {
   }
   topology.setAttribute('role', 'tabpanel');
   diagramRoot.setAttribute('role', 'tabpanel');
+  /** @param {(typeof tabs)[number]} t */
   function choose(t) {
     current = t;
     for (const x of tabs) {
@@ -1022,5 +1125,5 @@ export function createStageTabs(app, topology, diagramRoot, diagram) {
   }
   if (wideQuery) wideQuery.addEventListener('change', onWidth);
   choose(isWide() ? tabs[1] : tabs[0]);
-  return { element: list, show: (which) => { chosenByHand = true; choose(tabs.find((t) => t.id === `tab-${which}`) || tabs[0]); } };
+  return { element: list, show: (/** @type {string} */ which) => { chosenByHand = true; choose(tabs.find((t) => t.id === `tab-${which}`) || tabs[0]); } };
 }
