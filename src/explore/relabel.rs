@@ -261,7 +261,7 @@ pub(super) fn via_three_servers(
         // A run that changes its membership is not searched: relabelled onto 3 servers its
         // change is not the one it made (a new acceptor for an old one becomes no change).
         None if steps.iter().any(changes_membership) => None,
-        None => search_tails(&base, steps, allowed, invariant),
+        None => search_tails(&base, steps, allowed, invariant, out.actions.len()),
     }?;
     let shrunk = super::shrink::shrink(&found).ok()?;
     (shrunk.invariant == invariant && shrunk.after < out.actions.len()).then_some(shrunk.scenario)
@@ -277,12 +277,14 @@ fn changes_membership(s: &Step) -> bool {
 }
 
 /// The first run found from a prefix of the relabelled run (the first map only: every
-/// acceptor on server 3, so the two proposers take no acceptor's messages).
+/// acceptor on server 3, so the two proposers take no acceptor's messages) shorter than
+/// `shorter_than` steps (the prefix and at most [`TAIL_DEPTH`] moves).
 fn search_tails(
     base: &Scenario,
     steps: &[Step],
     allowed: Budget,
     invariant: &'static str,
+    shorter_than: usize,
 ) -> Option<Scenario> {
     let map = maps(base.config.clients).into_iter().next()?;
     let (start, relabelled) = relabel(base, steps, &map);
@@ -300,6 +302,12 @@ fn search_tails(
         },
     ];
     for k in (0..=actions.len()).rev() {
+        // Only runs shorter than the one there is: a short run searches little (a run
+        // already as short as a search's depth, none from its longer prefixes).
+        let depth = TAIL_DEPTH.min(shorter_than.saturating_sub(k + 1));
+        if depth == 0 {
+            continue;
+        }
         for faults in budgets {
             if spent >= STATES_IN_ALL {
                 return None;
@@ -309,8 +317,7 @@ fn search_tails(
                 ..start.clone()
             };
             let cap = STATES_PER_PREFIX.min(STATES_IN_ALL - spent);
-            let (found, kept, _) =
-                super::shorten::search(&from, TAIL_DEPTH, faults, cap, invariant);
+            let (found, kept, _) = super::shorten::search(&from, depth, faults, cap, invariant);
             spent += kept;
             if found.is_some() {
                 return found;

@@ -609,32 +609,34 @@ pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
     // run on the seed layout keeps its commands for now: it is moved onto 3 servers first.
     let seed = base.config.layout == crate::sim::Layout::Seed;
     let (base, steps, actions) = rounds(base, steps, actions, v.invariant, !seed);
-    // Last, the tail of the run replaced by a shortest one where a bounded search finds it.
     let mut out = Scenario {
         actions: actions.clone(),
         ..base.clone()
     };
-    if let Some(shorter) = super::shorten::shorten(&out, &out.actions, allowed, v.invariant) {
-        out = shorter;
-    }
     // A run on the seed layout: moved onto 3 servers (its tail searched there when the
-    // move loses the violation), and that run shrunk in turn.
-    match super::relabel::via_three_servers(&out, &steps, allowed, v.invariant) {
-        Some(moved) if moved.actions.len() < out.actions.len() => out = moved,
-        _ if seed => {
+    // move loses the violation), and that run shrunk in turn (all these passes).
+    if seed {
+        match super::relabel::via_three_servers(&out, &steps, allowed, v.invariant) {
+            Some(moved) if moved.actions.len() < out.actions.len() => {
+                return Ok(Shrunk {
+                    invariant: v.invariant,
+                    before,
+                    after: moved.actions.len(),
+                    scenario: moved,
+                })
+            }
             // It stays on the seed layout: its commands are left out there.
-            let (b, _, a) = rounds(base, steps, actions, v.invariant, true);
-            let mut there = Scenario { actions: a, ..b };
-            if there.actions.len() < out.actions.len() {
-                if let Some(shorter) =
-                    super::shorten::shorten(&there, &there.actions, allowed, v.invariant)
-                {
-                    there = shorter;
+            _ => {
+                let (b, _, a) = rounds(base, steps, actions, v.invariant, true);
+                if a.len() < out.actions.len() {
+                    out = Scenario { actions: a, ..b };
                 }
-                out = there;
             }
         }
-        _ => {}
+    }
+    // Last, the tail of the run replaced by a shortest one where a bounded search finds it.
+    if let Some(shorter) = super::shorten::shorten(&out, &out.actions, allowed, v.invariant) {
+        out = shorter;
     }
     let after = out.actions.len();
     Ok(Shrunk {
