@@ -92,8 +92,26 @@ fn slot(gone: &[Slot], s: Slot) -> Slot {
 /// The message renumbered, or `None` when it carries only the command (its request, its
 /// reply, an Accept or Accepted of one of its slots).
 fn message(env: &Envelope, gone: Gone, slots: &[Slot]) -> Option<Envelope> {
-    let sl = |s: Slot| slot(slots, s);
     let msg = match &env.msg {
+        Message::Request { .. } | Message::Reply { .. } | Message::NotLeader { .. } => {
+            client_message(env, gone)?
+        }
+        Message::Promise { .. }
+        | Message::CatchUpReply { .. }
+        | Message::InstallSnapshot { .. } => log_message(&env.msg, gone, slots),
+        other => slot_message(other, gone, slots)?,
+    };
+    Some(Envelope {
+        from: env.from,
+        to: env.to,
+        msg,
+    })
+}
+
+/// A message between a client and the cluster renumbered, or `None` when it is the
+/// command's own request or reply.
+fn client_message(env: &Envelope, gone: Gone) -> Option<Message> {
+    Some(match &env.msg {
         Message::Request { command, forwarded } => {
             if gone.is(command) {
                 return None;
@@ -121,6 +139,15 @@ fn message(env: &Envelope, gone: Gone, slots: &[Slot]) -> Option<Envelope> {
                 hint: *hint,
             }
         }
+        other => other.clone(),
+    })
+}
+
+/// A message that names slots renumbered, or `None` when it is an Accept or Accepted of
+/// one of the command's slots.
+fn slot_message(msg: &Message, gone: Gone, slots: &[Slot]) -> Option<Message> {
+    let sl = |s: Slot| slot(slots, s);
+    Some(match msg {
         Message::Accept {
             ballot,
             slot,
@@ -152,6 +179,29 @@ fn message(env: &Envelope, gone: Gone, slots: &[Slot]) -> Option<Envelope> {
             ballot: *ballot,
             from_slot: sl(*from_slot),
         },
+        Message::Heartbeat {
+            ballot,
+            commit_index,
+            safe_point,
+            lease_round,
+        } => Message::Heartbeat {
+            ballot: *ballot,
+            commit_index: sl(*commit_index),
+            safe_point: sl(*safe_point),
+            lease_round: *lease_round,
+        },
+        Message::CatchUp { from_slot } => Message::CatchUp {
+            from_slot: sl(*from_slot),
+        },
+        other => other.clone(),
+    })
+}
+
+/// A message that carries log entries (a promise's votes, a catch-up's entries, a
+/// snapshot), with the command's slots left out and the rest renumbered.
+fn log_message(msg: &Message, gone: Gone, slots: &[Slot]) -> Message {
+    let sl = |s: Slot| slot(slots, s);
+    match msg {
         Message::Promise {
             ballot,
             truncated_below,
@@ -170,20 +220,6 @@ fn message(env: &Envelope, gone: Gone, slots: &[Slot]) -> Option<Envelope> {
                 })
                 .collect(),
         },
-        Message::Heartbeat {
-            ballot,
-            commit_index,
-            safe_point,
-            lease_round,
-        } => Message::Heartbeat {
-            ballot: *ballot,
-            commit_index: sl(*commit_index),
-            safe_point: sl(*safe_point),
-            lease_round: *lease_round,
-        },
-        Message::CatchUp { from_slot } => Message::CatchUp {
-            from_slot: sl(*from_slot),
-        },
         Message::CatchUpReply {
             entries,
             commit_index,
@@ -201,12 +237,7 @@ fn message(env: &Envelope, gone: Gone, slots: &[Slot]) -> Option<Envelope> {
             Message::InstallSnapshot { snapshot }
         }
         other => other.clone(),
-    };
-    Some(Envelope {
-        from: env.from,
-        to: env.to,
-        msg,
-    })
+    }
 }
 
 /// The run of `base` and `steps` without the `index`-th command of its script, the steps

@@ -8,7 +8,7 @@
 //! local one there, so its step goes. Clients are renumbered so each first sends to the
 //! server its proposer became (client `i` first sends to server `(i - 1) mod 3 + 1`), and
 //! their scripts go with them. A relabelled step finds its message strictly
-//! (`shrink::resolve_as`): by content, or among those of its kind and ends by slot and
+//! (`matching::resolve_as`): by content, or among those of its kind and ends by slot and
 //! ballot round, since its content carries the old ids. The relabelled run is kept if it
 //! still violates the same invariant (`shrink::test_as`); otherwise bounded searches from
 //! its prefixes look for the rest of such a run ([`via_three_servers`]). Either way the

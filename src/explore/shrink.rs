@@ -9,6 +9,7 @@
 //! with the run's ticks scaled to match, among them); a run on the seed layout is then
 //! moved onto 3 servers where it can be (`relabel`); the result replays as an ordinary
 //! scenario.
+use super::matching::resolve_as;
 use crate::check::invariants::{InvariantViolation, LINEARIZABILITY};
 use crate::check::verdict;
 use crate::json::ToJson;
@@ -141,128 +142,6 @@ fn explicit(scenario: &Scenario, w: &World) -> Result<(Scenario, Vec<Step>), Str
     Ok((base, steps))
 }
 
-/// The action `step` stands for in `w`, if it can be taken there, and the step as taken.
-/// A message is the oldest in-flight copy equal to the one named; failing that, the oldest
-/// of the same kind between the same two ends (a removal upstream may have changed what it
-/// carries, e.g. one command less in a batch or another ballot, and the run stays
-/// meaningful if it still goes where it went).
-/// When `strict` (a run relabelled onto other nodes, `relabel`), a message is found only
-/// by its content or, among those of its kind and ends, by [`closeness`]: never by kind
-/// alone.
-fn resolve_as(w: &World, step: &Step, strict: bool) -> Option<(Action, Step)> {
-    match step {
-        Step::Other(a) => Some((a.clone(), step.clone())),
-        Step::Message { kind, env } => {
-            let flying = w.in_flight();
-            let same_kind = |m: &&crate::sim::network::InFlight| {
-                m.env.from == env.from
-                    && m.env.to == env.to
-                    && std::mem::discriminant(&m.env.msg) == std::mem::discriminant(&env.msg)
-            };
-            // Loosely, a catch-up answer may stand for the other kind: a snapshot where
-            // entries were sent, or entries where a snapshot was (snapshots taken at other
-            // slots, or none, once the run or its configuration changed upstream).
-            let answer = |m: &crate::paxos::Message| {
-                matches!(
-                    m,
-                    crate::paxos::Message::CatchUpReply { .. }
-                        | crate::paxos::Message::InstallSnapshot { .. }
-                )
-            };
-            let loose_kind = |m: &&crate::sim::network::InFlight| {
-                same_kind(m)
-                    || (m.env.from == env.from
-                        && m.env.to == env.to
-                        && answer(&m.env.msg)
-                        && answer(&env.msg))
-            };
-            let any_ends = |m: &&crate::sim::network::InFlight| {
-                std::mem::discriminant(&m.env.msg) == std::mem::discriminant(&env.msg)
-            };
-            let closest = || {
-                // Strictly, among those of the same kind and ends, the one whose ballot
-                // round, slot or command number match the most (the oldest of those).
-                let mut best: Option<(u32, &crate::sim::network::InFlight)> = None;
-                for m in flying.iter().filter(same_kind) {
-                    let Some(c) = closeness(&m.env.msg, &env.msg) else {
-                        continue;
-                    };
-                    if best.is_none_or(|(b, _)| c > b) {
-                        best = Some((c, m));
-                    }
-                }
-                best.map(|(_, m)| m)
-            };
-            // Loosely, the one of the same kind and ends that resembles it the most (ballot,
-            // then slot or command number; the oldest of those): after a change upstream
-            // the oldest may be a message the run left in flight long ago. On the seed
-            // layout, the oldest (measured 2026-12-07: the likest takes read-without-lease's
-            // run on 3 servers from 54 steps to 33, but reconfig-without-alpha's on the seed
-            // layout from 123 to 153).
-            let likest = || {
-                let mut best: Option<(u32, &crate::sim::network::InFlight)> = None;
-                for m in flying.iter().filter(loose_kind) {
-                    let c = likeness(&m.env.msg, &env.msg);
-                    if best.is_none_or(|(b, _)| c > b) {
-                        best = Some((c, m));
-                    }
-                }
-                best.map(|(_, m)| m)
-            };
-            let m = flying
-                .iter()
-                .find(|m| *m.env == *env)
-                .or_else(|| {
-                    if strict {
-                        closest()
-                    } else if w.config().layout == crate::sim::Layout::Seed {
-                        flying.iter().find(same_kind)
-                    } else {
-                        likest()
-                    }
-                })
-                .or_else(|| flying.iter().filter(|_| !strict).find(any_ends))?;
-            let id = m.id;
-            let action = match kind {
-                MessageAction::Deliver => Action::Deliver { id },
-                MessageAction::Drop => Action::Drop { id },
-                MessageAction::Duplicate => Action::Duplicate { id },
-            };
-            let taken = Step::Message {
-                kind: *kind,
-                env: (*m.env).clone(),
-            };
-            Some((action, taken))
-        }
-    }
-}
-
-/// Whether `a` may stand for `b`, two messages of one kind that may carry other node and
-/// client ids (a run relabelled onto other nodes, `relabel`): the number that tells such
-/// messages apart (slot, first slot, command number, commit index) must be equal; then 1
-/// if their ballot rounds are too, else 0.
-fn closeness(a: &crate::paxos::Message, b: &crate::paxos::Message) -> Option<u32> {
-    use crate::paxos::Message as M;
-    let round = |m: &M| m.ballot().map(|b| b.round);
-    let number = |m: &M| match m {
-        M::Prepare { from_slot, .. } | M::CatchUp { from_slot } => Some(*from_slot),
-        M::Accept { slot, .. } | M::Accepted { slot, .. } => Some(*slot),
-        M::Request { command, .. } => Some(command.seq),
-        M::Reply { seq, .. } | M::NotLeader { seq, .. } => Some(*seq),
-        M::CatchUpReply { commit_index, .. } => Some(*commit_index),
-        M::InstallSnapshot { snapshot } => Some(snapshot.index),
-        _ => None,
-    };
-    (number(a) == number(b)).then(|| u32::from(round(a) == round(b)))
-}
-
-/// How much `a` resembles `b`, two messages of one kind: 2 for the same ballot, 1 for the
-/// same slot, first slot, command number or commit index (see [`closeness`]).
-fn likeness(a: &crate::paxos::Message, b: &crate::paxos::Message) -> u32 {
-    let ballot = u32::from(a.ballot().is_some() && a.ballot() == b.ballot());
-    2 * ballot + closeness(a, b).map_or(0, |_| 1)
-}
-
 /// Runs `steps` from `base`, skipping those that cannot be taken, until `invariant` is
 /// violated; the steps taken and their actions, or `None` if it never is (or another
 /// invariant is violated first).
@@ -275,7 +154,7 @@ pub(super) fn test(
 }
 
 /// The actions `steps` stand for from `base` (messages found strictly, see
-/// [`resolve_as`]; steps that cannot be taken skipped), up to the first violation of any
+/// [`super::matching::resolve_as`]; steps that cannot be taken skipped), up to the first violation of any
 /// invariant (the violating step left out).
 pub(super) fn actions_taken(base: &Scenario, steps: &[Step]) -> Option<Vec<Action>> {
     let mut w = World::new(base.config.clone(), base.seed).ok()?;
@@ -295,7 +174,7 @@ pub(super) fn actions_taken(base: &Scenario, steps: &[Step]) -> Option<Vec<Actio
     Some(actions)
 }
 
-/// [`test`], messages found strictly when `strict` (see [`resolve_as`]).
+/// [`test`], messages found strictly when `strict` (see [`super::matching::resolve_as`]).
 pub(super) fn test_as(
     base: &Scenario,
     steps: &[Step],
