@@ -136,7 +136,7 @@ export function createSearch(app, root) {
   const exploreBox = h('div', { class: 'search-bounds' },
     cell('Depth', inputs.max_depth, 'moves'), cell('States kept', inputs.max_states, 'memory cap'),
     cell('Drops', inputs.drops), cell('Duplicates', inputs.dups), cell('Crashes', inputs.crashes), cell('Ticks', inputs.ticks),
-    cell('Reconfigurations', inputs.reconfigs), cell('Partitions', inputs.partitions), cell('Timers', inputs.timers, 'empty: any'));
+    cell('Reconfigs', inputs.reconfigs), cell('Partitions', inputs.partitions), cell('Timers', inputs.timers, 'empty: any'));
   const swarmBox = h('div', { class: 'search-bounds swarm', hidden: true }, cell('First seed', seedIn, 'then the seeds after it, one run each'));
   const error = h('p', { class: 'search-error', role: 'alert', hidden: true });
   const start = h('button', { type: 'submit', class: 'btn primary', id: 'search-start' }, 'Start search');

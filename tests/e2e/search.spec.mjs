@@ -153,3 +153,26 @@ test('a search worker that cannot load is reported and the page keeps working', 
   await page.click('button[aria-label="Step forward"]');
   await expect.poll(async () => (await view(page)).step).toBe(before + 1);
 });
+
+for (const [width, height] of [[1280, 800], [390, 844]]) {
+  test(`at ${width} px every bound's label is whole and no two labels overlap`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await open(page, '#preset=seed-demo');
+    await page.locator('#search').scrollIntoViewIfNeeded();
+    const labels = await page.locator('#search .search-bounds:not([hidden]) .field-label').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        // The text's own width, however the label is styled (a clipped label still has it).
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        const text = range.getBoundingClientRect();
+        return { name: e.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, textRight: text.left + text.width };
+      }));
+    expect(labels.length).toBe(9);
+    for (const l of labels) expect(l.textRight, `"${l.name}" is cut off`).toBeLessThanOrEqual(l.right + 0.5);
+    for (const a of labels)
+      for (const b of labels)
+        if (a !== b && a.top < b.bottom && b.top < a.bottom)
+          expect(a.right <= b.left + 0.5 || b.right <= a.left + 0.5, `"${a.name}" and "${b.name}" overlap`).toBe(true);
+  });
+}
