@@ -262,6 +262,8 @@ class App {
     this.selection = null;
     this.known = [];
     this.pushNext = push;
+    // what the page said about the old run ("Ran 118 steps: quiet…") is not about this one
+    this.notices.dropInfo();
     for (const c of this.components) if (c.reset) c.reset();
     this.render();
     this.snapshotGood();

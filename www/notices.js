@@ -171,5 +171,9 @@ export function createNotices(root) {
     return el;
   }
 
-  return { notify, clear: () => { errors.replaceChildren(); infos.replaceChildren(); layout(); } };
+  return {
+    notify,
+    /** Drops the information about the run that was there (errors stay until dismissed). */
+    dropInfo: () => { infos.replaceChildren(); layout(); },
+  };
 }

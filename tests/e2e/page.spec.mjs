@@ -261,6 +261,19 @@ test('client command, network sliders, run until quiet', async ({ page }) => {
   await expect(page.locator('#stats .kpi').first()).toContainText(String(s.stats.commands_committed));
 });
 
+test('what the page said about a run goes with it when another run opens; errors stay', async ({ page }) => {
+  await open(page, '#preset=no-such-preset');
+  await expect(errorNotice(page, 'There is no preset')).toBeVisible();
+  await page.getByRole('button', { name: 'Run until quiet' }).click();
+  const ran = page.locator('.notice.info').filter({ hasText: /^i?Ran \d+ steps/ });
+  await expect(ran).toHaveCount(1);
+  await page.selectOption('#preset', 'bug-small-quorum');
+  await expect.poll(async () => (await state(page)).config.bugs).toEqual(['small-quorum']);
+  // at once, not after the 5 s an information message fades in anyway
+  expect(await ran.count()).toBe(0);
+  await expect(errorNotice(page, 'There is no preset')).toBeVisible();
+});
+
 test('step back and fork: acting in the past drops the recorded future', async ({ page }) => {
   await open(page);
   for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
