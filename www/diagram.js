@@ -38,6 +38,8 @@ const MARGIN_STEPS = 48;
 const PLAY_REDRAW_MS = 150;
 /** Pixels painted on the canvas beyond each side of the view, so a fast scroll shows no gap. */
 const PAINT_MARGIN = 160;
+/** The width (px) a violation's words ("linearizability violated") need right of its line. */
+const VIOLATION_WORDS_W = 130;
 
 /** Sets an attribute only when it changed. @param {Element} el @param {string} name @param {string} value */
 function setAttr(el, name, value) { if (el.getAttribute(name) !== value) el.setAttribute(name, value); }
@@ -495,7 +497,9 @@ export function createDiagram(app, root) {
     }
 
     // The words of partitions and violations, with their titles (their lines are painted).
-    const bs = `${height}|${scene.net.map((n) => `${n.step}:${n.opacity}:${n.label}`).join()}|${scene.violations.map((v) => `${v.step}:${v.invariant}`).join()}`;
+    // A violation's words go left of its line when the run ends too soon after it for them.
+    const wordsLeft = (/** @type {{ x: number }} */ v) => v.x + VIOLATION_WORDS_W > scene.x1;
+    const bs = `${height}|${scene.net.map((n) => `${n.step}:${n.opacity}:${n.label}`).join()}|${scene.violations.map((v) => `${v.step}:${v.invariant}:${wordsLeft(v)}`).join()}`;
     if (bs !== backSig) {
       backSig = bs;
       const back = [];
@@ -509,7 +513,7 @@ export function createDiagram(app, root) {
       for (const v of scene.violations) {
         back.push(s('g', { class: 'dg-violation', 'data-step': v.step },
           s('rect', { x: v.x - STEP_W / 2, y: 0, width: STEP_W, height, fill: 'transparent' }),
-          s('text', { x: v.x + 4, y: height - 5, 'font-size': 10, 'font-weight': 600, fill: '#b42318' }, `${v.invariant} violated`),
+          s('text', { x: wordsLeft(v) ? v.x - 4 : v.x + 4, y: height - 5, 'text-anchor': wordsLeft(v) ? 'end' : 'start', 'font-size': 10, 'font-weight': 600, fill: '#b42318' }, `${v.invariant} violated`),
           s('title', {}, `step ${v.step}: ${v.invariant} violated — ${v.message}`)));
       }
       gBack.replaceChildren(...back);

@@ -551,3 +551,16 @@ test('the windows asked while playing (spacetimeSince) draw what a whole window 
   await expect.poll(drawn).toBe(incremental);
   expect(failures, failures.join('\n')).toEqual([]);
 });
+
+test('a violation at the end of a run is marked with its words inside the diagram', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  // small-quorum breaks agreement at its last step: the violation stands at the right edge
+  await open(page, '#preset=bug-small-quorum');
+  await showDiagram(page);
+  const words = page.locator('#diagram .dg-violation text');
+  await expect(words).toHaveText('agreement violated');
+  const box = await words.boundingBox();
+  const host = await page.locator('#diagram').boundingBox();
+  expect(box.x).toBeGreaterThanOrEqual(host.x);
+  expect(box.x + box.width, 'the words run past the diagram\'s right edge').toBeLessThanOrEqual(host.x + host.width);
+});
