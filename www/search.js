@@ -550,7 +550,7 @@ export function createSearch(app, root) {
     bugBox.hidden = !runBug;
     if (runBug) {
       bugText.replaceChildren(h('strong', {}, 'This run has a bug switched on: '), h('code', {}, runBug), '. ',
-        'Instead of replaying a recorded run, let the search find the shortest run that breaks the protocol, from a fresh 3-server cluster (for the stale read and the reconfiguration, a few steps into its run: docs/explorer.md).');
+        'Instead of replaying a recorded run, let the search find the shortest run that breaks the protocol, from a fresh 3-server cluster (for the stale read and the reconfiguration, from a few steps into such a run, where a leader already serves reads or a new configuration is chosen).');
     }
     shrinkBox.hidden = !v;
     if (v) setText(shrinkText, `This run violates ${pretty(v.invariant)} at step ${v.step}. Shrinking removes every step it does not need.`);
