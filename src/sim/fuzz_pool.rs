@@ -1,7 +1,12 @@
-//! Fuzzing on several cores: worker threads take seeds one at a time and their outcomes are
-//! handed back in seed order, so what the caller sees never depends on how many threads ran.
-//! Each seed is a run of its own (no state is shared between seeds), which is what makes
-//! the parallel result identical to the sequential one.
+//! Fuzzing on several cores: the calling thread and `jobs - 1` worker threads take seeds
+//! one at a time and their outcomes are handed back in seed order, so what the caller sees
+//! never depends on how many threads ran. Each seed is a run of its own (no state is
+//! shared between seeds), which is what makes the parallel result identical to the
+//! sequential one.
+//!
+//! The calling thread runs seeds itself rather than sleeping on the outcomes: on a machine
+//! with as many cores as jobs, a collector thread woken for every seed (three context
+//! switches a seed) would take its core away from a worker each time.
 use super::fuzz::{run_seed, SeedOutcome};
 use crate::paxos::Bug;
 use crate::vec_map::VecMap;
@@ -18,9 +23,11 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// What the workers share: the next seed to take, how far the caller has got, and a stop flag.
+/// What the threads share: the next seed to take, how far the caller has got, and a stop
+/// flag.
 struct Shared {
     next: AtomicU64,
+    end: u64,
     handed_back: Mutex<u64>,
     moved: Condvar,
     stop: AtomicBool,
@@ -28,6 +35,12 @@ struct Shared {
 }
 
 impl Shared {
+    /// The next seed not taken yet, if any is left and nobody asked to stop.
+    fn take(&self) -> Option<u64> {
+        let seed = self.next.fetch_add(1, Ordering::Relaxed);
+        (seed < self.end && !self.stop.load(Ordering::Relaxed)).then_some(seed)
+    }
+
     /// Waits until `seed` is within the window after the oldest outcome not handed back.
     fn wait_for_room(&self, seed: u64) {
         let mut done = self.handed_back.lock().unwrap_or_else(|e| e.into_inner());
@@ -36,13 +49,19 @@ impl Shared {
         }
     }
 
+    /// The caller has had every outcome before `expected`: wakes a worker waiting for room.
+    fn handed_back(&self, expected: u64) {
+        *self.handed_back.lock().unwrap_or_else(|e| e.into_inner()) = expected;
+        self.moved.notify_all();
+    }
+
     fn finish(&self) {
         self.stop.store(true, Ordering::SeqCst);
         self.moved.notify_all();
     }
 }
 
-/// Stops the other workers if this one unwinds (a panicking seed), so nobody waits forever.
+/// Stops the other threads if this one unwinds (a panicking seed), so nobody waits forever.
 struct StopOnPanic<'a>(&'a Shared);
 
 impl Drop for StopOnPanic<'_> {
@@ -54,8 +73,9 @@ impl Drop for StopOnPanic<'_> {
 }
 
 /// Runs every seed of `seeds` as [`run_seed`] does (`fault_steps` under faults, `bug` on),
-/// on `jobs` threads, and calls `each` with every outcome in increasing seed order. Stops
-/// taking new seeds as soon as `each` returns an error, and returns that error.
+/// on `jobs` threads (the calling one among them), and calls `each` with every outcome in
+/// increasing seed order. Stops taking new seeds as soon as `each` returns an error, and
+/// returns that error.
 pub fn run_seeds<E>(
     seeds: Range<u64>,
     fault_steps: u64,
@@ -70,23 +90,19 @@ pub fn run_seeds<E>(
     }
     let shared = Shared {
         next: AtomicU64::new(seeds.start),
+        end: seeds.end,
         handed_back: Mutex::new(seeds.start),
         moved: Condvar::new(),
         stop: AtomicBool::new(false),
         ahead: AHEAD_PER_JOB * jobs as u64,
     };
-    let end = seeds.end;
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel::<SeedOutcome>();
-        for _ in 0..jobs {
+        for _ in 1..jobs {
             let (tx, shared) = (tx.clone(), &shared);
             scope.spawn(move || {
                 let _guard = StopOnPanic(shared);
-                loop {
-                    let seed = shared.next.fetch_add(1, Ordering::SeqCst);
-                    if seed >= end || shared.stop.load(Ordering::SeqCst) {
-                        break;
-                    }
+                while let Some(seed) = shared.take() {
                     shared.wait_for_room(seed);
                     if shared.stop.load(Ordering::SeqCst)
                         || tx.send(run_seed(seed, fault_steps, bug)).is_err()
@@ -97,29 +113,68 @@ pub fn run_seeds<E>(
             });
         }
         drop(tx);
-        let result = hand_back_in_order(seeds.start, &rx, &shared, &mut each);
+        let _guard = StopOnPanic(&shared);
+        let mut order = InOrder {
+            waiting: VecMap::new(),
+            expected: seeds.start,
+        };
+        let result = run_and_hand_back(&shared, &rx, &mut order, fault_steps, bug, &mut each);
         shared.finish();
         result
     })
 }
 
-/// Receives outcomes in any order and calls `each` on them in seed order from `first`.
-fn hand_back_in_order<E>(
-    first: u64,
-    rx: &mpsc::Receiver<SeedOutcome>,
+/// Outcomes received in any order, waiting for their turn.
+struct InOrder {
+    waiting: VecMap<u64, SeedOutcome>,
+    expected: u64,
+}
+
+impl InOrder {
+    /// Calls `each` on every outcome whose turn has come; tells the workers how far it got.
+    fn hand_back<E>(
+        &mut self,
+        shared: &Shared,
+        each: &mut impl FnMut(SeedOutcome) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let before = self.expected;
+        while let Some(o) = self.waiting.remove(&self.expected) {
+            self.expected += 1;
+            each(o)?;
+        }
+        if self.expected != before {
+            shared.handed_back(self.expected);
+        }
+        Ok(())
+    }
+}
+
+/// The calling thread's part: runs seeds like a worker, and between two of its own seeds
+/// hands back what the workers sent; once no seed is left, waits for the workers' last.
+fn run_and_hand_back<E>(
     shared: &Shared,
+    rx: &mpsc::Receiver<SeedOutcome>,
+    order: &mut InOrder,
+    fault_steps: u64,
+    bug: Option<Bug>,
     each: &mut impl FnMut(SeedOutcome) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut waiting: VecMap<u64, SeedOutcome> = VecMap::new();
-    let mut expected = first;
-    for outcome in rx {
-        waiting.insert(outcome.seed, outcome);
-        while let Some(o) = waiting.remove(&expected) {
-            expected += 1;
-            each(o)?;
-            *shared.handed_back.lock().unwrap_or_else(|e| e.into_inner()) = expected;
-            shared.moved.notify_all();
+    while let Some(seed) = shared.take() {
+        // Like a worker, it does not run too far ahead of the oldest seed still running.
+        while seed >= order.expected + shared.ahead {
+            let Ok(o) = rx.recv() else { break };
+            order.waiting.insert(o.seed, o);
+            order.hand_back(shared, each)?;
         }
+        order.waiting.insert(seed, run_seed(seed, fault_steps, bug));
+        for o in rx.try_iter() {
+            order.waiting.insert(o.seed, o);
+        }
+        order.hand_back(shared, each)?;
+    }
+    for o in rx {
+        order.waiting.insert(o.seed, o);
+        order.hand_back(shared, each)?;
     }
     Ok(())
 }
