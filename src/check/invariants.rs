@@ -199,8 +199,12 @@ pub struct Invariants {
     phase1: VecMap<Ballot, Vec<NodeId>>,
     /// Slots whose conflict was reported in full.
     conflicted: VecSet<Slot>,
-    submitted: VecMap<(ClientId, u64), Op>,
-    executed: VecMap<NodeId, VecMap<(ClientId, u64), Slot>>,
+    /// Keyed by (seq, client), not (client, seq): clients number their commands alike and
+    /// submit them in turn, so a new key comes at or near the end (a push, not an insert
+    /// that moves every later client's commands: most of a replay's checking in the page).
+    submitted: VecMap<(u64, ClientId), Op>,
+    /// Node → (seq, client) of each command it executed → the slot.
+    executed: VecMap<NodeId, VecMap<(u64, ClientId), Slot>>,
     max_promise: VecMap<NodeId, Ballot>,
     state_at: VecMap<Slot, (u64, NodeId)>,
     ballot_owner: VecMap<Ballot, (NodeId, u32)>,
@@ -281,7 +285,7 @@ impl Invariants {
 
     /// A client submitted a command: it becomes a valid value (validity).
     pub fn on_submit(&mut self, client: ClientId, seq: u64, op: &Op) {
-        self.submitted.insert((client, seq), op.clone());
+        self.submitted.insert((seq, client), op.clone());
     }
 
     /// Checks what node `node` reported in one step.
@@ -314,13 +318,13 @@ impl Invariants {
             if !a.executed {
                 continue;
             }
-            let key = (a.command().client, a.command().seq);
+            let key = (a.command().seq, a.command().client);
             let seen = self.executed.entry(node).or_default();
             if let Some(first) = seen.insert(key, a.slot) {
                 let m = format!(
                     "n{node} applied c{}#{} ({}) twice: in slot {first} and in slot {}",
-                    key.0,
                     key.1,
+                    key.0,
                     a.command().op,
                     a.slot
                 );
@@ -362,7 +366,7 @@ impl Invariants {
 
     fn on_decided(&mut self, step: u64, slot: Slot, value: &Value, who: Decision) {
         for c in value.commands() {
-            if self.submitted.get(&(c.client, c.seq)) != Some(&c.op) {
+            if self.submitted.get(&(c.seq, c.client)) != Some(&c.op) {
                 let m = format!(
                     "slot {slot} holds c{}#{} ({}) that no client submitted",
                     c.client, c.seq, c.op

@@ -32,6 +32,10 @@ pub struct Timeline {
     /// dropping the future), oldest first: what was learnt about steps past a fork no
     /// longer holds (see [`Timeline::unchanged_through`]).
     forks: Vec<u64>,
+    /// Whether the world replayed to its step without its own space-time record, which
+    /// `head` holds whole (a rewind does not record again what is recorded): it gets it
+    /// back before the next recorded action ([`Timeline::reattach`]).
+    detached: bool,
 }
 
 /// A step of a timeline as of some moment (see [`Timeline::mark`]): its recorded actions up
@@ -67,6 +71,7 @@ impl Timeline {
             explain,
             head: None,
             forks: Vec::new(),
+            detached: false,
         };
         let last = actions.len().saturating_sub(1);
         for (i, a) in actions.iter().enumerate() {
@@ -113,6 +118,7 @@ impl Timeline {
     }
 
     fn record(&mut self, action: &Action, narrate: bool) -> Result<(), String> {
+        self.reattach()?;
         let step = self.world.step();
         self.world.set_narration(narrate && self.explain);
         self.world.apply(action)?; // validates first: on error nothing changed
@@ -159,9 +165,42 @@ impl Timeline {
         }
         let from_current = step > self.world.step() && step - self.world.step() < self.interval;
         if !from_current {
-            let i = ((step / self.interval) as usize).min(self.checkpoints.len() - 1);
-            self.world = self.checkpoints[i].clone();
+            self.restore_checkpoint(step);
         }
+        // The whole run's record is `head`: the replay leaves the world's own behind.
+        if self.head.is_some() && !self.detached {
+            self.world.take_spacetime();
+            self.detached = true;
+        }
+        self.replay_to(step)
+    }
+
+    /// The world of the last checkpoint at or before `step`, with its space-time record.
+    fn restore_checkpoint(&mut self, step: u64) {
+        let i = ((step / self.interval) as usize).min(self.checkpoints.len() - 1);
+        self.world = self.checkpoints[i].clone();
+        self.detached = false;
+    }
+
+    /// Gives the world back its own space-time record after a replay without it: the whole
+    /// run's record at the last step, else (a fork is coming) the same replay again with
+    /// the record kept.
+    fn reattach(&mut self) -> Result<(), String> {
+        if !self.detached {
+            return Ok(());
+        }
+        let step = self.world.step();
+        if step == self.total_steps() {
+            self.world.set_spacetime(self.head.take());
+            self.detached = false;
+            return Ok(());
+        }
+        self.restore_checkpoint(step);
+        self.replay_to(step)
+    }
+
+    /// Applies the recorded actions up to `step`; only the last one is narrated.
+    fn replay_to(&mut self, step: u64) -> Result<(), String> {
         while self.world.step() < step {
             let a = &self.actions[self.world.step() as usize];
             self.world

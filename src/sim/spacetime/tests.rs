@@ -191,11 +191,33 @@ fn the_record_outlives_a_rewind_and_a_fork_cuts_it() {
     t.apply(&Action::Tick).unwrap();
     assert_eq!(t.spacetime().unwrap().step(), 11);
     assert!(t.spacetime().unwrap().events().len() < full);
-    // Replaying gives the same record as recording.
+    // A rewind replays without recording again; acting after it, at the end or at a fork,
+    // records on from the same record as one recorded straight through.
     let again = t.spacetime().unwrap().events().len();
     t.seek(3).unwrap();
     t.seek(11).unwrap();
-    assert_eq!(t.world().spacetime().unwrap().events().len(), again);
+    assert_eq!(t.spacetime().unwrap().events().len(), again);
+    t.apply(&Action::Tick).unwrap();
+    assert_same_record(&t);
+    t.seek(7).unwrap();
+    t.apply(&Action::Auto { n: 1 }).unwrap();
+    t.apply(&Action::Auto { n: 1 }).unwrap();
+    assert_eq!(t.spacetime().unwrap().step(), 9);
+    assert_same_record(&t);
+}
+
+/// `t`'s record is the one a run of its scenario records straight through.
+fn assert_same_record(t: &Timeline) {
+    let straight = Timeline::new(t.scenario(), true).unwrap();
+    let (a, b) = (t.spacetime().unwrap(), straight.spacetime().unwrap());
+    assert_eq!(a.step(), b.step());
+    assert!(a.events().iter_from(0).eq(b.events().iter_from(0)));
+    assert!(a.messages().iter_from(0).eq(b.messages().iter_from(0)));
+    assert_eq!(
+        a.open_before(a.step()),
+        b.open_before(b.step()),
+        "messages in flight"
+    );
 }
 
 #[test]

@@ -98,6 +98,18 @@ impl World {
         self.observers.spacetime.as_ref()
     }
 
+    /// Takes the space-time record out: the following steps are not recorded until one is
+    /// put back ([`World::set_spacetime`]). A timeline replays a rewind without it, since it
+    /// holds the whole run's record already (`sim::timeline`).
+    pub fn take_spacetime(&mut self) -> Option<SpaceTime> {
+        self.observers.spacetime.take()
+    }
+
+    /// Puts a space-time record in (one that ends at this world's step), or none.
+    pub fn set_spacetime(&mut self, record: Option<SpaceTime>) {
+        self.observers.spacetime = record;
+    }
+
     /// Narration of the last step (empty unless narration is on).
     pub fn narration(&self) -> &[NarrationLine] {
         self.observers.narrator.lines()
