@@ -282,6 +282,20 @@ impl Playground {
             .map_err(|e| JsError::new(&e))
     }
 
+    /// Time travel in parts: replays at most `maxSteps` recorded steps toward `step` and
+    /// returns whether it got there (else the run is at an earlier step on the way, and the
+    /// next call goes on from it). The page spreads a long jump's replay over frames.
+    #[wasm_bindgen(js_name = seekToward)]
+    pub fn seek_toward(&mut self, step: f64, max_steps: u32) -> Result<bool, JsError> {
+        if step.is_nan() || step < 0.0 {
+            return Err(JsError::new("seekToward needs a non-negative step"));
+        }
+        self.run
+            .timeline
+            .seek_toward(step as u64, u64::from(max_steps.max(1)))
+            .map_err(|e| JsError::new(&e))
+    }
+
     /// The digest of the run so far (equal to the native one for the same scenario).
     #[wasm_bindgen(js_name = traceDigest)]
     pub fn trace_digest(&self) -> String {

@@ -192,7 +192,7 @@ export function createDiagram(app, root) {
   function flush() {
     raf = 0;
     // The SVG of the window painted in the last frame, then (in a later frame) the next window.
-    if (svgDue) drawSvg();
+    if (svgDue) { paint(); drawSvg(); }
     if (drawDue) {
       drawDue = false;
       inFlush = true;
@@ -524,14 +524,14 @@ export function createDiagram(app, root) {
     setAttr(cursorHit, 'height', String(height));
     moveCursorOnly();
 
-    paint();
     const shown = scene.arrows.length + scene.flying.length;
     setText(status, `steps ${win.from_step}–${win.to_step} of ${total} · ${shown} message${shown === 1 ? '' : 's'}${filter.kinds.size ? ` · hidden: ${[...filter.kinds].join(', ')}` : ''}${win.truncated ? ' · cut at 20,000 events' : ''}`);
-    // While playing, and after a jump, the SVG on top (lane events, dangling ends, the tab
-    // stop) follows in the next frame, so one frame does not pay for the new window and
-    // every element at once.
-    if (app.playing && app.defer) app.defer('diagram-svg', drawSvg);
-    else if (app.playing || inFlush) { svgDue = true; schedule(); } else drawSvg();
+    // The canvas and the SVG on top (lane events, dangling ends, the tab stop) are drawn
+    // in one frame, so the dangling ends stay on their arrows. While playing, and after a
+    // jump, both follow in a later frame, so one frame does not pay for fetching the new
+    // window and drawing it.
+    if (app.playing && app.defer) app.defer('diagram-svg', () => { paint(); drawSvg(); });
+    else if (app.playing || inFlush) { svgDue = true; schedule(); } else { paint(); drawSvg(); }
   }
 
   /** The SVG part of the window drawn: lane events, dangling ends, the tab stop. */
@@ -602,7 +602,8 @@ export function createDiagram(app, root) {
       const covered = above === true;
       if (r.el.classList.contains('covered') !== covered) r.el.classList.toggle('covered', covered);
     }
-    setAttr(gRings, 'transform', `translate(${stepX(cursor) - STEP_W / 2},0)`);
+    // At the cursor the scene was built for (its arrows in flight end there on the canvas).
+    setAttr(gRings, 'transform', `translate(${stepX(scene.cursor) - STEP_W / 2},0)`);
 
     placeRoving();
   }

@@ -67,6 +67,13 @@ const READER_MS = 200;
  */
 const LATER_FRAMES = 3;
 const LATER_MS = 6;
+/**
+ * A jump replays from the nearest checkpoint for at most SEEK_MS of a frame, SEEK_CHUNK
+ * steps a call (seekToward), and goes on in the next frames: a long replay (thousands of
+ * steps in a 100,000-step history) does not take a whole frame.
+ */
+const SEEK_MS = 5;
+const SEEK_CHUNK = 128;
 /** Playing, the address bar (share link) is rewritten at most this often. */
 const HASH_PLAYING_MS = 3000;
 /**
@@ -131,6 +138,8 @@ class App {
     /** The step a seek went to, drawn in the next frame (seek); null once drawn. */
     /** @type {number | null} */
     this.seekTo = null;
+    /** Whether the replay toward seekTo got there (advanceSeek). */
+    this.seekDone = true;
     this.seekRaf = 0;
     this.lastGood = null; // {scenario, step}
     this.presetName = null;
@@ -371,21 +380,55 @@ class App {
     if (!this.pg || !this.view) return;
     const target = Math.max(0, Math.min(this.view.total_steps, Math.round(step)));
     if (target === (this.seekTo ?? this.view.step)) return;
-    const r = this.call(`going to step ${target}`, (pg) => pg.seek(target));
-    if (!r.ok) { this.render(); return; }
-    // The page is drawn at the new step in the next frame, so a jump's seek (a replay from
-    // the nearest checkpoint) and its drawing (the full view, checked again, and the panels,
-    // the readers one per frame after it) fall in different frames.
+    // The page is drawn at the new step in the frame after the replay got there, so a
+    // jump's seek (a replay from the nearest checkpoint, SEEK_MS of it per frame) and its
+    // drawing (the full view, checked again, and the panels, the readers one per frame
+    // after it) fall in different frames.
     this.seekTo = target;
+    this.seekDone = false;
+    if (!this.advanceSeek(performance.now())) return;
     this.spreadReaders = true;
     // The readers still due from an earlier seek are drawn after this one's render instead.
     if (this.readerRaf) { cancelAnimationFrame(this.readerRaf); this.readerRaf = 0; }
-    if (!this.seekRaf) this.seekRaf = requestAnimationFrame(() => { this.seekRaf = 0; if (this.seekTo != null) this.render(); });
+    if (!this.seekRaf) this.seekRaf = requestAnimationFrame(() => this.seekFrame());
   }
 
-  /** Draws a seek not drawn yet, so what follows starts from the step the run is at. */
+  /**
+   * Replays toward `seekTo` until there or SEEK_MS after `t0` (SEEK_CHUNK steps a call);
+   * false when that failed (the page is then drawn at once, at the step the run is at).
+   * @param {number} t0
+   */
+  advanceSeek(t0) {
+    const target = /** @type {number} */ (this.seekTo);
+    const r = this.call(`going to step ${target}`, (pg) => {
+      if (typeof pg.seekToward !== 'function') { pg.seek(target); return true; }
+      let there = pg.seekToward(target, SEEK_CHUNK);
+      while (!there && performance.now() - t0 < SEEK_MS) there = pg.seekToward(target, SEEK_CHUNK);
+      return there;
+    });
+    if (!r.ok) { this.render(); return false; }
+    this.seekDone = r.value;
+    return true;
+  }
+
+  /** A frame of a seek: the replay goes on, or, once there (in an earlier frame), is drawn. */
+  seekFrame() {
+    this.seekRaf = 0;
+    if (this.seekTo == null) return;
+    if (this.seekDone) { this.render(); return; }
+    if (!this.advanceSeek(performance.now())) return;
+    this.seekRaf = requestAnimationFrame(() => this.seekFrame());
+  }
+
+  /** Draws a seek not drawn yet (its replay finished first), so what follows starts from
+   *  the step the run is at. */
   settle() {
-    if (this.seekTo != null && this.pg) this.render();
+    if (this.seekTo == null || !this.pg) return;
+    if (!this.seekDone) {
+      const target = this.seekTo;
+      if (!this.call(`going to step ${target}`, (pg) => pg.seek(target)).ok) { this.render(); return; }
+    }
+    this.render();
   }
 
   runUntilQuiet() {

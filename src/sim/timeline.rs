@@ -151,6 +151,13 @@ impl Timeline {
     /// Moves to `step` (0 ..= total_steps) by replaying from the nearest checkpoint; only
     /// the last replayed step is narrated.
     pub fn seek(&mut self, step: u64) -> Result<(), String> {
+        self.seek_toward(step, u64::MAX).map(|_| ())
+    }
+
+    /// Like [`Timeline::seek`], replaying at most `max_steps` steps: true once at `step`,
+    /// else the world is on the way there (at an earlier recorded step) and the next call
+    /// goes on from it. The page spreads a long replay over frames this way.
+    pub fn seek_toward(&mut self, step: u64, max_steps: u64) -> Result<bool, String> {
         if step > self.total_steps() {
             return Err(format!(
                 "step {step} is beyond the last recorded step {}",
@@ -158,12 +165,14 @@ impl Timeline {
             ));
         }
         if step == self.world.step() {
-            return Ok(());
+            return Ok(true);
         }
         if self.head.is_none() && self.world.step() == self.total_steps() {
             self.head = self.world.spacetime().cloned();
         }
-        let from_current = step > self.world.step() && step - self.world.step() < self.interval;
+        // From here when here is at or past the checkpoint `step` would start from.
+        let from_current =
+            step > self.world.step() && self.world.step() >= self.checkpoint_step(step);
         if !from_current {
             self.restore_checkpoint(step);
         }
@@ -172,7 +181,14 @@ impl Timeline {
             self.world.take_spacetime();
             self.detached = true;
         }
-        self.replay_to(step)
+        let until = step.min(self.world.step().saturating_add(max_steps));
+        self.replay(until, step)?;
+        Ok(until == step)
+    }
+
+    /// The step of the checkpoint a seek to `step` starts from.
+    fn checkpoint_step(&self, step: u64) -> u64 {
+        ((step / self.interval) as usize).min(self.checkpoints.len() - 1) as u64 * self.interval
     }
 
     /// The world of the last checkpoint at or before `step`, with its space-time record.
@@ -196,15 +212,15 @@ impl Timeline {
             return Ok(());
         }
         self.restore_checkpoint(step);
-        self.replay_to(step)
+        self.replay(step, step)
     }
 
-    /// Applies the recorded actions up to `step`; only the last one is narrated.
-    fn replay_to(&mut self, step: u64) -> Result<(), String> {
-        while self.world.step() < step {
+    /// Applies the recorded actions up to step `until`; only step `last` is narrated.
+    fn replay(&mut self, until: u64, last: u64) -> Result<(), String> {
+        while self.world.step() < until {
             let a = &self.actions[self.world.step() as usize];
             self.world
-                .set_narration(self.explain && self.world.step() + 1 == step);
+                .set_narration(self.explain && self.world.step() + 1 == last);
             self.world
                 .apply(a)
                 .map_err(|e| format!("replay diverged at step {}: {e}", self.world.step()))?;
@@ -270,6 +286,19 @@ mod tests {
                 digests[step as usize - 1],
                 "step {step}"
             );
+        }
+        // In parts: each call replays at most 100 steps, and lands on the same world.
+        for step in [24_000u64, 9_001, 9_500, 3] {
+            let mut calls = 1;
+            while !t.seek_toward(step, 100).unwrap() {
+                assert!(t.step() < step);
+                calls += 1;
+            }
+            assert!(
+                calls <= 1 + t.interval / 100,
+                "{calls} calls to reach {step}"
+            );
+            assert_eq!(t.world().trace_digest(), digests[step as usize - 1]);
         }
     }
 }
