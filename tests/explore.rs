@@ -530,3 +530,120 @@ fn the_cli_shrinks_a_file_and_a_fuzz_run() {
     assert!(first["scenario"]["actions"].is_array());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The target a shrinker of reconfig-without-alpha's fuzz run (seed layout) could reach
+/// without leaving its layout (docs/explorer.md, "On its own layout the goal is within
+/// reach"): 28 steps with one leader, proposer 7, and the fuzz run's own change (acceptor
+/// 1 replaced by 8), violating agreement at its last step; 28 ≤ 1.5 × 24 (the BFS optimum
+/// on 3 servers). Built by hand: the shrinker does not find it yet (123 steps).
+#[test]
+fn a_single_leader_run_on_the_seed_layout_violates_agreement_in_28_steps() {
+    use paxoscope::kv::Op;
+    use paxoscope::paxos::{Addr, Message, NodeSpec, Roles, TimerKind};
+    use paxoscope::sim::scenario::{Layout, ScriptedOp};
+    use paxoscope::sim::{Action, Scenario, SimConfig, World};
+    let put = |client: u32| ScriptedOp {
+        client,
+        op: Op::Put {
+            key: "x".into(),
+            value: client.to_string().into(),
+        },
+    };
+    let mut config = SimConfig {
+        layout: Layout::Seed,
+        clients: 4,
+        bugs: Some(Bug::ReconfigWithoutAlpha).into_iter().collect(),
+        check: true,
+        election_timeout_ticks: 1000,
+        heartbeat_interval_ticks: 999,
+        ..SimConfig::default()
+    };
+    config.workload.script = vec![put(2), put(4)];
+    config.workload.random_ops = 0;
+    let mut w = World::new(config.clone(), 1).unwrap();
+    let mut actions = Vec::new();
+    let mut take = |w: &mut World, a: Action| {
+        w.apply(&a).unwrap();
+        actions.push(a);
+    };
+    // The in-flight message from `from` to `to` that `pick` accepts, delivered.
+    let deliver = |w: &mut World,
+                   take: &mut dyn FnMut(&mut World, Action),
+                   from: Addr,
+                   to: Addr,
+                   pick: &dyn Fn(&Message) -> bool| {
+        let id = w
+            .in_flight()
+            .iter()
+            .find(|m| m.env.from == from && m.env.to == to && pick(&m.env.msg))
+            .map(|m| m.id)
+            .unwrap_or_else(|| panic!("a message from {from:?} to {to:?}"));
+        take(w, Action::Deliver { id });
+    };
+    let n = Addr::Node;
+    let any = |_: &Message| true;
+    let prepare = |m: &Message| matches!(m, Message::Prepare { .. });
+    let accept = |round: u64, slot: u64| move |m: &Message| matches!(m, Message::Accept { ballot, slot: s, .. } if ballot.round == round && *s == slot);
+    take(
+        &mut w,
+        Action::FireTimer {
+            node: 7,
+            timer: TimerKind::Election,
+        },
+    );
+    for a in [1, 2, 3] {
+        deliver(&mut w, &mut take, n(7), n(a), &prepare);
+        deliver(&mut w, &mut take, n(a), n(7), &any);
+    }
+    let acceptor = |id| NodeSpec {
+        id,
+        roles: Roles::ACCEPTOR,
+    };
+    let proposer = |id| NodeSpec {
+        id,
+        roles: Roles {
+            proposer: true,
+            acceptor: false,
+            replica: true,
+        },
+    };
+    let nodes = vec![
+        acceptor(2),
+        acceptor(3),
+        acceptor(4),
+        acceptor(5),
+        proposer(6),
+        proposer(7),
+        acceptor(8),
+    ];
+    take(&mut w, Action::Reconfigure { nodes });
+    deliver(&mut w, &mut take, Addr::Client(2), n(7), &any);
+    for a in [1, 4, 5] {
+        deliver(&mut w, &mut take, n(7), n(a), &accept(1, 1));
+    }
+    for a in [1, 2, 3] {
+        deliver(&mut w, &mut take, n(7), n(a), &accept(1, 0));
+    }
+    let accepted_0 = |m: &Message| matches!(m, Message::Accepted { slot: 0, .. });
+    for a in [1, 2, 3] {
+        deliver(&mut w, &mut take, n(a), n(7), &accepted_0);
+    }
+    deliver(&mut w, &mut take, Addr::Client(4), n(7), &any);
+    for a in [2, 3, 8] {
+        deliver(&mut w, &mut take, n(7), n(a), &prepare);
+        deliver(&mut w, &mut take, n(a), n(7), &any);
+    }
+    for a in [2, 3, 4] {
+        deliver(&mut w, &mut take, n(7), n(a), &accept(2, 1));
+    }
+    assert_eq!(actions.len(), 28);
+    let scenario = Scenario {
+        preset: None,
+        config,
+        seed: 1,
+        actions,
+    };
+    let mut replay = Run::new(scenario, false).unwrap();
+    let first = replay.state(false).violations.first().cloned();
+    assert_eq!(first.map(|v| (v.invariant, v.step)), Some((AGREEMENT, 28)));
+}
