@@ -72,8 +72,10 @@ const LATER_MS = 6;
  * steps a call (seekToward), and goes on in the next frames: a long replay (thousands of
  * steps in a 100,000-step history) does not take a whole frame.
  */
-const SEEK_MS = 5;
-const SEEK_CHUNK = 128;
+const SEEK_MS = 4;
+const SEEK_CHUNK = 64;
+/** Paused, the address bar (share link) is rewritten this long after the last change. */
+const HASH_STILL_MS = 250;
 /** Playing, the address bar (share link) is rewritten at most this often. */
 const HASH_PLAYING_MS = 3000;
 /**
@@ -653,8 +655,12 @@ class App {
 
   // ------------------------------------------------------------------ URL hash
   scheduleHash() {
-    if (this.hashTimer) return;
-    this.hashTimer = setTimeout(() => { this.hashTimer = null; this.syncHash(); }, this.playing ? 700 : 120);
+    // Paused, the address follows once the page has been still for HASH_STILL_MS: writing
+    // it (replaceState, about 5 ms on a long run) does not land in a frame of every jump
+    // while a person skims the timeline.
+    if (this.hashTimer && this.playing) return;
+    if (this.hashTimer) clearTimeout(this.hashTimer);
+    this.hashTimer = setTimeout(() => { this.hashTimer = null; this.syncHash(); }, this.playing ? 700 : HASH_STILL_MS);
   }
 
   async syncHash() {
