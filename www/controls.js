@@ -45,11 +45,17 @@ export function createTransport(app, root) {
     h('div', { class: 'btn-group' }, back, play, fwd), tick, quiet,
     h('label', { class: 'speed' }, h('span', { class: 'visually-hidden' }, 'Speed'), speed)));
 
+  /** @type {boolean | null} */
+  let shownPlaying = null;
   /** @param {StateView} view */
   function update(view) {
-    play.replaceChildren(icon(app.playing ? 'pause' : 'play'));
-    play.setAttribute('aria-label', app.playing ? 'Pause' : 'Play');
-    play.setAttribute('aria-pressed', String(app.playing));
+    // The icon is rebuilt only when play turns to pause or back, not on every step or jump.
+    if (shownPlaying !== app.playing) {
+      shownPlaying = app.playing;
+      play.replaceChildren(icon(app.playing ? 'pause' : 'play'));
+      play.setAttribute('aria-label', app.playing ? 'Pause' : 'Play');
+      play.setAttribute('aria-pressed', String(app.playing));
+    }
     back.disabled = view.step <= 0;
     speed.value = String(app.speed);
   }

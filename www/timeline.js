@@ -16,6 +16,7 @@ export function createTimeline(app, root) {
   const marks = h('div', { class: 'timeline-marks', 'aria-hidden': 'true' });
   const readout = h('output', { class: 'timeline-readout', for: 'timeline', 'aria-live': 'off' });
   const fork = h('p', { class: 'fork-hint', hidden: true, role: 'status' });
+  const forkText = h('span', {});
   const toEnd = h('button', { type: 'button', class: 'btn small', 'aria-label': 'Jump to the last recorded step' }, 'Latest ⇥');
   toEnd.addEventListener('click', () => app.seek(app.view.total_steps));
   const track = h('div', { class: 'timeline-track' }, slider, marks);
@@ -43,9 +44,9 @@ export function createTimeline(app, root) {
     const behind = view.total_steps - view.step;
     if (behind > 0) {
       fork.hidden = false;
-      fork.replaceChildren(
-        h('span', {}, `Viewing the past: ${behind} later step${behind === 1 ? ' is' : 's are'} recorded. Step forward to replay them; any other action forks the run here and drops them. `),
-        toEnd);
+      // The words change in place (the button stays): a jump rewrites one text node.
+      if (forkText.parentNode !== fork) fork.replaceChildren(forkText, toEnd);
+      setText(forkText, `Viewing the past: ${behind} later step${behind === 1 ? ' is' : 's are'} recorded. Step forward to replay them; any other action forks the run here and drops them. `);
     } else {
       fork.hidden = true;
     }
