@@ -80,7 +80,8 @@ for (const r of fuzzRows) {
   let goal = v ? '= 0' : '';
   let ok = v ? r.value === 0 : null;
   if (seedsPerS && r.jobs === maxJobs) { goal = '≥ 2,000 /s'; ok = r.value >= 2000; }
-  add('fuzzer', r.name, r.value, r.unit, goal, ok, v ? '' : `${r.seeds} seeds, ${r.total_steps} steps in ${r.elapsed_ms} ms`);
+  const runs = r.runs_ms && r.runs_ms.length > 1 ? ` (median of ${r.runs_ms.length} runs: ${r.runs_ms.join(', ')} ms)` : '';
+  add('fuzzer', r.name, r.value, r.unit, goal, ok, v ? '' : `${r.seeds} seeds, ${r.total_steps} steps in ${r.elapsed_ms} ms${runs}`);
 }
 // --jobs N against --jobs 1 on the same seeds: the parallel speed-up.
 const seedRate = (jobs) => fuzzRows.find((r) => r.name.startsWith('seeds/s') && r.jobs === jobs);

@@ -20,7 +20,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PARTS="${BENCH_PARTS:-sim proto explore memory fuzz size wasm search page}"
 OUT=target/bench
 RESULTS="$OUT/results.jsonl"
-FUZZ_SEEDS="${FUZZ_SEEDS:-500}"
+FUZZ_SEEDS="${FUZZ_SEEDS:-2000}"
+FUZZ_RUNS="${FUZZ_RUNS:-3}"
 [ -n "${BENCH_QUICK:-}" ] && [ "${BENCH_QUICK}" != 0 ] && FUZZ_SEEDS=50
 export BENCH_OUT="$PWD/$OUT"
 mkdir -p "$OUT"
@@ -78,25 +79,42 @@ if want memory; then
 fi
 
 # --- fuzzer ---------------------------------------------------------------------------
-# The same seeds on 1 thread and on every core (--jobs); the summaries must agree.
+# The same seeds on 1 thread and on every core (--jobs), FUZZ_RUNS times each, the job
+# counts alternated; each job count's figures are those of its median run (by elapsed time).
+# Every run must report the same steps and violations (the result does not depend on --jobs).
 if want fuzz; then
   cargo build --release --bin paxoscope >&2
   jobs="$(nproc)"
-  for j in 1 "$jobs"; do
-    say "fuzzer: target/release/paxoscope fuzz --seeds $FUZZ_SEEDS --jobs $j"
-    last="$(target/release/paxoscope fuzz --seeds "$FUZZ_SEEDS" --jobs "$j" 2>/dev/null | tail -n1)"
-    echo "  $last" >&2
-    node -e '
-      const r = JSON.parse(process.argv[1]);
-      const s = r.elapsed_ms / 1000;
-      const line = (name, value, unit) => console.log("BENCH " + JSON.stringify({ section: "fuzz", name, value, unit,
-        jobs: r.jobs, seeds: r.seeds, total_steps: r.total_steps, elapsed_ms: r.elapsed_ms, violations: r.violations }));
-      line(`seeds/s, ${r.jobs} job${r.jobs === 1 ? "" : "s"}`, r.seeds / s, "1/s");
-      line(`steps/s (checker on), ${r.jobs} job${r.jobs === 1 ? "" : "s"}`, r.total_steps / s, "1/s");
-      line(`violations in ${r.seeds} seeds, ${r.jobs} job${r.jobs === 1 ? "" : "s"}`, r.violations, "");
-    ' "$last" | sed -n 's/^BENCH //p' >>"$RESULTS"
-    [ "$j" = "$jobs" ] && break
+  counts=1
+  [ "$jobs" -gt 1 ] && counts="1 $jobs"
+  fuzz_runs="$OUT/fuzz-runs.jsonl"
+  : >"$fuzz_runs"
+  for run in $(seq "$FUZZ_RUNS"); do
+    for j in $counts; do
+      say "fuzzer: target/release/paxoscope fuzz --seeds $FUZZ_SEEDS --jobs $j (run $run of $FUZZ_RUNS)"
+      last="$(target/release/paxoscope fuzz --seeds "$FUZZ_SEEDS" --jobs "$j" 2>/dev/null | tail -n1)"
+      echo "  $last" >&2
+      echo "$last" >>"$fuzz_runs"
+    done
   done
+  node -e '
+    const runs = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const same = runs.every((r) => r.total_steps === runs[0].total_steps && r.violations === runs[0].violations);
+    if (!same) console.error("[bench] fuzz runs differ in steps or violations: " + JSON.stringify(runs.map((r) => [r.jobs, r.total_steps, r.violations])));
+    for (const jobs of [...new Set(runs.map((r) => r.jobs))]) {
+      const mine = runs.filter((r) => r.jobs === jobs).sort((a, b) => a.elapsed_ms - b.elapsed_ms);
+      const r = mine[(mine.length - 1) >> 1];
+      const s = r.elapsed_ms / 1000;
+      const runs_ms = runs.filter((x) => x.jobs === jobs).map((x) => x.elapsed_ms);
+      const line = (name, value, unit) => console.log(JSON.stringify({ section: "fuzz", name, value, unit,
+        jobs: r.jobs, seeds: r.seeds, total_steps: r.total_steps, elapsed_ms: r.elapsed_ms, runs_ms,
+        violations: r.violations }));
+      const j = `${r.jobs} job${r.jobs === 1 ? "" : "s"}`;
+      line(`seeds/s, ${j}`, r.seeds / s, "1/s");
+      line(`steps/s (checker on), ${j}`, r.total_steps / s, "1/s");
+      line(`violations in ${r.seeds} seeds, ${j}`, r.violations, "");
+    }
+  ' "$fuzz_runs" >>"$RESULTS"
 fi
 
 # --- wasm build, dist size --------------------------------------------------------------
