@@ -173,6 +173,8 @@ export function createNotices(root) {
 
   return {
     notify,
+    /** Drops every message (errors too). */
+    clear: () => { errors.replaceChildren(); infos.replaceChildren(); layout(); },
     /** Drops the information about the run that was there (errors stay until dismissed). */
     dropInfo: () => { infos.replaceChildren(); layout(); },
   };
