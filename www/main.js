@@ -142,6 +142,8 @@ class App {
     this.seekTo = null;
     /** Whether the replay toward seekTo got there (advanceSeek). */
     this.seekDone = true;
+    /** The Playground the replay toward seekTo runs on. @type {Playground | null} */
+    this.seekPg = null;
     this.seekRaf = 0;
     this.lastGood = null; // {scenario, step}
     this.presetName = null;
@@ -388,6 +390,7 @@ class App {
     // after it) fall in different frames.
     this.seekTo = target;
     this.seekDone = false;
+    this.seekPg = this.pg;
     if (!this.advanceSeek(performance.now())) return;
     this.spreadReaders = true;
     // The readers still due from an earlier seek are drawn after this one's render instead.
@@ -408,9 +411,17 @@ class App {
       while (!there && performance.now() - t0 < SEEK_MS) there = pg.seekToward(target, SEEK_CHUNK);
       return there;
     });
-    if (!r.ok) { this.render(); return false; }
+    if (!r.ok) { this.seekDone = true; this.render(); return false; }
     this.seekDone = r.value;
     return true;
+  }
+
+  /** Finishes at once a replay still on its way to `seekTo` (on the run it was asked of). */
+  finishSeek() {
+    if (this.seekTo == null || this.seekDone) return;
+    this.seekDone = true;
+    const target = this.seekTo;
+    if (this.pg && this.pg === this.seekPg) this.call(`going to step ${target}`, (pg) => pg.seek(target));
   }
 
   /** A frame of a seek: the replay goes on, or, once there (in an earlier frame), is drawn. */
@@ -426,10 +437,6 @@ class App {
    *  the step the run is at. */
   settle() {
     if (this.seekTo == null || !this.pg) return;
-    if (!this.seekDone) {
-      const target = this.seekTo;
-      if (!this.call(`going to step ${target}`, (pg) => pg.seek(target)).ok) { this.render(); return; }
-    }
     this.render();
   }
 
@@ -564,6 +571,8 @@ class App {
   // ------------------------------------------------------------------ rendering
   render() {
     if (!this.pg) return;
+    // Whatever asks for a drawing mid-jump gets the step asked for, never one on the way.
+    this.finishSeek();
     this.seekTo = null;
     let view;
     // While playing, linearizability is re-checked at most once a second (viewPlaying reuses
