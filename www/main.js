@@ -72,7 +72,7 @@ const LATER_MS = 6;
  * steps a call (seekToward), and goes on in the next frames: a long replay (thousands of
  * steps in a 100,000-step history) does not take a whole frame.
  */
-const SEEK_MS = 4;
+const SEEK_MS = 3;
 const SEEK_CHUNK = 64;
 /** Paused, the address bar (share link) is rewritten this long after the last change. */
 const HASH_STILL_MS = 250;
@@ -83,7 +83,7 @@ const HASH_PLAYING_MS = 3000;
  * than READER_BUDGET_MS of other work (the diagram's new window, ...); a frame already that
  * busy leaves them to the next one (at most two frames in a row).
  */
-const READER_BUDGET_MS = 5;
+const READER_BUDGET_MS = 3;
 
 // console_error_panic_hook prints the panic message with console.error just before the
 // RuntimeError is thrown: remember it so the page can show the real reason.
