@@ -393,19 +393,26 @@ async function diagramJumps(browser, url) {
     const stamps = [];
     const seeks = [];
     let i = 0;
+    // A jump replays over the frames after app.seek(): one counts as landed when the page
+    // shows its step (app.view) by the time of the next jump (or the end).
+    let target = -1;
+    let landed = 0;
+    const land = () => { if (target >= 0 && app.view.step === target) landed++; };
     const tick = (t) => {
       stamps.push(t);
       if (i < 120) scroller.scrollLeft += 40;
       else if ((i - 120) % 6 === 0 && seeks.length < 20) {
+        land();
+        target = Math.floor(rnd() * (steps + 1));
         const t0 = performance.now();
-        app.seek(Math.floor(rnd() * (steps + 1)));
+        app.seek(target);
         seeks.push(performance.now() - t0);
       }
       // The layout this frame's changes need, counted in its work (this callback runs last).
       void document.documentElement.offsetHeight;
       i++;
       if (i < 240) requestAnimationFrame(tick);
-      else resolve({ gaps: stamps.slice(1).map((s, k) => s - stamps[k]), seeks, work: stamps.map((s) => window.__rafWork.get(s) || 0) });
+      else { land(); resolve({ gaps: stamps.slice(1).map((s, k) => s - stamps[k]), seeks, landed, work: stamps.map((s) => window.__rafWork.get(s) || 0) }); }
     };
     requestAnimationFrame(() => requestAnimationFrame(tick));
   }), { steps });
@@ -415,7 +422,9 @@ async function diagramJumps(browser, url) {
   report('page', `diagram, ${steps}-step history: frame interval p95 while scrolling`, pct(scroll, 95), 'ms', extra);
   report('page', `diagram, ${steps}-step history: frame interval p95 over 20 jumps`, pct(jumps, 95), 'ms', extra);
   report('page', `diagram, ${steps}-step history: frames dropped over 20 jumps`, jumps.filter((g) => g > 25).length, '', { ...extra, max_ms: Math.max(...jumps) });
-  report('page', `diagram, ${steps}-step history: app.seek() p50`, pct(r.seeks, 50), 'ms', { ...extra, max_ms: Math.max(...r.seeks) });
+  report('page', `diagram, ${steps}-step history: jumps shown at their step within their 6 frames`, r.landed, '', extra);
+  // app.seek() replays the first part (at most 3 ms); the rest runs in the next frames.
+  report('page', `diagram, ${steps}-step history: app.seek() p50 (a jump's first part)`, pct(r.seeks, 50), 'ms', { ...extra, max_ms: Math.max(...r.seeks) });
   // The main thread's work (every animation-frame callback and the layout it needs) in the
   // heaviest of each jump's 6 frames: what a jump costs in one frame, whatever the load
   // does to the intervals. Goal: within one frame (16.7 ms).

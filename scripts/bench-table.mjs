@@ -148,6 +148,8 @@ for (const r of rows.filter((x) => x.section === 'page')) {
   if (/^frame interval p95 at/.test(r.name)) { goal = '≤ 33.4 ms'; ok = v <= 33.4; }
   // The diagram over a long history: no frame past 25 ms over the jumps.
   if (/frames dropped over 20 jumps/.test(r.name)) { goal = '0'; ok = r.value === 0; }
+  // ... and every jump shown at its step before the next (a jump replays over frames).
+  if (/jumps shown at their step/.test(r.name)) { goal = '20 of 20'; ok = r.value === 20; }
   // Each kind of row says what its own run recorded (no figure another kind of row has).
   if (r.in_flight_start != null) note = `${r.frames} frames played, ${r.in_flight_start} → ${r.in_flight_end} in flight`;
   else if (r.history_steps != null && r.frames != null) note = `${r.frames} frames (119 scrolling, ${r.scroll_dropped} past 25 ms; ${r.jump_frames} over the jumps)${r.max_ms != null ? `, max ${fmt(r.max_ms, 'ms')}` : ''}${r.jumps_over_16_7_ms != null ? `, ${r.jumps_over_16_7_ms} of 20 jumps past 16.7 ms` : ''}`;
