@@ -896,9 +896,11 @@ async function boot() {
 
   for (const sel of ['#preset', '#speed']) $(sel)?.addEventListener('change', (/** @type {Event} */ e) => /** @type {HTMLElement} */ (e.target).blur());
 
+  // A jump still replaying (app.seek goes on over the next frames) is finished first: what
+  // these return is the step asked for, never one on the way.
   window.paxoscope = {
-    state: () => app.pg.state(),
-    view: () => app.pg.view(),
+    state: () => { app.settle(); return app.pg.state(); },
+    view: () => { app.settle(); return app.pg.view(); },
     scenario: () => app.pg.scenario(),
     playground: () => app.pg,
     diagram: () => diagram.shown(),

@@ -540,6 +540,16 @@ test('a jump in a long history replays over frames and lands on the step asked f
   expect(r.calls).toBeGreaterThan(1);
   expect(r.same, 'a seek in parts lands on the same world as one in one go').toBe(true);
   expect(r).toMatchObject({ onTheWay: true, drawn: 36863, core: 36863 });
+  // The page's own reading of the run (window.paxoscope.view, state) right after a jump
+  // finishes it first: the step asked for, never one on the way.
+  const read = await page.evaluate(() => {
+    const { app } = window.paxoscope;
+    app.pg.seek(100);
+    app.seek(53247);
+    const onTheWay = !app.seekDone;
+    return { onTheWay, view: window.paxoscope.view().step, state: window.paxoscope.state().step, drawn: app.view.step };
+  });
+  expect(read).toEqual({ onTheWay: true, view: 53247, state: 53247, drawn: 53247 });
   // A jump left alone is drawn once its replay got there.
   await page.evaluate(() => window.paxoscope.app.seek(69000));
   await expect.poll(() => page.evaluate(() => [window.paxoscope.app.view.step, window.paxoscope.playground().view().step])).toEqual([69000, 69000]);
