@@ -571,3 +571,31 @@ fn replacing_the_leader_s_server_hands_leadership_to_a_member() {
     assert!(nodes.iter().any(|n| n.id == 4), "the new server joined");
     assert_eq!(nodes.len(), 3);
 }
+
+/// The applied-prefix check is fed a replica's state only when its applied index moves
+/// (`sim::checking`); it still catches two replicas that applied as many slots into
+/// different states. The small-quorum bug's fuzz seed 3 decides slot 19 twice at step 449,
+/// and n2 and n3 then hold different states after 20 slots.
+#[test]
+fn diverged_replicas_break_the_applied_prefix_at_the_step_they_diverge() {
+    use paxoscope::check::invariants::PREFIX;
+    use paxoscope::paxos::Bug;
+    use paxoscope::sim::fuzz::{run_seed, DEFAULT_FAULT_STEPS};
+    let outcome = run_seed(3, DEFAULT_FAULT_STEPS, Some(Bug::SmallQuorum));
+    let t = replay(&outcome.scenario);
+    let prefix: Vec<_> = t
+        .world()
+        .violations()
+        .iter()
+        .filter(|v| v.invariant == PREFIX)
+        .collect();
+    assert_eq!(prefix.len(), 1, "{:?}", t.world().violations());
+    assert_eq!(prefix[0].step, 449);
+    assert!(
+        prefix[0]
+            .message
+            .contains("both applied 20 slots but hold different states"),
+        "{}",
+        prefix[0].message
+    );
+}

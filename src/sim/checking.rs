@@ -5,6 +5,7 @@
 use super::event::WorldEvent;
 use crate::check::invariants::{InvariantViolation, Invariants, LIVENESS};
 use crate::paxos::{Message, Node, NodeId, Ready, Slot};
+use crate::vec_map::VecMap;
 use fnv::FnvHasher;
 use std::hash::{Hash, Hasher};
 
@@ -14,6 +15,10 @@ pub struct CheckFeed {
     on: bool,
     step: u64,
     invariants: Invariants,
+    /// Node → the applied index whose state it last reported (applied prefix). A replica's
+    /// state changes only with its applied index (a slot applied, a snapshot installed), so
+    /// a step that leaves the index where it was is not hashed again; a restart forgets it.
+    reported: VecMap<NodeId, Slot>,
 }
 
 /// A replica's applied index and a digest of its key-value state and sessions.
@@ -52,6 +57,7 @@ impl CheckFeed {
             step: 0,
             invariants: Invariants::reconfigurable(acceptors, alpha, quorums.chosen_at())
                 .with_phase1_quorum(phase1_quorum),
+            reported: VecMap::new(),
         }
     }
 
@@ -82,6 +88,7 @@ impl CheckFeed {
             WorldEvent::Stepped { node, ready, state } => self.stepped(node, ready, state),
             WorldEvent::Restarted { node } => {
                 let id = node.id();
+                self.reported.remove(&id);
                 self.invariants.on_restart(id);
                 self.invariants
                     .on_promise_state(self.step, id, promise(node));
@@ -103,8 +110,12 @@ impl CheckFeed {
         let step = self.step;
         self.invariants.on_ready(step, id, ready);
         self.invariants.on_promise_state(step, id, promise(node));
-        if !(ready.applied.is_empty() && ready.persist.is_empty()) {
+        let moved = node
+            .replica()
+            .is_some_and(|r| self.reported.get(&id) != Some(&r.applied_index));
+        if moved && !(ready.applied.is_empty() && ready.persist.is_empty()) {
             if let Some((applied, digest)) = replica_state(node) {
+                self.reported.insert(id, applied);
                 self.invariants.on_replica_state(step, id, applied, digest);
             }
         }
