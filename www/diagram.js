@@ -191,8 +191,8 @@ export function createDiagram(app, root) {
   function schedule() { if (!raf) raf = requestAnimationFrame(flush); }
   function flush() {
     raf = 0;
-    // The SVG of the window painted in the last frame, then (in a later frame) the next window.
-    if (svgDue) { paint(); drawSvg(); }
+    // The window fetched in the last frame, drawn; then (in a later frame) the next window.
+    if (svgDue) drawScene();
     if (drawDue) {
       drawDue = false;
       inFlush = true;
@@ -530,9 +530,12 @@ export function createDiagram(app, root) {
     // in one frame, so the dangling ends stay on their arrows. While playing, and after a
     // jump, both follow in a later frame, so one frame does not pay for fetching the new
     // window and drawing it.
-    if (app.playing && app.defer) app.defer('diagram-svg', () => { paint(); drawSvg(); });
-    else if (app.playing || inFlush) { svgDue = true; schedule(); } else { paint(); drawSvg(); }
+    if (app.playing && app.defer) app.defer('diagram-svg', drawScene);
+    else if (app.playing || inFlush) { svgDue = true; schedule(); } else drawScene();
   }
+
+  /** The window drawn: the canvas and the SVG on top, in the same frame. */
+  function drawScene() { paint(); drawSvg(); }
 
   /** The SVG part of the window drawn: lane events, dangling ends, the tab stop. */
   function drawSvg() {

@@ -137,8 +137,7 @@ class App {
     /** Drawing deferred to a frame that takes no step, by key (defer, runLater). @type {Map<string, {fn: () => void, since: number}>} */
     this.later = new Map();
     this.frameNo = 0;
-    /** The step a seek went to, drawn in the next frame (seek); null once drawn. */
-    /** @type {number | null} */
+    /** The step a seek went to, drawn once its replay got there (seek); null once drawn. @type {number | null} */
     this.seekTo = null;
     /** Whether the replay toward seekTo got there (advanceSeek). */
     this.seekDone = true;
@@ -436,8 +435,7 @@ class App {
   /** Draws a seek not drawn yet (its replay finished first), so what follows starts from
    *  the step the run is at. */
   settle() {
-    if (this.seekTo == null || !this.pg) return;
-    this.render();
+    if (this.seekTo != null && this.pg) this.render();
   }
 
   runUntilQuiet() {
@@ -626,8 +624,8 @@ class App {
     this.drawPart(c, this.view);
   }
 
-  /** Draws one component; false when the core panicked (the page is then stopped). */
   /**
+   * Draws one component; false when the core panicked (the page is then stopped).
    * @param {Component} c
    * @param {StateView} view
    */

@@ -6,11 +6,12 @@
 //! each acceptor becomes one of the 3 servers (every map is tried, in order, until one
 //! keeps the violation); a message between two nodes that become the same server is a
 //! local one there, so its step goes. A reconfiguration becomes its members relabelled
-//! plus one new server (4, 5, ...) for each acceptor it adds or removes (`Map::configuration`:
-//! acceptor 1 replaced by 8 among 5 becomes 3 → 5 servers, whose old and new quorums need
-//! not meet either), in the Reconfigure action and in every message that carries it. Clients are renumbered so each first sends to the
-//! server its proposer became (client `i` first sends to server `(i - 1) mod 3 + 1`), and
-//! their scripts go with them. A relabelled step finds its message strictly
+//! plus one new server (4, 5, ...) for each acceptor it adds or removes
+//! (`Map::configuration`: acceptor 1 replaced by 8 among 5 becomes 3 → 5 servers, whose
+//! old and new quorums need not meet either), in the Reconfigure action and in every
+//! message that carries it. Clients are renumbered so each first sends to the server its
+//! proposer became (client `i` first sends to server `(i - 1) mod 3 + 1`), and their
+//! scripts go with them. A relabelled step finds its message strictly
 //! (`matching::resolve_as`): by content, or among those of its kind and ends by slot and
 //! ballot round, since its content carries the old ids. The relabelled run is kept if it
 //! still violates the same invariant (`shrink::test_as`); otherwise bounded searches from

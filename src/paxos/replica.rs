@@ -64,15 +64,9 @@ impl Replica {
         }
     }
 
-    /// Whether the log holds the slot at the commit index. The log holds every slot from
-    /// the snapshot up to the commit index, so that slot, if there, is at its distance from
-    /// the snapshot: no search.
+    /// Whether the log holds the slot at the commit index.
     fn holds_next(&self) -> bool {
-        let at = self.commit_index - self.snapshot_index;
-        let held = usize::try_from(at)
-            .ok()
-            .and_then(|i| self.log.get_index(i))
-            .is_some_and(|(s, _)| *s == self.commit_index);
+        let held = at_offset(&self.log, self.snapshot_index, self.commit_index).is_some();
         debug_assert_eq!(held, self.log.contains_key(&self.commit_index));
         held
     }
@@ -128,13 +122,8 @@ impl Replica {
         debug_assert!(self.applied_index <= self.commit_index);
         while self.applied_index < self.commit_index {
             let slot = self.applied_index;
-            // The log holds every slot from the snapshot up to the commit index, so this
-            // one is at its distance from the snapshot: no search.
-            let at = usize::try_from(slot - self.snapshot_index).unwrap_or(usize::MAX);
-            let value = match self.log.get_index(at) {
-                Some((s, v)) if *s == slot => v,
-                _ => &self.log[&slot],
-            };
+            let value =
+                at_offset(&self.log, self.snapshot_index, slot).unwrap_or_else(|| &self.log[&slot]);
             if let Value::Reconfigure(members) = value {
                 self.configs.record(slot, members, reconfig_delay);
             }
@@ -237,6 +226,17 @@ impl Replica {
         );
         entries
     }
+}
+
+/// The value of `slot` in a replica's `log` whose snapshot is at `snapshot`, for a slot
+/// from the snapshot up to one past the commit index: the log holds every slot from the
+/// snapshot up to the commit index, so that one is at its distance from the snapshot and
+/// needs no search. `None` when the log does not hold it.
+fn at_offset(log: &VecMap<Slot, Value>, snapshot: Slot, slot: Slot) -> Option<&Value> {
+    let at = usize::try_from(slot.checked_sub(snapshot)?).ok()?;
+    log.get_index(at)
+        .filter(|(s, _)| **s == slot)
+        .map(|(_, v)| v)
 }
 
 #[cfg(test)]

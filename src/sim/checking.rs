@@ -4,6 +4,7 @@
 //! configuration asks for checks.
 use super::event::WorldEvent;
 use crate::check::invariants::{InvariantViolation, Invariants, LIVENESS};
+use crate::paxos::replica::Replica;
 use crate::paxos::{Message, Node, NodeId, Ready, Slot};
 use crate::vec_map::VecMap;
 use fnv::FnvHasher;
@@ -21,15 +22,14 @@ pub struct CheckFeed {
     reported: VecMap<NodeId, Slot>,
 }
 
-/// A replica's applied index and a digest of its key-value state and sessions.
-fn replica_state(node: &Node) -> Option<(Slot, u64)> {
-    let r = node.replica()?;
+/// A digest of a replica's key-value state and sessions.
+fn replica_state(r: &Replica) -> u64 {
     let mut h = FnvHasher::default();
     r.kv.hash(&mut h);
     for (c, s) in &r.sessions {
         (c, s.seq).hash(&mut h);
     }
-    Some((r.applied_index, h.finish()))
+    h.finish()
 }
 
 /// The promise an acceptor holds (`None` for no promise or no acceptor).
@@ -110,13 +110,13 @@ impl CheckFeed {
         let step = self.step;
         self.invariants.on_ready(step, id, ready);
         self.invariants.on_promise_state(step, id, promise(node));
-        let moved = node
-            .replica()
-            .is_some_and(|r| self.reported.get(&id) != Some(&r.applied_index));
-        if moved && !(ready.applied.is_empty() && ready.persist.is_empty()) {
-            if let Some((applied, digest)) = replica_state(node) {
-                self.reported.insert(id, applied);
-                self.invariants.on_replica_state(step, id, applied, digest);
+        let touched = !(ready.applied.is_empty() && ready.persist.is_empty());
+        if let Some(r) = node.replica().filter(|_| touched) {
+            if self.reported.get(&id) != Some(&r.applied_index) {
+                self.reported.insert(id, r.applied_index);
+                let digest = replica_state(r);
+                self.invariants
+                    .on_replica_state(step, id, r.applied_index, digest);
             }
         }
         for env in &ready.messages {

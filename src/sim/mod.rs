@@ -16,6 +16,7 @@ pub mod liveness;
 pub mod narration;
 pub mod network;
 pub mod presets;
+mod reused;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -1,5 +1,6 @@
 //! The simulated network: every in-flight message is an object with a stable id that can
 //! be delivered, dropped or duplicated next, in any order; nodes can be partitioned.
+use super::reused::Reused;
 use crate::json::ToJson;
 use crate::paxos::{Addr, Envelope, Message, NodeId};
 use crate::vec_map::VecMap;
@@ -43,14 +44,7 @@ pub struct Network {
 /// Empty message boxes kept for their memory (each holds [`PLACEHOLDER`], unshared): the
 /// scheduler delivers about one message and sends about one per step, and reusing the box
 /// saves an allocation and a free on each. A clone of the network starts with none.
-#[derive(Debug, Default)]
-struct Spare(Vec<Rc<Envelope>>);
-
-impl Clone for Spare {
-    fn clone(&self) -> Self {
-        Spare::default()
-    }
-}
+type Spare = Reused<Vec<Rc<Envelope>>>;
 
 /// At most this many spare boxes are kept.
 const SPARE_MAX: usize = 64;

@@ -50,6 +50,20 @@ const DROPPED: usize = 2;
 const DUPLICATED: usize = 3;
 
 impl Stats {
+    /// Counts one message of type `kind` (its [`Message::kind_index`]) in the counter
+    /// `which` (SENT, DELIVERED, DROPPED or DUPLICATED); inlined natively like
+    /// [`Stats::observe`], where `which` is a constant.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    fn count(&mut self, which: usize, kind: usize) {
+        let map = match which {
+            SENT => &mut self.sent,
+            DELIVERED => &mut self.delivered,
+            DROPPED => &mut self.dropped,
+            _ => &mut self.duplicated,
+        };
+        count(map, &mut self.places[which], kind);
+    }
+
     /// Counts what one event changes, and keeps `messages_per_command` current.
     /// Inlined natively into each place that emits an event (`World`'s observers), where
     /// the match folds to that event's arm.
@@ -58,35 +72,22 @@ impl Stats {
         match *e {
             WorldEvent::Sent { env, lost, .. } => {
                 let kind = env.msg.kind_index();
-                count(&mut self.sent, &mut self.places[SENT], kind);
+                self.count(SENT, kind);
                 if !env.msg.is_client_traffic() {
                     self.protocol_sent += 1;
                 }
                 if lost {
-                    count(&mut self.dropped, &mut self.places[DROPPED], kind);
+                    self.count(DROPPED, kind);
                 }
             }
-            WorldEvent::Delivered { env, .. } => {
-                let kind = env.msg.kind_index();
-                count(&mut self.delivered, &mut self.places[DELIVERED], kind)
+            WorldEvent::Delivered { env, .. } => self.count(DELIVERED, env.msg.kind_index()),
+            WorldEvent::Unreachable { env, .. } | WorldEvent::Dropped { env, .. } => {
+                self.count(DROPPED, env.msg.kind_index())
             }
-            WorldEvent::Unreachable { env, .. } | WorldEvent::Dropped { env, .. } => count(
-                &mut self.dropped,
-                &mut self.places[DROPPED],
-                env.msg.kind_index(),
-            ),
-            WorldEvent::Duplicated { env, .. } => count(
-                &mut self.duplicated,
-                &mut self.places[DUPLICATED],
-                env.msg.kind_index(),
-            ),
+            WorldEvent::Duplicated { env, .. } => self.count(DUPLICATED, env.msg.kind_index()),
             WorldEvent::Crashed { lost, .. } => {
                 for m in lost {
-                    count(
-                        &mut self.dropped,
-                        &mut self.places[DROPPED],
-                        m.env.msg.kind_index(),
-                    );
+                    self.count(DROPPED, m.env.msg.kind_index());
                 }
             }
             WorldEvent::Stepped { ready, .. } => {

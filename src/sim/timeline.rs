@@ -186,15 +186,19 @@ impl Timeline {
         Ok(until == step)
     }
 
+    /// The index of the last checkpoint at or before `step`.
+    fn checkpoint_index(&self, step: u64) -> usize {
+        ((step / self.interval) as usize).min(self.checkpoints.len() - 1)
+    }
+
     /// The step of the checkpoint a seek to `step` starts from.
     fn checkpoint_step(&self, step: u64) -> u64 {
-        ((step / self.interval) as usize).min(self.checkpoints.len() - 1) as u64 * self.interval
+        self.checkpoint_index(step) as u64 * self.interval
     }
 
     /// The world of the last checkpoint at or before `step`, with its space-time record.
     fn restore_checkpoint(&mut self, step: u64) {
-        let i = ((step / self.interval) as usize).min(self.checkpoints.len() - 1);
-        self.world = self.checkpoints[i].clone();
+        self.world = self.checkpoints[self.checkpoint_index(step)].clone();
         self.detached = false;
     }
 

@@ -76,11 +76,16 @@ impl World {
     /// Takes message `id` off the wire and hands it to its recipient, unless the recipient
     /// is crashed or on the other side of a partition (then it is lost).
     pub(super) fn deliver(&mut self, id: u64) {
-        let at = self.network.position(id);
-        debug_assert!(at.is_some(), "message {id} was in flight");
-        if let Some(at) = at {
+        if let Some(at) = self.place_in_flight(id) {
             self.deliver_at(at);
         }
+    }
+
+    /// The place of message `id` in the network's list (callers checked it is in flight).
+    fn place_in_flight(&self, id: u64) -> Option<usize> {
+        let at = self.network.position(id);
+        debug_assert!(at.is_some(), "message {id} was in flight");
+        at
     }
 
     /// [`World::deliver`] for the message at place `at` of the network's list.
@@ -111,9 +116,7 @@ impl World {
 
     /// Loses message `id`.
     pub(super) fn drop_message(&mut self, id: u64) {
-        let at = self.network.position(id);
-        debug_assert!(at.is_some(), "message {id} was in flight");
-        if let Some(at) = at {
+        if let Some(at) = self.place_in_flight(id) {
             self.drop_at(at);
         }
     }

@@ -27,6 +27,7 @@ use super::event::WorldEvent;
 use super::liveness::{self, LivenessWatch};
 use super::narration::{Narrator, QuietSummary};
 use super::network::Network;
+use super::reused::Reused;
 use super::rng::SimRng;
 use super::scenario::SimConfig;
 use super::spacetime::SpaceTime;
@@ -140,14 +141,7 @@ pub struct World {
 
 /// Empty lists kept for their memory: a clone of the world starts with none. Boxed, so
 /// lending it to a step and taking it back moves a pointer.
-#[derive(Debug, Default)]
-struct Scratch(Option<Box<Ready>>);
-
-impl Clone for Scratch {
-    fn clone(&self) -> Self {
-        Scratch::default()
-    }
-}
+type Scratch = Reused<Option<Box<Ready>>>;
 
 /// Whether `bug` makes nodes skip disk writes they report as done.
 fn skips_disk_writes(bug: Bug) -> bool {
