@@ -38,6 +38,8 @@ const MARGIN_STEPS = 48;
 const PLAY_REDRAW_MS = 150;
 /** Pixels painted on the canvas beyond each side of the view, so a fast scroll shows no gap. */
 const PAINT_MARGIN = 160;
+/** How far (px) a lane event's mark reaches from its centre (its hit circle). */
+const MARK_REACH = 8;
 /** The width (px) a violation's words ("linearizability violated") need right of its line. */
 const VIOLATION_WORDS_W = 130;
 
@@ -430,6 +432,8 @@ export function createDiagram(app, root) {
   // ---------------------------------------------------------------- the canvas
   /** @type {{ lo: number, hi: number } | null} */
   let painted = null; // the diagram x range painted last
+  /** @type {{ lo: number, hi: number } | null} */
+  let marked = null; // the diagram x range the lane events were drawn for (drawSvgElements)
 
   /** The diagram x range in view (the part under the lane labels included). */
   function inView() {
@@ -463,8 +467,10 @@ export function createDiagram(app, root) {
   function paintIfUncovered() {
     if (!scene) return;
     const v = inView();
-    if (painted && (v.lo >= painted.lo || painted.lo <= scene.x0) && (v.hi <= painted.hi || painted.hi >= scene.x1)) return;
-    paint();
+    const covered = (/** @type {{ lo: number, hi: number } | null} */ r) => !!r && (v.lo >= r.lo || r.lo <= scene.x0) && (v.hi <= r.hi || r.hi >= scene.x1);
+    if (!covered(painted)) paint();
+    // The lane events over the part painted (a hover repaints the canvas where it is).
+    if (!covered(marked)) drawSvg();
   }
 
   let drawing = false;
@@ -545,29 +551,43 @@ export function createDiagram(app, root) {
     try { drawSvgElements(); } finally { drawing = false; }
   }
 
+  /**
+   * The SVG element of lane event `e` (kept while what it shows is unchanged).
+   * @param {SceneEvent} e
+   */
+  function markDrawn(e) {
+    return keyed(drawnEvs, `e${e.index}`, `${e.y}|${e.opacity}|${e.selected}|${e.past}`, () => {
+      /** @type {Record<string, string | number>} */
+      const attrs = { class: `dg-ev ${e.kind}${e.selected ? ' selected' : ''}`, 'data-event': e.index, 'data-step': e.step, 'data-lane': e.lane, 'data-x': e.x, 'data-y': e.y, opacity: e.opacity };
+      if (e.past != null) attrs['data-past'] = e.past ? '1' : '0';
+      const el = s('g', attrs);
+      el.dataset.label = e.label;
+      el.append(s('circle', { class: 'hit', cx: e.x, cy: e.y, r: 8, fill: 'transparent' }));
+      if (e.selected) el.append(s('circle', { cx: e.x, cy: e.y, r: e.r + 4, fill: 'none', stroke: '#4f46e5', 'stroke-width': 2 }));
+      el.append(s('path', { d: markPath(e.mark, e.x, e.y, e.r), fill: markFill(e), stroke: e.color, 'stroke-width': markFilled(e.mark) ? 1.2 : 2.2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }));
+      el.append(s('title', {}, e.label));
+      return { el };
+    });
+  }
+
   /** @type {Element[]} */
   let ringsDrawn = [];
   function drawSvgElements() {
     if (!scene) return;
     // Lane events people click: elections, decisions, crashes, restarts, requests, replies.
+    // Those over the part painted on the canvas (the view and a margin), as the arrows: a
+    // new window builds less than half of its marks (the others when a scroll
+    // reaches them); the one with the keyboard focus stays.
+    marked = painted;
+    const lo = painted ? painted.lo - MARK_REACH : -Infinity;
+    const hi = painted ? painted.hi + MARK_REACH : Infinity;
     const markEls = [];
     const live = new Set();
     for (const e of scene.marks) {
       const key = `e${e.index}`;
+      // Kept while in the window, so a scroll back draws them again at no cost.
       live.add(key);
-      const d = keyed(drawnEvs, key, `${e.y}|${e.opacity}|${e.selected}|${e.past}`, () => {
-        /** @type {Record<string, string | number>} */
-        const attrs = { class: `dg-ev ${e.kind}${e.selected ? ' selected' : ''}`, 'data-event': e.index, 'data-step': e.step, 'data-lane': e.lane, 'data-x': e.x, 'data-y': e.y, opacity: e.opacity };
-        if (e.past != null) attrs['data-past'] = e.past ? '1' : '0';
-        const el = s('g', attrs);
-        el.dataset.label = e.label;
-        el.append(s('circle', { class: 'hit', cx: e.x, cy: e.y, r: 8, fill: 'transparent' }));
-        if (e.selected) el.append(s('circle', { cx: e.x, cy: e.y, r: e.r + 4, fill: 'none', stroke: '#4f46e5', 'stroke-width': 2 }));
-        el.append(s('path', { d: markPath(e.mark, e.x, e.y, e.r), fill: markFill(e), stroke: e.color, 'stroke-width': markFilled(e.mark) ? 1.2 : 2.2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }));
-        el.append(s('title', {}, e.label));
-        return { el };
-      });
-      markEls.push(d.el);
+      if ((e.x >= lo && e.x <= hi) || key === focusKey) markEls.push(markDrawn(e).el);
     }
     for (const k of [...drawnEvs.keys()]) if (!live.has(k)) drawnEvs.delete(k);
     reconcile(gEvs, markEls);
@@ -676,7 +696,15 @@ export function createDiagram(app, root) {
     if (key[0] === 'd') { const d = drawnRings.get(`r${key.slice(1)}`); return d && d.el.isConnected && !d.el.classList.contains('off') ? d.el : null; }
     const d = drawnEvs.get(key);
     if (d && d.el.isConnected) return d.el;
-    const dot = dotOf(Number(key.slice(1)));
+    // A lane event off the part drawn (drawSvgElements): drawn now, for the keyboard.
+    const index = Number(key.slice(1));
+    const mark = scene ? scene.marks.find((m) => m.index === index) : null;
+    if (mark) {
+      const el = markDrawn(mark).el;
+      if (el.parentNode !== gEvs) gEvs.append(el);
+      return el;
+    }
+    const dot = dotOf(index);
     return dot ? proxyFor(dot) : null;
   }
 

@@ -84,6 +84,12 @@ const HASH_PLAYING_MS = 3000;
  * busy leaves them to the next one (at most two frames in a row).
  */
 const READER_BUDGET_MS = 3;
+/**
+ * After a seek the reader panels out of view (the statistics, far down their column) wait
+ * until no jump came for READER_QUIET_MS, or until they come into view: a person skimming
+ * the timeline does not pay for what they do not see at every jump.
+ */
+const READER_QUIET_MS = 250;
 
 // console_error_panic_hook prints the panic message with console.error just before the
 // RuntimeError is thrown: remember it so the page can show the real reason.
@@ -134,6 +140,9 @@ class App {
     this.spreadReaders = false;
     this.readerRaf = 0;
     this.readerWaits = 0;
+    /** When the last seek was asked for, and the timer drawing the readers out of view after it. */
+    this.seekAt = 0;
+    this.readerTimer = 0;
     /** Drawing deferred to a frame that takes no step, by key (defer, runLater). @type {Map<string, {fn: () => void, since: number}>} */
     this.later = new Map();
     this.frameNo = 0;
@@ -390,6 +399,7 @@ class App {
     this.seekTo = target;
     this.seekDone = false;
     this.seekPg = this.pg;
+    this.seekAt = performance.now();
     if (!this.advanceSeek(performance.now())) return;
     this.spreadReaders = true;
     // The readers still due from an earlier seek are drawn after this one's render instead.
@@ -649,8 +659,11 @@ class App {
     for (;;) {
       const stale = this.components.filter((x) => x.reader && x.stale);
       if (!stale.length || !this.view) { this.readerWaits = 0; return; }
+      // Those out of view only once the jumps stopped for READER_QUIET_MS (or in view).
+      const quiet = performance.now() - this.seekAt >= READER_QUIET_MS;
+      const c = stale.find((x) => !x.offscreen) || (quiet ? stale[0] : null);
+      if (!c) { this.readersLater(); this.readerWaits = 0; return; }
       if (performance.now() - t > READER_BUDGET_MS && (drawn > 0 || this.readerWaits < 2)) break;
-      const c = stale.find((x) => !x.offscreen) || stale[0];
       c.stale = false;
       c.drawnAt = performance.now();
       if (!this.drawPart(c, this.view)) return;
@@ -658,6 +671,20 @@ class App {
     }
     this.readerWaits = drawn ? 0 : this.readerWaits + 1;
     this.readerRaf = requestAnimationFrame((t2) => this.drawStaleReaders(t2));
+  }
+
+  /** The stale readers out of view, drawn READER_QUIET_MS after the last seek. */
+  readersLater() {
+    if (this.readerTimer) return;
+    const wait = Math.max(0, this.seekAt + READER_QUIET_MS - performance.now());
+    this.readerTimer = setTimeout(() => { this.readerTimer = 0; this.readersDue(); }, wait);
+  }
+
+  /** Draws the stale readers from the next frame on (a reader came into view, or the jumps stopped). */
+  readersDue() {
+    if (!this.playing && !this.readerRaf && this.components.some((x) => x.reader && x.stale)) {
+      this.readerRaf = requestAnimationFrame((t) => this.drawStaleReaders(t));
+    }
   }
 
   // ------------------------------------------------------------------ URL hash
@@ -830,7 +857,13 @@ async function boot() {
    *  while playing when out of view. */
   const readerOf = new Map();
   const inView = new IntersectionObserver((entries) => {
-    for (const e of entries) { const c = readerOf.get(e.target); if (c) c.offscreen = !e.isIntersecting; }
+    for (const e of entries) {
+      const c = readerOf.get(e.target);
+      if (!c) continue;
+      c.offscreen = !e.isIntersecting;
+      // One left behind by the jumps comes into view: drawn now.
+      if (!c.offscreen && c.stale) app.readersDue();
+    }
   }, { rootMargin: '200px' });
   /**
    * @template {Component} C
