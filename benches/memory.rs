@@ -4,6 +4,11 @@
 //! peak must stay bounded however long the run is (goal: 64 MB). `make bench` also runs
 //! this binary under `/usr/bin/time -v` for the process's maximum resident set size.
 //!
+//! `cargo bench --bench memory -- timeline` measures instead the page's timeline of a
+//! 100,000-step history (the seek bench's: 5 servers, 3 clients, checker on, space-time
+//! record kept): the live heap its checkpoints, record and world hold (no goal; separate,
+//! because it is bigger than the steady run's bound and would set the process's peak).
+//!
 //! Prints `BENCH {json}` lines on stdout (see benches/simulation.rs) and a readable trace of
 //! live memory every 100,000 commands on stderr, which shows whether anything grows.
 use paxoscope::sim::scenario::{Layout, Workload};
@@ -67,8 +72,35 @@ fn report(name: &str, value: f64, unit: &str, extra: serde_json::Value) {
     eprintln!("  memory {name:58} {value:>14.2} {unit}");
 }
 
+/// The live heap of the page's timeline of a 100,000-step history (see the module doc).
+fn timeline(quick: bool) {
+    use paxoscope::sim::run::Run;
+    use paxoscope::sim::Scenario;
+    let steps: u64 = if quick { 20_000 } else { 100_000 };
+    let json = format!(
+        r#"{{"config":{{"layout":{{"kind":"servers","n":5}},"clients":3,"workload":{{"random_ops":100000,"keys":3}},"check":true}},"seed":1,"actions":[{{"type":"auto","n":{steps}}}]}}"#
+    );
+    let scenario = Scenario::from_json(&json).expect("the bench scenario is valid");
+    let before = LIVE.load(Relaxed);
+    let mut run = Run::new(scenario, true).expect("the bench scenario runs");
+    run.frame();
+    let live = (LIVE.load(Relaxed) - before) as f64 / MB;
+    let t = &run.timeline;
+    let extra = json!({ "steps": steps, "checkpoint_interval": t.checkpoint_interval(),
+        "history_entries": t.world().history_counts().0 });
+    report(
+        &format!("live heap of a {steps}-step timeline (page's seek set-up)"),
+        live,
+        "MB",
+        extra,
+    );
+}
+
 fn main() {
     let quick = std::env::var_os("BENCH_QUICK").is_some_and(|v| !v.is_empty() && v != "0");
+    if std::env::args().any(|a| a == "timeline") {
+        return timeline(quick);
+    }
     let target: u64 = if quick { 100_000 } else { 1_000_000 };
     let config = SimConfig {
         layout: Layout::Servers { n: 5 },

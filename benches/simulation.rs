@@ -741,6 +741,63 @@ fn bench_worker_search() {
         .expect("write explore-search.json");
 }
 
+/// The page's time travel, natively (section `seek`): the 100,000-step history of the
+/// page's seek bench (scripts/bench-browser.mjs: 5 servers, 3 clients, checker on, the
+/// space-time record kept), built as `Playground.fromScenario` builds it, then 40 seeks to
+/// the same pseudo-random steps; and seeks to checkpoint steps only, which replay nothing:
+/// what restoring a checkpoint costs (its clone and the drop of the world it replaces).
+fn bench_seek() {
+    use paxoscope::sim::run::Run;
+    use paxoscope::sim::Scenario;
+    let steps: u64 = if quick() { 20_000 } else { 100_000 };
+    let json = format!(
+        r#"{{"config":{{"layout":{{"kind":"servers","n":5}},"clients":3,"workload":{{"random_ops":100000,"keys":3}},"check":true}},"seed":1,"actions":[{{"type":"auto","n":{steps}}}]}}"#
+    );
+    let scenario = Scenario::from_json(&json).expect("the bench scenario is valid");
+    let t = Instant::now();
+    let mut run = Run::new(scenario, true).expect("the bench scenario runs");
+    let build_ms = t.elapsed().as_secs_f64() * 1e3;
+    run.frame();
+    let mut x: u64 = 12345;
+    let mut times = Vec::new();
+    for _ in 0..40 {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        let to = (x as f64 / 2147483648.0 * (steps + 1) as f64).floor() as u64;
+        let t = Instant::now();
+        run.timeline.seek(to).expect("a recorded step");
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let interval = run.timeline.checkpoint_interval();
+    let checkpoints = steps / interval;
+    let mut restores = Vec::new();
+    for i in 0..40 {
+        let to = (i * 7 % checkpoints) * interval;
+        run.timeline.seek(to + 1).expect("a recorded step");
+        let t = Instant::now();
+        run.timeline.seek(to).expect("a checkpoint step");
+        restores.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let extra = json!({ "history_steps": steps, "seeks": times.len(), "build_ms": build_ms,
+        "checkpoint_interval": interval, "checkpoints": checkpoints + 1 });
+    let name = format!("seek in a {steps}-step history (native)");
+    report(
+        "seek",
+        &format!("{name} p50"),
+        median(times.clone()),
+        "ms",
+        extra.clone(),
+    );
+    let max = times.iter().copied().fold(0.0, f64::max);
+    report("seek", &format!("{name} max"), max, "ms", extra.clone());
+    report(
+        "seek",
+        "restore a checkpoint (clone + drop, no replay) p50",
+        median(restores),
+        "ms",
+        extra,
+    );
+}
+
 fn main() {
     let filter: Vec<String> = std::env::args()
         .skip(1)
@@ -749,6 +806,9 @@ fn main() {
     let want = |s: &str| filter.is_empty() || filter.iter().any(|f| s.contains(f.as_str()));
     if want("sim") {
         bench_sim();
+    }
+    if want("seek") {
+        bench_seek();
     }
     if want("explore") {
         bench_explore();

@@ -76,6 +76,7 @@ if want memory; then
     echo "[bench] /usr/bin/time missing (Debian package time): no max RSS figure" >&2
     collect "$bin" --bench
   fi
+  collect "$bin" --bench timeline
 fi
 
 # --- fuzzer ---------------------------------------------------------------------------

@@ -121,7 +121,7 @@ fn the_correct_presets_break_no_invariant_and_finish_their_work() {
             w.violations()
         );
         assert!(w.clients_done(), "{}: clients still waiting", p.name);
-        let (report, v) = paxoscope::check::verdict::linearizability(w.history(), w.step());
+        let (report, v) = paxoscope::check::verdict::linearizability(&w.history(), w.step());
         assert!(
             v.is_none() && report.is_linearizable(),
             "{}: {report}",
@@ -138,7 +138,7 @@ fn every_bug_preset_opens_on_a_violation() {
     {
         let t = Timeline::new(presets::scenario(&p.name).unwrap(), false).unwrap();
         // A stale read (read-without-lease) breaks linearizability, judged on the history.
-        let stale = paxoscope::check::verdict::linearizability(t.world().history(), t.step()).1;
+        let stale = paxoscope::check::verdict::linearizability(&t.world().history(), t.step()).1;
         let v: Vec<_> = t
             .world()
             .violations()

@@ -1,6 +1,7 @@
 //! The safety invariants of design.md, checked after every step of a run. The checker only
 //! reads what nodes report (durable writes, decisions, applied commands) and their state;
 //! it never calls protocol logic, so a bug in the protocol cannot hide itself here.
+use super::chunk_map::ChunkMap;
 use super::conflict::{describe, Conflict, DecidedValue};
 use crate::json::ToJson;
 use crate::kv::{ClientId, Op};
@@ -177,7 +178,9 @@ impl SlotConfigs {
     }
 }
 
-/// Observes a run and records violations.
+/// Observes a run and records violations. The maps that grow with the run (per slot, per
+/// command) are [`ChunkMap`]s: a clone of the checker (every world checkpoint of the page's
+/// timeline, every seek) shares their entries instead of copying them.
 #[derive(Clone, Debug, Default)]
 pub struct Invariants {
     /// Rule 12: each slot's acceptors; "chosen" is a true majority of them.
@@ -188,12 +191,9 @@ pub struct Invariants {
     /// (`None`: majorities).
     phase1_quorum: Option<usize>,
     /// Slot → the one value decided or quorum-chosen there (digest, value, who).
-    decided: VecMap<Slot, (u64, Value, Decision)>,
+    decided: ChunkMap<Slot, (u64, Value, Decision)>,
     /// (slot, ballot) → per value digest, the acceptors that accepted it in that ballot.
-    /// Each list shared between clones until one of them adds a vote to it (`Arc::make_mut`):
-    /// a seek in the page clones the checker of a checkpoint, and with two allocations per
-    /// slot and ballot that clone was most of the seek (5 of 12 ms at 100,000 steps).
-    votes: VecMap<(Slot, Ballot), Arc<Vec<Votes>>>,
+    votes: ChunkMap<(Slot, Ballot), Vec<Votes>>,
     /// Ballot → the acceptors whose promises made its proposer leader, as it reported them
     /// (only used to explain an agreement violation).
     phase1: VecMap<Ballot, Vec<NodeId>>,
@@ -202,11 +202,11 @@ pub struct Invariants {
     /// Keyed by (seq, client), not (client, seq): clients number their commands alike and
     /// submit them in turn, so a new key comes at or near the end (a push, not an insert
     /// that moves every later client's commands: most of a replay's checking in the page).
-    submitted: VecMap<(u64, ClientId), Op>,
+    submitted: ChunkMap<(u64, ClientId), Op>,
     /// Node → (seq, client) of each command it executed → the slot.
-    executed: VecMap<NodeId, VecMap<(u64, ClientId), Slot>>,
+    executed: VecMap<NodeId, ChunkMap<(u64, ClientId), Slot>>,
     max_promise: VecMap<NodeId, Ballot>,
-    state_at: VecMap<Slot, (u64, NodeId)>,
+    state_at: ChunkMap<Slot, (u64, NodeId)>,
     ballot_owner: VecMap<Ballot, (NodeId, u32)>,
     incarnation: VecMap<NodeId, u32>,
     violations: Vec<InvariantViolation>,
@@ -255,7 +255,7 @@ impl Invariants {
     /// incarnations; not the explanations kept for messages): the explorer's fingerprint
     /// of a state merges two runs only if the checker would judge their futures alike.
     pub fn fingerprint<H: Hasher>(&self, h: &mut H) {
-        for (slot, (digest, _, _)) in &self.decided {
+        for (slot, (digest, _, _)) in self.decided.iter() {
             (slot, digest).hash(h);
         }
         self.votes.hash(h);
@@ -335,7 +335,7 @@ impl Invariants {
 
     fn on_vote(&mut self, step: u64, node: NodeId, slot: Slot, ballot: Ballot, value: &Value) {
         let d = digest(value);
-        let entry = Arc::make_mut(self.votes.entry((slot, ballot)).or_default());
+        let entry = self.votes.get_or_insert_with((slot, ballot), Vec::new);
         let voters = match entry.iter_mut().find(|(x, _)| *x == d) {
             Some((_, v)) => v,
             None => {

@@ -1,6 +1,7 @@
 //! Safety checkers: invariants over the simulated world and linearizability of the
 //! client history. They read states and traces; they never call into protocol logic.
 
+pub mod chunk_map;
 pub mod conflict;
 pub mod history;
 pub mod invariants;

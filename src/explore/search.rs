@@ -85,11 +85,7 @@ fn key(w: &World, used: Budget) -> u64 {
 
 /// Completed operations in the client history.
 fn completed(w: &World) -> usize {
-    w.history()
-        .entries
-        .iter()
-        .filter(|e| e.complete.is_some())
-        .count()
+    w.history_counts().1
 }
 
 impl Explorer {
@@ -132,7 +128,7 @@ impl Explorer {
         };
         let first = root.violations().first().cloned().or_else(|| {
             (completed(&root) > 0)
-                .then(|| verdict::linearizability(root.history(), root.step()).1)
+                .then(|| verdict::linearizability(&root.history(), root.step()).1)
                 .flatten()
         });
         x.stack.push((0, root));
@@ -246,7 +242,7 @@ impl Explorer {
             let spent = m.spend(used, self.limit);
             let mut violation = w.violations().first().cloned();
             if violation.is_none() && to_client && completed(&w) > done_before {
-                violation = verdict::linearizability(w.history(), w.step()).1;
+                violation = verdict::linearizability(&w.history(), w.step()).1;
             }
             if violation
                 .as_ref()

@@ -55,7 +55,7 @@ pub struct Shrunk {
 /// The first violation of a world so far; linearizability is checked when `lin` is set.
 fn first_violation(w: &World, lin: bool) -> Option<InvariantViolation> {
     w.violations().first().cloned().or_else(|| {
-        lin.then(|| verdict::linearizability(w.history(), w.step()).1)
+        lin.then(|| verdict::linearizability(&w.history(), w.step()).1)
             .flatten()
     })
 }
@@ -90,7 +90,7 @@ fn explicit(scenario: &Scenario, w: &World) -> Result<(Scenario, Vec<Step>), Str
     let c = &mut base.config;
     c.check = true;
     // Every command each client ran, in order, becomes its script.
-    let mut entries = w.history().entries.clone();
+    let mut entries = w.history().entries;
     crate::small_sort::stable_sort_by_key(&mut entries, |e| (e.client, e.seq));
     let typed: Vec<&Action> = w
         .explicit_actions()

@@ -3,6 +3,7 @@
 //! timers and the history of their operations (what the linearizability check reads).
 use super::rng::SimRng;
 use super::scenario::SimConfig;
+use super::spacetime::Chunks;
 use crate::check::history::{History, HistoryEntry};
 use crate::json::ToJson;
 use crate::kv::{ClientId, Op, OpResult};
@@ -105,7 +106,11 @@ pub struct ClientPool {
     retry_at: VecMap<ClientId, u64>,
     /// Every operation with its invoke and complete times (kept only when `keep_history`:
     /// it feeds the linearizability check only, so a long unchecked run stays bounded).
-    history: History,
+    /// Kept in shared chunks: a clone of the pool (every checkpoint of the page's timeline,
+    /// every seek) copies a pointer per chunk, not every entry.
+    history: Chunks<HistoryEntry>,
+    /// How many of the history's entries are complete.
+    history_completed: usize,
     /// The history's logical clock: one tick per invocation and per completion.
     clock: u64,
     keep_history: bool,
@@ -160,7 +165,8 @@ impl ClientPool {
         ClientPool {
             clients,
             retry_at: VecMap::new(),
-            history: History::default(),
+            history: Chunks::default(),
+            history_completed: 0,
             clock: 0,
             keep_history: config.check,
             track_reads: config.read_mode == ReadMode::Lease
@@ -176,7 +182,11 @@ impl ClientPool {
         for c in self.retry_at.keys() {
             c.hash(h);
         }
-        self.history.entries.hash(h);
+        // As the history's entries hash in a `Vec`: the length, then each entry.
+        h.write_usize(self.history.len());
+        for e in self.history.iter_from(0) {
+            e.hash(h);
+        }
         self.clock.hash(h);
     }
 
@@ -185,9 +195,17 @@ impl ClientPool {
         &self.clients
     }
 
-    /// Every operation so far (empty unless checks are on).
-    pub fn history(&self) -> &History {
-        &self.history
+    /// Every operation so far (empty unless checks are on), copied out of the pool.
+    pub fn history(&self) -> History {
+        History {
+            entries: self.history.iter_from(0).cloned().collect(),
+        }
+    }
+
+    /// How many operations the history holds, and how many of them are complete (without
+    /// copying it).
+    pub fn history_counts(&self) -> (usize, usize) {
+        (self.history.len(), self.history_completed)
     }
 
     /// Whether every client has nothing in progress and nothing left to do.
@@ -309,7 +327,8 @@ impl ClientPool {
         match msg {
             Message::Reply { seq, result } if seq == pending.seq => {
                 self.clock += 1;
-                if let Some(entry) = self.history.entries.get_mut(pending.history_index) {
+                if let Some(entry) = self.history.get_mut(pending.history_index) {
+                    self.history_completed += 1;
                     entry.complete = Some(self.clock);
                     entry.result = Some(result.clone());
                 }
@@ -478,7 +497,8 @@ mod tests {
             Vec::<ClientId>::new(),
             "no retry after the answer"
         );
-        let entry = &p.history().entries[0];
+        let history = p.history();
+        let entry = &history.entries[0];
         assert_eq!((entry.invoke, entry.complete), (1, Some(2)));
         assert!(p.all_done());
     }

@@ -234,7 +234,7 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
     }
     let mut violation = world.violations().first().cloned();
     if violation.is_none() {
-        violation = verdict::linearizability(world.history(), world.step()).1;
+        violation = verdict::linearizability(&world.history(), world.step()).1;
     }
     SeedOutcome {
         seed,
@@ -242,7 +242,7 @@ pub fn run_seed(seed: u64, fault_steps: u64, bug: Option<Bug>) -> SeedOutcome {
         violation,
         recovery_ticks: world.liveness().and_then(|w| w.recovery_ticks()),
         bound_ticks: liveness::bound(&config).total,
-        history: world.history().clone(),
+        history: world.history(),
         scenario: Scenario {
             preset: None,
             config,

@@ -443,7 +443,7 @@ fn bug_scenario(bug: Bug, seed: Option<u64>) -> Scenario {
             .any(|v| wanted.is_none_or(|name| v.invariant == name))
             || (stale_reads
                 && w.step().is_multiple_of(20)
-                && crate::check::verdict::linearizability(w.history(), w.step())
+                && crate::check::verdict::linearizability(&w.history(), w.step())
                     .1
                     .is_some())
     };

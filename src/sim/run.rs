@@ -124,15 +124,9 @@ impl Run {
             return None;
         }
         let w = self.timeline.world();
-        let done = w
-            .history()
-            .entries
-            .iter()
-            .filter(|e| e.complete.is_some())
-            .count();
-        let key = (w.history().len(), done);
+        let key = w.history_counts();
         if self.lin_cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            let (report, v) = verdict::linearizability(w.history(), step);
+            let (report, v) = verdict::linearizability(&w.history(), step);
             if report.is_linearizable() {
                 self.linearizable_at = Some(self.timeline.mark());
             }
@@ -144,7 +138,7 @@ impl Run {
     /// The verdict for a frame of a playing page: the one last computed is reused while
     /// the history only grew (see [`Run::state_playing`]).
     fn linearizability_playing(&mut self) -> Option<InvariantViolation> {
-        let len = self.timeline.world().history().len();
+        let len = self.timeline.world().history_counts().0;
         let reusable = self
             .lin_cache
             .as_ref()
@@ -210,7 +204,7 @@ mod tests {
     /// What a check of the whole history at the current step finds.
     fn full_check(run: &Run) -> Option<InvariantViolation> {
         let w = run.timeline.world();
-        verdict::linearizability(w.history(), w.step()).1
+        verdict::linearizability(&w.history(), w.step()).1
     }
 
     #[test]

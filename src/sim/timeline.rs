@@ -96,6 +96,11 @@ impl Timeline {
         self.actions.len() as u64
     }
 
+    /// Steps between the stored checkpoints now (doubles as the run grows).
+    pub fn checkpoint_interval(&self) -> u64 {
+        self.interval
+    }
+
     /// The preset this run came from, if any.
     pub fn preset(&self) -> Option<&str> {
         self.base.preset.as_deref()

@@ -82,9 +82,15 @@ impl World {
         self.clients.clients()
     }
 
-    /// Every client operation so far (empty unless `config.check`).
-    pub fn history(&self) -> &History {
+    /// Every client operation so far (empty unless `config.check`), copied out of the
+    /// world (see [`World::history_counts`] for its size).
+    pub fn history(&self) -> History {
         self.clients.history()
+    }
+
+    /// How many client operations the history holds, and how many are complete.
+    pub fn history_counts(&self) -> (usize, usize) {
+        self.clients.history_counts()
     }
 
     /// The invariant violations found so far (none are looked for unless `config.check`).
