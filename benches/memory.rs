@@ -87,7 +87,7 @@ fn timeline(quick: bool) {
     let live = (LIVE.load(Relaxed) - before) as f64 / MB;
     let t = &run.timeline;
     let extra = json!({ "steps": steps, "checkpoint_interval": t.checkpoint_interval(),
-        "history_entries": t.world().history_counts().0 });
+        "history_entries": t.world().history().len() });
     report(
         &format!("live heap of a {steps}-step timeline (page's seek set-up)"),
         live,

@@ -498,6 +498,9 @@ async function main() {
       await diagramJumps(browser, url).catch((e) => console.error(`  (diagram jump bench failed: ${e.message.split('\n')[0]})`));
     } else if (want('jumps')) {
       await diagramJumps(browser, url);
+    } else if (want('seek')) {
+      // Only the seeks in a 100,000-step history (node scripts/bench-browser.mjs seek).
+      await seek(context, url);
     } else if (want('split')) {
       // Only side by side at 1680×1000 (node scripts/bench-browser.mjs split), twice.
       for (let i = 0; i < 2; i++) await playIntervals(browser, url, { check: true, big: true, tab: 'split' });
