@@ -86,7 +86,7 @@ fn timeline(quick: bool) {
     run.frame();
     let live = (LIVE.load(Relaxed) - before) as f64 / MB;
     let t = &run.timeline;
-    let extra = json!({ "steps": steps, "checkpoint_interval": t.checkpoint_interval(),
+    let extra = json!({ "history_steps": steps, "checkpoint_interval": t.checkpoint_interval(),
         "history_entries": t.world().history().len() });
     report(
         &format!("live heap of a {steps}-step timeline (page's seek set-up)"),

@@ -10,6 +10,8 @@
 //!   faults, with and without the invariant checker. Also writes
 //!   `$BENCH_OUT/workloads.json` so the browser bench runs exactly the same workloads in
 //!   wasm (same configuration, seed, warm-up and step count; the trace digests must match).
+//!   And the page's time travel natively (`seek` alone): seeks in the 100,000-step history of
+//!   the browser bench's seek rows, and restoring a checkpoint with no replay.
 //! - `proto`: protocol efficiency, by counting (no timing): messages per committed command
 //!   against the theory 2 × (remote acceptors), with and without batching; bytes sent per
 //!   command as the log grows, against a baseline doing what the seed program did.
@@ -741,7 +743,7 @@ fn bench_worker_search() {
         .expect("write explore-search.json");
 }
 
-/// The page's time travel, natively (section `seek`): the 100,000-step history of the
+/// The page's time travel, natively (run with section `sim`, or alone as `seek`): the 100,000-step history of the
 /// page's seek bench (scripts/bench-browser.mjs: 5 servers, 3 clients, checker on, the
 /// space-time record kept), built as `Playground.fromScenario` builds it, then 40 seeks to
 /// the same pseudo-random steps; and seeks to checkpoint steps only, which replay nothing:
@@ -781,16 +783,16 @@ fn bench_seek() {
         "checkpoint_interval": interval, "checkpoints": checkpoints + 1 });
     let name = format!("seek in a {steps}-step history (native)");
     report(
-        "seek",
+        "sim",
         &format!("{name} p50"),
         median(times.clone()),
         "ms",
         extra.clone(),
     );
     let max = times.iter().copied().fold(0.0, f64::max);
-    report("seek", &format!("{name} max"), max, "ms", extra.clone());
+    report("sim", &format!("{name} max"), max, "ms", extra.clone());
     report(
-        "seek",
+        "sim",
         "restore a checkpoint (clone + drop, no replay) p50",
         median(restores),
         "ms",
@@ -807,7 +809,7 @@ fn main() {
     if want("sim") {
         bench_sim();
     }
-    if want("seek") {
+    if want("sim seek") {
         bench_seek();
     }
     if want("explore") {
