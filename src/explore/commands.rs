@@ -247,6 +247,17 @@ pub(super) fn without_command(
     steps: &[Step],
     index: usize,
 ) -> (Scenario, Vec<Step>) {
+    let (fewer, marked) = without_command_marked(base, steps, index);
+    (fewer, marked.into_iter().flatten().collect())
+}
+
+/// [`without_command`], each step of `steps` in its place: renumbered, or `None` when it
+/// goes with the command.
+pub(super) fn without_command_marked(
+    base: &Scenario,
+    steps: &[Step],
+    index: usize,
+) -> (Scenario, Vec<Option<Step>>) {
     let script = &base.config.workload.script;
     let client = script[index].client;
     let seq = 1 + script[..index]
@@ -259,7 +270,7 @@ pub(super) fn without_command(
     fewer.config.workload.script.remove(index);
     let kept = steps
         .iter()
-        .filter_map(|s| match s {
+        .map(|s| match s {
             Step::Message { kind, env } => {
                 message(env, gone, &slots).map(|env| Step::Message { kind: *kind, env })
             }

@@ -41,6 +41,18 @@ pub(super) fn resolve_as(w: &World, step: &Step, strict: bool) -> Option<(Action
     Some((action, taken))
 }
 
+/// Whether two messages carry values of one kind (both no-ops, both commands, both
+/// configurations), or neither carries a value: among Accepts of one slot whose ballot
+/// rounds both differ from the one named (after an upstream change renumbered them), the
+/// no-op a new leader proposes is told from the command an old one did.
+fn same_value(a: &Message, b: &Message) -> bool {
+    let v = |m: &Message| match m {
+        Message::Accept { value, .. } => Some(std::mem::discriminant(value)),
+        _ => None,
+    };
+    v(a) == v(b)
+}
+
 /// Whether two messages are of one kind.
 fn same_kind(a: &Message, b: &Message) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
@@ -56,7 +68,7 @@ fn catch_up_answer(m: &Message) -> bool {
 
 /// The in-flight message of the same kind and ends that stands for `env`, which is gone.
 /// Strictly, the one whose ballot round, slot or command number match the most
-/// ([`closeness`]). Loosely, the one that resembles it the most ([`likeness`]; a catch-up
+/// ([`closeness`]), then whose value is of the same kind ([`same_value`]). Loosely, the one that resembles it the most ([`likeness`]; a catch-up
 /// answer may stand for the other kind: a snapshot where entries were sent, or entries
 /// where a snapshot was, once the run or its configuration changed upstream): after a
 /// change upstream the oldest may be a message the run left in flight long ago. On the
@@ -83,7 +95,7 @@ fn stand_in<'a>(
             let Some(c) = closeness(&m.env.msg, &env.msg) else {
                 continue;
             };
-            c
+            2 * c + u32::from(same_value(&m.env.msg, &env.msg))
         } else {
             let answers = catch_up_answer(&m.env.msg) && catch_up_answer(&env.msg);
             if !same_kind(&m.env.msg, &env.msg) && !answers {

@@ -12,6 +12,7 @@
 //! Client retries are explored only within a tick budget (`--ticks`, 0 by default): a tick
 //! move advances time while a client waits, so a client whose retry is due resends.
 mod commands;
+mod later;
 mod matching;
 pub mod moves;
 pub mod page;

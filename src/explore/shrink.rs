@@ -7,8 +7,9 @@
 //! steps, are removed while the *same* invariant is still violated, and the start and the
 //! configuration are made smaller and simpler, to a fixpoint (clients that retry sooner
 //! with the run's ticks scaled to match, among them); a run on the seed layout is then
-//! moved onto 3 servers where it can be (`relabel`); the result replays as an ordinary
-//! scenario.
+//! moved onto 3 servers where it can be (`relabel`), and a run that is not is started at
+//! one of its later elections where that is shorter (`later`); the result replays as an
+//! ordinary scenario.
 use super::matching::resolve_as;
 use crate::check::invariants::{InvariantViolation, LINEARIZABILITY};
 use crate::check::verdict;
@@ -210,7 +211,11 @@ pub(super) fn test_as(
 
 /// Delta debugging (ddmin) over `steps`: removes chunks of halving size, then single
 /// steps, keeping every removal after which `invariant` is still violated.
-fn ddmin(base: &Scenario, mut steps: Vec<Step>, invariant: &str) -> (Vec<Step>, Vec<Action>) {
+pub(super) fn ddmin(
+    base: &Scenario,
+    mut steps: Vec<Step>,
+    invariant: &str,
+) -> (Vec<Step>, Vec<Action>) {
     let (s, mut actions) = test(base, &steps, invariant).expect("the explicit run violates");
     steps = s;
     let mut n = 2usize;
@@ -492,6 +497,7 @@ pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
         actions: actions.clone(),
         ..base.clone()
     };
+    let mut out_steps = steps.clone();
     // A run on the seed layout: moved onto 3 servers (its tail searched there when the
     // move loses the violation), and that run shrunk in turn (all these passes).
     if seed {
@@ -506,12 +512,24 @@ pub fn shrink(scenario: &Scenario) -> Result<Shrunk, String> {
             }
             // It stays on the seed layout: its commands are left out there.
             _ => {
-                let (b, _, a) = rounds(base, steps, actions, v.invariant, true);
+                let (b, s, a) = rounds(base, steps, actions, v.invariant, true);
                 if a.len() < out.actions.len() {
                     out = Scenario { actions: a, ..b };
+                    out_steps = s;
                 }
             }
         }
+    }
+    // Then the run started at one of its later elections, and shrunk again (`later`).
+    let start = Scenario {
+        actions: Vec::new(),
+        ..out.clone()
+    };
+    if let Some((b, s, a)) =
+        super::later::later_start(&start, &out_steps, v.invariant, out.actions.len())
+    {
+        let (b, _, a) = rounds(b, s, a, v.invariant, true);
+        out = Scenario { actions: a, ..b };
     }
     // Last, the tail of the run replaced by a shortest one where a bounded search finds it.
     if let Some(shorter) = super::shorten::shorten(&out, &out.actions, allowed, v.invariant) {
