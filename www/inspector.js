@@ -324,40 +324,89 @@ export function createFlightList(app, root) {
   }
 
   /**
+   * A row of the list, kept for reuse: its elements, the message it shows (`msg`) and what
+   * each of its parts says (`said`), so an update writes only what changed.
+   * @typedef {{ li: HTMLElement, main: HTMLElement, dot: HTMLElement, idEl: HTMLElement, label: HTMLElement,
+   *   copies: HTMLElement, route: Text, state: HTMLElement, acts: HTMLElement[], msg: number, said: Map<string, string> }} FlightRow
+   */
+
+  /** @returns {FlightRow} */
+  function newRow() {
+    /** @type {FlightRow} */
+    const r = /** @type {any} */ ({ msg: -1, said: new Map() });
+    /** @param {'deliver' | 'drop' | 'duplicate'} type @param {string} verb */
+    const act = (type, verb) => (/** @type {Event} */ e) => { e.stopPropagation(); app.apply({ type, id: r.msg }, `${verb} message #${r.msg}`); };
+    r.dot = h('span', { class: 'dot' });
+    r.idEl = h('span', { class: 'flight-id mono' });
+    r.label = h('span', { class: 'flight-label mono' });
+    r.copies = h('span', { class: 'flight-copies', hidden: true });
+    r.route = document.createTextNode('');
+    r.state = h('span', { class: 'flight-state' });
+    r.main = h('button', { type: 'button', class: 'flight-main', onclick: () => app.select({ kind: 'message', id: r.msg }) },
+      r.dot, r.idEl, r.label, r.copies, h('span', { class: 'flight-route' }, r.route, r.state));
+    r.acts = [
+      h('button', { type: 'button', class: 'icon-btn ok', title: 'Deliver', onclick: act('deliver', 'delivering') }, icon('check', 14)),
+      h('button', { type: 'button', class: 'icon-btn bad', title: 'Drop', onclick: act('drop', 'dropping') }, icon('cross', 14)),
+      h('button', { type: 'button', class: 'icon-btn', title: 'Duplicate', onclick: act('duplicate', 'duplicating') }, icon('copy', 14)),
+    ];
+    r.li = h('li', { class: 'flight-item' }, r.main, h('span', { class: 'flight-actions' }, ...r.acts));
+    rowOf.set(r.li, r);
+    return r;
+  }
+
+  /**
+   * Makes `r` show message `m`, writing only the parts that say something new.
+   * @param {FlightRow} r
    * @param {MessageView} m
    * @param {StateView} view
    * @param {Map<number, number[]>} copies the ids of identical messages, by id
    */
-  function row(m, view, copies) {
-    const sel = app.selection && app.selection.kind === 'message' && app.selection.id === m.id;
+  function showIn(r, m, view, copies) {
+    /** @param {string} part @param {string} v @param {(v: string) => void} write */
+    const put = (part, v, write) => { if (r.said.get(part) !== v) { r.said.set(part, v); write(v); } };
+    if (r.msg !== m.id) {
+      // Another message's row: a tour's highlight of the one it showed does not follow it.
+      r.li.classList.remove('tour-hl', 'tour-target');
+      r.msg = m.id;
+    }
+    const sel = !!app.selection && app.selection.kind === 'message' && app.selection.id === m.id;
     const state = m.deliverable ? '' : m.deliver_at > view.now ? `until t${m.deliver_at}` : 'held';
-    /** @param {'deliver' | 'drop' | 'duplicate'} type @param {string} verb */
-    const act = (type, verb) => (/** @type {Event} */ e) => { e.stopPropagation(); app.apply({ type, id: m.id }, `${verb} message #${m.id}`); };
     const twins = copies.get(m.id) || [m.id];
-    const others = twins.filter((id) => id !== m.id);
-    const li = h('li', { class: `flight-item${sel ? ' selected' : ''}${m.deliverable ? '' : ' not-ready'}`, 'data-msg': m.id },
-      h('button', { type: 'button', class: 'flight-main', 'aria-label': `Inspect message ${m.id}: ${m.label}${others.length ? `, one of ${twins.length} identical copies` : ''}`, onclick: () => app.select({ kind: 'message', id: m.id }) },
-        h('span', { class: 'dot', style: { background: kindColor(m.type) } }),
-        h('span', { class: 'flight-id mono' }, `#${m.id}`),
-        h('span', { class: 'flight-label mono' }, m.label),
-        others.length ? h('span', { class: 'flight-copies', title: `${twins.length} identical copies in flight: ${twins.map((id) => `#${id}`).join(', ')}` }, `×${twins.length}`) : null,
-        h('span', { class: 'flight-route' }, `${endStr(m.from)}→${endStr(m.to)}`, state ? h('span', { class: 'flight-state' }, ` ${state}`) : null)),
-      h('span', { class: 'flight-actions' },
-        h('button', { type: 'button', class: 'icon-btn ok', title: 'Deliver', 'aria-label': `Deliver message ${m.id}`, onclick: act('deliver', 'delivering') }, icon('check', 14)),
-        h('button', { type: 'button', class: 'icon-btn bad', title: 'Drop', 'aria-label': `Drop message ${m.id}`, onclick: act('drop', 'dropping') }, icon('cross', 14)),
-        h('button', { type: 'button', class: 'icon-btn', title: 'Duplicate', 'aria-label': `Duplicate message ${m.id}`, onclick: act('duplicate', 'duplicating') }, icon('copy', 14))));
-    return li;
+    const others = twins.length > 1;
+    put('id', String(m.id), (v) => { r.li.dataset.msg = v; r.idEl.textContent = `#${v}`; });
+    r.li.classList.toggle('selected', sel);
+    r.li.classList.toggle('not-ready', !m.deliverable);
+    put('main', `Inspect message ${m.id}: ${m.label}${others ? `, one of ${twins.length} identical copies` : ''}`, (v) => r.main.setAttribute('aria-label', v));
+    put('color', kindColor(m.type), (v) => { r.dot.style.background = v; });
+    put('label', m.label, (v) => { r.label.textContent = v; });
+    put('copies', others ? twins.join(',') : '', () => {
+      r.copies.hidden = !others;
+      r.copies.textContent = others ? `×${twins.length}` : '';
+      r.copies.title = others ? `${twins.length} identical copies in flight: ${twins.map((id) => `#${id}`).join(', ')}` : '';
+    });
+    put('route', `${endStr(m.from)}→${endStr(m.to)}`, (v) => { r.route.data = v; });
+    put('state', state ? ` ${state}` : '', (v) => { r.state.textContent = v; });
+    put('acts', String(m.id), (v) => {
+      r.acts[0].setAttribute('aria-label', `Deliver message ${v}`);
+      r.acts[1].setAttribute('aria-label', `Drop message ${v}`);
+      r.acts[2].setAttribute('aria-label', `Duplicate message ${v}`);
+    });
   }
 
-  /** Rows by message id, each with the words it was built from (`sig`). */
+  /** Rows by the message they show. @type {Map<number, FlightRow>} */
   const rows = new Map();
+  /** The row of each row element. @type {WeakMap<Element, FlightRow>} */
+  const rowOf = new WeakMap();
+  /** Rows out of the list, kept for the next messages (at most LIMIT). @type {FlightRow[]} */
+  let free = [];
   /** @type {HTMLElement | null} */
   let emptyRow = null;
 
   /**
-   * Rows are kept by message id and rebuilt only when what they say changed (selection,
-   * readiness, copies); the list is reordered in place, so a step that delivers one message
-   * and sends a few touches a few rows, not all of them.
+   * Rows are kept by message id: a message still in flight keeps its row, a new one takes
+   * the row of one that left (its elements rewritten where they differ, none built), so a
+   * jump to a far step rewrites a few texts per row instead of building every row again.
+   * The row holding the keyboard focus is never given to another message.
    * @param {StateView} view
    */
   function update(view) {
@@ -371,25 +420,33 @@ export function createFlightList(app, root) {
     const shown = [...msgs].sort((a, b) => (Number(b.deliverable) - Number(a.deliverable)) || a.id - b.id).slice(0, limit);
     const copies = copiesOf(msgs);
     keepFocus(list, () => {
-      const keep = new Set();
+      const want = new Set(shown.map((m) => m.id));
+      const focused = document.activeElement;
+      // The rows whose message left are free for the new ones, in the list's order: the
+      // new messages take them in order, so a list that changed entirely moves no row.
+      /** @type {FlightRow[]} */
+      const spare = [];
+      for (const li of list.children) {
+        const r = rowOf.get(li);
+        if (!r || want.has(r.msg)) continue;
+        rows.delete(r.msg);
+        if (!(focused && li.contains(focused))) spare.push(r);
+      }
+      spare.push(...free);
+      let next = 0;
       const items = shown.map((m) => {
-        keep.add(m.id);
-        const twins = copies.get(m.id) || [m.id];
-        const state = m.deliverable ? '' : m.deliver_at > view.now ? `until t${m.deliver_at}` : 'held';
-        const sig = `${sel === m.id}|${state}|${twins.join(',')}|${m.label}`;
         let r = rows.get(m.id);
-        if (!r || r.sig !== sig) {
-          r = { li: row(m, view, copies), sig };
-          rows.set(m.id, r);
-        }
+        if (!r) { r = spare[next++] || newRow(); rows.set(m.id, r); }
+        showIn(r, m, view, copies);
         return r.li;
       });
-      for (const id of [...rows.keys()]) if (!keep.has(id)) rows.delete(id);
+      free = spare.slice(next, next + LIMIT);
       if (!msgs.length) items.push(emptyRow || (emptyRow = h('li', { class: 'muted small flight-empty' }, 'Nothing in flight.')));
       reconcile(list, items);
     });
-    more.hidden = msgs.length <= limit;
-    more.textContent = `… and ${msgs.length - limit} more${app.playing && msgs.length > LIMIT_PLAYING ? ' (pause to list more)' : ''}`;
+    const over = msgs.length > limit;
+    if (more.hidden !== !over) more.hidden = !over;
+    if (over) setText(more, `… and ${msgs.length - limit} more${app.playing && msgs.length > LIMIT_PLAYING ? ' (pause to list more)' : ''}`);
   }
 
   return { update };

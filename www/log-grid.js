@@ -19,7 +19,9 @@ import { nodeStatus, STATUS_TEXT as MEMBER_TEXT, alphaWhy, membersText } from '.
 /**
  * A row of the grid kept in the pool: its element, its slot header, its cells (each with
  * the text it shows, so an unchanged cell is not written again).
- * @typedef {{ el: HTMLElement, slot: HTMLElement, cells: Array<{ c: HTMLElement, v: HTMLElement, b: HTMLElement, key: string }>, slotKey: string }} PooledRow
+ * `at` is the slot it shows (-1: hidden) and `y` where it stands, so a row that stays is
+ * not written again.
+ * @typedef {{ el: HTMLElement, slot: HTMLElement, cells: Array<{ c: HTMLElement, v: HTMLElement, b: HTMLElement, key: string }>, slotKey: string, at: number, y: number }} PooledRow
  */
 /** @typedef {import('./main.js').PageApp} PageApp */
 
@@ -36,6 +38,19 @@ const COL_MAX = 260;
  * @param {string | null | undefined} ballot
  */
 const cellWidth = (text, ballot) => Math.ceil(22 + String(text || '').length * 7 + (ballot ? String(ballot).length * 6.1 + 6 : 0));
+
+/**
+ * Sets an element's text, changing its text node in place when it has just one (a new
+ * text node is laid out from scratch; a changed one only measured again).
+ * @param {HTMLElement} el
+ * @param {string} text
+ */
+function writeText(el, text) {
+  const t = el.firstChild;
+  if (t && !t.nextSibling && t.nodeType === Node.TEXT_NODE) {
+    if (/** @type {Text} */ (t).data !== text) /** @type {Text} */ (t).data = text;
+  } else if (text || t) el.textContent = text;
+}
 
 /** @param {LogColumn} c */
 const isReplicaCol = (c) => c.roles.includes('replica');
@@ -94,6 +109,25 @@ export function createLogGrid(app, root) {
   /** @type {PooledRow[]} */
   const pool = [];
   let programmatic = false;
+  /**
+   * What the rows on screen were drawn from: the view, the slots [from, to) and the
+   * scroller's height then. A scroll that stays within them draws nothing (the scroll a
+   * render makes itself to follow the newest row, or a small one within the overscan).
+   */
+  const drawn = { view: /** @type {StateView | null} */ (null), from: 0, to: 0, viewH: 0 };
+  let spacerH = -1;
+  let rowsY = 0;
+  /** @param {number} total rows */
+  function setSpacer(total) {
+    if (total * ROW_H === spacerH) return;
+    spacerH = total * ROW_H;
+    spacer.style.height = `${spacerH}px`;
+  }
+  /**
+   * Sets `hidden` only when it changes: writing it, even unchanged, costs a style pass.
+   * @param {HTMLElement} el @param {boolean} on
+   */
+  const hide = (el, on) => { if (el.hidden !== on) el.hidden = on; };
 
   /** @type {(c: LogColumn, i: number) => number} */
   const colMin = (c, i) => Math.max(isReplicaCol(c) ? REPLICA_MIN : ACCEPTOR_MIN, need[i] || 0);
@@ -162,7 +196,8 @@ export function createLogGrid(app, root) {
             : roles.includes('replica') ? `${n.applied_index} applied` : n.promised ? `p ${n.promised.round}.${n.promised.proposer}` : '');
         th.classList.toggle('crashed', !!n.crashed);
         for (const st of ['removed', 'joining', 'entering', 'leaving']) th.classList.toggle(st, ms === st);
-        th.title = `Node ${n.id} (${roles.join(', ')})${ms === 'member' ? '' : `, ${MEMBER_TEXT[ms]}`}: commit index ${n.commit_index}, applied ${n.applied_index}, snapshot ${n.snapshot_index}`;
+        const title = `Node ${n.id} (${roles.join(', ')})${ms === 'member' ? '' : `, ${MEMBER_TEXT[ms]}`}: commit index ${n.commit_index}, applied ${n.applied_index}, snapshot ${n.snapshot_index}`;
+        if (th.title !== title) th.title = title;
       });
     }
   }
@@ -181,7 +216,7 @@ export function createLogGrid(app, root) {
     });
     el.append(slot, ...cells.map((x) => x.c));
     rowsLayer.append(el);
-    return { el, slot, cells, slotKey: '' };
+    return { el, slot, cells, slotKey: '', at: -1, y: -1 };
   }
 
   function renderRows() {
@@ -189,8 +224,8 @@ export function createLogGrid(app, root) {
     if (!lastView) return;
     const conflict = viewConflict(lastView);
     const total = Math.max(0, endSlot - firstSlot);
-    spacer.style.height = `${total * ROW_H}px`;
-    emptyMsg.hidden = total > 0;
+    setSpacer(total);
+    hide(emptyMsg, total > 0);
     if (followBox.checked && total > 0) {
       const want = Math.max(0, scroller.scrollHeight - scroller.clientHeight);
       if (Math.abs(scroller.scrollTop - want) > 1) { programmatic = true; scroller.scrollTop = want; }
@@ -206,22 +241,31 @@ export function createLogGrid(app, root) {
       if (!r.ok) return;
       win = r.value;
     }
+    drawn.view = lastView; drawn.from = from; drawn.to = from + win.rows.length; drawn.viewH = viewH;
     setColumns(win.columns && win.columns.length ? win.columns : rawColumns(), lastView);
     // Every value here a put to one key: the head says "put x=" once, the cells the rest.
     const p = sharedPutPrefix(win.rows.flatMap((row) => row.cells.map((c) => c.value)));
     if (p !== prefix) { prefix = p; for (const r of pool) for (const x of r.cells) x.key = ''; }
-    prefixNote.hidden = !prefix;
+    hide(prefixNote, !prefix);
     if (prefix) setText(prefixNote, `values: ${prefix}…`);
     fitColumns(win.rows, conflict);
+    // The rows stand at their place in the window, the window where it starts: a window
+    // that moved (a jump, a scroll) moves one element, not every row.
+    const layerY = (from - firstSlot) * ROW_H;
+    if (layerY !== rowsY) { rowsY = layerY; rowsLayer.style.transform = `translateY(${layerY}px)`; }
     while (pool.length < win.rows.length) pool.push(rowEl());
     pool.forEach((r, i) => {
       const row = win.rows[i];
-      if (!row) { r.el.style.display = 'none'; return; }
-      r.el.style.display = '';
-      r.el.style.transform = `translateY(${(row.slot - firstSlot) * ROW_H}px)`;
+      if (!row) { if (r.at !== -1) { r.at = -1; r.el.style.display = 'none'; } return; }
+      if (r.at === -1) r.el.style.display = '';
+      const y = (row.slot - from) * ROW_H;
+      if (r.y !== y) { r.y = y; r.el.style.transform = `translateY(${y}px)`; }
+      if (r.at !== row.slot) {
+        r.at = row.slot;
+        r.el.setAttribute('aria-rowindex', String(row.slot + 1));
+        r.el.dataset.slot = String(row.slot);
+      }
       slotHead(r, row, lastView.configs || []);
-      r.el.setAttribute('aria-rowindex', String(row.slot + 1));
-      r.el.dataset.slot = String(row.slot);
       r.el.classList.toggle('hl', row.slot === highlight);
       const clash = conflict && row.slot === conflict.slot ? conflict : null;
       r.el.classList.toggle('conflict', !!clash);
@@ -230,19 +274,20 @@ export function createLogGrid(app, root) {
         if (!cell) return;
         const col = columns[ci];
         const side = clash && col ? cellSide(clash, col.node, cell) : null;
-        if (col) x.c.dataset.node = String(col.node);
+        if (col && x.c.dataset.node !== String(col.node)) x.c.dataset.node = String(col.node);
         const key = `${cell.status}|${cell.value}|${cell.ballot}|${side}|${clash ? clash.slot : ''}`;
         if (x.key === key) return;
         x.key = key;
-        x.c.className = `log-cell st-${cell.status}` + (cell.value === 'no-op' ? ' noop' : '');
+        const cls = `log-cell st-${cell.status}` + (cell.value === 'no-op' ? ' noop' : '');
+        if (x.c.className !== cls) x.c.className = cls;
         const shown = cell.value && prefix && cell.value.startsWith(prefix) ? cell.value.slice(prefix.length) : cell.value;
-        x.v.textContent = cell.status === 'compacted' ? '▧' : (shown ?? '');
+        writeText(x.v, cell.status === 'compacted' ? '▧' : (shown ?? ''));
         if (side) {
           // The slot decided twice: which of the two values this cell holds, with its ids.
           const v = side === 'A' ? clash.first : clash.second;
           x.v.replaceChildren(h('span', { class: `side side-${side.toLowerCase()}` }, side), ` ${v.value}`);
         }
-        x.b.textContent = cell.ballot ? cell.ballot : '';
+        writeText(x.b, cell.ballot ? cell.ballot : '');
         x.c.title = `Slot ${row.slot}, node ${col ? col.node : '?'}: ${STATUS_TEXT[cell.status] || cell.status}` +
           (cell.value ? ` — ${cell.value}` : '') + (cell.ballot ? ` (ballot ${cell.ballot})` : '');
       });
@@ -290,9 +335,19 @@ export function createLogGrid(app, root) {
     return scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - ROW_H * 1.5;
   }
 
+  /** Whether the rows drawn for the current view cover what the scroller shows now. */
+  function covered() {
+    if (drawn.view !== lastView) return false;
+    const top = scroller.scrollTop;
+    const first = firstSlot + Math.floor(top / ROW_H);
+    const last = Math.min(endSlot, firstSlot + Math.ceil((top + drawn.viewH) / ROW_H));
+    return first >= drawn.from && last <= drawn.to;
+  }
+
   scroller.addEventListener('scroll', () => {
     if (!programmatic) followBox.checked = atBottom();
     programmatic = false;
+    if (!raf && covered()) return;
     schedule();
   }, { passive: true });
 
@@ -337,7 +392,7 @@ export function createLogGrid(app, root) {
       const r = app.call('reading the log', (pg) => pg.logWindow(firstSlot, 0));
       if (r.ok && r.value.columns) setColumns(r.value.columns, view);
     }
-    spacer.style.height = `${total * ROW_H}px`;
+    setSpacer(total);
     // Following the newest row scrolls in the next animation frame (renderRows), not here:
     // reading the scroll extent now would force a layout of the whole page mid-render.
     schedule();
@@ -352,7 +407,7 @@ export function createLogGrid(app, root) {
   }
 
   function reset() {
-    colSig = ''; columns = []; perm = []; need = []; conflictSlot = null;
+    colSig = ''; columns = []; perm = []; need = []; conflictSlot = null; drawn.view = null;
     followBox.checked = true;
   }
 

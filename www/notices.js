@@ -110,7 +110,14 @@ export function createNotices(root) {
   function layout() {
     raf = 0;
     const list = all();
-    if (!list.length) { expanded = false; more.hidden = true; root.style.visibility = ''; return; }
+    // Nothing shown (the usual case, on every scroll of the page): nothing written either, so
+    // a scroll of the diagram or the log costs no style pass here.
+    if (!list.length) {
+      expanded = false;
+      if (!more.hidden) more.hidden = true;
+      if (root.style.visibility) root.style.visibility = '';
+      return;
+    }
     for (const el of list) el.classList.remove('folded');
     const where = place(/** @type {HTMLElement} */ (list[0]));
     if (!where) { root.style.visibility = 'hidden'; return; }
@@ -136,7 +143,9 @@ export function createNotices(root) {
     more.textContent = expanded ? 'Show fewer messages' : `+${folded} more message${folded === 1 ? '' : 's'}`;
     if (shown === 0 && !expanded && used > room) root.style.visibility = 'hidden';
   }
-  const relayout = () => { if (!raf) raf = requestAnimationFrame(layout); };
+  const relayout = () => {
+    if (!raf && (errors.firstChild || infos.firstChild || !more.hidden)) raf = requestAnimationFrame(layout);
+  };
   window.addEventListener('resize', relayout, { passive: true });
   // The columns scroll on their own on a desktop window, the document on a phone.
   document.addEventListener('scroll', relayout, { capture: true, passive: true });
