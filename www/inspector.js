@@ -114,6 +114,15 @@ export function renderValue(v, depth = 0) {
   return h('span', {}, String(v));
 }
 
+/**
+ * Adds or removes a class only when that changes something (classList.toggle rewrites the
+ * class attribute, and so invalidates the element's style, even when nothing changes).
+ * @param {Element} el @param {string} cls @param {boolean} on
+ */
+function mark(el, cls, on) {
+  if (el.classList.contains(cls) !== on) el.classList.toggle(cls, on);
+}
+
 /** @param {string} text */
 function chip(text, cls = '') { return h('span', { class: `chip ${cls}` }, text); }
 
@@ -326,8 +335,9 @@ export function createFlightList(app, root) {
   /**
    * A row of the list, kept for reuse: its elements, the message it shows (`msg`) and what
    * each of its parts says (`said`), so an update writes only what changed.
-   * @typedef {{ li: HTMLElement, main: HTMLElement, dot: HTMLElement, idEl: HTMLElement, label: HTMLElement,
-   *   copies: HTMLElement, route: Text, state: HTMLElement, acts: HTMLElement[], msg: number, said: Map<string, string> }} FlightRow
+   * Its texts are text nodes changed in place (a new text node is laid out from scratch).
+   * @typedef {{ li: HTMLElement, main: HTMLElement, dot: HTMLElement, idT: Text, labelT: Text,
+   *   copies: HTMLElement, copiesT: Text, route: Text, stateT: Text, acts: HTMLElement[], msg: number, said: Map<string, string> }} FlightRow
    */
 
   /** @returns {FlightRow} */
@@ -337,13 +347,12 @@ export function createFlightList(app, root) {
     /** @param {'deliver' | 'drop' | 'duplicate'} type @param {string} verb */
     const act = (type, verb) => (/** @type {Event} */ e) => { e.stopPropagation(); app.apply({ type, id: r.msg }, `${verb} message #${r.msg}`); };
     r.dot = h('span', { class: 'dot' });
-    r.idEl = h('span', { class: 'flight-id mono' });
-    r.label = h('span', { class: 'flight-label mono' });
-    r.copies = h('span', { class: 'flight-copies', hidden: true });
-    r.route = document.createTextNode('');
-    r.state = h('span', { class: 'flight-state' });
+    const text = () => document.createTextNode('');
+    r.idT = text(); r.labelT = text(); r.copiesT = text(); r.route = text(); r.stateT = text();
+    r.copies = h('span', { class: 'flight-copies', hidden: true }, r.copiesT);
     r.main = h('button', { type: 'button', class: 'flight-main', onclick: () => app.select({ kind: 'message', id: r.msg }) },
-      r.dot, r.idEl, r.label, r.copies, h('span', { class: 'flight-route' }, r.route, r.state));
+      r.dot, h('span', { class: 'flight-id mono' }, r.idT), h('span', { class: 'flight-label mono' }, r.labelT), r.copies,
+      h('span', { class: 'flight-route' }, r.route, h('span', { class: 'flight-state' }, r.stateT)));
     r.acts = [
       h('button', { type: 'button', class: 'icon-btn ok', title: 'Deliver', onclick: act('deliver', 'delivering') }, icon('check', 14)),
       h('button', { type: 'button', class: 'icon-btn bad', title: 'Drop', onclick: act('drop', 'dropping') }, icon('cross', 14)),
@@ -373,19 +382,19 @@ export function createFlightList(app, root) {
     const state = m.deliverable ? '' : m.deliver_at > view.now ? `until t${m.deliver_at}` : 'held';
     const twins = copies.get(m.id) || [m.id];
     const others = twins.length > 1;
-    put('id', String(m.id), (v) => { r.li.dataset.msg = v; r.idEl.textContent = `#${v}`; });
-    r.li.classList.toggle('selected', sel);
-    r.li.classList.toggle('not-ready', !m.deliverable);
+    put('id', String(m.id), (v) => { r.li.dataset.msg = v; r.idT.data = `#${v}`; });
+    mark(r.li, 'selected', sel);
+    mark(r.li, 'not-ready', !m.deliverable);
     put('main', `Inspect message ${m.id}: ${m.label}${others ? `, one of ${twins.length} identical copies` : ''}`, (v) => r.main.setAttribute('aria-label', v));
     put('color', kindColor(m.type), (v) => { r.dot.style.background = v; });
-    put('label', m.label, (v) => { r.label.textContent = v; });
+    put('label', m.label, (v) => { r.labelT.data = v; });
     put('copies', others ? twins.join(',') : '', () => {
       r.copies.hidden = !others;
-      r.copies.textContent = others ? `×${twins.length}` : '';
+      r.copiesT.data = others ? `×${twins.length}` : '';
       r.copies.title = others ? `${twins.length} identical copies in flight: ${twins.map((id) => `#${id}`).join(', ')}` : '';
     });
     put('route', `${endStr(m.from)}→${endStr(m.to)}`, (v) => { r.route.data = v; });
-    put('state', state ? ` ${state}` : '', (v) => { r.state.textContent = v; });
+    put('state', state ? ` ${state}` : '', (v) => { r.stateT.data = v; });
     put('acts', String(m.id), (v) => {
       r.acts[0].setAttribute('aria-label', `Deliver message ${v}`);
       r.acts[1].setAttribute('aria-label', `Drop message ${v}`);

@@ -52,6 +52,15 @@ function writeText(el, text) {
   } else if (text || t) el.textContent = text;
 }
 
+/**
+ * Adds or removes a class only when that changes something (classList.toggle rewrites the
+ * class attribute, and so invalidates the element's style, even when nothing changes).
+ * @param {Element} el @param {string} cls @param {boolean} on
+ */
+function mark(el, cls, on) {
+  if (el.classList.contains(cls) !== on) el.classList.toggle(cls, on);
+}
+
 /** @param {LogColumn} c */
 const isReplicaCol = (c) => c.roles.includes('replica');
 
@@ -194,8 +203,8 @@ export function createLogGrid(app, root) {
         setText(idx, n.crashed ? 'crashed'
           : ms !== 'member' ? `${roles.includes('replica') ? `${n.applied_index} · ` : ''}${ms}`
             : roles.includes('replica') ? `${n.applied_index} applied` : n.promised ? `p ${n.promised.round}.${n.promised.proposer}` : '');
-        th.classList.toggle('crashed', !!n.crashed);
-        for (const st of ['removed', 'joining', 'entering', 'leaving']) th.classList.toggle(st, ms === st);
+        mark(th, 'crashed', !!n.crashed);
+        for (const st of ['removed', 'joining', 'entering', 'leaving']) mark(th, st, ms === st);
         const title = `Node ${n.id} (${roles.join(', ')})${ms === 'member' ? '' : `, ${MEMBER_TEXT[ms]}`}: commit index ${n.commit_index}, applied ${n.applied_index}, snapshot ${n.snapshot_index}`;
         if (th.title !== title) th.title = title;
       });
@@ -256,8 +265,10 @@ export function createLogGrid(app, root) {
     while (pool.length < win.rows.length) pool.push(rowEl());
     pool.forEach((r, i) => {
       const row = win.rows[i];
-      if (!row) { if (r.at !== -1) { r.at = -1; r.el.style.display = 'none'; } return; }
-      if (r.at === -1) r.el.style.display = '';
+      // A row not needed is made invisible, not taken out (display: none): shown again, it
+      // is not built into the layout from scratch.
+      if (!row) { if (r.at !== -1) { r.at = -1; r.el.style.visibility = 'hidden'; } return; }
+      if (r.at === -1) r.el.style.visibility = '';
       const y = (row.slot - from) * ROW_H;
       if (r.y !== y) { r.y = y; r.el.style.transform = `translateY(${y}px)`; }
       if (r.at !== row.slot) {
@@ -266,9 +277,9 @@ export function createLogGrid(app, root) {
         r.el.dataset.slot = String(row.slot);
       }
       slotHead(r, row, lastView.configs || []);
-      r.el.classList.toggle('hl', row.slot === highlight);
+      mark(r.el, 'hl', row.slot === highlight);
       const clash = conflict && row.slot === conflict.slot ? conflict : null;
-      r.el.classList.toggle('conflict', !!clash);
+      mark(r.el, 'conflict', !!clash);
       r.cells.forEach((x, ci) => {
         const cell = row.cells[perm[ci]];
         if (!cell) return;
@@ -309,8 +320,8 @@ export function createLogGrid(app, root) {
     const key = `${row.slot}|${epoch}|${row.reconfigure}|${starts ? starts.members.epoch : ''}|${decided ? decided.from_slot : ''}|${configs.length}`;
     if (r.slotKey === key) return;
     r.slotKey = key;
-    r.el.classList.toggle('reconf', row.reconfigure != null);
-    r.el.classList.toggle('epoch-start', !!starts);
+    mark(r.el, 'reconf', row.reconfigure != null);
+    mark(r.el, 'epoch-start', !!starts);
     r.el.dataset.epoch = String(epoch);
     const marks = [];
     const words = [`Slot ${row.slot}`];
@@ -323,7 +334,8 @@ export function createLogGrid(app, root) {
       marks.push(h('span', { class: 'slot-mark', 'aria-hidden': 'true' }, 'R'));
       words.push(decided ? alphaWhy(row.slot, decided.from_slot, row.reconfigure) : `a reconfiguration to #${row.reconfigure} was decided here`);
     }
-    r.slot.replaceChildren(...marks, String(row.slot));
+    if (marks.length || r.slot.children.length) r.slot.replaceChildren(...marks, String(row.slot));
+    else writeText(r.slot, String(row.slot));
     const label = words.join('. ');
     r.slot.title = label;
     r.slot.setAttribute('aria-label', label);
