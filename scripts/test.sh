@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
 
-ALL_STAGES="setup fmt clippy clippy-wasm native wasm-browser wasm-firefox wasm-node dist no-make types e2e e2e-firefox"
+ALL_STAGES="setup fmt clippy clippy-wasm native native-release wasm-browser wasm-firefox wasm-node dist no-make types e2e e2e-firefox"
 STAGES="${STAGES:-$ALL_STAGES}"
 # wasm-bindgen-test-runner reads Chromium's capabilities (quiet-network flags) from here.
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PAXOSCOPE_ROOT/webdriver.json"
@@ -75,6 +75,10 @@ stage clippy "cargo clippy --workspace --all-targets -- -D warnings" cargo clipp
 stage clippy-wasm "cargo clippy for wasm32 (the browser module and its tests)" \
   cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 stage native "cargo test --workspace (native)" cargo test --workspace
+# The explorer's searches and shrinks that a debug build runs too slowly (each marked
+# `ignore` under debug assertions): the BFS of the heavy bugs, and both seed-layout bugs'
+# shrunk fuzz runs within 1.5x their BFS optimum.
+stage native-release "cargo test --release --test explore (the searches too slow for a debug build)" cargo test --release --test explore
 stage wasm-browser "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
 stage wasm-firefox "wasm-pack test --headless --firefox" run_wasm_firefox
 stage wasm-node "wasm-pack test --node" wasm-pack test --node
