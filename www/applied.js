@@ -4,7 +4,7 @@
 // log share a line). The values come from the core's log grid rows (logWindow); the page
 // only lays them out.
 
-import { h } from './dom.js';
+import { h, setText, reconcile } from './dom.js';
 import { nodeStatus } from './membership.js';
 
 // Types of the values the wasm core hands over (www/types/api.d.ts, from the Rust types).
@@ -60,6 +60,56 @@ export function createAppliedLogs(app, root) {
     });
   }
 
+  // The panel's elements are kept and rewritten where they differ (a jump changes a few
+  // texts, it does not build the panel again).
+  const verdict = h('span', {});
+  const head = h('div', { class: 'applied-head' }, h('h3', { class: 'applied-title' }, 'Applied logs'), verdict);
+  const list = h('ol', { class: 'applied-lines' });
+  /** @typedef {{ li: HTMLElement, who: HTMLElement, count: HTMLElement, pre: HTMLElement, vals: HTMLElement, more: HTMLElement, values: HTMLElement[] }} Line */
+  /** @type {Line[]} */
+  const pool = [];
+
+  /**
+   * Sets an element's property only when it differs.
+   * @param {HTMLElement} el @param {'className' | 'title'} prop @param {string} v
+   */
+  function put(el, prop, v) { if (el[prop] !== v) el[prop] = v; }
+
+  /** @returns {Line} */
+  function lineEl() {
+    return { li: h('li', {}), who: h('span', { class: 'applied-who mono' }), count: h('span', { class: 'applied-count' }),
+      pre: h('span', { class: 'applied-prefix mono' }), vals: h('span', { class: 'applied-values mono' }),
+      more: h('span', { class: 'applied-more muted' }), values: [] };
+  }
+
+  /**
+   * @param {Line} x
+   * @param {{ nodes: StateView['nodes'], values: (string | null)[], applied: number, crashed: boolean }} l
+   * @param {number} first the log's first slot
+   * @param {string} prefix
+   */
+  function showLine(x, l, first, prefix) {
+    const earlier = l.applied - l.values.length - first;
+    put(x.li, 'className', `applied-line${l.crashed ? ' crashed' : ''}`);
+    const ids = l.nodes.map((n) => n.id).join(',');
+    if (x.li.dataset.nodes !== ids) x.li.dataset.nodes = ids;
+    setText(x.who, l.nodes.map((n) => `N${n.id}`).join(' '));
+    setText(x.count, l.crashed ? 'crashed' : `${l.applied} applied`);
+    const withPrefix = !!prefix && l.values.length > 0;
+    if (withPrefix) { setText(x.pre, prefix); put(x.pre, 'title', `Every value here is a ${prefix}… command`); }
+    reconcile(x.li, withPrefix ? [x.who, x.count, x.pre, x.vals] : [x.who, x.count, x.vals]);
+    if (earlier > 0) setText(x.more, `… ${earlier.toLocaleString('en')} earlier`);
+    while (x.values.length < l.values.length) x.values.push(h('span', {}));
+    l.values.forEach((v, i) => {
+      const el = x.values[i];
+      put(el, 'className', `applied-value${v === 'no-op' ? ' noop' : ''}`);
+      put(el, 'title', `slot ${l.applied - l.values.length + i}: ${v ?? 'compacted'}`);
+      setText(el, v == null ? '▧' : prefix && v !== 'no-op' ? v.slice(prefix.length) : v);
+    });
+    const shown = x.values.slice(0, l.values.length);
+    reconcile(x.vals, earlier > 0 ? [x.more, ...shown] : shown);
+  }
+
   let drawnAt = 0;
   /** @param {StateView} view */
   function update(view) {
@@ -109,27 +159,17 @@ export function createAppliedLogs(app, root) {
     const late = lagging.length - removed.length - crashed.length;
     const lag = [late ? `${late} behind` : '', crashed.length ? `${crashed.length} crashed` : '', removed.length ? `${removed.length} removed from the cluster` : ''].filter(Boolean).join(', ');
     const oneOrder = !allSame && lines.every(prefix0);
-    const head = h('div', { class: 'applied-head' },
-      h('h3', { class: 'applied-title' }, 'Applied logs'),
-      h('span', { class: `applied-verdict${allSame ? ' same' : oneOrder ? ' behind' : ''}` },
-        allSame
-          ? `${replicas.length === 1 ? 'The replica' : `All ${replicas.length} replicas`} applied the same ${end} value${end === 1 ? '' : 's'} in the same order`
-          : oneOrder
-            ? `One order on every replica; ${lag}`
-            : `${lines.length} different applied logs`));
-    root.replaceChildren(head, h('ol', { class: 'applied-lines' }, ...lines.map((l) => {
-      const earlier = l.applied - l.values.length - first;
-      const who = l.nodes.map((n) => `N${n.id}`).join(' ');
-      return h('li', { class: `applied-line${l.crashed ? ' crashed' : ''}`, 'data-nodes': l.nodes.map((n) => n.id).join(',') },
-        h('span', { class: 'applied-who mono' }, who),
-        h('span', { class: 'applied-count' }, l.crashed ? 'crashed' : `${l.applied} applied`),
-        prefix && l.values.length ? h('span', { class: 'applied-prefix mono', title: `Every value here is a ${prefix}… command` }, prefix) : null,
-        h('span', { class: 'applied-values mono' },
-          earlier > 0 ? h('span', { class: 'applied-more muted' }, `… ${earlier.toLocaleString('en')} earlier`) : null,
-          ...l.values.map((v, i) => h('span', { class: `applied-value${v === 'no-op' ? ' noop' : ''}`, title: `slot ${l.applied - l.values.length + i}: ${v ?? 'compacted'}` },
-            v == null ? '▧' : prefix && v !== 'no-op' ? v.slice(prefix.length) : v))));
-    })));
-    root.hidden = false;
+    put(verdict, 'className', `applied-verdict${allSame ? ' same' : oneOrder ? ' behind' : ''}`);
+    setText(verdict, allSame
+      ? `${replicas.length === 1 ? 'The replica' : `All ${replicas.length} replicas`} applied the same ${end} value${end === 1 ? '' : 's'} in the same order`
+      : oneOrder
+        ? `One order on every replica; ${lag}`
+        : `${lines.length} different applied logs`);
+    while (pool.length < lines.length) pool.push(lineEl());
+    lines.forEach((l, k) => showLine(pool[k], l, first, prefix));
+    reconcile(list, pool.slice(0, lines.length).map((x) => x.li));
+    if (root.firstChild !== head) root.replaceChildren(head, list);
+    if (root.hidden) root.hidden = false; // an unchanged write still costs a style pass
   }
 
   return { update, reset: () => { key = ''; } };

@@ -26,6 +26,8 @@ import { nodeStatus, STATUS_TEXT as MEMBER_TEXT, alphaWhy, membersText } from '.
 /** @typedef {import('./main.js').PageApp} PageApp */
 
 const ROW_H = 26;
+/** The column heads' height (.log-colhead), above the rows. */
+const HEAD_H = 34;
 const OVERSCAN = 8;
 const SLOT_W = 48;
 const REPLICA_MIN = 96;
@@ -126,6 +128,7 @@ export function createLogGrid(app, root) {
   const drawn = { view: /** @type {StateView | null} */ (null), from: 0, to: 0, viewH: 0 };
   let spacerH = -1;
   let rowsY = 0;
+  let rowsH = -1;
   /** @param {number} total rows */
   function setSpacer(total) {
     if (total * ROW_H === spacerH) return;
@@ -236,7 +239,9 @@ export function createLogGrid(app, root) {
     setSpacer(total);
     hide(emptyMsg, total > 0);
     if (followBox.checked && total > 0) {
-      const want = Math.max(0, scroller.scrollHeight - scroller.clientHeight);
+      // The newest row at the bottom, from the rows' own geometry: the scroll extent may
+      // still include the rows drawn for the last view (a longer log) until they move.
+      const want = Math.max(0, HEAD_H + total * ROW_H - scroller.clientHeight);
       if (Math.abs(scroller.scrollTop - want) > 1) { programmatic = true; scroller.scrollTop = want; }
     }
     const top = scroller.scrollTop;
@@ -262,6 +267,10 @@ export function createLogGrid(app, root) {
     // that moved (a jump, a scroll) moves one element, not every row.
     const layerY = (from - firstSlot) * ROW_H;
     if (layerY !== rowsY) { rowsY = layerY; rowsLayer.style.transform = `translateY(${layerY}px)`; }
+    // The layer clips to the rows drawn: the rows kept out of view (visibility: hidden) below
+    // them do not make the log scroll further than its last slot.
+    const layerH = win.rows.length * ROW_H;
+    if (layerH !== rowsH) { rowsH = layerH; rowsLayer.style.height = `${layerH}px`; }
     while (pool.length < win.rows.length) pool.push(rowEl());
     pool.forEach((r, i) => {
       const row = win.rows[i];

@@ -455,7 +455,7 @@ test('playing and jumping, every panel catches up with the step once the run sto
   const sentNow = () => page.evaluate(() => Object.values(window.paxoscope.app.view.stats.sent).reduce((a, b) => a + b, 0));
   const sent0 = await sentNow();
   await expect.poll(sentShown).toBe(String(sent0));
-  /** Every part shows the run's step: the diagram's window and cursor, the statistics, the list in flight. */
+  /** Every part shows the run's step: the diagram's window and cursor, the statistics, the list in flight, the replicated log's newest row (following the newest). */
   const caughtUp = () => page.evaluate(() => {
     const app = window.paxoscope.app;
     const v = app.view;
@@ -466,9 +466,17 @@ test('playing and jumping, every panel catches up with the step once the run sto
       stats: document.querySelectorAll('#stats .kpi-v')[2].textContent === String(sent),
       flight: document.querySelectorAll('#flight .flight-item').length === v.messages.length,
       step: v.step === window.paxoscope.playground().view().step,
+      log: (() => {
+        const lg = v.log || { first_slot: 0, end_slot: 0 };
+        if (lg.end_slot <= lg.first_slot) return true;
+        const row = /** @type {HTMLElement | null} */ (document.querySelector(`#log .log-row[data-slot="${lg.end_slot - 1}"]`));
+        if (!row || getComputedStyle(row).visibility === 'hidden') return false;
+        const a = row.getBoundingClientRect(), s = document.querySelector('#log .log-scroller').getBoundingClientRect();
+        return a.top >= s.top && a.bottom <= s.bottom + 1;
+      })(),
     };
   });
-  const all = { cursor: true, stats: true, flight: true, step: true };
+  const all = { cursor: true, stats: true, flight: true, step: true, log: true };
 
   // While the run grows at its end the view jumps a quarter of its width at a time, not one
   // step at a time: "now" walks across the last quarter.
@@ -508,6 +516,10 @@ test('playing and jumping, every panel catches up with the step once the run sto
     next();
   }), total);
   await expect.poll(async () => (await state(page)).step).toBe(Math.floor((2 * total) / 3));
+  await expect.poll(caughtUp).toEqual(all);
+  // Back to a shorter log: the log grid follows it down to its newest row.
+  await page.evaluate((n) => window.paxoscope.app.seek(Math.floor(n / 3)), total);
+  await expect.poll(async () => (await state(page)).step).toBe(Math.floor(total / 3));
   await expect.poll(caughtUp).toEqual(all);
   expect(failures, failures.join('\n')).toEqual([]);
 });
@@ -560,6 +572,33 @@ test('a jump in a long history replays over frames and lands on the step asked f
   // A jump left alone is drawn once its replay got there.
   await page.evaluate(() => window.paxoscope.app.seek(69000));
   await expect.poll(() => page.evaluate(() => [window.paxoscope.app.view.step, window.paxoscope.playground().view().step])).toEqual([69000, 69000]);
+  expect(failures, failures.join('\n')).toEqual([]);
+});
+
+test('after a jump from a longer log to a shorter one the replicated log shows its newest row', async ({ page }) => {
+  skipUnless(test, REAL, 'needs the real wasm module (make build)');
+  const failures = watchFailures(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await open(page, '#preset=seed-demo');
+  await page.evaluate(() => {
+    const sc = { config: { layout: { kind: 'servers', n: 5 }, clients: 3, workload: { random_ops: 100000, keys: 3 }, check: true },
+      seed: 1, actions: [{ type: 'auto', n: 100000 }] };
+    if (!window.paxoscope.app.loadScenario(JSON.stringify(sc), null, { push: false })) throw new Error('loadScenario failed');
+  });
+  await showDiagram(page);
+  /** Where the log's newest row is: in view when the grid follows the newest. */
+  const newest = () => page.evaluate(() => {
+    const lg = window.paxoscope.app.view.log;
+    const row = document.querySelector(`#log .log-row[data-slot="${lg.end_slot - 1}"]`);
+    if (!row || getComputedStyle(row).visibility === 'hidden') return 'not drawn';
+    const a = row.getBoundingClientRect(), sc = document.querySelector('#log .log-scroller').getBoundingClientRect();
+    return a.top >= sc.top && a.bottom <= sc.bottom + 1 ? 'in view' : 'out of view';
+  });
+  await expect.poll(newest).toBe('in view');
+  // The end holds more slots than step 43,210 (the scroller stood further down).
+  await page.evaluate(() => window.paxoscope.app.seek(43210));
+  await expect.poll(() => page.evaluate(() => window.paxoscope.app.view.step)).toBe(43210);
+  await expect.poll(newest).toBe('in view');
   expect(failures, failures.join('\n')).toEqual([]);
 });
 
