@@ -11,6 +11,7 @@
 use super::shrink::Step;
 use crate::kv::ClientId;
 use crate::paxos::{Addr, Command, Envelope, Message, Slot, Value};
+use crate::sim::scenario::ScriptedOp;
 use crate::sim::Scenario;
 
 /// The command the shrinker leaves out: its client and sequence number.
@@ -251,6 +252,17 @@ pub(super) fn without_command(
     (fewer, marked.into_iter().flatten().collect())
 }
 
+/// The client of the script's command `index` and the number it has among that client's
+/// commands (from 1), as its requests carry them.
+pub(super) fn client_and_seq(script: &[ScriptedOp], index: usize) -> (ClientId, u64) {
+    let client = script[index].client;
+    let seq = 1 + script[..index]
+        .iter()
+        .filter(|o| o.client == client)
+        .count() as u64;
+    (client, seq)
+}
+
 /// [`without_command`], each step of `steps` in its place: renumbered, or `None` when it
 /// goes with the command.
 pub(super) fn without_command_marked(
@@ -258,12 +270,7 @@ pub(super) fn without_command_marked(
     steps: &[Step],
     index: usize,
 ) -> (Scenario, Vec<Option<Step>>) {
-    let script = &base.config.workload.script;
-    let client = script[index].client;
-    let seq = 1 + script[..index]
-        .iter()
-        .filter(|o| o.client == client)
-        .count() as u64;
+    let (client, seq) = client_and_seq(&base.config.workload.script, index);
     let gone = Gone { client, seq };
     let slots = its_slots(steps, gone);
     let mut fewer = base.clone();

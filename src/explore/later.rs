@@ -14,7 +14,7 @@
 //! strictly (`matching::resolve_as`: by slot, then ballot round, then kind of value), since
 //! the ballots of a shorter run are lower. Each candidate still violating the same
 //! invariant is shrunk by ddmin; the shortest is kept.
-use super::commands::without_command_marked;
+use super::commands::{client_and_seq, without_command_marked};
 use super::shrink::{ddmin, test_as, MessageAction, Step};
 use crate::paxos::{Addr, Message, TimerKind};
 use crate::sim::{Action, Scenario};
@@ -69,11 +69,7 @@ fn from_cut(base: &Scenario, steps: &[Step], cut: usize) -> (Scenario, Vec<Step>
     let mut b = base.clone();
     let mut marked: Vec<Option<Step>> = steps.iter().cloned().map(Some).collect();
     for index in (0..script.len()).rev() {
-        let client = script[index].client;
-        let seq = 1 + script[..index]
-            .iter()
-            .filter(|o| o.client == client)
-            .count() as u64;
+        let (client, seq) = client_and_seq(&script, index);
         let later = marked[cut..]
             .iter()
             .flatten()
